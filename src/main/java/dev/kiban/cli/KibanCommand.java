@@ -1,0 +1,41 @@
+package dev.kiban.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+@Command(name = "kiban",
+        mixinStandardHelpOptions = true,
+        versionProvider = KibanVersion.class,
+        subcommands = {SpecCommand.class, StatusCommand.class},
+        description = {
+            "kiban (基盤, \"foundation\") takes a Linux host from bare OS to a production Docker platform "
+                    + "and keeps it healthy, from one declarative spec (kiban.yaml).",
+            "",
+            "Start with:",
+            "  kiban spec init            write the design as a commented kiban.yaml",
+            "  kiban spec validate        check it; every problem at once, FILE:LINE:COL key: message",
+            "  kiban status               what the local Docker engine is doing, against the spec",
+            ""},
+        footer = {"", "The spec is -c FILE, else ./kiban.yaml, else /etc/kiban/kiban.yaml; -c builtin uses the design's defaults."})
+public final class KibanCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    /** Without a subcommand: say which exist (exit 2), as for any other usage error. */
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: one of " + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Spec file. Default: ./kiban.yaml, then /etc/kiban/kiban.yaml. 'builtin' = the design's defaults.")
+    String config;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Show stack traces of unexpected errors.")
+    boolean verbose;
+}

@@ -1,0 +1,50 @@
+package dev.kiban.cli;
+
+import dev.kiban.host.OsRelease;
+import dev.kiban.host.PrimaryAddress;
+import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.PlatformSpec.Family;
+import dev.kiban.spec.SpecDocument;
+import dev.kiban.spec.SpecTree;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "show", mixinStandardHelpOptions = true,
+        description = {
+            "Print the spec. Secrets are masked: a literal prints as <secret>, env:/file: references as written.",
+            "With --effective: every key, defaults filled in and each 'auto' decided for this host (OS family, "
+                    + "Swarm addresses, live-restore, SELinux labels).",
+            ""})
+final class SpecShowCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--effective", description = "Fill in defaults and resolve 'auto' values for this host.")
+    boolean effective;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() throws IOException {
+        SpecDocument doc = CommandSupport.spec(spec);
+        Object tree;
+        if (effective) {
+            PlatformSpec s = doc.require();
+            Family family = OsRelease.read(Path.of("/")).flatMap(OsRelease::family).orElse(Family.AUTO);
+            String address = PrimaryAddress.find().orElse("auto");
+            tree = SpecTree.of(s.resolved(family, address));
+        } else {
+            doc.require();
+            tree = SpecTree.of(doc.written());
+        }
+        spec.commandLine().getOut().print(output.json ? Json.json(tree) + "\n" : Json.yaml(tree));
+        return ExitCode.OK;
+    }
+}

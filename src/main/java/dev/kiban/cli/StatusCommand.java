@@ -1,0 +1,110 @@
+package dev.kiban.cli;
+
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineAddress;
+import dev.kiban.engine.EngineInfo;
+import dev.kiban.engine.PlatformStatus;
+import dev.kiban.host.FilesystemUsage;
+import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.SpecDocument;
+import dev.kiban.spec.SpecFiles;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {
+            "What the Docker engine is doing: versions, storage driver and data root, cgroup version, Swarm state, "
+                    + "containers (running, stopped, unhealthy, restarting), images and volumes, and how full the engine's "
+                    + "data root and the spec's /data/docker and backup paths are against the spec's disk threshold.",
+            "Exits 1 when a disk is over the threshold or a container is unhealthy or restarting.",
+            "Without a spec file it uses the built-in spec and says so.",
+            ""})
+final class StatusCommand implements Callable<Integer> {
+    private final KibanContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    EngineOptions engineOptions;
+
+    @Mixin
+    OutputOptions output;
+
+    StatusCommand(KibanContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        String config = CommandSupport.root(spec).config;
+        SpecDocument doc = config == null && SpecFiles.locate(null).isEmpty() ? SpecDocument.builtin() : SpecFiles.find(config);
+        PlatformSpec platform = doc.require();
+        PlatformStatus status;
+        try (Engine engine = context.engines().apply(EngineAddress.choose(engineOptions.host, context.environment()))) {
+            status = PlatformStatus.collect(engine, platform, doc.file(), FilesystemUsage::of);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json) out.println(Json.json(status));
+        else print(status, out);
+        return status.findings().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
+    }
+
+    private static void print(PlatformStatus s, PrintWriter out) {
+        EngineInfo e = s.engine();
+        out.printf("Engine       %s (API %s) at %s%n", e.version(), e.apiVersion(), s.engineAddress());
+        out.printf("Host         %s, kernel %s%n", e.os(), e.kernel());
+        out.printf("Storage      %s, data root %s%n", e.storageDriver(), e.dataRoot());
+        out.printf("Cgroups      v%s (%s driver)%n", e.cgroupVersion(), e.cgroupDriver());
+        EngineInfo.SwarmState sw = e.swarm();
+        String swarm = !sw.active() ? sw.state()
+                : (sw.manager() ? "manager" : "worker") + ", " + plural(sw.nodes(), "node") + " (" + plural(sw.managers(), "manager") + ")"
+                        + s.services().map(n -> ", " + plural(n, "service")).orElse("");
+        out.printf("Swarm        %s%n", swarm);
+        var c = s.containers();
+        out.printf("Containers   %d running, %d stopped, %d unhealthy, %d restarting%n", c.running(), c.stopped(), c.unhealthy(), c.restarting());
+        out.printf("Images       %d%nVolumes      %d%n", e.images(), s.volumes());
+        out.printf("Disks        (threshold %s)%n", percent(s.disks().isEmpty() ? PlatformStatus.DEFAULT_DISK_THRESHOLD : s.disks().get(0).thresholdPercent()));
+        int width = s.disks().stream().mapToInt(d -> d.role().length()).max().orElse(10);
+        for (PlatformStatus.DiskStatus d : s.disks()) {
+            out.printf("  %-" + width + "s  %-22s %s%n", d.role(), d.path(), d.usage().map(u -> usage(u, d)).orElse("absent on this host"));
+        }
+        out.printf("Spec         %s%n", s.spec());
+        if (s.findings().isEmpty()) {
+            out.println("Findings     none");
+        } else {
+            out.println("Findings");
+            s.findings().forEach(f -> out.println("  - " + f));
+        }
+    }
+
+    private static String usage(FilesystemUsage u, PlatformStatus.DiskStatus d) {
+        return String.format(Locale.ROOT, "%s used of %s on %s%s", percent(u.usedPercent()), human(u.usedBytes() + u.availableBytes()),
+                u.filesystem(), d.overThreshold() ? "  OVER THRESHOLD" : "");
+    }
+
+    private static String percent(double p) {
+        return String.format(Locale.ROOT, "%.0f%%", p);
+    }
+
+    private static String human(long bytes) {
+        String units = "KMGTP";
+        double v = bytes;
+        int i = -1;
+        while (v >= 1024 && i < units.length() - 1) {
+            v /= 1024;
+            i++;
+        }
+        return i < 0 ? bytes + "B" : String.format(Locale.ROOT, "%.1f%s", v, units.charAt(i));
+    }
+
+    private static String plural(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+}

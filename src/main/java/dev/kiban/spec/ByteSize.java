@@ -1,0 +1,62 @@
+package dev.kiban.spec;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A size as Docker and the design write it: {@code 512M}, {@code 16G}, {@code 3.6T}. Units are binary
+ * (K = 1024), as Docker counts memory limits; a bare number is refused because it is almost always a
+ * forgotten unit.
+ */
+public record ByteSize(long bytes) implements Comparable<ByteSize> {
+    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGTP])(?:I?B)?", Pattern.CASE_INSENSITIVE);
+    private static final String UNITS = "KMGTP";
+
+    public ByteSize {
+        if (bytes < 0) throw new IllegalArgumentException("a size cannot be negative");
+    }
+
+    public static ByteSize parse(String text) {
+        Matcher m = FORM.matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("expected a size with a unit, like 512M, 16G or 3.6T, got \"" + text + "\"");
+        }
+        int power = UNITS.indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
+        BigDecimal value = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1024).pow(power));
+        return new ByteSize(value.setScale(0, RoundingMode.HALF_UP).longValueExact());
+    }
+
+    public static ByteSize ofBytes(long bytes) {
+        return new ByteSize(bytes);
+    }
+
+    public ByteSize plus(ByteSize other) {
+        return new ByteSize(Math.addExact(bytes, other.bytes));
+    }
+
+    /** True when this exceeds {@code other} by more than rounding of decimal units (1 KiB). */
+    public boolean exceeds(ByteSize other) {
+        return bytes - other.bytes > 1024;
+    }
+
+    @Override
+    public int compareTo(ByteSize o) {
+        return Long.compare(bytes, o.bytes);
+    }
+
+    /** The shortest exact-enough form: 16G, 3.6T, 512M. */
+    @Override
+    public String toString() {
+        for (int power = UNITS.length(); power >= 1; power--) {
+            BigDecimal unit = BigDecimal.valueOf(1024).pow(power);
+            if (bytes >= unit.longValueExact()) {
+                BigDecimal scaled = BigDecimal.valueOf(bytes).divide(unit, 2, RoundingMode.HALF_UP).stripTrailingZeros();
+                return scaled.toPlainString() + UNITS.charAt(power - 1);
+            }
+        }
+        return bytes + "B";
+    }
+}

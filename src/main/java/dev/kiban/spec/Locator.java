@@ -1,0 +1,35 @@
+package dev.kiban.spec;
+
+import dev.kiban.spec.Problem.Severity;
+import dev.kiban.spec.SpecNode.Location;
+import java.util.Map;
+
+/**
+ * Places a problem about a key path in the operator's file: at the key itself when the file writes
+ * it, else at the nearest enclosing key it does write (a value that came from the built-in defaults
+ * is reported where the operator would add it).
+ */
+final class Locator {
+    private final String file;
+    private final Map<String, Location> written;
+
+    Locator(String file, SpecNode userTree) {
+        this.file = file;
+        this.written = userTree == null ? Map.of() : SpecNode.index(userTree);
+    }
+
+    Problem problem(Severity severity, String path, String message) {
+        String p = path;
+        while (true) {
+            Location at = written.get(p);
+            if (at != null) return new Problem(severity, file, at.line(), at.column(), path, message);
+            if (p.isEmpty()) return new Problem(severity, file, 0, 0, path, message);
+            p = parent(p);
+        }
+    }
+
+    private static String parent(String path) {
+        int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+        return cut < 0 ? "" : path.substring(0, cut);
+    }
+}

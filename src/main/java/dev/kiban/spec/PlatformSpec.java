@@ -1,0 +1,163 @@
+package dev.kiban.spec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole platform as declared in {@code kiban.yaml}. Plain immutable values: no file-system or
+ * engine types, so renderers and planners can be tested without a machine. Key names match the YAML;
+ * {@link SpecBinder} maps the file onto these records and reports every mismatch.
+ */
+public record PlatformSpec(
+        String apiVersion,
+        String kind,
+        Admin admin,
+        Host host,
+        Budget budget,
+        Engine engine,
+        Networks networks,
+        Ports ports,
+        Storage storage,
+        Backup backup,
+        Monitor monitor,
+        Security security,
+        Swarm swarm) {
+
+    public static final String API_VERSION = "kiban.dev/v1";
+    public static final String KIND = "Platform";
+
+    /**
+     * The spec with every {@code auto} decided for this host: the OS family, the Swarm addresses, and
+     * the engine switches that depend on them (live-restore off with Swarm, D1; SELinux labels on
+     * rhel, D11).
+     */
+    public PlatformSpec resolved(Family hostFamily, String primaryAddress) {
+        Family family = host.family() == Family.AUTO ? hostFamily : host.family();
+        HostAddress advertise = swarm.advertiseAddress().isAuto() ? new HostAddress(primaryAddress) : swarm.advertiseAddress();
+        HostAddress listen = swarm.listenAddress().isAuto() ? advertise : swarm.listenAddress();
+        Tristate liveRestore = engine.liveRestore() == Tristate.AUTO ? (swarm.enabled() ? Tristate.FALSE : Tristate.TRUE) : engine.liveRestore();
+        Tristate selinux = engine.selinuxEnabled() == Tristate.AUTO ? (family == Family.RHEL ? Tristate.TRUE : Tristate.FALSE) : engine.selinuxEnabled();
+        Host h = new Host(family, host.cpuCores(), host.cpuThreads(), host.memory(), host.disks(), host.swappiness());
+        Engine e = new Engine(engine.hosts(), engine.dataRoot(), engine.storageDriver(), engine.logging(), liveRestore, engine.userlandProxy(),
+                engine.noNewPrivileges(), engine.seccompProfile(), selinux, engine.usernsRemap(), engine.maxConcurrentDownloads(),
+                engine.maxConcurrentUploads(), engine.ulimits(), engine.sysctl());
+        Swarm s = new Swarm(swarm.enabled(), advertise, listen, swarm.defaultAddrPool(), swarm.subnetSize(), swarm.dataPathPort(),
+                swarm.nodeNetworks(), swarm.joinTokenFile());
+        return new PlatformSpec(apiVersion, kind, admin, h, budget, e, networks, ports, storage, backup, monitor, security, s);
+    }
+
+    /** The mail recipients: the channel's own list, else the admin address. */
+    public List<String> mailRecipients() {
+        return monitor.channels().mail().to().isEmpty() ? List.of(admin.email()) : monitor.channels().mail().to();
+    }
+
+    public record Admin(String email) {}
+
+    public record Host(Family family, int cpuCores, int cpuThreads, ByteSize memory, List<Disk> disks, int swappiness) {}
+
+    public enum Family { AUTO, RHEL, DEBIAN }
+
+    public record Disk(String name, HostPath mount, Optional<ByteSize> size) {}
+
+    public record Budget(double overcommit, Share hostReserve, Share docker, Share spare) {
+        /** The vCPUs that the sum of all services' CPU limits may reach (R1.2). */
+        public double dockerVcpus() {
+            return docker.cpus() * overcommit;
+        }
+    }
+
+    public record Share(double cpus, ByteSize memory, Map<String, ByteSize> disks) {}
+
+    public record Engine(
+            List<String> hosts,
+            HostPath dataRoot,
+            String storageDriver,
+            Logging logging,
+            Tristate liveRestore,
+            boolean userlandProxy,
+            boolean noNewPrivileges,
+            String seccompProfile,
+            Tristate selinuxEnabled,
+            String usernsRemap,
+            int maxConcurrentDownloads,
+            int maxConcurrentUploads,
+            Map<String, Ulimit> ulimits,
+            Map<String, String> sysctl) {}
+
+    public record Logging(String driver, ByteSize maxSize, int maxFile, List<String> labels) {}
+
+    public record Ulimit(long soft, long hard) {}
+
+    public record Networks(List<LibvirtNetwork> libvirt, DockerNetworks docker) {}
+
+    public record LibvirtNetwork(String name, Cidr cidr) {}
+
+    public record DockerNetworks(Cidr bridge, Cidr gwbridge, Cidr ingress, ServiceNetworks services) {}
+
+    /** The per-stack bridge networks: every /N from {@code from} to {@code to}. */
+    public record ServiceNetworks(Cidr from, Cidr to) {
+        public AddressRange range() {
+            return new AddressRange(from.first(), to.last());
+        }
+    }
+
+    public record Ports(Map<String, List<PortRange>> classes, List<PortRange> forbidden, @Key("public") List<PublicPort> publicPorts) {}
+
+    public record PublicPort(PortRange port, @Key("class") String portClass, Optional<Protocol> protocol) {}
+
+    public enum Protocol { TCP, UDP }
+
+    public record Storage(HostPath data, HostPath volumes, HostPath images, HostPath localBackups, HostPath compose, HostPath commonEnv) {}
+
+    public record Backup(Schedule schedule, HostPath repository, List<BackupSource> sources, Retention retention,
+                         Optional<SecretRef> encryptionKey, HostPath log) {}
+
+    public enum BackupSource { VOLUMES, IMAGES, COMPOSE, SWARM }
+
+    public record Retention(int keepLast, Optional<Integer> keepDaily, int keepWeekly, int keepMonthly) {}
+
+    public record Monitor(TimeSpan interval, TimeSpan journalRetention, Metrics metrics, List<AlertRule> rules,
+                          Channels channels, Report report) {
+        /** The threshold of the first rule on {@code metric}, if the spec has one. */
+        public Optional<Percent> threshold(Metric metric) {
+            return rules.stream().filter(r -> r.metric() == metric).map(AlertRule::above).flatMap(Optional::stream).findFirst();
+        }
+    }
+
+    public record Metrics(HostAddress listen, int port) {}
+
+    public record AlertRule(String name, Metric metric, Optional<Percent> above, @Key("for") Optional<TimeSpan> forDuration,
+                            List<String> channels) {}
+
+    public enum Metric { CPU, MEMORY, DISK, CONTAINER_DOWN, LOG_ERRORS }
+
+    public record Channels(Discord discord, Mail mail, Webhook webhook) {
+        public static final List<String> NAMES = List.of("discord", "mail", "webhook");
+    }
+
+    public record Discord(SecretRef webhook) {}
+
+    public record Mail(String smtpHost, int smtpPort, boolean starttls, Optional<String> username, Optional<SecretRef> password,
+                       String from, List<String> to) {}
+
+    public record Webhook(Optional<SecretRef> url) {}
+
+    public record Report(String detail, String range, List<String> services) {}
+
+    public record Security(Ssh ssh, Fail2ban fail2ban, Selinux selinux, Updates updates, Firewall firewall) {}
+
+    public record Ssh(int port, boolean permitRootLogin, boolean passwordAuthentication, boolean pubkeyAuthentication,
+                      String authorizedKeysFile, List<String> allowUsers) {}
+
+    public record Fail2ban(TimeSpan bantime, TimeSpan findtime, int maxretry, String action, List<String> jails) {}
+
+    public record Selinux(String mode, String policy) {}
+
+    public record Updates(String type, boolean download, boolean apply, String emailFrom, String emailHost) {}
+
+    public record Firewall(String zone) {}
+
+    public record Swarm(boolean enabled, HostAddress advertiseAddress, HostAddress listenAddress, List<Cidr> defaultAddrPool,
+                        int subnetSize, int dataPathPort, List<Cidr> nodeNetworks, HostPath joinTokenFile) {}
+}
