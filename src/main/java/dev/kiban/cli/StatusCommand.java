@@ -3,14 +3,16 @@ package dev.kiban.cli;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
 import dev.kiban.engine.EngineInfo;
+import dev.kiban.engine.EngineSnapshot;
 import dev.kiban.engine.PlatformStatus;
 import dev.kiban.host.FilesystemUsage;
-import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.SpecDocument;
 import dev.kiban.spec.SpecFiles;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,16 +45,29 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String config = CommandSupport.root(spec).config;
-        SpecDocument doc = config == null && SpecFiles.locate(null).isEmpty() ? SpecDocument.builtin() : SpecFiles.find(config);
-        PlatformSpec platform = doc.require();
-        PlatformStatus status;
+        // Reading the spec and asking the engine are independent and both mostly cold-start work
+        // (class loading, reflection): do them side by side.
+        CompletableFuture<SpecDocument> specRead = CompletableFuture.supplyAsync(
+                () -> config == null && SpecFiles.locate(null).isEmpty() ? SpecDocument.builtin() : SpecFiles.find(config));
+        EngineSnapshot snapshot;
         try (Engine engine = context.engines().apply(EngineAddress.choose(engineOptions.host, context.environment()))) {
-            status = PlatformStatus.collect(engine, platform, doc.file(), FilesystemUsage::of);
+            snapshot = EngineSnapshot.take(engine);
         }
+        SpecDocument doc = join(specRead);
+        PlatformStatus status = PlatformStatus.of(snapshot, doc.require(), doc.file(), FilesystemUsage::of);
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) out.println(Json.json(status));
         else print(status, out);
         return status.findings().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
     }
 
     private static void print(PlatformStatus s, PrintWriter out) {

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.IOException;
 import java.net.URI;
@@ -36,12 +37,14 @@ public final class DockerEngine implements Engine {
         DockerClient client;
         try {
             DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(address.uri()).build();
-            ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
-                    .dockerHost(URI.create(address.uri()))
-                    .sslConfig(config.getSSLConfig())
-                    .connectionTimeout(Duration.ofSeconds(3))
-                    .responseTimeout(Duration.ofSeconds(30))
-                    .build();
+            DockerHttpClient http = address.isUnixSocket()
+                    ? new UnixSocketTransport(address.socketPath().toString())
+                    : new ZerodepDockerHttpClient.Builder()
+                            .dockerHost(URI.create(address.uri()))
+                            .sslConfig(config.getSSLConfig())
+                            .connectionTimeout(Duration.ofSeconds(3))
+                            .responseTimeout(Duration.ofSeconds(30))
+                            .build();
             client = DockerClientImpl.getInstance(config, http);
         } catch (RuntimeException e) {
             throw unavailable(address, "cannot use this address: " + rootMessage(e));

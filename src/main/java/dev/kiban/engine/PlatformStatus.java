@@ -41,12 +41,10 @@ public record PlatformStatus(
 
     public static final double DEFAULT_DISK_THRESHOLD = 80;
 
-    public static PlatformStatus collect(Engine engine, PlatformSpec spec, String specName, DiskProbe probe) {
-        EngineInfo info = engine.info();
-        List<ContainerSummary> all = engine.containers();
-        Optional<Integer> services = info.swarm().manager() ? Optional.of(engine.serviceCount()) : Optional.empty();
-        int volumes = engine.volumeCount();
-
+    /** Composes the status from an engine snapshot and the spec; reads only the disks, through {@code probe}. */
+    public static PlatformStatus of(EngineSnapshot snapshot, PlatformSpec spec, String specName, DiskProbe probe) {
+        EngineInfo info = snapshot.info();
+        List<ContainerSummary> all = snapshot.containers();
         List<String> unhealthy = all.stream().filter(c -> c.health() == ContainerSummary.Health.UNHEALTHY).map(ContainerSummary::name).sorted().toList();
         List<String> restarting = all.stream().filter(ContainerSummary::restarting).map(ContainerSummary::name).sorted().toList();
         int running = (int) all.stream().filter(ContainerSummary::running).count();
@@ -54,7 +52,7 @@ public record PlatformStatus(
 
         double threshold = spec.monitor().threshold(PlatformSpec.Metric.DISK).map(Percent::value).orElse(DEFAULT_DISK_THRESHOLD);
         List<DiskStatus> disks = new ArrayList<>();
-        if (engine.address().isLocal() && info.dataRoot() != null) disks.add(disk("engine data root", info.dataRoot(), threshold, probe));
+        if (snapshot.address().isLocal() && info.dataRoot() != null) disks.add(disk("engine data root", info.dataRoot(), threshold, probe));
         disks.add(disk("volume data (storage.data)", spec.storage().data().value(), threshold, probe));
         disks.add(disk("backup repository (backup.repository)", spec.backup().repository().value(), threshold, probe));
 
@@ -67,7 +65,7 @@ public record PlatformStatus(
         }
         unhealthy.forEach(n -> findings.add("container " + n + " is unhealthy"));
         restarting.forEach(n -> findings.add("container " + n + " is restarting"));
-        return new PlatformStatus(engine.address().uri(), specName, info, services, containers, volumes, disks, findings);
+        return new PlatformStatus(snapshot.address().uri(), specName, info, snapshot.services(), containers, snapshot.volumes(), disks, findings);
     }
 
     private static DiskStatus disk(String role, String path, double threshold, DiskProbe probe) {

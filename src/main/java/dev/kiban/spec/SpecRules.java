@@ -74,7 +74,7 @@ final class SpecRules {
             if (share(name).cpus() < 0) error("budget." + name + ".cpus", "cannot be negative");
         }
         if (cpus > host.cpuCores() + 1e-9) {
-            error("budget", String.format(Locale.ROOT, "CPU budget %s = %s cores exceeds host.cpuCores %d (R1.2)", parts, number(cpus), host.cpuCores()));
+            error(locator.firstWritten("budget", "host.cpuCores"), String.format(Locale.ROOT, "CPU budget %s = %s cores exceeds host.cpuCores %d (R1.2)", parts, number(cpus), host.cpuCores()));
         }
         if (b.overcommit() < 1) {
             error("budget.overcommit", "must be at least 1 (1 = no overcommit, 2 = the design's 1:2)");
@@ -85,7 +85,7 @@ final class SpecRules {
 
         ByteSize memory = shares.stream().map(Share::memory).reduce(ByteSize.ofBytes(0), ByteSize::plus);
         if (memory.exceeds(host.memory())) {
-            error("budget", "memory budget " + parts + " = " + memory + " exceeds host.memory " + host.memory() + " (R1.2)");
+            error(locator.firstWritten("budget", "host.memory"), "memory budget " + parts + " = " + memory + " exceeds host.memory " + host.memory() + " (R1.2)");
         }
 
         List<String> diskNames = host.disks().stream().map(Disk::name).toList();
@@ -103,7 +103,7 @@ final class SpecRules {
             if (disk.size().isEmpty()) {
                 error("host.disks", "disk \"" + disk.name() + "\" has budget shares but no size");
             } else if (used.exceeds(disk.size().get())) {
-                error("budget", "disk \"" + disk.name() + "\": " + parts + " = " + used + " exceeds its size " + disk.size().get() + " (R1.2)");
+                error(locator.firstWritten("budget", "host.disks"), "disk \"" + disk.name() + "\": " + parts + " = " + used + " exceeds its size " + disk.size().get() + " (R1.2)");
             }
         }
     }

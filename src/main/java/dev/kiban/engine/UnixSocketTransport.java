@@ -1,0 +1,200 @@
+package dev.kiban.engine;
+
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.UnixSocket;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A docker-java transport for the local engine socket: plain HTTP/1.1 over the JDK's unix-domain
+ * sockets, one connection per request. docker-java's bundled transports set up TLS (the JDK trust
+ * store) even for a unix socket, which costs a CLI a third of a second per start; this one does not.
+ * TCP and TLS engines still go through docker-java's own transport.
+ */
+final class UnixSocketTransport implements DockerHttpClient {
+    private final String socketPath;
+
+    UnixSocketTransport(String socketPath) {
+        this.socketPath = socketPath;
+    }
+
+    @Override
+    public Response execute(Request request) {
+        if (request.hijackedInput() != null) {
+            throw new UnsupportedOperationException("attaching to a container's input needs docker-java's TCP transport");
+        }
+        Socket socket = null;
+        try {
+            socket = UnixSocket.get(socketPath);
+            OutputStream out = socket.getOutputStream();
+            byte[] body = request.bodyBytes();
+            if (body == null && request.body() != null) body = request.body().readAllBytes();
+            StringBuilder head = new StringBuilder()
+                    .append(request.method()).append(' ').append(request.path()).append(" HTTP/1.1\r\n")
+                    .append("Host: docker\r\nConnection: close\r\n");
+            request.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            if (body != null) {
+                if (!request.headers().containsKey("Content-Type")) head.append("Content-Type: application/json\r\n");
+                head.append("Content-Length: ").append(body.length).append("\r\n");
+            }
+            head.append("\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (body != null) out.write(body);
+            out.flush();
+            return read(socket);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Response read(Socket socket) throws IOException {
+        InputStream in = new BufferedInputStream(socket.getInputStream());
+        String status = line(in);
+        String[] parts = status.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) throw new IOException("not an HTTP response from the engine: " + status);
+        int code = Integer.parseInt(parts[1]);
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String h = line(in); !h.isEmpty(); h = line(in)) {
+            int colon = h.indexOf(':');
+            if (colon > 0) headers.computeIfAbsent(h.substring(0, colon).trim(), k -> new ArrayList<>()).add(h.substring(colon + 1).trim());
+        }
+        InputStream body;
+        String encoding = first(headers, "Transfer-Encoding");
+        String length = first(headers, "Content-Length");
+        if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) body = new Chunked(in);
+        else if (length != null) body = new Limited(in, Long.parseLong(length));
+        else body = in; // Connection: close, so the body ends with the stream
+        InputStream finalBody = body;
+        return new Response() {
+            @Override
+            public int getStatusCode() {
+                return code;
+            }
+
+            @Override
+            public Map<String, List<String>> getHeaders() {
+                return headers;
+            }
+
+            @Override
+            public InputStream getBody() {
+                return finalBody;
+            }
+
+            @Override
+            public void close() {
+                closeQuietly(socket);
+            }
+        };
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        List<String> v = headers.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(64);
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) throw new IOException("the engine closed the connection mid-response");
+            if (b != '\r') buf.write(b);
+        }
+        return buf.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void closeQuietly(Socket socket) {
+        if (socket == null) return;
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // the connection is being discarded either way
+        }
+    }
+
+    @Override
+    public void close() {
+        // no pooled connections to release
+    }
+
+    /** A body of known length. */
+    private static final class Limited extends FilterInputStream {
+        private long left;
+
+        Limited(InputStream in, long length) {
+            super(in);
+            this.left = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) return -1;
+            int b = super.read();
+            if (b >= 0) left--;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) return -1;
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) left -= n;
+            return n;
+        }
+    }
+
+    /** A chunked body, decoded as it is read, so streams (events, logs, stats) arrive as they come. */
+    private static final class Chunked extends InputStream {
+        private final InputStream in;
+        private long left;
+        private boolean done;
+
+        Chunked(InputStream in) {
+            this.in = in;
+        }
+
+        private boolean ready() throws IOException {
+            if (done) return false;
+            if (left == 0) {
+                String size = line(in);
+                if (size.isEmpty()) size = line(in); // the CRLF that closes the previous chunk
+                int semi = size.indexOf(';');
+                left = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
+                if (left == 0) {
+                    done = true;
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (!ready()) return -1;
+            int b = in.read();
+            if (b >= 0) left--;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            if (!ready()) return -1;
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) left -= n;
+            return n;
+        }
+    }
+}
