@@ -1,0 +1,25 @@
+package dev.kiban.cli;
+
+import dev.kiban.engine.ContainerSummary;
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineAddress;
+import dev.kiban.engine.EngineInfo;
+import java.util.List;
+
+/** An engine that answers from fixed data, for testing commands without a daemon. */
+record FakeEngine(EngineAddress address, EngineInfo info, List<ContainerSummary> containers, int volumeCount, int serviceCount) implements Engine {
+
+    static FakeEngine withContainers(ContainerSummary... containers) {
+        EngineInfo info = new EngineInfo("24.0.9", "1.43", "Rocky Linux 9.6", "5.14.0", "overlay2", "/var/lib/docker", "2", "systemd",
+                new EngineInfo.SwarmState("active", true, 1, 1), 7);
+        return new FakeEngine(new EngineAddress("unix:///fake.sock", "default"), info, List.of(containers), 3, 2);
+    }
+
+    static ContainerSummary container(String name, String state, String status) {
+        return new ContainerSummary(name + "-id", name, "kiban-test/base", state, status, java.util.Map.of());
+    }
+
+    @Override
+    public void close() {
+    }
+}
