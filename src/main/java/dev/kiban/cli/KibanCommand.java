@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "kiban",
         mixinStandardHelpOptions = true,
         versionProvider = KibanVersion.class,
-        subcommands = {SpecCommand.class, StatusCommand.class},
+        subcommands = {SpecCommand.class, StatusCommand.class, PlanCommand.class, ApplyCommand.class, RollbackCommand.class, GenerationsCommand.class},
         description = {
             "kiban (基盤, \"foundation\") takes a Linux host from bare OS to a production Docker platform "
                     + "and keeps it healthy, from one declarative spec (kiban.yaml).",
@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
             "  kiban spec init            write the design as a commented kiban.yaml",
             "  kiban spec validate        check it; every problem at once, FILE:LINE:COL key: message",
             "  kiban status               what the local Docker engine is doing, against the spec",
+            "  kiban plan / apply         render the host's configuration, show the diff, apply it with checks",
             ""},
         footer = {"", "The spec is -c FILE, else ./kiban.yaml, else /etc/kiban/kiban.yaml; -c builtin uses the design's defaults."})
 public final class KibanCommand implements Callable<Integer> {

@@ -3,12 +3,19 @@ package dev.kiban.cli;
 import dev.kiban.engine.DockerEngine;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
+import dev.kiban.host.ArtifactCheck;
+import dev.kiban.host.ReaderChecks;
+import java.io.InputStream;
 import java.util.Map;
 import java.util.function.Function;
 
 /** What commands get from outside: the environment and a way to reach an engine. Tests pass their own. */
-record KibanContext(Map<String, String> environment, Function<EngineAddress, Engine> engines) {
+record KibanContext(Map<String, String> environment, Function<EngineAddress, Engine> engines, ArtifactCheck checks, InputStream input) {
     static KibanContext system() {
-        return new KibanContext(System.getenv(), DockerEngine::connect);
+        return new KibanContext(System.getenv(), DockerEngine::connect, new ReaderChecks(), null);
+    }
+
+    KibanContext(Map<String, String> environment, Function<EngineAddress, Engine> engines) {
+        this(environment, engines, new ReaderChecks(), null);
     }
 }

@@ -13,7 +13,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(commandLine(KibanContext.system()).execute(args));
+        CommandLine cli = commandLine(KibanContext.system());
+        int exit = cli.execute(args);
+        cli.getOut().flush();
+        cli.getErr().flush();
+        System.exit(exit);
     }
 
     static CommandLine commandLine(KibanContext context) {

@@ -1,0 +1,83 @@
+package dev.kiban.cli;
+
+import dev.kiban.host.HostApply;
+import dev.kiban.host.HostPlanner;
+import dev.kiban.host.HostRoot;
+import dev.kiban.host.Plan;
+import dev.kiban.host.ReaderChecks;
+import dev.kiban.spec.PlatformSpec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = {
+            "Make the host match the spec: show the plan, ask (unless --yes), then record a generation under "
+                    + "<root>/var/lib/kiban/generations/, write each file atomically with its owner and mode, have each file checked "
+                    + "by the program that reads it, and run the commands (only when --root is /).",
+            "Any objection puts every file back as it was and exits 1, naming the file and the tool's own words. "
+                    + "A second apply of an unchanged spec changes nothing. 'kiban rollback' undoes an apply.",
+            ""})
+final class ApplyCommand implements Callable<Integer> {
+    private final KibanContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RootOptions rootOptions;
+
+    @Option(names = {"-y", "--yes"}, description = "Apply without asking.")
+    boolean yes;
+
+    ApplyCommand(KibanContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
+        Plan plan = HostPlanner.plan(resolved, rootOptions.root);
+        if (plan.changesNothing()) {
+            out.println("nothing to change: the host under " + rootOptions.root + " already matches the spec");
+            return ExitCode.OK;
+        }
+        out.print(plan.describe(HostRoot.isSystemRoot(rootOptions.root)));
+        if (!plan.refusals().isEmpty()) {
+            spec.commandLine().getErr().println("kiban: not applying: " + String.join("; ", plan.refusals()));
+            return ExitCode.FINDINGS;
+        }
+        if (!yes && !confirmed(out)) {
+            spec.commandLine().getErr().println("kiban: not applied (confirm with y, or pass --yes)");
+            return ExitCode.USAGE;
+        }
+        HostApply.Outcome outcome = new HostApply(rootOptions.root, context.checks(), out).apply(plan);
+        int number = outcome.generation().map(g -> g.number()).orElse(0);
+        if (!outcome.ok()) {
+            var err = spec.commandLine().getErr();
+            err.println("kiban: apply failed; every file is back as it was (generation " + number + " recorded as failed):");
+            outcome.failures().forEach(f -> err.println("  " + f));
+            return ExitCode.FINDINGS;
+        }
+        out.println("applied as generation " + number + " ('kiban rollback' undoes it)");
+        return ExitCode.OK;
+    }
+
+    private boolean confirmed(PrintWriter out) throws IOException {
+        if (System.console() == null && context.input() == null) return false;
+        out.print("Apply these changes? [y/N] ");
+        out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(context.input() != null ? context.input() : System.in, StandardCharsets.UTF_8));
+        String answer = in.readLine();
+        return answer != null && answer.trim().equalsIgnoreCase("y");
+    }
+}

@@ -1,0 +1,34 @@
+package dev.kiban.cli;
+
+import dev.kiban.host.HostPlanner;
+import dev.kiban.host.Plan;
+import dev.kiban.spec.PlatformSpec;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {
+            "Show what 'kiban apply' would change on the host: a unified diff per file (daemon.json, sysctl, journald, fail2ban, "
+                    + "logwatch, automatic updates, sshd, firewall, DOCKER-USER rules), the directories of the layout, the commands "
+                    + "that would run, and a one-line summary. Changes nothing.",
+            "Refuses (exit 1) when hardening sshd would lock out the configured users.",
+            ""})
+final class PlanCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RootOptions rootOptions;
+
+    @Override
+    public Integer call() throws IOException {
+        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
+        Plan plan = HostPlanner.plan(resolved, rootOptions.root);
+        spec.commandLine().getOut().print(plan.describe(dev.kiban.host.HostRoot.isSystemRoot(rootOptions.root)));
+        return plan.refusals().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.kiban.host;
+
+import java.util.List;
+
+/**
+ * A command apply runs on the host after the files are in place, and the file change that calls for
+ * it (empty: it runs whenever anything changed).
+ */
+public record HostCommand(List<String> argv, String why, List<String> after) {
+    public static HostCommand of(String why, List<String> after, String... argv) {
+        return new HostCommand(List.of(argv), why, after);
+    }
+
+    @Override
+    public String toString() {
+        return String.join(" ", argv);
+    }
+}

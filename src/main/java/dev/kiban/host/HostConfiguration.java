@@ -1,0 +1,80 @@
+package dev.kiban.host;
+
+import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.PlatformSpec.Family;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the design puts under /etc, rendered from a spec resolved for the host: files,
+ * directories, and the commands that make the running system take them up. Pure: spec in, plan
+ * material out; nothing here touches the machine.
+ */
+public record HostConfiguration(Family family, List<Artifact> artifacts, List<HostDirectory> directories, List<HostCommand> commands) {
+
+    public static HostConfiguration render(PlatformSpec spec) {
+        Family family = spec.host().family();
+        if (family == Family.AUTO) throw new IllegalStateException("resolve the spec for the host first (host.family is auto)");
+        List<Artifact> files = new ArrayList<>();
+        files.add(DaemonJson.render(spec));
+        files.addAll(KernelParameters.render(spec));
+        files.add(JournaldRetention.render(spec));
+        files.addAll(Fail2banJails.render(spec));
+        files.addAll(LogwatchReport.render(spec));
+        files.addAll(SecurityUpdates.render(spec));
+        files.add(SshdHardening.render(spec));
+        files.addAll(FirewallRules.render(spec));
+        return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec), commands(spec, files));
+    }
+
+    /** Each command runs when a file it follows was created or changed (an empty list: when anything was). */
+    private static List<HostCommand> commands(PlatformSpec spec, List<Artifact> files) {
+        boolean rhel = spec.host().family() == Family.RHEL;
+        List<HostCommand> out = new ArrayList<>();
+        List<String> packaged = paths(files, Artifact.Reader.FAIL2BAN, Artifact.Reader.LOGWATCH, Artifact.Reader.UPDATES,
+                Artifact.Reader.FIREWALLD, Artifact.Reader.NFTABLES);
+        if (rhel) {
+            out.add(HostCommand.of("R7 the tools these files configure", packaged, "dnf", "install", "-y", "fail2ban", "logwatch", "dnf-automatic",
+                    "firewalld", "policycoreutils-python-utils"));
+        } else {
+            out.add(HostCommand.of("R7 the tools these files configure", packaged, "apt-get", "install", "-y", "fail2ban", "logwatch",
+                    "unattended-upgrades", "nftables", "iptables"));
+        }
+        out.add(HostCommand.of("load br_netfilter now (R2.3)", paths(files, Artifact.Reader.MODULES), "modprobe", "br_netfilter"));
+        out.add(HostCommand.of("apply the kernel parameters (R1.4, R2.3)", paths(files, Artifact.Reader.SYSCTL), "sysctl", "--system"));
+        out.add(HostCommand.of("journal retention (R6.1)", paths(files, Artifact.Reader.JOURNALD), "systemctl", "restart", "systemd-journald"));
+        out.add(HostCommand.of("units changed", paths(files, Artifact.Reader.SYSTEMD), "systemctl", "daemon-reload"));
+        out.add(HostCommand.of("engine settings (R2.2); restarts every container, live-restore being off with Swarm (D1)",
+                paths(files, Artifact.Reader.DOCKERD), "systemctl", "restart", "docker"));
+        out.add(HostCommand.of("published ports under the host's rules (D7)", paths(files, Artifact.Reader.SYSTEMD), "systemctl", "enable", "--now",
+                "kiban-docker-user.service"));
+        out.add(HostCommand.of("re-apply DOCKER-USER rules (D7)", List.of(FirewallRules.DOCKER_USER_SCRIPT), FirewallRules.DOCKER_USER_SCRIPT));
+        out.add(HostCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl", "enable", "--now", "fail2ban"));
+        out.add(HostCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl", "reload-or-restart", "fail2ban"));
+        out.add(HostCommand.of("sshd hardening (R7.2), checked with sshd -t first", paths(files, Artifact.Reader.SSHD), "systemctl", "reload",
+                rhel ? "sshd" : "ssh"));
+        if (rhel) {
+            out.add(HostCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.FIREWALLD), "systemctl", "enable", "--now", "firewalld"));
+            out.add(HostCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.FIREWALLD), "firewall-cmd", "--reload"));
+            out.add(HostCommand.of("automatic security updates (R7.5)", paths(files, Artifact.Reader.UPDATES), "systemctl", "enable", "--now",
+                    "dnf-automatic.timer"));
+            if (spec.security().selinux().mode().equals("enforcing")) {
+                String volumes = spec.storage().volumes().value();
+                // semanage rules survive a relabel; chcon does not (D8).
+                out.add(HostCommand.of("label the volume tree for containers, persistently (R7.4, D8)", List.of(volumes), "sh", "-c",
+                        "semanage fcontext -a -t container_file_t '" + volumes + "(/.*)?' 2>/dev/null || semanage fcontext -m -t container_file_t '"
+                                + volumes + "(/.*)?'"));
+                out.add(HostCommand.of("apply the labels (R7.4, D8)", List.of(volumes), "restorecon", "-R", volumes));
+            }
+        } else {
+            out.add(HostCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.NFTABLES), "systemctl", "enable", "--now", "kiban-firewall.service"));
+            out.add(HostCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.NFTABLES), "nft", "-f", FirewallRules.NFTABLES));
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<String> paths(List<Artifact> files, Artifact.Reader... readers) {
+        List<Artifact.Reader> wanted = List.of(readers);
+        return files.stream().filter(a -> wanted.contains(a.reader())).map(Artifact::path).toList();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.kiban.host;
+
+import dev.kiban.spec.PlatformSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Kernel settings: {@code 99-docker.conf} (R2.3), {@code 99-swappiness.conf} (R1.4), and
+ * {@code br_netfilter} loaded at boot, without which the bridge-nf-call keys do not exist and
+ * {@code sysctl --system} fails on them.
+ */
+public final class KernelParameters {
+    private KernelParameters() {}
+
+    public static List<Artifact> render(PlatformSpec spec) {
+        StringBuilder docker = new StringBuilder(ManagedFile.header("#", "R2.3"));
+        new TreeMap<>(spec.engine().sysctl()).forEach((k, v) -> docker.append(k).append(" = ").append(v).append('\n'));
+        String swappiness = ManagedFile.header("#", "R1.4") + "vm.swappiness = " + spec.host().swappiness() + "\n";
+        boolean bridgeKeys = spec.engine().sysctl().keySet().stream().anyMatch(k -> k.startsWith("net.bridge."));
+        List<Artifact> out = new java.util.ArrayList<>(List.of(
+                Artifact.config("/etc/sysctl.d/99-docker.conf", docker.toString(), "R2.3 kernel parameters for Docker", Artifact.Reader.SYSCTL),
+                Artifact.config("/etc/sysctl.d/99-swappiness.conf", swappiness, "R1.4 swappiness", Artifact.Reader.SYSCTL)));
+        if (bridgeKeys) {
+            out.add(Artifact.config("/etc/modules-load.d/kiban-br_netfilter.conf", ManagedFile.header("#", "R2.3") + "br_netfilter\n",
+                    "R2.3 br_netfilter at boot (the net.bridge keys need it)", Artifact.Reader.MODULES));
+        }
+        return out;
+    }
+
+    /** The keys and values of a rendered sysctl file, for checks. */
+    public static Map<String, String> parse(String content) {
+        Map<String, String> out = new TreeMap<>();
+        for (String line : content.split("\n")) {
+            int eq = line.indexOf('=');
+            if (line.isBlank() || line.startsWith("#") || eq < 0) continue;
+            out.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.kiban.host;
+
+import dev.kiban.spec.Placeholder;
+import dev.kiban.spec.PlatformSpec;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * logwatch (R6.1): the design's {@code logwatch.conf}, plus the {@code docker} service definition and
+ * script that logwatch does not ship, without which {@code Service = docker} aborts the report. The
+ * service reads dockerd's journal and summarises its warnings and errors.
+ */
+public final class LogwatchReport {
+    public static final String CONF = "/etc/logwatch/conf/logwatch.conf";
+    public static final String SERVICE = "/etc/logwatch/conf/services/docker.conf";
+    public static final String SCRIPT = "/etc/logwatch/scripts/services/docker";
+
+    private LogwatchReport() {}
+
+    public static List<Artifact> render(PlatformSpec spec) {
+        var r = spec.monitor().report();
+        StringBuilder conf = new StringBuilder(ManagedFile.header("#", "R6.1"));
+        conf.append("Detail = ").append(capitalized(r.detail())).append('\n')
+                .append("MailTo = ").append(Placeholder.require("admin.email", spec.admin().email())).append('\n')
+                .append("MailFrom = ").append(spec.security().updates().emailFrom()).append('\n')
+                .append("Range = ").append(capitalized(r.range())).append('\n');
+        r.services().forEach(s -> conf.append("Service = ").append(s).append('\n'));
+        String service = ManagedFile.header("#", "R6.1") + """
+                Title = "Docker"
+                # dockerd logs to the journal; there is no log file to read.
+                LogFile =
+                *JournalCtl = "--output=cat --unit=docker.service"
+                """;
+        String script = """
+                #!/usr/bin/perl
+                # Managed by kiban (R6.1): summarises dockerd's journal for logwatch.
+                use strict;
+                use warnings;
+                my $detail = $ENV{'LOGWATCH_DETAIL_LEVEL'} || 0;
+                my (%errors, %warnings, $lines);
+                while (my $line = <STDIN>) {
+                    chomp $line;
+                    $lines++;
+                    my ($level) = $line =~ /level=(\\w+)/;
+                    my ($msg) = $line =~ /msg="((?:[^"\\\\]|\\\\.)*)"/;
+                    $msg = $line unless defined $msg;
+                    $msg =~ s/[0-9a-f]{12,64}/<id>/g;
+                    $level = 'error' if !defined $level && $line =~ /\\b(?:error|fatal|panic)\\b/i;
+                    next unless defined $level;
+                    if ($level =~ /^(?:error|fatal|panic)$/) { $errors{$msg}++ }
+                    elsif ($level eq 'warning' && $detail >= 5) { $warnings{$msg}++ }
+                }
+                if (%errors) {
+                    print "Errors:\\n";
+                    printf "   %s: %d time(s)\\n", $_, $errors{$_} for sort { $errors{$b} <=> $errors{$a} || $a cmp $b } keys %errors;
+                }
+                if (%warnings) {
+                    print "Warnings:\\n";
+                    printf "   %s: %d time(s)\\n", $_, $warnings{$_} for sort { $warnings{$b} <=> $warnings{$a} || $a cmp $b } keys %warnings;
+                }
+                exit 0;
+                """;
+        return List.of(
+                Artifact.config(CONF, conf.toString(), "R6.1 daily report", Artifact.Reader.LOGWATCH),
+                Artifact.config(SERVICE, service, "R6.1 the docker service logwatch lacks", Artifact.Reader.LOGWATCH),
+                Artifact.config(SCRIPT, script, "R6.1 the docker service script", Artifact.Reader.LOGWATCH).withMode("rwxr-xr-x"));
+    }
+
+    private static String capitalized(String word) {
+        return word.isEmpty() ? word : word.substring(0, 1).toUpperCase(Locale.ROOT) + word.substring(1).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.kiban.host;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What apply would change: each file and directory created, changed (content, mode or owner) or left
+ * as it is, with a unified diff, then the commands those changes call for, and any refusal that
+ * stops apply outright. Computed without touching the host: the observed state is an input.
+ */
+public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<HostCommand> commands, List<String> refusals) {
+
+    public enum Change { CREATE, UPDATE, UNCHANGED }
+
+    public record FileStep(Artifact artifact, Change change, Optional<ObservedFile> before, String diff) {}
+
+    public record DirectoryStep(HostDirectory directory, Change change, Optional<ObservedFile> before) {}
+
+    public static Plan of(HostConfiguration desired, Map<String, Optional<ObservedFile>> observed, List<String> refusals) {
+        List<FileStep> files = new ArrayList<>();
+        Set<String> changed = new LinkedHashSet<>();
+        for (HostDirectory d : desired.directories()) {
+            Optional<ObservedFile> now = observed.getOrDefault(d.path(), Optional.empty());
+            if (now.isEmpty()) changed.add(d.path());
+        }
+        List<DirectoryStep> dirs = desired.directories().stream().map(d -> {
+            Optional<ObservedFile> now = observed.getOrDefault(d.path(), Optional.empty());
+            Change c = now.isEmpty() ? Change.CREATE : (now.get().mode().equals(d.mode()) && now.get().owner().equals(d.owner()) ? Change.UNCHANGED : Change.UPDATE);
+            return new DirectoryStep(d, c, now);
+        }).toList();
+        for (Artifact a : desired.artifacts()) {
+            Optional<ObservedFile> now = observed.getOrDefault(a.path(), Optional.empty());
+            Change c;
+            if (now.isEmpty()) c = Change.CREATE;
+            else if (now.get().content().equals(a.content()) && now.get().mode().equals(a.mode()) && now.get().owner().equals(a.owner())) c = Change.UNCHANGED;
+            else c = Change.UPDATE;
+            if (c != Change.UNCHANGED) changed.add(a.path());
+            files.add(new FileStep(a, c, now, c == Change.UNCHANGED ? "" : diff(a, now)));
+        }
+        List<HostCommand> commands = desired.commands().stream()
+                .filter(cmd -> cmd.after().isEmpty() ? !changed.isEmpty() : cmd.after().stream().anyMatch(changed::contains))
+                .toList();
+        return new Plan(List.copyOf(files), dirs, commands, List.copyOf(refusals));
+    }
+
+    static String diff(Artifact a, Optional<ObservedFile> before) {
+        List<String> old = before.map(b -> b.content().lines().toList()).orElse(List.of());
+        List<String> now = a.content().lines().toList();
+        List<String> out = new ArrayList<>();
+        if (!old.equals(now)) {
+            out.addAll(UnifiedDiffUtils.generateUnifiedDiff(before.isPresent() ? a.path() : "/dev/null", a.path(), old, DiffUtils.diff(old, now), 3));
+        }
+        before.ifPresent(b -> {
+            if (!b.mode().equals(a.mode())) out.add("mode " + b.mode() + " -> " + a.mode());
+            if (!b.owner().equals(a.owner())) out.add("owner " + b.owner() + " -> " + a.owner());
+        });
+        return String.join("\n", out);
+    }
+
+    public boolean changesNothing() {
+        return files.stream().allMatch(f -> f.change() == Change.UNCHANGED) && directories.stream().allMatch(d -> d.change() == Change.UNCHANGED);
+    }
+
+    public long count(Change change) {
+        return files.stream().filter(f -> f.change() == change).count() + directories.stream().filter(d -> d.change() == change).count();
+    }
+
+    /** The plan as the operator reads it: diffs, commands, a one-line summary. */
+    public String describe(boolean runCommands) {
+        StringBuilder out = new StringBuilder();
+        for (DirectoryStep d : directories) {
+            if (d.change() == Change.UNCHANGED) continue;
+            out.append(d.change() == Change.CREATE ? "create" : "fix   ").append(" dir  ").append(d.directory().path()).append("  (")
+                    .append(d.directory().mode()).append(' ').append(d.directory().owner()).append(")  ").append(d.directory().why()).append('\n');
+        }
+        for (FileStep f : files) {
+            if (f.change() == Change.UNCHANGED) continue;
+            out.append(f.change() == Change.CREATE ? "create" : "change").append(" file ").append(f.artifact().path()).append("  (")
+                    .append(f.artifact().mode()).append(' ').append(f.artifact().owner()).append(")  ").append(f.artifact().why()).append('\n');
+            if (!f.diff().isEmpty()) f.diff().lines().forEach(l -> out.append("    ").append(l).append('\n'));
+        }
+        if (!commands.isEmpty()) {
+            out.append(runCommands ? "then run:\n" : "then, on the host itself (not run under --root):\n");
+            commands.forEach(c -> out.append("    ").append(c).append("    # ").append(c.why()).append('\n'));
+        }
+        refusals.forEach(r -> out.append("REFUSED: ").append(r).append('\n'));
+        out.append(count(Change.CREATE)).append(" to create, ").append(count(Change.UPDATE)).append(" to change, ")
+                .append(count(Change.UNCHANGED)).append(" unchanged").append(commands.isEmpty() ? "" : ", " + commands.size() + " commands").append('\n');
+        return out.toString();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.kiban.host;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+
+/**
+ * apply's own checks: each file is given to the program that will read it, where that program is
+ * installed on this machine (sshd -t, fail2ban-client -t, nft -c, dockerd --validate, perl -c, sh -n);
+ * where it is not, kiban checks the syntax itself (JSON, XML, key = value).
+ */
+public final class ReaderChecks implements ArtifactCheck {
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+
+    @Override
+    public Optional<String> check(Artifact a, Path root) throws IOException {
+        Path file = HostRoot.resolve(root, a.path());
+        return switch (a.reader()) {
+            case DOCKERD -> dockerd(file);
+            case SYSCTL -> keyValues(a);
+            case SSHD -> sshd(file);
+            case FAIL2BAN -> a.path().equals(Fail2banJails.JAIL) ? fail2ban(root) : Optional.empty();
+            case LOGWATCH -> a.path().equals(LogwatchReport.SCRIPT) ? tool("perl", "-c", file.toString()) : Optional.empty();
+            case NFTABLES -> tool("nft", "-c", "-f", file.toString());
+            case FIREWALLD -> xml(file);
+            case SYSTEMD -> a.content().startsWith("#!/bin/sh") ? tool("sh", "-n", file.toString()) : unit(a);
+            default -> Optional.empty();
+        };
+    }
+
+    private static Optional<String> tool(String program, String... args) throws IOException {
+        Optional<Path> p = Tool.find(program);
+        if (p.isEmpty()) return Optional.empty();
+        List<String> argv = new ArrayList<>(List.of(p.get().toString()));
+        argv.addAll(List.of(args));
+        Tool.Result r = Tool.run(argv, LIMIT);
+        return r.ok() ? Optional.empty() : Optional.of(program + ": " + r.gist());
+    }
+
+    private static Optional<String> dockerd(Path file) throws IOException {
+        try {
+            new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            return Optional.of("not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        Optional<Path> dockerd = Tool.find("dockerd");
+        if (dockerd.isEmpty()) return Optional.empty();
+        Tool.Result r = Tool.run(List.of(dockerd.get().toString(), "--validate", "--config-file", file.toString()), LIMIT);
+        if (r.ok() || r.output().contains("unknown flag: --validate")) return Optional.empty(); // engines before 23.0 cannot validate
+        return Optional.of("dockerd --validate: " + r.gist());
+    }
+
+    private static Optional<String> keyValues(Artifact a) {
+        for (String line : a.content().split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            if (!line.matches("[a-z0-9_.\\-/]+\\s*=\\s*\\S.*")) return Optional.of("not a key = value line: " + line);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> sshd(Path file) throws IOException {
+        Optional<Path> sshd = Tool.find("sshd");
+        Optional<Path> keygen = Tool.find("ssh-keygen");
+        if (sshd.isEmpty() || keygen.isEmpty()) return Optional.empty();
+        Path dir = Files.createTempDirectory("kiban-sshd");
+        try {
+            Path key = dir.resolve("host_key");
+            Tool.run(List.of(keygen.get().toString(), "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), LIMIT);
+            // sshd -t insists on its runtime directory, which the ssh service creates at start.
+            Path privsep = Path.of("/run/sshd");
+            if (!Files.isDirectory(privsep) && Files.isWritable(privsep.getParent())) Files.createDirectories(privsep);
+            Tool.Result r = Tool.run(List.of(sshd.get().toString(), "-t", "-f", file.toString(), "-h", key.toString()), LIMIT);
+            return r.ok() ? Optional.empty() : Optional.of("sshd -t: " + r.gist());
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** fail2ban-client -t on the package's configuration with kiban's files laid over it. */
+    private static Optional<String> fail2ban(Path root) throws IOException {
+        Optional<Path> client = Tool.find("fail2ban-client");
+        Path stock = Path.of("/etc/fail2ban");
+        if (client.isEmpty() || !Files.isRegularFile(stock.resolve("fail2ban.conf"))) return Optional.empty();
+        Path dir = Files.createTempDirectory("kiban-fail2ban");
+        try {
+            copyTree(stock, dir);
+            Files.copy(HostRoot.resolve(root, Fail2banJails.JAIL), dir.resolve("jail.local"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Path filter = HostRoot.resolve(root, Fail2banJails.FILTER);
+            if (Files.exists(filter)) Files.copy(filter, dir.resolve("filter.d/docker-api.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Tool.Result r = Tool.run(List.of(client.get().toString(), "-c", dir.toString(), "-t"), LIMIT);
+            return r.ok() ? Optional.empty() : Optional.of("fail2ban-client -t: " + r.gist());
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static Optional<String> xml(Path file) {
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.newDocumentBuilder().parse(file.toFile());
+            return Optional.empty();
+        } catch (Exception e) {
+            return Optional.of("not well-formed XML: " + e.getMessage());
+        }
+    }
+
+    private static Optional<String> unit(Artifact a) {
+        if (!a.content().contains("[Unit]") || !a.content().contains("[Service]")) return Optional.of("a unit needs [Unit] and [Service] sections");
+        return Optional.empty();
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.kiban.host;
+
+import dev.kiban.spec.Placeholder;
+import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.PlatformSpec.Family;
+import java.util.List;
+
+/**
+ * Automatic security updates (R7.5): dnf-automatic on rhel, unattended-upgrades on debian. Docker's
+ * own packages are held back from unattended runs: an engine upgrade restarts dockerd and, without
+ * live-restore (D1), every container, so it belongs in a planned window (D16).
+ */
+public final class SecurityUpdates {
+    private SecurityUpdates() {}
+
+    public static List<Artifact> render(PlatformSpec spec) {
+        var u = spec.security().updates();
+        if (spec.host().family() == Family.RHEL) {
+            String conf = ManagedFile.header("#", "R7.5, D16") + "[commands]\n"
+                    + "upgrade_type = " + u.type() + "\n"
+                    + "download_updates = " + yesNo(u.download()) + "\n"
+                    + "apply_updates = " + yesNo(u.apply()) + "\n"
+                    + "random_sleep = 0\n\n"
+                    + "[emitters]\nemit_via = email\n\n"
+                    + "[email]\nemail_from = " + u.emailFrom() + "\nemail_to = " + Placeholder.require("admin.email", spec.admin().email()) + "\nemail_host = " + u.emailHost() + "\n\n"
+                    + "[base]\n# Engine upgrades restart every container: leave them to a planned window (D16).\n"
+                    + "excludepkgs = docker-ce docker-ce-cli containerd.io\n";
+            return List.of(Artifact.config("/etc/dnf/automatic.conf", conf, "R7.5 dnf-automatic", Artifact.Reader.UPDATES));
+        }
+        String origins = u.type().equals("security")
+                ? "    \"origin=Debian,codename=${distro_codename}-security,label=Debian-Security\";\n"
+                : "    \"origin=Debian,codename=${distro_codename},label=Debian\";\n"
+                        + "    \"origin=Debian,codename=${distro_codename}-security,label=Debian-Security\";\n";
+        String unattended = ManagedFile.header("//", "R7.5, D16")
+                + "Unattended-Upgrade::Origins-Pattern {\n" + origins + "};\n"
+                + "// Engine upgrades restart every container: leave them to a planned window (D16).\n"
+                + "Unattended-Upgrade::Package-Blacklist {\n    \"docker.io\";\n    \"containerd\";\n    \"docker-ce\";\n};\n"
+                + "Unattended-Upgrade::Mail \"" + Placeholder.require("admin.email", spec.admin().email()) + "\";\n"
+                + "Unattended-Upgrade::Sender \"" + u.emailFrom() + "\";\n"
+                + "Unattended-Upgrade::MailReport \"on-change\";\n";
+        String periodic = ManagedFile.header("//", "R7.5")
+                + "APT::Periodic::Update-Package-Lists \"1\";\n"
+                + "APT::Periodic::Download-Upgradeable-Packages \"" + (u.download() ? 1 : 0) + "\";\n"
+                + "APT::Periodic::Unattended-Upgrade \"" + (u.apply() ? 1 : 0) + "\";\n";
+        return List.of(
+                Artifact.config("/etc/apt/apt.conf.d/51kiban-unattended-upgrades", unattended, "R7.5 unattended-upgrades", Artifact.Reader.UPDATES),
+                Artifact.config("/etc/apt/apt.conf.d/20auto-upgrades", periodic, "R7.5 periodic runs", Artifact.Reader.UPDATES));
+    }
+
+    private static String yesNo(boolean b) {
+        return b ? "yes" : "no";
+    }
+}

@@ -1,0 +1,33 @@
+package dev.kiban.host;
+
+import dev.kiban.spec.Placeholder;
+import dev.kiban.spec.PlatformSpec;
+
+/**
+ * sshd hardening (R7.2) as a drop-in that sorts before the distribution's own (sshd keeps the first
+ * value it reads), so the main sshd_config stays the package's. Whether the allowed users can still
+ * log in is {@link SshAccess}'s question, asked by the planner before anything is written.
+ */
+public final class SshdHardening {
+    public static final String PATH = "/etc/ssh/sshd_config.d/10-kiban.conf";
+
+    private SshdHardening() {}
+
+    public static Artifact render(PlatformSpec spec) {
+        var s = spec.security().ssh();
+        s.allowUsers().forEach(u -> Placeholder.require("security.ssh.allowUsers", u));
+        String content = ManagedFile.header("#", "R7.2")
+                + "Port " + s.port() + "\n"
+                + "PermitRootLogin " + (s.permitRootLogin() ? "prohibit-password" : "no") + "\n"
+                + "PasswordAuthentication " + yesNo(s.passwordAuthentication()) + "\n"
+                + "KbdInteractiveAuthentication no\n"
+                + "PubkeyAuthentication " + yesNo(s.pubkeyAuthentication()) + "\n"
+                + "AuthorizedKeysFile " + s.authorizedKeysFile() + "\n"
+                + "AllowUsers " + String.join(" ", s.allowUsers()) + "\n";
+        return new Artifact(PATH, content, "rw-------", "root:root", "R7.2 sshd hardening", Artifact.Reader.SSHD);
+    }
+
+    private static String yesNo(boolean b) {
+        return b ? "yes" : "no";
+    }
+}
