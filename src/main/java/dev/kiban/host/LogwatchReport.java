@@ -28,7 +28,7 @@ public final class LogwatchReport {
         String service = ManagedFile.header("#", "R6.1") + """
                 Title = "Docker"
                 # dockerd logs to the journal; there is no log file to read.
-                LogFile =
+                LogFile = none
                 *JournalCtl = "--output=cat --unit=docker.service"
                 """;
         String script = """

@@ -1,0 +1,57 @@
+package dev.kiban.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiban.spec.PlatformSpec.Family;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The planner alone: observed state in, plan out, no disk. */
+class PlanTest {
+    final HostConfiguration desired = HostConfiguration.render(HostConfigurationTest.spec(Family.DEBIAN));
+
+    Map<String, Optional<ObservedFile>> matching() {
+        Map<String, Optional<ObservedFile>> m = new HashMap<>();
+        desired.artifacts().forEach(a -> m.put(a.path(), Optional.of(new ObservedFile(false, a.content(), a.mode(), a.owner()))));
+        desired.directories().forEach(d -> m.put(d.path(), Optional.of(new ObservedFile(true, "", d.mode(), d.owner()))));
+        return m;
+    }
+
+    @Test
+    void anEmptyHostCreatesEverythingAndRunsTheCommands() {
+        Plan plan = Plan.of(desired, Map.of(), List.of());
+        assertThat(plan.count(Plan.Change.CREATE)).isEqualTo(desired.artifacts().size() + desired.directories().size());
+        assertThat(plan.commands()).extracting(HostCommand::toString).contains("sysctl --system", "systemctl restart docker", "nft -f /etc/nftables.d/kiban.nft");
+        assertThat(plan.describe(false)).contains("create file /etc/docker/daemon.json", "+  \"live-restore\" : false",
+                "then, on the host itself (not run under --root):");
+    }
+
+    @Test
+    void aMatchingHostChangesNothingAndRunsNothing() {
+        Plan plan = Plan.of(desired, matching(), List.of());
+        assertThat(plan.changesNothing()).isTrue();
+        assertThat(plan.commands()).isEmpty();
+        assertThat(plan.describe(true)).endsWith("0 to create, 0 to change, " + (desired.artifacts().size() + desired.directories().size()) + " unchanged\n");
+    }
+
+    @Test
+    void oneChangedFileDiffsAndRunsOnlyItsCommands() {
+        Map<String, Optional<ObservedFile>> observed = matching();
+        Artifact sysctl = desired.artifacts().stream().filter(a -> a.path().equals("/etc/sysctl.d/99-swappiness.conf")).findFirst().orElseThrow();
+        observed.put(sysctl.path(), Optional.of(new ObservedFile(false, sysctl.content().replace("= 10", "= 60"), "rw-rw-rw-", "root:root")));
+        Plan plan = Plan.of(desired, observed, List.of());
+        assertThat(plan.count(Plan.Change.UPDATE)).isEqualTo(1);
+        assertThat(plan.commands()).extracting(HostCommand::toString).containsExactly("sysctl --system");
+        assertThat(plan.files().stream().filter(f -> f.change() == Plan.Change.UPDATE).findFirst().orElseThrow().diff())
+                .contains("-vm.swappiness = 60", "+vm.swappiness = 10", "mode rw-rw-rw- -> rw-r--r--");
+    }
+
+    @Test
+    void aRefusalIsShown() {
+        Plan plan = Plan.of(desired, matching(), List.of("security.ssh.allowUsers: user deploy does not exist"));
+        assertThat(plan.describe(false)).contains("REFUSED: security.ssh.allowUsers: user deploy does not exist");
+    }
+}

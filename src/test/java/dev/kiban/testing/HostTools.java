@@ -1,0 +1,61 @@
+package dev.kiban.testing;
+
+import dev.kiban.host.Tool;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real programs that read kiban's files (sshd, fail2ban, nft, iptables, logwatch, firewalld,
+ * dockerd), installed by scripts/test-engine. Missing ones fail a test under CI and skip it elsewhere.
+ */
+public final class HostTools {
+    private HostTools() {}
+
+    public static Path require(String program) {
+        var p = Tool.find(program);
+        if (p.isPresent()) return p.get();
+        String message = program + " is not installed; scripts/test-engine installs the tools the host tests use";
+        if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(message);
+        Assumptions.abort(message);
+        return null;
+    }
+
+    public static void requireRoot() {
+        if ("root".equals(System.getProperty("user.name"))) return;
+        String message = "this test needs root (network and mount namespaces)";
+        if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(message);
+        Assumptions.abort(message);
+    }
+
+    public static Tool.Result run(String... argv) throws IOException {
+        return Tool.run(List.of(argv), Duration.ofSeconds(120));
+    }
+
+    /** A throwaway network namespace: kernel settings and firewall rules made in it stay in it. */
+    public static final class NetNamespace implements AutoCloseable {
+        public final String name;
+
+        public NetNamespace() throws IOException {
+            requireRoot();
+            require("ip");
+            name = "kiban-it-" + Long.toHexString(System.nanoTime());
+            Tool.Result r = run("ip", "netns", "add", name);
+            if (!r.ok()) throw new IOException("ip netns add failed: " + r.output());
+        }
+
+        public Tool.Result exec(String... argv) throws IOException {
+            List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", name));
+            all.addAll(List.of(argv));
+            return Tool.run(all, Duration.ofSeconds(120));
+        }
+
+        @Override
+        public void close() throws IOException {
+            run("ip", "netns", "delete", name);
+        }
+    }
+}
