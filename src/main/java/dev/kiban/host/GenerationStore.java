@@ -53,6 +53,15 @@ public final class GenerationStore {
         Files.createDirectories(g.resolve("before"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         List<Generation.Entry> entries = new ArrayList<>();
+        // Directories this apply will create on the way (parents of files and layout directories), so
+        // that undoing it leaves no empty directory behind.
+        java.util.Set<String> missingParents = new java.util.TreeSet<>();
+        for (String p : concat(filePaths, dirPaths)) {
+            for (String parent = parentOf(p); !parent.equals("/"); parent = parentOf(parent)) {
+                if (!Files.exists(HostRoot.resolve(root, parent)) && !dirPaths.contains(parent)) missingParents.add(parent);
+            }
+        }
+        for (String p : missingParents) entries.add(new Generation.Entry(p, true, false, "", ""));
         for (String p : dirPaths) entries.add(entry(p, true));
         for (String p : filePaths) {
             Generation.Entry e = entry(p, false);
@@ -67,6 +76,17 @@ public final class GenerationStore {
         Generation gen = new Generation(number, java.time.Instant.now().toString(), Generation.Status.APPLYING, entries, note);
         save(gen);
         return gen;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static String parentOf(String hostPath) {
+        int slash = hostPath.lastIndexOf('/');
+        return slash <= 0 ? "/" : hostPath.substring(0, slash);
     }
 
     private Generation.Entry entry(String hostPath, boolean directory) throws IOException {
