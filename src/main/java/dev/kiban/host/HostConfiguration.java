@@ -10,7 +10,8 @@ import java.util.List;
  * directories, and the commands that make the running system take them up. Pure: spec in, plan
  * material out; nothing here touches the machine.
  */
-public record HostConfiguration(Family family, List<Artifact> artifacts, List<HostDirectory> directories, List<HostCommand> commands) {
+public record HostConfiguration(Family family, List<Artifact> artifacts, List<HostDirectory> directories, List<HostCommand> commands,
+                                List<String> notes) {
 
     public static HostConfiguration render(PlatformSpec spec) {
         Family family = spec.host().family();
@@ -24,7 +25,18 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         files.addAll(SecurityUpdates.render(spec));
         files.add(SshdHardening.render(spec));
         files.addAll(FirewallRules.render(spec));
-        return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec), commands(spec, files));
+        return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec), commands(spec, files), notes(spec));
+    }
+
+    /** Why the rendering departs from the design where it does, said once in every plan. */
+    private static List<String> notes(PlatformSpec spec) {
+        List<String> out = new ArrayList<>();
+        if (spec.swarm().enabled() && spec.engine().liveRestore() == dev.kiban.spec.Tristate.FALSE) {
+            out.add("live-restore is off: Swarm mode refuses it (D1); an engine restart restarts the containers");
+        }
+        if (spec.engine().seccompProfile().equals("builtin")) out.add("seccomp-profile left out: Docker's built-in profile applies (D12)");
+        if (spec.engine().usernsRemap().isEmpty()) out.add("userns-remap left out: it would hide existing images and break Swarm services (D13)");
+        return List.copyOf(out);
     }
 
     /** Each command runs when a file it follows was created or changed (an empty list: when anything was). */

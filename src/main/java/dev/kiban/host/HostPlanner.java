@@ -29,6 +29,14 @@ public final class HostPlanner {
         List<String> paths = new ArrayList<>();
         desired.directories().forEach(d -> paths.add(d.path()));
         desired.artifacts().forEach(a -> paths.add(a.path()));
-        return Plan.of(desired, ObservedFile.read(root, paths), SshAccess.refusals(resolved, root));
+        List<String> refusals = new ArrayList<>(SshAccess.refusals(resolved, root));
+        String seccomp = resolved.engine().seccompProfile();
+        if (!seccomp.equals("builtin") && !java.nio.file.Files.isRegularFile(HostRoot.resolve(root, seccomp))) {
+            refusals.add("engine.seccompProfile: " + seccomp + " does not exist; dockerd would not start (D12)");
+        }
+        // Installing the engine is a step on the real host only; a --root tree is files, not a system.
+        boolean system = HostRoot.isSystemRoot(root);
+        return Plan.of(desired, ObservedFile.read(root, paths), system ? EngineInstallation.plan(resolved.host().family(), root) : List.of(),
+                system ? EngineInstallation.notes(resolved.host().family()) : List.of(), refusals);
     }
 }

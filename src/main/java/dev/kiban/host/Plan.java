@@ -14,7 +14,7 @@ import java.util.Set;
  * as it is, with a unified diff, then the commands those changes call for, and any refusal that
  * stops apply outright. Computed without touching the host: the observed state is an input.
  */
-public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<HostCommand> commands, List<String> refusals) {
+public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<HostCommand> commands, List<String> notes, List<String> refusals) {
 
     public enum Change { CREATE, UPDATE, UNCHANGED }
 
@@ -23,6 +23,12 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<H
     public record DirectoryStep(HostDirectory directory, Change change, Optional<ObservedFile> before) {}
 
     public static Plan of(HostConfiguration desired, Map<String, Optional<ObservedFile>> observed, List<String> refusals) {
+        return of(desired, observed, List.of(), List.of(), refusals);
+    }
+
+    /** {@code first}: commands that come before the configuration's own (installing the engine). */
+    public static Plan of(HostConfiguration desired, Map<String, Optional<ObservedFile>> observed, List<HostCommand> first, List<String> notes,
+                          List<String> refusals) {
         List<FileStep> files = new ArrayList<>();
         Set<String> changed = new LinkedHashSet<>();
         for (HostDirectory d : desired.directories()) {
@@ -43,10 +49,13 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<H
             if (c != Change.UNCHANGED) changed.add(a.path());
             files.add(new FileStep(a, c, now, c == Change.UNCHANGED ? "" : diff(a, now)));
         }
-        List<HostCommand> commands = desired.commands().stream()
+        List<HostCommand> commands = new ArrayList<>(first);
+        desired.commands().stream()
                 .filter(cmd -> cmd.after().isEmpty() ? !changed.isEmpty() : cmd.after().stream().anyMatch(changed::contains))
-                .toList();
-        return new Plan(List.copyOf(files), dirs, commands, List.copyOf(refusals));
+                .forEach(commands::add);
+        List<String> allNotes = new ArrayList<>(desired.notes());
+        allNotes.addAll(notes);
+        return new Plan(List.copyOf(files), dirs, List.copyOf(commands), List.copyOf(allNotes), List.copyOf(refusals));
     }
 
     static String diff(Artifact a, Optional<ObservedFile> before) {
@@ -64,7 +73,7 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<H
     }
 
     public boolean changesNothing() {
-        return files.stream().allMatch(f -> f.change() == Change.UNCHANGED) && directories.stream().allMatch(d -> d.change() == Change.UNCHANGED);
+        return commands.isEmpty() && files.stream().allMatch(f -> f.change() == Change.UNCHANGED) && directories.stream().allMatch(d -> d.change() == Change.UNCHANGED);
     }
 
     public long count(Change change) {
@@ -89,6 +98,7 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<H
             out.append(runCommands ? "then run:\n" : "then, on the host itself (not run under --root):\n");
             commands.forEach(c -> out.append("    ").append(c).append("    # ").append(c.why()).append('\n'));
         }
+        notes.forEach(n -> out.append("note: ").append(n).append('\n'));
         refusals.forEach(r -> out.append("REFUSED: ").append(r).append('\n'));
         out.append(count(Change.CREATE)).append(" to create, ").append(count(Change.UPDATE)).append(" to change, ")
                 .append(count(Change.UNCHANGED)).append(" unchanged").append(commands.isEmpty() ? "" : ", " + commands.size() + " commands").append('\n');

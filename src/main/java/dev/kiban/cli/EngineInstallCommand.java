@@ -1,0 +1,67 @@
+package dev.kiban.cli;
+
+import dev.kiban.host.EngineInstallation;
+import dev.kiban.host.HostCommand;
+import dev.kiban.host.HostPlanner;
+import dev.kiban.host.HostRoot;
+import dev.kiban.host.Tool;
+import dev.kiban.spec.PlatformSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "install", mixinStandardHelpOptions = true,
+        description = {
+            "Install and start the Docker engine for the host's family: Docker's CE repository on rhel (docker-ce, containerd.io, "
+                    + "the buildx and compose plugins), docker.io on debian. Does nothing when dockerd is already installed.",
+            "Lists the commands first; runs them only on / and only with --yes. 'kiban apply' plans the same step when the engine is absent.",
+            ""})
+final class EngineInstallCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RootOptions rootOptions;
+
+    @Option(names = {"-y", "--yes"}, description = "Run the commands (on / only).")
+    boolean yes;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
+        List<HostCommand> steps = EngineInstallation.plan(resolved.host().family(), rootOptions.root);
+        if (steps.isEmpty()) {
+            out.println("the engine is installed under " + rootOptions.root + "; nothing to do");
+            return ExitCode.OK;
+        }
+        steps.forEach(c -> out.println("    " + c + "    # " + c.why()));
+        EngineInstallation.notes(resolved.host().family()).forEach(n -> out.println("note: " + n));
+        if (!HostRoot.isSystemRoot(rootOptions.root)) {
+            out.println("(not run: --root is not /)");
+            return ExitCode.OK;
+        }
+        if (!yes) {
+            spec.commandLine().getErr().println("kiban: not installing without --yes");
+            return ExitCode.USAGE;
+        }
+        for (HostCommand c : steps) {
+            out.println("running " + c);
+            out.flush();
+            Tool.Result r = Tool.run(c.argv(), Duration.ofMinutes(15));
+            if (!r.ok()) {
+                spec.commandLine().getErr().println("kiban: '" + c + "' failed: " + r.gist());
+                return ExitCode.FINDINGS;
+            }
+        }
+        out.println("engine installed and started");
+        return ExitCode.OK;
+    }
+}

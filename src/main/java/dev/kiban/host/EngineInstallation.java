@@ -1,0 +1,45 @@
+package dev.kiban.host;
+
+import dev.kiban.spec.PlatformSpec.Family;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Installing the engine per family (R2.1): Docker's CE repository on rhel (the distribution ships
+ * podman, not Docker), Debian's docker.io on debian. Planned only when no dockerd is under the root,
+ * so running it again changes nothing.
+ */
+public final class EngineInstallation {
+    public static final String RHEL_REPO = "https://download.docker.com/linux/rhel/docker-ce.repo";
+
+    private EngineInstallation() {}
+
+    public static boolean installed(Path root) {
+        return Files.isExecutable(HostRoot.resolve(root, "/usr/bin/dockerd")) || Files.isExecutable(HostRoot.resolve(root, "/usr/sbin/dockerd"));
+    }
+
+    /** The commands that install and start the engine; empty when it is installed already. */
+    public static List<HostCommand> plan(Family family, Path root) {
+        if (installed(root)) return List.of();
+        String why = "R2.1 install the engine (no dockerd on this host)";
+        if (family == Family.RHEL) {
+            return List.of(
+                    HostCommand.of(why, List.of(), "dnf", "-y", "install", "dnf-plugins-core"),
+                    HostCommand.of(why, List.of(), "dnf", "config-manager", "--add-repo", RHEL_REPO),
+                    HostCommand.of(why, List.of(), "dnf", "-y", "install", "docker-ce", "docker-ce-cli", "containerd.io", "docker-buildx-plugin",
+                            "docker-compose-plugin"),
+                    HostCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now", "docker"));
+        }
+        return List.of(
+                HostCommand.of(why, List.of(), "apt-get", "install", "-y", "docker.io"),
+                HostCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now", "docker"));
+    }
+
+    /** What the operator should know about the chosen packages. */
+    public static List<String> notes(Family family) {
+        return family == Family.DEBIAN
+                ? List.of("Debian 12 packages Compose v1 only; Compose v2 (R2.1) comes from Docker's repository (docker-compose-plugin)")
+                : List.of();
+    }
+}
