@@ -14,7 +14,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 
 /**
  * apply's own checks: each file is given to the program that will read it, where that program is
- * installed on this machine (sshd -t, fail2ban-client -t, nft -c, dockerd --validate, perl -c, sh -n);
+ * installed on this machine (sshd -t, fail2ban-client -t, nft -c, apt-config, dockerd --validate, perl -c, sh -n);
  * where it is not, kiban checks the syntax itself (JSON, XML, key = value).
  */
 public final class ReaderChecks implements ArtifactCheck {
@@ -31,6 +31,7 @@ public final class ReaderChecks implements ArtifactCheck {
             case LOGWATCH -> a.path().equals(LogwatchReport.SCRIPT) ? tool("perl", "-c", file.toString()) : Optional.empty();
             case NFTABLES -> tool("nft", "-c", "-f", file.toString());
             case FIREWALLD -> xml(file);
+            case UPDATES -> a.path().startsWith("/etc/apt/") ? tool("apt-config", "-c", file.toString(), "dump") : Optional.empty();
             case SYSTEMD -> a.content().startsWith("#!/bin/sh") ? tool("sh", "-n", file.toString()) : unit(a);
             default -> Optional.empty();
         };

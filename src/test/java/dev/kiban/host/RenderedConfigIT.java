@@ -76,6 +76,22 @@ class RenderedConfigIT {
     }
 
     @Test
+    void aptReadsTheUnattendedUpgradesSettings(@TempDir Path dir) throws Exception {
+        Path aptConfig = HostTools.require("apt-config");
+        for (Artifact a : debian.artifacts()) {
+            if (!a.path().startsWith("/etc/apt/")) continue;
+            Tool.Result r = HostTools.run(aptConfig.toString(), "-c", write(dir, a).toString(), "dump");
+            assertThat(r.ok()).as(a.path() + ": " + r.output()).isTrue();
+            if (a.path().endsWith("unattended-upgrades")) {
+                assertThat(r.output()).contains("Unattended-Upgrade::Origins-Pattern:: \"origin=Debian,codename=${distro_codename}-security,label=Debian-Security\";",
+                        "Unattended-Upgrade::Package-Blacklist:: \"docker.io\";");
+            } else {
+                assertThat(r.output()).contains("APT::Periodic::Unattended-Upgrade \"1\";");
+            }
+        }
+    }
+
+    @Test
     void theNftablesTableLoadsAndReloadsInANamespace(@TempDir Path dir) throws Exception {
         HostTools.require("nft");
         Path file = write(dir, artifact(debian, FirewallRules.NFTABLES));
