@@ -1,10 +1,6 @@
 package dev.kiban.cli;
 
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -23,16 +19,7 @@ import picocli.CommandLine.ScopeType;
             "  kiban plan / apply         render the host's configuration, show the diff, apply it with checks",
             ""},
         footer = {"", "The spec is -c FILE, else ./kiban.yaml, else /etc/kiban/kiban.yaml; -c builtin uses the design's defaults."})
-public final class KibanCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    /** Without a subcommand: say which exist (exit 2), as for any other usage error. */
-    @Override
-    public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: one of " + String.join(", ", spec.subcommands().keySet()));
-    }
-
+public final class KibanCommand extends CommandGroup {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "Spec file. Default: ./kiban.yaml, then /etc/kiban/kiban.yaml. 'builtin' = the design's defaults.")
     String config;

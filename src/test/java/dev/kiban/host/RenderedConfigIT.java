@@ -142,9 +142,7 @@ class RenderedConfigIT {
 
     @Test
     void logwatchReportsOnTheDockerServiceItLacksUpstream(@TempDir Path dir) throws Exception {
-        HostTools.requireRoot();
         HostTools.require("logwatch");
-        HostTools.require("unshare");
         Path etc = dir.resolve("etc-logwatch");
         for (Artifact a : debian.artifacts()) {
             if (a.reader() != Artifact.Reader.LOGWATCH) continue;
@@ -164,8 +162,7 @@ class RenderedConfigIT {
         Files.writeString(service, Files.readString(service).replace("LogFile = none", "LogFile = kiban-sample").replace("*JournalCtl", "#*JournalCtl"));
         Files.createDirectories(etc.resolve("conf/logfiles"));
         Files.writeString(etc.resolve("conf/logfiles/kiban-sample.conf"), "LogFile = " + log + "\n");
-        Tool.Result r = HostTools.run("unshare", "-m", "sh", "-c",
-                "mount --bind " + etc + " /etc/logwatch && logwatch --service docker --range All --detail Med --output stdout");
+        Tool.Result r = HostTools.withMountedOver(etc, "/etc/logwatch", "logwatch --service docker --range All --detail Med --output stdout");
         assertThat(r.ok()).as(r.output()).isTrue();
         assertThat(r.output()).contains("Docker").contains("Handler for GET /containers/json returned error: write unix /run/docker.sock: broken pipe: 2 time(s)")
                 .doesNotContain("API listen");
@@ -173,17 +170,14 @@ class RenderedConfigIT {
 
     @Test
     void firewalldAcceptsTheZone(@TempDir Path dir) throws Exception {
-        HostTools.requireRoot();
         HostTools.require("firewall-offline-cmd");
-        HostTools.require("unshare");
         Path etc = dir.resolve("etc-firewalld");
         Files.createDirectories(etc.resolve("zones"));
         Path stock = Path.of("/etc/firewalld/firewalld.conf");
         if (Files.exists(stock)) Files.copy(stock, etc.resolve("firewalld.conf"));
         Artifact zone = rhel.artifacts().stream().filter(a -> a.reader() == Artifact.Reader.FIREWALLD).findFirst().orElseThrow();
         Files.writeString(etc.resolve("zones/public.xml"), zone.content());
-        Tool.Result r = HostTools.run("unshare", "-m", "sh", "-c", "mount --bind " + etc + " /etc/firewalld && firewall-offline-cmd --check-config"
-                + " && firewall-offline-cmd --zone=public --list-all");
+        Tool.Result r = HostTools.withMountedOver(etc, "/etc/firewalld", "firewall-offline-cmd --check-config && firewall-offline-cmd --zone=public --list-all");
         assertThat(r.ok()).as(r.output()).isTrue();
         assertThat(r.output()).contains("ports: 22/tcp 80/tcp 443/tcp")
                 .contains("rule family=\"ipv4\" source address=\"192.168.10.0/24\" port port=\"2377\" protocol=\"tcp\" accept")

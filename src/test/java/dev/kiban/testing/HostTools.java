@@ -35,6 +35,16 @@ public final class HostTools {
         return Tool.run(List.of(argv), Duration.ofSeconds(120));
     }
 
+    /**
+     * Runs {@code command} with {@code dir} mounted over {@code target} in a private mount namespace:
+     * the program sees kiban's files where it expects its configuration, and the real directory is untouched.
+     */
+    public static Tool.Result withMountedOver(Path dir, String target, String command) throws IOException {
+        requireRoot();
+        require("unshare");
+        return run("unshare", "-m", "sh", "-c", "mount --bind " + dir + " " + target + " && " + command);
+    }
+
     /** A throwaway network namespace: kernel settings and firewall rules made in it stay in it. */
     public static final class NetNamespace implements AutoCloseable {
         public final String name;
