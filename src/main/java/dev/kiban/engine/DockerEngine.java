@@ -1,17 +1,16 @@
 package dev.kiban.engine;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Info;
-import com.github.dockerjava.api.model.LocalNodeState;
-import com.github.dockerjava.api.model.SwarmInfo;
-import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -19,14 +18,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** {@link Engine} over docker-java, built once per command: explicit transport, ping first. */
+/**
+ * {@link Engine} over docker-java's transport (its unix-socket and TLS clients), built once per command,
+ * ping first. Responses are read as Jackson trees rather than docker-java's typed model: the model
+ * lacks fields kiban needs (the Swarm address pool, LiveRestoreEnabled, ingress networks), and binding
+ * it costs a short-lived CLI more than the requests themselves.
+ */
 public final class DockerEngine implements Engine {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final EngineAddress address;
-    private final DockerClient client;
+    private final DockerHttpClient http;
 
-    private DockerEngine(EngineAddress address, DockerClient client) {
+    private DockerEngine(EngineAddress address, DockerHttpClient http) {
         this.address = address;
-        this.client = client;
+        this.http = http;
     }
 
     /** Connects and pings; an {@link EngineUnavailableException} says where it looked and why not. */
@@ -34,10 +39,10 @@ public final class DockerEngine implements Engine {
         if (address.isUnixSocket() && !Files.exists(address.socketPath())) {
             throw unavailable(address, "no socket at " + address.socketPath());
         }
-        DockerClient client;
+        DockerHttpClient http;
         try {
             DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(address.uri()).build();
-            DockerHttpClient http = address.isUnixSocket()
+            http = address.isUnixSocket()
                     ? new UnixSocketTransport(address.socketPath().toString())
                     : new ZerodepDockerHttpClient.Builder()
                             .dockerHost(URI.create(address.uri()))
@@ -45,17 +50,17 @@ public final class DockerEngine implements Engine {
                             .connectionTimeout(Duration.ofSeconds(3))
                             .responseTimeout(Duration.ofSeconds(30))
                             .build();
-            client = DockerClientImpl.getInstance(config, http);
         } catch (RuntimeException e) {
             throw unavailable(address, "cannot use this address: " + rootMessage(e));
         }
+        DockerEngine engine = new DockerEngine(address, http);
         try {
-            client.pingCmd().exec();
+            engine.ping();
         } catch (RuntimeException e) {
-            closeQuietly(client);
+            engine.close();
             throw unavailable(address, rootMessage(e));
         }
-        return new DockerEngine(address, client);
+        return engine;
     }
 
     private static EngineUnavailableException unavailable(EngineAddress address, String why) {
@@ -82,53 +87,164 @@ public final class DockerEngine implements Engine {
 
     @Override
     public EngineInfo info() {
-        Version version = client.versionCmd().exec();
-        Info info = client.infoCmd().exec();
-        SwarmInfo swarm = info.getSwarm();
-        LocalNodeState state = swarm == null ? null : swarm.getLocalNodeState();
-        boolean manager = swarm != null && Boolean.TRUE.equals(swarm.getControlAvailable());
-        EngineInfo.SwarmState swarmState = new EngineInfo.SwarmState(
-                state == null ? "inactive" : state.getValue(),
-                manager,
-                swarm == null || swarm.getNodes() == null ? 0 : swarm.getNodes(),
-                swarm == null || swarm.getManagers() == null ? 0 : swarm.getManagers());
-        return new EngineInfo(version.getVersion(), version.getApiVersion(), info.getOperatingSystem(), info.getKernelVersion(),
-                info.getDriver(), info.getDockerRootDir(), info.getCGroupVersion(), info.getCGroupDriver(), swarmState,
-                info.getImages() == null ? 0 : info.getImages());
+        // Read as JSON trees: docker-java's Info model lacks fields kiban needs (LiveRestoreEnabled), and
+        // binding it costs a CLI more start-up time than the request itself.
+        JsonNode version = api("GET", "/version", null);
+        JsonNode info = api("GET", "/info", null);
+        JsonNode swarm = info.path("Swarm");
+        String state = swarm.path("LocalNodeState").asText("");
+        EngineInfo.SwarmState swarmState = new EngineInfo.SwarmState(state.isEmpty() ? "inactive" : state,
+                swarm.path("ControlAvailable").asBoolean(false), swarm.path("Nodes").asInt(0), swarm.path("Managers").asInt(0));
+        return new EngineInfo(version.path("Version").asText(), version.path("ApiVersion").asText(), info.path("OperatingSystem").asText(),
+                info.path("KernelVersion").asText(), info.path("Driver").asText(), info.path("DockerRootDir").asText(),
+                info.path("CgroupVersion").asText(""), info.path("CgroupDriver").asText(""), swarmState, info.path("Images").asInt(0),
+                info.path("LiveRestoreEnabled").asBoolean(false));
     }
 
     @Override
     public List<ContainerSummary> containers() {
-        return client.listContainersCmd().withShowAll(true).exec().stream().map(DockerEngine::summary).toList();
-    }
-
-    private static ContainerSummary summary(Container c) {
-        String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
-        return new ContainerSummary(c.getId(), name, c.getImage(), c.getState(), c.getStatus(),
-                c.getLabels() == null ? Map.of() : Map.copyOf(c.getLabels()));
+        List<ContainerSummary> out = new ArrayList<>();
+        for (JsonNode c : api("GET", "/containers/json?all=true", null)) {
+            String name = c.path("Names").size() == 0 ? c.path("Id").asText() : c.path("Names").get(0).asText().replaceFirst("^/", "");
+            Map<String, String> labels = new java.util.TreeMap<>();
+            c.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            out.add(new ContainerSummary(c.path("Id").asText(), name, c.path("Image").asText(), c.path("State").asText(), c.path("Status").asText(),
+                    labels));
+        }
+        return out;
     }
 
     @Override
     public int volumeCount() {
-        var volumes = client.listVolumesCmd().exec().getVolumes();
-        return volumes == null ? 0 : volumes.size();
+        return api("GET", "/volumes", null).path("Volumes").size();
     }
 
     @Override
     public int serviceCount() {
-        return client.listServicesCmd().exec().size();
+        return api("GET", "/services", null).size();
+    }
+
+    private void ping() {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path("/_ping").build();
+        try (DockerHttpClient.Response r = http.execute(request)) {
+            r.getBody().readAllBytes();
+            if (r.getStatusCode() != 200) throw new EngineApiException(r.getStatusCode(), "ping answered " + r.getStatusCode());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public SwarmSettings swarm() {
+        JsonNode swarm = api("GET", "/info", null).path("Swarm");
+        String state = swarm.path("LocalNodeState").asText("inactive");
+        boolean manager = swarm.path("ControlAvailable").asBoolean(false);
+        if (!manager) return new SwarmSettings(state.isEmpty() ? "inactive" : state, false, swarm.path("NodeAddr").asText(""), List.of(), 0, 0);
+        JsonNode cluster = api("GET", "/swarm", null);
+        List<String> pool = new ArrayList<>();
+        cluster.path("DefaultAddrPool").forEach(p -> pool.add(p.asText()));
+        return new SwarmSettings(state, true, swarm.path("NodeAddr").asText(""), pool, cluster.path("SubnetSize").asInt(0),
+                cluster.path("DataPathPort").asInt(0));
+    }
+
+    @Override
+    public void initSwarm(SwarmInit init) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("AdvertiseAddr", init.advertiseAddress());
+        body.put("ListenAddr", init.listenAddress());
+        ArrayNode pool = body.putArray("DefaultAddrPool");
+        init.defaultAddrPool().forEach(pool::add);
+        body.put("SubnetSize", init.subnetSize());
+        body.put("DataPathPort", init.dataPathPort());
+        body.putObject("Spec");
+        api("POST", "/swarm/init", body);
+    }
+
+    @Override
+    public String workerJoinToken() {
+        return api("GET", "/swarm", null).path("JoinTokens").path("Worker").asText();
+    }
+
+    @Override
+    public List<NodeSummary> nodes() {
+        List<NodeSummary> out = new ArrayList<>();
+        for (JsonNode n : api("GET", "/nodes", null)) {
+            out.add(new NodeSummary(n.path("ID").asText(), n.path("Description").path("Hostname").asText(), n.path("Spec").path("Role").asText(),
+                    n.path("Spec").path("Availability").asText(), n.path("Status").path("State").asText(), n.path("Status").path("Addr").asText(),
+                    n.path("ManagerStatus").path("Leader").asBoolean(false)));
+        }
+        return out;
+    }
+
+    @Override
+    public List<NetworkSummary> networks() {
+        List<NetworkSummary> out = new ArrayList<>();
+        for (JsonNode listed : api("GET", "/networks", null)) {
+            // The list omits the containers; inspecting each network gives them.
+            JsonNode n = api("GET", "/networks/" + listed.path("Id").asText(), null);
+            List<String> subnets = new ArrayList<>();
+            n.path("IPAM").path("Config").forEach(c -> {
+                if (c.hasNonNull("Subnet")) subnets.add(c.path("Subnet").asText());
+            });
+            Map<String, String> labels = new java.util.TreeMap<>();
+            n.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            out.add(new NetworkSummary(n.path("Id").asText(), n.path("Name").asText(), n.path("Driver").asText(), n.path("Scope").asText(),
+                    subnets, n.path("Ingress").asBoolean(false), n.path("Containers").size(), labels));
+        }
+        return out;
+    }
+
+    @Override
+    public void createNetwork(String name, String driver, String subnet, String gateway, boolean ingress, Map<String, String> options,
+                              Map<String, String> labels) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("Name", name);
+        body.put("Driver", driver);
+        body.put("CheckDuplicate", true);
+        if (ingress) body.put("Ingress", true);
+        ObjectNode ipamConfig = body.putObject("IPAM").put("Driver", "default").putArray("Config").addObject().put("Subnet", subnet);
+        if (gateway != null) ipamConfig.put("Gateway", gateway);
+        ObjectNode opts = body.putObject("Options");
+        options.forEach(opts::put);
+        ObjectNode lbls = body.putObject("Labels");
+        labels.forEach(lbls::put);
+        api("POST", "/networks/create", body);
+    }
+
+    @Override
+    public void removeNetwork(String name) {
+        api("DELETE", "/networks/" + name, null);
+    }
+
+    /**
+     * A request on docker-java's transport, for the parts of the API its model lacks (the Swarm
+     * address pool, ingress networks). Errors carry the engine's own message.
+     */
+    private JsonNode api(String method, String path, JsonNode body) {
+        DockerHttpClient.Request.Builder request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.valueOf(method)).path(path);
+        if (body != null) {
+            request.putHeader("Content-Type", "application/json");
+            request.bodyBytes(body.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        try (DockerHttpClient.Response r = http.execute(request.build())) {
+            byte[] bytes = r.getBody().readAllBytes();
+            JsonNode json = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+            if (r.getStatusCode() >= 400) {
+                throw new EngineApiException(r.getStatusCode(), json.path("message").asText(method + " " + path + " failed with " + r.getStatusCode()));
+            }
+            return json;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override
     public void close() {
-        closeQuietly(client);
-    }
-
-    private static void closeQuietly(DockerClient client) {
         try {
-            client.close();
+            http.close();
         } catch (IOException e) {
-            // closing a client whose connection already failed: nothing left to release
+            // closing a transport whose connection already failed: nothing left to release
         }
     }
 }

@@ -20,6 +20,25 @@ public interface Engine extends AutoCloseable {
     /** The number of Swarm services; only a manager can list them. */
     int serviceCount();
 
+    /** This node's Swarm state and, on a manager, the cluster's address pool. */
+    SwarmSettings swarm();
+
+    /** Initialises a single-manager Swarm. */
+    void initSwarm(SwarmInit init);
+
+    /** The token a worker joins with (manager only). */
+    String workerJoinToken();
+
+    List<NodeSummary> nodes();
+
+    List<NetworkSummary> networks();
+
+    /** Creates a network; {@code ingress} makes it the Swarm routing-mesh network. */
+    void createNetwork(String name, String driver, String subnet, String gateway, boolean ingress, java.util.Map<String, String> options,
+                       java.util.Map<String, String> labels);
+
+    void removeNetwork(String name);
+
     @Override
     void close();
 }

@@ -11,7 +11,8 @@ public record EngineInfo(
         String cgroupVersion,
         String cgroupDriver,
         SwarmState swarm,
-        int images) {
+        int images,
+        boolean liveRestore) {
 
     /** The node's Swarm membership: {@code inactive}, {@code active}, {@code pending}, {@code error} or {@code locked}. */
     public record SwarmState(String state, boolean manager, int nodes, int managers) {

@@ -11,7 +11,7 @@ record FakeEngine(EngineAddress address, EngineInfo info, List<ContainerSummary>
 
     static FakeEngine withContainers(ContainerSummary... containers) {
         EngineInfo info = new EngineInfo("24.0.9", "1.43", "Rocky Linux 9.6", "5.14.0", "overlay2", "/var/lib/docker", "2", "systemd",
-                new EngineInfo.SwarmState("active", true, 1, 1), 7);
+                new EngineInfo.SwarmState("active", true, 1, 1), 7, false);
         return new FakeEngine(new EngineAddress("unix:///fake.sock", "default"), info, List.of(containers), 3, 2);
     }
 
@@ -21,5 +21,42 @@ record FakeEngine(EngineAddress address, EngineInfo info, List<ContainerSummary>
 
     @Override
     public void close() {
+    }
+
+    // The status tests use only the reads above.
+    @Override
+    public dev.kiban.engine.SwarmSettings swarm() {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public void initSwarm(dev.kiban.engine.SwarmInit init) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public String workerJoinToken() {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public List<dev.kiban.engine.NodeSummary> nodes() {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public List<dev.kiban.engine.NetworkSummary> networks() {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public void createNetwork(String name, String driver, String subnet, String gateway, boolean ingress, java.util.Map<String, String> options,
+                              java.util.Map<String, String> labels) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public void removeNetwork(String name) {
+        throw new AssertionError("not used by these tests");
     }
 }
