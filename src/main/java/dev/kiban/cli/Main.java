@@ -1,5 +1,6 @@
 package dev.kiban.cli;
 
+import dev.kiban.engine.EngineApiException;
 import dev.kiban.engine.EngineUnavailableException;
 import dev.kiban.spec.SpecException;
 import java.io.PrintWriter;
@@ -65,6 +66,10 @@ public final class Main {
         if (e instanceof EngineUnavailableException) {
             err.println("kiban: " + e.getMessage());
             return ExitCode.UNAVAILABLE;
+        }
+        if (e instanceof EngineApiException) {
+            err.println("kiban: the engine refused: " + e.getMessage());
+            return ExitCode.FINDINGS;
         }
         err.println("kiban: " + cmd.getCommandSpec().qualifiedName() + " failed: " + e);
         if (verbose(cmd)) e.printStackTrace(err);

@@ -181,17 +181,30 @@ public final class DockerEngine implements Engine {
         List<NetworkSummary> out = new ArrayList<>();
         for (JsonNode listed : api("GET", "/networks", null)) {
             // The list omits the containers; inspecting each network gives them.
-            JsonNode n = api("GET", "/networks/" + listed.path("Id").asText(), null);
+            network(listed.path("Id").asText()).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public java.util.Optional<NetworkSummary> network(String nameOrId) {
+        JsonNode n;
+        try {
+            n = api("GET", "/networks/" + nameOrId, null);
+        } catch (EngineApiException e) {
+            if (e.status() == 404) return java.util.Optional.empty();
+            throw e;
+        }
+        {
             List<String> subnets = new ArrayList<>();
             n.path("IPAM").path("Config").forEach(c -> {
                 if (c.hasNonNull("Subnet")) subnets.add(c.path("Subnet").asText());
             });
             Map<String, String> labels = new java.util.TreeMap<>();
             n.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-            out.add(new NetworkSummary(n.path("Id").asText(), n.path("Name").asText(), n.path("Driver").asText(), n.path("Scope").asText(),
-                    subnets, n.path("Ingress").asBoolean(false), n.path("Containers").size(), labels));
+            return java.util.Optional.of(new NetworkSummary(n.path("Id").asText(), n.path("Name").asText(), n.path("Driver").asText(),
+                    n.path("Scope").asText(), subnets, n.path("Ingress").asBoolean(false), n.path("Containers").size(), labels));
         }
-        return out;
     }
 
     @Override

@@ -33,6 +33,9 @@ public interface Engine extends AutoCloseable {
 
     List<NetworkSummary> networks();
 
+    /** The network of that name or id; empty when there is none. Ambiguous names are an {@link EngineApiException}. */
+    java.util.Optional<NetworkSummary> network(String nameOrId);
+
     /** Creates a network; {@code ingress} makes it the Swarm routing-mesh network. */
     void createNetwork(String name, String driver, String subnet, String gateway, boolean ingress, java.util.Map<String, String> options,
                        java.util.Map<String, String> labels);

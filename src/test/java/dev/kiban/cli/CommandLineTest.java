@@ -50,7 +50,8 @@ class CommandLineTest {
         void everyCommandListsTheExitCodes() {
             for (String[] cmd : new String[][] {{"--help"}, {"spec", "--help"}, {"spec", "init", "--help"}, {"spec", "validate", "--help"},
                     {"spec", "show", "--help"}, {"status", "--help"}, {"plan", "--help"}, {"apply", "--help"}, {"rollback", "--help"},
-                    {"generations", "--help"}, {"engine", "install", "--help"}}) {
+                    {"generations", "--help"}, {"engine", "install", "--help"}, {"swarm", "init", "--help"}, {"swarm", "status", "--help"},
+                    {"swarm", "join-token", "--help"}}) {
                 Run r = run(cmd);
                 assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
                 assertThat(r.out()).as(String.join(" ", cmd)).contains("Exit codes:", "0   OK", "1   findings or failed checks",
@@ -62,7 +63,7 @@ class CommandLineTest {
         void noSubcommandIsAUsageError() {
             Run r = run();
             assertThat(r.exit()).isEqualTo(2);
-            assertThat(r.err()).contains("Missing subcommand: one of spec, status, plan, apply, rollback, generations, engine").contains("See 'kiban --help'");
+            assertThat(r.err()).contains("Missing subcommand: one of spec, status, plan, apply, rollback, generations, engine, swarm").contains("See 'kiban --help'");
             assertThat(run("spec").err()).contains("Missing subcommand: one of init, validate, show");
         }
 

@@ -56,6 +56,11 @@ record FakeEngine(EngineAddress address, EngineInfo info, List<ContainerSummary>
     }
 
     @Override
+    public java.util.Optional<dev.kiban.engine.NetworkSummary> network(String nameOrId) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
     public void removeNetwork(String name) {
         throw new AssertionError("not used by these tests");
     }

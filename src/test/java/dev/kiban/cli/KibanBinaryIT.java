@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiban.testing.LiveEngine;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,29 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** The packaged kiban, run through bin/kiban as a user runs it: exit codes and what it prints. */
 @ExtendWith(LiveEngine.class)
 class KibanBinaryIT {
-    record Result(int exit, String out, String err) {}
-
-    static Result kiban(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("bin/kiban"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        Path out = Files.createTempFile("kiban-out", ".txt");
-        Path err = Files.createTempFile("kiban-err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("kiban " + String.join(" ", args) + " did not finish in 60 s");
-        }
-        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return r;
+    static KibanProcess.Result kiban(String... args) throws IOException, InterruptedException {
+        return KibanProcess.run(args);
     }
 
     @Test
     void statusReportsTheLiveEngine() throws Exception {
-        Result r = kiban("-c", "builtin", "status");
+        KibanProcess.Result r = kiban("-c", "builtin", "status");
         assertThat(r.exit()).as(r.err()).isIn(0, 1);
         assertThat(r.out()).contains("Engine       " + LiveEngine.docker().versionCmd().exec().getVersion(), "Swarm ", "Containers ");
         assertThat(r.err()).isEmpty();
@@ -47,7 +27,7 @@ class KibanBinaryIT {
 
     @Test
     void noEngineIsOneLineAndExitThree(@TempDir Path dir) throws Exception {
-        Result r = kiban("-c", "builtin", "status", "-H", "unix://" + dir.resolve("none.sock"));
+        KibanProcess.Result r = kiban("-c", "builtin", "status", "-H", "unix://" + dir.resolve("none.sock"));
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err().lines().toList()).singleElement().asString()
                 .startsWith("kiban: no Docker engine answers at unix://" + dir.resolve("none.sock") + " (from --host)");
@@ -58,7 +38,7 @@ class KibanBinaryIT {
     void initThenValidateListsThePlaceholders(@TempDir Path dir) throws Exception {
         Path spec = dir.resolve("kiban.yaml");
         assertThat(kiban("spec", "init", spec.toString()).exit()).isZero();
-        Result r = kiban("-c", spec.toString(), "spec", "validate");
+        KibanProcess.Result r = kiban("-c", spec.toString(), "spec", "validate");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("admin.email: warning:", "monitor.channels.discord.webhook: warning:", "security.ssh.allowUsers[0]: warning:");
         assertThat(kiban("-c", spec.toString(), "spec", "validate", "--strict").exit()).isEqualTo(2);
@@ -68,7 +48,7 @@ class KibanBinaryIT {
     void aSpecErrorIsExitTwo(@TempDir Path dir) throws Exception {
         Path spec = dir.resolve("kiban.yaml");
         Files.writeString(spec, "engine:\n  dataRoot: /data/docker\n");
-        Result r = kiban("spec", "validate", spec.toString());
+        KibanProcess.Result r = kiban("spec", "validate", spec.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).contains(spec + ":2:3 engine.dataRoot: error: data-root /data/docker overlaps the bind-mount volume tree", "(D6)");
     }

@@ -1,0 +1,73 @@
+package dev.kiban.cli;
+
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineAddress;
+import dev.kiban.spec.PlatformSpec;
+import dev.kiban.swarm.SwarmSetup;
+import dev.kiban.swarm.SwarmSetupRunner;
+import dev.kiban.swarm.SwarmStep;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = {
+            "Initialise a single-manager Swarm as the spec says: docker_gwbridge on its subnet, the advertise and listen address "
+                    + "(not every interface, D15), a default address pool that overlaps no libvirt or Docker network (D2), the ingress "
+                    + "network re-created on the spec's subnet before any service exists, and the worker join command saved 0600 (R8.1).",
+            "Refuses while the engine runs with live-restore (D1). On an existing swarm it changes nothing and reports drift "
+                    + "from the spec instead (exit 1).",
+            ""})
+final class SwarmInitCommand implements Callable<Integer> {
+    private final KibanContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    EngineOptions engineOptions;
+
+    @Option(names = {"-y", "--yes"}, description = "Initialise without asking.")
+    boolean yes;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Root under which the join token file is written (default /).")
+    Path root = Path.of("/");
+
+    SwarmInitCommand(KibanContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PlatformSpec resolved = SwarmSupport.resolvedSpec(spec);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Engine engine = context.engines().apply(EngineAddress.choose(engineOptions.host, context.environment()))) {
+            SwarmSetup.Plan plan = SwarmSetup.plan(resolved, SwarmSetupRunner.observe(engine, root, resolved.swarm().joinTokenFile().value()));
+            if (!plan.refusals().isEmpty()) {
+                plan.refusals().forEach(r -> spec.commandLine().getErr().println("kiban: not initialising: " + r));
+                return ExitCode.FINDINGS;
+            }
+            plan.drift().forEach(d -> out.println("drift: " + d));
+            if (plan.steps().isEmpty()) {
+                out.println(plan.drift().isEmpty() ? "the swarm is initialised as the spec says; nothing to do"
+                        : "the swarm differs from the spec in " + plan.drift().size() + " way(s); nothing changed");
+                return plan.drift().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
+            }
+            if (!yes) {
+                plan.steps().forEach(s -> out.println("would " + s.describe()));
+                spec.commandLine().getErr().println("kiban: not initialised; run again with --yes");
+                return ExitCode.USAGE;
+            }
+            new SwarmSetupRunner(engine, root, out).run(plan);
+            boolean init = plan.steps().stream().anyMatch(s -> s instanceof SwarmStep.InitSwarm);
+            out.println(init ? "swarm initialised; 'kiban swarm join-token' prints the command for a new worker" : "swarm brought in line with the spec");
+            return plan.drift().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
+        }
+    }
+}

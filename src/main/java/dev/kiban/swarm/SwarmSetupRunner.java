@@ -1,0 +1,112 @@
+package dev.kiban.swarm;
+
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineApiException;
+import dev.kiban.engine.NetworkSummary;
+import dev.kiban.host.AtomicFile;
+import dev.kiban.host.HostRoot;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** Carries out a {@link SwarmSetup.Plan} against the engine; the join token goes to a 0600 file under the root. */
+public final class SwarmSetupRunner {
+    public static final String GWBRIDGE = "docker_gwbridge";
+    public static final String INGRESS = "ingress";
+
+    private final Engine engine;
+    private final Path root;
+    private final PrintWriter out;
+
+    public SwarmSetupRunner(Engine engine, Path root, PrintWriter out) {
+        this.engine = engine;
+        this.root = root;
+        this.out = out;
+    }
+
+    /** What the engine says now; {@code joinTokenFile} is checked under the root. */
+    public static SwarmObservation observe(Engine engine, Path root, String joinTokenFile) {
+        var swarm = engine.swarm();
+        var networks = engine.networks();
+        Optional<NetworkSummary> gw = networks.stream().filter(n -> n.name().equals(GWBRIDGE)).findFirst();
+        Optional<NetworkSummary> ingress = networks.stream().filter(NetworkSummary::ingress).findFirst();
+        int services = swarm.manager() ? engine.serviceCount() : 0;
+        boolean saved = Files.isRegularFile(HostRoot.resolve(root, joinTokenFile));
+        return new SwarmObservation(swarm, engine.info().liveRestore(), gw, ingress, services, saved);
+    }
+
+    public void run(SwarmSetup.Plan plan) throws IOException {
+        for (SwarmStep step : plan.steps()) {
+            out.println(step.describe());
+            out.flush();
+            if (step instanceof SwarmStep.CreateGatewayBridge g) {
+                if (g.replaceExisting()) engine.removeNetwork(GWBRIDGE);
+                engine.createNetwork(GWBRIDGE, "bridge", g.subnet(), null, false, Map.of(
+                        "com.docker.network.bridge.name", GWBRIDGE,
+                        "com.docker.network.bridge.enable_icc", "false",
+                        "com.docker.network.bridge.enable_ip_masquerade", "true"), Map.of("dev.kiban.managed", "true"));
+            } else if (step instanceof SwarmStep.InitSwarm i) {
+                engine.initSwarm(i.init());
+            } else if (step instanceof SwarmStep.RecreateIngress r) {
+                // After init the manager creates the default ingress in the background; removing it before
+                // it has settled leaves a ghost beside the new one. Wait for it, remove it, wait, create.
+                waitUntil(() -> ingress().isPresent());
+                ingress().ifPresent(n -> engine.removeNetwork(n.id()));
+                waitUntil(() -> ingress().isEmpty());
+                engine.createNetwork(INGRESS, "overlay", r.subnet(), r.gateway(), true, Map.of(), Map.of("dev.kiban.managed", "true"));
+                // The node's agent may still bring up (and then drop) the network it was creating at init:
+                // done only when one ingress, on the spec's subnet, has been all there is for a few seconds.
+                waitUntilSteady(() -> engine.networks().stream().filter(NetworkSummary::ingress).map(NetworkSummary::subnets).toList()
+                        .equals(java.util.List.of(java.util.List.of(r.subnet()))));
+            } else if (step instanceof SwarmStep.SaveJoinToken t) {
+                String advertise = engine.swarm().nodeAddress();
+                String command = "docker swarm join --token " + engine.workerJoinToken() + " " + advertise + ":2377\n";
+                AtomicFile.write(HostRoot.resolve(root, t.path()), command.getBytes(StandardCharsets.UTF_8), "rw-------", false);
+            }
+        }
+    }
+
+    /** The ingress network once the engine's views agree on a single one; empty while there is none or several. */
+    private Optional<NetworkSummary> ingress() {
+        try {
+            return engine.network(INGRESS).filter(NetworkSummary::ingress);
+        } catch (EngineApiException ambiguous) {
+            return Optional.empty();
+        }
+    }
+
+    private static void waitUntilSteady(java.util.function.BooleanSupplier done) {
+        long steadySince = -1;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!done.getAsBoolean()) steadySince = -1;
+            else if (steadySince < 0) steadySince = System.nanoTime();
+            else if (System.nanoTime() - steadySince > 3_000_000_000L) return;
+            sleep(200);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits up to 10 s: swarm network changes return before every view of the engine agrees. */
+    private static void waitUntil(java.util.function.BooleanSupplier done) {
+        for (int i = 0; i < 100 && !done.getAsBoolean(); i++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.kiban.swarm;
+
+import dev.kiban.engine.SwarmInit;
+
+/** One change {@code kiban swarm init} makes, as data: printed by the plan, carried out by {@link SwarmSetupRunner}. */
+public sealed interface SwarmStep {
+    String describe();
+
+    /** docker_gwbridge must exist on its subnet before init, or the engine picks one itself. */
+    record CreateGatewayBridge(String subnet, boolean replaceExisting) implements SwarmStep {
+        public String describe() {
+            return (replaceExisting ? "re-create" : "create") + " docker_gwbridge on " + subnet + " (R3.2)";
+        }
+    }
+
+    record InitSwarm(SwarmInit init) implements SwarmStep {
+        public String describe() {
+            return "swarm init --advertise-addr " + init.advertiseAddress() + " --listen-addr " + init.listenAddress() + " --default-addr-pool "
+                    + String.join(",", init.defaultAddrPool()) + " --default-addr-pool-mask-length " + init.subnetSize() + " --data-path-port "
+                    + init.dataPathPort() + " (R8.1, D2, D15)";
+        }
+    }
+
+    /** The engine creates ingress on 10.0.0.0/24, a libvirt network (D2); it can be replaced while no service exists. */
+    record RecreateIngress(String subnet, String gateway) implements SwarmStep {
+        public String describe() {
+            return "re-create the ingress network on " + subnet + " (D2)";
+        }
+    }
+
+    record SaveJoinToken(String path) implements SwarmStep {
+        public String describe() {
+            return "save the worker join command to " + path + " (0600, R8.1)";
+        }
+    }
+}
