@@ -135,6 +135,40 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
+    public List<ServiceSummary> services(Map<String, String> labels) {
+        ObjectNode filters = JSON.createObjectNode();
+        ArrayNode label = filters.putArray("label");
+        labels.forEach((k, v) -> label.add(k + "=" + v));
+        List<ServiceSummary> out = new ArrayList<>();
+        for (JsonNode svc : api("GET", "/services?filters=" + urlEncode(filters.toString()), null)) {
+            JsonNode spec = svc.path("Spec");
+            Map<String, String> lbls = new java.util.TreeMap<>();
+            spec.path("Labels").fields().forEachRemaining(e -> lbls.put(e.getKey(), e.getValue().asText()));
+            boolean global = spec.path("Mode").has("Global");
+            out.add(new ServiceSummary(svc.path("ID").asText(), spec.path("Name").asText(), spec.path("TaskTemplate").path("ContainerSpec").path("Image").asText(),
+                    global, spec.path("Mode").path("Replicated").path("Replicas").asInt(global ? 0 : 1), lbls));
+        }
+        return out;
+    }
+
+    @Override
+    public List<TaskSummary> tasks(String serviceId) {
+        ObjectNode filters = JSON.createObjectNode();
+        filters.putArray("service").add(serviceId);
+        List<TaskSummary> out = new ArrayList<>();
+        for (JsonNode t : api("GET", "/tasks?filters=" + urlEncode(filters.toString()), null)) {
+            out.add(new TaskSummary(t.path("ID").asText(), t.path("ServiceID").asText(), t.path("Slot").asInt(0), t.path("DesiredState").asText(),
+                    t.path("Status").path("State").asText(), t.path("Status").path("Err").asText(""), t.path("Status").path("Timestamp").asText("")));
+        }
+        out.sort(java.util.Comparator.comparing(TaskSummary::timestamp).reversed());
+        return out;
+    }
+
+    private static String urlEncode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
     public SwarmSettings swarm() {
         JsonNode swarm = api("GET", "/info", null).path("Swarm");
         String state = swarm.path("LocalNodeState").asText("inactive");

@@ -20,6 +20,12 @@ public interface Engine extends AutoCloseable {
     /** The number of Swarm services; only a manager can list them. */
     int serviceCount();
 
+    /** Swarm services carrying every one of {@code labels}. */
+    List<ServiceSummary> services(java.util.Map<String, String> labels);
+
+    /** The tasks of a service, newest first. */
+    List<TaskSummary> tasks(String serviceId);
+
     /** This node's Swarm state and, on a manager, the cluster's address pool. */
     SwarmSettings swarm();
 

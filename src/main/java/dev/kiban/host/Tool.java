@@ -37,9 +37,16 @@ public final class Tool {
     }
 
     public static Result run(List<String> argv, Duration timeout) throws IOException {
+        return run(argv, java.util.Map.of(), timeout);
+    }
+
+    /** With {@code environment} added to kiban's own (DOCKER_HOST for the docker CLI, say). */
+    public static Result run(List<String> argv, java.util.Map<String, String> environment, Duration timeout) throws IOException {
         Path out = Files.createTempFile("kiban-tool", ".out");
         try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            ProcessBuilder pb = new ProcessBuilder(argv);
+            pb.environment().putAll(environment);
+            Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             boolean done;
             try {
                 done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

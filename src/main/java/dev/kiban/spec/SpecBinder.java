@@ -124,7 +124,7 @@ final class SpecBinder {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         mapping.entries().forEach((k, e) -> out.put(k, value(e.value(), valueType, child(path, k))));
-        return out.containsValue(null) ? null : Map.copyOf(new LinkedHashMap<>(out));
+        return out.containsValue(null) ? null : java.util.Collections.unmodifiableMap(out); // keeps the file's order
     }
 
     private Object scalar(Scalar scalar, Class<?> type, String path) {

@@ -17,11 +17,16 @@ import java.util.Map;
  * place. Syntax errors and duplicate keys become {@link Problem}s rather than exceptions, so a spec
  * with several mistakes reports them together where it can.
  */
-final class SpecReader {
+public final class SpecReader {
     private static final YAMLFactory YAML = new YAMLFactory();
 
     private final String file;
     private final List<Problem> problems;
+
+    /** Reads YAML text into a located tree; syntax errors go to {@code problems} (the result is then null). */
+    public static SpecNode read(String file, String text, List<Problem> problems) {
+        return new SpecReader(file, problems).read(text);
+    }
 
     SpecReader(String file, List<Problem> problems) {
         this.file = file;

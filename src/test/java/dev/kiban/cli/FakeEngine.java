@@ -61,6 +61,16 @@ record FakeEngine(EngineAddress address, EngineInfo info, List<ContainerSummary>
     }
 
     @Override
+    public List<dev.kiban.engine.ServiceSummary> services(java.util.Map<String, String> labels) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public List<dev.kiban.engine.TaskSummary> tasks(String serviceId) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
     public void removeNetwork(String name) {
         throw new AssertionError("not used by these tests");
     }

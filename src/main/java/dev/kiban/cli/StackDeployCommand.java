@@ -1,0 +1,98 @@
+package dev.kiban.cli;
+
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineAddress;
+import dev.kiban.host.Tool;
+import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.Problem;
+import dev.kiban.spec.TimeSpan;
+import dev.kiban.stack.ComposeFile;
+import dev.kiban.stack.DockerCli;
+import dev.kiban.stack.StackLint;
+import dev.kiban.stack.StackRollout;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "deploy", mixinStandardHelpOptions = true,
+        description = {
+            "Lint a stack (with the other stacks of the compose tree, for the budget), stop on errors, deploy it to the swarm, then "
+                    + "follow the rollout: tasks running/desired per service and failed tasks with the engine's error, until every "
+                    + "service has converged (exit 0) or one keeps failing or the timeout passes (exit 1).",
+            ""})
+final class StackDeployCommand implements Callable<Integer> {
+    private final KibanContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Stack name.")
+    String name;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "Compose file. Default: <storage.compose>/NAME/docker-compose.yml")
+    Path file;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "How long to wait for convergence (default ${DEFAULT-VALUE}).", defaultValue = "120s")
+    String timeout;
+
+    @Mixin
+    EngineOptions engineOptions;
+
+    StackDeployCommand(KibanContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) throw new dev.kiban.spec.SpecException("stack name " + name + ": letters, digits, _ . - only");
+        TimeSpan wait = TimeSpan.parse(timeout);
+        PlatformSpec platform = CommandSupport.spec(spec).require();
+        Path tree = Path.of(platform.storage().compose().value());
+        Path compose = file != null ? file : tree.resolve(name).resolve("docker-compose.yml");
+        PrintWriter out = spec.commandLine().getOut();
+
+        List<Problem> problems = new ArrayList<>();
+        List<ComposeFile> files = new ArrayList<>(ComposeFile.read(compose, name, problems));
+        if (Files.isDirectory(tree)) {
+            ComposeFile.find(tree, new ArrayList<>()).stream().filter(f -> !f.stack().equals(name)).forEach(files::add);
+        }
+        problems.addAll(StackLint.lint(files, platform));
+        if (problems.stream().anyMatch(Problem::isError)) {
+            StackLintCommand.report(out, files.size(), problems, false);
+            spec.commandLine().getErr().println("kiban: not deploying " + name + ": the lint found errors");
+            return ExitCode.FINDINGS;
+        }
+        problems.forEach(out::println);
+
+        EngineAddress address = EngineAddress.choose(engineOptions.host, context.environment());
+        try (Engine engine = context.engines().apply(address)) {
+            if (!engine.swarm().manager()) {
+                spec.commandLine().getErr().println("kiban: this engine is not a swarm manager; run 'kiban swarm init' first");
+                return ExitCode.FINDINGS;
+            }
+            out.println("deploying " + name + " from " + compose);
+            Tool.Result deployed = DockerCli.find(address).deploy(name, compose);
+            if (!deployed.ok()) {
+                spec.commandLine().getErr().println("kiban: docker stack deploy failed: " + deployed.gist());
+                return ExitCode.FINDINGS;
+            }
+            StackRollout.Outcome outcome = StackRollout.follow(engine, name, wait.duration(), out);
+            if (!outcome.converged()) {
+                spec.commandLine().getErr().println("kiban: " + name + " did not converge: " + outcome.reason());
+                return ExitCode.FINDINGS;
+            }
+            out.println(name + " converged: " + outcome.services().size() + " service" + (outcome.services().size() == 1 ? "" : "s") + " running as declared");
+            return ExitCode.OK;
+        }
+    }
+}

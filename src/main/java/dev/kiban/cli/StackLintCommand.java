@@ -1,0 +1,58 @@
+package dev.kiban.cli;
+
+import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.Problem;
+import dev.kiban.stack.ComposeFile;
+import dev.kiban.stack.StackLint;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "lint", mixinStandardHelpOptions = true,
+        description = {
+            "Check compose files against the spec: cpu/memory limits and reservations on every service (R1.3), all stacks' limits "
+                    + "within the Docker budget with its overcommit (R1.2), published ports in their class and never 2375/2376 (R3.4), "
+                    + "networks overlay or inside the service range and overlapping nothing (R3.3), no privileged / docker.sock / host "
+                    + "network without a kiban.waiver.* label, volumes bound under the volume tree (R4.3), 'version:' (D10).",
+            "Findings print as FILE:LINE:COL key.path: severity: message. Exit 1 when any is an error.",
+            ""})
+final class StackLintCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE|DIR", description = "A compose file, or a tree of <stack>/docker-compose.yml. Default: the spec's storage.compose.")
+    Path target;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() throws IOException {
+        PlatformSpec platform = CommandSupport.spec(spec).require();
+        Path where = target != null ? target : Path.of(platform.storage().compose().value());
+        List<Problem> problems = new ArrayList<>();
+        List<ComposeFile> files = ComposeFile.find(where, problems);
+        problems.addAll(StackLint.lint(files, platform));
+        return report(spec.commandLine().getOut(), files.size(), problems, output.json);
+    }
+
+    static int report(PrintWriter out, int files, List<Problem> problems, boolean json) {
+        long errors = problems.stream().filter(Problem::isError).count();
+        if (json) {
+            out.println(Json.json(java.util.Map.of("files", files, "errors", errors, "problems", problems)));
+        } else {
+            problems.forEach(out::println);
+            out.println(files + " compose file" + (files == 1 ? "" : "s") + ": " + errors + " error" + (errors == 1 ? "" : "s") + ", "
+                    + (problems.size() - errors) + " warning" + (problems.size() - errors == 1 ? "" : "s"));
+        }
+        return errors == 0 ? ExitCode.OK : ExitCode.FINDINGS;
+    }
+}

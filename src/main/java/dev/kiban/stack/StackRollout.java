@@ -1,0 +1,92 @@
+package dev.kiban.stack;
+
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.ServiceSummary;
+import dev.kiban.engine.TaskSummary;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Follows a stack until every service runs as many tasks as it wants, printing each change, or until
+ * a service keeps failing or the time is up. A service fails when it has no running task and its
+ * tasks have failed {@link #FAILURES_BEFORE_GIVING_UP} times: the engine would go on retrying a
+ * missing image forever.
+ */
+public final class StackRollout {
+    public static final String NAMESPACE_LABEL = "com.docker.stack.namespace";
+    static final int FAILURES_BEFORE_GIVING_UP = 3;
+
+    private StackRollout() {}
+
+    /** One service's progress. */
+    public record Progress(String service, int running, int desired, int failures, Set<String> errors) {
+        public boolean converged() {
+            return running >= desired && desired > 0 || desired == 0;
+        }
+
+        public boolean givenUp() {
+            return running == 0 && failures >= FAILURES_BEFORE_GIVING_UP;
+        }
+
+        @Override
+        public String toString() {
+            return service + " " + running + "/" + desired + " running" + (failures > 0 ? ", " + failures + " failed: " + String.join("; ", errors) : "");
+        }
+    }
+
+    public record Outcome(boolean converged, List<Progress> services, String reason) {}
+
+    /** The progress of each service from what the engine lists; pure. */
+    public static List<Progress> assess(List<ServiceSummary> services, Map<String, List<TaskSummary>> tasks, int nodes) {
+        List<Progress> out = new ArrayList<>();
+        for (ServiceSummary s : services) {
+            List<TaskSummary> ts = tasks.getOrDefault(s.id(), List.of());
+            int running = (int) ts.stream().filter(TaskSummary::running).count();
+            List<TaskSummary> failed = ts.stream().filter(TaskSummary::failed).toList();
+            Set<String> errors = new LinkedHashSet<>();
+            failed.forEach(t -> errors.add(t.error().isEmpty() ? t.state() : t.error()));
+            out.add(new Progress(s.name(), running, s.global() ? nodes : s.replicas(), failed.size(), errors));
+        }
+        return out;
+    }
+
+    public static Outcome follow(Engine engine, String stack, Duration timeout, PrintWriter out) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, String> lastSeen = new LinkedHashMap<>();
+        List<Progress> progress = List.of();
+        int nodes = Math.max(1, engine.nodes().size());
+        while (System.nanoTime() < deadline) {
+            List<ServiceSummary> services = engine.services(Map.of(NAMESPACE_LABEL, stack));
+            Map<String, List<TaskSummary>> tasks = new LinkedHashMap<>();
+            services.forEach(s -> tasks.put(s.id(), engine.tasks(s.id())));
+            progress = assess(services, tasks, nodes);
+            for (Progress p : progress) {
+                if (!p.toString().equals(lastSeen.get(p.service()))) {
+                    out.println("  " + p);
+                    out.flush();
+                    lastSeen.put(p.service(), p.toString());
+                }
+            }
+            if (services.isEmpty()) return new Outcome(false, progress, "the stack has no services");
+            if (progress.stream().allMatch(Progress::converged)) return new Outcome(true, progress, "");
+            List<Progress> failed = progress.stream().filter(Progress::givenUp).toList();
+            if (!failed.isEmpty()) {
+                return new Outcome(false, progress, "gave up on " + String.join(", ", failed.stream().map(Progress::service).toList())
+                        + " after " + FAILURES_BEFORE_GIVING_UP + " failed tasks: " + String.join("; ", failed.stream().flatMap(p -> p.errors().stream()).distinct().toList()));
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Outcome(false, progress, "interrupted");
+            }
+        }
+        return new Outcome(false, progress, "not converged within " + timeout.toSeconds() + " s");
+    }
+}

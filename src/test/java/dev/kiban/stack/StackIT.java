@@ -1,0 +1,95 @@
+package dev.kiban.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiban.cli.KibanProcess;
+import dev.kiban.testing.LiveEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Deploying, listing and removing stacks on the live engine, made a swarm manager by kiban for the test. */
+@ExtendWith(LiveEngine.class)
+class StackIT {
+    static final Path STACKS = Path.of("src/test/resources/stacks/deploy");
+    static final String SPEC = """
+            admin: {email: ops@example.org}
+            monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}
+            security: {ssh: {allowUsers: [deploy]}}
+            """;
+
+    @TempDir
+    static Path dir;
+    static Path spec;
+
+    @BeforeAll
+    static void aSwarm() throws Exception {
+        String state = LiveEngine.docker().infoCmd().exec().getSwarm().getLocalNodeState().getValue();
+        Assumptions.assumeTrue(state.equals("inactive"), "the engine is already in a swarm (" + state + ")");
+        spec = dir.resolve("kiban.yaml");
+        Files.writeString(spec, SPEC + "storage: {compose: " + dir.resolve("compose") + "}\n");
+        KibanProcess.Result init = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root", dir.toString());
+        assertThat(init.exit()).as(init.err()).isZero();
+    }
+
+    @AfterAll
+    static void leave() {
+        try {
+            LiveEngine.docker().leaveSwarmCmd().withForceEnabled(true).exec();
+            LiveEngine.docker().removeNetworkCmd("docker_gwbridge").exec();
+        } catch (RuntimeException e) {
+            // already gone
+        }
+    }
+
+    @Test
+    void deployConvergesListsAndRemoves() throws Exception {
+        KibanProcess.Result deploy = KibanProcess.run("-c", spec.toString(), "stack", "deploy", "kiban-it-web", STACKS.resolve("web.yml").toString());
+        assertThat(deploy.exit()).as(deploy.err()).isZero();
+        assertThat(deploy.out()).contains("kiban-it-web_web 2/2 running", "kiban-it-web converged: 1 service running as declared");
+        var services = LiveEngine.docker().listServicesCmd().withLabelFilter(Map.of("com.docker.stack.namespace", "kiban-it-web")).exec();
+        assertThat(services).singleElement().satisfies(s -> {
+            assertThat(s.getSpec().getTaskTemplate().getResources().getLimits().getNanoCPUs()).isEqualTo(250_000_000L);
+            assertThat(s.getSpec().getTaskTemplate().getResources().getLimits().getMemoryBytes()).isEqualTo(64L << 20);
+        });
+
+        assertThat(KibanProcess.run("stack", "ls").out()).contains("kiban-it-web         1 service: kiban-it-web_web");
+        assertThat(KibanProcess.run("stack", "ps", "kiban-it-web").out()).containsPattern("kiban-it-web_web\\.\\d+\\s+running\\s+running");
+
+        KibanProcess.Result ask = KibanProcess.run("stack", "rm", "kiban-it-web");
+        assertThat(ask.exit()).isEqualTo(2);
+        assertThat(ask.err()).contains("volumes stay");
+        KibanProcess.Result rm = KibanProcess.run("stack", "rm", "kiban-it-web", "--yes");
+        assertThat(rm.exit()).as(rm.err()).isZero();
+        assertThat(LiveEngine.docker().listServicesCmd().withLabelFilter(Map.of("com.docker.stack.namespace", "kiban-it-web")).exec()).isEmpty();
+    }
+
+    @Test
+    void aMissingImageFailsWithTheEnginesReason() throws Exception {
+        KibanProcess.Result deploy = KibanProcess.run("-c", spec.toString(), "stack", "deploy", "kiban-it-missing",
+                STACKS.resolve("missing-image.yml").toString(), "--timeout", "90s");
+        try {
+            assertThat(deploy.exit()).isEqualTo(1);
+            assertThat(deploy.err()).contains(
+                    "kiban-it-missing did not converge: gave up on kiban-it-missing_web after 3 failed tasks: No such image: kiban-test/missing:1.0");
+        } finally {
+            KibanProcess.run("stack", "rm", "kiban-it-missing", "--yes");
+        }
+    }
+
+    @Test
+    void aStackWithLintErrorsIsNotDeployed() throws Exception {
+        Path bad = Path.of("src/test/resources/stacks/bad/everything/docker-compose.yml");
+        KibanProcess.Result deploy = KibanProcess.run("-c", spec.toString(), "stack", "deploy", "kiban-it-bad", bad.toString());
+        assertThat(deploy.exit()).isEqualTo(1);
+        assertThat(deploy.err()).contains("not deploying kiban-it-bad: the lint found errors");
+        assertThat(deploy.out()).contains("publishes 2375, the Docker API");
+        assertThat(LiveEngine.docker().listServicesCmd().withLabelFilter(Map.of("com.docker.stack.namespace", "kiban-it-bad")).exec()).isEmpty();
+    }
+}
