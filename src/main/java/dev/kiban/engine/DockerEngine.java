@@ -169,6 +169,66 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
+    public String runContainer(ContainerRequest r) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("Image", r.image());
+        if (!r.command().isEmpty()) {
+            ArrayNode cmd = body.putArray("Cmd");
+            r.command().forEach(cmd::add);
+        }
+        ObjectNode labels = body.putObject("Labels");
+        r.labels().forEach(labels::put);
+        ObjectNode host = body.putObject("HostConfig");
+        if (r.memoryBytes() > 0) {
+            host.put("Memory", r.memoryBytes());
+            host.put("MemorySwap", r.memoryBytes()); // no swap: the limit is the limit
+        }
+        if (r.nanoCpus() > 0) host.put("NanoCpus", r.nanoCpus());
+        r.publishLoopback().ifPresent(port -> {
+            body.putObject("ExposedPorts").putObject(port + "/tcp");
+            host.putObject("PortBindings").putArray(port + "/tcp").addObject().put("HostIp", "127.0.0.1").put("HostPort", "");
+        });
+        String id = api("POST", "/containers/create?name=" + urlEncode(r.name()), body).path("Id").asText();
+        api("POST", "/containers/" + id + "/start", null);
+        return id;
+    }
+
+    @Override
+    public ContainerState inspectContainer(String id) {
+        JsonNode c = api("GET", "/containers/" + id + "/json", null);
+        JsonNode state = c.path("State");
+        java.util.Optional<Integer> hostPort = java.util.Optional.empty();
+        var ports = c.path("NetworkSettings").path("Ports").fields();
+        while (ports.hasNext()) {
+            var binding = ports.next().getValue();
+            if (binding.isArray() && binding.size() > 0) hostPort = java.util.Optional.of(binding.get(0).path("HostPort").asInt());
+        }
+        java.util.Optional<String> health = state.has("Health") ? java.util.Optional.of(state.path("Health").path("Status").asText()) : java.util.Optional.empty();
+        return new ContainerState(c.path("Id").asText(), state.path("Status").asText(), state.path("Running").asBoolean(), state.path("ExitCode").asInt(),
+                state.path("OOMKilled").asBoolean(), c.path("RestartCount").asInt(), health, hostPort, state.path("Error").asText(""));
+    }
+
+    @Override
+    public void removeContainer(String id) {
+        try {
+            api("DELETE", "/containers/" + id + "?force=true&v=true", null);
+        } catch (EngineApiException e) {
+            if (e.status() != 404) throw e;
+        }
+    }
+
+    @Override
+    public boolean hasImage(String image) {
+        try {
+            api("GET", "/images/" + image + "/json", null);
+            return true;
+        } catch (EngineApiException e) {
+            if (e.status() == 404) return false;
+            throw e;
+        }
+    }
+
+    @Override
     public SwarmSettings swarm() {
         JsonNode swarm = api("GET", "/info", null).path("Swarm");
         String state = swarm.path("LocalNodeState").asText("inactive");

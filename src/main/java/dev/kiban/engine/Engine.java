@@ -26,6 +26,17 @@ public interface Engine extends AutoCloseable {
     /** The tasks of a service, newest first. */
     List<TaskSummary> tasks(String serviceId);
 
+    /** Creates and starts a container; its id. */
+    String runContainer(ContainerRequest request);
+
+    ContainerState inspectContainer(String id);
+
+    /** Removes a container and its anonymous volumes, running or not. */
+    void removeContainer(String id);
+
+    /** Whether the engine has this image locally. */
+    boolean hasImage(String image);
+
     /** This node's Swarm state and, on a manager, the cluster's address pool. */
     SwarmSettings swarm();
 

@@ -71,6 +71,26 @@ record FakeEngine(EngineAddress address, EngineInfo info, List<ContainerSummary>
     }
 
     @Override
+    public String runContainer(dev.kiban.engine.ContainerRequest request) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public dev.kiban.engine.ContainerState inspectContainer(String id) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public void removeContainer(String id) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public boolean hasImage(String image) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
     public void removeNetwork(String name) {
         throw new AssertionError("not used by these tests");
     }

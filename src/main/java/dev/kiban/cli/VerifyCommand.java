@@ -1,0 +1,129 @@
+package dev.kiban.cli;
+
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineAddress;
+import dev.kiban.engine.EngineUnavailableException;
+import dev.kiban.host.AtomicFile;
+import dev.kiban.host.HostPlanner;
+import dev.kiban.spec.PlatformSpec;
+import dev.kiban.verify.CheckContext;
+import dev.kiban.verify.CheckResult;
+import dev.kiban.verify.Verification;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {
+            "Run the design's test strategy (R11) against this host and print each check with its evidence and verdict.",
+            "unit (R11.1): engine active, Compose v2, Swarm with the spec's address pool, /data/docker mounted, backup job, "
+                    + "fail2ban sshd jail, SELinux enforcing (rhel), logwatch report, host files as kiban renders them.",
+            "integration (R11.2): a web container answers HTTP 200, a container past its memory limit is OOM-killed, many "
+                    + "containers at once stay within the budget (peak host CPU and memory reported), backup/restore and alert "
+                    + "delivery (skipped until those capabilities exist). Throwaway containers carry the label dev.kiban.verify "
+                    + "and are removed.",
+            "Exit 0 when nothing failed, 1 otherwise.",
+            ""})
+final class VerifyCommand implements Callable<Integer> {
+    private final KibanContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    EngineOptions engineOptions;
+
+    @Option(names = "--only", paramLabel = "unit|integration", description = "Run one group only.")
+    String only;
+
+    @Option(names = "--format", paramLabel = "text|json|junit", defaultValue = "text", description = "Report format (default ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE (progress still goes to the terminal).")
+    Path output;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Host root the file checks look under (default /).")
+    Path root = Path.of("/");
+
+    @Option(names = "--web-image", paramLabel = "IMAGE", defaultValue = "nginx:1.27-alpine", description = "Image of the HTTP check (default ${DEFAULT-VALUE}); not pulled.")
+    String webImage;
+
+    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "80", description = "Port the web image listens on (default ${DEFAULT-VALUE}).")
+    int webPort;
+
+    @Option(names = "--tool-image", paramLabel = "IMAGE", defaultValue = "busybox:1.36", description = "Image with sh, sleep and tail for the OOM and load checks (default ${DEFAULT-VALUE}).")
+    String toolImage;
+
+    @Option(names = "--containers", paramLabel = "N", defaultValue = "20", description = "Containers the load check starts at once (default ${DEFAULT-VALUE}).")
+    int containers;
+
+    VerifyCommand(KibanContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (only != null && !List.of("unit", "integration").contains(only)) throw new dev.kiban.spec.SpecException("--only takes unit or integration, not " + only);
+        if (!List.of("text", "json", "junit").contains(format)) throw new dev.kiban.spec.SpecException("--format takes text, json or junit, not " + format);
+        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), root, Optional.empty());
+        EngineAddress address = EngineAddress.choose(engineOptions.host, context.environment());
+        PrintWriter out = spec.commandLine().getOut();
+        Engine[] engine = {null};
+        boolean[] tried = {false};
+        CheckContext checks = new CheckContext(resolved, root, () -> {
+            if (!tried[0]) {
+                tried[0] = true;
+                try {
+                    engine[0] = context.engines().apply(address);
+                } catch (EngineUnavailableException e) {
+                    engine[0] = null;
+                }
+            }
+            return Optional.ofNullable(engine[0]);
+        }, webImage, webPort, toolImage, containers);
+        boolean live = format.equals("text") || output != null;
+        long start = System.nanoTime();
+        List<CheckResult> results;
+        try {
+            results = Verification.run(Verification.checks(only), checks, r -> {
+                if (live) {
+                    out.println(line(r));
+                    out.flush();
+                }
+            });
+        } finally {
+            if (engine[0] != null) engine[0].close();
+        }
+        long failed = results.stream().filter(CheckResult::failed).count();
+        long skipped = results.stream().filter(r -> r.verdict() == CheckResult.Verdict.SKIP).count();
+        String summary = (results.size() - failed - skipped) + " passed, " + failed + " failed, " + skipped + " skipped in "
+                + Math.round((System.nanoTime() - start) / 1e8) / 10.0 + " s";
+        String report = switch (format) {
+            case "json" -> Json.json(java.util.Map.of("results", results, "summary", summary)) + "\n";
+            case "junit" -> Verification.junit(results);
+            default -> String.join("\n", results.stream().map(VerifyCommand::line).toList()) + "\n" + summary + "\n";
+        };
+        if (output != null) {
+            AtomicFile.write(output, report.getBytes(StandardCharsets.UTF_8), "rw-r--r--", false);
+            out.println(summary + "; report in " + output);
+        } else if (live) {
+            out.println(summary);
+        } else {
+            out.print(report);
+        }
+        return failed == 0 ? ExitCode.OK : ExitCode.FINDINGS;
+    }
+
+    static String line(CheckResult r) {
+        return String.format("%-4s %-11s %-18s %s — %s", r.verdict(), r.group(), r.id(), r.title(), r.evidence());
+    }
+}

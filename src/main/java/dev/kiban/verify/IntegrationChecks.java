@@ -1,0 +1,228 @@
+package dev.kiban.verify;
+
+import dev.kiban.engine.ContainerRequest;
+import dev.kiban.engine.ContainerState;
+import dev.kiban.engine.Engine;
+import dev.kiban.spec.ByteSize;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * R11.2: the parts working together, each check with throwaway containers labelled
+ * {@value CheckContext#LABEL} that it removes whatever happens. Traffic goes to 127.0.0.1 only.
+ */
+public final class IntegrationChecks {
+    private IntegrationChecks() {}
+
+    public static List<Check> all() {
+        return List.of(webAnswers(), oomKill(), manyContainers(), backupRestore(), alertDelivery());
+    }
+
+    static Check webAnswers() {
+        return new NamedCheck("web-http-200", "integration", "R11.2", "a web container answers HTTP 200", c -> {
+            Engine engine = engine(c);
+            if (!engine.hasImage(c.webImage())) return Check.Outcome.fail("image " + c.webImage() + " is not on this engine; give --web-image");
+            String id = engine.runContainer(new ContainerRequest(name("web"), c.webImage(), List.of(), labels(), 64L << 20, 250_000_000L,
+                    Optional.of(c.webPort())));
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                String last = "no answer";
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+                while (System.nanoTime() < deadline) {
+                    ContainerState state = engine.inspectContainer(id);
+                    if (!state.running()) return Check.Outcome.fail("the container stopped: " + state.status() + " exit " + state.exitCode());
+                    if (state.hostPort().isPresent()) {
+                        URI uri = URI.create("http://127.0.0.1:" + state.hostPort().get() + "/");
+                        try {
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 200) return Check.Outcome.pass("GET " + uri + " -> 200 from " + c.webImage());
+                            last = "GET " + uri + " -> " + r.statusCode();
+                        } catch (IOException e) {
+                            last = "GET " + uri + ": " + e.getMessage();
+                        }
+                    }
+                    Thread.sleep(300);
+                }
+                return Check.Outcome.fail(last + " within 30 s");
+            } finally {
+                engine.removeContainer(id);
+            }
+        });
+    }
+
+    static Check oomKill() {
+        return new NamedCheck("oom-kill", "integration", "R11.2, R1.3", "a container past its memory limit is OOM-killed", c -> {
+            Engine engine = engine(c);
+            if (!engine.hasImage(c.toolImage())) return Check.Outcome.fail("image " + c.toolImage() + " is not on this engine; give --tool-image");
+            // tail buffers an endless line from /dev/zero: memory grows until the limit stops it.
+            String id = engine.runContainer(new ContainerRequest(name("oom"), c.toolImage(), List.of("tail", "/dev/zero"), labels(), 32L << 20, 0,
+                    Optional.empty()));
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (System.nanoTime() < deadline) {
+                    ContainerState state = engine.inspectContainer(id);
+                    if (!state.running()) {
+                        return state.oomKilled()
+                                ? Check.Outcome.pass("32M limit: State.OOMKilled = true, exit " + state.exitCode())
+                                : Check.Outcome.fail("stopped with exit " + state.exitCode() + " but State.OOMKilled is false");
+                    }
+                    Thread.sleep(200);
+                }
+                return Check.Outcome.fail("still running after 60 s with a 32M limit: is the memory cgroup enabled?");
+            } finally {
+                engine.removeContainer(id);
+            }
+        });
+    }
+
+    static Check manyContainers() {
+        return new NamedCheck("many-containers", "integration", "R11.2, R1.2", "many containers at once stay within the budget", c -> {
+            Engine engine = engine(c);
+            if (!engine.hasImage(c.toolImage())) return Check.Outcome.fail("image " + c.toolImage() + " is not on this engine; give --tool-image");
+            int n = c.containers();
+            long memory = 16L << 20;
+            long nanoCpus = 50_000_000L;
+            double cpuSum = n * nanoCpus / 1e9;
+            long memSum = n * memory;
+            var budget = c.spec().budget();
+            if (cpuSum > budget.dockerVcpus() || memSum > budget.docker().memory().bytes()) {
+                return Check.Outcome.fail(n + " containers would need " + cpuSum + " vCPU / " + ByteSize.ofBytes(memSum) + ", over the budget");
+            }
+            HostLoad load = HostLoad.start();
+            List<String> ids = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<String>> started = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    String name = name("load" + i);
+                    started.add(pool.submit(() -> engine.runContainer(new ContainerRequest(name, c.toolImage(), List.of("sleep", "30"), labels(), memory,
+                            nanoCpus, Optional.empty()))));
+                }
+                List<String> errors = new ArrayList<>();
+                for (Future<String> f : started) {
+                    try {
+                        ids.add(f.get());
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        errors.add(e.getCause().getMessage());
+                    }
+                }
+                Thread.sleep(2000);
+                long running = ids.stream().map(engine::inspectContainer).filter(ContainerState::running).count();
+                HostLoad.Peak peak = load.stop();
+                String evidence = running + "/" + n + " running; limits sum " + cpuSum + " vCPU of " + budget.dockerVcpus() + ", " + ByteSize.ofBytes(memSum)
+                        + " of " + budget.docker().memory() + "; peak host CPU " + Math.round(peak.cpuPercent()) + "%, memory " + ByteSize.ofBytes(peak.memoryUsed())
+                        + " used";
+                if (!errors.isEmpty()) return Check.Outcome.fail(evidence + "; failed to start: " + errors.get(0));
+                return running == n ? Check.Outcome.pass(evidence) : Check.Outcome.fail(evidence);
+            } finally {
+                load.stop();
+                pool.shutdownNow();
+                ids.forEach(engine::removeContainer);
+            }
+        });
+    }
+
+    static Check backupRestore() {
+        return new NamedCheck("backup-restore", "integration", "R11.2, R5.4", "backup, restore, identical data",
+                c -> Check.Outcome.skip("kiban's backup capability is not built yet; this check arrives with it"));
+    }
+
+    static Check alertDelivery() {
+        return new NamedCheck("alert-delivery", "integration", "R11.2, R6.3", "an induced fault produces a notification that arrives",
+                c -> Check.Outcome.skip("kiban's monitoring and alerting are not built yet; this check arrives with them"));
+    }
+
+    private static Engine engine(CheckContext c) {
+        return c.engine().get().orElseThrow(() -> new IllegalStateException("no engine answers"));
+    }
+
+    private static Map<String, String> labels() {
+        return Map.of(CheckContext.LABEL, "true", "dev.kiban.managed", "true");
+    }
+
+    private static String name(String what) {
+        return "kiban-verify-" + what + "-" + Long.toHexString(System.nanoTime());
+    }
+
+    /** Samples host CPU (/proc/stat) and memory (/proc/meminfo) in the background and keeps the peaks. */
+    static final class HostLoad {
+        record Peak(double cpuPercent, long memoryUsed) {}
+
+        private final Thread sampler;
+        private volatile boolean running = true;
+        private double peakCpu;
+        private long peakMemory;
+
+        private HostLoad() {
+            sampler = new Thread(this::sample, "kiban-verify-load");
+            sampler.setDaemon(true);
+        }
+
+        static HostLoad start() {
+            HostLoad load = new HostLoad();
+            load.sampler.start();
+            return load;
+        }
+
+        private void sample() {
+            long[] before = cpu();
+            while (running) {
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long[] now = cpu();
+                long total = now[0] - before[0];
+                if (total > 0) peakCpu = Math.max(peakCpu, 100.0 * (total - (now[1] - before[1])) / total);
+                before = now;
+                peakMemory = Math.max(peakMemory, memoryUsed());
+            }
+        }
+
+        synchronized Peak stop() {
+            running = false;
+            sampler.interrupt();
+            return new Peak(peakCpu, peakMemory);
+        }
+
+        /** {total, idle+iowait} jiffies. */
+        private static long[] cpu() {
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i < f.length; i++) total += Long.parseLong(f[i]);
+                return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+            } catch (IOException | RuntimeException e) {
+                return new long[] {0, 0};
+            }
+        }
+
+        private static long memoryUsed() {
+            try {
+                long total = 0;
+                long available = 0;
+                for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                    if (l.startsWith("MemTotal:")) total = Long.parseLong(l.replaceAll("\\D", "")) * 1024;
+                    if (l.startsWith("MemAvailable:")) available = Long.parseLong(l.replaceAll("\\D", "")) * 1024;
+                }
+                return total - available;
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.kiban.verify;
+
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.SwarmSettings;
+import dev.kiban.host.HostPlanner;
+import dev.kiban.host.HostRoot;
+import dev.kiban.host.Plan;
+import dev.kiban.host.Tool;
+import dev.kiban.spec.Cidr;
+import dev.kiban.spec.PlatformSpec.Family;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** R11.1: each part of the platform is there and working, checked the way the design's table says. */
+public final class UnitChecks {
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+
+    private UnitChecks() {}
+
+    public static List<Check> all() {
+        return List.of(engineActive(), composeV2(), swarmActive(), dataMounted(), backupJob(), fail2banSshd(), selinuxEnforcing(),
+                logwatchReport(), noDrift());
+    }
+
+    static Check engineActive() {
+        return new NamedCheck("engine-active", "unit", "R11.1, R2.1", "Docker engine active", c -> {
+            Optional<Engine> engine = c.engine().get();
+            if (engine.isEmpty()) return Check.Outcome.fail("no engine answers");
+            var info = engine.get().info();
+            return Check.Outcome.pass("engine " + info.version() + " (API " + info.apiVersion() + "), " + info.storageDriver() + ", cgroup v" + info.cgroupVersion());
+        });
+    }
+
+    static Check composeV2() {
+        return new NamedCheck("compose-v2", "unit", "R11.1, R2.1", "Docker Compose v2 available", c -> {
+            Optional<Path> docker = Tool.find("docker");
+            if (docker.isPresent()) {
+                Tool.Result plugin = Tool.run(List.of(docker.get().toString(), "compose", "version"), LIMIT);
+                if (plugin.ok() && plugin.output().matches("(?s).*v?2\\.\\d+.*")) return Check.Outcome.pass(plugin.output().strip());
+            }
+            Optional<Path> v1 = Tool.find("docker-compose");
+            String installed = v1.isPresent() ? Tool.run(List.of(v1.get().toString(), "version", "--short"), LIMIT).output().strip() : "";
+            return Check.Outcome.fail("'docker compose' (v2) is not available" + (installed.isEmpty() ? "" : "; docker-compose " + installed + " is installed")
+                    + "; install docker-compose-plugin from Docker's repository");
+        });
+    }
+
+    static Check swarmActive() {
+        return new NamedCheck("swarm-active", "unit", "R11.1, R8.1, D2", "Swarm active with the spec's address pool", c -> {
+            Optional<Engine> engine = c.engine().get();
+            if (engine.isEmpty()) return Check.Outcome.fail("no engine answers");
+            SwarmSettings swarm = engine.get().swarm();
+            if (!swarm.active()) return Check.Outcome.fail("swarm is " + swarm.state() + "; run 'kiban swarm init'");
+            List<String> pool = c.spec().swarm().defaultAddrPool().stream().map(Cidr::toString).toList();
+            if (!swarm.manager()) return Check.Outcome.fail("this node is a worker; run verify on a manager");
+            if (!swarm.defaultAddrPool().equals(pool)) return Check.Outcome.fail("address pool " + swarm.defaultAddrPool() + ", the spec says " + pool + " (D2)");
+            return Check.Outcome.pass("manager, address pool " + swarm.defaultAddrPool() + " /" + swarm.subnetSize());
+        });
+    }
+
+    static Check dataMounted() {
+        return new NamedCheck("data-mounted", "unit", "R11.1, R4.1", "/data/docker mounted", c -> {
+            String data = c.spec().storage().data().value();
+            Path path = HostRoot.resolve(c.root(), data);
+            if (!Files.isDirectory(path)) return Check.Outcome.fail(data + " does not exist under " + c.root());
+            if (!HostRoot.isSystemRoot(c.root())) return Check.Outcome.pass(data + " present under " + c.root() + " (mounts are only checked on /)");
+            Optional<String> mount = mountPointOf(data);
+            String disk = c.spec().host().disks().stream().filter(d -> d.mount().value().equals("/data")).map(d -> d.mount().value()).findFirst().orElse("/data");
+            if (mount.isPresent() && !mount.get().equals("/")) return Check.Outcome.pass(data + " is on the filesystem mounted at " + mount.get());
+            return Check.Outcome.fail(data + " is on the root filesystem, not on its own disk (" + disk + ", R4.2)");
+        });
+    }
+
+    /** The longest mount point in /proc/self/mounts that holds {@code path}. */
+    static Optional<String> mountPointOf(String path) throws IOException {
+        Path mounts = Path.of("/proc/self/mounts");
+        if (!Files.exists(mounts)) return Optional.empty();
+        return Files.readAllLines(mounts).stream().map(l -> l.split(" ")).filter(f -> f.length > 2).map(f -> f[1].replace("\\040", " "))
+                .filter(m -> path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/")).max(java.util.Comparator.comparingInt(String::length));
+    }
+
+    static Check backupJob() {
+        return new NamedCheck("backup-job", "unit", "R11.1, R5", "backup job present and its last run successful",
+                c -> Check.Outcome.skip("kiban's backup capability is not built yet; this check arrives with it"));
+    }
+
+    static Check fail2banSshd() {
+        return new NamedCheck("fail2ban-sshd", "unit", "R11.1, R7.3", "fail2ban sshd jail enabled", c -> {
+            Optional<Path> client = Tool.find("fail2ban-client");
+            if (client.isEmpty()) return Check.Outcome.fail("fail2ban is not installed; 'kiban apply' installs it");
+            Tool.Result r = Tool.run(List.of(client.get().toString(), "status", "sshd"), LIMIT);
+            if (r.ok() && r.output().contains("Status for the jail: sshd")) {
+                return Check.Outcome.pass(r.output().lines().filter(l -> l.contains("Currently banned") || l.contains("Total failed")).map(String::strip)
+                        .reduce((a, b) -> a + "; " + b).orElse("jail sshd active"));
+            }
+            return Check.Outcome.fail("fail2ban-client status sshd: " + r.gist());
+        });
+    }
+
+    static Check selinuxEnforcing() {
+        return new NamedCheck("selinux-enforcing", "unit", "R11.1, R7.4", "SELinux enforcing", c -> {
+            if (c.spec().host().family() != Family.RHEL) {
+                return Check.Outcome.skip("the host is " + c.spec().host().family().name().toLowerCase() + ", which confines with AppArmor, not SELinux");
+            }
+            Optional<Path> getenforce = Tool.find("getenforce");
+            if (getenforce.isEmpty()) return Check.Outcome.fail("getenforce not found: SELinux tools are missing");
+            String mode = Tool.run(List.of(getenforce.get().toString()), LIMIT).output().strip();
+            return mode.equals("Enforcing") ? Check.Outcome.pass("getenforce: Enforcing") : Check.Outcome.fail("getenforce: " + mode);
+        });
+    }
+
+    static Check logwatchReport() {
+        return new NamedCheck("logwatch-report", "unit", "R11.1, R6.1", "logwatch produces a report", c -> {
+            Optional<Path> logwatch = Tool.find("logwatch");
+            if (logwatch.isEmpty()) return Check.Outcome.fail("logwatch is not installed; 'kiban apply' installs it");
+            Tool.Result r = Tool.run(List.of(logwatch.get().toString(), "--detail", "Med", "--range", "Today", "--output", "stdout"), Duration.ofMinutes(3));
+            if (!r.ok()) return Check.Outcome.fail("logwatch exited " + r.exit() + ": " + r.gist());
+            long lines = r.output().lines().count();
+            return Check.Outcome.pass("logwatch --detail Med --range Today: report of " + lines + " lines");
+        });
+    }
+
+    static Check noDrift() {
+        return new NamedCheck("host-no-drift", "unit", "R11.1, R2, R7", "host files match what kiban renders", c -> {
+            Plan plan = HostPlanner.plan(c.spec(), c.root());
+            List<String> differ = plan.files().stream().filter(f -> f.change() != Plan.Change.UNCHANGED)
+                    .map(f -> f.artifact().path() + (f.change() == Plan.Change.CREATE ? " (missing)" : " (differs)")).toList();
+            if (differ.isEmpty()) return Check.Outcome.pass(plan.files().size() + " files as rendered");
+            return Check.Outcome.fail(differ.size() + " of " + plan.files().size() + " files differ; 'kiban plan' shows how: " + String.join(", ", differ.subList(0, Math.min(4, differ.size())))
+                    + (differ.size() > 4 ? ", ..." : ""));
+        });
+    }
+}

@@ -1,0 +1,76 @@
+package dev.kiban.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs checks in order and collects their verdicts; an exception in a check is that check's failure. */
+public final class Verification {
+    private Verification() {}
+
+    public static List<Check> checks(String only) {
+        List<Check> out = new ArrayList<>();
+        if (only == null || only.equals("unit")) out.addAll(UnitChecks.all());
+        if (only == null || only.equals("integration")) out.addAll(IntegrationChecks.all());
+        return out;
+    }
+
+    public static List<CheckResult> run(List<Check> checks, CheckContext context, java.util.function.Consumer<CheckResult> progress) {
+        List<CheckResult> out = new ArrayList<>();
+        for (Check check : checks) {
+            long start = System.nanoTime();
+            Check.Outcome outcome;
+            try {
+                outcome = check.run(context);
+            } catch (Exception e) {
+                outcome = Check.Outcome.fail(e.getClass().getSimpleName().replace("Exception", "") + ": " + e.getMessage());
+            }
+            CheckResult result = new CheckResult(check.id(), check.group(), check.requirement(), check.title(), outcome.verdict(), outcome.evidence(),
+                    (System.nanoTime() - start) / 1_000_000);
+            out.add(result);
+            progress.accept(result);
+        }
+        return out;
+    }
+
+    /** The results as JUnit XML, one testsuite per group, for CI systems to read. */
+    public static String junit(List<CheckResult> results) {
+        StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kiban verify\">\n");
+        for (String group : List.of("unit", "integration")) {
+            List<CheckResult> rs = results.stream().filter(r -> r.group().equals(group)).toList();
+            if (rs.isEmpty()) continue;
+            long failures = rs.stream().filter(CheckResult::failed).count();
+            long skipped = rs.stream().filter(r -> r.verdict() == CheckResult.Verdict.SKIP).count();
+            double time = rs.stream().mapToLong(CheckResult::millis).sum() / 1000.0;
+            x.append("  <testsuite name=\"kiban.verify.").append(group).append("\" tests=\"").append(rs.size()).append("\" failures=\"").append(failures)
+                    .append("\" errors=\"0\" skipped=\"").append(skipped).append("\" time=\"").append(time).append("\">\n");
+            for (CheckResult r : rs) {
+                x.append("    <testcase classname=\"kiban.verify.").append(group).append("\" name=\"").append(xml(r.id() + ": " + r.title()))
+                        .append("\" time=\"").append(r.millis() / 1000.0).append("\">\n");
+                switch (r.verdict()) {
+                    case FAIL -> x.append("      <failure message=\"").append(xml(r.evidence())).append("\">").append(xml(r.requirement())).append("</failure>\n");
+                    case SKIP -> x.append("      <skipped message=\"").append(xml(r.evidence())).append("\"/>\n");
+                    default -> x.append("      <system-out>").append(xml(r.evidence())).append("</system-out>\n");
+                }
+                x.append("    </testcase>\n");
+            }
+            x.append("  </testsuite>\n");
+        }
+        return x.append("</testsuites>\n").toString();
+    }
+
+    private static String xml(String s) {
+        StringBuilder out = new StringBuilder();
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                default -> {
+                    if (ch >= 0x20 || ch == '\n' || ch == '\t') out.append(ch);
+                }
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.kiban.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiban.cli.KibanProcess;
+import dev.kiban.host.Tool;
+import dev.kiban.testing.LiveEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * kiban verify on the CI machine, check by check: on a root where kiban apply has run and an engine
+ * kiban made a swarm manager, each verdict is what this Debian machine should give, and the JUnit
+ * report says the same.
+ */
+@ExtendWith(LiveEngine.class)
+class VerifyIT {
+    static final String SPEC = """
+            admin: {email: ops@example.org}
+            monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}
+            security: {ssh: {allowUsers: [deploy]}}
+            """;
+
+    @TempDir
+    static Path dir;
+    static Path spec;
+    static Path root;
+
+    @BeforeAll
+    static void anAppliedRootAndASwarm() throws Exception {
+        String state = LiveEngine.docker().infoCmd().exec().getSwarm().getLocalNodeState().getValue();
+        Assumptions.assumeTrue(state.equals("inactive"), "the engine is already in a swarm (" + state + ")");
+        spec = dir.resolve("kiban.yaml");
+        Files.writeString(spec, SPEC);
+        root = dir.resolve("root");
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/os-release"), "ID=debian\n");
+        Files.writeString(root.resolve("etc/passwd"), "deploy:x:1000:1000::/home/deploy:/bin/bash\n");
+        Files.createDirectories(root.resolve("home/deploy/.ssh"));
+        Files.writeString(root.resolve("home/deploy/.ssh/authorized_keys"), "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB deploy@laptop\n");
+        KibanProcess.Result apply = KibanProcess.run("-c", spec.toString(), "apply", "--root", root.toString(), "--yes");
+        assertThat(apply.exit()).as(apply.err()).isZero();
+        KibanProcess.Result init = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root", root.toString());
+        assertThat(init.exit()).as(init.err()).isZero();
+    }
+
+    @AfterAll
+    static void leave() {
+        try {
+            LiveEngine.docker().leaveSwarmCmd().withForceEnabled(true).exec();
+            LiveEngine.docker().removeNetworkCmd("docker_gwbridge").exec();
+        } catch (RuntimeException e) {
+            // already gone
+        }
+    }
+
+    @Test
+    void everyCheckGivesThisMachinesVerdict() throws Exception {
+        Path report = dir.resolve("verify.xml");
+        KibanProcess.Result r = KibanProcess.run("-c", spec.toString(), "verify", "--root", root.toString(), "--format", "junit", "--output",
+                report.toString(), "--web-image", "kiban-test/web:latest", "--web-port", "8080", "--tool-image", LiveEngine.BASE_IMAGE,
+                "--containers", "10");
+        Map<String, String> verdicts = new HashMap<>();
+        r.out().lines().filter(l -> l.matches("(PASS|FAIL|SKIP) .*")).forEach(l -> verdicts.put(l.split("\\s+")[2], l.split("\\s+")[0]));
+
+        assertThat(verdicts).containsEntry("engine-active", "PASS").containsEntry("swarm-active", "PASS").containsEntry("data-mounted", "PASS")
+                .containsEntry("backup-job", "SKIP").containsEntry("selinux-enforcing", "SKIP").containsEntry("logwatch-report", "PASS")
+                .containsEntry("host-no-drift", "PASS").containsEntry("web-http-200", "PASS").containsEntry("oom-kill", "PASS")
+                .containsEntry("many-containers", "PASS").containsEntry("backup-restore", "SKIP").containsEntry("alert-delivery", "SKIP");
+        // These two depend on what the machine has; the test asks the same tools itself.
+        boolean compose = Tool.run(List.of("docker", "compose", "version"), Duration.ofSeconds(30)).ok();
+        assertThat(verdicts.get("compose-v2")).isEqualTo(compose ? "PASS" : "FAIL");
+        boolean fail2ban = Tool.run(List.of("fail2ban-client", "status", "sshd"), Duration.ofSeconds(30)).ok();
+        assertThat(verdicts.get("fail2ban-sshd")).isEqualTo(fail2ban ? "PASS" : "FAIL");
+        assertThat(r.out()).contains("swarm-active").contains("address pool [10.20.0.0/16] /24").contains("selinux-enforcing  SELinux enforcing — the host is debian");
+        assertThat(r.exit()).isEqualTo(compose && fail2ban ? 0 : 1);
+
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile());
+        NodeList suites = doc.getElementsByTagName("testsuite");
+        assertThat(suites.getLength()).isEqualTo(2);
+        Element unit = (Element) suites.item(0);
+        assertThat(unit.getAttribute("tests")).isEqualTo("9");
+        assertThat(unit.getAttribute("skipped")).isEqualTo("2");
+        assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(14);
+        assertThat(LiveEngine.docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(CheckContext.LABEL, "true")).exec())
+                .as("verify removes its containers").isEmpty();
+    }
+}
