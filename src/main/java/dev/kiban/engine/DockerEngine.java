@@ -158,7 +158,8 @@ public final class DockerEngine implements Engine {
         List<TaskSummary> out = new ArrayList<>();
         for (JsonNode t : api("GET", "/tasks?filters=" + urlEncode(filters.toString()), null)) {
             out.add(new TaskSummary(t.path("ID").asText(), t.path("ServiceID").asText(), t.path("Slot").asInt(0), t.path("DesiredState").asText(),
-                    t.path("Status").path("State").asText(), t.path("Status").path("Err").asText(""), t.path("Status").path("Timestamp").asText("")));
+                    t.path("Status").path("State").asText(), t.path("Status").path("Err").asText(""), t.path("Status").path("Timestamp").asText(""),
+                    t.path("Status").path("ContainerStatus").path("ContainerID").asText("")));
         }
         out.sort(java.util.Comparator.comparing(TaskSummary::timestamp).reversed());
         return out;
@@ -204,8 +205,82 @@ public final class DockerEngine implements Engine {
             if (binding.isArray() && binding.size() > 0) hostPort = java.util.Optional.of(binding.get(0).path("HostPort").asInt());
         }
         java.util.Optional<String> health = state.has("Health") ? java.util.Optional.of(state.path("Health").path("Status").asText()) : java.util.Optional.empty();
-        return new ContainerState(c.path("Id").asText(), state.path("Status").asText(), state.path("Running").asBoolean(), state.path("ExitCode").asInt(),
-                state.path("OOMKilled").asBoolean(), c.path("RestartCount").asInt(), health, hostPort, state.path("Error").asText(""));
+        JsonNode probes = state.path("Health").path("Log");
+        String lastProbe = probes.size() == 0 ? "" : probes.get(probes.size() - 1).path("Output").asText("").strip();
+        Map<String, String> networks = new java.util.TreeMap<>();
+        c.path("NetworkSettings").path("Networks").fields().forEachRemaining(e -> networks.put(e.getKey(), e.getValue().path("IPAddress").asText()));
+        return new ContainerState(c.path("Id").asText(), c.path("Name").asText().replaceFirst("^/", ""), c.path("Config").path("Image").asText(),
+                state.path("Status").asText(), state.path("Running").asBoolean(), state.path("ExitCode").asInt(), state.path("OOMKilled").asBoolean(),
+                c.path("RestartCount").asInt(), health, lastProbe, hostPort, state.path("Error").asText(""),
+                c.path("HostConfig").path("Memory").asLong(0), c.path("HostConfig").path("NanoCpus").asLong(0), networks,
+                state.path("StartedAt").asText(""), state.path("FinishedAt").asText(""));
+    }
+
+    @Override
+    public String logs(String id, int lines) {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+                .path("/containers/" + id + "/logs?stdout=true&stderr=true&tail=" + lines).build();
+        try (DockerHttpClient.Response r = http.execute(request)) {
+            byte[] raw = r.getBody().readAllBytes();
+            if (r.getStatusCode() >= 400) throw new EngineApiException(r.getStatusCode(), new String(raw, StandardCharsets.UTF_8));
+            return demultiplex(raw);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Without a TTY the engine frames each chunk with an 8-byte header (stream, 0, 0, 0, size); strip it. */
+    static String demultiplex(byte[] raw) {
+        if (raw.length < 8 || raw[0] > 2 || raw[1] != 0 || raw[2] != 0 || raw[3] != 0) return new String(raw, StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int i = 0;
+        while (i + 8 <= raw.length) {
+            int size = ((raw[i + 4] & 0xff) << 24) | ((raw[i + 5] & 0xff) << 16) | ((raw[i + 6] & 0xff) << 8) | (raw[i + 7] & 0xff);
+            int from = i + 8;
+            int to = Math.min(raw.length, from + size);
+            out.write(raw, from, to - from);
+            i = to;
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public java.util.Optional<ContainerStats> stats(String id) {
+        JsonNode s = api("GET", "/containers/" + id + "/stats?stream=false", null);
+        if (s.path("memory_stats").isEmpty() && s.path("cpu_stats").path("cpu_usage").isEmpty()) return java.util.Optional.empty();
+        JsonNode cpu = s.path("cpu_stats");
+        JsonNode pre = s.path("precpu_stats");
+        double cpuDelta = cpu.path("cpu_usage").path("total_usage").asDouble() - pre.path("cpu_usage").path("total_usage").asDouble();
+        double systemDelta = cpu.path("system_cpu_usage").asDouble() - pre.path("system_cpu_usage").asDouble();
+        int cpus = cpu.path("online_cpus").asInt(Math.max(1, cpu.path("cpu_usage").path("percpu_usage").size()));
+        double percent = systemDelta > 0 && cpuDelta > 0 ? cpuDelta / systemDelta * cpus * 100 : 0;
+        JsonNode mem = s.path("memory_stats");
+        // docker stats' "used": usage minus the page cache the kernel can drop (v1: total_inactive_file, v2: inactive_file).
+        long inactive = mem.path("stats").path("total_inactive_file").asLong(mem.path("stats").path("inactive_file").asLong(0));
+        long used = Math.max(0, mem.path("usage").asLong() - inactive);
+        return java.util.Optional.of(new ContainerStats(percent, used, mem.path("limit").asLong()));
+    }
+
+    @Override
+    public List<String> events(String id, long sinceEpochSeconds) {
+        ObjectNode filters = JSON.createObjectNode();
+        filters.putArray("container").add(id);
+        long now = System.currentTimeMillis() / 1000;
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+                .path("/events?since=" + sinceEpochSeconds + "&until=" + now + "&filters=" + urlEncode(filters.toString())).build();
+        List<String> out = new ArrayList<>();
+        try (DockerHttpClient.Response r = http.execute(request)) {
+            // A stream of JSON objects, one per event, that ends at "until".
+            var parser = JSON.getFactory().createParser(r.getBody());
+            var events = JSON.readValues(parser, JsonNode.class);
+            while (events.hasNext()) {
+                JsonNode e = events.next();
+                out.add(java.time.Instant.ofEpochSecond(e.path("time").asLong()) + " " + e.path("Action").asText(e.path("status").asText()));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
     }
 
     @Override

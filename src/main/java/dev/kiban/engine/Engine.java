@@ -34,6 +34,15 @@ public interface Engine extends AutoCloseable {
     /** Removes a container and its anonymous volumes, running or not. */
     void removeContainer(String id);
 
+    /** The last {@code lines} lines of a container's output, stdout and stderr together. */
+    String logs(String id, int lines);
+
+    /** A one-shot stats sample; empty when the container is not running. */
+    java.util.Optional<ContainerStats> stats(String id);
+
+    /** The engine's events about a container since {@code sinceEpochSeconds}, oldest first, as "time action". */
+    List<String> events(String id, long sinceEpochSeconds);
+
     /** Whether the engine has this image locally. */
     boolean hasImage(String image);
 

@@ -86,6 +86,21 @@ record FakeEngine(EngineAddress address, EngineInfo info, List<ContainerSummary>
     }
 
     @Override
+    public String logs(String id, int lines) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public java.util.Optional<dev.kiban.engine.ContainerStats> stats(String id) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public List<String> events(String id, long sinceEpochSeconds) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
     public boolean hasImage(String image) {
         throw new AssertionError("not used by these tests");
     }

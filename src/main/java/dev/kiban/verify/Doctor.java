@@ -1,0 +1,69 @@
+package dev.kiban.verify;
+
+import dev.kiban.engine.ContainerState;
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineApiException;
+import dev.kiban.engine.ServiceSummary;
+import dev.kiban.engine.TaskSummary;
+import dev.kiban.host.FilesystemUsage;
+import dev.kiban.host.Tool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Gathers a {@link Diagnosis} for a container or a Swarm service (its newest task's container). */
+public final class Doctor {
+    private Doctor() {}
+
+    public static Diagnosis examine(Engine engine, String target) throws IOException {
+        List<String> taskErrors = new ArrayList<>();
+        String containerId = target;
+        Optional<ServiceSummary> service = engine.swarm().manager()
+                ? engine.services(Map.of()).stream().filter(s -> s.name().equals(target) || s.id().startsWith(target)).findFirst() : Optional.empty();
+        if (service.isPresent()) {
+            List<TaskSummary> tasks = engine.tasks(service.get().id());
+            tasks.stream().filter(TaskSummary::failed).map(TaskSummary::error).filter(e -> !e.isEmpty()).distinct().forEach(taskErrors::add);
+            Optional<TaskSummary> withContainer = tasks.stream().filter(t -> !t.containerId().isEmpty()).findFirst();
+            if (withContainer.isEmpty()) {
+                throw new EngineApiException(404, "service " + target + " has no task with a container" + (taskErrors.isEmpty() ? "" : ": " + taskErrors.get(0)));
+            }
+            containerId = withContainer.get().containerId();
+        }
+        ContainerState state = engine.inspectContainer(containerId);
+        String logs = engine.logs(state.id(), 30);
+        var stats = state.running() ? engine.stats(state.id()) : Optional.<dev.kiban.engine.ContainerStats>empty();
+        // Health probes run as exec_* events every few seconds; they would drown the ones that matter.
+        List<String> events = engine.events(state.id(), System.currentTimeMillis() / 1000 - 3600).stream()
+                .filter(e -> !e.contains(" exec_")).toList();
+        return new Diagnosis(target, state, taskErrors, logs, stats, events, host(engine), selinuxDenials());
+    }
+
+    private static Diagnosis.HostResources host(Engine engine) throws IOException {
+        double load = 0;
+        long total = 0;
+        long available = 0;
+        if (Files.exists(Path.of("/proc/loadavg"))) load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        if (Files.exists(Path.of("/proc/meminfo"))) {
+            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (l.startsWith("MemTotal:")) total = Long.parseLong(l.replaceAll("\\D", "")) * 1024;
+                if (l.startsWith("MemAvailable:")) available = Long.parseLong(l.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        double disk = engine.address().isLocal()
+                ? FilesystemUsage.of(Path.of(engine.info().dataRoot())).map(FilesystemUsage::usedPercent).orElse(0.0) : 0;
+        return new Diagnosis.HostResources(load, available, total, disk);
+    }
+
+    /** AVC denials of the last hour, where the audit tools exist (rhel); empty elsewhere. */
+    private static Optional<Integer> selinuxDenials() throws IOException {
+        Optional<Path> ausearch = Tool.find("ausearch");
+        if (ausearch.isEmpty()) return Optional.empty();
+        Tool.Result r = Tool.run(List.of(ausearch.get().toString(), "-m", "avc", "-ts", "recent"), Duration.ofSeconds(30));
+        return Optional.of((int) r.output().lines().filter(l -> l.startsWith("type=AVC")).count());
+    }
+}
