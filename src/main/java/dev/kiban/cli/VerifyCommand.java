@@ -74,7 +74,15 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (only != null && !List.of("unit", "integration").contains(only)) throw new dev.kiban.spec.SpecException("--only takes unit or integration, not " + only);
         if (!List.of("text", "json", "junit").contains(format)) throw new dev.kiban.spec.SpecException("--format takes text, json or junit, not " + format);
-        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), root, Optional.empty());
+        // The family is the running host's: the root only says where the files are.
+        Optional<PlatformSpec.Family> family = dev.kiban.host.OsRelease.read(root).or(() -> {
+            try {
+                return dev.kiban.host.OsRelease.read(Path.of("/"));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }).flatMap(dev.kiban.host.OsRelease::family);
+        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), root, family);
         EngineAddress address = EngineAddress.choose(engineOptions.host, context.environment());
         PrintWriter out = spec.commandLine().getOut();
         Engine[] engine = {null};
