@@ -265,7 +265,7 @@ public final class DockerEngine implements Engine {
     public List<String> events(String id, long sinceEpochSeconds) {
         ObjectNode filters = JSON.createObjectNode();
         filters.putArray("container").add(id);
-        long now = System.currentTimeMillis() / 1000;
+        long now = System.currentTimeMillis() / 1000 + 1; // "until" is whole seconds: include the current one
         DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
                 .path("/events?since=" + sinceEpochSeconds + "&until=" + now + "&filters=" + urlEncode(filters.toString())).build();
         List<String> out = new ArrayList<>();
