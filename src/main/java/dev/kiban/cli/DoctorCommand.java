@@ -1,43 +1,30 @@
 package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
-import dev.kiban.engine.EngineAddress;
 import dev.kiban.verify.Diagnosis;
 import dev.kiban.verify.Doctor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {
             "The troubleshooting flow of R9.2 for one container or Swarm service, in order: state, last logs, stats, networks, "
                     + "events of the last hour, host resources, SELinux denials where the audit tools exist; then the most likely cause.",
             ""})
-final class DoctorCommand implements Callable<Integer> {
-    private final KibanContext context;
-
-    @Spec
-    CommandSpec spec;
-
+final class DoctorCommand extends EngineCommandBase {
     @Parameters(index = "0", paramLabel = "SERVICE|CONTAINER")
     String target;
 
-    @Mixin
-    EngineOptions engineOptions;
-
     DoctorCommand(KibanContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
     public Integer call() throws IOException {
-        try (Engine engine = context.engines().apply(EngineAddress.choose(engineOptions.host, context.environment()))) {
+        try (Engine engine = connect()) {
             Diagnosis d = Doctor.examine(engine, target);
             PrintWriter out = spec.commandLine().getOut();
             var s = d.state();

@@ -16,13 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = {
@@ -30,12 +26,7 @@ import picocli.CommandLine.Spec;
                     + "follow the rollout: tasks running/desired per service and failed tasks with the engine's error, until every "
                     + "service has converged (exit 0) or one keeps failing or the timeout passes (exit 1).",
             ""})
-final class StackDeployCommand implements Callable<Integer> {
-    private final KibanContext context;
-
-    @Spec
-    CommandSpec spec;
-
+final class StackDeployCommand extends EngineCommandBase {
     @Parameters(index = "0", paramLabel = "NAME", description = "Stack name.")
     String name;
 
@@ -45,11 +36,8 @@ final class StackDeployCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", description = "How long to wait for convergence (default ${DEFAULT-VALUE}).", defaultValue = "120s")
     String timeout;
 
-    @Mixin
-    EngineOptions engineOptions;
-
     StackDeployCommand(KibanContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
@@ -74,7 +62,7 @@ final class StackDeployCommand implements Callable<Integer> {
         }
         problems.forEach(out::println);
 
-        EngineAddress address = EngineAddress.choose(engineOptions.host, context.environment());
+        EngineAddress address = address();
         try (Engine engine = context.engines().apply(address)) {
             if (!engine.swarm().manager()) {
                 spec.commandLine().getErr().println("kiban: this engine is not a swarm manager; run 'kiban swarm init' first");

@@ -1,37 +1,24 @@
 package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
-import dev.kiban.engine.EngineAddress;
 import dev.kiban.engine.ServiceSummary;
 import dev.kiban.stack.StackRollout;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "ls", mixinStandardHelpOptions = true, description = {"The stacks on the swarm and their services.", ""})
-final class StackLsCommand implements Callable<Integer> {
-    private final KibanContext context;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    EngineOptions engineOptions;
-
+final class StackLsCommand extends EngineCommandBase {
     StackLsCommand(KibanContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
     public Integer call() {
-        try (Engine engine = context.engines().apply(EngineAddress.choose(engineOptions.host, context.environment()))) {
+        try (Engine engine = connect()) {
             Map<String, List<ServiceSummary>> stacks = engine.services(Map.of()).stream()
                     .filter(s -> s.labels().containsKey(StackRollout.NAMESPACE_LABEL))
                     .collect(Collectors.groupingBy(s -> s.labels().get(StackRollout.NAMESPACE_LABEL), TreeMap::new, Collectors.toList()));

@@ -7,38 +7,26 @@ import dev.kiban.stack.DockerCli;
 import dev.kiban.stack.StackRollout;
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "rm", mixinStandardHelpOptions = true,
         description = {"Remove a stack's services and networks. Its volumes are never removed: they hold the data (D9).", ""})
-final class StackRmCommand implements Callable<Integer> {
-    private final KibanContext context;
-
-    @Spec
-    CommandSpec spec;
-
+final class StackRmCommand extends EngineCommandBase {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
     @Option(names = {"-y", "--yes"}, description = "Remove without asking.")
     boolean yes;
 
-    @Mixin
-    EngineOptions engineOptions;
-
     StackRmCommand(KibanContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
     public Integer call() throws IOException {
-        EngineAddress address = EngineAddress.choose(engineOptions.host, context.environment());
+        EngineAddress address = address();
         try (Engine engine = context.engines().apply(address)) {
             int services = engine.services(Map.of(StackRollout.NAMESPACE_LABEL, name)).size();
             if (services == 0) {

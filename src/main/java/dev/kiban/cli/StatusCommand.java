@@ -1,7 +1,6 @@
 package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
-import dev.kiban.engine.EngineAddress;
 import dev.kiban.engine.EngineInfo;
 import dev.kiban.engine.EngineSnapshot;
 import dev.kiban.engine.PlatformStatus;
@@ -10,13 +9,10 @@ import dev.kiban.spec.SpecDocument;
 import dev.kiban.spec.SpecFiles;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {
@@ -26,20 +22,12 @@ import picocli.CommandLine.Spec;
             "Exits 1 when a disk is over the threshold or a container is unhealthy or restarting.",
             "Without a spec file it uses the built-in spec and says so.",
             ""})
-final class StatusCommand implements Callable<Integer> {
-    private final KibanContext context;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    EngineOptions engineOptions;
-
+final class StatusCommand extends EngineCommandBase {
     @Mixin
     OutputOptions output;
 
     StatusCommand(KibanContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
@@ -50,7 +38,7 @@ final class StatusCommand implements Callable<Integer> {
         CompletableFuture<SpecDocument> specRead = CompletableFuture.supplyAsync(
                 () -> config == null && SpecFiles.locate(null).isEmpty() ? SpecDocument.builtin() : SpecFiles.find(config));
         EngineSnapshot snapshot;
-        try (Engine engine = context.engines().apply(EngineAddress.choose(engineOptions.host, context.environment()))) {
+        try (Engine engine = connect()) {
             snapshot = EngineSnapshot.take(engine);
         }
         SpecDocument doc = join(specRead);

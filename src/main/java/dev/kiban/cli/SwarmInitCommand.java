@@ -1,7 +1,6 @@
 package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
-import dev.kiban.engine.EngineAddress;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.swarm.SwarmSetup;
 import dev.kiban.swarm.SwarmSetupRunner;
@@ -9,12 +8,8 @@ import dev.kiban.swarm.SwarmStep;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = {
@@ -24,15 +19,7 @@ import picocli.CommandLine.Spec;
             "Refuses while the engine runs with live-restore (D1). On an existing swarm it changes nothing and reports drift "
                     + "from the spec instead (exit 1).",
             ""})
-final class SwarmInitCommand implements Callable<Integer> {
-    private final KibanContext context;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    EngineOptions engineOptions;
-
+final class SwarmInitCommand extends EngineCommandBase {
     @Option(names = {"-y", "--yes"}, description = "Initialise without asking.")
     boolean yes;
 
@@ -40,14 +27,14 @@ final class SwarmInitCommand implements Callable<Integer> {
     Path root = Path.of("/");
 
     SwarmInitCommand(KibanContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
     public Integer call() throws IOException {
         PlatformSpec resolved = SwarmSupport.resolvedSpec(spec);
         PrintWriter out = spec.commandLine().getOut();
-        try (Engine engine = context.engines().apply(EngineAddress.choose(engineOptions.host, context.environment()))) {
+        try (Engine engine = connect()) {
             SwarmSetup.Plan plan = SwarmSetup.plan(resolved, SwarmSetupRunner.observe(engine, root, resolved.swarm().joinTokenFile().value()));
             if (!plan.refusals().isEmpty()) {
                 plan.refusals().forEach(r -> spec.commandLine().getErr().println("kiban: not initialising: " + r));

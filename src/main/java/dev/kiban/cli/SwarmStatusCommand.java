@@ -1,7 +1,6 @@
 package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
-import dev.kiban.engine.EngineAddress;
 import dev.kiban.engine.NetworkSummary;
 import dev.kiban.engine.NodeSummary;
 import dev.kiban.engine.SwarmSettings;
@@ -9,33 +8,22 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"The swarm: nodes and managers, the default address pool, and every network with its subnets.", ""})
-final class SwarmStatusCommand implements Callable<Integer> {
-    private final KibanContext context;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    EngineOptions engineOptions;
-
+final class SwarmStatusCommand extends EngineCommandBase {
     @Mixin
     OutputOptions output;
 
     SwarmStatusCommand(KibanContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
     public Integer call() {
-        try (Engine engine = context.engines().apply(EngineAddress.choose(engineOptions.host, context.environment()))) {
+        try (Engine engine = connect()) {
             SwarmSettings swarm = engine.swarm();
             List<NodeSummary> nodes = swarm.manager() ? engine.nodes() : List.of();
             List<NetworkSummary> networks = engine.networks();

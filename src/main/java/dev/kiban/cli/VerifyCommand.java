@@ -15,12 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {
@@ -33,15 +29,7 @@ import picocli.CommandLine.Spec;
                     + "and are removed.",
             "Exit 0 when nothing failed, 1 otherwise.",
             ""})
-final class VerifyCommand implements Callable<Integer> {
-    private final KibanContext context;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    EngineOptions engineOptions;
-
+final class VerifyCommand extends EngineCommandBase {
     @Option(names = "--only", paramLabel = "unit|integration", description = "Run one group only.")
     String only;
 
@@ -67,7 +55,7 @@ final class VerifyCommand implements Callable<Integer> {
     int containers;
 
     VerifyCommand(KibanContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
@@ -83,7 +71,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }).flatMap(dev.kiban.host.OsRelease::family);
         PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), root, family);
-        EngineAddress address = EngineAddress.choose(engineOptions.host, context.environment());
+        EngineAddress address = address();
         PrintWriter out = spec.commandLine().getOut();
         Engine[] engine = {null};
         boolean[] tried = {false};

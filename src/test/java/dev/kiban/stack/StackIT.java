@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiban.cli.KibanProcess;
 import dev.kiban.testing.LiveEngine;
-import java.nio.file.Files;
+import dev.kiban.testing.TestSwarm;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,34 +17,20 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LiveEngine.class)
 class StackIT {
     static final Path STACKS = Path.of("src/test/resources/stacks/deploy");
-    static final String SPEC = """
-            admin: {email: ops@example.org}
-            monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}
-            security: {ssh: {allowUsers: [deploy]}}
-            """;
-
     @TempDir
     static Path dir;
     static Path spec;
 
     @BeforeAll
     static void aSwarm() throws Exception {
-        String state = LiveEngine.docker().infoCmd().exec().getSwarm().getLocalNodeState().getValue();
-        Assumptions.assumeTrue(state.equals("inactive"), "the engine is already in a swarm (" + state + ")");
-        spec = dir.resolve("kiban.yaml");
-        Files.writeString(spec, SPEC + "storage: {compose: " + dir.resolve("compose") + "}\n");
-        KibanProcess.Result init = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root", dir.toString());
-        assertThat(init.exit()).as(init.err()).isZero();
+        TestSwarm.requireOutsideASwarm();
+        spec = TestSwarm.spec(dir, "storage: {compose: " + dir.resolve("compose") + "}\n");
+        TestSwarm.init(spec, dir);
     }
 
     @AfterAll
     static void leave() {
-        try {
-            LiveEngine.docker().leaveSwarmCmd().withForceEnabled(true).exec();
-            LiveEngine.docker().removeNetworkCmd("docker_gwbridge").exec();
-        } catch (RuntimeException e) {
-            // already gone
-        }
+        TestSwarm.leave();
     }
 
     @Test

@@ -2,15 +2,14 @@ package dev.kiban.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.exception.NotFoundException;
 import dev.kiban.cli.KibanProcess;
 import dev.kiban.testing.LiveEngine;
+import dev.kiban.testing.TestSwarm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,40 +22,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(LiveEngine.class)
 class SwarmIT {
-    static final String SPEC = """
-            admin: {email: ops@example.org}
-            monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}
-            security: {ssh: {allowUsers: [deploy]}}
-            """;
-
     @TempDir
     static Path dir;
 
     @BeforeAll
     static void anEngineOutsideAnySwarm() {
-        String state = LiveEngine.docker().infoCmd().exec().getSwarm().getLocalNodeState().getValue();
-        Assumptions.assumeTrue(state.equals("inactive"), "the engine is already in a swarm (" + state + "); this test needs one it may initialise");
+        TestSwarm.requireOutsideASwarm();
     }
 
     @AfterAll
     static void leaveTheSwarm() {
-        var docker = LiveEngine.docker();
-        try {
-            docker.leaveSwarmCmd().withForceEnabled(true).exec();
-        } catch (RuntimeException e) {
-            // not in a swarm: nothing to leave
-        }
-        try {
-            docker.removeNetworkCmd("docker_gwbridge").exec();
-        } catch (NotFoundException e) {
-            // never created
-        }
+        TestSwarm.leave();
     }
 
     @Test
     void initSetsThePoolAndIngressThenReportsNoDriftThenDrift() throws Exception {
-        Path spec = dir.resolve("kiban.yaml");
-        Files.writeString(spec, SPEC);
+        Path spec = TestSwarm.spec(dir, "");
         Path root = dir.resolve("root");
         Files.createDirectories(root);
 
@@ -98,7 +79,7 @@ class SwarmIT {
         assertThat(status.out()).contains("active (this node is a manager)", "Address pool [10.20.0.0/16], /24 subnets", "10.0.255.0/24  (ingress)");
         assertThat(status.out()).doesNotContain("SWMTKN");
 
-        Files.writeString(spec, SPEC + "swarm: {defaultAddrPool: [10.30.0.0/16]}\n");
+        TestSwarm.spec(dir, "swarm: {defaultAddrPool: [10.30.0.0/16]}\n");
         KibanProcess.Result drift = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root", root.toString());
         assertThat(drift.exit()).isEqualTo(1);
         assertThat(drift.out()).contains("drift: swarm.defaultAddrPool: the swarm uses [10.20.0.0/16], the spec says [10.30.0.0/16]");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiban.cli.KibanProcess;
 import dev.kiban.host.Tool;
 import dev.kiban.testing.LiveEngine;
+import dev.kiban.testing.TestSwarm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,12 +28,6 @@ import org.w3c.dom.NodeList;
  */
 @ExtendWith(LiveEngine.class)
 class VerifyIT {
-    static final String SPEC = """
-            admin: {email: ops@example.org}
-            monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}
-            security: {ssh: {allowUsers: [deploy]}}
-            """;
-
     @TempDir
     static Path dir;
     static Path spec;
@@ -41,10 +35,8 @@ class VerifyIT {
 
     @BeforeAll
     static void anAppliedRootAndASwarm() throws Exception {
-        String state = LiveEngine.docker().infoCmd().exec().getSwarm().getLocalNodeState().getValue();
-        Assumptions.assumeTrue(state.equals("inactive"), "the engine is already in a swarm (" + state + ")");
-        spec = dir.resolve("kiban.yaml");
-        Files.writeString(spec, SPEC);
+        TestSwarm.requireOutsideASwarm();
+        spec = TestSwarm.spec(dir, "");
         root = dir.resolve("root");
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/os-release"), "ID=debian\n");
@@ -53,18 +45,12 @@ class VerifyIT {
         Files.writeString(root.resolve("home/deploy/.ssh/authorized_keys"), "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB deploy@laptop\n");
         KibanProcess.Result apply = KibanProcess.run("-c", spec.toString(), "apply", "--root", root.toString(), "--yes");
         assertThat(apply.exit()).as(apply.err()).isZero();
-        KibanProcess.Result init = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root", root.toString());
-        assertThat(init.exit()).as(init.err()).isZero();
+        TestSwarm.init(spec, root);
     }
 
     @AfterAll
     static void leave() {
-        try {
-            LiveEngine.docker().leaveSwarmCmd().withForceEnabled(true).exec();
-            LiveEngine.docker().removeNetworkCmd("docker_gwbridge").exec();
-        } catch (RuntimeException e) {
-            // already gone
-        }
+        TestSwarm.leave();
     }
 
     @Test

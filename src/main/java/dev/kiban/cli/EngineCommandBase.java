@@ -1,0 +1,32 @@
+package dev.kiban.cli;
+
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineAddress;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** A command that talks to the engine: its context, the -H option, and one way to connect. */
+abstract class EngineCommandBase implements Callable<Integer> {
+    final KibanContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    EngineOptions engineOptions;
+
+    EngineCommandBase(KibanContext context) {
+        this.context = context;
+    }
+
+    EngineAddress address() {
+        return EngineAddress.choose(engineOptions.host, context.environment());
+    }
+
+    /** Connects (ping first); the caller closes it. */
+    Engine connect() {
+        return context.engines().apply(address());
+    }
+}
