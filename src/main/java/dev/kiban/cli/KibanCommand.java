@@ -7,7 +7,6 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "kiban",
         mixinStandardHelpOptions = true,
         versionProvider = KibanVersion.class,
-        subcommands = {SpecCommand.class, StatusCommand.class, PlanCommand.class, ApplyCommand.class, RollbackCommand.class, GenerationsCommand.class, EngineCommand.class, SwarmCommand.class, StackCommand.class, VerifyCommand.class, DoctorCommand.class},
         description = {
             "kiban (基盤, \"foundation\") takes a Linux host from bare OS to a production Docker platform "
                     + "and keeps it healthy, from one declarative spec (kiban.yaml).",

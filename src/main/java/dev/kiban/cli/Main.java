@@ -4,6 +4,8 @@ import dev.kiban.engine.EngineApiException;
 import dev.kiban.engine.EngineUnavailableException;
 import dev.kiban.spec.SpecException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,8 +15,27 @@ public final class Main {
     private static final int MAX_PROBLEMS_SHOWN = 10;
     private Main() {}
 
+    /** kiban's commands, in the order --help lists them. */
+    static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("spec", SpecCommand.class);
+        m.put("status", StatusCommand.class);
+        m.put("plan", PlanCommand.class);
+        m.put("apply", ApplyCommand.class);
+        m.put("rollback", RollbackCommand.class);
+        m.put("generations", GenerationsCommand.class);
+        m.put("engine", EngineCommand.class);
+        m.put("swarm", SwarmCommand.class);
+        m.put("stack", StackCommand.class);
+        m.put("verify", VerifyCommand.class);
+        m.put("doctor", DoctorCommand.class);
+        return m;
+    }
+
     public static void main(String[] args) {
-        CommandLine cli = commandLine(KibanContext.system());
+        CommandLine cli = commandLine(KibanContext.system(), args);
         int exit = cli.execute(args);
         cli.getOut().flush();
         cli.getErr().flush();
@@ -22,6 +43,15 @@ public final class Main {
     }
 
     static CommandLine commandLine(KibanContext context) {
+        return commandLine(context, new String[0]);
+    }
+
+    /**
+     * The command line for {@code args}. picocli builds the model of every command it knows at start,
+     * by reflection; a run of one command needs only that one, which saves a CLI start a third of its
+     * time. Without a known command (help, a typo) all are built, so help and suggestions are complete.
+     */
+    static CommandLine commandLine(KibanContext context, String[] args) {
         IFactory factory = new IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {
@@ -33,11 +63,28 @@ public final class Main {
             }
         };
         CommandLine cli = new CommandLine(KibanCommand.class, factory);
+        String requested = requestedCommand(args);
+        for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
+            if (requested == null || requested.equals(c.getKey())) cli.addSubcommand(c.getKey(), new CommandLine(c.getValue(), factory));
+        }
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::usage);
         cli.setExitCodeExceptionMapper(e -> ExitCode.USAGE);
         withExitCodeHelp(cli);
         return cli;
+    }
+
+    /** The first argument that names a command, skipping the root's options (-c takes a value). */
+    static String requestedCommand(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-c") || a.equals("--config")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return COMMANDS.containsKey(a) ? a : null;
+            }
+        }
+        return null;
     }
 
     private static void withExitCodeHelp(CommandLine cli) {

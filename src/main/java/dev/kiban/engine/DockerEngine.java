@@ -41,15 +41,18 @@ public final class DockerEngine implements Engine {
         }
         DockerHttpClient http;
         try {
-            DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(address.uri()).build();
-            http = address.isUnixSocket()
-                    ? new UnixSocketTransport(address.socketPath().toString())
-                    : new ZerodepDockerHttpClient.Builder()
-                            .dockerHost(URI.create(address.uri()))
-                            .sslConfig(config.getSSLConfig())
-                            .connectionTimeout(Duration.ofSeconds(3))
-                            .responseTimeout(Duration.ofSeconds(30))
-                            .build();
+            if (address.isUnixSocket()) {
+                http = new UnixSocketTransport(address.socketPath().toString());
+            } else {
+                // TCP engines may need TLS: docker-java's configuration reads DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.
+                DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(address.uri()).build();
+                http = new ZerodepDockerHttpClient.Builder()
+                        .dockerHost(URI.create(address.uri()))
+                        .sslConfig(config.getSSLConfig())
+                        .connectionTimeout(Duration.ofSeconds(3))
+                        .responseTimeout(Duration.ofSeconds(30))
+                        .build();
+            }
         } catch (RuntimeException e) {
             throw unavailable(address, "cannot use this address: " + rootMessage(e));
         }
