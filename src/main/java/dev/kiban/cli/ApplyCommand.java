@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
+        header = "Write the host configuration, checked by the real tools.",
         description = {
             "Make the host match the spec: show the plan, ask (unless --yes), then record a generation under "
                     + "<root>/var/lib/kiban/generations/, write each file atomically with its owner and mode, have each file checked "

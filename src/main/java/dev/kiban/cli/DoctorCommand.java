@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
+        header = "Troubleshoot a container or service (R9.2).",
         description = {
             "The troubleshooting flow of R9.2 for one container or Swarm service, in order: state, last logs, stats, networks, "
                     + "events of the last hour, host resources, SELinux denials where the audit tools exist; then the most likely cause.",

@@ -12,6 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "generations", mixinStandardHelpOptions = true,
+        header = "List the recorded applies.",
         description = {"List the recorded applies: number, time, status (applied, applying = interrupted, failed, rolled-back).", ""})
 final class GenerationsCommand implements Callable<Integer> {
     @Spec

@@ -12,10 +12,13 @@ import picocli.CommandLine.ScopeType;
                     + "and keeps it healthy, from one declarative spec (kiban.yaml).",
             "",
             "Start with:",
-            "  kiban spec init            write the design as a commented kiban.yaml",
-            "  kiban spec validate        check it; every problem at once, FILE:LINE:COL key: message",
-            "  kiban status               what the local Docker engine is doing, against the spec",
-            "  kiban plan / apply         render the host's configuration, show the diff, apply it with checks",
+            "  kiban spec init         write the design as a commented kiban.yaml",
+            "  kiban spec validate     every problem at once: FILE:LINE:COL key: message",
+            "  kiban plan / apply      host configuration: diff, then write with checks",
+            "  kiban swarm init        the swarm, its networks overlapping nothing",
+            "  kiban stack deploy      a compose stack, linted, followed to convergence",
+            "  kiban verify            the design's test strategy, check by check",
+            "  kiban status / doctor   what runs, and why something does not",
             ""},
         footer = {"", "The spec is -c FILE, else ./kiban.yaml, else /etc/kiban/kiban.yaml; -c builtin uses the design's defaults."})
 public final class KibanCommand extends CommandGroup {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
+        header = "Show the diff between the host and what the spec renders.",
         description = {
             "Show what 'kiban apply' would change on the host: a unified diff per file (daemon.json, sysctl, journald, fail2ban, "
                     + "logwatch, automatic updates, sshd, firewall, DOCKER-USER rules), the directories of the layout, the commands "

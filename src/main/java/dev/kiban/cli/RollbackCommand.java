@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true,
+        header = "Undo an apply, byte for byte.",
         description = {
             "Undo the latest apply (or, with --to N, every apply after generation N), putting each file back byte for byte "
                     + "with its old mode and owner and removing the files it created. Also recovers an apply that was interrupted.",

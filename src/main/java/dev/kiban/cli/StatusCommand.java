@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
+        header = "The engine, Swarm, containers and disks, against the spec.",
         description = {
             "What the Docker engine is doing: versions, storage driver and data root, cgroup version, Swarm state, "
                     + "containers (running, stopped, unhealthy, restarting), images and volumes, and how full the engine's "

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
+        header = "Run the design's test strategy (R11) on this host.",
         description = {
             "Run the design's test strategy (R11) against this host and print each check with its evidence and verdict.",
             "unit (R11.1): engine active, Compose v2, Swarm with the spec's address pool, /data/docker mounted, backup job, "
