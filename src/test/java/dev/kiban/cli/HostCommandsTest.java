@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiban.cli.CommandLineTest.Run;
 import dev.kiban.host.ArtifactCheck;
+import dev.kiban.testing.TestRoots;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,12 +26,7 @@ class HostCommandsTest {
 
     @BeforeEach
     void hostAndSpec() throws Exception {
-        root = dir.resolve("root");
-        Files.createDirectories(root.resolve("etc"));
-        Files.writeString(root.resolve("etc/os-release"), "ID=rocky\nID_LIKE=\"rhel centos fedora\"\n");
-        Files.writeString(root.resolve("etc/passwd"), "deploy:x:1000:1000::/home/deploy:/bin/bash\n");
-        Files.createDirectories(root.resolve("home/deploy/.ssh"));
-        Files.writeString(root.resolve("home/deploy/.ssh/authorized_keys"), "ssh-ed25519 AAAA deploy@laptop\n");
+        root = TestRoots.withOperator(dir.resolve("root"), "ID=rocky\nID_LIKE=\"rhel centos fedora\"\n");
         spec = dir.resolve("kiban.yaml");
         Files.writeString(spec, CommandLineTest.FILLED);
     }

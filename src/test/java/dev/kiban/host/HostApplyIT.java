@@ -6,6 +6,7 @@ import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.spec.SpecDocument;
 import dev.kiban.testing.HostTools;
+import dev.kiban.testing.TestRoots;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -38,11 +39,8 @@ class HostApplyIT {
     void aDebianHostWithAnOperatorWhoCanLogIn() throws IOException {
         HostTools.require("sshd");
         HostTools.require("fail2ban-client");
+        TestRoots.withOperator(root, "ID=debian\nVERSION_ID=\"12\"\n");
         Files.createDirectories(root.resolve("etc/ssh/sshd_config.d"));
-        Files.writeString(root.resolve("etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\n");
-        Files.writeString(root.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\ndeploy:x:1000:1000::/home/deploy:/bin/bash\n");
-        Files.createDirectories(root.resolve("home/deploy/.ssh"));
-        Files.writeString(root.resolve("home/deploy/.ssh/authorized_keys"), "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB deploy@laptop\n");
         // Files the operator already had, which apply replaces and rollback must give back exactly.
         Files.createDirectories(root.resolve("etc/fail2ban"));
         Files.writeString(root.resolve("etc/fail2ban/jail.local"), "[sshd]\nenabled = false\n# hand-written\n");

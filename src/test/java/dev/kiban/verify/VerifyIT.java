@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiban.cli.KibanProcess;
 import dev.kiban.host.Tool;
 import dev.kiban.testing.LiveEngine;
+import dev.kiban.testing.TestRoots;
 import dev.kiban.testing.TestSwarm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,12 +38,7 @@ class VerifyIT {
     static void anAppliedRootAndASwarm() throws Exception {
         TestSwarm.requireOutsideASwarm();
         spec = TestSwarm.spec(dir, "");
-        root = dir.resolve("root");
-        Files.createDirectories(root.resolve("etc"));
-        Files.writeString(root.resolve("etc/os-release"), "ID=debian\n");
-        Files.writeString(root.resolve("etc/passwd"), "deploy:x:1000:1000::/home/deploy:/bin/bash\n");
-        Files.createDirectories(root.resolve("home/deploy/.ssh"));
-        Files.writeString(root.resolve("home/deploy/.ssh/authorized_keys"), "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB deploy@laptop\n");
+        root = TestRoots.withOperator(dir.resolve("root"), "ID=debian\n");
         KibanProcess.Result apply = KibanProcess.run("-c", spec.toString(), "apply", "--root", root.toString(), "--yes");
         assertThat(apply.exit()).as(apply.err()).isZero();
         TestSwarm.init(spec, root);
