@@ -1,0 +1,279 @@
+package dev.kiban.backup;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiban.backup.Snapshot.Entry;
+import dev.kiban.backup.Snapshot.Entry.Type;
+import dev.kiban.host.AtomicFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A deduplicating backup repository: content-defined chunks (R5.3) in a {@link ChunkStore}, and one
+ * JSON snapshot per run listing every entry with its metadata. Unchanged files (same size, mtime and
+ * inode as in the previous snapshot of the same source) are not read again. A snapshot file is
+ * written only after all its chunks, atomically, so a run killed at any point leaves the earlier
+ * snapshots intact and the next run completes.
+ */
+public final class BackupRepository {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path dir;
+    private final ChunkStore chunks;
+    private final Chunker chunker;
+
+    private BackupRepository(Path dir, Chunker chunker) {
+        this.dir = dir;
+        this.chunks = new ChunkStore(dir);
+        this.chunker = chunker;
+    }
+
+    /** Opens the repository at {@code dir}, creating it (0700) when it does not exist yet. */
+    public static BackupRepository open(Path dir) throws IOException {
+        return open(dir, new Chunker());
+    }
+
+    static BackupRepository open(Path dir, Chunker chunker) throws IOException {
+        Path config = dir.resolve("config.json");
+        if (!Files.exists(config)) {
+            Files.createDirectories(dir.resolve("snapshots"));
+            Files.setPosixFilePermissions(dir, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            AtomicFile.write(config, "{\"format\":\"kiban-backup/1\"}\n".getBytes(StandardCharsets.UTF_8), "rw-------", false);
+        } else if (!Files.readString(config).contains("kiban-backup/1")) {
+            throw new IOException(dir + " is not a kiban backup repository (config.json has another format)");
+        }
+        return new BackupRepository(dir, chunker);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Sources to back up: a name and the directory it lives in. */
+    public record Source(String name, Path path) {}
+
+    /** Backs up every source into one new snapshot, holding the repository lock throughout. */
+    public Snapshot backup(List<Source> sources) throws IOException {
+        long start = System.nanoTime();
+        try (RepositoryLock lock = RepositoryLock.acquire(dir)) {
+            Map<String, Snapshot.Tree> previous = new HashMap<>();
+            latest().ifPresent(s -> s.trees().forEach(t -> previous.put(t.source(), t)));
+            long[] stats = new long[5]; // files, bytes read, new chunks, bytes added, unchanged
+            List<Snapshot.Tree> trees = new ArrayList<>();
+            for (Source s : sources) trees.add(tree(s, Optional.ofNullable(previous.get(s.name())), stats));
+            Instant now = Instant.now();
+            String id = ID.format(now) + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+            Snapshot snapshot = new Snapshot(id, now.toString(), host(), trees,
+                    new Snapshot.Stats(stats[0], stats[1], stats[2], stats[3], stats[4], (System.nanoTime() - start) / 1_000_000));
+            AtomicFile.write(dir.resolve("snapshots").resolve(id + ".json"), JSON.writeValueAsBytes(snapshot), "rw-------", false);
+            return snapshot;
+        }
+    }
+
+    private Snapshot.Tree tree(Source source, Optional<Snapshot.Tree> before, long[] stats) throws IOException {
+        Map<String, Entry> earlier = new HashMap<>();
+        before.ifPresent(t -> t.entries().forEach(e -> earlier.put(e.path(), e)));
+        Map<Long, String> inodes = new HashMap<>();
+        List<Entry> entries = new ArrayList<>();
+        Path root = source.path();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                entries.add(entry(root, d, Type.DIR, 0, List.of(), ""));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isSymbolicLink()) {
+                    entries.add(entry(root, f, Type.SYMLINK, 0, List.of(), Files.readSymbolicLink(f).toString()));
+                } else if (attrs.isRegularFile()) {
+                    Map<String, Object> unix = Files.readAttributes(f, "unix:ino,nlink", LinkOption.NOFOLLOW_LINKS);
+                    long inode = ((Number) unix.get("ino")).longValue();
+                    String rel = relative(root, f);
+                    if (((Number) unix.get("nlink")).intValue() > 1 && inodes.containsKey(inode)) {
+                        entries.add(entry(root, f, Type.HARDLINK, 0, List.of(), inodes.get(inode)));
+                        return FileVisitResult.CONTINUE;
+                    }
+                    inodes.put(inode, rel);
+                    stats[0]++;
+                    Entry old = earlier.get(rel);
+                    long mtime = attrs.lastModifiedTime().toMillis();
+                    if (old != null && old.type() == Type.FILE && old.size() == attrs.size() && old.mtime() == mtime && old.inode() == inode
+                            && old.chunks().stream().allMatch(chunks::contains)) {
+                        stats[4]++;
+                        entries.add(entry(root, f, Type.FILE, attrs.size(), old.chunks(), ""));
+                    } else {
+                        entries.add(entry(root, f, Type.FILE, attrs.size(), store(f, stats), ""));
+                    }
+                }
+                // sockets and device files are skipped: a volume's data is its files
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return new Snapshot.Tree(source.name(), root.toString(), entries);
+    }
+
+    private List<String> store(Path file, long[] stats) throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            chunker.split(in, (buf, len) -> {
+                ChunkStore.Stored s = chunks.put(buf, len);
+                ids.add(s.id());
+                stats[1] += len;
+                if (s.added() > 0) {
+                    stats[2]++;
+                    stats[3] += s.added();
+                }
+            });
+        }
+        return ids;
+    }
+
+    private static Entry entry(Path root, Path p, Type type, long size, List<String> chunkIds, String target) throws IOException {
+        Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,lastModifiedTime,ino", LinkOption.NOFOLLOW_LINKS);
+        return new Entry(relative(root, p), type, ((Number) a.get("mode")).intValue() & 07777, ((Number) a.get("uid")).intValue(),
+                ((Number) a.get("gid")).intValue(), ((FileTime) a.get("lastModifiedTime")).toMillis(), size, chunkIds, target,
+                ((Number) a.get("ino")).longValue());
+    }
+
+    private static String relative(Path root, Path p) {
+        String rel = root.relativize(p).toString();
+        return rel.isEmpty() ? "." : rel;
+    }
+
+    /** All snapshots, oldest first. */
+    public List<Snapshot> snapshots() throws IOException {
+        List<Snapshot> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir.resolve("snapshots"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) out.add(JSON.readValue(f.toFile(), Snapshot.class));
+        }
+        out.sort(Comparator.comparing((Snapshot s) -> Instant.parse(s.time())).thenComparing(Snapshot::id));
+        return out;
+    }
+
+    public Optional<Snapshot> latest() throws IOException {
+        List<Snapshot> all = snapshots();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** The snapshot with this id, or the only one whose id starts with it. */
+    public Snapshot snapshot(String idOrPrefix) throws IOException {
+        List<Snapshot> matches = snapshots().stream().filter(s -> s.id().startsWith(idOrPrefix) || idOrPrefix.equals("latest")).toList();
+        if (idOrPrefix.equals("latest") && !matches.isEmpty()) return matches.get(matches.size() - 1);
+        if (matches.size() != 1) throw new IOException(matches.isEmpty() ? "no snapshot " + idOrPrefix : idOrPrefix + " matches " + matches.size() + " snapshots");
+        return matches.get(0);
+    }
+
+    /**
+     * Checks a snapshot: every chunk it names exists, and with {@code readData} every chunk is read and
+     * re-hashed. The problems found, each naming the file it belongs to; empty when sound.
+     */
+    public List<String> verify(Snapshot snapshot, boolean readData) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Set<String> checked = new LinkedHashSet<>();
+        for (Snapshot.Tree t : snapshot.trees()) {
+            for (Entry e : t.entries()) {
+                for (String id : e.chunks()) {
+                    if (!checked.add(id)) continue;
+                    if (!chunks.contains(id)) {
+                        problems.add(t.source() + ":" + e.path() + ": chunk " + id + " is missing");
+                    } else if (readData) {
+                        try {
+                            chunks.get(id);
+                        } catch (CorruptChunkException c) {
+                            problems.add(t.source() + ":" + e.path() + ": " + c.getMessage());
+                        }
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Restores one tree of a snapshot under {@code target}, byte for byte: each chunk is checked against
+     * its hash as it is written; modes, owners (as root) and modification times are set after the content.
+     */
+    public long restore(Snapshot.Tree tree, Path target) throws IOException {
+        Files.createDirectories(target);
+        boolean root = "root".equals(System.getProperty("user.name"));
+        long bytes = 0;
+        List<Entry> dirs = new ArrayList<>();
+        for (Entry e : tree.entries()) {
+            Path p = e.path().equals(".") ? target : target.resolve(e.path());
+            switch (e.type()) {
+                case DIR -> {
+                    Files.createDirectories(p);
+                    dirs.add(e);
+                }
+                case FILE -> {
+                    Files.createDirectories(p.getParent());
+                    Path temp = p.resolveSibling("." + p.getFileName() + ".kiban-restore");
+                    try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                        for (String id : e.chunks()) {
+                            byte[] data = chunks.get(id);
+                            out.write(data);
+                            bytes += data.length;
+                        }
+                    }
+                    Files.move(temp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    metadata(p, e, root);
+                }
+                case SYMLINK -> {
+                    Files.deleteIfExists(p);
+                    Files.createSymbolicLink(p, Path.of(e.target()));
+                    if (root) Files.setAttribute(p, "unix:uid", e.uid(), LinkOption.NOFOLLOW_LINKS);
+                }
+                case HARDLINK -> {
+                    Files.deleteIfExists(p);
+                    Files.createLink(p, target.resolve(e.target()));
+                }
+            }
+        }
+        dirs.sort(Comparator.comparing(Entry::path).reversed()); // children first: setting a directory's mtime is the last touch
+        for (Entry d : dirs) metadata(d.path().equals(".") ? target : target.resolve(d.path()), d, root);
+        return bytes;
+    }
+
+    private static void metadata(Path p, Entry e, boolean root) throws IOException {
+        if (root) {
+            Files.setAttribute(p, "unix:uid", e.uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", e.gid(), LinkOption.NOFOLLOW_LINKS);
+        }
+        Files.setAttribute(p, "unix:mode", e.mode(), LinkOption.NOFOLLOW_LINKS);
+        Files.setLastModifiedTime(p, FileTime.fromMillis(e.mtime()));
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.kiban.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The repository on a small volume tree: round trip, deduplication, damage, locking. */
+class BackupRepositoryTest {
+    @TempDir
+    Path dir;
+    Path volume;
+    BackupRepository repo;
+
+    @BeforeEach
+    void aVolume() throws IOException {
+        volume = dir.resolve("volumes/db_data");
+        Files.createDirectories(volume.resolve("pg/base"));
+        byte[] random = new byte[3 * 1024 * 1024];
+        new Random(7).nextBytes(random);
+        Files.write(volume.resolve("pg/base/16384"), random);
+        Files.writeString(volume.resolve("pg/postgresql.conf"), "shared_buffers = 128MB\n".repeat(2000));
+        Files.writeString(volume.resolve("empty"), "");
+        Files.setPosixFilePermissions(volume.resolve("pg/postgresql.conf"), PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(volume.resolve("pg"), PosixFilePermissions.fromString("rwx------"));
+        Files.createSymbolicLink(volume.resolve("current"), Path.of("pg/base"));
+        Files.createLink(volume.resolve("pg/base/16384.link"), volume.resolve("pg/base/16384"));
+        Files.setLastModifiedTime(volume.resolve("pg/postgresql.conf"), FileTime.fromMillis(1_700_000_000_000L));
+        repo = BackupRepository.open(dir.resolve("repo"), new Chunker(16 * 1024, 64 * 1024, 256 * 1024));
+    }
+
+    List<BackupRepository.Source> sources() {
+        return List.of(new BackupRepository.Source("volume:db_data", volume));
+    }
+
+    /** Every path under a tree: type, mode, mtime (files), content or link target, and hard-link identity. */
+    static TreeMap<String, String> describe(Path root) throws IOException {
+        TreeMap<String, String> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.toList()) {
+                String rel = root.relativize(p).toString();
+                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+                if (Files.isSymbolicLink(p)) out.put(rel, "link -> " + Files.readSymbolicLink(p));
+                else if (Files.isDirectory(p)) out.put(rel, "dir " + mode);
+                else out.put(rel, mode + " " + Files.getLastModifiedTime(p).toMillis() + " nlink=" + Files.getAttribute(p, "unix:nlink") + " "
+                        + Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    @Test
+    void restoresByteForByteWithMetadataLinksAndHardLinks() throws Exception {
+        Snapshot snap = repo.backup(sources());
+        assertThat(snap.stats().files()).isEqualTo(3); // the hard link is recorded as a link, not a file
+        Path target = dir.resolve("restored");
+        repo.restore(repo.snapshot(snap.id()).trees().get(0), target);
+        assertThat(describe(target)).isEqualTo(describe(volume));
+    }
+
+    @Test
+    void aSecondRunWithoutChangesStoresNothingAndAChangedFileOnlyItself() throws Exception {
+        Snapshot first = repo.backup(sources());
+        assertThat(first.stats().chunksNew()).isPositive();
+        Snapshot second = repo.backup(sources());
+        assertThat(second.stats().chunksNew()).isZero();
+        assertThat(second.stats().bytesRead()).as("unchanged files are not read again").isZero();
+        assertThat(second.stats().filesUnchanged()).isEqualTo(3);
+
+        Files.writeString(volume.resolve("pg/postgresql.conf"), "shared_buffers = 256MB\n");
+        Snapshot third = repo.backup(sources());
+        assertThat(third.stats().chunksNew()).isEqualTo(1);
+        assertThat(third.stats().filesUnchanged()).isEqualTo(2);
+        assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(first.id(), second.id(), third.id());
+    }
+
+    @Test
+    void verifyFindsAMissingOrDamagedChunkAndNamesTheFile() throws Exception {
+        Snapshot snap = repo.backup(sources());
+        assertThat(repo.verify(snap, true)).isEmpty();
+        String conf = snap.trees().get(0).entries().stream().filter(e -> e.path().equals("pg/postgresql.conf")).findFirst().orElseThrow().chunks().get(0);
+        Path chunk = new ChunkStore(repo.dir()).path(conf);
+        byte[] bytes = Files.readAllBytes(chunk);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(chunk, bytes);
+        assertThat(repo.verify(snap, false)).as("structure only: the chunk is there").isEmpty();
+        assertThat(repo.verify(snap, true)).singleElement().asString().startsWith("volume:db_data:pg/postgresql.conf: chunk " + conf + " is damaged");
+        Files.delete(chunk);
+        assertThat(repo.verify(snap, false)).singleElement().asString().isEqualTo("volume:db_data:pg/postgresql.conf: chunk " + conf + " is missing");
+        assertThatThrownBy(() -> repo.restore(snap.trees().get(0), dir.resolve("r2"))).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aRunKilledBeforeItsSnapshotLeavesTheOthersAndTheNextRunCompletes() throws Exception {
+        Snapshot first = repo.backup(sources());
+        // What a killed run leaves: chunks of new data, a lock of a process that is gone, no snapshot.
+        byte[] orphan = "written by a run that never finished".getBytes(StandardCharsets.UTF_8);
+        new ChunkStore(repo.dir()).put(orphan, orphan.length);
+        Files.writeString(repo.dir().resolve("lock"), java.net.InetAddress.getLocalHost().getHostName() + " 999999999\n");
+        assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(first.id());
+        Snapshot next = repo.backup(sources());
+        assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(first.id(), next.id());
+        assertThat(repo.verify(first, true)).isEmpty();
+        assertThat(repo.dir().resolve("lock")).doesNotExist();
+    }
+
+    @Test
+    void aLiveLockIsRefused() throws Exception {
+        String me = java.net.InetAddress.getLocalHost().getHostName() + " " + ProcessHandle.current().pid();
+        Files.writeString(repo.dir().resolve("lock"), me + "\n");
+        assertThatThrownBy(() -> repo.backup(sources())).hasMessageContaining("is locked by " + me);
+    }
+
+    @Test
+    void aForeignDirectoryIsNotTakenForARepository() throws Exception {
+        Path other = dir.resolve("other");
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("config.json"), "{\"version\": 2, \"id\": \"restic\"}");
+        assertThatThrownBy(() -> BackupRepository.open(other)).hasMessageContaining("is not a kiban backup repository");
+    }
+}
