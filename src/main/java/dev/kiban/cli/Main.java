@@ -29,6 +29,7 @@ public final class Main {
         m.put("engine", EngineCommand.class);
         m.put("swarm", SwarmCommand.class);
         m.put("stack", StackCommand.class);
+        m.put("backup", BackupCommand.class);
         m.put("verify", VerifyCommand.class);
         m.put("doctor", DoctorCommand.class);
         return m;

@@ -123,6 +123,22 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
+    public List<VolumeSummary> volumes() {
+        List<VolumeSummary> out = new ArrayList<>();
+        for (JsonNode v : api("GET", "/volumes", null).path("Volumes")) {
+            out.add(new VolumeSummary(v.path("Name").asText(), v.path("Driver").asText(), v.path("Mountpoint").asText(), strings(v.path("Options")),
+                    strings(v.path("Labels"))));
+        }
+        return out;
+    }
+
+    private static Map<String, String> strings(JsonNode object) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    @Override
     public int serviceCount() {
         return api("GET", "/services", null).size();
     }

@@ -17,6 +17,9 @@ public interface Engine extends AutoCloseable {
 
     int volumeCount();
 
+    /** Every named volume. */
+    List<VolumeSummary> volumes();
+
     /** The number of Swarm services; only a manager can list them. */
     int serviceCount();
 

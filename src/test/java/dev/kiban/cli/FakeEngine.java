@@ -106,6 +106,11 @@ record FakeEngine(EngineAddress address, EngineInfo info, List<ContainerSummary>
     }
 
     @Override
+    public List<dev.kiban.engine.VolumeSummary> volumes() {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
     public void removeNetwork(String name) {
         throw new AssertionError("not used by these tests");
     }

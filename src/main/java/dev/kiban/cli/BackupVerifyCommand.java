@@ -1,0 +1,46 @@
+package dev.kiban.cli;
+
+import dev.kiban.backup.BackupRepository;
+import dev.kiban.backup.Snapshot;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "verify", mixinStandardHelpOptions = true, header = "Check snapshots: every chunk there, and with --read-data every chunk re-hashed.",
+        description = {"Exit 1 when anything is missing or damaged; each problem names the file it belongs to.", ""})
+final class BackupVerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RepositoryOptions repositoryOptions;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SNAP", description = "A snapshot id (or its start, or 'latest'). Default: all.")
+    String snapshot;
+
+    @Option(names = "--read-data", description = "Read and re-hash every chunk, not just check that it exists.")
+    boolean readData;
+
+    @Override
+    public Integer call() throws IOException {
+        BackupRepository repo = repositoryOptions.open(CommandSupport.spec(spec).require());
+        List<Snapshot> which = snapshot == null ? repo.snapshots() : List.of(repo.snapshot(snapshot));
+        PrintWriter out = spec.commandLine().getOut();
+        int problems = 0;
+        for (Snapshot s : which) {
+            List<String> found = repo.verify(s, readData);
+            out.println(s.id() + ": " + (found.isEmpty() ? "sound" : found.size() + " problem" + (found.size() == 1 ? "" : "s")));
+            found.forEach(p -> out.println("  " + p));
+            problems += found.size();
+        }
+        if (which.isEmpty()) out.println("no snapshots");
+        return problems == 0 ? ExitCode.OK : ExitCode.FINDINGS;
+    }
+}
