@@ -15,7 +15,7 @@ import java.util.HexFormat;
 /**
  * Chunks by their SHA-256, compressed with zstd, under {@code <repository>/chunks/ab/abcdef…}. A chunk
  * is written once (the same bytes are stored once across all snapshots), through a temporary file and
- * a rename, so a crash leaves either the whole chunk or none; every read re-hashes what it returns.
+ * a rename, so a killed run leaves either the whole chunk or none; every read re-hashes what it returns.
  */
 public final class ChunkStore {
     private static final int LEVEL = 3;
@@ -34,7 +34,9 @@ public final class ChunkStore {
         Files.createDirectories(path.getParent());
         Path temp = Files.createTempFile(path.getParent(), "." + id.substring(0, 8), ".tmp");
         try {
-            Files.write(temp, compressed, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
+            // No fsync per chunk: it made a 25,000-file backup 7x slower. A killed process cannot leave a
+            // partial chunk (the rename is atomic); surviving power loss needs pack files, which are to come.
+            Files.write(temp, compressed, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             try {
                 Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
