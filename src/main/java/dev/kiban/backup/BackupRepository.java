@@ -189,6 +189,41 @@ public final class BackupRepository {
         return matches.get(0);
     }
 
+    /** What a prune removed (or would remove, on a dry run). */
+    public record Pruned(List<String> snapshots, long chunks, long bytes) {}
+
+    /**
+     * Forgets the snapshots {@code retention} does not keep, then deletes the chunks no remaining
+     * snapshot refers to. Snapshot files go first: a prune killed half-way leaves only unreferenced
+     * chunks, which the next prune removes.
+     */
+    public Pruned prune(Retention retention, boolean dryRun) throws IOException {
+        try (RepositoryLock lock = RepositoryLock.acquire(dir)) {
+            List<Snapshot> all = snapshots();
+            Set<String> keep = retention.keep(all);
+            List<String> forget = all.stream().map(Snapshot::id).filter(id -> !keep.contains(id)).toList();
+            Set<String> referenced = new java.util.HashSet<>();
+            all.stream().filter(s -> keep.contains(s.id()))
+                    .forEach(s -> s.trees().forEach(t -> t.entries().forEach(e -> referenced.addAll(e.chunks()))));
+            if (!dryRun) for (String id : forget) Files.deleteIfExists(dir.resolve("snapshots").resolve(id + ".json"));
+            long count = 0;
+            long bytes = 0;
+            Path chunkDir = dir.resolve("chunks");
+            if (Files.isDirectory(chunkDir)) {
+                try (Stream<Path> files = Files.walk(chunkDir)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        String name = f.getFileName().toString();
+                        if (referenced.contains(name)) continue;
+                        count++;
+                        bytes += Files.size(f);
+                        if (!dryRun) Files.delete(f);
+                    }
+                }
+            }
+            return new Pruned(forget, count, bytes);
+        }
+    }
+
     /**
      * Checks a snapshot: every chunk it names exists, and with {@code readData} every chunk is read and
      * re-hashed. The problems found, each naming the file it belongs to; empty when sound.

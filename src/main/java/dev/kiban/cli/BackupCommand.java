@@ -3,7 +3,7 @@ package dev.kiban.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "backup", mixinStandardHelpOptions = true, header = "Back up and restore volumes and compose files (R5).",
-        subcommands = {BackupRunCommand.class, BackupListCommand.class, BackupVerifyCommand.class, BackupRestoreCommand.class},
+        subcommands = {BackupRunCommand.class, BackupListCommand.class, BackupVerifyCommand.class, BackupRestoreCommand.class, BackupPruneCommand.class},
         description = {"A deduplicated, compressed, hash-checked backup repository (default: the spec's backup.repository).", ""})
 final class BackupCommand extends CommandGroup {
 }

@@ -121,6 +121,27 @@ class BackupRepositoryTest {
     }
 
     @Test
+    void pruneForgetsOldSnapshotsAndFreesOnlyTheirOwnChunks() throws Exception {
+        Snapshot first = repo.backup(sources());
+        Files.writeString(volume.resolve("pg/postgresql.conf"), "only in the second snapshot\n");
+        Snapshot second = repo.backup(sources());
+        Files.writeString(volume.resolve("pg/postgresql.conf"), "only in the third snapshot\n");
+        Snapshot third = repo.backup(sources());
+        BackupRepository.Pruned dry = repo.prune(new Retention(2, 0, 0, 0), true);
+        assertThat(dry.snapshots()).containsExactly(first.id());
+        assertThat(repo.snapshots()).hasSize(3);
+
+        BackupRepository.Pruned pruned = repo.prune(new Retention(2, 0, 0, 0), false);
+        assertThat(pruned.snapshots()).containsExactly(first.id());
+        assertThat(pruned.chunks()).as("the first snapshot's postgresql.conf").isEqualTo(1);
+        assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(second.id(), third.id());
+        assertThat(repo.verify(second, true)).isEmpty();
+        assertThat(repo.verify(third, true)).isEmpty();
+        repo.restore(repo.snapshot(third.id()).trees().get(0), dir.resolve("after-prune"));
+        assertThat(describe(dir.resolve("after-prune"))).isEqualTo(describe(volume));
+    }
+
+    @Test
     void aLiveLockIsRefused() throws Exception {
         String me = java.net.InetAddress.getLocalHost().getHostName() + " " + ProcessHandle.current().pid();
         Files.writeString(repo.dir().resolve("lock"), me + "\n");

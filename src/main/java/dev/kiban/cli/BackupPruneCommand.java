@@ -1,0 +1,45 @@
+package dev.kiban.cli;
+
+import dev.kiban.backup.BackupRepository;
+import dev.kiban.backup.Retention;
+import dev.kiban.spec.ByteSize;
+import dev.kiban.spec.PlatformSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "prune", mixinStandardHelpOptions = true, header = "Forget snapshots past the spec's retention and free their chunks.",
+        description = {
+            "Keeps backup.retention's keepLast, and the newest snapshot of each of the last keepDaily days, keepWeekly weeks and "
+                    + "keepMonthly months; the newest snapshot is always kept. Chunks no kept snapshot needs are deleted.",
+            ""})
+final class BackupPruneCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RepositoryOptions repositoryOptions;
+
+    @Option(names = "--dry-run", description = "Say what would be removed; remove nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws IOException {
+        PlatformSpec platform = CommandSupport.spec(spec).require();
+        var r = platform.backup().retention();
+        Retention retention = new Retention(r.keepLast(), r.keepDaily().orElse(0), r.keepWeekly(), r.keepMonthly());
+        BackupRepository repo = repositoryOptions.open(platform);
+        BackupRepository.Pruned pruned = repo.prune(retention, dryRun);
+        PrintWriter out = spec.commandLine().getOut();
+        String verb = dryRun ? "would forget" : "forgot";
+        out.println(verb + " " + pruned.snapshots().size() + " snapshot" + (pruned.snapshots().size() == 1 ? "" : "s")
+                + (pruned.snapshots().isEmpty() ? "" : " (" + String.join(", ", pruned.snapshots()) + ")") + " and "
+                + (dryRun ? "would free " : "freed ") + pruned.chunks() + " chunks, " + ByteSize.ofBytes(pruned.bytes()));
+        return ExitCode.OK;
+    }
+}
