@@ -76,8 +76,23 @@ public final class BackupRepository {
     /** Sources to back up: a name and the directory it lives in. */
     public record Source(String name, Path path) {}
 
-    /** Backs up every source into one new snapshot, holding the repository lock throughout. */
+    /**
+     * Content that is not a directory, such as {@code docker save} of an image: read from {@code open}
+     * unless the previous snapshot holds the same {@code key} (an image id) under the same name.
+     */
+    public record StreamSource(String name, String key, StreamOpener open) {}
+
+    @FunctionalInterface
+    public interface StreamOpener {
+        InputStream open() throws IOException;
+    }
+
     public Snapshot backup(List<Source> sources) throws IOException {
+        return backup(sources, List.of());
+    }
+
+    /** Backs up every source into one new snapshot, holding the repository lock throughout. */
+    public Snapshot backup(List<Source> sources, List<StreamSource> streams) throws IOException {
         long start = System.nanoTime();
         try (RepositoryLock lock = RepositoryLock.acquire(dir)) {
             Map<String, Snapshot.Tree> previous = new HashMap<>();
@@ -85,6 +100,7 @@ public final class BackupRepository {
             long[] stats = new long[5]; // files, bytes read, new chunks, bytes added, unchanged
             List<Snapshot.Tree> trees = new ArrayList<>();
             for (Source s : sources) trees.add(tree(s, Optional.ofNullable(previous.get(s.name())), stats));
+            for (StreamSource s : streams) trees.add(stream(s, Optional.ofNullable(previous.get(s.name())), stats));
             Instant now = Instant.now();
             String id = ID.format(now) + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
             Snapshot snapshot = new Snapshot(id, now.toString(), host(), trees,
@@ -138,19 +154,77 @@ public final class BackupRepository {
         return new Snapshot.Tree(source.name(), root.toString(), entries);
     }
 
-    private List<String> store(Path file, long[] stats) throws IOException {
-        List<String> ids = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(file)) {
-            chunker.split(in, (buf, len) -> {
-                ChunkStore.Stored s = chunks.put(buf, len);
-                ids.add(s.id());
-                stats[1] += len;
-                if (s.added() > 0) {
-                    stats[2]++;
-                    stats[3] += s.added();
-                }
-            });
+    private Snapshot.Tree stream(StreamSource source, Optional<Snapshot.Tree> before, long[] stats) throws IOException {
+        stats[0]++;
+        Optional<Entry> same = before.flatMap(t -> t.entries().stream().findFirst())
+                .filter(e -> e.target().equals(source.key()) && e.chunks().stream().allMatch(chunks::contains));
+        List<String> ids;
+        long size;
+        if (same.isPresent()) {
+            stats[4]++;
+            ids = same.get().chunks();
+            size = same.get().size();
+        } else {
+            long readBefore = stats[1];
+            try (InputStream in = source.open().open()) {
+                ids = store(in, stats);
+            }
+            size = stats[1] - readBefore;
         }
+        Entry entry = new Entry(".", Type.FILE, 0600, 0, 0, System.currentTimeMillis(), size, ids, source.key(), 0);
+        return new Snapshot.Tree(source.name(), "", List.of(entry));
+    }
+
+    /** The content of a file entry, chunk by chunk, each checked against its hash as it is read. */
+    public InputStream read(Entry entry) {
+        java.util.Iterator<String> ids = entry.chunks().iterator();
+        return new InputStream() {
+            private byte[] current = new byte[0];
+            private int pos;
+
+            private boolean more() throws IOException {
+                while (pos >= current.length) {
+                    if (!ids.hasNext()) return false;
+                    current = chunks.get(ids.next());
+                    pos = 0;
+                }
+                return true;
+            }
+
+            @Override
+            public int read() throws IOException {
+                return more() ? current[pos++] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) return 0;
+                if (!more()) return -1;
+                int n = Math.min(len, current.length - pos);
+                System.arraycopy(current, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+    }
+
+    private List<String> store(Path file, long[] stats) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return store(in, stats);
+        }
+    }
+
+    private List<String> store(InputStream in, long[] stats) throws IOException {
+        List<String> ids = new ArrayList<>();
+        chunker.split(in, (buf, len) -> {
+            ChunkStore.Stored s = chunks.put(buf, len);
+            ids.add(s.id());
+            stats[1] += len;
+            if (s.added() > 0) {
+                stats[2]++;
+                stats[3] += s.added();
+            }
+        });
         return ids;
     }
 
@@ -269,12 +343,9 @@ public final class BackupRepository {
                 case FILE -> {
                     Files.createDirectories(p.getParent());
                     Path temp = p.resolveSibling("." + p.getFileName() + ".kiban-restore");
-                    try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                        for (String id : e.chunks()) {
-                            byte[] data = chunks.get(id);
-                            out.write(data);
-                            bytes += data.length;
-                        }
+                    try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+                         InputStream in = read(e)) {
+                        bytes += in.transferTo(out);
                     }
                     Files.move(temp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                     metadata(p, e, root);

@@ -1,11 +1,11 @@
 package dev.kiban.cli;
 
 import dev.kiban.backup.BackupRepository;
+import dev.kiban.backup.ImageSources;
 import dev.kiban.backup.Snapshot;
 import dev.kiban.backup.VolumeSources;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineUnavailableException;
-import dev.kiban.engine.VolumeSummary;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
@@ -32,8 +32,8 @@ final class BackupRunCommand extends EngineCommandBase {
     @Mixin
     RepositoryOptions repositoryOptions;
 
-    @Option(names = "--source", paramLabel = "volumes|compose", split = ",", description = "What to back up (default: volumes,compose).")
-    List<String> what = List.of("volumes", "compose");
+    @Option(names = "--source", paramLabel = "volumes|images|compose", split = ",", description = "What to back up (default: volumes,images,compose).")
+    List<String> what = List.of("volumes", "images", "compose");
 
     @Option(names = "--path", paramLabel = "DIR", description = "Also back up this directory (repeatable).")
     List<Path> paths = List.of();
@@ -50,22 +50,42 @@ final class BackupRunCommand extends EngineCommandBase {
         PlatformSpec platform = CommandSupport.spec(spec).require();
         PrintWriter out = spec.commandLine().getOut();
         List<BackupRepository.Source> sources = new ArrayList<>();
+        List<BackupRepository.StreamSource> streams = new ArrayList<>();
+        Engine engine = null;
+        try {
+            engine = connect();
+        } catch (EngineUnavailableException e) {
+            out.println("note: no engine answers; backing up files only (" + e.getMessage() + ")");
+        }
+        try {
+            return run(platform, out, sources, streams, engine);
+        } finally {
+            if (engine != null) engine.close();
+        }
+    }
+
+    private int run(PlatformSpec platform, PrintWriter out, List<BackupRepository.Source> sources, List<BackupRepository.StreamSource> streams,
+                    Engine engine) throws IOException {
+        boolean local = engine != null && engine.address().isLocal();
         for (String w : what) {
             switch (w) {
-                case "volumes" -> sources.addAll(VolumeSources.of(Path.of(platform.storage().volumes().value()), engineVolumes(out)));
+                case "volumes" -> sources.addAll(VolumeSources.of(Path.of(platform.storage().volumes().value()), local ? engine.volumes() : List.of()));
+                case "images" -> {
+                    if (engine != null) streams.addAll(ImageSources.of(engine));
+                }
                 case "compose" -> {
                     Path compose = Path.of(platform.storage().compose().value());
                     if (Files.isDirectory(compose)) sources.add(new BackupRepository.Source("compose", compose));
                     else out.println("note: no compose tree at " + compose);
                 }
-                default -> throw new dev.kiban.spec.SpecException("--source takes volumes or compose (images and swarm are not built yet), not " + w);
+                default -> throw new dev.kiban.spec.SpecException("--source takes volumes, images or compose (swarm is not built yet), not " + w);
             }
         }
         for (Path p : paths) {
             if (!Files.isDirectory(p)) throw new dev.kiban.spec.SpecException("--path " + p + ": not a directory");
             sources.add(new BackupRepository.Source("path:" + p.toAbsolutePath().normalize(), p));
         }
-        if (sources.isEmpty()) {
+        if (sources.isEmpty() && streams.isEmpty()) {
             spec.commandLine().getErr().println("kiban: nothing to back up (no volumes, no compose tree, no --path)");
             return ExitCode.FINDINGS;
         }
@@ -73,7 +93,7 @@ final class BackupRunCommand extends EngineCommandBase {
         Path logFile = log != null ? log : Path.of(platform.backup().log().value());
         Snapshot snap;
         try {
-            snap = repo.backup(sources);
+            snap = repo.backup(sources, streams);
         } catch (IOException e) {
             appendLog(logFile, "FAILED " + repo.dir() + ": " + e.getMessage());
             throw e;
@@ -85,16 +105,6 @@ final class BackupRunCommand extends EngineCommandBase {
         out.println(summary);
         appendLog(logFile, "OK " + summary);
         return ExitCode.OK;
-    }
-
-    private List<VolumeSummary> engineVolumes(PrintWriter out) {
-        try (Engine engine = connect()) {
-            if (!engine.address().isLocal()) return List.of();
-            return engine.volumes();
-        } catch (EngineUnavailableException e) {
-            out.println("note: no engine answers; backing up the volume tree only");
-            return List.of();
-        }
     }
 
     private static void appendLog(Path file, String line) throws IOException {

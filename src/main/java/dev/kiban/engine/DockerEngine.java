@@ -312,6 +312,53 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
+    public List<ImageSummary> images() {
+        List<ImageSummary> out = new ArrayList<>();
+        for (JsonNode i : api("GET", "/images/json", null)) {
+            List<String> tags = new ArrayList<>();
+            i.path("RepoTags").forEach(t -> {
+                if (!t.asText().equals("<none>:<none>")) tags.add(t.asText());
+            });
+            List<String> digests = new ArrayList<>();
+            i.path("RepoDigests").forEach(d -> {
+                if (!d.asText().startsWith("<none>@")) digests.add(d.asText());
+            });
+            out.add(new ImageSummary(i.path("Id").asText(), tags, digests, i.path("Size").asLong()));
+        }
+        return out;
+    }
+
+    @Override
+    public java.io.InputStream saveImages(List<String> names) {
+        String query = String.join("&", names.stream().map(n -> "names=" + urlEncode(n)).toList());
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path("/images/get?" + query).build();
+        DockerHttpClient.Response r = http.execute(request);
+        if (r.getStatusCode() >= 400) {
+            r.close();
+            throw new EngineApiException(r.getStatusCode(), "saving " + names + " failed with " + r.getStatusCode());
+        }
+        return new java.io.FilterInputStream(r.getBody()) {
+            @Override
+            public void close() throws IOException {
+                super.close();
+                r.close();
+            }
+        };
+    }
+
+    @Override
+    public void loadImages(java.io.InputStream archive) {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST).path("/images/load?quiet=1")
+                .putHeader("Content-Type", "application/x-tar").body(archive).build();
+        try (DockerHttpClient.Response r = http.execute(request)) {
+            String answer = new String(r.getBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (r.getStatusCode() >= 400 || answer.contains("\"error\"")) throw new EngineApiException(r.getStatusCode(), "docker load failed: " + answer.strip());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public boolean hasImage(String image) {
         try {
             api("GET", "/images/" + image + "/json", null);

@@ -46,6 +46,15 @@ public interface Engine extends AutoCloseable {
     /** The engine's events about a container since {@code sinceEpochSeconds}, oldest first, as "time action". */
     List<String> events(String id, long sinceEpochSeconds);
 
+    /** The top-level images: tagged, digest-only and untagged ones alike. */
+    List<ImageSummary> images();
+
+    /** {@code docker save} of these images (tags keep their names in the archive; an id saves the image untagged). */
+    java.io.InputStream saveImages(List<String> names);
+
+    /** {@code docker load} of an archive made by {@link #saveImages}. */
+    void loadImages(java.io.InputStream archive);
+
     /** Whether the engine has this image locally. */
     boolean hasImage(String image);
 

@@ -40,18 +40,29 @@ final class UnixSocketTransport implements DockerHttpClient {
             socket = UnixSocket.get(socketPath);
             OutputStream out = socket.getOutputStream();
             byte[] body = request.bodyBytes();
-            if (body == null && request.body() != null) body = request.body().readAllBytes();
+            InputStream stream = body == null ? request.body() : null;
             StringBuilder head = new StringBuilder()
                     .append(request.method()).append(' ').append(request.path()).append(" HTTP/1.1\r\n")
                     .append("Host: docker\r\nConnection: close\r\n");
             request.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-            if (body != null) {
+            if (body != null || stream != null) {
                 if (!request.headers().containsKey("Content-Type")) head.append("Content-Type: application/json\r\n");
-                head.append("Content-Length: ").append(body.length).append("\r\n");
+                if (body != null) head.append("Content-Length: ").append(body.length).append("\r\n");
+                else head.append("Transfer-Encoding: chunked\r\n"); // a stream of unknown length (docker load)
             }
             head.append("\r\n");
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             if (body != null) out.write(body);
+            if (stream != null) {
+                byte[] buf = new byte[1 << 16];
+                for (int n = stream.read(buf); n >= 0; n = stream.read(buf)) {
+                    if (n == 0) continue;
+                    out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(buf, 0, n);
+                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
             out.flush();
             return read(socket);
         } catch (IOException e) {

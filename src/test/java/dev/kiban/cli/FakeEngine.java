@@ -101,6 +101,21 @@ record FakeEngine(EngineAddress address, EngineInfo info, List<ContainerSummary>
     }
 
     @Override
+    public List<dev.kiban.engine.ImageSummary> images() {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public java.io.InputStream saveImages(List<String> names) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public void loadImages(java.io.InputStream archive) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
     public boolean hasImage(String image) {
         throw new AssertionError("not used by these tests");
     }
