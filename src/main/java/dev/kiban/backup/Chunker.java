@@ -21,9 +21,14 @@ public final class Chunker {
     private final int max;
     private final long maskSmall;
     private final long maskLarge;
+    private final ThreadLocal<byte[]> buffers; // one per thread: a 4 MiB allocation per small file cost more than the file
 
     public Chunker() {
         this(MIN, AVG, MAX);
+    }
+
+    public int min() {
+        return min;
     }
 
     public Chunker(int min, int avg, int max) {
@@ -36,6 +41,7 @@ public final class Chunker {
         int bits = Integer.numberOfTrailingZeros(avg);
         this.maskSmall = spreadMask(bits + 1);
         this.maskLarge = spreadMask(bits - 1);
+        this.buffers = ThreadLocal.withInitial(() -> new byte[max]);
     }
 
     /** Receives each chunk; the array is reused between calls, so copy what you keep. */
@@ -44,9 +50,9 @@ public final class Chunker {
         void chunk(byte[] buffer, int length) throws IOException;
     }
 
-    /** Splits the stream into chunks, in order. */
+    /** Splits the stream into chunks, in order. Not reentrant within one thread (the buffer is the thread's). */
     public void split(InputStream in, Sink sink) throws IOException {
-        byte[] buf = new byte[max];
+        byte[] buf = buffers.get();
         int filled = 0;
         boolean eof = false;
         while (true) {

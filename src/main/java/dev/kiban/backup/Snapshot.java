@@ -1,19 +1,40 @@
 package dev.kiban.backup;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One backup: when, from where, and every entry of every source tree with its metadata and the chunks
- * of its content. Written as {@code snapshots/<id>.json} after all its chunks, so a snapshot that
- * exists is complete.
+ * of its content. Written as {@code snapshots/<id>.json} after all its chunks are durable, so a
+ * snapshot that exists is complete. {@code notes} is the run's report (containers stopped and for how
+ * long, what could not be read back, such as Swarm secrets' data: D5).
  */
-public record Snapshot(String id, String time, String host, List<Tree> trees, Stats stats) {
+public record Snapshot(String id, String time, String host, List<Tree> trees, Stats stats, List<String> notes) {
 
-    /** One source: a name (e.g. {@code volume:db_data}), the path it was read from, its entries in walk order. */
-    public record Tree(String source, String path, List<Entry> entries) {}
+    public Snapshot {
+        notes = notes == null ? List.of() : notes;
+    }
 
     /**
-     * A file, directory, symlink or hard link (to the first path of the same inode, {@code link}).
+     * One source: a name (e.g. {@code volume:db_data}), the path it was read from, its entries in walk
+     * order, and facts about it (an image's id, tags and repo digests).
+     */
+    public record Tree(String source, String path, List<Entry> entries, Map<String, String> meta) {
+        public Tree {
+            meta = meta == null ? Map.of() : meta;
+        }
+
+        public Tree(String source, String path, List<Entry> entries) {
+            this(source, path, entries, Map.of());
+        }
+
+        public long bytes() {
+            return entries.stream().mapToLong(Entry::size).sum();
+        }
+    }
+
+    /**
+     * A file, directory, symlink or hard link (to the first path of the same inode, {@code target}).
      * {@code mode} holds the permission bits; times are epoch milliseconds.
      */
     public record Entry(String path, Type type, int mode, int uid, int gid, long mtime, long size, List<String> chunks, String target,
@@ -23,4 +44,8 @@ public record Snapshot(String id, String time, String host, List<Tree> trees, St
 
     /** What the run read and what it added to the repository. */
     public record Stats(long files, long bytesRead, long chunksNew, long bytesAdded, long filesUnchanged, long millis) {}
+
+    public java.util.Optional<Tree> tree(String source) {
+        return trees.stream().filter(t -> t.source().equals(source)).findFirst();
+    }
 }

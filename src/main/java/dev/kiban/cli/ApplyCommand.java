@@ -57,7 +57,7 @@ final class ApplyCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("kiban: not applying: " + String.join("; ", plan.refusals()));
             return ExitCode.FINDINGS;
         }
-        if (!yes && !confirmed(out)) {
+        if (!yes && !CommandSupport.confirm(context, out, "Apply these changes?")) {
             spec.commandLine().getErr().println("kiban: not applied (confirm with y, or pass --yes)");
             return ExitCode.USAGE;
         }
@@ -71,14 +71,5 @@ final class ApplyCommand implements Callable<Integer> {
         }
         out.println("applied as generation " + number + " ('kiban rollback' undoes it)");
         return ExitCode.OK;
-    }
-
-    private boolean confirmed(PrintWriter out) throws IOException {
-        if (System.console() == null && context.input() == null) return false;
-        out.print("Apply these changes? [y/N] ");
-        out.flush();
-        BufferedReader in = new BufferedReader(new InputStreamReader(context.input() != null ? context.input() : System.in, StandardCharsets.UTF_8));
-        String answer = in.readLine();
-        return answer != null && answer.trim().equalsIgnoreCase("y");
     }
 }

@@ -24,7 +24,10 @@ final class BackupListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<Snapshot> all = repositoryOptions.open(CommandSupport.spec(spec).require()).snapshots();
+        List<Snapshot> all;
+        try (var repo = repositoryOptions.open(CommandSupport.spec(spec).require())) {
+            all = repo.snapshots();
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
             out.println(Json.json(all.stream().map(s -> java.util.Map.of("id", s.id(), "time", s.time(), "host", s.host(),

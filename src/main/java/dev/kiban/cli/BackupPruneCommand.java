@@ -33,8 +33,10 @@ final class BackupPruneCommand implements Callable<Integer> {
         PlatformSpec platform = CommandSupport.spec(spec).require();
         var r = platform.backup().retention();
         Retention retention = new Retention(r.keepLast(), r.keepDaily().orElse(0), r.keepWeekly(), r.keepMonthly());
-        BackupRepository repo = repositoryOptions.open(platform);
-        BackupRepository.Pruned pruned = repo.prune(retention, dryRun);
+        BackupRepository.Pruned pruned;
+        try (BackupRepository repo = repositoryOptions.open(platform)) {
+            pruned = repo.prune(retention, dryRun);
+        }
         PrintWriter out = spec.commandLine().getOut();
         String verb = dryRun ? "would forget" : "forgot";
         out.println(verb + " " + pruned.snapshots().size() + " snapshot" + (pruned.snapshots().size() == 1 ? "" : "s")

@@ -2,6 +2,8 @@ package dev.kiban.cli;
 
 import dev.kiban.backup.BackupRepository;
 import dev.kiban.backup.ImageSources;
+import dev.kiban.backup.QuiescedContainers;
+import dev.kiban.backup.SwarmState;
 import dev.kiban.backup.Snapshot;
 import dev.kiban.backup.VolumeSources;
 import dev.kiban.engine.Engine;
@@ -16,27 +18,37 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", mixinStandardHelpOptions = true, header = "Write one snapshot of the volumes and the compose tree.",
+@Command(name = "run", mixinStandardHelpOptions = true, header = "Write one snapshot of the volumes, images, compose tree and Swarm state.",
         description = {
-            "volumes: every directory of the spec's volume tree and every local named volume of the engine; compose: the compose "
-                    + "tree with its .env files. Files are split into content-defined chunks, stored once across snapshots, zstd-compressed "
-                    + "and addressed by SHA-256; files unchanged since the last snapshot are not read again.",
-            "One run at a time (a lock; a killed run's lock is taken over). A run killed at any point leaves the earlier snapshots "
-                    + "intact. Each run appends a line to the backup log.",
+            "volumes: every directory of the spec's volume tree and every local named volume of the engine. images: one docker save per "
+                    + "image, by its tags (or id), so restore --images loads them back. compose: the compose tree with its .env files. swarm: "
+                    + "configs with their data, secrets by name and users (their data cannot be read back: D5), nodes, networks.",
+            "Files are split into content-defined chunks, stored once across snapshots in pack files, zstd-compressed, addressed by SHA-256 "
+                    + "(and AES-256-GCM encrypted with backup.encryptionKey); files unchanged since the last snapshot are not read again.",
+            "Consistency (R5.5): running containers labelled kiban.backup.stop=true are stopped (their service scaled to 0) while their "
+                    + "volumes are copied and started again after, even on failure; kiban.backup.pre / kiban.backup.post run inside them around it.",
+            "One run at a time (a lock; a killed run's lock is taken over). A failed or killed run leaves the earlier snapshots intact and "
+                    + "its own data removed. Each run appends a line to the backup log.",
             ""})
 final class BackupRunCommand extends EngineCommandBase {
     @Mixin
     RepositoryOptions repositoryOptions;
 
-    @Option(names = "--source", paramLabel = "volumes|images|compose", split = ",", description = "What to back up (default: volumes,images,compose).")
-    List<String> what = List.of("volumes", "images", "compose");
+    @Option(names = "--source", paramLabel = "volumes|images|compose|swarm", split = ",",
+            description = "What to back up. Default: the spec's backup.sources.")
+    List<String> what;
 
     @Option(names = "--path", paramLabel = "DIR", description = "Also back up this directory (repeatable).")
     List<Path> paths = List.of();
+
+    @Option(names = "--stop", paramLabel = "CONTAINER", split = ",", description = "Also stop these containers while their volumes are copied.")
+    List<String> stop = List.of();
 
     @Option(names = "--log", paramLabel = "FILE", description = "Backup log to append to. Default: the spec's backup.log.")
     Path log;
@@ -49,8 +61,6 @@ final class BackupRunCommand extends EngineCommandBase {
     public Integer call() throws IOException {
         PlatformSpec platform = CommandSupport.spec(spec).require();
         PrintWriter out = spec.commandLine().getOut();
-        List<BackupRepository.Source> sources = new ArrayList<>();
-        List<BackupRepository.StreamSource> streams = new ArrayList<>();
         Engine engine = null;
         try {
             engine = connect();
@@ -58,46 +68,65 @@ final class BackupRunCommand extends EngineCommandBase {
             out.println("note: no engine answers; backing up files only (" + e.getMessage() + ")");
         }
         try {
-            return run(platform, out, sources, streams, engine);
+            return run(platform, out, engine);
         } finally {
             if (engine != null) engine.close();
         }
     }
 
-    private int run(PlatformSpec platform, PrintWriter out, List<BackupRepository.Source> sources, List<BackupRepository.StreamSource> streams,
-                    Engine engine) throws IOException {
+    private int run(PlatformSpec platform, PrintWriter out, Engine engine) throws IOException {
+        List<BackupRepository.Source> sources = new ArrayList<>();
+        List<BackupRepository.StreamSource> streams = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         boolean local = engine != null && engine.address().isLocal();
-        for (String w : what) {
+        List<String> which = what != null ? what : platform.backup().sources().stream().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).toList();
+        for (String w : which) {
             switch (w) {
                 case "volumes" -> sources.addAll(VolumeSources.of(Path.of(platform.storage().volumes().value()), local ? engine.volumes() : List.of()));
                 case "images" -> {
                     if (engine != null) streams.addAll(ImageSources.of(engine));
+                    else notes.add("images: skipped, no engine");
                 }
                 case "compose" -> {
                     Path compose = Path.of(platform.storage().compose().value());
                     if (Files.isDirectory(compose)) sources.add(new BackupRepository.Source("compose", compose));
-                    else out.println("note: no compose tree at " + compose);
+                    else notes.add("compose: no compose tree at " + compose);
                 }
-                default -> throw new dev.kiban.spec.SpecException("--source takes volumes, images or compose (swarm is not built yet), not " + w);
+                case "swarm" -> {
+                    Optional<SwarmState> swarm = engine == null ? Optional.empty() : SwarmState.read(engine);
+                    if (swarm.isPresent()) {
+                        streams.add(swarm.get().source());
+                        swarm.get().secretsNote().ifPresent(notes::add);
+                    } else {
+                        notes.add("swarm: skipped, " + (engine == null ? "no engine" : "this engine is not a Swarm manager"));
+                    }
+                }
+                default -> throw new dev.kiban.spec.SpecException("--source takes volumes, images, compose or swarm, not " + w);
             }
         }
         for (Path p : paths) {
             if (!Files.isDirectory(p)) throw new dev.kiban.spec.SpecException("--path " + p + ": not a directory");
             sources.add(new BackupRepository.Source("path:" + p.toAbsolutePath().normalize(), p));
         }
+        notes.forEach(n -> out.println("note: " + n));
         if (sources.isEmpty() && streams.isEmpty()) {
-            spec.commandLine().getErr().println("kiban: nothing to back up (no volumes, no compose tree, no --path)");
+            spec.commandLine().getErr().println("kiban: nothing to back up (no volumes, no compose tree, no engine, no --path)");
             return ExitCode.FINDINGS;
         }
-        BackupRepository repo = repositoryOptions.open(platform);
         Path logFile = log != null ? log : Path.of(platform.backup().log().value());
+        BackupRepository.Quiesce quiesce = local ? new QuiescedContainers(engine, Set.copyOf(stop)) : BackupRepository.Quiesce.NONE;
         Snapshot snap;
-        try {
-            snap = repo.backup(sources, streams);
-        } catch (IOException e) {
-            appendLog(logFile, "FAILED " + repo.dir() + ": " + e.getMessage());
-            throw e;
+        try (BackupRepository repo = repositoryOptions.open(platform)) {
+            try {
+                snap = repo.backup(sources, streams, quiesce, notes);
+            } catch (IOException | RuntimeException e) {
+                quiesce.notes().forEach(n -> out.println("note: " + n));
+                appendLog(logFile, "FAILED " + repo.dir() + ": " + e.getMessage());
+                spec.commandLine().getErr().println("kiban: backup failed: " + e.getMessage());
+                return ExitCode.FINDINGS;
+            }
         }
+        quiesce.notes().forEach(n -> out.println("note: " + n));
         var s = snap.stats();
         String summary = String.format(java.util.Locale.ROOT, "snapshot %s: %d sources, %d files (%d unchanged), %s read, %d new chunks, %s added, in %.1f s",
                 snap.id(), snap.trees().size(), s.files(), s.filesUnchanged(), ByteSize.ofBytes(s.bytesRead()), s.chunksNew(),
@@ -107,8 +136,10 @@ final class BackupRunCommand extends EngineCommandBase {
         return ExitCode.OK;
     }
 
-    private static void appendLog(Path file, String line) throws IOException {
+    /** One line per run, oldest first: what kiban verify's backup-job check and the daily report read. */
+    static void appendLog(Path file, String line) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, java.time.Instant.now() + " " + line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(file, java.time.Instant.now() + " " + line.replace('\n', ' ') + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 }

@@ -30,7 +30,12 @@ final class BackupVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        BackupRepository repo = repositoryOptions.open(CommandSupport.spec(spec).require());
+        try (BackupRepository repo = repositoryOptions.open(CommandSupport.spec(spec).require())) {
+            return verify(repo);
+        }
+    }
+
+    private int verify(BackupRepository repo) throws IOException {
         List<Snapshot> which = snapshot == null ? repo.snapshots() : List.of(repo.snapshot(snapshot));
         PrintWriter out = spec.commandLine().getOut();
         int problems = 0;

@@ -16,4 +16,15 @@ final class CommandSupport {
     static SpecDocument spec(CommandSpec spec) {
         return SpecFiles.find(root(spec).config);
     }
+
+    /** Asks a yes/no question on the terminal (or the context's input); no terminal means no. */
+    static boolean confirm(KibanContext context, java.io.PrintWriter out, String question) throws java.io.IOException {
+        if (System.console() == null && context.input() == null) return false;
+        out.print(question + " [y/N] ");
+        out.flush();
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(context.input() != null ? context.input() : System.in,
+                java.nio.charset.StandardCharsets.UTF_8));
+        String answer = in.readLine();
+        return answer != null && answer.trim().equalsIgnoreCase("y");
+    }
 }

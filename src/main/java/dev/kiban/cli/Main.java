@@ -119,6 +119,11 @@ public final class Main {
             err.println("kiban: the engine refused: " + e.getMessage());
             return ExitCode.FINDINGS;
         }
+        if (e instanceof java.io.IOException && e.getMessage() != null) {
+            err.println("kiban: " + cmd.getCommandSpec().qualifiedName() + " failed: " + e.getMessage());
+            if (verbose(cmd)) e.printStackTrace(err);
+            return ExitCode.FINDINGS;
+        }
         err.println("kiban: " + cmd.getCommandSpec().qualifiedName() + " failed: " + e);
         if (verbose(cmd)) e.printStackTrace(err);
         else err.println("Run again with --verbose for the stack trace.");

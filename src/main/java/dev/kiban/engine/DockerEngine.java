@@ -111,8 +111,11 @@ public final class DockerEngine implements Engine {
             String name = c.path("Names").size() == 0 ? c.path("Id").asText() : c.path("Names").get(0).asText().replaceFirst("^/", "");
             Map<String, String> labels = new java.util.TreeMap<>();
             c.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            List<ContainerSummary.Mount> mounts = new ArrayList<>();
+            c.path("Mounts").forEach(m -> mounts.add(new ContainerSummary.Mount(m.path("Type").asText(), m.path("Name").asText(""),
+                    m.path("Source").asText(""), m.path("Destination").asText(""))));
             out.add(new ContainerSummary(c.path("Id").asText(), name, c.path("Image").asText(), c.path("State").asText(), c.path("Status").asText(),
-                    labels));
+                    labels, mounts));
         }
         return out;
     }
@@ -164,8 +167,13 @@ public final class DockerEngine implements Engine {
             Map<String, String> lbls = new java.util.TreeMap<>();
             spec.path("Labels").fields().forEachRemaining(e -> lbls.put(e.getKey(), e.getValue().asText()));
             boolean global = spec.path("Mode").has("Global");
-            out.add(new ServiceSummary(svc.path("ID").asText(), spec.path("Name").asText(), spec.path("TaskTemplate").path("ContainerSpec").path("Image").asText(),
-                    global, spec.path("Mode").path("Replicated").path("Replicas").asInt(global ? 0 : 1), lbls));
+            JsonNode container = spec.path("TaskTemplate").path("ContainerSpec");
+            List<String> secrets = new ArrayList<>();
+            container.path("Secrets").forEach(x -> secrets.add(x.path("SecretName").asText()));
+            List<String> configs = new ArrayList<>();
+            container.path("Configs").forEach(x -> configs.add(x.path("ConfigName").asText()));
+            out.add(new ServiceSummary(svc.path("ID").asText(), spec.path("Name").asText(), container.path("Image").asText(),
+                    global, spec.path("Mode").path("Replicated").path("Replicas").asInt(global ? 0 : 1), lbls, secrets, configs));
         }
         return out;
     }
@@ -462,6 +470,71 @@ public final class DockerEngine implements Engine {
     @Override
     public void removeNetwork(String name) {
         api("DELETE", "/networks/" + name, null);
+    }
+
+    @Override
+    public void stopContainer(String id, int seconds) {
+        api("POST", "/containers/" + id + "/stop?t=" + seconds, null); // 304 (already stopped) is not an error
+    }
+
+    @Override
+    public void startContainer(String id) {
+        api("POST", "/containers/" + id + "/start", null);
+    }
+
+    @Override
+    public ExecResult exec(String id, List<String> command) {
+        ObjectNode create = JSON.createObjectNode().put("AttachStdout", true).put("AttachStderr", true);
+        ArrayNode cmd = create.putArray("Cmd");
+        command.forEach(cmd::add);
+        String exec = api("POST", "/containers/" + id + "/exec", create).path("Id").asText();
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST).path("/exec/" + exec + "/start")
+                .putHeader("Content-Type", "application/json").bodyBytes("{\"Detach\":false,\"Tty\":false}".getBytes(StandardCharsets.UTF_8)).build();
+        String output;
+        try (DockerHttpClient.Response r = http.execute(request)) {
+            byte[] raw = r.getBody().readAllBytes(); // the stream ends when the command does
+            if (r.getStatusCode() >= 400) throw new EngineApiException(r.getStatusCode(), new String(raw, StandardCharsets.UTF_8));
+            output = demultiplex(raw);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new ExecResult(api("GET", "/exec/" + exec + "/json", null).path("ExitCode").asInt(-1), output);
+    }
+
+    @Override
+    public void scaleService(String id, int replicas) {
+        JsonNode service = api("GET", "/services/" + id, null);
+        ObjectNode spec = (ObjectNode) service.path("Spec");
+        if (!spec.path("Mode").has("Replicated")) throw new EngineApiException(400, "service " + spec.path("Name").asText() + " is global; it has no replica count");
+        ((ObjectNode) spec.path("Mode").path("Replicated")).put("Replicas", replicas);
+        api("POST", "/services/" + id + "/update?version=" + service.path("Version").path("Index").asLong(), spec);
+    }
+
+    @Override
+    public List<SwarmObject> configs() {
+        List<SwarmObject> out = new ArrayList<>();
+        for (JsonNode c : api("GET", "/configs", null)) {
+            out.add(new SwarmObject(c.path("ID").asText(), c.path("Spec").path("Name").asText(), strings(c.path("Spec").path("Labels")),
+                    java.util.Base64.getDecoder().decode(c.path("Spec").path("Data").asText(""))));
+        }
+        return out;
+    }
+
+    @Override
+    public List<SwarmObject> secrets() {
+        List<SwarmObject> out = new ArrayList<>();
+        for (JsonNode c : api("GET", "/secrets", null)) {
+            out.add(new SwarmObject(c.path("ID").asText(), c.path("Spec").path("Name").asText(), strings(c.path("Spec").path("Labels")), new byte[0]));
+        }
+        return out;
+    }
+
+    @Override
+    public String createConfig(String name, Map<String, String> labels, byte[] data) {
+        ObjectNode body = JSON.createObjectNode().put("Name", name).put("Data", java.util.Base64.getEncoder().encodeToString(data));
+        ObjectNode lbls = body.putObject("Labels");
+        labels.forEach(lbls::put);
+        return api("POST", "/configs/create", body).path("ID").asText();
     }
 
     /**

@@ -80,6 +80,26 @@ public interface Engine extends AutoCloseable {
 
     void removeNetwork(String name);
 
+    /** Stops a container, giving it {@code seconds} before it is killed. */
+    void stopContainer(String id, int seconds);
+
+    void startContainer(String id);
+
+    /** Runs a command inside a running container and waits for it. */
+    ExecResult exec(String id, List<String> command);
+
+    /** Sets a replicated service's replica count. */
+    void scaleService(String id, int replicas);
+
+    /** The Swarm configs, with their data. */
+    List<SwarmObject> configs();
+
+    /** The Swarm secrets: names and labels only; the engine never returns their data. */
+    List<SwarmObject> secrets();
+
+    /** Creates a Swarm config; its id. */
+    String createConfig(String name, java.util.Map<String, String> labels, byte[] data);
+
     @Override
     void close();
 }

@@ -25,6 +25,7 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         files.addAll(SecurityUpdates.render(spec));
         files.add(SshdHardening.render(spec));
         files.addAll(FirewallRules.render(spec));
+        files.addAll(BackupSchedule.render(spec));
         return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec), commands(spec, files), notes(spec));
     }
 
@@ -58,9 +59,11 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         out.add(HostCommand.of("units changed", paths(files, Artifact.Reader.SYSTEMD), "systemctl", "daemon-reload"));
         out.add(HostCommand.of("engine settings (R2.2); restarts every container, live-restore being off with Swarm (D1)",
                 paths(files, Artifact.Reader.DOCKERD), "systemctl", "restart", "docker"));
-        out.add(HostCommand.of("published ports under the host's rules (D7)", paths(files, Artifact.Reader.SYSTEMD), "systemctl", "enable", "--now",
+        out.add(HostCommand.of("published ports under the host's rules (D7)", List.of(FirewallRules.DOCKER_USER_UNIT, FirewallRules.DOCKER_USER_SCRIPT),
+                "systemctl", "enable", "--now",
                 "kiban-docker-user.service"));
         out.add(HostCommand.of("re-apply DOCKER-USER rules (D7)", List.of(FirewallRules.DOCKER_USER_SCRIPT), FirewallRules.DOCKER_USER_SCRIPT));
+        out.add(HostCommand.of("backup schedule (R5.2)", List.of(BackupSchedule.TIMER), "systemctl", "enable", "--now", "kiban-backup.timer"));
         out.add(HostCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl", "enable", "--now", "fail2ban"));
         out.add(HostCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl", "reload-or-restart", "fail2ban"));
         out.add(HostCommand.of("sshd hardening (R7.2), checked with sshd -t first", paths(files, Artifact.Reader.SSHD), "systemctl", "reload",

@@ -114,8 +114,14 @@ public final class ReaderChecks implements ArtifactCheck {
         }
     }
 
-    private static Optional<String> unit(Artifact a) {
-        if (!a.content().contains("[Unit]") || !a.content().contains("[Service]")) return Optional.of("a unit needs [Unit] and [Service] sections");
+    private static Optional<String> unit(Artifact a) throws IOException {
+        String kind = a.path().endsWith(".timer") ? "[Timer]" : "[Service]";
+        if (!a.content().contains("[Unit]") || !a.content().contains(kind)) return Optional.of("a unit needs [Unit] and " + kind + " sections");
+        // systemd-analyze verify needs a running systemd; calendar parsing does not, and a bad OnCalendar would leave the timer dead
+        for (String line : a.content().lines().filter(l -> l.startsWith("OnCalendar=")).toList()) {
+            Optional<String> bad = tool("systemd-analyze", "calendar", line.substring("OnCalendar=".length()));
+            if (bad.isPresent()) return bad;
+        }
         return Optional.empty();
     }
 

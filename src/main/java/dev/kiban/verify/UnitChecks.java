@@ -83,9 +83,28 @@ public final class UnitChecks {
                 .filter(m -> path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/")).max(java.util.Comparator.comparingInt(String::length));
     }
 
+    /** The timer kiban apply installs, and the last line of the backup log: OK and no older than the schedule allows. */
     static Check backupJob() {
-        return new NamedCheck("backup-job", "unit", "R11.1, R5", "backup job present and its last run successful",
-                c -> Check.Outcome.skip("kiban's backup capability is not built yet; this check arrives with it"));
+        return new NamedCheck("backup-job", "unit", "R11.1, R5", "backup job present and its last run successful", c -> {
+            Path timer = HostRoot.resolve(c.root(), "/etc/systemd/system/kiban-backup.timer");
+            if (!Files.exists(timer)) return Check.Outcome.fail("no backup timer at " + timer + "; 'kiban apply' installs it (R5.2)");
+            Path log = HostRoot.resolve(c.root(), c.spec().backup().log().value());
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            if (lines.isEmpty()) return Check.Outcome.skip("the timer is installed (" + c.spec().backup().schedule().onCalendar() + ") but no backup has run yet; "
+                    + "run 'kiban backup run' once to check the whole path");
+            String last = lines.get(lines.size() - 1);
+            String[] parts = last.split(" ", 3);
+            java.time.Instant when;
+            try {
+                when = java.time.Instant.parse(parts[0]);
+            } catch (RuntimeException e) {
+                return Check.Outcome.fail("the last line of " + log + " is not kiban's: " + last);
+            }
+            long days = java.time.Duration.between(when, java.time.Instant.now()).toDays();
+            if (parts.length < 2 || !parts[1].equals("OK")) return Check.Outcome.fail("the last backup failed (" + when + "): " + (parts.length > 2 ? parts[2] : last));
+            if (days > 8) return Check.Outcome.fail("the last successful backup is " + days + " days old (" + when + "); is the timer running?");
+            return Check.Outcome.pass("timer installed; last run " + when + " OK" + (parts.length > 2 ? ": " + parts[2].replaceFirst(" in [0-9.]+ s$", "") : ""));
+        });
     }
 
     static Check fail2banSshd() {

@@ -95,29 +95,47 @@ class BackupRepositoryTest {
         Snapshot snap = repo.backup(sources());
         assertThat(repo.verify(snap, true)).isEmpty();
         String conf = snap.trees().get(0).entries().stream().filter(e -> e.path().equals("pg/postgresql.conf")).findFirst().orElseThrow().chunks().get(0);
-        Path chunk = new ChunkStore(repo.dir()).path(conf);
-        byte[] bytes = Files.readAllBytes(chunk);
-        bytes[bytes.length / 2] ^= 1;
-        Files.write(chunk, bytes);
+        ChunkStore.Location at;
+        Path pack;
+        try (ChunkStore store = new ChunkStore(repo.dir())) {
+            at = store.locate(conf).orElseThrow();
+            pack = store.packPath(at.pack());
+        }
+        byte[] bytes = Files.readAllBytes(pack);
+        bytes[(int) at.offset() + at.length() / 2] ^= 1;
+        Files.write(pack, bytes);
         assertThat(repo.verify(snap, false)).as("structure only: the chunk is there").isEmpty();
         assertThat(repo.verify(snap, true)).singleElement().asString().startsWith("volume:db_data:pg/postgresql.conf: chunk " + conf + " is damaged");
-        Files.delete(chunk);
-        assertThat(repo.verify(snap, false)).singleElement().asString().isEqualTo("volume:db_data:pg/postgresql.conf: chunk " + conf + " is missing");
         assertThatThrownBy(() -> repo.restore(snap.trees().get(0), dir.resolve("r2"))).isInstanceOf(IOException.class);
+        Files.write(pack, java.util.Arrays.copyOf(bytes, (int) at.offset()));
+        assertThat(repo.verify(snap, false)).as("a pack cut short before the chunk").anySatisfy(p ->
+                assertThat(p).startsWith("volume:db_data:pg/postgresql.conf: chunk " + conf + " is missing (its pack"));
     }
 
     @Test
     void aRunKilledBeforeItsSnapshotLeavesTheOthersAndTheNextRunCompletes() throws Exception {
         Snapshot first = repo.backup(sources());
-        // What a killed run leaves: chunks of new data, a lock of a process that is gone, no snapshot.
+        // What a killed run leaves: a flushed pack, an unflushed one, a lock of a process that is gone, no snapshot.
+        byte[] flushed = "flushed by a run that never finished".getBytes(StandardCharsets.UTF_8);
         byte[] orphan = "written by a run that never finished".getBytes(StandardCharsets.UTF_8);
-        new ChunkStore(repo.dir()).put(orphan, orphan.length);
+        ChunkStore killed = new ChunkStore(repo.dir());
+        killed.put(flushed, flushed.length);
+        killed.flush();
+        killed.put(orphan, orphan.length);
         Files.writeString(repo.dir().resolve("lock"), java.net.InetAddress.getLocalHost().getHostName() + " 999999999\n");
         assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(first.id());
         Snapshot next = repo.backup(sources());
         assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(first.id(), next.id());
         assertThat(repo.verify(first, true)).isEmpty();
         assertThat(repo.dir().resolve("lock")).doesNotExist();
+        BackupRepository.Pruned pruned = repo.prune(new Retention(10, 0, 0, 0), false);
+        assertThat(pruned.snapshots()).isEmpty();
+        assertThat(pruned.chunks()).as("the killed run's indexed chunk").isEqualTo(1);
+        try (ChunkStore after = new ChunkStore(repo.dir())) {
+            assertThat(after.unindexedPacks()).as("the killed run's unflushed pack").isEmpty();
+        }
+        assertThat(repo.verify(first, true)).isEmpty();
+        assertThat(repo.verify(next, true)).isEmpty();
     }
 
     @Test
@@ -154,5 +172,74 @@ class BackupRepositoryTest {
         Files.createDirectories(other);
         Files.writeString(other.resolve("config.json"), "{\"version\": 2, \"id\": \"restic\"}");
         assertThatThrownBy(() -> BackupRepository.open(other)).hasMessageContaining("is not a kiban backup repository");
+    }
+
+    @Test
+    void anEncryptedRepositoryNeedsItsKeyAndKeepsNamesAndContentOffTheDisk() throws Exception {
+        Path key = dir.resolve("keys/backup.key");
+        Path at = dir.resolve("secret-repo");
+        Snapshot snap;
+        try (BackupRepository enc = BackupRepository.open(at, java.util.Optional.of(key), new Chunker(16 * 1024, 64 * 1024, 256 * 1024), 2)) {
+            assertThat(enc.encrypted()).isTrue();
+            snap = enc.backup(sources());
+        }
+        assertThat(key).exists();
+        assertThat(Files.getPosixFilePermissions(key)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        try (Stream<Path> files = Files.walk(at)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String raw = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                assertThat(raw).as(f.toString()).doesNotContain("postgresql.conf").doesNotContain("shared_buffers");
+            }
+        }
+        assertThatThrownBy(() -> BackupRepository.open(at)).hasMessageContaining("is encrypted: give its key file");
+        Files.writeString(dir.resolve("wrong.key"), "another key of enough length");
+        assertThatThrownBy(() -> BackupRepository.open(at, java.util.Optional.of(dir.resolve("wrong.key")))).hasMessageContaining("does not open the repository");
+        assertThatThrownBy(() -> BackupRepository.open(repo.dir(), java.util.Optional.of(key))).hasMessageContaining("is not encrypted");
+        try (BackupRepository again = BackupRepository.open(at, java.util.Optional.of(key))) {
+            assertThat(again.verify(again.snapshot(snap.id()), true)).isEmpty();
+            again.restore(again.snapshot(snap.id()).trees().get(0), dir.resolve("from-encrypted"));
+        }
+        assertThat(describe(dir.resolve("from-encrypted"))).isEqualTo(describe(volume));
+    }
+
+    @Test
+    void theContainersComeBackEvenWhenTheCopyFailsAndNothingOfTheRunIsKept() throws Exception {
+        Snapshot first = repo.backup(sources());
+        List<String> calls = new java.util.ArrayList<>();
+        BackupRepository.Quiesce recording = new BackupRepository.Quiesce() {
+            @Override
+            public void before(BackupRepository.Source source) {
+                calls.add("stop " + source.name());
+            }
+
+            @Override
+            public void after(BackupRepository.Source source) {
+                calls.add("start " + source.name());
+            }
+
+            @Override
+            public List<String> notes() {
+                return List.of();
+            }
+        };
+        byte[] fresh = new byte[300 * 1024];
+        new Random(3).nextBytes(fresh);
+        Files.write(volume.resolve("fresh"), fresh);
+        List<BackupRepository.Source> twoThenBroken = List.of(sources().get(0), new BackupRepository.Source("volume:broken", dir.resolve("no-such-dir")));
+        assertThatThrownBy(() -> repo.backup(twoThenBroken, List.of(), recording, List.of())).isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThat(calls).containsExactly("stop volume:db_data", "start volume:db_data", "stop volume:broken", "start volume:broken");
+        assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(first.id());
+        try (ChunkStore store = new ChunkStore(repo.dir())) {
+            assertThat(store.contains(ChunkStore.sha256(fresh, fresh.length))).as("the failed run's chunks are gone").isFalse();
+            assertThat(store.unindexedPacks()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRestoreNeverWritesOutsideItsTarget() throws Exception {
+        Snapshot.Entry evil = new Snapshot.Entry("../escaped", Snapshot.Entry.Type.DIR, 0755, 0, 0, 0, 0, List.of(), "", 0);
+        Snapshot.Tree tree = new Snapshot.Tree("volume:evil", "/x", List.of(evil));
+        assertThatThrownBy(() -> repo.restore(tree, dir.resolve("target"))).hasMessageContaining("points outside the restore target");
+        assertThat(dir.resolve("escaped")).doesNotExist();
     }
 }

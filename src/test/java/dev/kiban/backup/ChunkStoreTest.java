@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,42 +17,124 @@ class ChunkStoreTest {
     Path repo;
 
     @Test
-    void storesOnceAndReadsBackExactly() throws Exception {
-        ChunkStore store = new ChunkStore(repo);
+    void storesOnceAndReadsBackExactlyFromAPackAndItsIndex() throws Exception {
         byte[] text = "kiban ".repeat(10_000).getBytes(StandardCharsets.UTF_8);
-        ChunkStore.Stored first = store.put(text, text.length);
-        assertThat(first.id()).isEqualTo(ChunkStore.sha256(text, text.length));
-        assertThat(first.added()).isPositive().isLessThan(text.length / 10); // compressed
-        ChunkStore.Stored again = store.put(text, text.length);
-        assertThat(again.added()).as("deduplicated").isZero();
-        assertThat(store.get(first.id())).isEqualTo(text);
+        String id;
+        try (ChunkStore store = new ChunkStore(repo)) {
+            ChunkStore.Stored first = store.put(text, text.length);
+            id = first.id();
+            assertThat(id).isEqualTo(ChunkStore.sha256(text, text.length));
+            assertThat(first.added()).isPositive().isLessThan(text.length / 10); // compressed
+            assertThat(store.put(text, text.length).added()).as("deduplicated").isZero();
+            store.flush();
+        }
+        try (ChunkStore reopened = new ChunkStore(repo)) {
+            assertThat(reopened.get(id)).isEqualTo(text);
+            String pack = reopened.locate(id).orElseThrow().pack();
+            assertThat(reopened.packPath(pack)).exists();
+            assertThat(reopened.indexPath(pack)).exists();
+        }
+    }
+
+    @Test
+    void manyChunksShareAFewPacks() throws Exception {
+        try (ChunkStore store = new ChunkStore(repo)) {
+            for (int i = 0; i < 500; i++) {
+                byte[] b = ("chunk " + i).getBytes(StandardCharsets.UTF_8);
+                store.put(b, b.length);
+            }
+            store.flush();
+            assertThat(store.packs()).hasSize(1);
+        }
         try (Stream<Path> files = Files.walk(repo)) {
-            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())).containsExactly(first.id());
+            assertThat(files.filter(Files::isRegularFile)).as("one pack and its index, not 500 files").hasSize(2);
         }
     }
 
     @Test
     void onlyTheGivenLengthOfTheBufferIsStored() throws Exception {
-        ChunkStore store = new ChunkStore(repo);
-        byte[] buffer = "abcdefgh".getBytes(StandardCharsets.UTF_8);
-        String id = store.put(buffer, 3).id();
-        assertThat(store.get(id)).isEqualTo("abc".getBytes(StandardCharsets.UTF_8));
+        try (ChunkStore store = new ChunkStore(repo)) {
+            byte[] buffer = "abcdefgh".getBytes(StandardCharsets.UTF_8);
+            String id = store.put(buffer, 3).id();
+            store.flush();
+            assertThat(store.get(id)).isEqualTo("abc".getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     @Test
     void aDamagedChunkIsReportedNotReturned() throws Exception {
-        ChunkStore store = new ChunkStore(repo);
-        byte[] data = "the data a restore must not get wrong".getBytes(StandardCharsets.UTF_8);
-        String id = store.put(data, data.length).id();
-        Path file = store.path(id);
-        byte[] stored = Files.readAllBytes(file);
-        stored[stored.length - 5] ^= 0x20;
-        Files.write(file, stored);
-        assertThatThrownBy(() -> store.get(id)).isInstanceOf(CorruptChunkException.class).hasMessageStartingWith("chunk " + id + " is damaged:");
+        try (ChunkStore store = new ChunkStore(repo)) {
+            byte[] data = "the data a restore must not get wrong".getBytes(StandardCharsets.UTF_8);
+            String id = store.put(data, data.length).id();
+            store.flush();
+            ChunkStore.Location at = store.locate(id).orElseThrow();
+            Path pack = store.packPath(at.pack());
+            byte[] stored = Files.readAllBytes(pack);
+            stored[(int) at.offset() + at.length() - 5] ^= 0x20;
+            Files.write(pack, stored);
+            assertThatThrownBy(() -> store.get(id)).isInstanceOf(CorruptChunkException.class).hasMessageStartingWith("chunk " + id + " is damaged:");
+        }
     }
 
     @Test
-    void idsAreCheckedBeforeTheyBecomePaths() {
-        assertThatThrownBy(() -> new ChunkStore(repo).get("../../etc/passwd")).hasMessageContaining("not a chunk id");
+    void whatWasNotFlushedIsNotThereAfterAKill() throws Exception {
+        byte[] data = "stored by a run that was killed".getBytes(StandardCharsets.UTF_8);
+        ChunkStore killed = new ChunkStore(repo);
+        String id = killed.put(data, data.length).id(); // no flush: the process dies here
+        try (ChunkStore next = new ChunkStore(repo)) {
+            assertThat(next.contains(id)).isFalse();
+            assertThat(next.unindexedPacks()).hasSize(1);
+            assertThat(next.put(data, data.length).added()).as("stored again, not taken from the unindexed pack").isPositive();
+        }
+    }
+
+    @Test
+    void aDiscardedRunGivesBackItsPacksAndKeepsEarlierOnes() throws Exception {
+        try (ChunkStore store = new ChunkStore(repo)) {
+            byte[] kept = "from an earlier run".getBytes(StandardCharsets.UTF_8);
+            String keptId = store.put(kept, kept.length).id();
+            store.flush();
+            store.startRun();
+            byte[] big = new byte[(int) ChunkStore.PACK_TARGET + 1];
+            new Random(1).nextBytes(big);
+            String flushedId = store.put(big, big.length).id(); // fills a pack, which is flushed on its own
+            byte[] last = "in the open pack".getBytes(StandardCharsets.UTF_8);
+            String openId = store.put(last, last.length).id();
+            assertThat(store.packs()).hasSize(3);
+            store.discardRun();
+            assertThat(store.contains(flushedId)).isFalse();
+            assertThat(store.contains(openId)).isFalse();
+            assertThat(store.get(keptId)).isEqualTo(kept);
+            assertThat(store.unindexedPacks()).isEmpty();
+            assertThat(store.packs()).hasSize(1);
+        }
+    }
+
+    @Test
+    void withAKeyNothingPlainReachesTheDiskAndAnotherKeyReadsNothing() throws Exception {
+        RepositoryKey key = RepositoryKey.generate(repo.resolve("key"));
+        byte[] secret = "password=hunter2 ".repeat(100).getBytes(StandardCharsets.UTF_8);
+        String id;
+        try (ChunkStore store = new ChunkStore(repo.resolve("r"), key)) {
+            id = store.put(secret, secret.length).id();
+            store.flush();
+            String pack = store.locate(id).orElseThrow().pack();
+            assertThat(new String(Files.readAllBytes(store.packPath(pack)), StandardCharsets.ISO_8859_1)).doesNotContain("hunter2");
+            assertThat(new String(Files.readAllBytes(store.indexPath(pack)), StandardCharsets.ISO_8859_1)).doesNotContain("kidx");
+        }
+        try (ChunkStore again = new ChunkStore(repo.resolve("r"), RepositoryKey.read(repo.resolve("key")))) {
+            assertThat(again.get(id)).isEqualTo(secret);
+        }
+        RepositoryKey other = RepositoryKey.generate(repo.resolve("other"));
+        assertThatThrownBy(() -> new ChunkStore(repo.resolve("r"), other)).hasMessageContaining("does not decrypt");
+        assertThat(Files.getPosixFilePermissions(repo.resolve("key"))).hasToString("[OWNER_READ, OWNER_WRITE]");
+    }
+
+    @Test
+    void idsAreCheckedBeforeTheyBecomePaths() throws Exception {
+        try (ChunkStore store = new ChunkStore(repo)) {
+            assertThatThrownBy(() -> store.get("../../etc/passwd")).hasMessageContaining("not a chunk id");
+            assertThatThrownBy(() -> store.get("a".repeat(64))).isInstanceOf(NoSuchFileException.class);
+        }
     }
 }

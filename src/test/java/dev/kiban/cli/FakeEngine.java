@@ -129,4 +129,39 @@ record FakeEngine(EngineAddress address, EngineInfo info, List<ContainerSummary>
     public void removeNetwork(String name) {
         throw new AssertionError("not used by these tests");
     }
+
+    @Override
+    public void stopContainer(String id, int seconds) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public void startContainer(String id) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public dev.kiban.engine.ExecResult exec(String id, List<String> command) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public void scaleService(String id, int replicas) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public List<dev.kiban.engine.SwarmObject> configs() {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public List<dev.kiban.engine.SwarmObject> secrets() {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public String createConfig(String name, java.util.Map<String, String> labels, byte[] data) {
+        throw new AssertionError("not used by these tests");
+    }
 }

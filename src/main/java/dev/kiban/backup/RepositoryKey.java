@@ -1,0 +1,116 @@
+package dev.kiban.backup;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The key of an encrypted repository: AES-256-GCM, the key being the SHA-256 of the key file's bytes
+ * (so any file of enough randomness works; {@link #generate} writes 32 random bytes, 0600). Every
+ * blob, index and snapshot is sealed as a random 12-byte nonce followed by the ciphertext and its tag,
+ * so a changed byte is found, not decrypted into wrong data.
+ */
+public final class RepositoryKey {
+    private static final int NONCE = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final SecretKeySpec key;
+    private final Path file;
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(RepositoryKey::cipher);
+
+    private RepositoryKey(byte[] material, Path file) {
+        this.key = new SecretKeySpec(sha256(material), "AES");
+        this.file = file;
+    }
+
+    /** Reads a key file; a missing or too short one is refused with what to do. */
+    public static RepositoryKey read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException("the backup key file " + file + " does not exist");
+        byte[] material = Files.readAllBytes(file);
+        if (material.length < 16) throw new IOException("the backup key file " + file + " holds " + material.length + " bytes; a key needs at least 16");
+        return new RepositoryKey(material, file);
+    }
+
+    /** Writes a new key file of 32 random bytes, mode 0600; refuses to overwrite one. */
+    public static RepositoryKey generate(Path file) throws IOException {
+        if (Files.exists(file)) throw new IOException("the backup key file " + file + " exists already; it is never overwritten");
+        byte[] material = new byte[32];
+        RANDOM.nextBytes(material);
+        dev.kiban.host.AtomicFile.write(file, Base64.getEncoder().encode(material), "rw-------", false);
+        return read(file);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public byte[] seal(byte[] plain) {
+        return seal(plain, 0, plain.length);
+    }
+
+    public byte[] seal(byte[] plain, int offset, int length) {
+        byte[] nonce = new byte[NONCE];
+        RANDOM.nextBytes(nonce);
+        try {
+            Cipher c = ciphers.get();
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            ByteBuffer out = ByteBuffer.allocate(NONCE + c.getOutputSize(length));
+            out.put(nonce);
+            c.doFinal(ByteBuffer.wrap(plain, offset, length), out);
+            return out.array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is part of every JDK", e);
+        }
+    }
+
+    /** The plain bytes, or an exception when the key is not this one or a byte was changed. */
+    public byte[] open(byte[] sealed) throws GeneralSecurityException {
+        if (sealed.length < NONCE + TAG_BITS / 8) throw new GeneralSecurityException("too short to be sealed");
+        Cipher c = ciphers.get();
+        c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE));
+        return c.doFinal(sealed, NONCE, sealed.length - NONCE);
+    }
+
+    /** A value stored in the repository's config that only this key opens: tells a wrong key from damage. */
+    String check() {
+        return Base64.getEncoder().encodeToString(seal("kiban-backup key check".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    boolean opens(String check) {
+        try {
+            return new String(open(Base64.getDecoder().decode(check)), StandardCharsets.UTF_8).equals("kiban-backup key check");
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static Cipher cipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is part of every JDK", e);
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RepositoryKey[" + file + "]"; // never the key itself
+    }
+}

@@ -1,0 +1,34 @@
+package dev.kiban.host;
+
+import dev.kiban.spec.PlatformSpec;
+import java.util.List;
+
+/**
+ * The backup schedule (R5.2) as a systemd timer and its service: {@code kiban backup run && kiban backup
+ * prune} at the spec's time (Sundays 02:00 by default), Persistent so a run missed while the host was
+ * off happens at the next boot. A failed run fails the unit, which {@code systemctl --failed} and the
+ * monitor see; the run itself appends to the backup log.
+ */
+final class BackupSchedule {
+    static final String SERVICE = "/etc/systemd/system/kiban-backup.service";
+    static final String TIMER = "/etc/systemd/system/kiban-backup.timer";
+    static final String KIBAN = "/usr/local/bin/kiban";
+    static final String SPEC = "/etc/kiban/kiban.yaml";
+
+    private BackupSchedule() {}
+
+    static List<Artifact> render(PlatformSpec spec) {
+        String kiban = KIBAN + " -c " + SPEC;
+        String service = ManagedFile.header("#", "R5.2") + "[Unit]\nDescription=kiban: back up volumes, images, compose files and Swarm state, then prune (R5)\n"
+                + "After=docker.service local-fs.target\nWants=docker.service\n"
+                + "RequiresMountsFor=" + spec.backup().repository().value() + "\n\n"
+                + "[Service]\nType=oneshot\n"
+                + "ExecStart=/bin/sh -c '" + kiban + " backup run && " + kiban + " backup prune'\n"
+                + "Nice=10\nIOSchedulingClass=best-effort\nIOSchedulingPriority=7\n";
+        String timer = ManagedFile.header("#", "R5.2") + "[Unit]\nDescription=kiban: backup schedule (" + spec.backup().schedule().expression() + ")\n\n"
+                + "[Timer]\nOnCalendar=" + spec.backup().schedule().onCalendar() + "\nPersistent=true\nUnit=kiban-backup.service\n\n"
+                + "[Install]\nWantedBy=timers.target\n";
+        return List.of(Artifact.config(SERVICE, service, "R5.2 the backup job", Artifact.Reader.SYSTEMD),
+                Artifact.config(TIMER, timer, "R5.2 the backup schedule", Artifact.Reader.SYSTEMD));
+    }
+}
