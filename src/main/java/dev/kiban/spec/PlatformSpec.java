@@ -117,7 +117,7 @@ public record PlatformSpec(
 
     public record Retention(int keepLast, Optional<Integer> keepDaily, int keepWeekly, int keepMonthly) {}
 
-    public record Monitor(TimeSpan interval, TimeSpan journalRetention, Metrics metrics, List<AlertRule> rules,
+    public record Monitor(TimeSpan interval, TimeSpan journalRetention, HostPath state, Metrics metrics, List<AlertRule> rules,
                           Channels channels, Report report) {
         /** The threshold of the first rule on {@code metric}, if the spec has one. */
         public Optional<Percent> threshold(Metric metric) {
@@ -127,10 +127,16 @@ public record PlatformSpec(
 
     public record Metrics(HostAddress listen, int port) {}
 
-    public record AlertRule(String name, Metric metric, Optional<Percent> above, @Key("for") Optional<TimeSpan> forDuration,
-                            List<String> channels) {}
+    /**
+     * One alert rule (R6.2). {@code above} is the threshold and {@code clear} the level it must fall below
+     * to resolve (hysteresis; default 90% of {@code above}); {@code for} how long a condition holds before
+     * it fires; {@code repeat} how often a firing alert is sent again; {@code count} within {@code window}
+     * for restart loops.
+     */
+    public record AlertRule(String name, Metric metric, Optional<Percent> above, Optional<Percent> clear, @Key("for") Optional<TimeSpan> forDuration,
+                            Optional<TimeSpan> repeat, Optional<Integer> count, Optional<TimeSpan> window, List<String> channels) {}
 
-    public enum Metric { CPU, MEMORY, DISK, CONTAINER_DOWN, LOG_ERRORS }
+    public enum Metric { CPU, MEMORY, DISK, CONTAINER_DOWN, RESTART_LOOP, REPLICAS, LOG_ERRORS }
 
     public record Channels(Discord discord, Mail mail, Webhook webhook) {
         public static final List<String> NAMES = List.of("discord", "mail", "webhook");

@@ -282,6 +282,13 @@ final class SpecRules {
             };
             if (threshold && rule.above().isEmpty()) error(path + ".above", "a " + SpecBinder.enumKey(rule.metric()) + " rule needs a threshold, e.g. above: 80%");
             if (!threshold && rule.above().isPresent()) error(path + ".above", "a " + SpecBinder.enumKey(rule.metric()) + " rule has no threshold");
+            if (rule.clear().isPresent() && rule.above().isPresent() && rule.clear().get().value() >= rule.above().get().value()) {
+                error(path + ".clear", "clear (" + rule.clear().get() + ") must be below above (" + rule.above().get() + "), or the alert would flap");
+            }
+            if (rule.metric() == PlatformSpec.Metric.RESTART_LOOP && rule.count().orElse(3) < 2) error(path + ".count", "a restart loop needs at least 2 restarts");
+            if (rule.metric() != PlatformSpec.Metric.RESTART_LOOP && (rule.count().isPresent() || rule.window().isPresent())) {
+                error(path + (rule.count().isPresent() ? ".count" : ".window"), "count and window belong to restart-loop rules");
+            }
             for (int c = 0; c < rule.channels().size(); c++) {
                 String ch = rule.channels().get(c);
                 if (!PlatformSpec.Channels.NAMES.contains(ch)) {

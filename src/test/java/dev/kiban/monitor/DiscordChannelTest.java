@@ -1,0 +1,73 @@
+package dev.kiban.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiban.testing.DiscordReceiver;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DiscordChannelTest {
+    static final Instant NOW = Instant.parse("2026-11-28T02:00:00Z");
+
+    static Notification notification(int events, int summaryLength) {
+        List<AlertEvent> list = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            list.add(new AlertEvent(i % 3 == 0 ? AlertEvent.Kind.RESOLVED : AlertEvent.Kind.FIRING, new AlertKey("container-down", "web-" + i + "x".repeat(300)),
+                    137, "exited 137: " + "y".repeat(summaryLength), NOW, NOW));
+        }
+        return new Notification("1764295200000-abcd1234", "discord", "ws1", NOW, list, false);
+    }
+
+    @Test
+    void anyNotificationFitsDiscordsLimits() {
+        for (int events : new int[] {1, 3, 10, 11, 60}) {
+            for (int length : new int[] {10, 1000, 5000, 20_000}) {
+                ObjectNode msg = DiscordMessage.of(notification(events, length), true);
+                assertThat(DiscordReceiver.limits(msg)).as(events + " events of " + length).isEmpty();
+                assertThat(DiscordMessage.counted(msg)).isLessThanOrEqualTo(6000);
+            }
+        }
+        ObjectNode many = DiscordMessage.of(notification(60, 10), false);
+        assertThat(many.path("embeds")).hasSize(10);
+        assertThat(many.path("embeds").get(9).path("title").asText()).isEqualTo("… and 51 more: kiban alert ls on ws1");
+        assertThat(many.path("allowed_mentions").path("parse")).isEmpty();
+    }
+
+    @Test
+    void aSmallNotificationIsSentWhole() {
+        ObjectNode msg = DiscordMessage.of(notification(1, 20), false);
+        assertThat(msg.path("content").asText()).isEqualTo("[kiban] ws1: 1 resolved");
+        assertThat(msg.path("embeds").get(0).path("description").asText()).isEqualTo("exited 137: " + "y".repeat(20));
+        assertThat(msg.path("embeds").get(0).path("color").asInt()).isEqualTo(0x2ECC71);
+    }
+
+    @Test
+    void deliversAndHonoursRateLimitsAndAGoneWebhook() throws Exception {
+        try (DiscordReceiver discord = new DiscordReceiver()) {
+            DiscordChannel channel = new DiscordChannel(discord.webhookUrl());
+            assertThat(channel.send(notification(2, 10), false)).isInstanceOfSatisfying(Delivery.Delivered.class,
+                    d -> assertThat(d.detail()).startsWith("Discord message 1000000000001"));
+            discord.rateLimit(1, 0.35);
+            assertThat(channel.send(notification(1, 10), false)).isInstanceOfSatisfying(Delivery.Retry.class,
+                    r -> assertThat(r.after().toMillis()).isEqualTo(350));
+            assertThat(channel.send(notification(1, 10), false)).as("the bucket is still empty: not even asked").isInstanceOf(Delivery.Retry.class);
+            assertThat(discord.requests()).isEqualTo(2);
+            Thread.sleep(400);
+            assertThat(channel.send(notification(1, 10), false)).isInstanceOf(Delivery.Delivered.class);
+            discord.delete();
+            assertThat(channel.send(notification(1, 10), false)).isInstanceOfSatisfying(Delivery.Rejected.class, r -> {
+                assertThat(r.channelGone()).isTrue();
+                assertThat(r.reason()).contains("404").doesNotContain(DiscordReceiver.TOKEN);
+            });
+        }
+    }
+
+    @Test
+    void theWebhookUrlIsMovedToTheVersionedApi() {
+        assertThat(DiscordChannel.versioned("https://discord.com/api/webhooks/1/abc").toString()).isEqualTo("https://discord.com/api/v10/webhooks/1/abc?wait=true");
+        assertThat(DiscordChannel.versioned("https://discord.com/api/v9/webhooks/1/abc").toString()).isEqualTo("https://discord.com/api/v10/webhooks/1/abc?wait=true");
+    }
+}

@@ -1,0 +1,109 @@
+package dev.kiban.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutboxTest {
+    @TempDir
+    Path dir;
+    static final Instant T0 = Instant.parse("2026-11-28T02:00:00Z");
+
+    /** A receiver that records what reached it, and answers as told. */
+    static final class Receiver implements Channel {
+        final List<String> got = new ArrayList<>();
+        final List<Boolean> repeats = new ArrayList<>();
+        Delivery answer = new Delivery.Delivered("ok");
+        boolean dieAfterSending;
+
+        @Override
+        public String name() {
+            return "discord";
+        }
+
+        @Override
+        public Delivery send(Notification n, boolean redelivery) {
+            got.add(n.id());
+            repeats.add(redelivery);
+            if (dieAfterSending) throw new ThreadDeath(); // the process ends between the send and the acknowledgement
+            return answer;
+        }
+    }
+
+    static Notification n(String id, Instant at) {
+        return new Notification(id, "discord", "ws1", at, List.of(new AlertEvent(AlertEvent.Kind.FIRING, new AlertKey("container-down", "web"), 1, "exited 1",
+                at, at)), false);
+    }
+
+    @Test
+    void anOutageDelaysButLosesNothingAndKeepsTheOrder() throws Exception {
+        Outbox outbox = new Outbox(dir);
+        Receiver discord = new Receiver();
+        discord.answer = new Delivery.Retry(Duration.ZERO, "Discord did not answer");
+        outbox.add(n("a", T0));
+        outbox.add(n("b", T0.plusSeconds(1)));
+        Outbox.Report down = outbox.drain(Map.of("discord", discord), T0);
+        assertThat(down.retrying()).hasSize(1);
+        assertThat(discord.got).as("b waits behind a").containsExactly("a");
+
+        Outbox restarted = new Outbox(dir); // the agent restarts during the outage
+        restarted.recover();
+        assertThat(restarted.drain(Map.of("discord", discord), T0.plusSeconds(1)).delivered()).as("not yet due").isEmpty();
+        discord.answer = new Delivery.Delivered("ok");
+        Outbox.Report up = restarted.drain(Map.of("discord", discord), T0.plus(Duration.ofMinutes(1)));
+        assertThat(up.delivered()).hasSize(2);
+        assertThat(discord.got).containsExactly("a", "a", "b");
+        assertThat(restarted.pending()).isEmpty();
+        assertThat(restarted.drain(Map.of("discord", discord), T0.plus(Duration.ofMinutes(2))).delivered()).as("never twice").isEmpty();
+    }
+
+    @Test
+    void aCrashBetweenSendAndAckSendsOnceMoreUnderTheSameIdMarkedAsAPossibleRepeat() throws Exception {
+        Outbox outbox = new Outbox(dir);
+        Receiver discord = new Receiver();
+        discord.dieAfterSending = true;
+        outbox.add(n("a", T0));
+        assertThatThrownBy(() -> outbox.drain(Map.of("discord", discord), T0)).isInstanceOf(ThreadDeath.class);
+        assertThat(Files.readString(dir.resolve("a.discord.json"))).contains("\"inFlight\":true");
+
+        discord.dieAfterSending = false;
+        Outbox next = new Outbox(dir);
+        next.recover();
+        assertThat(next.drain(Map.of("discord", discord), T0.plusSeconds(5)).delivered()).hasSize(1);
+        assertThat(discord.got).containsExactly("a", "a");
+        assertThat(discord.repeats).containsExactly(false, true);
+        assertThat(next.pending()).isEmpty();
+    }
+
+    @Test
+    void aRefusedNotificationIsKeptAsideWithItsReason() throws Exception {
+        Outbox outbox = new Outbox(dir);
+        Receiver discord = new Receiver();
+        discord.answer = new Delivery.Rejected("the Discord webhook no longer exists (404)", true);
+        outbox.add(n("a", T0));
+        outbox.add(n("b", T0));
+        Outbox.Report r = outbox.drain(Map.of("discord", discord), T0);
+        assertThat(r.rejected()).hasSize(1);
+        assertThat(discord.got).as("a gone channel gets nothing more").containsExactly("a");
+        assertThat(Files.readString(dir.resolve("failed/a.discord.json"))).contains("no longer exists");
+        assertThat(outbox.pending()).extracting(i -> i.notification().id()).containsExactly("b");
+        assertThat(Files.getPosixFilePermissions(dir.resolve("b.discord.json"))).hasToString("[OWNER_READ, OWNER_WRITE]");
+    }
+
+    @Test
+    void aChannelNotConfiguredKeepsItsNotifications() throws Exception {
+        Outbox outbox = new Outbox(dir);
+        outbox.add(n("a", T0));
+        assertThat(outbox.drain(Map.of(), T0).delivered()).isEmpty();
+        assertThat(outbox.pending()).hasSize(1);
+    }
+}
