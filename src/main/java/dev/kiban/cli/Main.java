@@ -30,6 +30,8 @@ public final class Main {
         m.put("swarm", SwarmCommand.class);
         m.put("stack", StackCommand.class);
         m.put("backup", BackupCommand.class);
+        m.put("monitor", MonitorCommand.class);
+        m.put("alert", AlertCommand.class);
         m.put("verify", VerifyCommand.class);
         m.put("doctor", DoctorCommand.class);
         return m;

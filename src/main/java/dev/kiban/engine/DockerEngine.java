@@ -537,6 +537,69 @@ public final class DockerEngine implements Engine {
         return api("POST", "/configs/create", body).path("ID").asText();
     }
 
+    @Override
+    public java.util.Optional<ContainerCounters> counters(String id) {
+        JsonNode s;
+        try {
+            s = api("GET", "/containers/" + id + "/stats?stream=false&one-shot=true", null);
+        } catch (EngineApiException e) {
+            if (e.status() == 404) return java.util.Optional.empty();
+            throw e;
+        }
+        JsonNode mem = s.path("memory_stats");
+        if (mem.isEmpty() && s.path("cpu_stats").path("cpu_usage").isEmpty()) return java.util.Optional.empty();
+        long inactive = mem.path("stats").path("total_inactive_file").asLong(mem.path("stats").path("inactive_file").asLong(0));
+        long limit = mem.path("limit").asLong(0);
+        return java.util.Optional.of(new ContainerCounters(s.path("cpu_stats").path("cpu_usage").path("total_usage").asLong(), mem.path("usage").asLong(),
+                inactive, limit, 0)); // the stats API has no OOM kill count; events and inspect give it
+    }
+
+    @Override
+    public List<ServiceReplicas> serviceReplicas() {
+        List<ServiceReplicas> out = new ArrayList<>();
+        for (JsonNode svc : api("GET", "/services?status=true", null)) {
+            JsonNode status = svc.path("ServiceStatus");
+            out.add(new ServiceReplicas(svc.path("ID").asText(), svc.path("Spec").path("Name").asText(), status.path("RunningTasks").asInt(),
+                    status.path("DesiredTasks").asInt()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> logLines(String id, long sinceEpochSeconds, int max) {
+        String text;
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+                .path("/containers/" + id + "/logs?stdout=true&stderr=true&timestamps=true&since=" + sinceEpochSeconds + "&tail=" + max).build();
+        try (DockerHttpClient.Response r = http.execute(request)) {
+            byte[] raw = r.getBody().readAllBytes();
+            if (r.getStatusCode() == 404) return List.of();
+            if (r.getStatusCode() >= 400) throw new EngineApiException(r.getStatusCode(), new String(raw, StandardCharsets.UTF_8));
+            text = demultiplex(raw);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return text.lines().toList();
+    }
+
+    @Override
+    public void followEvents(long sinceEpochSeconds, java.util.function.Consumer<EngineEvent> sink) {
+        ObjectNode filters = JSON.createObjectNode();
+        filters.putArray("type").add("container");
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+                .path("/events?since=" + sinceEpochSeconds + "&filters=" + urlEncode(filters.toString())).build();
+        try (DockerHttpClient.Response r = http.execute(request)) {
+            if (r.getStatusCode() >= 400) throw new EngineApiException(r.getStatusCode(), "the event stream was refused");
+            var events = JSON.readValues(JSON.getFactory().createParser(r.getBody()), JsonNode.class);
+            while (events.hasNext()) {
+                JsonNode e = events.next();
+                sink.accept(new EngineEvent(e.path("Type").asText(), e.path("Action").asText(), e.path("Actor").path("ID").asText(),
+                        strings(e.path("Actor").path("Attributes")), e.path("timeNano").asLong()));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /**
      * A request on docker-java's transport, for the parts of the API its model lacks (the Swarm
      * address pool, ingress networks). Errors carry the engine's own message.

@@ -100,6 +100,21 @@ public interface Engine extends AutoCloseable {
     /** Creates a Swarm config; its id. */
     String createConfig(String name, java.util.Map<String, String> labels, byte[] data);
 
+    /** One-shot cumulative counters (no waiting for a second sample); empty when the container is not running. */
+    java.util.Optional<ContainerCounters> counters(String id);
+
+    /** Every service with its running and desired task counts. */
+    List<ServiceReplicas> serviceReplicas();
+
+    /** Output lines of a container since {@code sinceEpochSeconds}, stdout and stderr, at most {@code max}, each after its RFC 3339 timestamp and a space. */
+    List<String> logLines(String id, long sinceEpochSeconds, int max);
+
+    /**
+     * Follows the engine's container events from {@code sinceEpochSeconds}, calling {@code sink} for each
+     * until the stream ends (the engine went away) or the thread is interrupted by {@link #close()}.
+     */
+    void followEvents(long sinceEpochSeconds, java.util.function.Consumer<EngineEvent> sink);
+
     @Override
     void close();
 }

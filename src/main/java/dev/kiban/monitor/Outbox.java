@@ -106,6 +106,25 @@ public final class Outbox {
         return new Report(delivered, retrying, rejected);
     }
 
+    /** Sends this one notification now, whatever else is queued (a test must not wait behind an outage's backlog). */
+    public Report drainOne(Map<String, Channel> channels, Notification n, Instant now) throws IOException {
+        Path only = Files.createTempDirectory(dir, ".one-");
+        try {
+            Files.move(file(n), only.resolve(file(n).getFileName()));
+            Outbox single = new Outbox(only);
+            Report r = single.drain(channels, now);
+            for (Item left : single.pending()) Files.move(single.file(left.notification()), file(left.notification()));
+            try (Stream<Path> failed = Files.list(only.resolve("failed"))) {
+                for (Path f : failed.toList()) Files.move(f, dir.resolve("failed").resolve(f.getFileName()));
+            }
+            return r;
+        } finally {
+            try (Stream<Path> s = Files.walk(only)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /**
      * Marks every in-flight item as a possible repeat: what the agent does when it starts, since an
      * in-flight mark it did not write itself was left by a run that died mid-send.

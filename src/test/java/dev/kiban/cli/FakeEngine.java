@@ -164,4 +164,24 @@ record FakeEngine(EngineAddress address, EngineInfo info, List<ContainerSummary>
     public String createConfig(String name, java.util.Map<String, String> labels, byte[] data) {
         throw new AssertionError("not used by these tests");
     }
+
+    @Override
+    public java.util.Optional<dev.kiban.engine.ContainerCounters> counters(String id) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public List<dev.kiban.engine.ServiceReplicas> serviceReplicas() {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public List<String> logLines(String id, long sinceEpochSeconds, int max) {
+        throw new AssertionError("not used by these tests");
+    }
+
+    @Override
+    public void followEvents(long sinceEpochSeconds, java.util.function.Consumer<dev.kiban.engine.EngineEvent> sink) {
+        throw new AssertionError("not used by these tests");
+    }
 }

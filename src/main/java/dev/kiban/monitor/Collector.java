@@ -1,0 +1,170 @@
+package dev.kiban.monitor;
+
+import dev.kiban.engine.ContainerCounters;
+import dev.kiban.engine.ContainerState;
+import dev.kiban.engine.ContainerSummary;
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.ServiceReplicas;
+import dev.kiban.host.FilesystemUsage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+
+/**
+ * One sweep over the engine: a container listing, then for each running container its counters — from
+ * its cgroup files when they are on this host, else the engine's one-shot stats, in parallel — never
+ * {@code docker stats} (which waits for a second sample, about 2 s a container). CPU rates come from the
+ * previous sweep's counters. Limits and restart counts come from one inspect per container, repeated
+ * only when the events say it changed. Error lines are counted from each container's output since the
+ * previous sweep.
+ */
+public final class Collector implements AutoCloseable {
+    static final Pattern ERROR = Pattern.compile("(?i)\\b(error|critical|fatal|panic|emerg|emergency)\\b|level=(err|crit|fatal)");
+    private static final int LOG_LINES = 2000;
+
+    private final Engine engine;
+    private final CgroupFiles cgroups;
+    private final HostFacts host;
+    private final List<Path> filesystems;
+    private final ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "kiban-collect");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, long[]> lastCpu = new ConcurrentHashMap<>(); // id -> {cpu ns, wall ns}
+    private final Map<String, ContainerState> inspected = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastLogTime = new ConcurrentHashMap<>();
+    private boolean serviceListing = true;
+
+    public Collector(Engine engine, CgroupFiles cgroups, HostFacts host, List<Path> filesystems) {
+        this.engine = engine;
+        this.cgroups = cgroups;
+        this.host = host;
+        this.filesystems = filesystems;
+    }
+
+    /** Forget what is known of a container: the next sweep inspects it again (after a die, start, oom …). */
+    public void invalidate(String id) {
+        inspected.remove(id);
+    }
+
+    public Sweep sweep(boolean logs) {
+        long start = System.nanoTime();
+        Instant at = Instant.now();
+        List<ContainerSummary> listed = engine.containers();
+        List<Future<Sweep.ContainerSample>> futures = new ArrayList<>();
+        String[] source = {"cgroup"};
+        for (ContainerSummary c : listed) futures.add(pool.submit(() -> sample(c, logs, source)));
+        List<Sweep.ContainerSample> samples = new ArrayList<>();
+        for (Future<Sweep.ContainerSample> f : futures) {
+            try {
+                samples.add(f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // a container removed mid-sweep: it is simply not in this sweep
+            }
+        }
+        lastCpu.keySet().retainAll(listed.stream().map(ContainerSummary::id).toList());
+        inspected.keySet().retainAll(listed.stream().map(ContainerSummary::id).toList());
+        List<ServiceReplicas> services = List.of();
+        if (serviceListing) {
+            try {
+                services = engine.serviceReplicas();
+            } catch (RuntimeException e) {
+                serviceListing = !String.valueOf(e.getMessage()).contains("not a swarm manager"); // a worker or no swarm: stop asking
+            }
+        }
+        List<Sweep.FilesystemSample> fs = new ArrayList<>();
+        for (Path p : filesystems) {
+            try {
+                Optional<FilesystemUsage> u = FilesystemUsage.of(p);
+                u.ifPresent(x -> fs.add(new Sweep.FilesystemSample(p.toString(), x.filesystem(), x.totalBytes(), x.usedBytes(), x.usedPercent())));
+            } catch (IOException e) {
+                // not mounted right now: the disk rule sees no signal for it
+            }
+        }
+        return new Sweep(at, samples, services, fs, System.nanoTime() - start, source[0]);
+    }
+
+    private Sweep.ContainerSample sample(ContainerSummary c, boolean logs, String[] source) {
+        ContainerState state = inspected.computeIfAbsent(c.id(), engine::inspectContainer);
+        String service = c.labels().getOrDefault("com.docker.swarm.service.name", c.labels().getOrDefault("com.docker.compose.service", ""));
+        double cpuLimit = state.nanoCpus() > 0 ? state.nanoCpus() / 1e9 : host.cpus();
+        double ofLimit = Double.NaN;
+        double ofHost = Double.NaN;
+        long workingSet = 0;
+        long limit = 0;
+        long oom = 0;
+        int errors = 0;
+        List<String> errorLines = List.of();
+        if (c.running()) {
+            Optional<ContainerCounters> counters = cgroups.read(c.id());
+            if (counters.isEmpty()) {
+                source[0] = "engine";
+                counters = engine.counters(c.id());
+            }
+            if (counters.isPresent()) {
+                ContainerCounters k = counters.get();
+                long now = System.nanoTime();
+                long[] before = lastCpu.put(c.id(), new long[] {k.cpuNanos(), now});
+                if (before != null && now > before[1] && k.cpuNanos() >= before[0]) {
+                    double cores = (k.cpuNanos() - before[0]) / (double) (now - before[1]);
+                    ofHost = cores / host.cpus() * 100;
+                    ofLimit = cores / cpuLimit * 100;
+                }
+                workingSet = k.workingSet();
+                limit = k.memoryLimit() > 0 && k.memoryLimit() < host.memoryBytes() ? k.memoryLimit() : 0;
+                oom = k.oomKills();
+            }
+            if (logs) {
+                List<String> found = errorLines(c.id());
+                errors = found.size();
+                errorLines = found.size() > 20 ? found.subList(found.size() - 20, found.size()) : found;
+            }
+        }
+        long against = limit > 0 ? limit : host.memoryBytes();
+        double memPercent = against > 0 ? workingSet * 100.0 / against : 0;
+        return new Sweep.ContainerSample(c.id(), c.name(), service, c.image(), c.state(), c.health().name().toLowerCase(), ofLimit, ofHost, cpuLimit,
+                workingSet, limit, memPercent, Math.max(oom, state.oomKilled() ? 1 : 0), state.restartCount(), errors, errorLines);
+    }
+
+    /** Error-level lines the container wrote since the last sweep (the engine's timestamps tell old from new). */
+    private List<String> errorLines(String id) {
+        Instant last = lastLogTime.get(id);
+        long since = last == null ? Instant.now().getEpochSecond() - 60 : last.getEpochSecond();
+        List<String> out = new ArrayList<>();
+        Instant newest = last;
+        for (String line : engine.logLines(id, since, LOG_LINES)) {
+            int sp = line.indexOf(' ');
+            if (sp < 0) continue;
+            Instant ts;
+            try {
+                ts = Instant.parse(line.substring(0, sp));
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (last != null && !ts.isAfter(last)) continue; // "since" is whole seconds: skip what the last sweep saw
+            newest = newest == null || ts.isAfter(newest) ? ts : newest;
+            String text = line.substring(sp + 1);
+            if (ERROR.matcher(text).find()) out.add(text.length() > 500 ? text.substring(0, 500) : text);
+        }
+        if (newest != null) lastLogTime.put(id, newest);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

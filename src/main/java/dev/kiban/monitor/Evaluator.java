@@ -1,0 +1,86 @@
+package dev.kiban.monitor;
+
+import dev.kiban.engine.ServiceReplicas;
+import dev.kiban.spec.ByteSize;
+import dev.kiban.spec.PlatformSpec.Metric;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Turns a sweep and the event tracker into the signals each rule reads. Pure apart from remembering when a container last logged an error. */
+public final class Evaluator {
+    /** An error-log alert resolves after this long without a new error line. */
+    static final Duration LOG_QUIET = Duration.ofMinutes(10);
+    private final List<AlertPolicy> policies;
+    private final Map<String, Instant> lastError = new HashMap<>();
+
+    public Evaluator(List<AlertPolicy> policies) {
+        this.policies = policies;
+    }
+
+    public List<String> ruleNames() {
+        return policies.stream().map(AlertPolicy::name).toList();
+    }
+
+    /** The rules that need no sweep: what an event can change at once. */
+    public List<String> eventRuleNames() {
+        return policies.stream().filter(p -> p.metric() == Metric.CONTAINER_DOWN || p.metric() == Metric.RESTART_LOOP).map(AlertPolicy::name).toList();
+    }
+
+    public List<Signal> events(ContainerTracker tracker, Instant now) {
+        List<Signal> out = new ArrayList<>();
+        for (AlertPolicy p : policies) {
+            if (p.metric() == Metric.CONTAINER_DOWN) out.addAll(tracker.down(p));
+            if (p.metric() == Metric.RESTART_LOOP) out.addAll(tracker.restartLoops(p, now));
+        }
+        return out;
+    }
+
+    public List<Signal> all(Sweep sweep, ContainerTracker tracker) {
+        List<Signal> out = new ArrayList<>(events(tracker, sweep.at()));
+        for (AlertPolicy p : policies) {
+            switch (p.metric()) {
+                case CPU -> sweep.containers().stream().filter(c -> c.running() && !Double.isNaN(c.cpuPercentOfLimit())).forEach(c -> out.add(Signal.of(p,
+                        c.name(), c.cpuPercentOfLimit(), String.format(Locale.ROOT, "CPU %.0f%% of its %s-core limit (%.0f%% of the host)",
+                                c.cpuPercentOfLimit(), trim(c.cpuLimit()), c.cpuPercentOfHost()))));
+                case MEMORY -> sweep.containers().stream().filter(Sweep.ContainerSample::running).forEach(c -> out.add(Signal.of(p, c.name(),
+                        c.memoryPercent(), String.format(Locale.ROOT, "memory %s, %.0f%% of %s", ByteSize.ofBytes(c.workingSet()), c.memoryPercent(),
+                                c.memoryLimit() > 0 ? "its " + ByteSize.ofBytes(c.memoryLimit()) + " limit" : "the host (no limit set)"))));
+                case DISK -> sweep.filesystems().forEach(f -> out.add(Signal.of(p, f.path(), f.usedPercent(), String.format(Locale.ROOT,
+                        "%s %.0f%% used (%s of %s)", f.path(), f.usedPercent(), ByteSize.ofBytes(f.used()), ByteSize.ofBytes(f.total())))));
+                case REPLICAS -> {
+                    for (ServiceReplicas s : sweep.services()) {
+                        if (s.desired() == 0) continue;
+                        out.add(Signal.condition(p, "service:" + s.name(), s.running() < s.desired(), s.running(),
+                                s.running() + " of " + s.desired() + " replicas running"));
+                    }
+                }
+                case LOG_ERRORS -> {
+                    for (Sweep.ContainerSample c : sweep.containers()) {
+                        if (c.logErrors() > 0) {
+                            lastError.put(c.name(), sweep.at());
+                            out.add(new Signal(new AlertKey(p.name(), c.name()), Signal.Level.BREACHED, c.logErrors(),
+                                    c.logErrors() + " error line" + (c.logErrors() == 1 ? "" : "s") + ", last: " + c.errorLines().get(c.errorLines().size() - 1)));
+                        } else {
+                            Instant last = lastError.get(c.name());
+                            boolean quiet = last == null || !sweep.at().isBefore(last.plus(LOG_QUIET));
+                            if (quiet) lastError.remove(c.name());
+                            out.add(new Signal(new AlertKey(p.name(), c.name()), quiet ? Signal.Level.CLEAR : Signal.Level.HOLD, 0,
+                                    quiet ? "no error lines for " + LOG_QUIET.toMinutes() + " min" : "no new error lines"));
+                        }
+                    }
+                }
+                default -> { }
+            }
+        }
+        return out;
+    }
+
+    private static String trim(double cores) {
+        return cores == Math.rint(cores) ? String.valueOf((long) cores) : String.format(Locale.ROOT, "%.2f", cores);
+    }
+}

@@ -1,0 +1,228 @@
+package dev.kiban.monitor;
+
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineEvent;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The monitor (R6): sweeps at the spec's interval, follows the engine's event stream so a crash is
+ * alerted within a second rather than at the next sweep, moves the alert book on, queues notifications
+ * in the outbox and delivers them from a thread of their own, and serves the latest metrics. Losing the
+ * engine is survived: the event thread reconnects and reconciles with a listing.
+ */
+public final class MonitorAgent implements AutoCloseable {
+    private final Supplier<Engine> connect;
+    private final Map<String, Channel> channels;
+    private final MonitorState state;
+    private final Outbox outbox;
+    private final Clock clock;
+    private final PrintWriter log;
+    private final AlertBook book;
+    private final Evaluator evaluator;
+    private final ContainerTracker tracker = new ContainerTracker();
+    private final Collector collector;
+    private final Engine engine;
+    private final Object lock = new Object();
+    private final Object wake = new Object();
+    private final AtomicLong events = new AtomicLong();
+    private final Instant started;
+    private volatile boolean running = true;
+    private volatile String metrics = "";
+    private volatile Sweep lastSweep;
+    private final List<Thread> threads = new ArrayList<>();
+
+    public MonitorAgent(Engine engine, Supplier<Engine> connect, Collector collector, List<AlertPolicy> policies, Map<String, Channel> channels,
+                        MonitorState state, String host, Clock clock, PrintWriter log) throws IOException {
+        this.engine = engine;
+        this.connect = connect;
+        this.collector = collector;
+        this.channels = channels;
+        this.state = state;
+        this.outbox = state.outbox();
+        this.clock = clock;
+        this.log = log;
+        this.book = new AlertBook(policies, host);
+        this.evaluator = new Evaluator(policies);
+        var saved = state.alerts();
+        saved.ifPresent(s -> book.restore(s.alerts()));
+        // a restarted agent treats exits since its last save (or the last 10 minutes) as news
+        this.started = saved.map(MonitorState.Snapshot::updated).orElse(clock.instant().minus(Duration.ofMinutes(10)));
+        outbox.recover();
+    }
+
+    /** Starts the event and delivery threads; then call {@link #sweep} at the interval (or {@link #runEvery}). */
+    public void start() {
+        synchronized (lock) {
+            tracker.reconcile(engine.containers(), engine::inspectContainer, started);
+        }
+        threads.add(thread("kiban-events", this::followEvents));
+        threads.add(thread("kiban-deliver", this::deliverLoop));
+    }
+
+    private Thread thread(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Sweeps every {@code interval} until {@link #close()}. */
+    public void runEvery(Duration interval) throws IOException {
+        while (running) {
+            long next = System.nanoTime() + interval.toNanos();
+            sweep();
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One full evaluation: collect, read every rule, update the book, queue what is to be said. */
+    public Sweep sweep() throws IOException {
+        Sweep s = collector.sweep(true);
+        synchronized (lock) {
+            List<Notification> out = book.update(clock.instant(), evaluator.all(s, tracker), evaluator.ruleNames(), state.silences());
+            queue(out);
+            state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
+            lastSweep = s;
+            metrics = MetricsText.render(s, book.alerts(), safePending(), events.get());
+        }
+        return s;
+    }
+
+    private int safePending() {
+        try {
+            return outbox.pending().size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private void queue(List<Notification> out) throws IOException {
+        if (out.isEmpty()) return;
+        for (Notification n : out) {
+            outbox.add(n);
+            n.lines().forEach(l -> log.println(clock.instant() + " " + l + " -> " + n.channel()));
+        }
+        log.flush();
+        state.record(out);
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    private void followEvents() {
+        Engine current = engine;
+        long since = clock.instant().getEpochSecond();
+        long backoff = 1000;
+        while (running) {
+            try {
+                if (current == null) {
+                    current = connect.get();
+                    synchronized (lock) {
+                        tracker.reconcile(current.containers(), current::inspectContainer, Instant.ofEpochSecond(since));
+                        evaluateEvents();
+                    }
+                    log.println(clock.instant() + " reconnected to the engine; reconciled " + tracker.tracked() + " containers");
+                    log.flush();
+                    backoff = 1000;
+                }
+                current.followEvents(since, this::onEvent);
+                since = clock.instant().getEpochSecond(); // the stream ended: the engine restarted or closed it
+            } catch (RuntimeException | IOException e) {
+                if (!running) return;
+                log.println(clock.instant() + " lost the engine's event stream (" + e.getMessage() + "); reconnecting in " + backoff / 1000 + " s");
+                log.flush();
+                if (current != engine && current != null) current.close();
+                current = null;
+                since = clock.instant().getEpochSecond() - 1;
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException x) {
+                    return;
+                }
+                backoff = Math.min(30_000, backoff * 2);
+            }
+        }
+    }
+
+    private void onEvent(EngineEvent e) {
+        events.incrementAndGet();
+        collector.invalidate(e.id());
+        synchronized (lock) {
+            if (tracker.onEvent(e, clock.instant())) {
+                try {
+                    evaluateEvents();
+                } catch (IOException x) {
+                    log.println(clock.instant() + " could not queue a notification: " + x.getMessage());
+                    log.flush();
+                }
+            }
+        }
+    }
+
+    /** The event rules alone, at once: a crash does not wait for the next sweep. */
+    private void evaluateEvents() throws IOException {
+        queue(book.update(clock.instant(), evaluator.events(tracker, clock.instant()), evaluator.eventRuleNames(), state.silences()));
+        state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
+    }
+
+    private void deliverLoop() {
+        while (running) {
+            try {
+                Outbox.Report r = outbox.drain(channels, clock.instant());
+                r.delivered().forEach(d -> log.println(clock.instant() + " delivered " + d));
+                r.retrying().forEach(d -> log.println(clock.instant() + " will retry " + d));
+                r.rejected().forEach(d -> log.println(clock.instant() + " REFUSED " + d));
+                if (!r.delivered().isEmpty() || !r.retrying().isEmpty() || !r.rejected().isEmpty()) log.flush();
+            } catch (IOException | RuntimeException e) {
+                log.println(clock.instant() + " delivery failed: " + e.getMessage());
+                log.flush();
+            }
+            synchronized (wake) {
+                try {
+                    wake.wait(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    public String metrics() {
+        return metrics;
+    }
+
+    public Sweep lastSweep() {
+        return lastSweep;
+    }
+
+    public List<Alert> alerts() {
+        synchronized (lock) {
+            return List.copyOf(book.alerts());
+        }
+    }
+
+    /** Stops the threads; closes the engine too, which is what ends a blocked read of the event stream. */
+    @Override
+    public void close() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+        collector.close();
+        engine.close();
+    }
+}

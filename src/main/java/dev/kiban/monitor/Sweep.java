@@ -1,0 +1,25 @@
+package dev.kiban.monitor;
+
+import dev.kiban.engine.ServiceReplicas;
+import java.time.Instant;
+import java.util.List;
+
+/** One collection: every container, service and watched filesystem at one moment, and how long it took. */
+public record Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services, List<FilesystemSample> filesystems, long nanos,
+                    String counterSource) {
+
+    /**
+     * One container. CPU percentages are NaN on a container's first sweep (a rate needs two readings);
+     * {@code cpuLimit} is in cores (the host's count when it has none); memory is the working set
+     * against the limit, or against the host's memory when there is none.
+     */
+    public record ContainerSample(String id, String name, String service, String image, String state, String health, double cpuPercentOfLimit,
+                                  double cpuPercentOfHost, double cpuLimit, long workingSet, long memoryLimit, double memoryPercent, long oomKills,
+                                  int restartCount, int logErrors, List<String> errorLines) {
+        public boolean running() {
+            return "running".equals(state);
+        }
+    }
+
+    public record FilesystemSample(String path, String mount, long total, long used, double usedPercent) {}
+}
