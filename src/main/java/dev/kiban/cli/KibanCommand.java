@@ -17,6 +17,8 @@ import picocli.CommandLine.ScopeType;
             "  kiban plan / apply      host configuration: diff, then write with checks",
             "  kiban swarm init        the swarm, its networks overlapping nothing",
             "  kiban stack deploy      a compose stack, linted, followed to convergence",
+            "  kiban backup run        volumes, images, compose, Swarm state: deduplicated, checked",
+            "  kiban monitor / alert   metrics, alerts to Discord and mail that never get lost",
             "  kiban verify            the design's test strategy, check by check",
             "  kiban status / doctor   what runs, and why something does not",
             ""},

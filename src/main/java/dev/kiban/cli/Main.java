@@ -32,6 +32,7 @@ public final class Main {
         m.put("backup", BackupCommand.class);
         m.put("monitor", MonitorCommand.class);
         m.put("alert", AlertCommand.class);
+        m.put("report", ReportCommand.class);
         m.put("verify", VerifyCommand.class);
         m.put("doctor", DoctorCommand.class);
         return m;

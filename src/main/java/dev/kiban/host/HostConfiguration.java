@@ -26,6 +26,7 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         files.add(SshdHardening.render(spec));
         files.addAll(FirewallRules.render(spec));
         files.addAll(BackupSchedule.render(spec));
+        files.addAll(MonitorService.render(spec));
         return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec), commands(spec, files), notes(spec));
     }
 
@@ -64,6 +65,10 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
                 "kiban-docker-user.service"));
         out.add(HostCommand.of("re-apply DOCKER-USER rules (D7)", List.of(FirewallRules.DOCKER_USER_SCRIPT), FirewallRules.DOCKER_USER_SCRIPT));
         out.add(HostCommand.of("backup schedule (R5.2)", List.of(BackupSchedule.TIMER), "systemctl", "enable", "--now", "kiban-backup.timer"));
+        out.add(HostCommand.of("monitoring agent (R6)", List.of(MonitorService.SERVICE), "systemctl", "enable", "--now", "kiban-monitor.service"));
+        out.add(HostCommand.of("monitoring agent (R6): pick up the changed unit", List.of(MonitorService.SERVICE), "systemctl", "try-restart",
+                "kiban-monitor.service"));
+        out.add(HostCommand.of("daily report (R6.1)", List.of(MonitorService.REPORT_TIMER), "systemctl", "enable", "--now", "kiban-report.timer"));
         out.add(HostCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl", "enable", "--now", "fail2ban"));
         out.add(HostCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl", "reload-or-restart", "fail2ban"));
         out.add(HostCommand.of("sshd hardening (R7.2), checked with sshd -t first", paths(files, Artifact.Reader.SSHD), "systemctl", "reload",

@@ -26,8 +26,8 @@ public final class MetricsText {
         m.family("kiban_container_memory_limit_percent", "gauge", "working set as a percentage of the memory limit (of the host without one)");
         sweep.containers().stream().filter(Sweep.ContainerSample::running).forEach(c -> m.sample("kiban_container_memory_limit_percent", c.memoryPercent(),
                 "container", c.name(), "service", c.service()));
-        m.family("kiban_container_restart_count", "gauge", "restarts the engine counted for the container");
-        sweep.containers().forEach(c -> m.sample("kiban_container_restart_count", c.restartCount(), "container", c.name(), "service", c.service()));
+        m.family("kiban_container_restarts", "gauge", "restarts the engine counted for the container");
+        sweep.containers().forEach(c -> m.sample("kiban_container_restarts", c.restartCount(), "container", c.name(), "service", c.service()));
         m.family("kiban_container_oom_kills", "gauge", "OOM kills in the container's memory cgroup");
         sweep.containers().forEach(c -> m.sample("kiban_container_oom_kills", c.oomKills(), "container", c.name(), "service", c.service()));
         m.family("kiban_container_log_error_lines", "gauge", "error-level lines the container wrote since the previous sweep");

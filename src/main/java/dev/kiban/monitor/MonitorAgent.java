@@ -98,6 +98,7 @@ public final class MonitorAgent implements AutoCloseable {
             List<Notification> out = book.update(clock.instant(), evaluator.all(s, tracker), evaluator.ruleNames(), state.silences());
             queue(out);
             state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
+            DailyReport.recordDisks(state, s);
             lastSweep = s;
             metrics = MetricsText.render(s, book.alerts(), safePending(), events.get());
         }

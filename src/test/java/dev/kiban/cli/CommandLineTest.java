@@ -63,7 +63,7 @@ class CommandLineTest {
         void noSubcommandIsAUsageError() {
             Run r = run();
             assertThat(r.exit()).isEqualTo(2);
-            assertThat(r.err()).contains("Missing subcommand: one of spec, status, plan, apply, rollback, generations, engine, swarm, stack, backup, verify, doctor").contains("See 'kiban --help'");
+            assertThat(r.err()).contains("Missing subcommand: one of spec, status, plan, apply, rollback, generations, engine, swarm, stack, backup, monitor, alert, report, verify, doctor").contains("See 'kiban --help'");
             assertThat(run("spec").err()).contains("Missing subcommand: one of init, validate, show");
         }
 

@@ -15,12 +15,19 @@ public final class KibanProcess {
     public record Result(int exit, String out, String err) {}
 
     public static Result run(String... args) throws IOException, InterruptedException {
+        return run(java.util.Map.of(), args);
+    }
+
+    /** With these variables added to the environment (e.g. a secret given as env:NAME). */
+    public static Result run(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bin/kiban"));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("kiban-out", ".txt");
         Path err = Files.createTempFile("kiban-err", ".txt");
         try {
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("kiban " + String.join(" ", args) + " did not finish in 120 s");

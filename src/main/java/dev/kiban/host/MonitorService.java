@@ -1,0 +1,33 @@
+package dev.kiban.host;
+
+import dev.kiban.spec.PlatformSpec;
+import java.util.List;
+
+/**
+ * The monitoring agent as a systemd service (R6), restarted if it dies, and the daily report (R6.1)
+ * as a timer that mails it every morning. Both read /etc/kiban/kiban.yaml.
+ */
+final class MonitorService {
+    static final String SERVICE = "/etc/systemd/system/kiban-monitor.service";
+    static final String REPORT_SERVICE = "/etc/systemd/system/kiban-report.service";
+    static final String REPORT_TIMER = "/etc/systemd/system/kiban-report.timer";
+
+    private MonitorService() {}
+
+    static List<Artifact> render(PlatformSpec spec) {
+        String kiban = BackupSchedule.KIBAN + " -c " + BackupSchedule.SPEC;
+        String agent = ManagedFile.header("#", "R6") + "[Unit]\nDescription=kiban: monitoring agent (metrics, alerts to " + String.join(", ",
+                spec.monitor().rules().stream().flatMap(r -> r.channels().stream()).distinct().toList()) + ")\n"
+                + "After=docker.service network-online.target\nWants=docker.service network-online.target\n\n"
+                + "[Service]\nExecStart=" + kiban + " monitor\nRestart=always\nRestartSec=5\n"
+                + "# the outbox and alert states survive restarts here\nReadWritePaths=" + spec.monitor().state().value() + "\n\n"
+                + "[Install]\nWantedBy=multi-user.target\n";
+        String report = ManagedFile.header("#", "R6.1") + "[Unit]\nDescription=kiban: mail the daily report\nAfter=docker.service\n\n"
+                + "[Service]\nType=oneshot\nExecStart=" + kiban + " report daily --mail\n";
+        String timer = ManagedFile.header("#", "R6.1") + "[Unit]\nDescription=kiban: daily report at 06:00\n\n"
+                + "[Timer]\nOnCalendar=*-*-* 06:00:00\nPersistent=true\nUnit=kiban-report.service\n\n[Install]\nWantedBy=timers.target\n";
+        return List.of(Artifact.config(SERVICE, agent, "R6 the monitoring agent", Artifact.Reader.SYSTEMD),
+                Artifact.config(REPORT_SERVICE, report, "R6.1 the daily report", Artifact.Reader.SYSTEMD),
+                Artifact.config(REPORT_TIMER, timer, "R6.1 the daily report's schedule", Artifact.Reader.SYSTEMD));
+    }
+}
