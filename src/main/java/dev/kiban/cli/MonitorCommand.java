@@ -51,6 +51,9 @@ final class MonitorCommand extends EngineCommandBase {
     @Option(names = "--filesystem", paramLabel = "PATH", description = "Watch this filesystem instead of the spec's (repeatable).")
     List<Path> filesystems;
 
+    @Option(names = "--backup-log", paramLabel = "FILE", description = "Watch this backup log instead of the spec's backup.log.")
+    Path backupLog;
+
     MonitorCommand(KibanContext context) {
         super(context);
     }
@@ -70,7 +73,8 @@ final class MonitorCommand extends EngineCommandBase {
         Map<String, dev.kiban.monitor.Channel> channels = ChannelSettings.of(platform, context.environment(), ChannelSettings.used(platform));
         MonitorState state = new MonitorState(stateDir != null ? stateDir : HostRoot.resolve(Path.of("/"), platform.monitor().state().value()));
         Engine engine = connect();
-        Collector collector = new Collector(engine, CgroupFiles.system(), HostFacts.read(), filesystems != null ? filesystems : filesystems(platform));
+        Collector collector = new Collector(engine, CgroupFiles.system(), HostFacts.read(), filesystems != null ? filesystems : filesystems(platform),
+                backupLog != null ? backupLog : Path.of(platform.backup().log().value()));
         String host = java.net.InetAddress.getLocalHost().getHostName();
         try (MonitorAgent agent = new MonitorAgent(engine, this::connect, collector, AlertPolicy.of(platform), channels, state, host, Clock.systemUTC(), out)) {
             if (once) {

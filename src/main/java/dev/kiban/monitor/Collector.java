@@ -35,6 +35,7 @@ public final class Collector implements AutoCloseable {
     private final CgroupFiles cgroups;
     private final HostFacts host;
     private final List<Path> filesystems;
+    private final Path backupLog;
     private final ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "kiban-collect");
         t.setDaemon(true);
@@ -45,7 +46,8 @@ public final class Collector implements AutoCloseable {
     private final Map<String, Instant> lastLogTime = new ConcurrentHashMap<>();
     private boolean serviceListing = true;
 
-    public Collector(Engine engine, CgroupFiles cgroups, HostFacts host, List<Path> filesystems) {
+    public Collector(Engine engine, CgroupFiles cgroups, HostFacts host, List<Path> filesystems, Path backupLog) {
+        this.backupLog = backupLog;
         this.engine = engine;
         this.cgroups = cgroups;
         this.host = host;
@@ -94,7 +96,17 @@ public final class Collector implements AutoCloseable {
                 // not mounted right now: the disk rule sees no signal for it
             }
         }
-        return new Sweep(at, samples, services, fs, System.nanoTime() - start, source[0]);
+        return new Sweep(at, samples, services, fs, System.nanoTime() - start, source[0], lastLine(backupLog));
+    }
+
+    private static Optional<String> lastLine(Path log) {
+        if (log == null || !java.nio.file.Files.isRegularFile(log)) return Optional.empty();
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(log);
+            return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(lines.size() - 1));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private Sweep.ContainerSample sample(ContainerSummary c, boolean logs, String[] source) {

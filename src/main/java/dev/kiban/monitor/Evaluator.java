@@ -74,10 +74,28 @@ public final class Evaluator {
                         }
                     }
                 }
+                case BACKUP -> sweep.lastBackup().ifPresent(line -> out.add(backup(p, line, sweep.at())));
                 default -> { }
             }
         }
         return out;
+    }
+
+    /** The backup log's last line: FAILED fires at once; OK older than 8 days (a weekly schedule missed) fires too. */
+    static Signal backup(AlertPolicy p, String line, Instant now) {
+        String[] parts = line.split(" ", 3);
+        Instant when;
+        try {
+            when = Instant.parse(parts[0]);
+        } catch (RuntimeException e) {
+            return Signal.condition(p, "backup", true, 0, "the backup log's last line is not kiban's: " + line);
+        }
+        boolean failed = parts.length > 1 && parts[1].equals("FAILED");
+        long days = Duration.between(when, now).toDays();
+        String rest = parts.length > 2 ? parts[2] : "";
+        if (failed) return Signal.condition(p, "backup", true, days, "the backup of " + when + " failed: " + rest);
+        if (days > 8) return Signal.condition(p, "backup", true, days, "the last successful backup is " + days + " days old (" + when + ")");
+        return Signal.condition(p, "backup", false, days, "the backup of " + when + " succeeded");
     }
 
     private static String trim(double cores) {

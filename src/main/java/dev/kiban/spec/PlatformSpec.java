@@ -136,7 +136,7 @@ public record PlatformSpec(
     public record AlertRule(String name, Metric metric, Optional<Percent> above, Optional<Percent> clear, @Key("for") Optional<TimeSpan> forDuration,
                             Optional<TimeSpan> repeat, Optional<Integer> count, Optional<TimeSpan> window, List<String> channels) {}
 
-    public enum Metric { CPU, MEMORY, DISK, CONTAINER_DOWN, RESTART_LOOP, REPLICAS, LOG_ERRORS }
+    public enum Metric { CPU, MEMORY, DISK, CONTAINER_DOWN, RESTART_LOOP, REPLICAS, LOG_ERRORS, BACKUP }
 
     public record Channels(Discord discord, Mail mail, Webhook webhook) {
         public static final List<String> NAMES = List.of("discord", "mail", "webhook");

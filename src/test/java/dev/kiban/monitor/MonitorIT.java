@@ -61,6 +61,7 @@ class MonitorIT {
                     - {name: container-down, metric: container-down, channels: [discord]}
                     - {name: restart-loop, metric: restart-loop, count: 3, window: 10m, channels: [discord]}
                     - {name: log-errors, metric: log-errors, channels: [mail]}
+                    - {name: backup-failed, metric: backup, channels: [mail]}
                 %s""".formatted(dir.resolve("state"), SMTP.getSmtp().getPort(), extraRules));
         return dev.kiban.spec.SpecFiles.find(file.toString()).require();
     }
@@ -68,7 +69,7 @@ class MonitorIT {
     MonitorAgent agent(PlatformSpec spec, String webhook, List<Path> filesystems, StringWriter log) throws Exception {
         Engine engine = DockerEngine.connect(LiveEngine.address());
         Map<String, Channel> channels = ChannelSettings.of(spec, Map.of("DISCORD_WEBHOOK", webhook), ChannelSettings.used(spec));
-        Collector collector = new Collector(engine, CgroupFiles.system(), HostFacts.read(), filesystems);
+        Collector collector = new Collector(engine, CgroupFiles.system(), HostFacts.read(), filesystems, dir.resolve("backup.log"));
         return new MonitorAgent(engine, () -> DockerEngine.connect(LiveEngine.address()), collector, AlertPolicy.of(spec), channels,
                 new MonitorState(dir.resolve("state")), "ws1", Clock.systemUTC(), new PrintWriter(log, true));
     }
@@ -124,6 +125,7 @@ class MonitorIT {
             docker.killContainerCmd(victim).exec(); // SIGKILL: a crash
             docker.stopContainerCmd(stopped).withTimeout(5).exec(); // deliberate: no alert
             Files.write(disk.resolve("fill"), new byte[(int) (3.5 * (1 << 20))]);
+            Files.writeString(dir.resolve("backup.log"), java.time.Instant.now() + " FAILED /mnt/backup/docker: the backup disk is full\n");
 
             await("every rule to fire", Duration.ofSeconds(60), v -> {
                 List<String> t = titles(discord);
@@ -131,7 +133,8 @@ class MonitorIT {
                     List<String> mail = mailLines();
                     return count(t, "FIRING cpu-high/" + burner) == 1 && count(t, "FIRING memory-high/" + filler) == 1
                             && count(t, "FIRING container-down/" + victim) == 1 && count(t, "FIRING restart-loop/" + looper) == 1
-                            && count(mail, "memory-high/" + filler) == 1 && count(mail, "disk-high/" + disk) == 1 && count(mail, "log-errors/" + logger) == 1;
+                            && count(mail, "memory-high/" + filler) == 1 && count(mail, "disk-high/" + disk) == 1 && count(mail, "log-errors/" + logger) == 1
+                            && count(mail, "FIRING   backup-failed/backup: the backup of ") == 1;
                 } catch (Exception e) {
                     return false;
                 }
@@ -147,13 +150,14 @@ class MonitorIT {
             docker.execStartCmd(exec).start().awaitCompletion();
             docker.startContainerCmd(victim).exec();
             Files.delete(disk.resolve("fill"));
+            Files.writeString(dir.resolve("backup.log"), java.time.Instant.now() + " OK snapshot x\n", java.nio.file.StandardOpenOption.APPEND);
             await("every alert to resolve", Duration.ofSeconds(60), v -> {
                 List<String> t = titles(discord);
                 try {
                     List<String> mail = mailLines();
                     return count(t, "RESOLVED cpu-high/" + burner) == 1 && count(t, "RESOLVED memory-high/" + filler) == 1
                             && count(t, "RESOLVED container-down/" + victim) == 1 && count(mail, "RESOLVED disk-high/" + disk) == 1
-                            && count(mail, "RESOLVED memory-high/" + filler) == 1;
+                            && count(mail, "RESOLVED memory-high/" + filler) == 1 && count(mail, "RESOLVED backup-failed/backup") == 1;
                 } catch (Exception e) {
                     return false;
                 }

@@ -1,0 +1,84 @@
+package dev.kiban.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiban.engine.EngineEvent;
+import dev.kiban.spec.PlatformSpec.Metric;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Event-driven rules from engine events, and the backup rule, without an engine. */
+class EvaluatorTest {
+    static final AlertPolicy DOWN = new AlertPolicy("container-down", Metric.CONTAINER_DOWN, 0, 0, Duration.ZERO, Duration.ofHours(4), 3,
+            Duration.ofMinutes(10), List.of("discord"));
+    static final AlertPolicy LOOP = new AlertPolicy("restart-loop", Metric.RESTART_LOOP, 0, 0, Duration.ZERO, Duration.ofHours(4), 3,
+            Duration.ofMinutes(10), List.of("discord"));
+    static final Instant T0 = Instant.parse("2026-11-28T02:00:00Z");
+
+    static EngineEvent event(String action, String id, String... attributes) {
+        Map<String, String> a = new java.util.HashMap<>(Map.of("name", id));
+        for (int i = 0; i < attributes.length; i += 2) a.put(attributes[i], attributes[i + 1]);
+        return new EngineEvent("container", action, id, a, 0);
+    }
+
+    static Signal.Level level(List<Signal> signals, String subject) {
+        return signals.stream().filter(s -> s.key().subject().equals(subject)).findFirst().orElseThrow().level();
+    }
+
+    @Test
+    void aStopIsDeliberateAKillOrACrashIsNot() {
+        ContainerTracker t = new ContainerTracker();
+        for (String c : List.of("stopped", "killed", "crashed", "done")) t.onEvent(event("start", c), T0);
+        t.onEvent(event("kill", "stopped", "signal", "15"), T0);
+        t.onEvent(event("die", "stopped", "exitCode", "143"), T0);
+        t.onEvent(event("stop", "stopped"), T0);
+        t.onEvent(event("kill", "killed", "signal", "9"), T0);
+        t.onEvent(event("die", "killed", "exitCode", "137"), T0);
+        t.onEvent(event("die", "crashed", "exitCode", "1"), T0);
+        t.onEvent(event("die", "done", "exitCode", "0"), T0);
+        List<Signal> down = t.down(DOWN);
+        assertThat(level(down, "stopped")).isEqualTo(Signal.Level.CLEAR);
+        assertThat(level(down, "killed")).isEqualTo(Signal.Level.BREACHED);
+        assertThat(level(down, "crashed")).isEqualTo(Signal.Level.BREACHED);
+        assertThat(level(down, "done")).as("a job that finished").isEqualTo(Signal.Level.CLEAR);
+        assertThat(down.stream().filter(s -> s.key().subject().equals("killed")).findFirst().orElseThrow().summary()).startsWith("killed (exit 137)");
+        t.onEvent(event("start", "crashed"), T0.plusSeconds(5));
+        assertThat(level(t.down(DOWN), "crashed")).isEqualTo(Signal.Level.CLEAR);
+    }
+
+    @Test
+    void aSwarmSlotIsDownOnlyUntilItsReplacementRuns() {
+        ContainerTracker t = new ContainerTracker();
+        t.onEvent(event("start", "old", "com.docker.swarm.task.name", "web.1.aaa", "com.docker.swarm.service.name", "web"), T0);
+        t.onEvent(event("die", "old", "exitCode", "2", "com.docker.swarm.task.name", "web.1.aaa"), T0);
+        assertThat(level(t.down(DOWN), "web.1")).isEqualTo(Signal.Level.BREACHED);
+        t.onEvent(event("start", "new", "com.docker.swarm.task.name", "web.1.bbb", "com.docker.swarm.service.name", "web"), T0.plusSeconds(5));
+        assertThat(level(t.down(DOWN), "web.1")).isEqualTo(Signal.Level.CLEAR);
+        assertThat(t.restartLoops(LOOP, T0.plusSeconds(6))).anySatisfy(s -> assertThat(s.key().subject()).isEqualTo("service:web"));
+    }
+
+    @Test
+    void threeCrashesInTheWindowAreALoopThatClearsWhenTheWindowEmpties() {
+        ContainerTracker t = new ContainerTracker();
+        for (int i = 0; i < 3; i++) {
+            t.onEvent(event("start", "loop"), T0.plusSeconds(i * 10));
+            t.onEvent(event("die", "loop", "exitCode", "3"), T0.plusSeconds(i * 10 + 1));
+        }
+        assertThat(level(t.restartLoops(LOOP, T0.plusSeconds(30)), "loop")).isEqualTo(Signal.Level.BREACHED);
+        assertThat(level(t.restartLoops(LOOP, T0.plusSeconds(305)), "loop")).as("all three still in the window").isEqualTo(Signal.Level.BREACHED);
+        assertThat(t.restartLoops(LOOP, T0.plus(Duration.ofMinutes(11))).stream().filter(s -> s.key().subject().equals("loop")).toList())
+                .allMatch(s -> s.level() != Signal.Level.BREACHED);
+    }
+
+    @Test
+    void theBackupRuleReadsTheLogsLastLine() {
+        AlertPolicy p = new AlertPolicy("backup-failed", Metric.BACKUP, 0, 0, Duration.ZERO, Duration.ofHours(4), 3, Duration.ofMinutes(10), List.of("mail"));
+        Instant now = T0.plus(Duration.ofDays(1));
+        assertThat(Evaluator.backup(p, T0 + " FAILED /mnt/backup/docker: disk full", now).level()).isEqualTo(Signal.Level.BREACHED);
+        assertThat(Evaluator.backup(p, T0 + " OK snapshot x", now).level()).isEqualTo(Signal.Level.CLEAR);
+        assertThat(Evaluator.backup(p, T0 + " OK snapshot x", T0.plus(Duration.ofDays(9))).summary()).contains("9 days old");
+    }
+}
