@@ -339,7 +339,7 @@ public final class BackupRepository implements AutoCloseable {
             });
             for (Map.Entry<Integer, List<Future<String>>> p : pending.entrySet()) {
                 Entry e = entries.get(p.getKey());
-                entries.set(p.getKey(), new Entry(e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.mtime(), e.size(), ids(p.getValue()), e.target(), e.inode()));
+                entries.set(p.getKey(), e.withChunks(ids(p.getValue())));
             }
             return new Snapshot.Tree(source.name(), root.toString(), entries);
         }
@@ -430,7 +430,33 @@ public final class BackupRepository implements AutoCloseable {
         Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,lastModifiedTime,ino", LinkOption.NOFOLLOW_LINKS);
         return new Entry(relative(root, p), type, ((Number) a.get("mode")).intValue() & 07777, ((Number) a.get("uid")).intValue(),
                 ((Number) a.get("gid")).intValue(), ((FileTime) a.get("lastModifiedTime")).toMillis(), size, chunkIds, target,
-                ((Number) a.get("ino")).longValue());
+                ((Number) a.get("ino")).longValue(), type == Type.SYMLINK ? Map.of() : xattrs(p));
+    }
+
+    /** The user.* extended attributes (the JDK reads no other namespace; POSIX ACLs live in system.*). */
+    static Map<String, String> xattrs(Path p) {
+        var view = Files.getFileAttributeView(p, java.nio.file.attribute.UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        if (view == null) return Map.of();
+        try {
+            List<String> names = view.list();
+            if (names.isEmpty()) return Map.of();
+            Map<String, String> out = new java.util.TreeMap<>();
+            for (String name : names) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(view.size(name));
+                view.read(name, buf);
+                out.put(name, java.util.Base64.getEncoder().encodeToString(buf.array()));
+            }
+            return out;
+        } catch (IOException | UnsupportedOperationException e) {
+            return Map.of(); // a filesystem without user xattrs
+        }
+    }
+
+    private static void writeXattrs(Path p, Entry e) throws IOException {
+        if (e.xattrs().isEmpty()) return;
+        var view = Files.getFileAttributeView(p, java.nio.file.attribute.UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        if (view == null) throw new IOException(p + ": the target filesystem cannot hold the extended attributes " + e.xattrs().keySet());
+        for (Map.Entry<String, String> x : e.xattrs().entrySet()) view.write(x.getKey(), java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(x.getValue())));
     }
 
     private static String relative(Path root, Path p) {
@@ -640,6 +666,7 @@ public final class BackupRepository implements AutoCloseable {
     }
 
     private static void metadata(Path p, Entry e, boolean root) throws IOException {
+        writeXattrs(p, e);
         if (root) {
             Files.setAttribute(p, "unix:uid", e.uid(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(p, "unix:gid", e.gid(), LinkOption.NOFOLLOW_LINKS);

@@ -35,11 +35,26 @@ public record Snapshot(String id, String time, String host, List<Tree> trees, St
 
     /**
      * A file, directory, symlink or hard link (to the first path of the same inode, {@code target}).
-     * {@code mode} holds the permission bits; times are epoch milliseconds.
+     * {@code mode} holds the permission bits; times are epoch milliseconds; {@code xattrs} the extended
+     * attributes of the user namespace, values in base64 (empty where there are none or the
+     * filesystem has none).
      */
     public record Entry(String path, Type type, int mode, int uid, int gid, long mtime, long size, List<String> chunks, String target,
-                        long inode) {
+                        long inode, @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                        Map<String, String> xattrs) {
         public enum Type { DIR, FILE, SYMLINK, HARDLINK }
+
+        public Entry {
+            xattrs = xattrs == null ? Map.of() : xattrs;
+        }
+
+        public Entry(String path, Type type, int mode, int uid, int gid, long mtime, long size, List<String> chunks, String target, long inode) {
+            this(path, type, mode, uid, gid, mtime, size, chunks, target, inode, Map.of());
+        }
+
+        Entry withChunks(List<String> ids) {
+            return new Entry(path, type, mode, uid, gid, mtime, size, ids, target, inode, xattrs);
+        }
     }
 
     /** What the run read and what it added to the repository. */

@@ -67,11 +67,17 @@ class BackupRepositoryTest {
 
     @Test
     void restoresByteForByteWithMetadataLinksAndHardLinks() throws Exception {
+        var xattr = Files.getFileAttributeView(volume.resolve("pg/postgresql.conf"), java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        xattr.write("kiban.origin", java.nio.ByteBuffer.wrap("db-1".getBytes(StandardCharsets.UTF_8)));
         Snapshot snap = repo.backup(sources());
         assertThat(snap.stats().files()).isEqualTo(3); // the hard link is recorded as a link, not a file
         Path target = dir.resolve("restored");
         repo.restore(repo.snapshot(snap.id()).trees().get(0), target);
         assertThat(describe(target)).isEqualTo(describe(volume));
+        var restored = Files.getFileAttributeView(target.resolve("pg/postgresql.conf"), java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        java.nio.ByteBuffer value = java.nio.ByteBuffer.allocate(restored.size("kiban.origin"));
+        restored.read("kiban.origin", value);
+        assertThat(new String(value.array(), StandardCharsets.UTF_8)).as("user.kiban.origin came back").isEqualTo("db-1");
     }
 
     @Test
