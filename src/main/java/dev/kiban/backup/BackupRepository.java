@@ -308,28 +308,31 @@ public final class BackupRepository implements AutoCloseable {
                 }
 
                 @Override
-                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                    if (attrs.isSymbolicLink()) {
+                public FileVisitResult visitFile(Path f, BasicFileAttributes basic) throws IOException {
+                    if (basic.isSymbolicLink()) {
                         entries.add(entry(root, f, Type.SYMLINK, 0, List.of(), Files.readSymbolicLink(f).toString()));
-                    } else if (attrs.isRegularFile()) {
-                        Map<String, Object> unix = Files.readAttributes(f, "unix:ino,nlink", LinkOption.NOFOLLOW_LINKS);
-                        long inode = ((Number) unix.get("ino")).longValue();
+                    } else if (basic.isRegularFile()) {
+                        Map<String, Object> a = Files.readAttributes(f, "unix:*", LinkOption.NOFOLLOW_LINKS); // one lstat for everything
+                        long inode = ((Number) a.get("ino")).longValue();
                         String rel = relative(root, f);
-                        if (((Number) unix.get("nlink")).intValue() > 1 && inodes.containsKey(inode)) {
+                        if (((Number) a.get("nlink")).intValue() > 1 && inodes.containsKey(inode)) {
                             entries.add(entry(root, f, Type.HARDLINK, 0, List.of(), inodes.get(inode)));
                             return FileVisitResult.CONTINUE;
                         }
                         inodes.put(inode, rel);
                         files.increment();
                         Entry old = earlier.get(rel);
-                        long mtime = attrs.lastModifiedTime().toMillis();
-                        if (old != null && old.type() == Type.FILE && old.size() == attrs.size() && old.mtime() == mtime && old.inode() == inode
+                        long size = ((Number) a.get("size")).longValue();
+                        long mtime = ((FileTime) a.get("lastModifiedTime")).toMillis();
+                        long ctime = nanos((FileTime) a.get("ctime"));
+                        if (old != null && old.type() == Type.FILE && old.size() == size && old.mtime() == mtime && old.inode() == inode
                                 && old.chunks().stream().allMatch(chunks::contains)) {
                             unchanged.increment();
-                            entries.add(entry(root, f, Type.FILE, attrs.size(), old.chunks(), ""));
+                            // same ctime: mode, owner and xattrs are as recorded too, so the old entry stands whole
+                            entries.add(old.ctime() == ctime ? old : entry(rel, f, a, Type.FILE, size, old.chunks(), ""));
                         } else {
-                            Entry e = entry(root, f, Type.FILE, attrs.size(), List.of(), "");
-                            pending.put(entries.size(), store(f, attrs.size()));
+                            Entry e = entry(rel, f, a, Type.FILE, size, List.of(), "");
+                            pending.put(entries.size(), store(f, size));
                             entries.add(e);
                         }
                     }
@@ -427,10 +430,17 @@ public final class BackupRepository implements AutoCloseable {
     }
 
     private static Entry entry(Path root, Path p, Type type, long size, List<String> chunkIds, String target) throws IOException {
-        Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,lastModifiedTime,ino", LinkOption.NOFOLLOW_LINKS);
-        return new Entry(relative(root, p), type, ((Number) a.get("mode")).intValue() & 07777, ((Number) a.get("uid")).intValue(),
+        return entry(relative(root, p), p, Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS), type, size, chunkIds, target);
+    }
+
+    private static Entry entry(String rel, Path p, Map<String, Object> a, Type type, long size, List<String> chunkIds, String target) {
+        return new Entry(rel, type, ((Number) a.get("mode")).intValue() & 07777, ((Number) a.get("uid")).intValue(),
                 ((Number) a.get("gid")).intValue(), ((FileTime) a.get("lastModifiedTime")).toMillis(), size, chunkIds, target,
-                ((Number) a.get("ino")).longValue(), type == Type.SYMLINK ? Map.of() : xattrs(p));
+                ((Number) a.get("ino")).longValue(), type == Type.SYMLINK ? Map.of() : xattrs(p), nanos((FileTime) a.get("ctime")));
+    }
+
+    private static long nanos(FileTime t) {
+        return t.to(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** The user.* extended attributes (the JDK reads no other namespace; POSIX ACLs live in system.*). */

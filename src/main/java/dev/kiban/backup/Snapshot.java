@@ -37,11 +37,11 @@ public record Snapshot(String id, String time, String host, List<Tree> trees, St
      * A file, directory, symlink or hard link (to the first path of the same inode, {@code target}).
      * {@code mode} holds the permission bits; times are epoch milliseconds; {@code xattrs} the extended
      * attributes of the user namespace, values in base64 (empty where there are none or the
-     * filesystem has none).
+     * filesystem has none); {@code ctime} (ns) tells the next run whether any of the metadata changed.
      */
     public record Entry(String path, Type type, int mode, int uid, int gid, long mtime, long size, List<String> chunks, String target,
                         long inode, @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-                        Map<String, String> xattrs) {
+                        Map<String, String> xattrs, long ctime) {
         public enum Type { DIR, FILE, SYMLINK, HARDLINK }
 
         public Entry {
@@ -49,11 +49,11 @@ public record Snapshot(String id, String time, String host, List<Tree> trees, St
         }
 
         public Entry(String path, Type type, int mode, int uid, int gid, long mtime, long size, List<String> chunks, String target, long inode) {
-            this(path, type, mode, uid, gid, mtime, size, chunks, target, inode, Map.of());
+            this(path, type, mode, uid, gid, mtime, size, chunks, target, inode, Map.of(), 0);
         }
 
         Entry withChunks(List<String> ids) {
-            return new Entry(path, type, mode, uid, gid, mtime, size, ids, target, inode, xattrs);
+            return new Entry(path, type, mode, uid, gid, mtime, size, ids, target, inode, xattrs, ctime);
         }
     }
 

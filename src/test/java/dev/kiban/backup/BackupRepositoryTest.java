@@ -97,6 +97,16 @@ class BackupRepositoryTest {
     }
 
     @Test
+    void aChangedModeIsRecordedWithoutReadingTheContentAgain() throws Exception {
+        repo.backup(sources());
+        Files.setPosixFilePermissions(volume.resolve("pg/postgresql.conf"), PosixFilePermissions.fromString("rw-------"));
+        Snapshot second = repo.backup(sources());
+        assertThat(second.stats().bytesRead()).isZero();
+        Snapshot.Entry conf = second.trees().get(0).entries().stream().filter(e -> e.path().equals("pg/postgresql.conf")).findFirst().orElseThrow();
+        assertThat(conf.mode()).isEqualTo(0600);
+    }
+
+    @Test
     void verifyFindsAMissingOrDamagedChunkAndNamesTheFile() throws Exception {
         Snapshot snap = repo.backup(sources());
         assertThat(repo.verify(snap, true)).isEmpty();
