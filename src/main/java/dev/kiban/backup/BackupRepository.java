@@ -312,19 +312,19 @@ public final class BackupRepository implements AutoCloseable {
                     if (basic.isSymbolicLink()) {
                         entries.add(entry(root, f, Type.SYMLINK, 0, List.of(), Files.readSymbolicLink(f).toString()));
                     } else if (basic.isRegularFile()) {
-                        Map<String, Object> a = Files.readAttributes(f, "unix:*", LinkOption.NOFOLLOW_LINKS); // one lstat for everything
-                        long inode = ((Number) a.get("ino")).longValue();
+                        FileStat a = FileStat.of(f, basic);
+                        long inode = a.inode();
                         String rel = relative(root, f);
-                        if (((Number) a.get("nlink")).intValue() > 1 && inodes.containsKey(inode)) {
+                        if (a.nlink() > 1 && inodes.containsKey(inode)) {
                             entries.add(entry(root, f, Type.HARDLINK, 0, List.of(), inodes.get(inode)));
                             return FileVisitResult.CONTINUE;
                         }
                         inodes.put(inode, rel);
                         files.increment();
                         Entry old = earlier.get(rel);
-                        long size = ((Number) a.get("size")).longValue();
-                        long mtime = ((FileTime) a.get("lastModifiedTime")).toMillis();
-                        long ctime = nanos((FileTime) a.get("ctime"));
+                        long size = a.size();
+                        long mtime = a.mtimeMillis();
+                        long ctime = a.ctimeNanos();
                         if (old != null && old.type() == Type.FILE && old.size() == size && old.mtime() == mtime && old.inode() == inode
                                 && old.chunks().stream().allMatch(chunks::contains)) {
                             unchanged.increment();
@@ -430,17 +430,12 @@ public final class BackupRepository implements AutoCloseable {
     }
 
     private static Entry entry(Path root, Path p, Type type, long size, List<String> chunkIds, String target) throws IOException {
-        return entry(relative(root, p), p, Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS), type, size, chunkIds, target);
+        return entry(relative(root, p), p, FileStat.of(p), type, size, chunkIds, target);
     }
 
-    private static Entry entry(String rel, Path p, Map<String, Object> a, Type type, long size, List<String> chunkIds, String target) {
-        return new Entry(rel, type, ((Number) a.get("mode")).intValue() & 07777, ((Number) a.get("uid")).intValue(),
-                ((Number) a.get("gid")).intValue(), ((FileTime) a.get("lastModifiedTime")).toMillis(), size, chunkIds, target,
-                ((Number) a.get("ino")).longValue(), type == Type.SYMLINK ? Map.of() : xattrs(p), nanos((FileTime) a.get("ctime")));
-    }
-
-    private static long nanos(FileTime t) {
-        return t.to(java.util.concurrent.TimeUnit.NANOSECONDS);
+    private static Entry entry(String rel, Path p, FileStat a, Type type, long size, List<String> chunkIds, String target) {
+        return new Entry(rel, type, a.mode() & 07777, a.uid(), a.gid(), a.mtimeMillis(), size, chunkIds, target, a.inode(),
+                type == Type.SYMLINK ? Map.of() : xattrs(p), a.ctimeNanos());
     }
 
     /** The user.* extended attributes (the JDK reads no other namespace; POSIX ACLs live in system.*). */
@@ -504,9 +499,12 @@ public final class BackupRepository implements AutoCloseable {
         }
     }
 
+    /** The newest snapshot; only its file is read (ids start with their UTC time, so names sort by age). */
     public Optional<Snapshot> latest() throws IOException {
-        List<Snapshot> all = snapshots();
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        try (Stream<Path> files = Files.list(dir.resolve("snapshots"))) {
+            Optional<Path> newest = files.filter(p -> p.toString().endsWith(".json")).max(Comparator.comparing(p -> p.getFileName().toString()));
+            return newest.isEmpty() ? Optional.empty() : Optional.of(readSnapshot(newest.get()));
+        }
     }
 
     /** The snapshot with this id, or the only one whose id starts with it, or 'latest'. */

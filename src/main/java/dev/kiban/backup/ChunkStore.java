@@ -46,6 +46,7 @@ public final class ChunkStore implements AutoCloseable {
     private final Map<String, Location> known = new ConcurrentHashMap<>();
     private final Map<String, Boolean> claimed = new ConcurrentHashMap<>();
     private final Map<String, FileChannel> readers = new HashMap<>();
+    private final java.util.Set<String> loadedIndexes = new java.util.HashSet<>();
     private Pack current;
     private final List<String> finishedThisRun = new ArrayList<>();
 
@@ -69,12 +70,17 @@ public final class ChunkStore implements AutoCloseable {
      */
     public synchronized void reload() throws IOException {
         if (current != null) throw new IllegalStateException("a pack is being written");
-        known.clear();
+        java.util.Set<String> present = new java.util.HashSet<>();
         if (Files.isDirectory(index)) {
             try (Stream<Path> files = Files.list(index)) {
-                for (Path f : files.filter(p -> isId(p.getFileName().toString(), 32)).toList()) readIndex(f);
+                for (Path f : files.filter(p -> isId(p.getFileName().toString(), 32)).toList()) {
+                    present.add(f.getFileName().toString());
+                    if (loadedIndexes.add(f.getFileName().toString())) readIndex(f); // an index never changes once written
+                }
             }
         }
+        loadedIndexes.retainAll(present);
+        known.values().removeIf(at -> !present.contains(at.pack())); // packs another process pruned
     }
 
     /**
@@ -122,6 +128,7 @@ public final class ChunkStore implements AutoCloseable {
         pack.channel.force(true);
         pack.channel.close();
         writeIndex(pack.id, pack.entries);
+        loadedIndexes.add(pack.id);
         pack.entries.keySet().forEach(claimed::remove);
         finishedThisRun.add(pack.id);
     }
@@ -255,6 +262,7 @@ public final class ChunkStore implements AutoCloseable {
         FileChannel ch = readers.remove(pack);
         if (ch != null) ch.close();
         known.values().removeIf(at -> at.pack().equals(pack)); // only chunks no snapshot needs are still here
+        loadedIndexes.remove(pack);
         Files.deleteIfExists(indexPath(pack));
         Files.deleteIfExists(packPath(pack));
     }
