@@ -17,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -484,14 +483,7 @@ public final class BackupRepository implements AutoCloseable {
     }
 
     private Snapshot readSnapshot(Path f) throws IOException {
-        byte[] bytes = Files.readAllBytes(f);
-        if (key != null) {
-            try {
-                bytes = key.open(bytes);
-            } catch (GeneralSecurityException e) {
-                throw new IOException("the snapshot " + f + " does not decrypt: it is damaged");
-            }
-        }
+        byte[] bytes = RepositoryKey.readFile(key, f, "the snapshot");
         try {
             return JSON.readValue(bytes, Snapshot.class);
         } catch (IOException e) {

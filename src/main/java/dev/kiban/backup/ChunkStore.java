@@ -281,14 +281,7 @@ public final class ChunkStore implements AutoCloseable {
 
     private void readIndex(Path file) throws IOException {
         String pack = file.getFileName().toString();
-        byte[] bytes = Files.readAllBytes(file);
-        if (key != null) {
-            try {
-                bytes = key.open(bytes);
-            } catch (GeneralSecurityException e) {
-                throw new IOException("the index " + file + " does not decrypt: damaged, or not of this repository's key");
-            }
-        }
+        byte[] bytes = RepositoryKey.readFile(key, file, "the index");
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         byte[] magic = new byte[INDEX_MAGIC.length];
         if (bytes.length < magic.length || (bytes.length - magic.length) % INDEX_ENTRY != 0 || !java.util.Arrays.equals(buf.get(magic).array(), 0, 8, INDEX_MAGIC, 0, 8)) {

@@ -80,6 +80,17 @@ public final class RepositoryKey {
         return c.doFinal(sealed, NONCE, sealed.length - NONCE);
     }
 
+    /** A repository file's bytes, opened with {@code key} when the repository has one; {@code what} names it in the error. */
+    static byte[] readFile(RepositoryKey key, Path file, String what) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        if (key == null) return bytes;
+        try {
+            return key.open(bytes);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(what + " " + file + " does not decrypt: it is damaged, or of another key");
+        }
+    }
+
     /** A value stored in the repository's config that only this key opens: tells a wrong key from damage. */
     String check() {
         return Base64.getEncoder().encodeToString(seal("kiban-backup key check".getBytes(StandardCharsets.UTF_8)));

@@ -4,23 +4,14 @@ import dev.kiban.backup.BackupRepository;
 import dev.kiban.backup.SnapshotDiff;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "diff", mixinStandardHelpOptions = true, header = "What changed between two snapshots, path by path.",
         description = {"+ added, - removed, M modified (content, type, mode, owner or link target; a new mtime alone is not a change).",
             "Exit 0 when the snapshots hold the same, 1 when they differ.", ""})
-final class BackupDiffCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    RepositoryOptions repositoryOptions;
-
+final class BackupDiffCommand extends RepositoryCommand {
     @Mixin
     OutputOptions output;
 
@@ -31,11 +22,8 @@ final class BackupDiffCommand implements Callable<Integer> {
     String b;
 
     @Override
-    public Integer call() throws IOException {
-        SnapshotDiff diff;
-        try (BackupRepository repo = repositoryOptions.open(CommandSupport.spec(spec).require())) {
-            diff = SnapshotDiff.between(repo.snapshot(a), repo.snapshot(b));
-        }
+    int call(BackupRepository repo) throws IOException {
+        SnapshotDiff diff = SnapshotDiff.between(repo.snapshot(a), repo.snapshot(b));
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
             out.println(Json.json(diff));

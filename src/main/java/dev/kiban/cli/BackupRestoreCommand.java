@@ -7,7 +7,6 @@ import dev.kiban.backup.Snapshot;
 import dev.kiban.backup.SwarmState;
 import dev.kiban.engine.ContainerSummary;
 import dev.kiban.engine.Engine;
-import dev.kiban.engine.EngineUnavailableException;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.SpecException;
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -136,14 +134,7 @@ final class BackupRestoreCommand extends EngineCommandBase {
                 return ExitCode.USAGE;
             }
         }
-        Engine engine = null;
-        if (target == null) {
-            try {
-                engine = connect();
-            } catch (EngineUnavailableException e) {
-                out.println("note: no engine answers; not checking which containers use the volumes");
-            }
-        }
+        Engine engine = target != null ? null : connectIfAvailable(why -> out.println("note: no engine answers; not checking which containers use the volumes"));
         try {
             for (Snapshot.Tree t : trees) {
                 int code = restoreTree(repo, t, engine);

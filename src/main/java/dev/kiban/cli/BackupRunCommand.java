@@ -7,7 +7,6 @@ import dev.kiban.backup.SwarmState;
 import dev.kiban.backup.Snapshot;
 import dev.kiban.backup.VolumeSources;
 import dev.kiban.engine.Engine;
-import dev.kiban.engine.EngineUnavailableException;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
@@ -61,12 +60,7 @@ final class BackupRunCommand extends EngineCommandBase {
     public Integer call() throws IOException {
         PlatformSpec platform = CommandSupport.spec(spec).require();
         PrintWriter out = spec.commandLine().getOut();
-        Engine engine = null;
-        try {
-            engine = connect();
-        } catch (EngineUnavailableException e) {
-            out.println("note: no engine answers; backing up files only (" + e.getMessage() + ")");
-        }
+        Engine engine = connectIfAvailable(why -> out.println("note: no engine answers; backing up files only (" + why + ")"));
         try {
             return run(platform, out, engine);
         } finally {

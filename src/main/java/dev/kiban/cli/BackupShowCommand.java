@@ -8,23 +8,14 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "show", mixinStandardHelpOptions = true, header = "Show one snapshot: its sources, what the run did, and its report.",
         description = {"With --files SOURCE, every entry of that source with mode, owner, size and time.", ""})
-final class BackupShowCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    RepositoryOptions repositoryOptions;
-
+final class BackupShowCommand extends RepositoryCommand {
     @Mixin
     OutputOptions output;
 
@@ -35,11 +26,8 @@ final class BackupShowCommand implements Callable<Integer> {
     String files;
 
     @Override
-    public Integer call() throws IOException {
-        Snapshot s;
-        try (BackupRepository repo = repositoryOptions.open(CommandSupport.spec(spec).require())) {
-            s = repo.snapshot(snapshot);
-        }
+    int call(BackupRepository repo) throws IOException {
+        Snapshot s = repo.snapshot(snapshot);
         PrintWriter out = spec.commandLine().getOut();
         if (files != null) {
             Snapshot.Tree t = s.tree(files).orElseThrow(() -> new dev.kiban.spec.SpecException("snapshot " + s.id() + " has no source " + files

@@ -5,23 +5,13 @@ import dev.kiban.backup.Snapshot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, header = "Check snapshots: every chunk there, and with --read-data every chunk re-hashed.",
         description = {"Exit 1 when anything is missing or damaged; each problem names the file it belongs to.", ""})
-final class BackupVerifyCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    RepositoryOptions repositoryOptions;
-
+final class BackupVerifyCommand extends RepositoryCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SNAP", description = "A snapshot id (or its start, or 'latest'). Default: all.")
     String snapshot;
 
@@ -29,13 +19,7 @@ final class BackupVerifyCommand implements Callable<Integer> {
     boolean readData;
 
     @Override
-    public Integer call() throws IOException {
-        try (BackupRepository repo = repositoryOptions.open(CommandSupport.spec(spec).require())) {
-            return verify(repo);
-        }
-    }
-
-    private int verify(BackupRepository repo) throws IOException {
+    int call(BackupRepository repo) throws IOException {
         List<Snapshot> which = snapshot == null ? repo.snapshots() : List.of(repo.snapshot(snapshot));
         PrintWriter out = spec.commandLine().getOut();
         int problems = 0;

@@ -29,4 +29,14 @@ abstract class EngineCommandBase implements Callable<Integer> {
     Engine connect() {
         return context.engines().apply(address());
     }
+
+    /** Connects, or says why not through {@code note} and gives null: for commands that do part of their work without an engine. */
+    Engine connectIfAvailable(java.util.function.Consumer<String> note) {
+        try {
+            return connect();
+        } catch (dev.kiban.engine.EngineUnavailableException e) {
+            note.accept(e.getMessage());
+            return null;
+        }
+    }
 }

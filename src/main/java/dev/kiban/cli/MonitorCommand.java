@@ -12,7 +12,6 @@ import dev.kiban.monitor.MonitorAgent;
 import dev.kiban.monitor.MonitorState;
 import dev.kiban.monitor.Sweep;
 import dev.kiban.spec.PlatformSpec;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;

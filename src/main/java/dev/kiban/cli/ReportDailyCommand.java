@@ -1,7 +1,6 @@
 package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
-import dev.kiban.engine.EngineUnavailableException;
 import dev.kiban.monitor.ChannelSettings;
 import dev.kiban.monitor.DailyReport;
 import dev.kiban.monitor.Delivery;
@@ -35,12 +34,7 @@ final class ReportDailyCommand extends EngineCommandBase {
     @Override
     public Integer call() throws Exception {
         PlatformSpec platform = CommandSupport.spec(spec).require();
-        Engine engine = null;
-        try {
-            engine = connect();
-        } catch (EngineUnavailableException e) {
-            // the report says so in its containers section
-        }
+        Engine engine = connectIfAvailable(why -> { }); // the report says so in its containers section
         Instant now = Instant.now();
         String host = java.net.InetAddress.getLocalHost().getHostName();
         String text;
