@@ -45,6 +45,7 @@ public final class Collector implements AutoCloseable {
     private final Map<String, ContainerState> inspected = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastLogTime = new ConcurrentHashMap<>();
     private boolean serviceListing = true;
+    private final JournalErrors journal = new JournalErrors();
 
     public Collector(Engine engine, CgroupFiles cgroups, HostFacts host, List<Path> filesystems, Path backupLog) {
         this.backupLog = backupLog;
@@ -96,7 +97,7 @@ public final class Collector implements AutoCloseable {
                 // not mounted right now: the disk rule sees no signal for it
             }
         }
-        return new Sweep(at, samples, services, fs, System.nanoTime() - start, source[0], lastLine(backupLog));
+        return new Sweep(at, samples, services, fs, System.nanoTime() - start, source[0], lastLine(backupLog), logs ? journal.read() : Map.of());
     }
 
     private static Optional<String> lastLine(Path log) {

@@ -60,18 +60,12 @@ public final class Evaluator {
                     }
                 }
                 case LOG_ERRORS -> {
-                    for (Sweep.ContainerSample c : sweep.containers()) {
-                        if (c.logErrors() > 0) {
-                            lastError.put(c.name(), sweep.at());
-                            out.add(new Signal(new AlertKey(p.name(), c.name()), Signal.Level.BREACHED, c.logErrors(),
-                                    c.logErrors() + " error line" + (c.logErrors() == 1 ? "" : "s") + ", last: " + c.errorLines().get(c.errorLines().size() - 1)));
-                        } else {
-                            Instant last = lastError.get(c.name());
-                            boolean quiet = last == null || !sweep.at().isBefore(last.plus(LOG_QUIET));
-                            if (quiet) lastError.remove(c.name());
-                            out.add(new Signal(new AlertKey(p.name(), c.name()), quiet ? Signal.Level.CLEAR : Signal.Level.HOLD, 0,
-                                    quiet ? "no error lines for " + LOG_QUIET.toMinutes() + " min" : "no new error lines"));
-                        }
+                    for (Sweep.ContainerSample c : sweep.containers()) out.add(logSignal(p, c.name(), c.errorLines(), c.logErrors(), sweep.at()));
+                    java.util.Set<String> units = new java.util.TreeSet<>(sweep.journalErrors().keySet());
+                    lastError.keySet().stream().filter(k -> k.startsWith("journal:")).forEach(k -> units.add(k.substring("journal:".length())));
+                    for (String unit : units) {
+                        List<String> lines = sweep.journalErrors().getOrDefault(unit, List.of());
+                        out.add(logSignal(p, "journal:" + unit, lines, lines.size(), sweep.at()));
                     }
                 }
                 case BACKUP -> sweep.lastBackup().ifPresent(line -> out.add(backup(p, line, sweep.at())));
@@ -79,6 +73,20 @@ public final class Evaluator {
             }
         }
         return out;
+    }
+
+    /** Error lines fire at once; the alert resolves after {@link #LOG_QUIET} without a new one. */
+    private Signal logSignal(AlertPolicy p, String subject, List<String> lines, int count, Instant at) {
+        if (count > 0) {
+            lastError.put(subject, at);
+            return new Signal(new AlertKey(p.name(), subject), Signal.Level.BREACHED, count,
+                    count + " error line" + (count == 1 ? "" : "s") + ", last: " + lines.get(lines.size() - 1));
+        }
+        Instant last = lastError.get(subject);
+        boolean quiet = last == null || !at.isBefore(last.plus(LOG_QUIET));
+        if (quiet) lastError.remove(subject);
+        return new Signal(new AlertKey(p.name(), subject), quiet ? Signal.Level.CLEAR : Signal.Level.HOLD, 0,
+                quiet ? "no error lines for " + LOG_QUIET.toMinutes() + " min" : "no new error lines");
     }
 
     /** The backup log's last line: FAILED fires at once; OK older than 8 days (a weekly schedule missed) fires too. */

@@ -4,9 +4,13 @@ import dev.kiban.engine.ServiceReplicas;
 import java.time.Instant;
 import java.util.List;
 
-/** One collection: every container, service and watched filesystem at one moment, the backup log's last line, and how long it took. */
+/**
+ * One collection: every container, service and watched filesystem at one moment, the backup log's last
+ * line, the error-level journal entries of docker, sshd and fail2ban since the last sweep, and how long
+ * it took.
+ */
 public record Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services, List<FilesystemSample> filesystems, long nanos,
-                    String counterSource, java.util.Optional<String> lastBackup) {
+                    String counterSource, java.util.Optional<String> lastBackup, java.util.Map<String, List<String>> journalErrors) {
 
     /**
      * One container. CPU percentages are NaN on a container's first sweep (a rate needs two readings);
