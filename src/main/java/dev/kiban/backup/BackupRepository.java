@@ -216,7 +216,8 @@ public final class BackupRepository implements AutoCloseable {
                 List<String> allNotes = new ArrayList<>(notes);
                 allNotes.addAll(quiesce.notes());
                 Snapshot snapshot = new Snapshot(id, now.toString(), host(), trees, run.stats(System.nanoTime() - start), allNotes);
-                byte[] bytes = JSON.writeValueAsBytes(snapshot);
+                // zstd: a snapshot lists every file with its chunk ids, 5 MB of JSON for 25,000 files, a fifth of that compressed
+                byte[] bytes = com.github.luben.zstd.Zstd.compress(JSON.writeValueAsBytes(snapshot), 3);
                 AtomicFile.write(snapshotPath(id), key == null ? bytes : key.seal(bytes), "rw-------", false);
                 return snapshot;
             } catch (IOException | RuntimeException e) {
@@ -485,7 +486,9 @@ public final class BackupRepository implements AutoCloseable {
     private Snapshot readSnapshot(Path f) throws IOException {
         byte[] bytes = RepositoryKey.readFile(key, f, "the snapshot");
         try {
-            return JSON.readValue(bytes, Snapshot.class);
+            boolean zstd = bytes.length > 4 && (bytes[0] & 0xff) == 0x28 && (bytes[1] & 0xff) == 0xb5 && (bytes[2] & 0xff) == 0x2f && (bytes[3] & 0xff) == 0xfd;
+            return JSON.readValue(zstd ? com.github.luben.zstd.Zstd.decompress(bytes, (int) com.github.luben.zstd.Zstd.getFrameContentSize(bytes)) : bytes,
+                    Snapshot.class);
         } catch (IOException e) {
             throw new IOException("the snapshot " + f + " is damaged: " + e.getMessage());
         }

@@ -81,4 +81,15 @@ class EvaluatorTest {
         assertThat(Evaluator.backup(p, T0 + " OK snapshot x", now).level()).isEqualTo(Signal.Level.CLEAR);
         assertThat(Evaluator.backup(p, T0 + " OK snapshot x", T0.plus(Duration.ofDays(9))).summary()).contains("9 days old");
     }
+
+    @Test
+    void aServiceShortOfReplicasIsBreachedAndAFullOneClear() {
+        AlertPolicy p = new AlertPolicy("replicas-missing", Metric.REPLICAS, 0, 0, Duration.ofMinutes(2), Duration.ofHours(4), 3, Duration.ofMinutes(10),
+                List.of("discord"));
+        Sweep s = new Sweep(T0, List.of(), List.of(new dev.kiban.engine.ServiceReplicas("1", "web", 1, 3), new dev.kiban.engine.ServiceReplicas("2", "db", 1, 1),
+                new dev.kiban.engine.ServiceReplicas("3", "job", 0, 0)), List.of(), 0, "cgroup", java.util.Optional.empty(), Map.of());
+        List<Signal> signals = new Evaluator(List.of(p)).all(s, new ContainerTracker());
+        assertThat(signals).extracting(x -> x.key().subject() + " " + x.level() + " " + x.summary())
+                .containsExactly("service:web BREACHED 1 of 3 replicas running", "service:db CLEAR 1 of 1 replicas running");
+    }
 }
