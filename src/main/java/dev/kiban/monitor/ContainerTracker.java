@@ -60,6 +60,7 @@ public final class ContainerTracker {
     public boolean onEvent(EngineEvent e, Instant at) {
         if (!e.type().equals("container")) return false;
         Tracked t = track(e.id(), e.attributes(), e.name());
+        if (e.verb().equals("die") && !t.running && t.downSince != null) return false; // a replay of a die already counted (reconnects overlap a second)
         switch (e.verb()) {
             case "start" -> {
                 t.running = true;
@@ -111,9 +112,11 @@ public final class ContainerTracker {
     /**
      * Brings the view in line with a container listing, after a (re)connect: events missed while away
      * are inferred. An exited container counts as crashed only if it exited after {@code since} (so an
-     * agent start does not alert on the leftovers of last month).
+     * agent start does not alert on the leftovers of last month), or if {@code knownDown} says a
+     * previous agent already had it down (its alert is restored, and must not resolve by forgetting).
      */
-    public void reconcile(List<ContainerSummary> listed, Function<String, ContainerState> inspect, Instant since) {
+    public void reconcile(List<ContainerSummary> listed, Function<String, ContainerState> inspect, Instant since,
+                          java.util.function.Predicate<String> knownDown) {
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (ContainerSummary c : listed) {
             ids.add(c.id());
@@ -131,7 +134,7 @@ public final class ContainerTracker {
             t.exitCode = s.exitCode();
             t.oom = s.oomKilled();
             Instant finished = parseTime(s.finishedAt());
-            if ((t.exitCode != 0 || t.oom) && finished.isAfter(since) && t.downSince == null) crash(t, finished);
+            if ((t.exitCode != 0 || t.oom) && (finished.isAfter(since) || knownDown.test(t.subject)) && t.downSince == null) crash(t, finished);
         }
         byId.keySet().retainAll(ids);
     }

@@ -26,6 +26,10 @@ public final class Evaluator {
         return policies.stream().map(AlertPolicy::name).toList();
     }
 
+    public List<String> downRuleNames() {
+        return policies.stream().filter(p -> p.metric() == Metric.CONTAINER_DOWN).map(AlertPolicy::name).toList();
+    }
+
     /** The rules that need no sweep: what an event can change at once. */
     public List<String> eventRuleNames() {
         return policies.stream().filter(p -> p.metric() == Metric.CONTAINER_DOWN || p.metric() == Metric.RESTART_LOOP).map(AlertPolicy::name).toList();

@@ -62,7 +62,7 @@ public final class MonitorAgent implements AutoCloseable {
     /** Starts the event and delivery threads; then call {@link #sweep} at the interval (or {@link #runEvery}). */
     public void start() {
         synchronized (lock) {
-            tracker.reconcile(engine.containers(), engine::inspectContainer, started);
+            tracker.reconcile(engine.containers(), engine::inspectContainer, started, this::knownDown);
         }
         threads.add(thread("kiban-events", this::followEvents));
         threads.add(thread("kiban-deliver", this::deliverLoop));
@@ -135,7 +135,7 @@ public final class MonitorAgent implements AutoCloseable {
                 if (current == null) {
                     current = connect.get();
                     synchronized (lock) {
-                        tracker.reconcile(current.containers(), current::inspectContainer, Instant.ofEpochSecond(since));
+                        tracker.reconcile(current.containers(), current::inspectContainer, Instant.ofEpochSecond(since), this::knownDown);
                         evaluateEvents();
                     }
                     log.println(clock.instant() + " reconnected to the engine; reconciled " + tracker.tracked() + " containers");
@@ -159,6 +159,11 @@ public final class MonitorAgent implements AutoCloseable {
                 backoff = Math.min(30_000, backoff * 2);
             }
         }
+    }
+
+    /** Whether the book holds a container-down alert for this subject (restored from a previous agent, or raised before a reconnect). */
+    private boolean knownDown(String subject) {
+        return book.alerts().stream().anyMatch(a -> a.key().subject().equals(subject) && evaluator.downRuleNames().contains(a.key().rule()));
     }
 
     private void onEvent(EngineEvent e) {

@@ -25,8 +25,22 @@ public record DockerCli(Path docker, EngineAddress address) {
         return run("stack", "deploy", "--compose-file", composeFile.toString(), "--resolve-image", "never", "--detach=true", stack);
     }
 
+    /**
+     * {@code docker stack rm}, again while it fails only because a network is still "in use by task":
+     * the services are gone but their tasks are still stopping, a race the CLI does not wait out.
+     */
     public Tool.Result remove(String stack) throws IOException {
-        return run("stack", "rm", stack);
+        Tool.Result r = run("stack", "rm", stack);
+        for (int attempt = 0; attempt < 15 && !r.ok() && r.output().contains("is in use by task"); attempt++) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return r;
+            }
+            r = run("stack", "rm", stack);
+        }
+        return r;
     }
 
     private Tool.Result run(String... args) throws IOException {

@@ -92,4 +92,20 @@ class EvaluatorTest {
         assertThat(signals).extracting(x -> x.key().subject() + " " + x.level() + " " + x.summary())
                 .containsExactly("service:web BREACHED 1 of 3 replicas running", "service:db CLEAR 1 of 1 replicas running");
     }
+
+    @Test
+    void aRestartedAgentKeepsACrashThePreviousOneReportedAndIgnoresTheReplayedDie() {
+        ContainerTracker t = new ContainerTracker();
+        dev.kiban.engine.ContainerSummary exited = new dev.kiban.engine.ContainerSummary("x", "web", "img", "exited", "Exited (137) 2 seconds ago", Map.of());
+        dev.kiban.engine.ContainerState state = new dev.kiban.engine.ContainerState("x", "web", "img", "exited", false, 137, false, 0, java.util.Optional.empty(),
+                "", java.util.Optional.empty(), "", 0, 0, Map.of(), T0.minusSeconds(60).toString(), T0.minusSeconds(2).toString());
+        t.reconcile(List.of(exited), id -> state, T0, subject -> subject.equals("web"));
+        assertThat(level(t.down(DOWN), "web")).as("known down before the restart, though it exited before the last save").isEqualTo(Signal.Level.BREACHED);
+        assertThat(t.onEvent(event("die", "x", "exitCode", "137", "name", "web"), T0.plusSeconds(1))).as("the replayed die").isFalse();
+        assertThat(t.restartLoops(LOOP, T0.plusSeconds(2)).get(0).value()).as("counted once").isEqualTo(1);
+
+        ContainerTracker fresh = new ContainerTracker();
+        fresh.reconcile(List.of(exited), id -> state, T0, subject -> false);
+        assertThat(level(fresh.down(DOWN), "web")).as("an old exit nobody reported is not news").isEqualTo(Signal.Level.CLEAR);
+    }
 }
