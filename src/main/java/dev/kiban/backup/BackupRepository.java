@@ -342,7 +342,7 @@ public final class BackupRepository implements AutoCloseable {
             });
             for (Map.Entry<Integer, List<Future<String>>> p : pending.entrySet()) {
                 Entry e = entries.get(p.getKey());
-                entries.set(p.getKey(), e.withChunks(ids(p.getValue())));
+                entries.set(p.getKey(), e.withChunks(await(p.getValue())));
             }
             return new Snapshot.Tree(source.name(), root.toString(), entries);
         }
@@ -360,7 +360,7 @@ public final class BackupRepository implements AutoCloseable {
             } else {
                 long readBefore = bytesRead.sum();
                 try (InputStream in = source.open().open()) {
-                    ids = ids(store(in));
+                    ids = await(store(in));
                 }
                 size = bytesRead.sum() - readBefore;
             }
@@ -372,10 +372,6 @@ public final class BackupRepository implements AutoCloseable {
         public void close() {
             pool.shutdownNow();
         }
-    }
-
-    private static List<String> ids(List<Future<String>> futures) throws IOException {
-        return await(futures);
     }
 
     /** The results in order; a worker's IOException is rethrown as it was. */

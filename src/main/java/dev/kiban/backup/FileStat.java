@@ -36,10 +36,6 @@ record FileStat(long inode, int nlink, int mode, int uid, int gid, long size, lo
         }
     }
 
-    static boolean fastPath() {
-        return FAST != null;
-    }
-
     /** The JDK's own stat result behind {@code walked}, or null. */
     static Object unwrap(BasicFileAttributes walked) {
         if (FAST == null) return null;

@@ -49,12 +49,15 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
 
     /** The running containers that mount {@code volume} (a named volume of that name, or a host path at or under it). */
     public List<ContainerSummary> writersOf(BackupRepository.Source volume) {
+        return engine.containers().stream().filter(ContainerSummary::running).filter(c -> mounts(c, volume)).toList();
+    }
+
+    /** Whether {@code c} mounts the volume: a named volume of that name, or a host path at or under it. */
+    private static boolean mounts(ContainerSummary c, BackupRepository.Source volume) {
         Path root = volume.path().toAbsolutePath().normalize();
         String name = volume.name().startsWith("volume:") ? volume.name().substring("volume:".length()) : "";
-        return engine.containers().stream().filter(ContainerSummary::running)
-                .filter(c -> c.mounts().stream().anyMatch(m -> (!name.isEmpty() && name.equals(m.name()))
-                        || (!m.source().isEmpty() && Path.of(m.source()).toAbsolutePath().normalize().startsWith(root))))
-                .toList();
+        return c.mounts().stream().anyMatch(m -> (!name.isEmpty() && name.equals(m.name()))
+                || (!m.source().isEmpty() && Path.of(m.source()).toAbsolutePath().normalize().startsWith(root)));
     }
 
     private boolean stops(ContainerSummary c) {
@@ -135,12 +138,7 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
     }
 
     private List<ContainerSummary> writersOfStopped(BackupRepository.Source source) {
-        Path root = source.path().toAbsolutePath().normalize();
-        String name = source.name().substring("volume:".length());
-        return stopped.values().stream().map(Stopped::container)
-                .filter(c -> c.mounts().stream().anyMatch(m -> name.equals(m.name())
-                        || (!m.source().isEmpty() && Path.of(m.source()).toAbsolutePath().normalize().startsWith(root))))
-                .toList();
+        return stopped.values().stream().map(Stopped::container).filter(c -> mounts(c, source)).toList();
     }
 
     private static String last(String output) {

@@ -49,10 +49,6 @@ public final class RepositoryKey {
         return read(file);
     }
 
-    public Path file() {
-        return file;
-    }
-
     public byte[] seal(byte[] plain) {
         return seal(plain, 0, plain.length);
     }

@@ -1,6 +1,5 @@
 package dev.kiban.monitor;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -103,9 +101,5 @@ public final class AlertBook {
     /** Alerts by state, for listings. */
     public Map<Alert.State, List<Alert>> byState() {
         return alerts.values().stream().collect(Collectors.groupingBy(Alert::state, TreeMap::new, Collectors.toList()));
-    }
-
-    public static Function<Duration, String> human() {
-        return d -> d.toHours() > 0 ? d.toHours() + "h" + d.toMinutesPart() + "m" : d.toMinutes() > 0 ? d.toMinutes() + "m" + d.toSecondsPart() + "s" : d.toSeconds() + "s";
     }
 }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -139,10 +138,6 @@ public final class Outbox {
     static Duration backoff(int attempts) {
         long seconds = Math.min(600, 5L << Math.min(attempts, 7));
         return Duration.ofSeconds(seconds);
-    }
-
-    public Optional<Item> find(String id) throws IOException {
-        return pending().stream().filter(i -> i.notification().id().equals(id)).findFirst();
     }
 
     public Path dir() {
