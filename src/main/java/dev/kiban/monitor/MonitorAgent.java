@@ -36,8 +36,9 @@ public final class MonitorAgent implements AutoCloseable {
     private final AtomicLong events = new AtomicLong();
     private final Instant started;
     private volatile boolean running = true;
+    /** Events older than the last reconciling listing are already in it; the stream replays up to a second of them. */
+    private volatile long listedAtNanos;
     private volatile String metrics = "";
-    private volatile Sweep lastSweep;
     private final List<Thread> threads = new ArrayList<>();
 
     public MonitorAgent(Engine engine, Supplier<Engine> connect, Collector collector, List<AlertPolicy> policies, Map<String, Channel> channels,
@@ -62,6 +63,7 @@ public final class MonitorAgent implements AutoCloseable {
     /** Starts the event and delivery threads; then call {@link #sweep} at the interval (or {@link #runEvery}). */
     public void start() {
         synchronized (lock) {
+            listedAtNanos = epochNanos();
             tracker.reconcile(engine.containers(), engine::inspectContainer, started, this::knownDown);
         }
         threads.add(thread("kiban-events", this::followEvents));
@@ -99,7 +101,6 @@ public final class MonitorAgent implements AutoCloseable {
             queue(out);
             state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
             DailyReport.recordDisks(state, s);
-            lastSweep = s;
             metrics = MetricsText.render(s, book.alerts(), safePending(), events.get());
         }
         return s;
@@ -135,6 +136,7 @@ public final class MonitorAgent implements AutoCloseable {
                 if (current == null) {
                     current = connect.get();
                     synchronized (lock) {
+                        listedAtNanos = epochNanos();
                         tracker.reconcile(current.containers(), current::inspectContainer, Instant.ofEpochSecond(since), this::knownDown);
                         evaluateEvents();
                     }
@@ -166,8 +168,14 @@ public final class MonitorAgent implements AutoCloseable {
         return book.alerts().stream().anyMatch(a -> a.key().subject().equals(subject) && evaluator.downRuleNames().contains(a.key().rule()));
     }
 
+    private long epochNanos() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
     private void onEvent(EngineEvent e) {
         events.incrementAndGet();
+        if (e.timeNanos() > 0 && e.timeNanos() < listedAtNanos) return;
         collector.invalidate(e.id());
         synchronized (lock) {
             if (tracker.onEvent(e, clock.instant())) {
@@ -211,10 +219,6 @@ public final class MonitorAgent implements AutoCloseable {
 
     public String metrics() {
         return metrics;
-    }
-
-    public Sweep lastSweep() {
-        return lastSweep;
     }
 
     public List<Alert> alerts() {
