@@ -52,12 +52,15 @@ public final class SwarmSetupRunner {
             } else if (step instanceof SwarmStep.InitSwarm i) {
                 engine.initSwarm(i.init());
             } else if (step instanceof SwarmStep.RecreateIngress r) {
-                // After init the manager creates the default ingress in the background; removing it before
-                // it has settled leaves a ghost beside the new one. Wait for it, remove it, wait, create.
-                waitUntil(() -> ingress().isPresent());
+                // After init the manager creates the default ingress in the background, and its removal is
+                // eventually consistent: the by-name view can report it gone while the engine still refuses a
+                // new one of that name (409). Wait for it, remove it, wait until no listing shows it, and
+                // retry the create while the engine still holds the old one.
+                waitUntil(() -> ingress().isPresent(), "the default ingress network to appear");
                 ingress().ifPresent(n -> engine.removeNetwork(n.id()));
-                waitUntil(() -> ingress().isEmpty());
-                engine.createNetwork(INGRESS, "overlay", r.subnet(), r.gateway(), true, Map.of(), Map.of("dev.kiban.managed", "true"));
+                waitUntil(() -> ingress().isEmpty() && engine.networks().stream().noneMatch(n -> n.ingress() || n.name().equals(INGRESS)),
+                        "the default ingress network to be removed");
+                createIngress(r);
                 // The node's agent may still bring up (and then drop) the network it was creating at init:
                 // done only when one ingress, on the spec's subnet, has been all there is for a few seconds.
                 waitUntilSteady(() -> engine.networks().stream().filter(NetworkSummary::ingress).map(NetworkSummary::subnets).toList()
@@ -98,15 +101,30 @@ public final class SwarmSetupRunner {
         }
     }
 
-    /** Waits up to 10 s: swarm network changes return before every view of the engine agrees. */
-    private static void waitUntil(java.util.function.BooleanSupplier done) {
-        for (int i = 0; i < 100 && !done.getAsBoolean(); i++) {
+    private void createIngress(SwarmStep.RecreateIngress r) throws IOException {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (true) {
             try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                engine.createNetwork(INGRESS, "overlay", r.subnet(), r.gateway(), true, Map.of(), Map.of("dev.kiban.managed", "true"));
                 return;
+            } catch (EngineApiException e) {
+                if (e.status() != 409 || System.nanoTime() > deadline) throw e;
+                sleep(200); // the old ingress is still being torn down
             }
+        }
+    }
+
+    private static final long WAIT_NANOS = 20_000_000_000L;
+
+    /**
+     * Waits up to 20 s: swarm network changes return before every view of the engine agrees. A timeout
+     * is an error: carrying on would report a swarm set up that is not.
+     */
+    private static void waitUntil(java.util.function.BooleanSupplier done, String what) throws IOException {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new IOException("timed out after 20 s waiting for " + what);
+            sleep(100);
         }
     }
 }
