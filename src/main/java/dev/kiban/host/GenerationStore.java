@@ -295,30 +295,20 @@ public final class GenerationStore {
         validate(gen, gen.number(), dir.resolve(gen.number() + "/manifest.json"));
         Path before = dir.resolve(gen.number() + "/before");
         List<Generation.Entry> files = gen.entries().stream().filter(e -> !e.directory()).toList();
+        List<String> problems = new ArrayList<>();
         for (Generation.Entry e : files) {
-            if (e.existed()) {
-                Path target = HostRoot.parents(root, e.path(), true);
-                if (e.wasLink()) {
-                    AtomicFile.symlink(target, e.link());
-                    FileOwnership.set(target, e.owner());
-                } else {
-                    AtomicFile.requireRealDirectory(before);
-                    Path copy = HostRoot.parents(before, e.path(), false);
-                    if (!HostRoot.lstat(copy).map(BasicFileAttributes::isRegularFile).orElse(false)) {
-                        throw new HostRoot.Refusal("generation " + gen.number() + ": the copy of " + e.path() + " at " + copy
-                                + " is missing or not a regular file; cannot put it back");
-                    }
-                    AtomicFile.write(target, ObservedFile.readNoFollow(copy), e.mode(), e.owner(), false);
-                }
-            } else {
-                Path target = HostRoot.parents(root, e.path(), false);
-                Optional<BasicFileAttributes> a = HostRoot.lstat(target);
-                if (a.isPresent() && !a.get().isDirectory()) Files.delete(target); // unlink: a link is removed, not followed
+            try {
+                restore(gen, before, e);
+            } catch (HostRoot.Refusal r) {
+                // A path now behind a link was never written through it: nothing of this apply is there.
+                // One that existed cannot be put back that way: say so, and put back all the others.
+                if (e.existed()) problems.add(r.getMessage());
             }
         }
         List<Generation.Entry> dirs = new ArrayList<>(gen.entries().stream().filter(Generation.Entry::directory).toList());
         dirs.sort(Comparator.comparing(Generation.Entry::path).reversed());
         for (Generation.Entry e : dirs) {
+            if (HostRoot.unsafe(root, e.path()).isPresent()) continue; // behind a link now: not touched through it
             Path target = HostRoot.parents(root, e.path(), false);
             Optional<BasicFileAttributes> a = HostRoot.lstat(target);
             if (a.isEmpty() || !a.get().isDirectory() || a.get().isSymbolicLink()) continue;
@@ -332,5 +322,28 @@ public final class GenerationStore {
                 FileOwnership.set(target, e.owner());
             }
         }
+        if (!problems.isEmpty()) throw new HostRoot.Refusal(String.join("; ", problems));
+    }
+
+    private void restore(Generation gen, Path before, Generation.Entry e) throws IOException {
+        if (!e.existed()) {
+            Path target = HostRoot.parents(root, e.path(), false);
+            Optional<BasicFileAttributes> a = HostRoot.lstat(target);
+            if (a.isPresent() && !a.get().isDirectory()) Files.delete(target); // unlink: a link is removed, not followed
+            return;
+        }
+        Path target = HostRoot.parents(root, e.path(), true);
+        if (e.wasLink()) {
+            AtomicFile.symlink(target, e.link());
+            FileOwnership.set(target, e.owner());
+            return;
+        }
+        AtomicFile.requireRealDirectory(before);
+        Path copy = HostRoot.parents(before, e.path(), false);
+        if (!HostRoot.lstat(copy).map(BasicFileAttributes::isRegularFile).orElse(false)) {
+            throw new HostRoot.Refusal("generation " + gen.number() + ": the copy of " + e.path() + " at " + copy
+                    + " is missing or not a regular file; cannot put it back");
+        }
+        AtomicFile.write(target, ObservedFile.readNoFollow(copy), e.mode(), e.owner(), false);
     }
 }
