@@ -20,12 +20,12 @@ import picocli.CommandLine.Spec;
         header = "Write the host configuration, checked by the real tools.",
         description = {
             "Make the host match the spec: show the plan, ask (unless --yes), then, holding the lock "
-                    + "<root>/var/lib/kiban/lock, record a generation under <root>/var/lib/kiban/generations/, write each file "
-                    + "atomically with its owner and mode, have each file checked by the program that reads it, and run the "
-                    + "commands (only when --root is /).",
-            "Refuses before writing anything when a directory on the way to a file is a symbolic link (kiban never follows "
-                    + "a link it did not create), when a program the plan runs is not installed, or when another apply or "
-                    + "rollback holds the lock.",
+                    + "<root>/var/lib/kiban/lock, record a generation under <root>/var/lib/kiban/generations/, "
+                    + "write each file atomically with its owner and mode, have each file checked by the program "
+                    + "that reads it, and run the commands (only when --root is /).",
+            "Refuses before writing anything when a directory on the way to a file is a symbolic link (kiban "
+                    + "never follows a link it did not create), when a program the plan runs is not installed, or "
+                    + "when another apply or rollback holds the lock.",
             "Any objection, or a program that fails or cannot be started, puts every file back as it was and exits 1, "
                     + "naming the file and the tool's own words. A second apply of an unchanged spec changes nothing. "
                     + "'kiban rollback' undoes an apply.",
@@ -81,9 +81,11 @@ final class ApplyCommand implements Callable<Integer> {
         int number = outcome.generation().map(g -> g.number()).orElse(0);
         if (!outcome.ok()) {
             if (outcome.restored()) {
-                err.println("kiban: apply failed; every file is back as it was (generation " + number + " recorded as failed):");
+                err.println("kiban: apply failed; every file is back as it was (generation " + number
+                        + " recorded as failed):");
             } else {
-                err.println("kiban: apply failed and NOT every file is back (generation " + number + " is still in force):");
+                err.println("kiban: apply failed and NOT every file is back (generation " + number
+                        + " is still in force):");
             }
             outcome.failures().forEach(f -> err.println("  " + f));
             return ExitCode.FINDINGS;

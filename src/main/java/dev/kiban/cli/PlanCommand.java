@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
             "Show what 'kiban apply' would change on the host: a unified diff per file (daemon.json, sysctl, journald, fail2ban, "
                     + "logwatch, automatic updates, sshd, firewall, DOCKER-USER rules), the directories of the layout, the commands "
                     + "that would run, and a one-line summary. Changes nothing.",
-            "Refuses (exit 1) when hardening sshd would lock out the configured users, when a directory on the way to a "
-                    + "file is a symbolic link, or when a program the plan runs is not installed.",
+            "Refuses (exit 1) when hardening sshd would lock out the configured users, when a directory on the "
+                    + "way to a file is a symbolic link, or when a program the plan runs is not installed.",
             ""})
 final class PlanCommand implements Callable<Integer> {
     @Spec

@@ -17,12 +17,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         header = "Undo an apply, byte for byte.",
         description = {
-            "Undo the latest apply (or, with --to N, every apply after generation N), putting each file back byte for byte "
-                    + "with its old mode and owner (a file that was a symbolic link becomes that link again), removing the files "
-                    + "it created and the directories it created that are empty again. Also recovers an apply that was "
-                    + "interrupted.",
-            "Lists what it would undo and asks (unless --yes); holds the lock <root>/var/lib/kiban/lock while it works. "
-                    + "A generation whose record kiban cannot trust (a path with '..', not absolute) is refused.",
+            "Undo the latest apply (or, with --to N, every apply after generation N), putting each file back byte "
+                    + "for byte with its old mode and owner (a file that was a symbolic link becomes that link again), "
+                    + "removing the files it created and the directories it created that are empty again. Also "
+                    + "recovers an apply that was interrupted.",
+            "Lists what it would undo and asks (unless --yes); holds the lock <root>/var/lib/kiban/lock while it "
+                    + "works. A generation whose record kiban cannot trust (a path with '..', not absolute) is "
+                    + "refused.",
             "Restart the services yourself afterwards when you run it on / (the undone plan listed them).",
             ""})
 final class RollbackCommand implements Callable<Integer> {
@@ -61,7 +62,8 @@ final class RollbackCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
             todo.forEach(g -> out.println("roll back generation " + g.number() + " (" + g.note() + ")"));
-            if (!yes && !CommandSupport.confirm(context, out, "Roll back " + (todo.size() == 1 ? "this generation?" : "these generations?"))) {
+            String question = "Roll back " + (todo.size() == 1 ? "this generation?" : "these generations?");
+            if (!yes && !CommandSupport.confirm(context, out, question)) {
                 err.println("kiban: rollback not confirmed; nothing changed (confirm with y, or pass --yes)");
                 return ExitCode.FINDINGS;
             }

@@ -45,8 +45,9 @@ public final class AtomicFile {
         return write(target, content, mode, "", keepPrevious);
     }
 
-    /** As {@link #write(Path, byte[], String, boolean)}, giving the file to {@code owner} ({@code user:group}) before the rename. */
-    public static Optional<Path> write(Path target, byte[] content, String mode, String owner, boolean keepPrevious) throws IOException {
+    /** As {@link #write(Path, byte[], String, boolean)}, giving the file to {@code owner} before the rename. */
+    public static Optional<Path> write(Path target, byte[] content, String mode, String owner, boolean keepPrevious)
+            throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         if (HostRoot.lstat(dir).isEmpty()) Files.createDirectories(dir);
         requireRealDirectory(dir);
@@ -70,7 +71,7 @@ public final class AtomicFile {
         }
     }
 
-    /** Makes {@code target} a symbolic link to {@code linkTarget}, replacing whatever is there (rollback of a replaced link). */
+    /** Makes {@code target} a symbolic link to {@code linkTarget}, replacing whatever is there (rollback of a link). */
     static void symlink(Path target, String linkTarget) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         requireRealDirectory(dir);
@@ -95,10 +96,12 @@ public final class AtomicFile {
     static void requireRealDirectory(Path dir) throws IOException {
         Optional<BasicFileAttributes> a = HostRoot.lstat(dir);
         if (a.isPresent() && a.get().isSymbolicLink()) {
-            throw new HostRoot.Refusal("refusing to write into " + dir + ": it is a symbolic link (to " + Files.readSymbolicLink(dir)
-                    + "); expected a real directory");
+            throw new HostRoot.Refusal("refusing to write into " + dir + ": it is a symbolic link (to "
+                    + Files.readSymbolicLink(dir) + "); expected a real directory");
         }
-        if (a.isEmpty() || !a.get().isDirectory()) throw new HostRoot.Refusal("cannot write into " + dir + ": expected a directory");
+        if (a.isEmpty() || !a.get().isDirectory()) {
+            throw new HostRoot.Refusal("cannot write into " + dir + ": expected a directory");
+        }
     }
 
     private static Path createTemp(Path dir, String name, Set<PosixFilePermission> perms) throws IOException {
@@ -106,8 +109,8 @@ public final class AtomicFile {
             Path temp = dir.resolve(tempName(name, i));
             try {
                 // CREATE_NEW is O_CREAT|O_EXCL: it fails on anything already there, a planted link included
-                Files.newByteChannel(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                        PosixFilePermissions.asFileAttribute(perms)).close();
+                Files.newByteChannel(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(perms)).close();
                 return temp;
             } catch (FileAlreadyExistsException e) {
                 if (i + 1 >= ATTEMPTS) throw e;

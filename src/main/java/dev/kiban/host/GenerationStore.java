@@ -85,7 +85,8 @@ public final class GenerationStore {
             for (Path g : gens.toList()) {
                 String name = g.getFileName().toString();
                 if (!name.matches("\\d{1,9}")) continue;
-                BasicFileAttributes a = HostRoot.lstat(g).orElseThrow(() -> new IOException(g + " vanished while listing"));
+                BasicFileAttributes a = HostRoot.lstat(g)
+                        .orElseThrow(() -> new IOException(g + " vanished while listing"));
                 if (!a.isDirectory() || a.isSymbolicLink()) {
                     throw new HostRoot.Refusal(g + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a directory")
                             + ", not a generation kiban recorded; move it away");
@@ -131,7 +132,8 @@ public final class GenerationStore {
         Optional<BasicFileAttributes> a = HostRoot.lstat(p);
         if (a.isEmpty()) {
             if (!create) return Optional.empty();
-            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                    "rwx------")));
             a = HostRoot.lstat(p);
         }
         if (a.orElseThrow().isSymbolicLink()) {
@@ -139,7 +141,8 @@ public final class GenerationStore {
                     + Files.readSymbolicLink(p) + "); kiban keeps its generations and lock only in a real directory");
         }
         if (!a.get().isDirectory()) {
-            throw new HostRoot.Refusal("refusing " + HostRoot.where(root, hostDir) + ": it is not a directory; expected a directory");
+            throw new HostRoot.Refusal("refusing " + HostRoot.where(root, hostDir)
+                    + ": it is not a directory; expected a directory");
         }
         return Optional.of(p);
     }
@@ -177,11 +180,13 @@ public final class GenerationStore {
         Path path = state.resolve("lock");
         Optional<BasicFileAttributes> a = HostRoot.lstat(path);
         if (a.isPresent() && !a.get().isRegularFile()) {
-            throw new HostRoot.Refusal("refusing " + path + ": it is " + (a.get().isSymbolicLink() ? "a symbolic link" : "not a regular file")
+            throw new HostRoot.Refusal("refusing " + path + ": it is "
+                    + (a.get().isSymbolicLink() ? "a symbolic link" : "not a regular file")
                     + "; expected kiban's lock file: move it away");
         }
-        FileChannel ch = FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        FileChannel ch = FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         FileLock held;
         try {
             held = ch.tryLock();
@@ -194,7 +199,8 @@ public final class GenerationStore {
         if (held == null) {
             String pid = holder(ch);
             ch.close();
-            throw new HostRoot.Refusal("another kiban apply or rollback holds " + path + " (" + pid + "); wait for it to finish");
+            throw new HostRoot.Refusal("another kiban apply or rollback holds " + path + " (" + pid
+                    + "); wait for it to finish");
         }
         try {
             Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
@@ -231,7 +237,8 @@ public final class GenerationStore {
         try {
             Files.createDirectory(g); // never into anything planted there
         } catch (FileAlreadyExistsException e) {
-            throw new HostRoot.Refusal("refusing " + g + ": it already exists; expected to create generation " + number + " there");
+            throw new HostRoot.Refusal("refusing " + g + ": it already exists; expected to create generation "
+                    + number + " there");
         }
         Path before = Files.createDirectory(g.resolve("before"));
         List<Generation.Entry> entries = new ArrayList<>();
@@ -240,7 +247,8 @@ public final class GenerationStore {
         Set<String> missingParents = new TreeSet<>();
         for (String p : concat(filePaths, dirPaths)) {
             for (String parent = parentOf(p); !parent.equals("/"); parent = parentOf(parent)) {
-                if (HostRoot.lstat(HostRoot.under(root, parent)).isEmpty() && !dirPaths.contains(parent)) missingParents.add(parent);
+                boolean absent = HostRoot.lstat(HostRoot.under(root, parent)).isEmpty();
+                if (absent && !dirPaths.contains(parent)) missingParents.add(parent);
             }
         }
         for (String p : missingParents) entries.add(new Generation.Entry(p, true, false, "", ""));
@@ -279,10 +287,12 @@ public final class GenerationStore {
     }
 
     public void save(Generation gen) throws IOException {
-        Path dir = directory(DirectoryLayout.GENERATIONS, false).orElseThrow(() -> new IOException("the generations directory vanished"));
+        Path dir = directory(DirectoryLayout.GENERATIONS, false)
+                .orElseThrow(() -> new IOException("the generations directory vanished"));
         Path g = dir.resolve(String.valueOf(gen.number()));
         AtomicFile.requireRealDirectory(g);
-        AtomicFile.write(g.resolve("manifest.json"), JSON.writeValueAsString(gen).getBytes(StandardCharsets.UTF_8), "rw-------", false);
+        byte[] json = JSON.writeValueAsString(gen).getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(g.resolve("manifest.json"), json, "rw-------", false);
     }
 
     /**
@@ -291,7 +301,8 @@ public final class GenerationStore {
      * holds anything now is left: never delete data).
      */
     public void undo(Generation gen) throws IOException {
-        Path dir = directory(DirectoryLayout.GENERATIONS, false).orElseThrow(() -> new IOException("no generations under " + root));
+        Path dir = directory(DirectoryLayout.GENERATIONS, false)
+                .orElseThrow(() -> new IOException("no generations under " + root));
         validate(gen, gen.number(), dir.resolve(gen.number() + "/manifest.json"));
         Path before = dir.resolve(gen.number() + "/before");
         List<Generation.Entry> files = gen.entries().stream().filter(e -> !e.directory()).toList();
@@ -329,7 +340,7 @@ public final class GenerationStore {
         if (!e.existed()) {
             Path target = HostRoot.parents(root, e.path(), false);
             Optional<BasicFileAttributes> a = HostRoot.lstat(target);
-            if (a.isPresent() && !a.get().isDirectory()) Files.delete(target); // unlink: a link is removed, not followed
+            if (a.isPresent() && !a.get().isDirectory()) Files.delete(target); // unlink: removes a link, never follows
             return;
         }
         Path target = HostRoot.parents(root, e.path(), true);

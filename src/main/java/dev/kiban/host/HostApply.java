@@ -50,8 +50,8 @@ public final class HostApply {
     }
 
     /** For tests: run the commands on a test root, with programs looked up and started as given. */
-    HostApply(Path root, ArtifactCheck checks, PrintWriter out, boolean runCommands, Function<String, Optional<Path>> programs,
-              Runner runner) {
+    HostApply(Path root, ArtifactCheck checks, PrintWriter out, boolean runCommands,
+              Function<String, Optional<Path>> programs, Runner runner) {
         this.root = root;
         this.checks = checks;
         this.out = out;
@@ -121,8 +121,9 @@ public final class HostApply {
         List<String> notes = new ArrayList<>();
         for (Plan.FileStep f : plan.files()) {
             if (f.change() == Plan.Change.UNCHANGED || f.before().isEmpty() || !f.before().get().isLink()) continue;
-            notes.add(f.artifact().path() + " is a symbolic link (to " + f.before().get().link() + "): apply replaces the link with the "
-                    + "file, leaving what it points to alone; rollback puts the link back");
+            notes.add(f.artifact().path() + " is a symbolic link (to " + f.before().get().link()
+                    + "): apply replaces the link with the file, leaving what it points to alone; "
+                    + "rollback puts the link back");
         }
         return notes;
     }
@@ -131,7 +132,8 @@ public final class HostApply {
         if (!runCommands) return List.of();
         Set<String> missing = new LinkedHashSet<>();
         for (HostCommand c : plan.commands()) {
-            if (programs.apply(c.program()).isEmpty()) missing.add(c.program().isEmpty() ? "(an empty command)" : c.program());
+            if (programs.apply(c.program()).isPresent()) continue;
+            missing.add(c.program().isEmpty() ? "(an empty command)" : c.program());
         }
         return List.copyOf(missing);
     }
@@ -160,7 +162,8 @@ public final class HostApply {
             if (!refused.isEmpty()) throw new HostRoot.Refusal("not applying: " + String.join("; ", refused));
             requireUnchangedSincePlan(files, dirs);
             Generation gen = store.begin(files.stream().map(f -> f.artifact().path()).toList(),
-                    dirs.stream().map(d -> d.directory().path()).toList(), files.size() + " files, " + dirs.size() + " directories");
+                    dirs.stream().map(d -> d.directory().path()).toList(),
+                    files.size() + " files, " + dirs.size() + " directories");
             List<String> failures = new ArrayList<>();
             try {
                 write(files, dirs);
@@ -180,8 +183,8 @@ public final class HostApply {
                 store.undo(gen);
             } catch (IOException | RuntimeException e) {
                 // left "applying" on purpose: it is still in force, and 'kiban rollback' retries it
-                failures.add("could not put everything back: " + firstLine(e.getMessage()) + "; generation " + gen.number()
-                        + " stays 'applying': fix that, then run 'kiban rollback'");
+                failures.add("could not put everything back: " + firstLine(e.getMessage()) + "; generation "
+                        + gen.number() + " stays 'applying': fix that, then run 'kiban rollback'");
                 return new Outcome(Optional.of(gen), failures);
             }
             Generation failed = gen.with(Generation.Status.FAILED, "rejected: " + String.join(", ", failures.stream()
@@ -192,7 +195,8 @@ public final class HostApply {
     }
 
     /** The plan was read before the lock was taken: refuse it when another hand changed a path since. */
-    private void requireUnchangedSincePlan(List<Plan.FileStep> files, List<Plan.DirectoryStep> dirs) throws IOException {
+    private void requireUnchangedSincePlan(List<Plan.FileStep> files, List<Plan.DirectoryStep> dirs)
+            throws IOException {
         for (Plan.FileStep f : files) requireSame(f.artifact().path(), f.before());
         for (Plan.DirectoryStep d : dirs) {
             // the lock itself made kiban's state directory: that is not someone else's change
@@ -217,7 +221,8 @@ public final class HostApply {
                 Files.createDirectory(p); // mkdir: fails on anything already there, a link included
             } else if (a.get().isSymbolicLink() || !a.get().isDirectory()) {
                 throw new HostRoot.Refusal("refusing " + HostRoot.where(root, hostPath) + ": it is "
-                        + (a.get().isSymbolicLink() ? "a symbolic link" : "not a directory") + "; expected a directory");
+                        + (a.get().isSymbolicLink() ? "a symbolic link" : "not a directory")
+                        + "; expected a directory");
             }
             Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                     .setPermissions(PosixFilePermissions.fromString(d.directory().mode()));
@@ -225,7 +230,8 @@ public final class HostApply {
         }
         for (Plan.FileStep f : files) {
             Path p = HostRoot.parents(root, f.artifact().path(), true);
-            AtomicFile.write(p, f.artifact().content().getBytes(StandardCharsets.UTF_8), f.artifact().mode(), f.artifact().owner(), false);
+            byte[] content = f.artifact().content().getBytes(StandardCharsets.UTF_8);
+            AtomicFile.write(p, content, f.artifact().mode(), f.artifact().owner(), false);
             out.println((f.change() == Plan.Change.CREATE ? "created " : "changed ") + f.artifact().path());
             out.flush();
             if (pause > 0) sleep(pause);
@@ -268,7 +274,7 @@ public final class HostApply {
         return out;
     }
 
-    /** Undoes every generation in force after {@code to} (default: only the latest), newest first, under the root's lock. */
+    /** Undoes every generation in force after {@code to} (default: the latest), newest first, under the lock. */
     public List<Generation> rollback(Optional<Integer> to) throws IOException {
         if (toUndo(to).isEmpty()) return List.of(); // nothing to do: take no lock, create nothing
         try (GenerationStore.Lock lock = store.lock()) {

@@ -26,7 +26,7 @@ import java.util.Optional;
 public final class HostRoot {
     private HostRoot() {}
 
-    /** The path of {@code hostPath} under {@code root}; refuses relative paths and {@code .} or {@code ..} components. */
+    /** The path of {@code hostPath} under {@code root}; refuses relative paths and {@code .} or {@code ..} parts. */
     public static Path resolve(Path root, String hostPath) {
         problem(hostPath).ifPresent(why -> {
             throw new IllegalArgumentException(why);
@@ -47,7 +47,8 @@ public final class HostRoot {
         if (hostPath.equals("/")) return Optional.of("the host root itself is not a file kiban manages");
         for (String c : hostPath.substring(1).split("/", -1)) {
             if (c.isEmpty() || c.equals(".") || c.equals("..")) {
-                return Optional.of("host path " + hostPath + " has an empty, '.' or '..' component; expected a plain absolute path");
+                return Optional.of("host path " + hostPath
+                        + " has an empty, '.' or '..' component; expected a plain absolute path");
             }
             if (c.indexOf('\0') >= 0) return Optional.of("host path " + hostPath + " contains a NUL byte");
         }
@@ -101,7 +102,8 @@ public final class HostRoot {
         }
     }
 
-    private static void requireDirectory(Path root, String hostPath, String component, Path at, BasicFileAttributes a) throws IOException {
+    private static void requireDirectory(Path root, String hostPath, String component, Path at, BasicFileAttributes a)
+            throws IOException {
         if (a.isSymbolicLink()) {
             String to = Files.readSymbolicLink(at).toString();
             throw new Refusal("refusing " + where(root, hostPath) + ": " + component + " is a symbolic link (to " + to
@@ -109,7 +111,8 @@ public final class HostRoot {
                     + " a real directory (or a bind mount)");
         }
         if (!a.isDirectory()) {
-            throw new Refusal("refusing " + where(root, hostPath) + ": " + component + " is not a directory; expected a directory");
+            throw new Refusal("refusing " + where(root, hostPath) + ": " + component
+                    + " is not a directory; expected a directory");
         }
     }
 

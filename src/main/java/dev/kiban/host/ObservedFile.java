@@ -50,15 +50,19 @@ public record ObservedFile(boolean directory, String content, String mode, Strin
         String owner = a.owner().getName() + ":" + a.group().getName();
         String mode = PosixFilePermissions.toString(a.permissions());
         if (a.isDirectory()) return Optional.of(new ObservedFile(true, "", mode, owner));
-        if (a.isSymbolicLink()) return Optional.of(new ObservedFile(false, "", mode, owner, Files.readSymbolicLink(path).toString()));
+        if (a.isSymbolicLink()) {
+            return Optional.of(new ObservedFile(false, "", mode, owner, Files.readSymbolicLink(path).toString()));
+        }
         // a FIFO or device would block or never end: observed with no content, and replaced by apply
         if (!a.isRegularFile()) return Optional.of(new ObservedFile(false, "", mode, owner));
-        return Optional.of(new ObservedFile(false, new String(readNoFollow(path), StandardCharsets.UTF_8), mode, owner));
+        String content = new String(readNoFollow(path), StandardCharsets.UTF_8);
+        return Optional.of(new ObservedFile(false, content, mode, owner));
     }
 
     /** The bytes of a regular file, opened with O_NOFOLLOW so a link swapped in meanwhile is not read through. */
     static byte[] readNoFollow(Path path) throws IOException {
-        try (SeekableByteChannel ch = Files.newByteChannel(path, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+        Set<java.nio.file.OpenOption> read = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        try (SeekableByteChannel ch = Files.newByteChannel(path, read)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
             while (ch.read(buf) > 0) {

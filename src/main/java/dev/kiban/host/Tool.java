@@ -44,7 +44,8 @@ public final class Tool {
     }
 
     /** Where PATH lookup starts on a root other than {@code /}: the usual program directories under it. */
-    private static final List<String> ROOT_PATH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
+    private static final List<String> ROOT_PATH =
+            List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
     /**
      * The program as the host under {@code root} would find it: on {@code /} the PATH lookup of
@@ -79,11 +80,12 @@ public final class Tool {
             pb.environment().putAll(environment);
             Process p;
             try {
-                p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                        .start();
+                p = pb.redirectErrorStream(true).redirectOutput(out.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             } catch (IOException e) {
                 // "Cannot run program ...: error=2, ..." names the program but not in the operator's words
-                String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : String.valueOf(e.getMessage());
+                String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                        : String.valueOf(e.getMessage());
                 throw new NotStarted("cannot start " + argv.get(0) + ": " + why.replaceFirst("^error=\\d+, ", ""), e);
             }
             boolean done;

@@ -94,7 +94,8 @@ class HostileRootTest {
     @Test
     void etcDockerIsALinkToTheSentinel() throws IOException {
         replaceWithLink("etc/docker", sentinel.dir());
-        expect(apply(), 1, "refusing /etc/docker/daemon.json under " + root + ": /etc/docker is a symbolic link", SECRET);
+        expect(apply(), 1, "refusing /etc/docker/daemon.json under " + root + ": /etc/docker is a symbolic link",
+                SECRET);
         assertThat(root.resolve("var/lib/kiban")).as("refused before the lock or a generation").doesNotExist();
     }
 
@@ -117,7 +118,8 @@ class HostileRootTest {
         Path daemon = replaceWithLink("etc/docker/daemon.json", sentinel.file());
         Outcome o = apply();
         expect(o, 0, "applied as generation 1", SECRET);
-        assertThat(o.out()).contains("note: /etc/docker/daemon.json is a symbolic link (to " + sentinel.file() + "): apply replaces");
+        assertThat(o.out()).contains("note: /etc/docker/daemon.json is a symbolic link (to " + sentinel.file()
+                + "): apply replaces");
         assertThat(Files.isSymbolicLink(daemon)).isFalse();
         assertThat(Files.readString(daemon)).contains("\"data-root\"");
         expect(rollback(), 0, "rolled back generation 1", SECRET);
@@ -184,7 +186,7 @@ class HostileRootTest {
         expect(rollback(), 1, "not an absolute host path: sentinel/secret.txt", SECRET);
     }
 
-    /** A recorded absolute path is a host path: it is read under the root, so naming a path outside reaches nothing there. */
+    /** A recorded absolute path is a host path, read under the root: naming a path outside reaches nothing there. */
     @Test
     void aGenerationNamingAnAbsolutePathOutsideTheRootStaysUnderTheRoot() throws IOException {
         generation(1, manifest(1, sentinel.file().toString()));
@@ -252,7 +254,8 @@ class HostileRootTest {
     void planShowsTheRefusalForALinkedDirectory() throws IOException {
         replaceWithLink("etc/docker", sentinel.dir());
         Outcome o = run("-c", spec.toString(), "plan", "--root", root.toString());
-        expect(o, 1, "REFUSED: refusing /etc/docker/daemon.json under " + root + ": /etc/docker is a symbolic link", SECRET);
+        expect(o, 1, "REFUSED: refusing /etc/docker/daemon.json under " + root + ": /etc/docker is a symbolic link",
+                SECRET);
         assertThat(root.resolve("var")).doesNotExist();
     }
 

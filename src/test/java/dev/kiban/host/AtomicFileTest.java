@@ -50,7 +50,8 @@ class AtomicFileTest {
         assertThat(Files.readSymbolicLink(planted)).isEqualTo(secret);
         assertThat(Files.readString(dir.resolve("f"))).isEqualTo("mine\n");
         try (var s = Files.list(dir)) {
-            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("secret", ".f.planted.tmp", "f");
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("secret", ".f.planted.tmp",
+                    "f");
         }
     }
 
@@ -59,7 +60,8 @@ class AtomicFileTest {
         Path real = Files.createDirectories(dir.resolve("real"));
         Path link = Files.createSymbolicLink(dir.resolve("link"), real);
         assertThatThrownBy(() -> AtomicFile.write(link.resolve("f"), bytes("x"), "rw-------", false))
-                .isInstanceOf(HostRoot.Refusal.class).hasMessageContaining(link + ": it is a symbolic link (to " + real + ")");
+                .isInstanceOf(HostRoot.Refusal.class).hasMessageContaining(link + ": it is a symbolic link (to " + real
+                        + ")");
         assertThat(real).isEmptyDirectory();
     }
 

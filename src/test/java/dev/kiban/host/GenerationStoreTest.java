@@ -44,11 +44,14 @@ class GenerationStoreTest {
         GenerationStore store = new GenerationStore(root);
         try (GenerationStore.Lock lock = store.lock()) {
             assertThatThrownBy(store::lock).isInstanceOf(HostRoot.Refusal.class)
-                    .hasMessage("another kiban apply or rollback holds " + store.lockPath() + " (pid " + ProcessHandle.current().pid()
+                    .hasMessage("another kiban apply or rollback holds " + store.lockPath() + " (pid "
+                            + ProcessHandle.current().pid()
                             + "); wait for it to finish");
         }
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.lockPath()))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("var/lib/kiban")))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.lockPath())))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("var/lib/kiban"))))
+                .isEqualTo("rwx------");
         store.lock().close(); // released on close
     }
 
@@ -59,7 +62,8 @@ class GenerationStoreTest {
         long pid;
         try (LockHolder other = LockHolder.hold(store.lockPath())) {
             pid = other.pid();
-            assertThatThrownBy(store::lock).hasMessageContaining("another kiban apply or rollback holds " + store.lockPath() + " (pid " + pid + ")");
+            assertThatThrownBy(store::lock).hasMessageContaining("another kiban apply or rollback holds "
+                    + store.lockPath() + " (pid " + pid + ")");
         }
         store.lock().close(); // the kernel dropped it with the process: no stale lock
     }
@@ -70,7 +74,8 @@ class GenerationStoreTest {
         Files.createDirectories(root.resolve("var/lib"));
         Files.createSymbolicLink(root.resolve("var/lib/kiban"), elsewhere);
         GenerationStore store = new GenerationStore(root);
-        assertThatThrownBy(store::lock).hasMessageContaining("/var/lib/kiban under " + root + ": it is a symbolic link");
+        assertThatThrownBy(store::lock).hasMessageContaining("/var/lib/kiban under " + root
+                + ": it is a symbolic link");
         assertThatThrownBy(store::list).hasMessageContaining("/var/lib/kiban is a symbolic link");
         assertThat(elsewhere).isEmptyDirectory();
 
@@ -103,7 +108,8 @@ class GenerationStoreTest {
         Files.createDirectories(root.resolve("var/lib/kiban/generations"));
         Files.createSymbolicLink(root.resolve("var/lib/kiban/generations/1"), elsewhere);
         GenerationStore store = new GenerationStore(root);
-        assertThatThrownBy(() -> store.begin(List.of("/etc/x"), List.of(), "n")).hasMessageContaining("generations/1 is a symbolic link");
+        assertThatThrownBy(() -> store.begin(List.of("/etc/x"), List.of(), "n"))
+                .hasMessageContaining("generations/1 is a symbolic link");
         assertThat(elsewhere).isEmptyDirectory();
     }
 

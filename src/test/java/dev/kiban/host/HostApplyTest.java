@@ -57,7 +57,8 @@ class HostApplyTest {
                 p -> installed.contains(p) ? Optional.of(Path.of("/usr/sbin", p)) : Optional.empty(), runner);
     }
 
-    static final List<Artifact> TWO = List.of(file("/etc/docker/daemon.json", "{}\n"), file("/etc/sysctl.d/99-docker.conf", "a = 1\n"));
+    static final List<Artifact> TWO = List.of(file("/etc/docker/daemon.json", "{}\n"),
+            file("/etc/sysctl.d/99-docker.conf", "a = 1\n"));
 
     @Test
     void aProgramThatCannotBeStartedIsAFailedStepAndEverythingGoesBack() throws Exception {
@@ -85,10 +86,13 @@ class HostApplyTest {
             return new Tool.Result(0, "");
         });
         Plan plan = plan(TWO, List.of(), List.of(HostCommand.of("x", List.of(), "sysctl", "--system"),
-                HostCommand.of("y", List.of(), "modprobe", "br_netfilter"), HostCommand.of("z", List.of(), "restorecon", "-R", "/data")));
-        assertThat(a.preflight(plan)).containsExactly("programs the plan runs are not installed on this host: modprobe, restorecon "
+                HostCommand.of("y", List.of(), "modprobe", "br_netfilter"), HostCommand.of("z", List.of(),
+                        "restorecon", "-R", "/data")));
+        assertThat(a.preflight(plan))
+                .containsExactly("programs the plan runs are not installed on this host: modprobe, restorecon "
                 + "(install them, or change the spec so they are not needed)");
-        assertThatThrownBy(() -> a.apply(plan)).isInstanceOf(HostRoot.Refusal.class).hasMessageContaining("modprobe, restorecon");
+        assertThatThrownBy(() -> a.apply(plan)).isInstanceOf(HostRoot.Refusal.class)
+                .hasMessageContaining("modprobe, restorecon");
         assertThat(ran).isFalse();
         assertThat(root.resolve("etc")).doesNotExist();
         assertThat(a.generations().list()).isEmpty();
@@ -96,13 +100,16 @@ class HostApplyTest {
 
     @Test
     void aFailingProgramPutsEveryFileBack() throws Exception {
-        HostApply a = applier(new StringWriter(), true, List.of("sysctl"), (argv, t) -> new Tool.Result(1, "sysctl: bad key"));
-        HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of(HostCommand.of("x", List.of(), "sysctl", "--system"))));
+        HostApply a = applier(new StringWriter(), true, List.of("sysctl"), (argv, t) -> new Tool.Result(1,
+                "sysctl: bad key"));
+        HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of(HostCommand.of("x", List.of(), "sysctl",
+                "--system"))));
         assertThat(o.failures()).containsExactly("'sysctl --system' failed: sysctl: bad key");
         assertThat(root.resolve("etc")).doesNotExist();
     }
 
-    /** A linked directory that appears between two writes: refused, the earlier writes undone, the generation failed. */
+    /** A linked directory that appears between two writes: refused, the earlier writes undone,
+            the generation failed. */
     @Test
     void aLinkPlantedWhileApplyingStopsItAndUndoesTheEarlierWrites() throws Exception {
         Files.createDirectories(root.resolve("etc/sysctl.d"));
@@ -110,7 +117,8 @@ class HostApplyTest {
             @Override
             public void write(String s, int off, int len) {
                 super.write(s, off, len);
-                if (toString().contains("created /etc/docker/daemon.json") && Files.isDirectory(root.resolve("etc/sysctl.d"))) {
+                boolean written = toString().contains("created /etc/docker/daemon.json");
+                if (written && Files.isDirectory(root.resolve("etc/sysctl.d"))) {
                     try {
                         Files.delete(root.resolve("etc/sysctl.d"));
                         Files.createSymbolicLink(root.resolve("etc/sysctl.d"), sentinel);
@@ -122,7 +130,8 @@ class HostApplyTest {
         };
         HostApply a = applier(planting, false, List.of(), (argv, t) -> new Tool.Result(0, ""));
         HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of()));
-        assertThat(o.failures()).singleElement().asString().contains("refusing /etc/sysctl.d/99-docker.conf under " + root,
+        assertThat(o.failures()).singleElement().asString().contains("refusing /etc/sysctl.d/99-docker.conf under "
+                + root,
                 "/etc/sysctl.d is a symbolic link");
         assertThat(o.generation().orElseThrow().status()).isEqualTo(Generation.Status.FAILED);
         assertThat(root.resolve("etc/docker")).as("created by this apply, empty again").doesNotExist();
@@ -156,8 +165,10 @@ class HostApplyTest {
         Files.createDirectories(root.resolve("data"));
         Files.createSymbolicLink(root.resolve("data/docker"), sentinel);
         HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
-        Plan plan = plan(List.of(), List.of(new HostDirectory("/data/docker", "rwx------", "root:root", "test")), List.of());
-        assertThat(a.preflight(plan)).singleElement().asString().contains("/data/docker under " + root + ": it is a symbolic link",
+        Plan plan = plan(List.of(), List.of(new HostDirectory("/data/docker", "rwx------", "root:root", "test")),
+                List.of());
+        assertThat(a.preflight(plan)).singleElement().asString().contains("/data/docker under " + root
+                + ": it is a symbolic link",
                 "make it a real directory");
         assertThatThrownBy(() -> a.apply(plan)).hasMessageContaining("it is a symbolic link");
         assertThat(Files.isSymbolicLink(root.resolve("data/docker"))).isTrue();
@@ -179,7 +190,8 @@ class HostApplyTest {
         Path g = Files.createDirectories(root.resolve("var/lib/kiban/generations/1"));
         Files.writeString(g.resolve("manifest.json"), GenerationStoreTest.manifest(1, "/../sentinel/secret"));
         HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
-        assertThatThrownBy(() -> a.rollback(Optional.empty())).isInstanceOf(HostRoot.Refusal.class).hasMessageContaining("'..'");
+        assertThatThrownBy(() -> a.rollback(Optional.empty())).isInstanceOf(HostRoot.Refusal.class)
+                .hasMessageContaining("'..'");
         assertThat(sentinel.resolve("secret")).hasContent("outside");
     }
 }

@@ -15,7 +15,8 @@ class HostRootTest {
     @Test
     void resolveTakesOnlyPlainAbsoluteHostPaths() {
         assertThat(HostRoot.resolve(dir, "/etc/docker/daemon.json")).isEqualTo(dir.resolve("etc/docker/daemon.json"));
-        for (String bad : new String[] {"etc/docker", "/etc/../../x", "/..", "/etc/./x", "/etc//x", "/", "", "/etc/x/"}) {
+        for (String bad : new String[] {"etc/docker", "/etc/../../x", "/..", "/etc/./x", "/etc//x", "/", "",
+                "/etc/x/"}) {
             assertThatThrownBy(() -> HostRoot.resolve(dir, bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> HostRoot.under(dir, bad)).as(bad).isInstanceOf(HostRoot.Refusal.class);
         }
@@ -28,10 +29,12 @@ class HostRootTest {
         Path root = Files.createDirectories(dir.resolve("root"));
         Files.createDirectories(root.resolve("etc"));
         Files.createSymbolicLink(root.resolve("etc/docker"), elsewhere);
-        assertThatThrownBy(() -> HostRoot.parents(root, "/etc/docker/daemon.json", true)).isInstanceOf(HostRoot.Refusal.class)
+        assertThatThrownBy(() -> HostRoot.parents(root, "/etc/docker/daemon.json", true))
+                .isInstanceOf(HostRoot.Refusal.class)
                 .hasMessageContaining("refusing /etc/docker/daemon.json under " + root)
                 .hasMessageContaining("/etc/docker is a symbolic link (to " + elsewhere + ")");
-        assertThat(HostRoot.unsafe(root, "/etc/docker/x/y")).get().asString().contains("/etc/docker is a symbolic link");
+        assertThat(HostRoot.unsafe(root, "/etc/docker/x/y")).get().asString()
+                .contains("/etc/docker is a symbolic link");
         assertThat(elsewhere).isEmptyDirectory();
     }
 
@@ -44,7 +47,8 @@ class HostRootTest {
         assertThat(root.resolve("a/b")).isDirectory();
         assertThat(root.resolve("a/b/c")).doesNotExist();
         Files.writeString(root.resolve("a/file"), "x");
-        assertThatThrownBy(() -> HostRoot.parents(root, "/a/file/c", true)).hasMessageContaining("/a/file is not a directory");
+        assertThatThrownBy(() -> HostRoot.parents(root, "/a/file/c", true))
+                .hasMessageContaining("/a/file is not a directory");
     }
 
     /** On / the rule is the same: a linked directory (even one the operator made) is refused, not followed. */

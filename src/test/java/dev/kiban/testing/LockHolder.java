@@ -19,8 +19,8 @@ public final class LockHolder implements AutoCloseable {
             import java.nio.file.StandardOpenOption;
             public class Hold {
                 public static void main(String[] a) throws Exception {
-                    try (FileChannel ch = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                            StandardOpenOption.WRITE)) {
+                    try (FileChannel ch = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE,
+                            StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                         ch.lock();
                         ch.truncate(0);
                         ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\\n").getBytes()), 0);
@@ -42,7 +42,8 @@ public final class LockHolder implements AutoCloseable {
         Path src = Files.createTempDirectory("kiban-lock-holder").resolve("Hold.java");
         Files.writeString(src, SOURCE);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), src.toString(), file.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(java.toString(), src.toString(), file.toString()).redirectErrorStream(true)
+                .start();
         BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = in.readLine();
         if (!"locked".equals(line)) {
