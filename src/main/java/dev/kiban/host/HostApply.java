@@ -11,8 +11,10 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -128,12 +130,40 @@ public final class HostApply {
         return notes;
     }
 
+    /** Programs a package install earlier in the same plan provides, by the packages that provide them. */
+    private static final Map<String, List<String>> PROVIDED_BY = Map.of(
+            "firewall-cmd", List.of("firewalld"),
+            "nft", List.of("nftables"),
+            "fail2ban-client", List.of("fail2ban"),
+            "iptables", List.of("iptables"),
+            "logwatch", List.of("logwatch"),
+            "restorecon", List.of("policycoreutils", "policycoreutils-python-utils"),
+            "semanage", List.of("policycoreutils-python-utils"),
+            "docker", List.of("docker-ce", "docker-ce-cli", "docker.io"),
+            "dockerd", List.of("docker-ce", "docker.io"));
+
+    /**
+     * The programs the commands start that are neither installed nor made by this plan: not a file it
+     * writes, not in a package an earlier command installs (that install failing is a failed step).
+     */
     private List<String> missingPrograms(Plan plan) {
         if (!runCommands) return List.of();
+        Set<String> written = new HashSet<>();
+        plan.files().forEach(f -> written.add(f.artifact().path()));
+        Set<String> installed = new HashSet<>();
         Set<String> missing = new LinkedHashSet<>();
         for (HostCommand c : plan.commands()) {
-            if (programs.apply(c.program()).isPresent()) continue;
-            missing.add(c.program().isEmpty() ? "(an empty command)" : c.program());
+            String program = c.program();
+            boolean provided = written.contains(program)
+                    || PROVIDED_BY.getOrDefault(program, List.of()).stream().anyMatch(installed::contains);
+            if (!provided && programs.apply(program).isEmpty()) {
+                missing.add(program.isEmpty() ? "(an empty command)" : program);
+            }
+            boolean installs = List.of("dnf", "yum", "apt-get", "apt").contains(program)
+                    && c.argv().contains("install");
+            if (installs) {
+                installed.addAll(c.argv().subList(1, c.argv().size()));
+            }
         }
         return List.copyOf(missing);
     }

@@ -99,6 +99,21 @@ class HostApplyTest {
     }
 
     @Test
+    void programsThePlanWritesOrInstallsFirstAreNotMissing() throws Exception {
+        HostApply a = applier(new StringWriter(), true, List.of("dnf"), (argv, t) -> new Tool.Result(0, ""));
+        String script = "/usr/local/libexec/kiban/docker-user-rules";
+        Plan plan = plan(List.of(file(script, "#!/bin/sh\n")), List.of(), List.of(
+                HostCommand.of("x", List.of(), "firewall-cmd", "--reload"),
+                HostCommand.of("x", List.of(), "dnf", "install", "-y", "firewalld"),
+                HostCommand.of("x", List.of(), "firewall-cmd", "--reload"),
+                HostCommand.of("x", List.of(), script)));
+        assertThat(a.preflight(plan)).singleElement().asString().contains("not installed on this host: firewall-cmd (");
+        Plan installedFirst = new Plan(plan.files(), plan.directories(), plan.commands().subList(1, 4), List.of(),
+                List.of());
+        assertThat(a.preflight(installedFirst)).isEmpty();
+    }
+
+    @Test
     void aFailingProgramPutsEveryFileBack() throws Exception {
         HostApply a = applier(new StringWriter(), true, List.of("sysctl"), (argv, t) -> new Tool.Result(1,
                 "sysctl: bad key"));
