@@ -45,10 +45,11 @@ public final class HostRoot {
     static Optional<String> problem(String hostPath) {
         if (hostPath == null || !hostPath.startsWith("/")) return Optional.of("not an absolute host path: " + hostPath);
         if (hostPath.equals("/")) return Optional.of("the host root itself is not a file kiban manages");
+        // an empty component ("//", a trailing "/") names the same path and cannot leave the root
         for (String c : hostPath.substring(1).split("/", -1)) {
-            if (c.isEmpty() || c.equals(".") || c.equals("..")) {
+            if (c.equals(".") || c.equals("..")) {
                 return Optional.of("host path " + hostPath
-                        + " has an empty, '.' or '..' component; expected a plain absolute path");
+                        + " has a '.' or '..' component; expected a plain absolute path");
             }
             if (c.indexOf('\0') >= 0) return Optional.of("host path " + hostPath + " contains a NUL byte");
         }
@@ -76,7 +77,8 @@ public final class HostRoot {
     static Path parents(Path root, String hostPath, boolean create) throws IOException {
         Path target = under(root, hostPath);
         Path at = root;
-        String[] parts = hostPath.substring(1).split("/");
+        String[] parts = java.util.Arrays.stream(hostPath.substring(1).split("/")).filter(s -> !s.isEmpty())
+                .toArray(String[]::new);
         StringBuilder host = new StringBuilder();
         for (int i = 0; i < parts.length - 1; i++) {
             at = at.resolve(parts[i]);

@@ -15,12 +15,19 @@ class HostRootTest {
     @Test
     void resolveTakesOnlyPlainAbsoluteHostPaths() {
         assertThat(HostRoot.resolve(dir, "/etc/docker/daemon.json")).isEqualTo(dir.resolve("etc/docker/daemon.json"));
-        for (String bad : new String[] {"etc/docker", "/etc/../../x", "/..", "/etc/./x", "/etc//x", "/", "",
-                "/etc/x/"}) {
+        for (String bad : new String[] {"etc/docker", "/etc/../../x", "/..", "/etc/./x", "/", "", "x/../y"}) {
             assertThatThrownBy(() -> HostRoot.resolve(dir, bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> HostRoot.under(dir, bad)).as(bad).isInstanceOf(HostRoot.Refusal.class);
         }
         assertThat(HostRoot.problem("/etc/../../x")).get().asString().contains("/etc/../../x", "'..'");
+    }
+
+    @Test
+    void anEmptyComponentNamesTheSamePathUnderTheRoot() throws Exception {
+        assertThat(HostRoot.resolve(dir, "/etc//docker/")).isEqualTo(dir.resolve("etc/docker"));
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.createSymbolicLink(dir.resolve("etc"), elsewhere);
+        assertThat(HostRoot.unsafe(dir, "//etc//docker/daemon.json")).get().asString().contains("/etc is a symbolic link");
     }
 
     @Test
