@@ -114,6 +114,18 @@ class HostApplyTest {
     }
 
     @Test
+    void underATestRootProgramsAreLookedUpBeneathIt() throws Exception {
+        assertThat(Tool.findUnder(root, "modprobe")).isEmpty();
+        Path modprobe = Files.createDirectories(root.resolve("usr/sbin")).resolve("modprobe");
+        Files.writeString(modprobe, "#!/bin/sh\n");
+        assertThat(Tool.findUnder(root, "modprobe")).as("not executable").isEmpty();
+        assertThat(modprobe.toFile().setExecutable(true)).isTrue();
+        assertThat(Tool.findUnder(root, "modprobe")).contains(modprobe);
+        assertThat(Tool.findUnder(root, "/usr/sbin/modprobe")).contains(modprobe);
+        assertThat(Tool.findUnder(root, "/usr/sbin/../sbin/modprobe")).isEmpty();
+    }
+
+    @Test
     void aFailingProgramPutsEveryFileBack() throws Exception {
         HostApply a = applier(new StringWriter(), true, List.of("sysctl"), (argv, t) -> new Tool.Result(1,
                 "sysctl: bad key"));
