@@ -110,12 +110,27 @@ public final class HostApply {
                     + ": it is a directory; expected a file"));
         }
         store.unsafe().ifPresent(out::add);
+        interrupted().ifPresent(out::add);
         List<String> missing = missingPrograms(plan);
         if (!missing.isEmpty()) {
             out.add("programs the plan runs are not installed on this host: " + String.join(", ", missing)
                     + " (install them, or change the spec so they are not needed)");
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * An earlier apply left "applying" (killed, or its undo failed): a new one would record the half-done
+     * state as its before-state, so it is refused until 'kiban rollback' has put that one back.
+     */
+    private Optional<String> interrupted() {
+        try {
+            return store.list().stream().filter(g -> g.status() == Generation.Status.APPLYING).reduce((a, b) -> b)
+                    .map(g -> "generation " + g.number() + " was interrupted (still 'applying'): run 'kiban rollback' "
+                            + "first, then apply again");
+        } catch (IOException e) {
+            return Optional.of(String.valueOf(e.getMessage()));
+        }
     }
 
     /** What the operator should know before saying yes: files that are symbolic links now and will be replaced. */

@@ -126,6 +126,18 @@ class HostApplyTest {
     }
 
     @Test
+    void anInterruptedApplyMustBeRolledBackBeforeTheNextOne() throws Exception {
+        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        new GenerationStore(root).begin(List.of("/etc/docker/daemon.json"), List.of(), "killed");
+        Plan plan = plan(TWO, List.of(), List.of());
+        assertThat(a.preflight(plan)).containsExactly("generation 1 was interrupted (still 'applying'): "
+                + "run 'kiban rollback' first, then apply again");
+        assertThatThrownBy(() -> a.apply(plan)).hasMessageContaining("generation 1 was interrupted");
+        assertThat(a.rollback(Optional.empty())).extracting(Generation::number).containsExactly(1);
+        assertThat(a.apply(plan).ok()).isTrue();
+    }
+
+    @Test
     void aFailingProgramPutsEveryFileBack() throws Exception {
         HostApply a = applier(new StringWriter(), true, List.of("sysctl"), (argv, t) -> new Tool.Result(1,
                 "sysctl: bad key"));
