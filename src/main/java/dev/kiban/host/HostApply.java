@@ -106,8 +106,15 @@ public final class HostApply {
                 out.add(unsafe.get());
                 continue;
             }
-            lstat(p).filter(a -> a.isDirectory()).ifPresent(a -> out.add("refusing " + HostRoot.where(root, p)
-                    + ": it is a directory; expected a file"));
+            lstat(p).ifPresent(a -> {
+                if (a.isDirectory()) {
+                    out.add("refusing " + HostRoot.where(root, p) + ": it is a directory; expected a file");
+                } else if (!a.isRegularFile() && !a.isSymbolicLink()) {
+                    // a FIFO, socket or device: rollback could not make it again, so it is not replaced
+                    out.add("refusing " + HostRoot.where(root, p)
+                            + ": it is not a regular file (a FIFO, socket or device); expected a file");
+                }
+            });
         }
         store.unsafe().ifPresent(out::add);
         interrupted().ifPresent(out::add);
@@ -201,7 +208,8 @@ public final class HostApply {
 
     public Outcome apply(Plan plan) throws IOException {
         List<Plan.FileStep> files = plan.files().stream().filter(f -> f.change() != Plan.Change.UNCHANGED).toList();
-        List<Plan.DirectoryStep> dirs = plan.directories().stream().filter(d -> d.change() != Plan.Change.UNCHANGED).toList();
+        List<Plan.DirectoryStep> dirs = plan.directories().stream()
+                .filter(d -> d.change() != Plan.Change.UNCHANGED).toList();
         try (GenerationStore.Lock lock = store.lock()) {
             List<String> refused = preflight(plan);
             if (!refused.isEmpty()) throw new HostRoot.Refusal("not applying: " + String.join("; ", refused));

@@ -135,6 +135,31 @@ class HostileRootTest {
         assertThat(Files.readSymbolicLink(conf)).isEqualTo(Path.of("../../../../sentinel/secret.txt"));
     }
 
+    /**
+     * Replaced by rename, a hard link's other name (the sentinel) keeps its content; its link count comes
+     * back to 1. (Its content is this file's content too, so the plan's diff shows it: the kernel's
+     * protected_hardlinks keeps others from linking to files they do not own.)
+     */
+    @Test
+    void daemonJsonIsAHardLinkToTheSentinelFile() throws IOException {
+        Files.createDirectories(root.resolve("etc/docker"));
+        Path daemon = Files.createLink(root.resolve("etc/docker/daemon.json"), sentinel.file());
+        expect(apply(), 0, "applied as generation 1");
+        assertThat(Files.readString(daemon)).contains("\"data-root\"");
+        expect(rollback(), 0, "rolled back generation 1", SECRET);
+        assertThat(Files.readString(daemon)).isEqualTo(SECRET + "\n");
+        assertThat(Files.isSameFile(daemon, sentinel.file())).as("put back as a copy, not written into").isFalse();
+    }
+
+    @Test
+    void daemonJsonIsAFifoThatWouldBlockAReader() throws Exception {
+        Files.createDirectories(root.resolve("etc/docker"));
+        Path fifo = root.resolve("etc/docker/daemon.json");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        expect(apply(), 1, "/etc/docker/daemon.json under " + root + ": it is not a regular file", SECRET);
+        assertThat(Files.isRegularFile(fifo, LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
     @Test
     void aLinkPlantedAtTheTemporaryFilesNameIsNotFollowed() throws Exception {
         Files.createDirectories(root.resolve("etc/docker"));
