@@ -7,6 +7,8 @@ import dev.kiban.host.Plan;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,11 +19,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "apply", mixinStandardHelpOptions = true,
         header = "Write the host configuration, checked by the real tools.",
         description = {
-            "Make the host match the spec: show the plan, ask (unless --yes), then record a generation under "
-                    + "<root>/var/lib/kiban/generations/, write each file atomically with its owner and mode, have each file checked "
-                    + "by the program that reads it, and run the commands (only when --root is /).",
-            "Any objection puts every file back as it was and exits 1, naming the file and the tool's own words. "
-                    + "A second apply of an unchanged spec changes nothing. 'kiban rollback' undoes an apply.",
+            "Make the host match the spec: show the plan, ask (unless --yes), then, holding the lock "
+                    + "<root>/var/lib/kiban/lock, record a generation under <root>/var/lib/kiban/generations/, "
+                    + "write each file atomically with its owner and mode, have each file checked by the program "
+                    + "that reads it, and run the commands (only when --root is /).",
+            "Refuses before writing anything when a directory on the way to a file is a symbolic link (kiban "
+                    + "never follows a link it did not create), when a program the plan runs is not installed, or "
+                    + "when another apply or rollback holds the lock.",
+            "Any objection, or a program that fails or cannot be started, puts every file back as it was and exits 1, "
+                    + "naming the file and the tool's own words. A second apply of an unchanged spec changes nothing. "
+                    + "'kiban rollback' undoes an apply.",
             ""})
 final class ApplyCommand implements Callable<Integer> {
     private final KibanContext context;
@@ -42,26 +49,44 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
         if (plan.changesNothing()) {
             out.println("nothing to change: the host under " + rootOptions.root + " already matches the spec");
             return ExitCode.OK;
         }
+        HostApply applier = new HostApply(rootOptions.root, context.checks(), out);
         out.print(plan.describe(HostRoot.isSystemRoot(rootOptions.root)));
-        if (!plan.refusals().isEmpty()) {
-            spec.commandLine().getErr().println("kiban: not applying: " + String.join("; ", plan.refusals()));
+        applier.notes(plan).forEach(n -> out.println("note: " + n));
+        List<String> preflight = applier.preflight(plan);
+        preflight.forEach(r -> out.println("REFUSED: " + r));
+        List<String> refusals = new ArrayList<>(plan.refusals());
+        refusals.addAll(preflight);
+        if (!refusals.isEmpty()) {
+            err.println("kiban: not applying: " + String.join("; ", refusals));
             return ExitCode.FINDINGS;
         }
         if (!yes && !CommandSupport.confirm(context, out, "Apply these changes?")) {
-            spec.commandLine().getErr().println("kiban: not applied (confirm with y, or pass --yes)");
+            err.println("kiban: not applied (confirm with y, or pass --yes)");
             return ExitCode.USAGE;
         }
-        HostApply.Outcome outcome = new HostApply(rootOptions.root, context.checks(), out).apply(plan);
+        HostApply.Outcome outcome;
+        try {
+            outcome = applier.apply(plan);
+        } catch (HostRoot.Refusal e) {
+            err.println("kiban: " + e.getMessage());
+            return ExitCode.FINDINGS;
+        }
         int number = outcome.generation().map(g -> g.number()).orElse(0);
         if (!outcome.ok()) {
-            var err = spec.commandLine().getErr();
-            err.println("kiban: apply failed; every file is back as it was (generation " + number + " recorded as failed):");
+            if (outcome.restored()) {
+                err.println("kiban: apply failed; every file is back as it was (generation " + number
+                        + " recorded as failed):");
+            } else {
+                err.println("kiban: apply failed and NOT every file is back (generation " + number
+                        + " is still in force):");
+            }
             outcome.failures().forEach(f -> err.println("  " + f));
             return ExitCode.FINDINGS;
         }

@@ -2,6 +2,7 @@ package dev.kiban.cli;
 
 import dev.kiban.host.Generation;
 import dev.kiban.host.GenerationStore;
+import dev.kiban.host.HostRoot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -26,7 +27,13 @@ final class GenerationsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<Generation> all = new GenerationStore(rootOptions.root).list();
+        List<Generation> all;
+        try {
+            all = new GenerationStore(rootOptions.root).list(); // read-only: no lock, creates nothing
+        } catch (HostRoot.Refusal e) {
+            spec.commandLine().getErr().println("kiban: " + e.getMessage());
+            return ExitCode.FINDINGS;
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
             out.println(Json.json(all));

@@ -1,5 +1,6 @@
 package dev.kiban.cli;
 
+import dev.kiban.host.HostApply;
 import dev.kiban.host.HostPlanner;
 import dev.kiban.host.Plan;
 import dev.kiban.spec.PlatformSpec;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Spec;
             "Show what 'kiban apply' would change on the host: a unified diff per file (daemon.json, sysctl, journald, fail2ban, "
                     + "logwatch, automatic updates, sshd, firewall, DOCKER-USER rules), the directories of the layout, the commands "
                     + "that would run, and a one-line summary. Changes nothing.",
-            "Refuses (exit 1) when hardening sshd would lock out the configured users.",
+            "Refuses (exit 1) when hardening sshd would lock out the configured users, when a directory on the "
+                    + "way to a file is a symbolic link, or when a program the plan runs is not installed.",
             ""})
 final class PlanCommand implements Callable<Integer> {
     @Spec
@@ -29,7 +31,13 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
-        spec.commandLine().getOut().print(plan.describe(dev.kiban.host.HostRoot.isSystemRoot(rootOptions.root)));
-        return plan.refusals().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
+        var out = spec.commandLine().getOut();
+        out.print(plan.describe(dev.kiban.host.HostRoot.isSystemRoot(rootOptions.root)));
+        // read-only: the checks apply makes before writing (symbolic links on the way, missing programs)
+        HostApply applier = new HostApply(rootOptions.root, (a, r) -> java.util.Optional.empty(), out);
+        applier.notes(plan).forEach(n -> out.println("note: " + n));
+        java.util.List<String> preflight = plan.changesNothing() ? java.util.List.of() : applier.preflight(plan);
+        preflight.forEach(r -> out.println("REFUSED: " + r));
+        return plan.refusals().isEmpty() && preflight.isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
     }
 }

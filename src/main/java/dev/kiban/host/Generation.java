@@ -10,8 +10,23 @@ public record Generation(int number, String created, Status status, List<Entry> 
 
     public enum Status { APPLYING, APPLIED, FAILED, ROLLED_BACK }
 
-    /** A path the apply touched: whether it existed before, and its mode and owner then. */
-    public record Entry(String path, boolean directory, boolean existed, String mode, String owner) {}
+    /**
+     * A path the apply touched: whether it existed before, and its mode and owner then; {@code link}, when
+     * not empty, is the target of the symbolic link the path was (rollback makes the link again).
+     */
+    public record Entry(String path, boolean directory, boolean existed, String mode, String owner, String link) {
+        public Entry {
+            link = link == null ? "" : link;
+        }
+
+        public Entry(String path, boolean directory, boolean existed, String mode, String owner) {
+            this(path, directory, existed, mode, owner, "");
+        }
+
+        public boolean wasLink() {
+            return !link.isEmpty();
+        }
+    }
 
     public Generation with(Status newStatus, String newNote) {
         return new Generation(number, created, newStatus, entries, newNote);

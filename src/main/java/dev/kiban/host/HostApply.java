@@ -4,110 +4,343 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The one part of host configuration that touches the machine. It records a generation first (the
- * before-state of every path it will change), writes directories and files atomically, asks each
- * file's reader to check it, and on any objection puts every path back byte for byte. Commands run
- * only on the real root ({@code /}); under {@code --root} they are listed, not run.
+ * The one part of host configuration that touches the machine. Under the root's lock it checks the plan
+ * still holds and is safe (no symbolic link on the way to any path, every program it will run present),
+ * records a generation (the before-state of every path it will change), writes directories and files
+ * atomically, asks each file's reader to check it, runs the commands, and on any failure at all (a
+ * refused path, a rejected file, a program that fails or cannot be started) puts every path back byte
+ * for byte and marks the generation failed. Commands run only on the real root ({@code /}); under
+ * {@code --root} they are listed, not run. The symlink rule is {@link HostRoot}'s.
  */
 public final class HostApply {
     /** For tests of interrupted applies: pause this many milliseconds after each file written. */
     static final String PAUSE_ENV = "KIBAN_APPLY_PAUSE_MS";
 
+    /** Starts a host program; the real one is {@link Tool#run}. */
+    @FunctionalInterface
+    interface Runner {
+        Tool.Result run(List<String> argv, Duration timeout) throws IOException;
+    }
+
     private final Path root;
     private final ArtifactCheck checks;
     private final PrintWriter out;
     private final GenerationStore store;
+    private final boolean runCommands;
+    private final Function<String, Optional<Path>> programs;
+    private final Runner runner;
 
     public HostApply(Path root, ArtifactCheck checks, PrintWriter out) {
+        this(root, checks, out, HostRoot.isSystemRoot(root), p -> Tool.findUnder(root, p), Tool::run);
+    }
+
+    /** For tests: run the commands on a test root, with programs looked up and started as given. */
+    HostApply(Path root, ArtifactCheck checks, PrintWriter out, boolean runCommands,
+              Function<String, Optional<Path>> programs, Runner runner) {
         this.root = root;
         this.checks = checks;
         this.out = out;
         this.store = new GenerationStore(root);
+        this.runCommands = runCommands;
+        this.programs = programs;
+        this.runner = runner;
     }
 
     public record Outcome(Optional<Generation> generation, List<String> failures) {
         public boolean ok() {
             return failures.isEmpty();
         }
+
+        /** Failed, and every path is back as it was (the generation is marked failed, not left applying). */
+        public boolean restored() {
+            return generation.map(g -> g.status() == Generation.Status.FAILED).orElse(true);
+        }
+    }
+
+    /**
+     * Why this plan must not be applied on this host, read-only: a symbolic link or a non-directory on
+     * the way to a path, a link or a file where a directory is planned, a directory where a file is, an
+     * unusable state directory, programs the commands need that are not installed. Empty: go ahead.
+     */
+    public List<String> preflight(Plan plan) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Plan.DirectoryStep d : plan.directories()) {
+            if (d.change() == Plan.Change.UNCHANGED) continue;
+            String p = d.directory().path();
+            Optional<String> unsafe = HostRoot.unsafe(root, p);
+            if (unsafe.isPresent()) {
+                out.add(unsafe.get());
+                continue;
+            }
+            lstat(p).ifPresent(a -> {
+                if (a.isSymbolicLink()) {
+                    out.add("refusing " + HostRoot.where(root, p) + ": it is a symbolic link (to " + linkTarget(p)
+                            + "); kiban neither follows it nor replaces it with a directory: make it a real directory");
+                } else if (!a.isDirectory()) {
+                    out.add("refusing " + HostRoot.where(root, p) + ": it is not a directory; expected a directory");
+                }
+            });
+        }
+        for (Plan.FileStep f : plan.files()) {
+            if (f.change() == Plan.Change.UNCHANGED) continue;
+            String p = f.artifact().path();
+            Optional<String> unsafe = HostRoot.unsafe(root, p);
+            if (unsafe.isPresent()) {
+                out.add(unsafe.get());
+                continue;
+            }
+            lstat(p).ifPresent(a -> {
+                if (a.isDirectory()) {
+                    out.add("refusing " + HostRoot.where(root, p) + ": it is a directory; expected a file");
+                } else if (!a.isRegularFile() && !a.isSymbolicLink()) {
+                    // a FIFO, socket or device: rollback could not make it again, so it is not replaced
+                    out.add("refusing " + HostRoot.where(root, p)
+                            + ": it is not a regular file (a FIFO, socket or device); expected a file");
+                }
+            });
+        }
+        store.unsafe().ifPresent(out::add);
+        interrupted().ifPresent(out::add);
+        List<String> missing = missingPrograms(plan);
+        if (!missing.isEmpty()) {
+            out.add("programs the plan runs are not installed on this host: " + String.join(", ", missing)
+                    + " (install them, or change the spec so they are not needed)");
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * An earlier apply left "applying" (killed, or its undo failed): a new one would record the half-done
+     * state as its before-state, so it is refused until 'kiban rollback' has put that one back.
+     */
+    private Optional<String> interrupted() {
+        try {
+            return store.list().stream().filter(g -> g.status() == Generation.Status.APPLYING).reduce((a, b) -> b)
+                    .map(g -> "generation " + g.number() + " was interrupted (still 'applying'): run 'kiban rollback' "
+                            + "first, then apply again");
+        } catch (IOException e) {
+            return Optional.of(String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** What the operator should know before saying yes: files that are symbolic links now and will be replaced. */
+    public List<String> notes(Plan plan) {
+        List<String> notes = new ArrayList<>();
+        for (Plan.FileStep f : plan.files()) {
+            if (f.change() == Plan.Change.UNCHANGED || f.before().isEmpty() || !f.before().get().isLink()) continue;
+            notes.add(f.artifact().path() + " is a symbolic link (to " + f.before().get().link()
+                    + "): apply replaces the link with the file, leaving what it points to alone; "
+                    + "rollback puts the link back");
+        }
+        return notes;
+    }
+
+    /** Programs a package install earlier in the same plan provides, by the packages that provide them. */
+    private static final Map<String, List<String>> PROVIDED_BY = Map.of(
+            "firewall-cmd", List.of("firewalld"),
+            "nft", List.of("nftables"),
+            "fail2ban-client", List.of("fail2ban"),
+            "iptables", List.of("iptables"),
+            "logwatch", List.of("logwatch"),
+            "restorecon", List.of("policycoreutils", "policycoreutils-python-utils"),
+            "semanage", List.of("policycoreutils-python-utils"),
+            "docker", List.of("docker-ce", "docker-ce-cli", "docker.io"),
+            "dockerd", List.of("docker-ce", "docker.io"));
+
+    /**
+     * The programs the commands start that are neither installed nor made by this plan: not a file it
+     * writes, not in a package an earlier command installs (that install failing is a failed step).
+     */
+    private List<String> missingPrograms(Plan plan) {
+        if (!runCommands) return List.of();
+        Set<String> written = new HashSet<>();
+        plan.files().forEach(f -> written.add(f.artifact().path()));
+        Set<String> installed = new HashSet<>();
+        Set<String> missing = new LinkedHashSet<>();
+        for (HostCommand c : plan.commands()) {
+            String program = c.program();
+            boolean provided = written.contains(program)
+                    || PROVIDED_BY.getOrDefault(program, List.of()).stream().anyMatch(installed::contains);
+            if (!provided && programs.apply(program).isEmpty()) {
+                missing.add(program.isEmpty() ? "(an empty command)" : program);
+            }
+            boolean installs = List.of("dnf", "yum", "apt-get", "apt").contains(program)
+                    && c.argv().contains("install");
+            if (installs) {
+                installed.addAll(c.argv().subList(1, c.argv().size()));
+            }
+        }
+        return List.copyOf(missing);
+    }
+
+    private Optional<BasicFileAttributes> lstat(String hostPath) {
+        try {
+            return HostRoot.lstat(HostRoot.resolve(root, hostPath));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private String linkTarget(String hostPath) {
+        try {
+            return Files.readSymbolicLink(HostRoot.resolve(root, hostPath)).toString();
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     public Outcome apply(Plan plan) throws IOException {
         List<Plan.FileStep> files = plan.files().stream().filter(f -> f.change() != Plan.Change.UNCHANGED).toList();
-        List<Plan.DirectoryStep> dirs = plan.directories().stream().filter(d -> d.change() != Plan.Change.UNCHANGED).toList();
-        Generation gen = store.begin(files.stream().map(f -> f.artifact().path()).toList(),
-                dirs.stream().map(d -> d.directory().path()).toList(), files.size() + " files, " + dirs.size() + " directories");
-        long pause = pauseMillis();
-        try {
-            for (Plan.DirectoryStep d : dirs) {
-                Path p = HostRoot.resolve(root, d.directory().path());
-                Files.createDirectories(p);
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(d.directory().mode()));
-                FileOwnership.set(p, d.directory().owner());
+        List<Plan.DirectoryStep> dirs = plan.directories().stream()
+                .filter(d -> d.change() != Plan.Change.UNCHANGED).toList();
+        try (GenerationStore.Lock lock = store.lock()) {
+            List<String> refused = preflight(plan);
+            if (!refused.isEmpty()) throw new HostRoot.Refusal("not applying: " + String.join("; ", refused));
+            requireUnchangedSincePlan(files, dirs);
+            Generation gen = store.begin(files.stream().map(f -> f.artifact().path()).toList(),
+                    dirs.stream().map(d -> d.directory().path()).toList(),
+                    files.size() + " files, " + dirs.size() + " directories");
+            List<String> failures = new ArrayList<>();
+            try {
+                write(files, dirs);
+                for (Plan.FileStep f : files) {
+                    checks.check(f.artifact(), root).ifPresent(why -> failures.add(f.artifact().path() + ": " + why));
+                }
+                if (failures.isEmpty() && runCommands) failures.addAll(runCommands(plan.commands()));
+            } catch (IOException | RuntimeException e) {
+                failures.add("writing failed: " + firstLine(e.getMessage()));
             }
-            for (Plan.FileStep f : files) {
-                Path p = HostRoot.resolve(root, f.artifact().path());
-                AtomicFile.write(p, f.artifact().content().getBytes(StandardCharsets.UTF_8), f.artifact().mode(), false);
-                FileOwnership.set(p, f.artifact().owner());
-                out.println((f.change() == Plan.Change.CREATE ? "created " : "changed ") + f.artifact().path());
-                out.flush();
-                if (pause > 0) sleep(pause);
+            if (failures.isEmpty()) {
+                Generation applied = gen.with(Generation.Status.APPLIED, gen.note());
+                store.save(applied);
+                return new Outcome(Optional.of(applied), List.of());
             }
-        } catch (IOException | RuntimeException e) {
-            store.undo(gen);
-            store.save(gen.with(Generation.Status.FAILED, "writing failed: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
-            return new Outcome(Optional.of(gen), List.of("writing failed: " + e.getMessage()));
-        }
-        List<String> failures = new ArrayList<>();
-        for (Plan.FileStep f : files) {
-            checks.check(f.artifact(), root).ifPresent(why -> failures.add(f.artifact().path() + ": " + why));
-        }
-        if (failures.isEmpty() && HostRoot.isSystemRoot(root)) failures.addAll(runCommands(plan.commands()));
-        if (!failures.isEmpty()) {
-            store.undo(gen);
+            try {
+                store.undo(gen);
+            } catch (IOException | RuntimeException e) {
+                // left "applying" on purpose: it is still in force, and 'kiban rollback' retries it
+                failures.add("could not put everything back: " + firstLine(e.getMessage()) + "; generation "
+                        + gen.number() + " stays 'applying': fix that, then run 'kiban rollback'");
+                return new Outcome(Optional.of(gen), failures);
+            }
             Generation failed = gen.with(Generation.Status.FAILED, "rejected: " + String.join(", ", failures.stream()
-                    .map(f -> f.substring(0, Math.max(0, f.indexOf(": "))).isEmpty() ? f.lines().findFirst().orElse(f) : f.substring(0, f.indexOf(": ")))
-                    .toList()));
+                    .map(HostApply::subject).toList()));
             store.save(failed);
             return new Outcome(Optional.of(failed), failures);
         }
-        Generation applied = gen.with(Generation.Status.APPLIED, gen.note());
-        store.save(applied);
-        return new Outcome(Optional.of(applied), List.of());
     }
 
-    private List<String> runCommands(List<HostCommand> commands) throws IOException {
+    /** The plan was read before the lock was taken: refuse it when another hand changed a path since. */
+    private void requireUnchangedSincePlan(List<Plan.FileStep> files, List<Plan.DirectoryStep> dirs)
+            throws IOException {
+        for (Plan.FileStep f : files) requireSame(f.artifact().path(), f.before());
+        for (Plan.DirectoryStep d : dirs) {
+            // the lock itself made kiban's state directory: that is not someone else's change
+            if (!d.directory().path().equals(DirectoryLayout.STATE)) requireSame(d.directory().path(), d.before());
+        }
+    }
+
+    private void requireSame(String hostPath, Optional<ObservedFile> planned) throws IOException {
+        if (!Objects.equals(ObservedFile.read(root, hostPath), planned)) {
+            throw new HostRoot.Refusal("not applying: " + HostRoot.where(root, hostPath)
+                    + " changed since the plan was made; run 'kiban plan' and apply again");
+        }
+    }
+
+    private void write(List<Plan.FileStep> files, List<Plan.DirectoryStep> dirs) throws IOException {
+        long pause = pauseMillis();
+        for (Plan.DirectoryStep d : dirs) {
+            String hostPath = d.directory().path();
+            Path p = HostRoot.parents(root, hostPath, true);
+            Optional<BasicFileAttributes> a = HostRoot.lstat(p);
+            if (a.isEmpty()) {
+                Files.createDirectory(p); // mkdir: fails on anything already there, a link included
+            } else if (a.get().isSymbolicLink() || !a.get().isDirectory()) {
+                throw new HostRoot.Refusal("refusing " + HostRoot.where(root, hostPath) + ": it is "
+                        + (a.get().isSymbolicLink() ? "a symbolic link" : "not a directory")
+                        + "; expected a directory");
+            }
+            Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setPermissions(PosixFilePermissions.fromString(d.directory().mode()));
+            FileOwnership.set(p, d.directory().owner());
+        }
+        for (Plan.FileStep f : files) {
+            Path p = HostRoot.parents(root, f.artifact().path(), true);
+            byte[] content = f.artifact().content().getBytes(StandardCharsets.UTF_8);
+            AtomicFile.write(p, content, f.artifact().mode(), f.artifact().owner(), false);
+            out.println((f.change() == Plan.Change.CREATE ? "created " : "changed ") + f.artifact().path());
+            out.flush();
+            if (pause > 0) sleep(pause);
+        }
+    }
+
+    private List<String> runCommands(List<HostCommand> commands) {
         for (HostCommand c : commands) {
             out.println("running " + c);
             out.flush();
-            Tool.Result r = Tool.run(c.argv(), Duration.ofMinutes(10));
+            Tool.Result r;
+            try {
+                r = runner.run(c.argv(), Duration.ofMinutes(10));
+            } catch (IOException e) {
+                // a program that cannot be started is a failed step like any other: everything goes back
+                return List.of("'" + c + "' could not be started: " + firstLine(e.getMessage()));
+            }
             if (!r.ok()) return List.of("'" + c + "' failed: " + r.gist());
         }
         return List.of();
     }
 
-    /** Undoes every generation in force after {@code to} (default: only the latest), newest first. */
-    public List<Generation> rollback(Optional<Integer> to) throws IOException {
+    /** What a failure is about, for the generation's note: the path, or the failure's first line. */
+    private static String subject(String failure) {
+        int colon = failure.indexOf(": ");
+        return colon > 0 && failure.startsWith("/") ? failure.substring(0, colon) : firstLine(failure);
+    }
+
+    private static String firstLine(String s) {
+        return String.valueOf(s).lines().findFirst().orElse("");
+    }
+
+    /** The generations {@link #rollback} would undo, newest first, read-only. */
+    public List<Generation> toUndo(Optional<Integer> to) throws IOException {
         List<Generation> inForce = store.list().stream().filter(Generation::inForce).toList();
         if (inForce.isEmpty()) return List.of();
         int floor = to.orElse(inForce.get(inForce.size() - 1).number() - 1);
-        List<Generation> undone = new ArrayList<>();
-        for (int i = inForce.size() - 1; i >= 0; i--) {
-            Generation g = inForce.get(i);
-            if (g.number() <= floor) break;
-            store.undo(g);
-            store.save(g.with(Generation.Status.ROLLED_BACK, g.note()));
-            out.println("rolled back generation " + g.number() + " (" + g.note() + ")");
-            undone.add(g);
+        List<Generation> out = new ArrayList<>();
+        for (int i = inForce.size() - 1; i >= 0 && inForce.get(i).number() > floor; i--) out.add(inForce.get(i));
+        return out;
+    }
+
+    /** Undoes every generation in force after {@code to} (default: the latest), newest first, under the lock. */
+    public List<Generation> rollback(Optional<Integer> to) throws IOException {
+        if (toUndo(to).isEmpty()) return List.of(); // nothing to do: take no lock, create nothing
+        try (GenerationStore.Lock lock = store.lock()) {
+            List<Generation> undone = new ArrayList<>();
+            for (Generation g : toUndo(to)) {
+                store.undo(g);
+                store.save(g.with(Generation.Status.ROLLED_BACK, g.note()));
+                out.println("rolled back generation " + g.number() + " (" + g.note() + ")");
+                out.flush();
+                undone.add(g);
+            }
+            return undone;
         }
-        return undone;
     }
 
     public GenerationStore generations() {

@@ -11,6 +11,11 @@ public record HostCommand(List<String> argv, String why, List<String> after) {
         return new HostCommand(List.of(argv), why, after);
     }
 
+    /** The program this command starts (its first word), for checking it exists before anything is written. */
+    public String program() {
+        return argv.isEmpty() ? "" : argv.get(0);
+    }
+
     @Override
     public String toString() {
         return String.join(" ", argv);

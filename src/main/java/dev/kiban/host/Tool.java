@@ -25,6 +25,13 @@ public final class Tool {
         }
     }
 
+    /** A program that could not be started at all (not installed, not executable). */
+    public static final class NotStarted extends IOException {
+        NotStarted(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The program's path when it is installed (searched on PATH and in the sbin directories). */
     public static Optional<Path> find(String program) {
         String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin:/usr/bin:/bin";
@@ -32,6 +39,31 @@ public final class Tool {
             if (dir.isEmpty()) continue;
             Path p = Path.of(dir, program);
             if (Files.isExecutable(p)) return Optional.of(p);
+        }
+        return Optional.empty();
+    }
+
+    /** Where PATH lookup starts on a root other than {@code /}: the usual program directories under it. */
+    private static final List<String> ROOT_PATH =
+            List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
+
+    /**
+     * The program as the host under {@code root} would find it: on {@code /} the PATH lookup of
+     * {@link #find}; under another root, the usual program directories beneath it. A path with a slash
+     * is taken as given (under the root).
+     */
+    public static Optional<Path> findUnder(Path root, String program) {
+        if (program.isEmpty()) return Optional.empty();
+        boolean system = HostRoot.isSystemRoot(root);
+        if (program.contains("/")) {
+            if (HostRoot.problem(program).isPresent()) return Optional.empty();
+            Path p = system ? Path.of(program) : HostRoot.resolve(root, program);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+        }
+        if (system) return find(program);
+        for (String dir : ROOT_PATH) {
+            Path p = HostRoot.resolve(root, dir + "/" + program);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) return Optional.of(p);
         }
         return Optional.empty();
     }
@@ -46,7 +78,16 @@ public final class Tool {
         try {
             ProcessBuilder pb = new ProcessBuilder(argv);
             pb.environment().putAll(environment);
-            Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Process p;
+            try {
+                p = pb.redirectErrorStream(true).redirectOutput(out.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            } catch (IOException e) {
+                // "Cannot run program ...: error=2, ..." names the program but not in the operator's words
+                String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                        : String.valueOf(e.getMessage());
+                throw new NotStarted("cannot start " + argv.get(0) + ": " + why.replaceFirst("^error=\\d+, ", ""), e);
+            }
             boolean done;
             try {
                 done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

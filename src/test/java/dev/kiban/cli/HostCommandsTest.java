@@ -90,7 +90,7 @@ class HostCommandsTest {
 
         Run gens = run(null, "generations", "--root", root.toString());
         assertThat(gens.out()).containsPattern("\\s+1\\s+\\S+\\s+applied\\s+");
-        Run rollback = run(null, "rollback", "--root", root.toString());
+        Run rollback = run(null, "rollback", "--root", root.toString(), "--yes");
         assertThat(rollback.out()).contains("rolled back generation 1");
         assertThat(root.resolve("etc/docker/daemon.json")).doesNotExist();
         assertThat(run(null, "rollback", "--root", root.toString()).out()).contains("nothing to roll back");

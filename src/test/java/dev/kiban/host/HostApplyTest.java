@@ -1,0 +1,236 @@
+package dev.kiban.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HostApply on a temporary root with hand-made plans: no machine, no real programs. */
+class HostApplyTest {
+    static final ArtifactCheck ACCEPT = (a, r) -> Optional.empty();
+
+    @TempDir
+    Path dir;
+    Path root;
+    Path sentinel;
+
+    @BeforeEach
+    void aRootAndAFileOutsideIt() throws IOException {
+        root = Files.createDirectories(dir.resolve("root"));
+        sentinel = Files.createDirectories(dir.resolve("sentinel"));
+        Files.writeString(sentinel.resolve("secret"), "outside\n");
+    }
+
+    static Artifact file(String path, String content) {
+        return Artifact.config(path, content, "test", Artifact.Reader.SYSCTL);
+    }
+
+    /** The plan HostPlanner would make for these files, directories and commands, from the root as it is now. */
+    Plan plan(List<Artifact> files, List<HostDirectory> dirs, List<HostCommand> commands) throws IOException {
+        List<Plan.FileStep> fs = new ArrayList<>();
+        for (Artifact a : files) {
+            Optional<ObservedFile> before = ObservedFile.read(root, a.path());
+            fs.add(new Plan.FileStep(a, before.isEmpty() ? Plan.Change.CREATE : Plan.Change.UPDATE, before, ""));
+        }
+        List<Plan.DirectoryStep> ds = new ArrayList<>();
+        for (HostDirectory d : dirs) {
+            Optional<ObservedFile> before = ObservedFile.read(root, d.path());
+            ds.add(new Plan.DirectoryStep(d, before.isEmpty() ? Plan.Change.CREATE : Plan.Change.UPDATE, before));
+        }
+        return new Plan(fs, ds, commands, List.of(), List.of());
+    }
+
+    HostApply applier(Writer out, boolean run, List<String> installed, HostApply.Runner runner) {
+        return new HostApply(root, ACCEPT, new PrintWriter(out, true), run,
+                p -> installed.contains(p) ? Optional.of(Path.of("/usr/sbin", p)) : Optional.empty(), runner);
+    }
+
+    static final List<Artifact> TWO = List.of(file("/etc/docker/daemon.json", "{}\n"),
+            file("/etc/sysctl.d/99-docker.conf", "a = 1\n"));
+
+    @Test
+    void aProgramThatCannotBeStartedIsAFailedStepAndEverythingGoesBack() throws Exception {
+        Files.createDirectories(root.resolve("etc/docker"));
+        Files.writeString(root.resolve("etc/docker/daemon.json"), "{ \"debug\": true }\n");
+        // the lookup says it is there (it was removed since, or is not executable): starting it fails
+        HostApply a = applier(new StringWriter(), true, List.of("modprobe-that-is-not-installed-anywhere"), Tool::run);
+        HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of(HostCommand.of("load br_netfilter", List.of(),
+                "modprobe-that-is-not-installed-anywhere", "br_netfilter"))));
+        assertThat(o.ok()).isFalse();
+        assertThat(o.restored()).isTrue();
+        assertThat(o.failures()).singleElement().asString()
+                .startsWith("'modprobe-that-is-not-installed-anywhere br_netfilter' could not be started: cannot start "
+                        + "modprobe-that-is-not-installed-anywhere");
+        assertThat(o.generation().orElseThrow().status()).isEqualTo(Generation.Status.FAILED);
+        assertThat(Files.readString(root.resolve("etc/docker/daemon.json"))).isEqualTo("{ \"debug\": true }\n");
+        assertThat(root.resolve("etc/sysctl.d")).doesNotExist();
+    }
+
+    @Test
+    void aProgramThatIsNotInstalledIsRefusedBeforeAnythingIsWritten() throws Exception {
+        AtomicBoolean ran = new AtomicBoolean();
+        HostApply a = applier(new StringWriter(), true, List.of("sysctl"), (argv, t) -> {
+            ran.set(true);
+            return new Tool.Result(0, "");
+        });
+        Plan plan = plan(TWO, List.of(), List.of(HostCommand.of("x", List.of(), "sysctl", "--system"),
+                HostCommand.of("y", List.of(), "modprobe", "br_netfilter"), HostCommand.of("z", List.of(),
+                        "restorecon", "-R", "/data")));
+        assertThat(a.preflight(plan))
+                .containsExactly("programs the plan runs are not installed on this host: modprobe, restorecon "
+                + "(install them, or change the spec so they are not needed)");
+        assertThatThrownBy(() -> a.apply(plan)).isInstanceOf(HostRoot.Refusal.class)
+                .hasMessageContaining("modprobe, restorecon");
+        assertThat(ran).isFalse();
+        assertThat(root.resolve("etc")).doesNotExist();
+        assertThat(a.generations().list()).isEmpty();
+    }
+
+    @Test
+    void programsThePlanWritesOrInstallsFirstAreNotMissing() throws Exception {
+        HostApply a = applier(new StringWriter(), true, List.of("dnf"), (argv, t) -> new Tool.Result(0, ""));
+        String script = "/usr/local/libexec/kiban/docker-user-rules";
+        Plan plan = plan(List.of(file(script, "#!/bin/sh\n")), List.of(), List.of(
+                HostCommand.of("x", List.of(), "firewall-cmd", "--reload"),
+                HostCommand.of("x", List.of(), "dnf", "install", "-y", "firewalld"),
+                HostCommand.of("x", List.of(), "firewall-cmd", "--reload"),
+                HostCommand.of("x", List.of(), script)));
+        assertThat(a.preflight(plan)).singleElement().asString().contains("not installed on this host: firewall-cmd (");
+        Plan installedFirst = new Plan(plan.files(), plan.directories(), plan.commands().subList(1, 4), List.of(),
+                List.of());
+        assertThat(a.preflight(installedFirst)).isEmpty();
+    }
+
+    @Test
+    void underATestRootProgramsAreLookedUpBeneathIt() throws Exception {
+        assertThat(Tool.findUnder(root, "modprobe")).isEmpty();
+        Path modprobe = Files.createDirectories(root.resolve("usr/sbin")).resolve("modprobe");
+        Files.writeString(modprobe, "#!/bin/sh\n");
+        assertThat(Tool.findUnder(root, "modprobe")).as("not executable").isEmpty();
+        assertThat(modprobe.toFile().setExecutable(true)).isTrue();
+        assertThat(Tool.findUnder(root, "modprobe")).contains(modprobe);
+        assertThat(Tool.findUnder(root, "/usr/sbin/modprobe")).contains(modprobe);
+        assertThat(Tool.findUnder(root, "/usr/sbin/../sbin/modprobe")).isEmpty();
+    }
+
+    @Test
+    void anInterruptedApplyMustBeRolledBackBeforeTheNextOne() throws Exception {
+        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        new GenerationStore(root).begin(List.of("/etc/docker/daemon.json"), List.of(), "killed");
+        Plan plan = plan(TWO, List.of(), List.of());
+        assertThat(a.preflight(plan)).containsExactly("generation 1 was interrupted (still 'applying'): "
+                + "run 'kiban rollback' first, then apply again");
+        assertThatThrownBy(() -> a.apply(plan)).hasMessageContaining("generation 1 was interrupted");
+        assertThat(a.rollback(Optional.empty())).extracting(Generation::number).containsExactly(1);
+        assertThat(a.apply(plan).ok()).isTrue();
+    }
+
+    @Test
+    void aFailingProgramPutsEveryFileBack() throws Exception {
+        HostApply a = applier(new StringWriter(), true, List.of("sysctl"), (argv, t) -> new Tool.Result(1,
+                "sysctl: bad key"));
+        HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of(HostCommand.of("x", List.of(), "sysctl",
+                "--system"))));
+        assertThat(o.failures()).containsExactly("'sysctl --system' failed: sysctl: bad key");
+        assertThat(root.resolve("etc")).doesNotExist();
+    }
+
+    /** A linked directory that appears between two writes: refused, the earlier writes undone,
+            the generation failed. */
+    @Test
+    void aLinkPlantedWhileApplyingStopsItAndUndoesTheEarlierWrites() throws Exception {
+        Files.createDirectories(root.resolve("etc/sysctl.d"));
+        Writer planting = new StringWriter() {
+            @Override
+            public void write(String s, int off, int len) {
+                super.write(s, off, len);
+                boolean written = toString().contains("created /etc/docker/daemon.json");
+                if (written && Files.isDirectory(root.resolve("etc/sysctl.d"))) {
+                    try {
+                        Files.delete(root.resolve("etc/sysctl.d"));
+                        Files.createSymbolicLink(root.resolve("etc/sysctl.d"), sentinel);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        HostApply a = applier(planting, false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of()));
+        assertThat(o.failures()).singleElement().asString().contains("refusing /etc/sysctl.d/99-docker.conf under "
+                + root,
+                "/etc/sysctl.d is a symbolic link");
+        assertThat(o.generation().orElseThrow().status()).isEqualTo(Generation.Status.FAILED);
+        assertThat(root.resolve("etc/docker")).as("created by this apply, empty again").doesNotExist();
+        assertThat(sentinel).isDirectoryContaining(p -> p.getFileName().toString().equals("secret"));
+        try (var s = Files.list(sentinel)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("secret");
+        }
+    }
+
+    @Test
+    void aTargetThatIsALinkIsReplacedAndRollbackMakesTheLinkAgain() throws Exception {
+        Files.createDirectories(root.resolve("etc/docker"));
+        Path daemon = Files.createSymbolicLink(root.resolve("etc/docker/daemon.json"), sentinel.resolve("secret"));
+        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        Plan plan = plan(TWO, List.of(), List.of());
+        assertThat(a.notes(plan)).singleElement().asString().contains("/etc/docker/daemon.json is a symbolic link (to "
+                + sentinel.resolve("secret") + "): apply replaces the link");
+        assertThat(a.apply(plan).ok()).isTrue();
+        assertThat(Files.isSymbolicLink(daemon)).isFalse();
+        assertThat(Files.readString(daemon)).isEqualTo("{}\n");
+        assertThat(Files.readString(sentinel.resolve("secret"))).isEqualTo("outside\n");
+
+        assertThat(a.rollback(Optional.empty())).extracting(Generation::number).containsExactly(1);
+        assertThat(Files.readSymbolicLink(daemon)).isEqualTo(sentinel.resolve("secret"));
+        assertThat(Files.readString(sentinel.resolve("secret"))).isEqualTo("outside\n");
+        assertThat(root.resolve("etc/sysctl.d")).doesNotExist();
+    }
+
+    @Test
+    void aDirectoryThatIsALinkIsRefusedNotReplaced() throws Exception {
+        Files.createDirectories(root.resolve("data"));
+        Files.createSymbolicLink(root.resolve("data/docker"), sentinel);
+        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        Plan plan = plan(List.of(), List.of(new HostDirectory("/data/docker", "rwx------", "root:root", "test")),
+                List.of());
+        assertThat(a.preflight(plan)).singleElement().asString().contains("/data/docker under " + root
+                + ": it is a symbolic link",
+                "make it a real directory");
+        assertThatThrownBy(() -> a.apply(plan)).hasMessageContaining("it is a symbolic link");
+        assertThat(Files.isSymbolicLink(root.resolve("data/docker"))).isTrue();
+    }
+
+    @Test
+    void aPlanMadeBeforeSomeoneElseChangedTheHostIsRefused() throws Exception {
+        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        Plan plan = plan(TWO, List.of(), List.of());
+        Files.createDirectories(root.resolve("etc/docker"));
+        Files.writeString(root.resolve("etc/docker/daemon.json"), "{\"theirs\": 1}\n");
+        assertThatThrownBy(() -> a.apply(plan)).hasMessageContaining("/etc/docker/daemon.json under " + root
+                + " changed since the plan was made");
+        assertThat(Files.readString(root.resolve("etc/docker/daemon.json"))).isEqualTo("{\"theirs\": 1}\n");
+    }
+
+    @Test
+    void rollbackRefusesAGenerationWithAPathOutsideTheRoot() throws Exception {
+        Path g = Files.createDirectories(root.resolve("var/lib/kiban/generations/1"));
+        Files.writeString(g.resolve("manifest.json"), GenerationStoreTest.manifest(1, "/../sentinel/secret"));
+        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        assertThatThrownBy(() -> a.rollback(Optional.empty())).isInstanceOf(HostRoot.Refusal.class)
+                .hasMessageContaining("'..'");
+        assertThat(sentinel.resolve("secret")).hasContent("outside");
+    }
+}
