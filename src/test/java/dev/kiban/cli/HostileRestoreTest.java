@@ -1,0 +1,215 @@
+package dev.kiban.cli;
+
+import static dev.kiban.backup.CraftedSnapshots.dir;
+import static dev.kiban.backup.CraftedSnapshots.hardLink;
+import static dev.kiban.backup.CraftedSnapshots.symlink;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiban.backup.CraftedSnapshots;
+import dev.kiban.backup.Snapshot.Entry;
+import dev.kiban.engine.EngineUnavailableException;
+import dev.kiban.testing.TestSwarm;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The hostile corpus for {@code backup restore}: crafted snapshots in an unencrypted repository and
+ * destinations with planted links (issue 10). Each row is one case: what it does, its exit code, a
+ * fragment of the message, and a sentinel tree beside the destination that must not change. The cases
+ * that need a volume's mountpoint from the engine are in {@code dev.kiban.backup.BackupRestoreSafetyTest}
+ * and {@code RestoreInPlaceIT}.
+ */
+class HostileRestoreTest {
+    @TempDir
+    Path dir;
+
+    /** One case's world: a repository, a sentinel, a --target directory, the spec's volume and compose trees. */
+    static final class World {
+        final Path root;
+        final Path repo;
+        final Path target;
+        final Path volumes;
+        final Path compose;
+        final HostileCorpus.Sentinel sentinel;
+        final CraftedSnapshots crafted;
+        final Path spec;
+
+        World(Path root) throws Exception {
+            this.root = root;
+            repo = root.resolve("repo");
+            target = root.resolve("target");
+            volumes = root.resolve("volumes");
+            compose = root.resolve("compose");
+            Files.createDirectories(volumes);
+            Files.createDirectories(compose);
+            sentinel = HostileCorpus.Sentinel.plant(root.resolve("sentinel"));
+            crafted = CraftedSnapshots.in(repo);
+            spec = TestSwarm.spec(root, "storage: {volumes: " + volumes + ", compose: " + compose + "}\n");
+        }
+
+        String secret() {
+            return sentinel.file().toString();
+        }
+
+        /** One tree named {@code volume:data} that claims to come from the sentinel. */
+        String volume(Entry... entries) throws Exception {
+            return crafted.tree("volume:data", sentinel.dir().toString(), entries).write();
+        }
+
+        String[] toTarget(String id) {
+            return new String[] {"-c", spec.toString(), "backup", "restore", id, "-r", repo.toString(), "--target", target.toString(), "--yes"};
+        }
+
+        String[] inPlace(String id) {
+            return new String[] {"-c", spec.toString(), "backup", "restore", id, "-r", repo.toString(), "--yes"};
+        }
+    }
+
+    @FunctionalInterface
+    interface Setup {
+        HostileCorpus.Outcome run(World w) throws Exception;
+    }
+
+    @FunctionalInterface
+    interface After {
+        void check(World w) throws Exception;
+    }
+
+    record Case(String name, int exit, String fragment, Setup setup, After after) {
+        Case(String name, int exit, String fragment, Setup setup) {
+            this(name, exit, fragment, setup, w -> { });
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static HostileCorpus.Outcome noEngine(String... args) {
+        return HostileCorpus.run(Map.of(), a -> {
+            throw new EngineUnavailableException("no engine in this test");
+        }, "", args);
+    }
+
+    static Stream<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        // hard links
+        c.add(new Case("hard link to ../../sentinel/secret.txt", 1, "points outside the restore target",
+                w -> HostileCorpus.run(w.toTarget(w.volume(dir("."), hardLink("h", "../../sentinel/secret.txt"))))));
+        c.add(new Case("hard link to an absolute path", 1, "points outside the restore target",
+                w -> HostileCorpus.run(w.toTarget(w.volume(dir("."), hardLink("h", w.secret()))))));
+        c.add(new Case("hard link to a directory", 1, "is not a regular file of the same snapshot tree",
+                w -> HostileCorpus.run(w.toTarget(w.volume(dir("."), dir("d"), hardLink("h", "d"))))));
+        c.add(new Case("hard link to a symlink entry", 1, "is not a regular file of the same snapshot tree",
+                w -> HostileCorpus.run(w.toTarget(w.volume(dir("."), symlink("s", w.secret()), hardLink("h", "s"))))));
+        c.add(new Case("hard link outside, then setuid nobody directory metadata of the same name", 1, "nothing was restored",
+                w -> HostileCorpus.run(w.toTarget(w.volume(dir("."), hardLink("x", "../../sentinel/secret.txt"),
+                        dir("x", 04777, 65534, 65534))))));
+        c.add(new Case("hard link inside, then setuid nobody directory metadata of the same name", 1, "lists the entry \"x\" twice",
+                w -> HostileCorpus.run(w.toTarget(w.volume(dir("."), w.crafted.file("f", "f\n"), hardLink("x", "f"),
+                        dir("x", 04777, 65534, 65534))))));
+        // entry paths
+        for (String p : List.of("..", "../x", "../../sentinel/secret.txt", "/abs", "a/../../x", "./a", "a//b", "a/")) {
+            c.add(new Case("directory entry " + p, 1, "points outside the restore target",
+                    w -> HostileCorpus.run(w.toTarget(w.volume(dir("."), dir("a"), dir(p))))));
+        }
+        c.add(new Case("file entry at an absolute path", 1, "points outside the restore target",
+                w -> HostileCorpus.run(w.toTarget(w.volume(dir("."), w.crafted.file(w.secret(), "owned\n"))))));
+        c.add(new Case("entry with a NUL in its name", 1, "\"a\\x00b\", which is not a valid path",
+                w -> HostileCorpus.run(w.toTarget(w.volume(dir("."), w.crafted.file("a\0b", "x\n"))))));
+        c.add(new Case("empty entry path", 1, "which is not a valid path",
+                w -> HostileCorpus.run(w.toTarget(w.volume(dir("."), dir(""))))));
+        c.add(new Case("duplicate entries", 1, "lists the entry \"f\" twice",
+                w -> HostileCorpus.run(w.toTarget(w.volume(dir("."), w.crafted.file("f", "one\n"), w.crafted.file("f", "two\n"))))));
+        c.add(new Case("symlink d -> outside, then file d/secret.txt", 1, "whose parent \"d\" is not a directory of the snapshot",
+                w -> HostileCorpus.run(w.toTarget(w.volume(dir("."), symlink("d", w.sentinel.dir().toString()),
+                        w.crafted.file("d/secret.txt", "owned\n"))))));
+        c.add(new Case("no root directory entry", 1, "has no root directory entry",
+                w -> HostileCorpus.run(w.toTarget(w.volume(w.crafted.file("f", "x\n"))))));
+        // tree names
+        for (String name : List.of("..", "volume:..", "volume:.", "volume:", "volume:a/b", "volume:../../sentinel", "../sentinel", "a\0b")) {
+            c.add(new Case("tree named " + name.replace("\0", "\\0"), 1, "which is not a source kiban writes",
+                    w -> HostileCorpus.run(w.toTarget(w.crafted.tree(name, w.sentinel.dir().toString(), dir(".")).write()))));
+        }
+        c.add(new Case("two trees for one destination", 1, "the snapshot has two trees that go to",
+                w -> HostileCorpus.run(w.toTarget(w.crafted.tree("volume:data", "/a", dir(".")).tree("volume:data", "/b", dir(".")).write()))));
+        // the destination
+        c.add(new Case("symlinked intermediate directory in the destination", 0, "restored volume:data to", w -> {
+            Files.createDirectories(w.target.resolve("volume_data"));
+            Files.createSymbolicLink(w.target.resolve("volume_data/sub"), w.sentinel.dir().resolve("sub"));
+            return HostileCorpus.run(w.toTarget(w.volume(dir("."), dir("sub"), w.crafted.file("sub/data", "restored\n"))));
+        }, w -> {
+            assertThat(w.target.resolve("volume_data/sub")).isDirectory();
+            assertThat(Files.isSymbolicLink(w.target.resolve("volume_data/sub"))).isFalse();
+            assertThat(Files.readString(w.target.resolve("volume_data/sub/data"))).isEqualTo("restored\n");
+        }));
+        c.add(new Case("symlink planted at the temporary name", 0, "restored volume:data to", w -> {
+            Files.createDirectories(w.target.resolve("volume_data"));
+            Files.writeString(w.target.resolve("volume_data/secret.txt"), "old\n");
+            Files.createSymbolicLink(w.target.resolve("volume_data/.secret.txt.kiban-restore"), w.sentinel.file());
+            return HostileCorpus.run(w.toTarget(w.volume(dir("."), w.crafted.file("secret.txt", "restored\n"))));
+        }, w -> assertThat(Files.readString(w.target.resolve("volume_data/secret.txt"))).isEqualTo("restored\n")));
+        c.add(new Case("symlink planted at the final file name", 0, "restored volume:data to", w -> {
+            Files.createDirectories(w.target.resolve("volume_data"));
+            Files.createSymbolicLink(w.target.resolve("volume_data/secret.txt"), w.sentinel.file());
+            return HostileCorpus.run(w.toTarget(w.volume(dir("."), w.crafted.file("secret.txt", "restored\n", 04777, 65534, 65534))));
+        }, w -> {
+            assertThat(Files.isRegularFile(w.target.resolve("volume_data/secret.txt"), LinkOption.NOFOLLOW_LINKS)).isTrue();
+            assertThat(Files.readString(w.target.resolve("volume_data/secret.txt"))).isEqualTo("restored\n");
+        }));
+        c.add(new Case("destination that is a symlink", 1, "is a symbolic link", w -> {
+            Files.createDirectories(w.target);
+            Files.createSymbolicLink(w.target.resolve("volume_data"), w.sentinel.dir());
+            return HostileCorpus.run(w.toTarget(w.volume(dir("."), w.crafted.file("secret.txt", "owned\n"))));
+        }));
+        c.add(new Case("destination whose parent is a symlink", 1, "has a symbolic link in its path", w -> {
+            Files.createSymbolicLink(w.target, w.sentinel.dir());
+            return HostileCorpus.run(w.toTarget(w.volume(dir("."), w.crafted.file("secret.txt", "owned\n"))));
+        }, w -> assertThat(w.sentinel.dir().resolve("volume_data")).doesNotExist()));
+        c.add(new Case("destination whose grandparent is a symlink", 1, "has a symbolic link in its path", w -> {
+            Files.createSymbolicLink(w.root.resolve("via"), w.sentinel.dir());
+            String id = w.volume(dir("."), w.crafted.file("secret.txt", "owned\n"));
+            return HostileCorpus.run("-c", w.spec.toString(), "backup", "restore", id, "-r", w.repo.toString(), "--target",
+                    w.root.resolve("via/sub/new").toString(), "--yes");
+        }));
+        // in place: the destination comes from the spec or the engine, never from the path the snapshot records
+        c.add(new Case("compose tree recorded at the sentinel, restored in place", 0, "restored compose to", w -> {
+            String id = w.crafted.tree("compose", w.sentinel.dir().toString(), dir("."), w.crafted.file("secret.txt", "owned\n")).write();
+            return HostileCorpus.run(w.inPlace(id));
+        }, w -> assertThat(Files.readString(w.compose.resolve("secret.txt"))).isEqualTo("owned\n")));
+        c.add(new Case("volume recorded at the sentinel, in the spec's volume tree", 0, "restored volume:data to", w -> {
+            Files.createDirectories(w.volumes.resolve("data"));
+            Files.createSymbolicLink(w.volumes.resolve("data/sub"), w.sentinel.dir().resolve("sub"));
+            return noEngine(w.inPlace(w.volume(dir("."), dir("sub"), w.crafted.file("sub/data", "restored\n"))));
+        }, w -> assertThat(Files.readString(w.volumes.resolve("data/sub/data"))).isEqualTo("restored\n")));
+        c.add(new Case("volume recorded at the sentinel, unknown to the spec and the engine", 1, "is neither in the volume tree",
+                w -> noEngine(w.inPlace(w.volume(dir("."), w.crafted.file("secret.txt", "owned\n"))))));
+        c.add(new Case("volume named .. in place", 1, "which is not a source kiban writes",
+                w -> noEngine(w.inPlace(w.crafted.tree("volume:..", w.sentinel.dir().toString(), dir(".")).write()))));
+        c.add(new Case("--path tree restored in place", 2, "restore it with --target DIR",
+                w -> noEngine(w.inPlace(w.crafted.tree("path:" + w.sentinel.dir(), w.sentinel.dir().toString(), dir(".")).write()))));
+        return c.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void aHostileRestoreStaysInsideItsTarget(Case c) throws Exception {
+        World w = new World(dir);
+        HostileCorpus.Outcome o = c.setup().run(w);
+        HostileCorpus.expect(o, c.exit(), c.fragment());
+        w.sentinel.assertUnchanged();
+        c.after().check(w);
+        try (Stream<Path> s = Files.walk(w.root)) {
+            assertThat(s.filter(p -> p.getFileName().toString().startsWith(".kiban-")).toList()).as("private directories left").isEmpty();
+        }
+    }
+}
