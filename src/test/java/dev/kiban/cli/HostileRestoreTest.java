@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiban.backup.CraftedSnapshots;
 import dev.kiban.backup.Snapshot.Entry;
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineAddress;
 import dev.kiban.engine.EngineUnavailableException;
+import dev.kiban.engine.VolumeSummary;
 import dev.kiban.testing.TestSwarm;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -98,6 +101,23 @@ class HostileRestoreTest {
         return HostileCorpus.run(Map.of(), a -> {
             throw new EngineUnavailableException("no engine in this test");
         }, "", args);
+    }
+
+    /** An engine on this host that has one local volume {@code data} at {@code mountpoint}, used by no container. */
+    static HostileCorpus.Outcome withVolume(Path mountpoint, String... args) {
+        List<VolumeSummary> volumes = List.of(new VolumeSummary("data", "local", mountpoint.toString(), Map.of(), Map.of()));
+        Engine engine = (Engine) java.lang.reflect.Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[] {Engine.class},
+                (proxy, m, a) -> switch (m.getName()) {
+                    case "address" -> new EngineAddress("unix:///fake.sock", "default");
+                    case "volumes" -> volumes;
+                    case "containers" -> List.of();
+                    case "close" -> null;
+                    case "hashCode" -> 0;
+                    case "equals" -> proxy == a[0];
+                    case "toString" -> "a fake engine";
+                    default -> throw new AssertionError("a restore does not call " + m.getName());
+                });
+        return HostileCorpus.run(Map.of(), a -> engine, "", args);
     }
 
     static Stream<Case> cases() {
@@ -191,6 +211,22 @@ class HostileRestoreTest {
             Files.createSymbolicLink(w.volumes.resolve("data/sub"), w.sentinel.dir().resolve("sub"));
             return noEngine(w.inPlace(w.volume(dir("."), dir("sub"), w.crafted.file("sub/data", "restored\n"))));
         }, w -> assertThat(Files.readString(w.volumes.resolve("data/sub/data"))).isEqualTo("restored\n")));
+        c.add(new Case("volume recorded at the sentinel, the engine's mountpoint is the destination", 0, "restored volume:data to", w -> {
+            Path mountpoint = w.root.resolve("docker/volumes/data/_data");
+            Files.createDirectories(mountpoint);
+            Files.createSymbolicLink(mountpoint.resolve("sub"), w.sentinel.dir().resolve("sub"));
+            Files.createSymbolicLink(mountpoint.resolve(".data.kiban-restore"), w.sentinel.file());
+            return withVolume(mountpoint, w.inPlace(w.volume(dir("."), dir("sub"), w.crafted.file("sub/data", "restored\n"))));
+        }, w -> assertThat(Files.readString(w.root.resolve("docker/volumes/data/_data/sub/data"))).isEqualTo("restored\n")));
+        c.add(new Case("engine volume whose mountpoint has a symlink in its path", 1, "has a symbolic link in its path", w -> {
+            Files.createSymbolicLink(w.root.resolve("docker"), w.sentinel.dir());
+            return withVolume(w.root.resolve("docker/sub/_data"), w.inPlace(w.volume(dir("."), w.crafted.file("data", "owned\n"))));
+        }));
+        c.add(new Case("engine volume whose mountpoint is a symlink", 1, "is a symbolic link", w -> {
+            Files.createDirectories(w.root.resolve("docker/volumes/data"));
+            Files.createSymbolicLink(w.root.resolve("docker/volumes/data/_data"), w.sentinel.dir());
+            return withVolume(w.root.resolve("docker/volumes/data/_data"), w.inPlace(w.volume(dir("."), w.crafted.file("secret.txt", "owned\n"))));
+        }));
         c.add(new Case("volume recorded at the sentinel, unknown to the spec and the engine", 1, "is neither in the volume tree",
                 w -> noEngine(w.inPlace(w.volume(dir("."), w.crafted.file("secret.txt", "owned\n"))))));
         c.add(new Case("volume named .. in place", 1, "which is not a source kiban writes",
