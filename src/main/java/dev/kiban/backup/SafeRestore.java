@@ -81,7 +81,8 @@ final class SafeRestore {
     private static final int S_IFLNK = 0120000;
 
     /** The checked content of a tree, by kind, in the order it is written. */
-    record Plan(String source, Entry root, List<Entry> dirs, List<Entry> files, List<Entry> hardLinks, List<Entry> symlinks) {}
+    record Plan(String source, Entry root, List<Entry> dirs, List<Entry> files, List<Entry> hardLinks,
+                List<Entry> symlinks) {}
 
     private final Function<Entry, InputStream> content;
     private final int threads;
@@ -105,34 +106,33 @@ final class SafeRestore {
         Files.createDirectory(work, PRIVATE_DIR);
         expect(work, S_IFDIR, "the restore's own new directory");
         long bytes;
+        Path old = parent.resolve(".kiban-replaced-" + random());
         try {
             bytes = build(plan, work);
+            if (exists) move(at, old);
         } catch (IOException | RuntimeException e) {
             removeQuietly(work, e);
             throw e;
         }
-        if (!exists) {
-            move(work, at);
-            return bytes;
-        }
-        Path old = parent.resolve(".kiban-replaced-" + random());
-        move(at, old);
         try {
             move(work, at);
         } catch (IOException e) {
-            try {
-                move(old, at);
-            } catch (IOException back) {
-                e.addSuppressed(back);
+            if (exists) {
+                try {
+                    move(old, at);
+                } catch (IOException back) {
+                    e.addSuppressed(back);
+                }
             }
             removeQuietly(work, e);
             throw e;
         }
+        if (!exists) return bytes;
         try {
             deleteTree(old);
         } catch (IOException e) {
-            throw new IOException("restored " + at + ", but the files it replaced, moved to " + old + ", could not all be removed ("
-                    + e.getMessage() + "); remove that directory by hand");
+            throw new IOException("restored " + at + ", but the files it replaced, moved to " + old
+                    + ", could not all be removed (" + e.getMessage() + "); remove that directory by hand");
         }
         return bytes;
     }
@@ -144,9 +144,13 @@ final class SafeRestore {
         if (tree.entries() == null) throw refused(source, "lists no entries");
         Map<String, Entry> byPath = new HashMap<>();
         for (Entry e : tree.entries()) {
-            if (e == null || e.path() == null || e.type() == null) throw refused(source, "has an entry without a path or a type");
+            if (e == null || e.path() == null || e.type() == null) {
+                throw refused(source, "has an entry without a path or a type");
+            }
             checkPath(source, e.path(), "entry");
-            if (byPath.putIfAbsent(e.path(), e) != null) throw refused(source, "lists the entry " + printable(e.path()) + " twice");
+            if (byPath.putIfAbsent(e.path(), e) != null) {
+                throw refused(source, "lists the entry " + printable(e.path()) + " twice");
+            }
         }
         Entry top = byPath.get(".");
         if (top == null || top.type() != Type.DIR) throw refused(source, "has no root directory entry (.)");
@@ -161,7 +165,8 @@ final class SafeRestore {
             Entry parent = byPath.get(parentPath);
             if (parent == null || parent.type() != Type.DIR) {
                 throw refused(source, "has the entry " + printable(e.path()) + " whose parent " + printable(parentPath)
-                        + " is not a directory of the snapshot (" + (parent == null ? "missing" : "a " + parent.type()) + ")");
+                        + " is not a directory of the snapshot (" + (parent == null ? "missing" : "a " + parent.type())
+                        + ")");
             }
             switch (e.type()) {
                 case DIR -> dirs.add(e);
@@ -183,7 +188,8 @@ final class SafeRestore {
                 }
                 case SYMLINK -> {
                     if (e.target() == null || e.target().isEmpty() || e.target().indexOf('\0') >= 0) {
-                        throw refused(source, "has the symlink " + printable(e.path()) + " with an empty target or a NUL in it");
+                        throw refused(source, "has the symlink " + printable(e.path())
+                                + " with an empty target or a NUL in it");
                     }
                     symlinks.add(e);
                 }
@@ -199,19 +205,22 @@ final class SafeRestore {
     private static void checkPath(String source, String path, String what) throws IOException {
         if (path.equals(".") && what.equals("entry")) return;
         if (path.isEmpty() || path.indexOf('\0') >= 0) {
-            throw refused(source, "has the " + what + " " + printable(path) + ", which is not a valid path (empty, or a NUL in it)");
+            throw refused(source, "has the " + what + " " + printable(path)
+                    + ", which is not a valid path (empty, or a NUL in it)");
         }
         boolean outside = path.startsWith("/");
         for (String part : path.split("/", -1)) outside |= part.isEmpty() || part.equals(".") || part.equals("..");
         if (outside) {
-            throw refused(source, "has the " + what + " " + printable(path) + ", which points outside the restore target "
-                    + "(a snapshot path is relative, without empty, '.' or '..' parts)");
+            throw refused(source, "has the " + what + " " + printable(path)
+                    + ", which points outside the restore target (a snapshot path is relative, without empty, '.' "
+                    + "or '..' parts)");
         }
     }
 
     private static void checkXattrs(String source, Entry e) throws IOException {
         for (Map.Entry<String, String> x : e.xattrs().entrySet()) {
-            boolean bad = x.getKey() == null || x.getKey().isEmpty() || x.getKey().indexOf('\0') >= 0 || x.getValue() == null;
+            boolean bad = x.getKey() == null || x.getKey().isEmpty() || x.getKey().indexOf('\0') >= 0
+                    || x.getValue() == null;
             if (!bad) {
                 try {
                     Base64.getDecoder().decode(x.getValue());
@@ -219,7 +228,9 @@ final class SafeRestore {
                     bad = true;
                 }
             }
-            if (bad) throw refused(source, "has the entry " + printable(e.path()) + " with a malformed extended attribute");
+            if (bad) {
+                throw refused(source, "has the entry " + printable(e.path()) + " with a malformed extended attribute");
+            }
         }
     }
 
@@ -274,10 +285,13 @@ final class SafeRestore {
         int gid = (Integer) a.get("gid");
         if ((mode & S_IFMT) == S_IFLNK) {
             throw new IOException("the restore destination " + dest + " has a symbolic link in its path (" + p + " -> "
-                    + Files.readSymbolicLink(p) + "); kiban does not follow links when restoring: give a path of real directories "
+                    + printable(Files.readSymbolicLink(p).toString())
+                    + "); kiban does not follow links when restoring: give a path of real directories "
                     + "(e.g. with --target)");
         }
-        if ((mode & S_IFMT) != S_IFDIR) throw new IOException("the restore destination " + dest + ": " + p + " is not a directory");
+        if ((mode & S_IFMT) != S_IFDIR) {
+            throw new IOException("the restore destination " + dest + ": " + p + " is not a directory");
+        }
         if (uid != 0 && uid != me) {
             throw new IOException("the restore destination " + dest + ": " + p + " belongs to uid " + uid
                     + ", who could swap what kiban writes below it; restore under directories owned by root");
@@ -286,7 +300,8 @@ final class SafeRestore {
         boolean othersWrite = (mode & 0002) != 0 || ((mode & 0020) != 0 && gid != 0);
         if (othersWrite && !sticky) {
             throw new IOException("the restore destination " + dest + ": " + p + " is writable by other users (mode "
-                    + String.format("%04o", mode & 07777) + ", no sticky bit), who could swap what kiban writes below it");
+                    + String.format("%04o", mode & 07777) + ", no sticky bit), who could swap what kiban writes below "
+                    + "it");
         }
     }
 
@@ -307,10 +322,13 @@ final class SafeRestore {
             return false;
         }
         if ((mode & S_IFMT) == S_IFLNK) {
-            throw new IOException("the restore destination " + at + " is a symbolic link (to " + Files.readSymbolicLink(at)
+            throw new IOException("the restore destination " + at + " is a symbolic link (to "
+                    + printable(Files.readSymbolicLink(at).toString())
                     + "); kiban does not restore through links: remove it or give another destination");
         }
-        if ((mode & S_IFMT) != S_IFDIR) throw new IOException("the restore destination " + at + " exists and is not a directory");
+        if ((mode & S_IFMT) != S_IFDIR) {
+            throw new IOException("the restore destination " + at + " exists and is not a directory");
+        }
         return true;
     }
 
@@ -360,13 +378,18 @@ final class SafeRestore {
             }
         }
         // deepest first, the root last: setting a directory's mtime is the last touch
-        for (int i = plan.dirs().size() - 1; i >= 0; i--) metadata(work.resolve(plan.dirs().get(i).path()), plan.dirs().get(i), S_IFDIR);
+        for (int i = plan.dirs().size() - 1; i >= 0; i--) {
+            Entry d = plan.dirs().get(i);
+            metadata(work.resolve(d.path()), d, S_IFDIR);
+        }
         metadata(work, plan.root(), S_IFDIR);
         return bytes;
     }
 
     private long writeFile(Path p, Entry e) throws IOException {
-        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        // O_CREAT|O_EXCL|O_NOFOLLOW: never opens anything that is already there, a link least of all
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
         long n;
         try (SeekableByteChannel ch = Files.newByteChannel(p, options, PRIVATE_FILE);
              OutputStream out = Channels.newOutputStream(ch);
@@ -404,7 +427,10 @@ final class SafeRestore {
         expect(p, type, printable(e.path()));
         if (!e.xattrs().isEmpty()) {
             var view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-            if (view == null) throw new IOException(p + ": the target filesystem cannot hold the extended attributes " + e.xattrs().keySet());
+            if (view == null) {
+                throw new IOException(p + ": the target filesystem cannot hold the extended attributes "
+                        + e.xattrs().keySet());
+            }
             for (Map.Entry<String, String> x : e.xattrs().entrySet()) {
                 view.write(x.getKey(), ByteBuffer.wrap(Base64.getDecoder().decode(x.getValue())));
             }
@@ -413,8 +439,10 @@ final class SafeRestore {
             Files.setAttribute(p, "unix:uid", e.uid(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(p, "unix:gid", e.gid(), LinkOption.NOFOLLOW_LINKS);
         }
-        Files.setAttribute(p, "unix:mode", e.mode() & 07777, LinkOption.NOFOLLOW_LINKS); // after chown, which clears setuid
-        Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(FileTime.fromMillis(e.mtime()), null, null);
+        // after chown, which clears setuid
+        Files.setAttribute(p, "unix:mode", e.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
+        Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(FileTime.fromMillis(e.mtime()), null, null);
     }
 
     // ---- removing a tree without following anything in it ----
@@ -458,7 +486,8 @@ final class SafeRestore {
     }
 
     private static void deleteIn(SecureDirectoryStream<Path> parent, Path name) throws IOException {
-        BasicFileAttributes a = parent.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+        BasicFileAttributes a = parent
+                .getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
         if (!a.isDirectory()) {
             parent.deleteFile(name);
             return;

@@ -29,12 +29,14 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "restore", mixinStandardHelpOptions = true, header = "Restore a snapshot byte for byte, checking every chunk's hash as it is written.",
         description = {
-            "Files: with --target DIR each source goes to DIR/<source name>; without it a volume goes back to the spec's volume tree or to "
-                    + "the engine's local volume of that name, the compose tree to the spec's, after a confirmation (or --yes); a --path "
-                    + "source needs --target. A volume that a running container uses is refused unless --stop, which stops "
-                    + "those containers (their services scaled to 0) and starts them again after.",
-            "The snapshot's tree is checked whole, built in a new directory beside the destination and swapped in: the destination "
-                    + "then holds exactly the snapshot's files, a failed restore leaves it as it was, and no link in it is followed.",
+            "Files: with --target DIR each source goes to DIR/<source name>; without it a volume goes back to "
+                    + "the spec's volume tree or to the engine's local volume of that name, the compose tree to the "
+                    + "spec's, after a confirmation (or --yes); a --path source needs --target. A volume that a "
+                    + "running container uses is refused unless --stop, which stops those containers (their services "
+                    + "scaled to 0) and starts them again after.",
+            "The snapshot's tree is checked whole, built in a new directory beside the destination and swapped "
+                    + "in: the destination then holds exactly the snapshot's files, a failed restore leaves it as it "
+                    + "was, and no link in it is followed.",
             "--images loads the snapshot's images into the engine with their tags. --swarm creates the snapshot's Swarm configs that the "
                     + "engine lacks and lists the secrets to recreate by hand (their data was never readable: D5).",
             ""})
@@ -126,22 +128,24 @@ final class BackupRestoreCommand extends EngineCommandBase {
         }
     }
 
-    /** A tree and where it goes: a path the operator or the spec/engine chose, never one read from the snapshot alone. */
+    /** A tree and where it goes: a path the operator or the spec/engine chose, never one read from the snapshot. */
     private record Destination(Snapshot.Tree tree, Path path) {}
 
     private int files(BackupRepository repo, Snapshot snap) throws IOException {
         String only = volume != null ? "volume:" + volume : compose ? "compose" : source;
         List<Snapshot.Tree> trees = snap.trees().stream().filter(t -> t.path() != null && !t.path().isEmpty())
-                .filter(t -> only == null || t.source().equals(only)).toList();
+                .filter(t -> only == null || only.equals(t.source())).toList();
         if (trees.isEmpty()) {
             throw new SpecException("snapshot " + snap.id() + " has no " + (only == null ? "file sources" : "source " + only) + "; it has "
-                    + String.join(", ", snap.trees().stream().map(t -> printable(t.source())).toList()));
+                    + String.join(", ", snap.trees().stream().map(t -> printable(String.valueOf(t.source())))
+                            .toList()));
         }
         PrintWriter out = out();
         for (Snapshot.Tree t : trees) checkSourceName(t);
         boolean volumes = trees.stream().anyMatch(t -> t.source().startsWith(VOLUME));
         Engine engine = target != null || !volumes ? null
-                : connectIfAvailable(why -> out.println("note: no engine answers; not checking which containers use the volumes"));
+                : connectIfAvailable(why -> out.println("note: no engine answers; not checking which containers use "
+                        + "the volumes, and only the spec's volume tree is known"));
         try {
             PlatformSpec platform = target != null ? null : CommandSupport.spec(spec).require();
             List<Destination> destinations = new ArrayList<>();
@@ -149,18 +153,20 @@ final class BackupRestoreCommand extends EngineCommandBase {
             Set<Path> seen = new HashSet<>();
             for (Destination d : destinations) {
                 if (!seen.add(d.path().toAbsolutePath().normalize())) {
-                    throw new IOException("the snapshot has two trees that go to " + d.path() + " (" + printable(d.tree().source())
-                            + " is one); restore them one at a time with --source and --target");
+                    throw new IOException("the snapshot has two trees that go to " + d.path() + " ("
+                            + printable(d.tree().source()) + " is one); restore them one at a time with --target");
                 }
             }
             if (target == null) {
                 out.println("restoring in place:");
                 for (Destination d : destinations) {
-                    boolean same = Path.of(d.tree().path()).normalize().equals(d.path().toAbsolutePath().normalize());
-                    out.println("  " + d.tree().source() + " -> " + d.path() + (same ? "" : "   (backed up from " + printable(d.tree().path()) + ")"));
+                    boolean same = recorded(d.tree()).equals(d.path().toAbsolutePath().normalize().toString());
+                    out.println("  " + d.tree().source() + " -> " + d.path()
+                            + (same ? "" : "   (backed up from " + printable(d.tree().path()) + ")"));
                 }
                 if (!yes && !CommandSupport.confirm(context, out, "Replace the files there with the snapshot's?")) {
-                    spec.commandLine().getErr().println("kiban: not restored (confirm with y, pass --yes, or restore elsewhere with --target DIR)");
+                    spec.commandLine().getErr().println("kiban: not restored (confirm with y, pass --yes, or restore "
+                            + "elsewhere with --target DIR)");
                     return ExitCode.USAGE;
                 }
             }
@@ -189,8 +195,9 @@ final class BackupRestoreCommand extends EngineCommandBase {
         else if (s.startsWith(PATH)) ok = s.length() > PATH.length() && s.indexOf('\0') < 0;
         else ok = false;
         if (!ok) {
-            throw new IOException("the snapshot has a tree named " + printable(s) + ", which is not a source kiban writes (volume:NAME, "
-                    + "compose, path:DIR; a volume name is one directory name); nothing was restored");
+            throw new IOException("the snapshot has a tree named " + printable(s) + ", which is not a source kiban "
+                    + "writes (volume:NAME, compose, path:DIR; a volume name is one directory name); nothing was "
+                    + "restored");
         }
     }
 
@@ -201,22 +208,25 @@ final class BackupRestoreCommand extends EngineCommandBase {
     /**
      * Where a tree goes: DIR/<source> with --target; in place, the spec's compose tree, a volume of the spec's
      * volume tree or the engine's local volume of that name. The path recorded in the snapshot only chooses
-     * between those (and lets a volume-tree directory that is gone be recreated); it is never the destination itself.
+     * between those (and lets a volume-tree directory that is gone be recreated); it is never the destination
+     * itself.
      */
     private Path destination(Snapshot.Tree t, PlatformSpec platform, Engine engine) throws IOException {
         String s = t.source();
         if (target != null) {
             String component = s.replace(':', '_').replace('/', '_');
-            if (!isName(component)) throw new IOException("the snapshot tree " + printable(s) + " has no usable name under --target");
+            if (!isName(component)) {
+                throw new IOException("the snapshot tree " + printable(s) + " has no usable name under --target");
+            }
             return target.resolve(component);
         }
         if (s.equals("compose")) return Path.of(platform.storage().compose().value());
         if (s.startsWith(PATH)) {
-            throw new SpecException(s + " was backed up from a --path, which neither the spec nor the engine places; restore it with "
-                    + "--target DIR");
+            throw new SpecException(printable(s) + " was backed up from a --path, which neither the spec nor the "
+                    + "engine places; restore it with --target DIR");
         }
         String name = s.substring(VOLUME.length());
-        Path recorded = Path.of(t.path()).normalize();
+        String recorded = recorded(t);
         List<Path> candidates = new ArrayList<>();
         Path inTree = Path.of(platform.storage().volumes().value()).resolve(name);
         if (Files.exists(inTree, LinkOption.NOFOLLOW_LINKS)) candidates.add(inTree);
@@ -227,11 +237,22 @@ final class BackupRestoreCommand extends EngineCommandBase {
                 candidates.add(Path.of(device.isEmpty() ? v.mountpoint() : device));
             }
         }
-        for (Path c : candidates) if (c.toAbsolutePath().normalize().equals(recorded)) return c;
+        for (Path c : candidates) if (c.toAbsolutePath().normalize().toString().equals(recorded)) return c;
         if (!candidates.isEmpty()) return candidates.get(0);
-        if (inTree.toAbsolutePath().normalize().equals(recorded)) return inTree; // a volume-tree directory that is gone
-        throw new IOException("the volume " + printable(name) + " is neither in the volume tree " + inTree.getParent() + " nor a local volume "
-                + "of the engine" + (engine == null ? " (no engine answers)" : "") + "; create it first, or restore elsewhere with --target DIR");
+        // a volume-tree directory that is gone comes back where the spec puts it
+        if (inTree.toAbsolutePath().normalize().toString().equals(recorded)) return inTree;
+        throw new IOException("the volume " + printable(name) + " is neither in the volume tree " + inTree.getParent()
+                + " nor a local volume of the engine" + (engine == null ? " (no engine answers)" : "")
+                + "; create it first, or restore elsewhere with --target DIR");
+    }
+
+    /** The path the snapshot says the tree was read from, for comparing only ("" when it is no valid path). */
+    private static String recorded(Snapshot.Tree t) {
+        try {
+            return Path.of(t.path()).toAbsolutePath().normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return "";
+        }
     }
 
     private static String printable(String s) {
@@ -247,7 +268,8 @@ final class BackupRestoreCommand extends EngineCommandBase {
         if (target != null && !yes && Files.isDirectory(into, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> s = Files.list(into)) {
                 if (s.findAny().isPresent()) {
-                    spec.commandLine().getErr().println("kiban: " + into + " already holds files; replace them with --yes");
+                    spec.commandLine().getErr().println("kiban: " + into + " already holds files; replace them with "
+                            + "--yes");
                     return ExitCode.USAGE;
                 }
             }
@@ -256,7 +278,8 @@ final class BackupRestoreCommand extends EngineCommandBase {
         QuiescedContainers users = engine == null ? null : new QuiescedContainers(engine, java.util.Set.of(), false);
         List<ContainerSummary> running = users == null ? List.of() : users.writersOf(asSource);
         if (!running.isEmpty() && !stop) {
-            spec.commandLine().getErr().println("kiban: " + t.source() + " is in use by " + String.join(", ", running.stream().map(ContainerSummary::name).toList())
+            spec.commandLine().getErr().println("kiban: " + t.source() + " is in use by "
+                    + String.join(", ", running.stream().map(ContainerSummary::name).toList())
                     + "; stop them first, or pass --stop to have kiban stop and restart them around the restore");
             return ExitCode.USAGE;
         }
@@ -272,7 +295,8 @@ final class BackupRestoreCommand extends EngineCommandBase {
                 stopper.notes().forEach(n -> out().println("note: " + n));
             }
         }
-        out().println("restored " + t.source() + " to " + into + " (" + t.entries().size() + " entries, " + ByteSize.ofBytes(bytes) + ", every chunk checked)");
+        out().println("restored " + t.source() + " to " + into + " (" + t.entries().size() + " entries, "
+                + ByteSize.ofBytes(bytes) + ", every chunk checked)");
         return ExitCode.OK;
     }
 }

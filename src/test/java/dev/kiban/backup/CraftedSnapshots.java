@@ -94,7 +94,7 @@ public final class CraftedSnapshots {
         return new Entry(path, Type.HARDLINK, 0644, 0, 0, MTIME, 0, List.of(), target, 0);
     }
 
-    /** Every path under {@code root}, read without following links: type, mode, owner, size, mtime, nlink, content or target. */
+    /** Every path under {@code root}, read without following links: mode, owner, size, mtime, content, target. */
     public static Map<String, String> describe(Path root) throws IOException {
         Map<String, String> lines = new TreeMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -114,11 +114,14 @@ public final class CraftedSnapshots {
     }
 
     private static String line(Path p) throws IOException {
-        Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,lastModifiedTime,nlink", LinkOption.NOFOLLOW_LINKS);
-        String s = String.format("%o %s:%s %s %s n%s", a.get("mode"), a.get("uid"), a.get("gid"), a.get("size"), a.get("lastModifiedTime"),
-                a.get("nlink"));
+        Map<String, Object> a =
+                Files.readAttributes(p, "unix:mode,uid,gid,size,lastModifiedTime,nlink", LinkOption.NOFOLLOW_LINKS);
+        String s = String.format("%o %s:%s %s %s n%s", a.get("mode"), a.get("uid"), a.get("gid"), a.get("size"),
+                a.get("lastModifiedTime"), a.get("nlink"));
         if (Files.isSymbolicLink(p)) return s + " -> " + Files.readSymbolicLink(p);
-        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) return s + " " + HexFormat.of().formatHex(Files.readAllBytes(p));
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            return s + " " + HexFormat.of().formatHex(Files.readAllBytes(p));
+        }
         return s;
     }
 }

@@ -42,7 +42,8 @@ class RestoreInPlaceIT {
         var docker = LiveEngine.docker();
         docker.createVolumeCmd().withName(volume).withLabels(Map.of(LiveEngine.TEST_LABEL, "true")).exec();
         try {
-            assertThat(run(live, volume, "mkdir /data/sub && echo original > /data/sub/file && echo row > /data/table")).isZero();
+            assertThat(run(live, volume, "mkdir /data/sub && echo original > /data/sub/file && echo row > /data/table"))
+                    .isZero();
             Path mountpoint = Path.of(docker.inspectVolumeCmd(volume).exec().getMountpoint());
             Path repo = dir.resolve("repo");
             try (BackupRepository r = BackupRepository.open(repo)) {
@@ -50,18 +51,21 @@ class RestoreInPlaceIT {
             }
 
             // What a hostile container can do to its own volume between backup and restore.
-            String plant = String.join(" && ", "rm -rf /data/sub /data/table", "ln -s " + sentinel.resolve("sub") + " /data/sub",
+            String plant = String.join(" && ", "rm -rf /data/sub /data/table",
+                    "ln -s " + sentinel.resolve("sub") + " /data/sub",
                     "ln -s " + sentinel.resolve("secret.txt") + " /data/table",
                     "ln -s " + sentinel.resolve("secret.txt") + " /data/.table.kiban-restore",
                     "ln -s " + sentinel + " /data/.kiban-restore");
             assertThat(run(live, volume, plant)).isZero();
             assertThat(Files.isSymbolicLink(mountpoint.resolve("sub"))).isTrue();
 
-            Path spec = TestSwarm.spec(dir, "storage: {volumes: " + dir.resolve("volumes") + ", compose: " + dir.resolve("compose") + "}\n");
-            KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest", "--volume", volume,
-                    "-r", repo.toString(), "--yes");
+            Path spec = TestSwarm.spec(dir, "storage: {volumes: " + dir.resolve("volumes") + ", compose: "
+                    + dir.resolve("compose") + "}\n");
+            KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest",
+                    "--volume", volume, "-r", repo.toString(), "--yes");
             assertThat(restore.exit()).as(restore.out() + restore.err()).isZero();
-            assertThat(restore.out()).contains("volume:" + volume + " -> " + mountpoint).contains("restored volume:" + volume);
+            assertThat(restore.out()).contains("volume:" + volume + " -> " + mountpoint)
+                    .contains("restored volume:" + volume);
 
             assertThat(CraftedSnapshots.describe(sentinel)).as("the sentinel").isEqualTo(before);
             assertThat(Files.isDirectory(mountpoint.resolve("sub"), LinkOption.NOFOLLOW_LINKS)).isTrue();
@@ -73,7 +77,8 @@ class RestoreInPlaceIT {
                         .as("no private or replaced directory left beside the volume").isEmpty();
             }
             // The engine mounts the swapped-in directory like the old one.
-            assertThat(run(live, volume, "test \"$(cat /data/sub/file)\" = original && test \"$(cat /data/table)\" = row")).isZero();
+            String check = "test \"$(cat /data/sub/file)\" = original && test \"$(cat /data/table)\" = row";
+            assertThat(run(live, volume, check)).isZero();
         } finally {
             live.afterEach(null);
             docker.removeVolumeCmd(volume).exec();
