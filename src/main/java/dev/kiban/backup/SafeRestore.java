@@ -71,6 +71,8 @@ import java.util.function.Function;
  */
 final class SafeRestore {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String WORK = ".kiban-restore-";
+    private static final String REPLACED = ".kiban-replaced-";
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
@@ -102,11 +104,11 @@ final class SafeRestore {
         if (parent == null) throw new IOException("/ cannot be a restore destination; give a directory below it");
         trustedDirectories(parent, at);
         boolean exists = existingDestination(at);
-        Path work = parent.resolve(".kiban-restore-" + random());
+        Path work = parent.resolve(WORK + random());
         Files.createDirectory(work, PRIVATE_DIR);
         expect(work, S_IFDIR, "the restore's own new directory");
         long bytes;
-        Path old = parent.resolve(".kiban-replaced-" + random());
+        Path old = parent.resolve(REPLACED + random());
         try {
             bytes = build(plan, work);
             if (exists) move(at, old);
@@ -330,6 +332,12 @@ final class SafeRestore {
             throw new IOException("the restore destination " + at + " exists and is not a directory");
         }
         return true;
+    }
+
+    /** Whether {@code p} is a directory a restore works in or moved a replaced tree to. */
+    static boolean isWorkDirectory(Path p) {
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        return name.startsWith(WORK) || name.startsWith(REPLACED);
     }
 
     private static void move(Path from, Path to) throws IOException {
