@@ -161,7 +161,7 @@ final class BackupRestoreCommand extends EngineCommandBase {
                 out.println("restoring in place:");
                 for (Destination d : destinations) {
                     boolean same = recorded(d.tree()).equals(d.path().toAbsolutePath().normalize().toString());
-                    out.println("  " + d.tree().source() + " -> " + d.path()
+                    out.println("  " + printable(d.tree().source()) + " -> " + d.path()
                             + (same ? "" : "   (backed up from " + printable(d.tree().path()) + ")"));
                 }
                 if (!yes && !CommandSupport.confirm(context, out, "Replace the files there with the snapshot's?")) {
@@ -234,7 +234,8 @@ final class BackupRestoreCommand extends EngineCommandBase {
             for (VolumeSummary v : engine.volumes()) {
                 if (!v.name().equals(name) || !v.driver().equals("local")) continue;
                 String device = v.options().getOrDefault("device", "");
-                candidates.add(Path.of(device.isEmpty() ? v.mountpoint() : device));
+                Path data = Path.of(device.isEmpty() ? v.mountpoint() : device);
+                if (data.isAbsolute()) candidates.add(data); // "" would be the working directory
             }
         }
         for (Path c : candidates) if (c.toAbsolutePath().normalize().toString().equals(recorded)) return c;
@@ -278,7 +279,7 @@ final class BackupRestoreCommand extends EngineCommandBase {
         QuiescedContainers users = engine == null ? null : new QuiescedContainers(engine, java.util.Set.of(), false);
         List<ContainerSummary> running = users == null ? List.of() : users.writersOf(asSource);
         if (!running.isEmpty() && !stop) {
-            spec.commandLine().getErr().println("kiban: " + t.source() + " is in use by "
+            spec.commandLine().getErr().println("kiban: " + printable(t.source()) + " is in use by "
                     + String.join(", ", running.stream().map(ContainerSummary::name).toList())
                     + "; stop them first, or pass --stop to have kiban stop and restart them around the restore");
             return ExitCode.USAGE;
@@ -295,7 +296,7 @@ final class BackupRestoreCommand extends EngineCommandBase {
                 stopper.notes().forEach(n -> out().println("note: " + n));
             }
         }
-        out().println("restored " + t.source() + " to " + into + " (" + t.entries().size() + " entries, "
+        out().println("restored " + printable(t.source()) + " to " + into + " (" + t.entries().size() + " entries, "
                 + ByteSize.ofBytes(bytes) + ", every chunk checked)");
         return ExitCode.OK;
     }

@@ -217,4 +217,13 @@ class BackupRestoreSafetyTest {
         assertThat((Integer) Files.getAttribute(dest.resolve("tool2"), "unix:mode") & 07777).isEqualTo(04755);
         assertThat(Files.readSymbolicLink(dest.resolve("out"))).isEqualTo(sentinel.resolve("secret.txt"));
     }
+
+    @Test
+    void aPrivateDirectoryLeftByAKilledRestoreIsNotBackedUpAsAVolume() throws IOException {
+        Path tree = dir.resolve("volumes");
+        Files.createDirectories(tree.resolve("db"));
+        Files.createDirectories(tree.resolve(".kiban-restore-0123456789abcdef"));
+        Files.createDirectories(tree.resolve(".kiban-replaced-0123456789abcdef"));
+        assertThat(VolumeSources.of(tree, List.of())).extracting(BackupRepository.Source::name).containsExactly("volume:db");
+    }
 }

@@ -233,6 +233,13 @@ class HostileRestoreTest {
             Files.createSymbolicLink(w.volumes.resolve("data/sub"), w.sentinel.dir().resolve("sub"));
             return noEngine(w.inPlace(w.volume(dir("."), dir("sub"), w.file("sub/data", "restored\n"))));
         }, w -> assertThat(Files.readString(w.volumes.resolve("data/sub/data"))).isEqualTo("restored\n")));
+        c.add(new Case("volume recorded at the sentinel, in place without --yes, answered no", 2, "not restored", w -> {
+            Files.createDirectories(w.volumes.resolve("data"));
+            String id = w.volume(dir("."), w.file("secret.txt", "owned\n"));
+            return HostileCorpus.run(Map.of(), a -> {
+                throw new EngineUnavailableException("no engine in this test");
+            }, "n\n", "-c", w.spec.toString(), "backup", "restore", id, "-r", w.repo.toString());
+        }, w -> assertThat(w.volumes.resolve("data/secret.txt")).doesNotExist()));
         c.add(new Case("volume recorded at a path with a NUL, in the spec's volume tree", 0, "restored volume:data to",
                 w -> {
             Files.createDirectories(w.volumes.resolve("data"));
