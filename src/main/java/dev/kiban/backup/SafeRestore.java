@@ -68,6 +68,9 @@ import java.util.function.Function;
  * check and its use (a TOCTOU no check closes); the names it cannot touch are the ones outside its mounts.
  * Side effects: a failed restore leaves the destination as it was; the destination then holds exactly the
  * snapshot's tree (files the snapshot lacks are gone); the disk needs room for both copies until the swap.
+ * Limits: a destination reached through a symlinked directory (say /var/lib/docker linked elsewhere) is
+ * refused, not resolved; a container still running on the replaced tree can make its removal fail or stall
+ * (a FIFO swapped in for a directory), never redirect it.
  */
 final class SafeRestore {
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -224,6 +224,7 @@ class BackupRestoreSafetyTest {
         Files.createDirectories(tree.resolve("db"));
         Files.createDirectories(tree.resolve(".kiban-restore-0123456789abcdef"));
         Files.createDirectories(tree.resolve(".kiban-replaced-0123456789abcdef"));
-        assertThat(VolumeSources.of(tree, List.of())).extracting(BackupRepository.Source::name).containsExactly("volume:db");
+        assertThat(VolumeSources.of(tree, List.of())).extracting(BackupRepository.Source::name)
+                .containsExactly("volume:db");
     }
 }
