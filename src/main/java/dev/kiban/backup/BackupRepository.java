@@ -6,17 +6,13 @@ import dev.kiban.backup.Snapshot.Entry.Type;
 import dev.kiban.host.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -453,13 +449,6 @@ public final class BackupRepository implements AutoCloseable {
         }
     }
 
-    private static void writeXattrs(Path p, Entry e) throws IOException {
-        if (e.xattrs().isEmpty()) return;
-        var view = Files.getFileAttributeView(p, java.nio.file.attribute.UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-        if (view == null) throw new IOException(p + ": the target filesystem cannot hold the extended attributes " + e.xattrs().keySet());
-        for (Map.Entry<String, String> x : e.xattrs().entrySet()) view.write(x.getKey(), java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(x.getValue())));
-    }
-
     private static String relative(Path root, Path p) {
         String rel = root.relativize(p).toString();
         return rel.isEmpty() ? "." : rel;
@@ -597,81 +586,14 @@ public final class BackupRepository implements AutoCloseable {
     }
 
     /**
-     * Restores one tree of a snapshot under {@code target}, byte for byte: each chunk is checked against
-     * its hash as it is written (files in parallel); modes, owners (as root) and modification times are
-     * set after the content. A file that exists is replaced by a rename, never overwritten in place.
+     * Restores one tree of a snapshot so that {@code target} holds it, byte for byte: each chunk is checked
+     * against its hash as it is written (files in parallel); modes, owners (as root), extended attributes and
+     * modification times are set after the content. The tree is checked whole first and built in a new
+     * private directory that then replaces {@code target}, so nothing outside {@code target} is touched and a
+     * failed restore leaves it as it was ({@link SafeRestore} says why).
      */
     public long restore(Snapshot.Tree tree, Path target) throws IOException {
-        Files.createDirectories(target);
-        boolean root = "root".equals(System.getProperty("user.name"));
-        List<Entry> dirs = new ArrayList<>();
-        List<Entry> files = new ArrayList<>();
-        List<Entry> links = new ArrayList<>();
-        for (Entry e : tree.entries()) {
-            switch (e.type()) {
-                case DIR -> {
-                    Files.createDirectories(resolve(target, e));
-                    dirs.add(e);
-                }
-                case FILE -> files.add(e);
-                default -> links.add(e);
-            }
-        }
-        LongAdder bytes = new LongAdder();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<Long>> done = new ArrayList<>();
-            for (Entry e : files) done.add(pool.submit(() -> restoreFile(resolve(target, e), e, root)));
-            await(done).forEach(bytes::add);
-        } finally {
-            pool.shutdownNow();
-        }
-        for (Entry e : links) {
-            Path p = resolve(target, e);
-            Files.deleteIfExists(p);
-            if (e.type() == Type.SYMLINK) {
-                Files.createSymbolicLink(p, Path.of(e.target()));
-                if (root) Files.setAttribute(p, "unix:uid", e.uid(), LinkOption.NOFOLLOW_LINKS);
-            } else {
-                Files.createLink(p, target.resolve(e.target()));
-            }
-        }
-        dirs.sort(Comparator.comparing(Entry::path).reversed()); // children first: setting a directory's mtime is the last touch
-        for (Entry d : dirs) metadata(resolve(target, d), d, root);
-        return bytes.sum();
-    }
-
-    private long restoreFile(Path p, Entry e, boolean root) throws IOException {
-        boolean exists = Files.exists(p, LinkOption.NOFOLLOW_LINKS);
-        Path write = exists ? p.resolveSibling("." + p.getFileName() + ".kiban-restore") : p;
-        long n;
-        try (OutputStream out = Files.newOutputStream(write, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
-             InputStream in = read(e)) {
-            n = in.transferTo(out);
-        } catch (IOException x) {
-            Files.deleteIfExists(write); // never leave a half-written file under the name of a restored one
-            throw x;
-        }
-        if (exists) Files.move(write, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        metadata(p, e, root);
-        return n;
-    }
-
-    private static Path resolve(Path target, Entry e) throws IOException {
-        if (e.path().equals(".")) return target;
-        Path p = target.resolve(e.path()).normalize();
-        if (!p.startsWith(target.normalize())) throw new IOException("the snapshot entry " + e.path() + " points outside the restore target");
-        return p;
-    }
-
-    private static void metadata(Path p, Entry e, boolean root) throws IOException {
-        writeXattrs(p, e);
-        if (root) {
-            Files.setAttribute(p, "unix:uid", e.uid(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(p, "unix:gid", e.gid(), LinkOption.NOFOLLOW_LINKS);
-        }
-        Files.setAttribute(p, "unix:mode", e.mode(), LinkOption.NOFOLLOW_LINKS);
-        Files.setLastModifiedTime(p, FileTime.fromMillis(e.mtime()));
+        return new SafeRestore(this::read, threads).restore(tree, target);
     }
 
     @Override

@@ -22,7 +22,9 @@ public final class VolumeSources {
         Map<Path, BackupRepository.Source> out = new LinkedHashMap<>();
         if (Files.isDirectory(volumeTree)) {
             try (Stream<Path> dirs = Files.list(volumeTree)) {
-                for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
+                // a restore killed before its swap leaves its private directory: not a volume
+                for (Path d : dirs.filter(Files::isDirectory).filter(d -> !SafeRestore.isWorkDirectory(d)).sorted()
+                        .toList()) {
                     out.put(d.toAbsolutePath().normalize(), new BackupRepository.Source("volume:" + d.getFileName(), d));
                 }
             }

@@ -7,14 +7,20 @@ import dev.kiban.backup.Snapshot;
 import dev.kiban.backup.SwarmState;
 import dev.kiban.engine.ContainerSummary;
 import dev.kiban.engine.Engine;
+import dev.kiban.engine.VolumeSummary;
+import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.SpecException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,9 +29,14 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "restore", mixinStandardHelpOptions = true, header = "Restore a snapshot byte for byte, checking every chunk's hash as it is written.",
         description = {
-            "Files: with --target DIR each source goes to DIR/<source name>; without it a volume or the compose tree goes back where it was "
-                    + "read from, after a confirmation (or --yes). A volume that a running container uses is refused unless --stop, which stops "
-                    + "those containers (their services scaled to 0) and starts them again after.",
+            "Files: with --target DIR each source goes to DIR/<source name>; without it a volume goes back to "
+                    + "the spec's volume tree or to the engine's local volume of that name, the compose tree to the "
+                    + "spec's, after a confirmation (or --yes); a --path source needs --target. A volume that a "
+                    + "running container uses is refused unless --stop, which stops those containers (their services "
+                    + "scaled to 0) and starts them again after.",
+            "The snapshot's tree is checked whole, built in a new directory beside the destination and swapped "
+                    + "in: the destination then holds exactly the snapshot's files, a failed restore leaves it as it "
+                    + "was, and no link in it is followed.",
             "--images loads the snapshot's images into the engine with their tags. --swarm creates the snapshot's Swarm configs that the "
                     + "engine lacks and lists the secrets to recreate by hand (their data was never readable: D5).",
             ""})
@@ -117,27 +128,50 @@ final class BackupRestoreCommand extends EngineCommandBase {
         }
     }
 
+    /** A tree and where it goes: a path the operator or the spec/engine chose, never one read from the snapshot. */
+    private record Destination(Snapshot.Tree tree, Path path) {}
+
     private int files(BackupRepository repo, Snapshot snap) throws IOException {
         String only = volume != null ? "volume:" + volume : compose ? "compose" : source;
-        List<Snapshot.Tree> trees = snap.trees().stream().filter(t -> !t.path().isEmpty())
-                .filter(t -> only == null || t.source().equals(only)).toList();
+        List<Snapshot.Tree> trees = snap.trees().stream().filter(t -> t.path() != null && !t.path().isEmpty())
+                .filter(t -> only == null || only.equals(t.source())).toList();
         if (trees.isEmpty()) {
             throw new SpecException("snapshot " + snap.id() + " has no " + (only == null ? "file sources" : "source " + only) + "; it has "
-                    + String.join(", ", snap.trees().stream().map(Snapshot.Tree::source).toList()));
+                    + String.join(", ", snap.trees().stream().map(t -> printable(String.valueOf(t.source())))
+                            .toList()));
         }
         PrintWriter out = out();
-        if (target == null) {
-            out.println("restoring in place:");
-            trees.forEach(t -> out.println("  " + t.source() + " -> " + t.path()));
-            if (!yes && !CommandSupport.confirm(context, out, "Replace the files there with the snapshot's?")) {
-                spec.commandLine().getErr().println("kiban: not restored (confirm with y, pass --yes, or restore elsewhere with --target DIR)");
-                return ExitCode.USAGE;
-            }
-        }
-        Engine engine = target != null ? null : connectIfAvailable(why -> out.println("note: no engine answers; not checking which containers use the volumes"));
+        for (Snapshot.Tree t : trees) checkSourceName(t);
+        boolean volumes = trees.stream().anyMatch(t -> t.source().startsWith(VOLUME));
+        Engine engine = target != null || !volumes ? null
+                : connectIfAvailable(why -> out.println("note: no engine answers; not checking which containers use "
+                        + "the volumes, and only the spec's volume tree is known"));
         try {
-            for (Snapshot.Tree t : trees) {
-                int code = restoreTree(repo, t, engine);
+            PlatformSpec platform = target != null ? null : CommandSupport.spec(spec).require();
+            List<Destination> destinations = new ArrayList<>();
+            for (Snapshot.Tree t : trees) destinations.add(new Destination(t, destination(t, platform, engine)));
+            Set<Path> seen = new HashSet<>();
+            for (Destination d : destinations) {
+                if (!seen.add(d.path().toAbsolutePath().normalize())) {
+                    throw new IOException("the snapshot has two trees that go to " + d.path() + " ("
+                            + printable(d.tree().source()) + " is one); restore them one at a time with --target");
+                }
+            }
+            if (target == null) {
+                out.println("restoring in place:");
+                for (Destination d : destinations) {
+                    boolean same = recorded(d.tree()).equals(d.path().toAbsolutePath().normalize().toString());
+                    out.println("  " + printable(d.tree().source()) + " -> " + d.path()
+                            + (same ? "" : "   (backed up from " + printable(d.tree().path()) + ")"));
+                }
+                if (!yes && !CommandSupport.confirm(context, out, "Replace the files there with the snapshot's?")) {
+                    spec.commandLine().getErr().println("kiban: not restored (confirm with y, pass --yes, or restore "
+                            + "elsewhere with --target DIR)");
+                    return ExitCode.USAGE;
+                }
+            }
+            for (Destination d : destinations) {
+                int code = restoreTree(repo, d.tree(), d.path(), engine);
                 if (code != ExitCode.OK) return code;
             }
         } finally {
@@ -146,12 +180,97 @@ final class BackupRestoreCommand extends EngineCommandBase {
         return ExitCode.OK;
     }
 
-    private int restoreTree(BackupRepository repo, Snapshot.Tree t, Engine engine) throws IOException {
-        Path into = target != null ? target.resolve(t.source().replace(':', '_').replace('/', '_')) : Path.of(t.path());
-        if (target != null && !yes && Files.isDirectory(into)) {
+    private static final String VOLUME = "volume:";
+    private static final String PATH = "path:";
+
+    /**
+     * A tree's name becomes a path component (DIR/volume_NAME) or picks a volume: only the names kiban writes
+     * are accepted, and a volume name is one directory name (not empty, '.', '..', no '/', no NUL).
+     */
+    private static void checkSourceName(Snapshot.Tree t) throws IOException {
+        String s = t.source() == null ? "" : t.source();
+        boolean ok;
+        if (s.equals("compose")) ok = true;
+        else if (s.startsWith(VOLUME)) ok = isName(s.substring(VOLUME.length()));
+        else if (s.startsWith(PATH)) ok = s.length() > PATH.length() && s.indexOf('\0') < 0;
+        else ok = false;
+        if (!ok) {
+            throw new IOException("the snapshot has a tree named " + printable(s) + ", which is not a source kiban "
+                    + "writes (volume:NAME, compose, path:DIR; a volume name is one directory name); nothing was "
+                    + "restored");
+        }
+    }
+
+    private static boolean isName(String n) {
+        return !n.isEmpty() && !n.equals(".") && !n.equals("..") && n.indexOf('/') < 0 && n.indexOf('\0') < 0;
+    }
+
+    /**
+     * Where a tree goes: DIR/<source> with --target; in place, the spec's compose tree, a volume of the spec's
+     * volume tree or the engine's local volume of that name. The path recorded in the snapshot only chooses
+     * between those (and lets a volume-tree directory that is gone be recreated); it is never the destination
+     * itself.
+     */
+    private Path destination(Snapshot.Tree t, PlatformSpec platform, Engine engine) throws IOException {
+        String s = t.source();
+        if (target != null) {
+            String component = s.replace(':', '_').replace('/', '_');
+            if (!isName(component)) {
+                throw new IOException("the snapshot tree " + printable(s) + " has no usable name under --target");
+            }
+            return target.resolve(component);
+        }
+        if (s.equals("compose")) return Path.of(platform.storage().compose().value());
+        if (s.startsWith(PATH)) {
+            throw new SpecException(printable(s) + " was backed up from a --path, which neither the spec nor the "
+                    + "engine places; restore it with --target DIR");
+        }
+        String name = s.substring(VOLUME.length());
+        String recorded = recorded(t);
+        List<Path> candidates = new ArrayList<>();
+        Path inTree = Path.of(platform.storage().volumes().value()).resolve(name);
+        if (Files.exists(inTree, LinkOption.NOFOLLOW_LINKS)) candidates.add(inTree);
+        if (engine != null && engine.address().isLocal()) {
+            for (VolumeSummary v : engine.volumes()) {
+                if (!v.name().equals(name) || !v.driver().equals("local")) continue;
+                String device = v.options().getOrDefault("device", "");
+                Path data = Path.of(device.isEmpty() ? v.mountpoint() : device);
+                if (data.isAbsolute()) candidates.add(data); // "" would be the working directory
+            }
+        }
+        for (Path c : candidates) if (c.toAbsolutePath().normalize().toString().equals(recorded)) return c;
+        if (!candidates.isEmpty()) return candidates.get(0);
+        // a volume-tree directory that is gone comes back where the spec puts it
+        if (inTree.toAbsolutePath().normalize().toString().equals(recorded)) return inTree;
+        throw new IOException("the volume " + printable(name) + " is neither in the volume tree " + inTree.getParent()
+                + " nor a local volume of the engine" + (engine == null ? " (no engine answers)" : "")
+                + "; create it first, or restore elsewhere with --target DIR");
+    }
+
+    /** The path the snapshot says the tree was read from, for comparing only ("" when it is no valid path). */
+    private static String recorded(Snapshot.Tree t) {
+        try {
+            return Path.of(t.path()).toAbsolutePath().normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return "";
+        }
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 200; i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return s.length() > 200 ? b + "..." : b.toString();
+    }
+
+    private int restoreTree(BackupRepository repo, Snapshot.Tree t, Path into, Engine engine) throws IOException {
+        if (target != null && !yes && Files.isDirectory(into, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> s = Files.list(into)) {
                 if (s.findAny().isPresent()) {
-                    spec.commandLine().getErr().println("kiban: " + into + " already holds files; restore over them with --yes");
+                    spec.commandLine().getErr().println("kiban: " + into + " already holds files; replace them with "
+                            + "--yes");
                     return ExitCode.USAGE;
                 }
             }
@@ -160,7 +279,8 @@ final class BackupRestoreCommand extends EngineCommandBase {
         QuiescedContainers users = engine == null ? null : new QuiescedContainers(engine, java.util.Set.of(), false);
         List<ContainerSummary> running = users == null ? List.of() : users.writersOf(asSource);
         if (!running.isEmpty() && !stop) {
-            spec.commandLine().getErr().println("kiban: " + t.source() + " is in use by " + String.join(", ", running.stream().map(ContainerSummary::name).toList())
+            spec.commandLine().getErr().println("kiban: " + printable(t.source()) + " is in use by "
+                    + String.join(", ", running.stream().map(ContainerSummary::name).toList())
                     + "; stop them first, or pass --stop to have kiban stop and restart them around the restore");
             return ExitCode.USAGE;
         }
@@ -176,7 +296,8 @@ final class BackupRestoreCommand extends EngineCommandBase {
                 stopper.notes().forEach(n -> out().println("note: " + n));
             }
         }
-        out().println("restored " + t.source() + " to " + into + " (" + t.entries().size() + " entries, " + ByteSize.ofBytes(bytes) + ", every chunk checked)");
+        out().println("restored " + printable(t.source()) + " to " + into + " (" + t.entries().size() + " entries, "
+                + ByteSize.ofBytes(bytes) + ", every chunk checked)");
         return ExitCode.OK;
     }
 }
