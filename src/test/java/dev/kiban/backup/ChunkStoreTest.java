@@ -126,7 +126,10 @@ class ChunkStoreTest {
             assertThat(again.get(id)).isEqualTo(secret);
         }
         RepositoryKey other = RepositoryKey.generate(repo.resolve("other"));
-        assertThatThrownBy(() -> new ChunkStore(repo.resolve("r"), other)).hasMessageContaining("does not decrypt");
+        try (ChunkStore wrong = new ChunkStore(repo.resolve("r"), other)) { // damage stays local: the index is listed as damaged
+            assertThat(wrong.damagedIndexes().values()).singleElement().asString().contains("does not decrypt");
+            assertThat(wrong.contains(id)).isFalse();
+        }
         assertThat(Files.getPosixFilePermissions(repo.resolve("key"))).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
