@@ -60,7 +60,13 @@ final class BackupRunCommand extends EngineCommandBase {
 
     @Override
     public Integer call() throws IOException {
-        PlatformSpec platform = CommandSupport.spec(spec).require();
+        PlatformSpec platform;
+        try {
+            platform = CommandSupport.spec(spec).require();
+        } catch (RuntimeException e) {
+            if (log != null) failed(log, "the spec cannot be used: " + e.getMessage()); // without a spec only --log says where
+            throw e;
+        }
         PrintWriter out = spec.commandLine().getOut();
         Path logFile = log != null ? log : Path.of(platform.backup().log().value());
         Engine engine = null;
