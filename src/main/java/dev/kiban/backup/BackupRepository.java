@@ -85,7 +85,8 @@ public final class BackupRepository implements AutoCloseable {
     }
 
     static BackupRepository open(Path dir, Optional<Path> keyFile, Chunker chunker, int threads) throws IOException {
-        if (!Files.exists(dir.resolve(CONFIG), LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(dir.resolve(CONFIG))) create(dir, keyFile);
+        if (!Files.exists(dir.resolve(CONFIG), LinkOption.NOFOLLOW_LINKS)
+                && !Files.isSymbolicLink(dir.resolve(CONFIG))) create(dir, keyFile);
         return load(dir, keyFile, chunker, threads);
     }
 
@@ -95,8 +96,10 @@ public final class BackupRepository implements AutoCloseable {
      */
     public static BackupRepository openExisting(Path dir, Optional<Path> keyFile) throws IOException {
         if (!Files.exists(dir.resolve(CONFIG), LinkOption.NOFOLLOW_LINKS)) {
-            String why = !Files.exists(dir) ? "it does not exist" : !Files.isDirectory(dir) ? "not a directory" : "it has no " + CONFIG;
-            throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (" + why + "); check -r / backup.repository");
+            String why = !Files.exists(dir) ? "it does not exist" : !Files.isDirectory(dir) ? "not a directory"
+                    : "it has no " + CONFIG;
+            throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (" + why
+                    + "); check -r / backup.repository");
         }
         return load(dir, keyFile, new Chunker(), Runtime.getRuntime().availableProcessors());
     }
@@ -116,23 +119,27 @@ public final class BackupRepository implements AutoCloseable {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 if (s.findAny().isPresent()) {
-                    throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (it has no " + CONFIG + " and is not empty); "
+                    throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (it has no "
+                            + CONFIG + " and is not empty); "
                             + "check -r / backup.repository, or give an empty or new directory");
                 }
             }
         } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
-            throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (not a directory); check -r / backup.repository");
+            throw new RepositoryUsageException("not a kiban backup repository: " + dir
+                    + " (not a directory); check -r / backup.repository");
         } else {
             Path parent = dir.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
-                // only the repository's own directory is created: a missing parent is most often a backup disk not mounted
-                throw new IOException("the directory " + parent + " that holds the repository " + dir + " does not exist: is the backup disk "
+                // only the repository's own directory is created: a missing parent is most often an unmounted disk
+                throw new IOException("the directory " + parent + " that holds the repository " + dir
+                        + " does not exist: is the backup disk "
                         + "mounted? (create the directory to start a new repository there)");
             }
             Files.createDirectory(dir);
         }
         RepositoryKey key = null;
-        if (keyFile.isPresent()) key = Files.exists(keyFile.get(), LinkOption.NOFOLLOW_LINKS) ? RepositoryKey.read(keyFile.get())
+        if (keyFile.isPresent()) key = Files.exists(keyFile.get(), LinkOption.NOFOLLOW_LINKS)
+                ? RepositoryKey.read(keyFile.get())
                 : RepositoryKey.generate(keyFile.get());
         Files.createDirectories(dir.resolve("snapshots"));
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
@@ -140,14 +147,17 @@ public final class BackupRepository implements AutoCloseable {
         conf.put("format", FORMAT);
         conf.put("encryption", key == null ? "none" : "aes-256-gcm");
         if (key != null) conf.put("keyCheck", key.check());
-        AtomicFile.write(dir.resolve(CONFIG), (JSON.writeValueAsString(conf) + "\n").getBytes(StandardCharsets.UTF_8), "rw-------", false);
+        AtomicFile.write(dir.resolve(CONFIG), (JSON.writeValueAsString(conf) + "\n").getBytes(StandardCharsets.UTF_8),
+                "rw-------", false);
     }
 
-    private static BackupRepository load(Path dir, Optional<Path> keyFile, Chunker chunker, int threads) throws IOException {
+    private static BackupRepository load(Path dir, Optional<Path> keyFile, Chunker chunker,
+            int threads) throws IOException {
         Path config = dir.resolve(CONFIG);
         for (String part : List.of(CONFIG, "snapshots", "index", "packs", DAMAGED)) {
             if (Files.isSymbolicLink(dir.resolve(part))) {
-                throw new IOException("the repository " + dir + " is damaged: its " + part + " is a symbolic link, and kiban never follows a "
+                throw new IOException("the repository " + dir + " is damaged: its " + part
+                        + " is a symbolic link, and kiban never follows a "
                         + "link inside a repository");
             }
         }
@@ -155,31 +165,37 @@ public final class BackupRepository implements AutoCloseable {
         try {
             conf = JSON.readValue(RepositoryKey.readFile(null, config, "the configuration"), Map.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException("the repository " + dir + " is damaged: its " + CONFIG + " is not valid JSON; put back a copy of it (it "
-                    + "holds only the format, the encryption and the key check) or restore the repository from elsewhere");
+            throw new IOException("the repository " + dir + " is damaged: its " + CONFIG + " is not valid JSON; "
+                    + "put back a copy of it (it holds only the format, the encryption and the key check) or restore "
+                    + "the repository from elsewhere");
         }
         if (conf == null) throw new IOException("the repository " + dir + " is damaged: its " + CONFIG + " is empty");
         if ("kiban-backup/1".equals(conf.get("format"))) {
-            throw new RepositoryUsageException(dir + " is a kiban-backup/1 repository (one file per chunk); this kiban writes " + FORMAT
-                    + " (pack files): back up into a new repository and remove the old one when the new holds what you need");
+            throw new RepositoryUsageException(dir + " is a kiban-backup/1 repository (one file per chunk); this kiban "
+                    + "writes " + FORMAT + " (pack files): back up into a new repository and remove the old one "
+                    + "when the new holds what you need");
         }
         if (!FORMAT.equals(conf.get("format"))) {
-            throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (its " + CONFIG + " has another format); check -r / "
+            throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (its " + CONFIG
+                    + " has another format); check -r / "
                     + "backup.repository");
         }
         boolean encrypted = !"none".equals(conf.get("encryption"));
         if (encrypted && keyFile.isEmpty()) {
-            throw new RepositoryUsageException("the repository " + dir + " is encrypted: give its key file (backup.encryptionKey: file:PATH, or "
+            throw new RepositoryUsageException("the repository " + dir
+                    + " is encrypted: give its key file (backup.encryptionKey: file:PATH, or "
                     + "--key-file)");
         }
         if (!encrypted && keyFile.isPresent()) {
-            throw new RepositoryUsageException("the repository " + dir + " is not encrypted, but a key file is given; an existing repository is "
+            throw new RepositoryUsageException("the repository " + dir
+                    + " is not encrypted, but a key file is given; an existing repository is "
                     + "not encrypted after the fact: point backup.repository at a new directory");
         }
         RepositoryKey key = null;
         if (encrypted) {
             key = RepositoryKey.read(keyFile.get());
-            if (!key.opens(String.valueOf(conf.get("keyCheck")))) throw new IOException("the key file " + keyFile.get() + " does not open the repository " + dir);
+            if (!key.opens(String.valueOf(conf.get("keyCheck")))) throw new IOException("the key file " + keyFile.get()
+                    + " does not open the repository " + dir);
         }
         if (!Files.isDirectory(dir.resolve("snapshots"), LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("the repository " + dir + " is damaged: it has no snapshots directory");
@@ -561,7 +577,8 @@ public final class BackupRepository implements AutoCloseable {
 
     private List<Path> snapshotFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve("snapshots"))) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".json") && !p.getFileName().toString().startsWith("."))
+            return files.filter(p -> p.getFileName().toString().endsWith(".json")
+                    && !p.getFileName().toString().startsWith("."))
                     .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
         }
     }
@@ -575,7 +592,8 @@ public final class BackupRepository implements AutoCloseable {
         byte[] bytes = RepositoryKey.readFile(key, f, "the snapshot");
         Snapshot s;
         try {
-            boolean zstd = bytes.length > 4 && (bytes[0] & 0xff) == 0x28 && (bytes[1] & 0xff) == 0xb5 && (bytes[2] & 0xff) == 0x2f
+            boolean zstd = bytes.length > 4 && (bytes[0] & 0xff) == 0x28 && (bytes[1] & 0xff) == 0xb5
+                    && (bytes[2] & 0xff) == 0x2f
                     && (bytes[3] & 0xff) == 0xfd;
             if (zstd) {
                 long size = com.github.luben.zstd.Zstd.getFrameContentSize(bytes);
@@ -606,20 +624,26 @@ public final class BackupRepository implements AutoCloseable {
         }
         if (s.trees() == null || s.stats() == null) return "it lacks its " + (s.trees() == null ? "trees" : "stats");
         for (Snapshot.Tree t : s.trees()) {
-            if (t == null || t.source() == null || t.path() == null || t.entries() == null) return "a source is incomplete";
+            if (t == null || t.source() == null || t.path() == null || t.entries() == null) {
+                return "a source is incomplete";
+            }
             for (Entry e : t.entries()) {
                 if (e == null || e.path() == null || e.type() == null || e.chunks() == null || e.target() == null) {
                     return "an entry of " + t.source() + " is incomplete";
                 }
                 for (String c : e.chunks()) {
-                    if (c == null || !CHUNK_ID.matcher(c).matches()) return "an entry of " + t.source() + " names a chunk that is not a SHA-256";
+                    if (c == null || !CHUNK_ID.matcher(c).matches()) {
+                        return "an entry of " + t.source() + " names a chunk that is not a SHA-256";
+                    }
                 }
             }
         }
         return null;
     }
 
-    /** The newest sound snapshot; only the newest files are read (ids start with their UTC time, so names sort by age). */
+    /**
+     * The newest sound snapshot; only the newest files are read (ids start with their UTC time, so names sort by age).
+     */
     public Optional<Snapshot> latest() throws IOException {
         List<Path> files = snapshotFiles();
         for (int i = files.size() - 1; i >= 0; i--) {
@@ -640,7 +664,8 @@ public final class BackupRepository implements AutoCloseable {
         Catalog c = catalog();
         List<Snapshot> all = c.snapshots();
         if (idOrPrefix.equals("latest")) {
-            if (all.isEmpty()) throw new IOException("the repository " + dir + " has no " + (c.damaged().isEmpty() ? "" : "sound ") + "snapshots yet");
+            if (all.isEmpty()) throw new IOException("the repository " + dir + " has no " + (c.damaged().isEmpty() ? ""
+                    : "sound ") + "snapshots yet");
             return all.get(all.size() - 1);
         }
         List<Snapshot> matches = all.stream().filter(s -> s.id().startsWith(idOrPrefix)).toList();
@@ -648,13 +673,16 @@ public final class BackupRepository implements AutoCloseable {
         if (matches.size() + broken.size() > 1) {
             List<String> ids = new ArrayList<>(matches.stream().map(Snapshot::id).toList());
             broken.forEach(d -> ids.add(d.id()));
-            throw new RepositoryUsageException(idOrPrefix + " matches " + ids.size() + " snapshots (" + String.join(", ", ids.stream().limit(5).toList())
+            throw new RepositoryUsageException(idOrPrefix + " matches " + ids.size() + " snapshots ("
+                    + String.join(", ", ids.stream().limit(5).toList())
                     + (ids.size() > 5 ? ", ..." : "") + "); give more of the id");
         }
         if (broken.size() == 1) {
-            throw new IOException(broken.get(0).reason() + "; kiban backup repair moves it aside, the other snapshots are not affected");
+            throw new IOException(broken.get(0).reason()
+                    + "; kiban backup repair moves it aside, the other snapshots are not affected");
         }
-        if (matches.isEmpty()) throw new RepositoryUsageException("no snapshot " + idOrPrefix + " in " + dir + "; kiban backup list shows the ids");
+        if (matches.isEmpty()) throw new RepositoryUsageException("no snapshot " + idOrPrefix + " in " + dir
+                + "; kiban backup list shows the ids");
         return matches.get(0);
     }
 
@@ -663,7 +691,8 @@ public final class BackupRepository implements AutoCloseable {
      * unindexed packs it re-indexed because a kept snapshot needs them; and what kept snapshots miss
      * (nothing in the repository holds it), one line per snapshot.
      */
-    public record Pruned(List<String> snapshots, long chunks, long bytes, List<String> reindexed, List<String> missing) {}
+    public record Pruned(List<String> snapshots, long chunks, long bytes, List<String> reindexed,
+            List<String> missing) {}
 
     /**
      * Forgets the snapshots {@code retention} does not keep, then gives back the space of the chunks no
@@ -681,9 +710,12 @@ public final class BackupRepository implements AutoCloseable {
             chunks.reload();
             Catalog catalog = catalog();
             if (!catalog.damaged().isEmpty()) {
-                throw new IOException("prune removed nothing: " + catalog.damaged().size() + " snapshot file" + (catalog.damaged().size() == 1 ? "" : "s")
-                        + " cannot be read (" + String.join(", ", catalog.damaged().stream().map(DamagedSnapshot::id).toList()) + "), so what "
-                        + (catalog.damaged().size() == 1 ? "it refers" : "they refer") + " to is unknown; run kiban backup repair (it moves damaged "
+                throw new IOException("prune removed nothing: " + catalog.damaged().size() + " snapshot file"
+                        + (catalog.damaged().size() == 1 ? "" : "s")
+                        + " cannot be read (" + String.join(", ",
+                        catalog.damaged().stream().map(DamagedSnapshot::id).toList()) + "), so what "
+                        + (catalog.damaged().size() == 1 ? "it refers" : "they refer")
+                        + " to is unknown; run kiban backup repair (it moves damaged "
                         + "files aside into " + dir.resolve(DAMAGED) + ") and prune again");
             }
             List<Snapshot> all = catalog.snapshots();
@@ -716,14 +748,19 @@ public final class BackupRepository implements AutoCloseable {
             missing.removeAll(present);
             List<String> missingLines = describeMissing(kept, missing);
             if (!missing.isEmpty() && !unscannable.isEmpty()) {
-                throw new IOException("prune removed nothing: kept snapshots refer to " + missing.size() + " chunk" + (missing.size() == 1 ? "" : "s")
-                        + " that no index lists (" + String.join("; ", missingLines) + "), and the pack" + (unscannable.size() == 1 ? " " : "s ")
-                        + String.join(", ", unscannable) + (unscannable.size() == 1 ? " has" : " have") + " no index and no blob headers (an "
-                        + "earlier kiban wrote " + (unscannable.size() == 1 ? "it" : "them") + "), so " + (unscannable.size() == 1 ? "it" : "they")
-                        + " cannot be re-indexed and may hold them; nothing was deleted. Run kiban backup repair for a report, and kiban backup "
-                        + "verify");
+                throw new IOException("prune removed nothing: kept snapshots refer to " + missing.size() + " chunk"
+                        + (missing.size() == 1 ? "" : "s")
+                        + " that no index lists (" + String.join("; ", missingLines) + "), and the pack"
+                        + (unscannable.size() == 1 ? " " : "s ")
+                        + String.join(", ", unscannable) + (unscannable.size() == 1 ? " has" : " have")
+                        + " no index and no blob headers (an "
+                        + "earlier kiban wrote " + (unscannable.size() == 1 ? "it" : "them") + "), so "
+                        + (unscannable.size() == 1 ? "it" : "they")
+                        + " cannot be re-indexed and may hold them; nothing was deleted. Run kiban backup repair for a "
+                        + "report, and kiban backup verify");
             }
-            leftovers.addAll(unscannable); // nothing kept misses a chunk, or nothing could hold it: no kept data is in them
+            // nothing kept misses a chunk, or nothing could hold it: no kept data is in them
+            leftovers.addAll(unscannable);
 
             if (!dryRun) for (String id : forget) Files.deleteIfExists(snapshotPath(id));
             long count = 0;
@@ -738,7 +775,9 @@ public final class BackupRepository implements AutoCloseable {
             for (Map.Entry<String, List<String>> pack : chunks.packs().entrySet()) {
                 List<String> used = pack.getValue().stream().filter(referenced::contains).toList();
                 if (used.size() == pack.getValue().size()) continue;
-                if (!used.isEmpty() && !Files.exists(chunks.packPath(pack.getKey()), LinkOption.NOFOLLOW_LINKS)) continue; // reported missing
+                // reported missing
+                if (!used.isEmpty() && !Files.exists(chunks.packPath(pack.getKey()),
+                        LinkOption.NOFOLLOW_LINKS)) continue;
                 long unusedBytes = pack.getValue().stream().filter(id -> !referenced.contains(id))
                         .mapToLong(id -> chunks.locate(id).map(ChunkStore.Location::length).orElse(0)).sum();
                 long packBytes = pack.getValue().stream().mapToLong(id -> chunks.locate(id).map(ChunkStore.Location::length).orElse(0)).sum();
@@ -761,7 +800,8 @@ public final class BackupRepository implements AutoCloseable {
         Set<String> out = new HashSet<>();
         for (String id : ids) {
             Optional<ChunkStore.Location> at = chunks.locate(id);
-            if (at.isPresent() && packExists.computeIfAbsent(at.get().pack(), p -> Files.exists(chunks.packPath(p), LinkOption.NOFOLLOW_LINKS))) {
+            if (at.isPresent() && packExists.computeIfAbsent(at.get().pack(), p -> Files.exists(chunks.packPath(p),
+                    LinkOption.NOFOLLOW_LINKS))) {
                 out.add(id);
             }
         }
@@ -780,7 +820,8 @@ public final class BackupRepository implements AutoCloseable {
                 }
             }
             if (files.isEmpty()) continue;
-            out.add("snapshot " + s.id() + ": " + files.size() + " file" + (files.size() == 1 ? "" : "s") + " without data ("
+            out.add("snapshot " + s.id() + ": " + files.size() + " file" + (files.size() == 1 ? "" : "s")
+                    + " without data ("
                     + String.join(", ", files.stream().limit(5).toList()) + (files.size() > 5 ? ", ..." : "") + ")");
         }
         return out;
@@ -835,7 +876,8 @@ public final class BackupRepository implements AutoCloseable {
                     to = " to " + moveAside(chunks.indexPath(d.getKey()), stamp, "index");
                     chunks.forgetDamagedIndex(d.getKey());
                 }
-                actions.add(would + "the damaged index of pack " + d.getKey() + " aside" + to + " (" + d.getValue() + ")");
+                actions.add(would + "the damaged index of pack " + d.getKey() + " aside" + to + " (" + d.getValue()
+                        + ")");
             }
             for (Map.Entry<String, List<String>> pack : chunks.packs().entrySet()) {
                 if (Files.exists(chunks.packPath(pack.getKey()), LinkOption.NOFOLLOW_LINKS)) continue;
@@ -844,7 +886,8 @@ public final class BackupRepository implements AutoCloseable {
                     to = " to " + moveAside(chunks.indexPath(pack.getKey()), stamp, "index");
                     chunks.dropPack(pack.getKey());
                 }
-                actions.add(would + "the index of pack " + pack.getKey() + " aside" + to + ": it lists " + pack.getValue().size() + " chunks but the "
+                actions.add(would + "the index of pack " + pack.getKey() + " aside" + to + ": it lists "
+                        + pack.getValue().size() + " chunks but the "
                         + "pack is gone");
             }
             Set<String> recovered = new HashSet<>();
@@ -852,18 +895,21 @@ public final class BackupRepository implements AutoCloseable {
             for (String pack : chunks.unindexedPacks()) {
                 ChunkStore.Scan scan = chunks.scan(pack);
                 if (!scan.headers()) {
-                    unrecoverable.add("pack " + pack + " has no index and no blob headers (an earlier kiban wrote it): it cannot be re-indexed; "
+                    unrecoverable.add("pack " + pack
+                            + " has no index and no blob headers (an earlier kiban wrote it): it cannot be re-indexed; "
                             + "kept, prune removes it once no snapshot misses data");
                     continue;
                 }
                 String note = scan.problem().map(p -> " (" + p + ")").orElse("");
                 if (scan.blobs().isEmpty()) {
-                    actions.add("pack " + pack + " holds no readable blob" + note + ": left for prune, which removes it");
+                    actions.add("pack " + pack + " holds no readable blob" + note
+                            + ": left for prune, which removes it");
                     continue;
                 }
                 if (!dryRun) chunks.reindex(pack, scan.blobs());
                 recovered.addAll(scan.blobs().keySet());
-                actions.add((dryRun ? "would re-index" : "re-indexed") + " pack " + pack + " from its blob headers: " + scan.blobs().size() + " chunks"
+                actions.add((dryRun ? "would re-index" : "re-indexed") + " pack " + pack + " from its blob headers: "
+                        + scan.blobs().size() + " chunks"
                         + note);
             }
             List<Snapshot> sound = catalog.snapshots();

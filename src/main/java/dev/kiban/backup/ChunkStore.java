@@ -46,7 +46,10 @@ import java.util.stream.Stream;
  */
 public final class ChunkStore implements AutoCloseable {
     static final long PACK_TARGET = 16L * 1024 * 1024;
-    /** Far above the chunker's largest chunk: a bigger size or length in an index or header is damage, not data to allocate. */
+    /**
+     * Far above the chunker's largest chunk: a bigger size or length in an index or header is damage, not data to
+     * allocate.
+     */
     private static final int MAX_CHUNK = 64 * 1024 * 1024;
     private static final byte RAW = 0;
     private static final byte ZSTD = 1;
@@ -111,7 +114,8 @@ public final class ChunkStore implements AutoCloseable {
                 }
             }
         } else if (Files.exists(index, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("the index directory " + index + " is not a directory (a symbolic link?); kiban never follows a link "
+            throw new IOException("the index directory " + index
+                    + " is not a directory (a symbolic link?); kiban never follows a link "
                     + "inside a repository");
         }
         loadedIndexes.retainAll(present);
@@ -153,13 +157,17 @@ public final class ChunkStore implements AutoCloseable {
         return key == null ? java.util.Arrays.copyOf(body, 1 + (int) n) : key.seal(body, 0, 1 + (int) n);
     }
 
-    /** The header written before a blob: where it ends and which chunk it holds, sealed with the key when there is one. */
+    /**
+     * The header written before a blob: where it ends and which chunk it holds, sealed with the key when there is one.
+     */
     private byte[] header(String id, int blobLength, int size) {
-        ByteBuffer fields = ByteBuffer.allocate(HEADER_FIELDS).put(HexFormat.of().parseHex(id)).putInt(blobLength).putInt(size);
+        ByteBuffer fields = ByteBuffer.allocate(HEADER_FIELDS).put(HexFormat.of().parseHex(id)).putInt(blobLength)
+                .putInt(size);
         if (key != null) return key.seal(fields.array());
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(fields.array());
-        return ByteBuffer.allocate(HEADER_PLAIN).put(HEADER_MAGIC).put(fields.array()).putInt((int) crc.getValue()).array();
+        return ByteBuffer.allocate(HEADER_PLAIN).put(HEADER_MAGIC).put(fields.array()).putInt((int) crc.getValue())
+                .array();
     }
 
     /** Makes everything put so far durable: the open pack is flushed and indexed. */
@@ -216,7 +224,8 @@ public final class ChunkStore implements AutoCloseable {
         checkId(id);
         Location at = known.get(id);
         if (at == null) throw new NoSuchFileException("chunk " + id + " is not in the repository");
-        if (at.length() > MAX_CHUNK + 1024) throw new CorruptChunkException(id, "its index gives a length of " + at.length() + " bytes");
+        if (at.length() > MAX_CHUNK + 1024) throw new CorruptChunkException(id, "its index gives a length of "
+                + at.length() + " bytes");
         ByteBuffer buf = ByteBuffer.allocate(at.length());
         FileChannel ch = reader(at.pack());
         while (buf.hasRemaining()) {
@@ -225,9 +234,13 @@ public final class ChunkStore implements AutoCloseable {
         return decode(id, at, buf.array());
     }
 
-    /** The chunk from its stored blob: opened, decompressed and re-hashed; a {@link CorruptChunkException} when it is not {@code id}. */
+    /**
+     * The chunk from its stored blob: opened, decompressed and re-hashed; a {@link CorruptChunkException} when it is
+     * not {@code id}.
+     */
     private byte[] decode(String id, Location at, byte[] stored) throws CorruptChunkException {
-        if (at.size() > MAX_CHUNK) throw new CorruptChunkException(id, "its index or header gives a size of " + at.size() + " bytes");
+        if (at.size() > MAX_CHUNK) throw new CorruptChunkException(id, "its index or header gives a size of "
+                + at.size() + " bytes");
         byte[] body = stored;
         if (key != null) {
             try {
@@ -287,10 +300,13 @@ public final class ChunkStore implements AutoCloseable {
         if (!Files.isDirectory(packs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return List.of();
         List<String> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(packs)) {
-            for (Path d : dirs.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
+            for (Path d : dirs.filter(p -> Files.isDirectory(p,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
                 try (Stream<Path> files = Files.list(d)) {
-                    files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).map(p -> p.getFileName().toString())
-                            .filter(n -> isId(n, 32) && n.startsWith(d.getFileName().toString()) && !loadedIndexes.contains(n))
+                    files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                            .map(p -> p.getFileName().toString())
+                            .filter(n -> isId(n, 32) && n.startsWith(d.getFileName().toString()))
+                            .filter(n -> !loadedIndexes.contains(n))
                             .filter(n -> current == null || !current.id.equals(n)).sorted().forEach(out::add);
                 }
             }
@@ -312,7 +328,8 @@ public final class ChunkStore implements AutoCloseable {
 
     synchronized Scan scan(String pack) throws IOException {
         Map<String, Location> found = new LinkedHashMap<>();
-        try (FileChannel ch = FileChannel.open(packPath(pack), StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel ch = FileChannel.open(packPath(pack), StandardOpenOption.READ,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             long end = ch.size();
             byte[] magic = readAt(ch, 0, PACK_MAGIC.length);
             if (magic == null || !java.util.Arrays.equals(magic, PACK_MAGIC)) {
@@ -323,9 +340,11 @@ public final class ChunkStore implements AutoCloseable {
             HexFormat hex = HexFormat.of();
             while (pos < end) {
                 byte[] raw = readAt(ch, pos, headerLength);
-                if (raw == null) return new Scan(pack, true, found, Optional.of("cut short at byte " + pos + " (a run that was killed)"));
+                if (raw == null) return new Scan(pack, true, found, Optional.of("cut short at byte " + pos
+                        + " (a run that was killed)"));
                 ByteBuffer fields = headerFields(raw);
-                if (fields == null) return new Scan(pack, true, found, Optional.of("the blob header at byte " + pos + " is damaged"));
+                if (fields == null) return new Scan(pack, true, found, Optional.of("the blob header at byte " + pos
+                        + " is damaged"));
                 byte[] idBytes = new byte[32];
                 fields.get(idBytes);
                 String id = hex.formatHex(idBytes);
@@ -333,14 +352,15 @@ public final class ChunkStore implements AutoCloseable {
                 int size = fields.getInt();
                 long blobAt = pos + headerLength;
                 if (length <= 0 || length > MAX_CHUNK + 1024 || size < 0 || blobAt + length > end) {
-                    return new Scan(pack, true, found, Optional.of("cut short in the blob at byte " + blobAt + " (a run that was killed)"));
+                    return new Scan(pack, true, found, Optional.of("cut short in the blob at byte " + blobAt
+                            + " (a run that was killed)"));
                 }
                 Location at = new Location(pack, blobAt, length, size);
                 try {
                     decode(id, at, readAt(ch, blobAt, length));
                     found.putIfAbsent(id, at);
                 } catch (CorruptChunkException e) {
-                    // the header is sound (sealed or CRC-checked), so the next one is where it says: skip only this blob
+                    // the header is sound (sealed or CRC-checked): the next one is where it says, skip this blob only
                 }
                 pos = blobAt + length;
             }
@@ -437,7 +457,8 @@ public final class ChunkStore implements AutoCloseable {
     private void readIndex(Path file) throws IOException {
         String pack = file.getFileName().toString();
         if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("the index " + file + " is not a regular file; kiban never follows a link inside a repository");
+            throw new IOException("the index " + file
+                    + " is not a regular file; kiban never follows a link inside a repository");
         }
         byte[] bytes = RepositoryKey.readFile(key, file, "the index");
         ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -451,7 +472,8 @@ public final class ChunkStore implements AutoCloseable {
         while (buf.hasRemaining()) {
             buf.get(raw);
             Location at = new Location(pack, buf.getLong(), buf.getInt(), buf.getInt());
-            if (at.offset() < 0 || at.length() <= 0 || at.size() < 0) throw new IOException("the index " + file + " is damaged (an entry out of range)");
+            if (at.offset() < 0 || at.length() <= 0 || at.size() < 0) throw new IOException("the index " + file
+                    + " is damaged (an entry out of range)");
             entries.put(hex.formatHex(raw), at);
         }
         known.putAll(entries);
@@ -516,7 +538,8 @@ public final class ChunkStore implements AutoCloseable {
             String id = HexFormat.of().formatHex(raw);
             Path path = packs.resolve(id.substring(0, 2)).resolve(id);
             Files.createDirectories(path.getParent());
-            Pack pack = new Pack(id, path, FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+            Pack pack = new Pack(id, path, FileChannel.open(path, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE));
             pack.write(PACK_MAGIC);
             return pack;
         }

@@ -43,16 +43,20 @@ public final class RepositoryKey {
      */
     public static RepositoryKey read(Path file) throws IOException {
         if (Files.isSymbolicLink(file)) {
-            throw new RepositoryUsageException("the backup key file " + file + " is a symbolic link; kiban reads a key only from a regular "
+            throw new RepositoryUsageException("the backup key file " + file
+                    + " is a symbolic link; kiban reads a key only from a regular "
                     + "file it can check (give the link's target, mode 0600)");
         }
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) throw new IOException("the backup key file " + file + " does not exist");
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) throw new IOException("the backup key file " + file
+                + " does not exist");
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new RepositoryUsageException("the backup key file " + file + " is not a regular file; give the file that holds the key");
+            throw new RepositoryUsageException("the backup key file " + file
+                    + " is not a regular file; give the file that holds the key");
         }
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
         if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"))) {
-            throw new RepositoryUsageException("the backup key file " + file + " is readable or writable by group or others (mode "
+            throw new RepositoryUsageException("the backup key file " + file
+                    + " is readable or writable by group or others (mode "
                     + PosixFilePermissions.toString(mode) + "); run chmod 600 " + file + " and keep it root's alone");
         }
         byte[] material;
@@ -65,7 +69,8 @@ public final class RepositoryKey {
 
     /** Writes a new key file of 32 random bytes, mode 0600; refuses to overwrite one. */
     public static RepositoryKey generate(Path file) throws IOException {
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) throw new IOException("the backup key file " + file + " exists already; it is never overwritten");
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) throw new IOException("the backup key file " + file
+                + " exists already; it is never overwritten");
         byte[] material = new byte[32];
         RANDOM.nextBytes(material);
         dev.kiban.host.AtomicFile.write(file, Base64.getEncoder().encode(material), "rw-------", false);
@@ -103,11 +108,13 @@ public final class RepositoryKey {
     static byte[] readFile(RepositoryKey key, Path file, String what) throws IOException {
         byte[] bytes;
         try (var ch = Files.newByteChannel(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            bytes = java.nio.channels.Channels.newInputStream(ch).readAllBytes(); // O_NOFOLLOW: a link planted in a repository is not read
+            // O_NOFOLLOW: a link planted in a repository is not read
+            bytes = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
         } catch (java.nio.file.NoSuchFileException e) {
             throw e;
         } catch (java.nio.file.FileSystemException e) {
-            throw new IOException(what + " " + file + " cannot be read (" + (e.getReason() != null ? e.getReason() : "not a regular file") + ")");
+            throw new IOException(what + " " + file + " cannot be read (" + (e.getReason() != null ? e.getReason()
+                    : "not a regular file") + ")");
         }
         if (key == null) return bytes;
         try {

@@ -38,8 +38,10 @@ public final class RepositoryLock implements AutoCloseable {
     /** The writer's lock; {@code removes} also keeps readers out (prune, repair). Refused at once when held. */
     public static RepositoryLock writer(Path repository, boolean removes) throws IOException {
         Path file = repository.resolve(FILE);
-        if (Files.isSymbolicLink(file)) throw new IOException("the lock file " + file + " is a symbolic link; kiban never follows a link inside a repository");
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        if (Files.isSymbolicLink(file)) throw new IOException("the lock file " + file
+                + " is a symbolic link; kiban never follows a link inside a repository");
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         List<FileLock> held = new ArrayList<>();
         try {
             held.add(take(ch, WRITER, false, repository, "a backup run, prune or repair is running"));
@@ -51,7 +53,10 @@ public final class RepositoryLock implements AutoCloseable {
         }
     }
 
-    /** A reader's shared lock: refused while a prune or repair runs. No lock (and nothing created) when there is no lock file. */
+    /**
+     * A reader's shared lock: refused while a prune or repair runs. No lock (and nothing created) when there is no lock
+     * file.
+     */
     public static RepositoryLock reader(Path repository) throws IOException {
         Path file = repository.resolve(FILE);
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) return new RepositoryLock(null, List.of());
@@ -64,14 +69,16 @@ public final class RepositoryLock implements AutoCloseable {
         }
     }
 
-    private static FileLock take(FileChannel ch, long position, boolean shared, Path repository, String why) throws IOException {
+    private static FileLock take(FileChannel ch, long position, boolean shared, Path repository,
+            String why) throws IOException {
         FileLock lock;
         try {
             lock = ch.tryLock(position, 1, shared);
         } catch (OverlappingFileLockException e) {
             lock = null; // held by this process already (another command in the same JVM)
         }
-        if (lock == null) throw new IOException("the repository " + repository + " is in use by another kiban (" + why + "); try again when it is done");
+        if (lock == null) throw new IOException("the repository " + repository + " is in use by another kiban (" + why
+                + "); try again when it is done");
         return lock;
     }
 

@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "list", mixinStandardHelpOptions = true, header = "List the snapshots.",
-        description = {"A snapshot file that cannot be read is listed as DAMAGED (exit 1); the others are listed as usual. "
-                + "kiban backup repair moves damaged files aside.", ""})
+        description = {"A snapshot file that cannot be read is listed as DAMAGED (exit 1); the others are listed as "
+                + "usual. kiban backup repair moves damaged files aside.", ""})
 final class BackupListCommand extends RepositoryCommand {
     @Mixin
     OutputOptions output;
@@ -23,8 +23,10 @@ final class BackupListCommand extends RepositoryCommand {
         int exit = catalog.damaged().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
-            List<Object> rows = new java.util.ArrayList<>(all.stream().map(s -> (Object) java.util.Map.of("id", s.id(), "time", s.time(),
-                    "host", String.valueOf(s.host()), "sources", s.trees().stream().map(Snapshot.Tree::source).toList(), "stats", s.stats())).toList());
+            List<Object> rows = new java.util.ArrayList<>(all.stream().map(s -> (Object) java.util.Map.of("id", s.id(),
+                    "time", s.time(),
+                    "host", String.valueOf(s.host()), "sources", s.trees().stream().map(Snapshot.Tree::source).toList(),
+                            "stats", s.stats())).toList());
             catalog.damaged().forEach(d -> rows.add(java.util.Map.of("id", d.id(), "damaged", d.reason())));
             out.println(Json.json(rows));
             return exit;
@@ -34,9 +36,11 @@ final class BackupListCommand extends RepositoryCommand {
             out.printf("%-26s %-30s %3d sources %7d files  %9s added%n", s.id(), s.time(), s.trees().size(), s.stats().files(),
                     ByteSize.ofBytes(s.stats().bytesAdded()));
         }
-        for (BackupRepository.DamagedSnapshot d : catalog.damaged()) out.printf("%-26s DAMAGED: %s%n", d.id(), d.reason());
+        for (BackupRepository.DamagedSnapshot d : catalog.damaged()) out.printf("%-26s DAMAGED: %s%n", d.id(),
+                d.reason());
         if (exit != ExitCode.OK) {
-            spec.commandLine().getErr().println("kiban: " + catalog.damaged().size() + " snapshot file" + (catalog.damaged().size() == 1 ? " is" : "s are")
+            spec.commandLine().getErr().println("kiban: " + catalog.damaged().size() + " snapshot file"
+                    + (catalog.damaged().size() == 1 ? " is" : "s are")
                     + " damaged; the others are usable. kiban backup repair moves damaged files aside.");
         }
         return exit;

@@ -17,9 +17,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Keeps backup.retention's keepLast, and the newest snapshot of each of the last keepDaily days, keepWeekly weeks and "
                     + "keepMonthly months; the newest snapshot is always kept. Chunks no kept snapshot needs are deleted.",
-            "A pack without an index is re-indexed from its blob headers while a kept snapshot needs it, and deleted only when nothing "
-                    + "kept does (a killed run's leftover). Prune deletes nothing and exits 1 when a snapshot file is damaged, or when a kept "
-                    + "snapshot misses a chunk that an unindexed pack of an earlier release might hold: run kiban backup repair.",
+            "A pack without an index is re-indexed from its blob headers while a kept snapshot needs it, and "
+                    + "deleted only when nothing kept does (a killed run's leftover). Prune deletes nothing and "
+                    + "exits 1 when a snapshot file is damaged, or when a kept snapshot misses a chunk that an "
+                    + "unindexed pack of an earlier release might hold: run kiban backup repair.",
             ""})
 final class BackupPruneCommand implements Callable<Integer> {
     @Spec
@@ -49,7 +50,8 @@ final class BackupPruneCommand implements Callable<Integer> {
                 + " from its blob headers: a kept snapshot needs its chunks"));
         if (pruned.missing().isEmpty()) return ExitCode.OK;
         var err = spec.commandLine().getErr();
-        err.println("kiban: kept snapshots miss data that no pack holds (kiban backup verify and kiban backup repair say more):");
+        err.println("kiban: kept snapshots miss data that no pack holds (kiban backup verify and kiban backup "
+                + "repair say more):");
         pruned.missing().forEach(m -> err.println("  " + m));
         return ExitCode.FINDINGS;
     }

@@ -32,10 +32,11 @@ import picocli.CommandLine.Option;
                     + "(and AES-256-GCM encrypted with backup.encryptionKey); files unchanged since the last snapshot are not read again.",
             "Consistency (R5.5): running containers labelled kiban.backup.stop=true are stopped (their service scaled to 0) while their "
                     + "volumes are copied and started again after, even on failure; kiban.backup.pre / kiban.backup.post run inside them around it.",
-            "One writer at a time (a kernel lock, released when its process dies: a second run is refused). A failed or killed run "
-                    + "leaves the earlier snapshots intact and its own data removed (a killed run's packs are removed by the next prune). Each "
-                    + "run appends a line to the backup log, FAILED also when the repository cannot be opened. Only a run creates a "
-                    + "repository, and only its last directory: a missing parent (a backup disk not mounted) fails the run.",
+            "One writer at a time (a kernel lock, released when its process dies: a second run is refused). A "
+                    + "failed or killed run leaves the earlier snapshots intact and its own data removed (a killed "
+                    + "run's packs by the next prune). Each run appends a line to the backup log, FAILED also when "
+                    + "the repository cannot be opened. Only a run creates a repository, and only its last "
+                    + "directory: a missing parent (a backup disk not mounted) fails the run.",
             ""})
 final class BackupRunCommand extends EngineCommandBase {
     @Mixin
@@ -64,17 +65,20 @@ final class BackupRunCommand extends EngineCommandBase {
         try {
             platform = CommandSupport.spec(spec).require();
         } catch (RuntimeException e) {
-            if (log != null) failed(log, "the spec cannot be used: " + e.getMessage()); // without a spec only --log says where
+            // without a spec only --log says where
+            if (log != null) failed(log, "the spec cannot be used: " + e.getMessage());
             throw e;
         }
         PrintWriter out = spec.commandLine().getOut();
         Path logFile = log != null ? log : Path.of(platform.backup().log().value());
         Engine engine = null;
         try {
-            engine = connectIfAvailable(why -> out.println("note: no engine answers; backing up files only (" + why + ")"));
+            engine = connectIfAvailable(why -> out.println("note: no engine answers; backing up files only (" + why
+                    + ")"));
             return run(platform, out, engine, logFile);
         } catch (IOException | RuntimeException e) {
-            // every failed run leaves its FAILED line, also one that never opened the repository: the monitor alerts on it at once
+            // every failed run leaves its FAILED line, also one that never opened the repository: the monitor alerts on
+            // it at once
             failed(logFile, repositoryOptions.path(platform) + ": " + e.getMessage());
             throw e;
         } finally {
@@ -82,12 +86,15 @@ final class BackupRunCommand extends EngineCommandBase {
         }
     }
 
-    /** Appends the FAILED line; a log that cannot be written is said on stderr and does not hide the run's own error. */
+    /**
+     * Appends the FAILED line; a log that cannot be written is said on stderr and does not hide the run's own error.
+     */
     private void failed(Path logFile, String what) {
         try {
             appendLog(logFile, "FAILED " + what);
         } catch (IOException | RuntimeException e) {
-            spec.commandLine().getErr().println("kiban: the backup log " + logFile + " cannot be written (" + e.getMessage() + ")");
+            spec.commandLine().getErr().println("kiban: the backup log " + logFile + " cannot be written ("
+                    + e.getMessage() + ")");
         }
     }
 

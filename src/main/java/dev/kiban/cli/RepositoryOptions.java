@@ -14,9 +14,10 @@ final class RepositoryOptions {
     @Option(names = {"-r", "--repository"}, paramLabel = "DIR", description = "Backup repository. Default: the spec's backup.repository.")
     Path repository;
 
-    @Option(names = "--key-file", paramLabel = "FILE", description = "Key file of an encrypted repository (created 0600 with a new repository "
-            + "when missing). It must be a regular file, not a symbolic link, and neither readable nor writable by group or others "
-            + "(chmod 600): anything else is refused. Default: the spec's backup.encryptionKey (file:PATH).")
+    @Option(names = "--key-file", paramLabel = "FILE", description = "Key file of an encrypted repository "
+            + "(created 0600 with a new repository when missing). It must be a regular file, not a symbolic link, "
+            + "and neither readable nor writable by group or others (chmod 600): anything else is refused. "
+            + "Default: the spec's backup.encryptionKey (file:PATH).")
     Path keyFile;
 
     /**

@@ -177,7 +177,8 @@ class BackupRepositoryTest {
     void aHeldLockIsRefusedAndFreedWhenReleased() throws Exception {
         try (RepositoryLock held = RepositoryLock.writer(repo.dir(), false)) {
             assertThatThrownBy(() -> repo.backup(sources())).hasMessageContaining("is in use by another kiban");
-            assertThatThrownBy(() -> repo.prune(new Retention(1, 0, 0, 0), true)).hasMessageContaining("is in use by another kiban");
+            assertThatThrownBy(() -> repo.prune(new Retention(1, 0, 0, 0), true))
+                    .hasMessageContaining("is in use by another kiban");
         }
         try (RepositoryLock reader = RepositoryLock.reader(repo.dir())) {
             assertThat(repo.backup(sources()).id()).as("a run only adds: readers do not stop it").isNotEmpty();

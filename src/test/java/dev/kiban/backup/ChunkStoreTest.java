@@ -126,7 +126,8 @@ class ChunkStoreTest {
             assertThat(again.get(id)).isEqualTo(secret);
         }
         RepositoryKey other = RepositoryKey.generate(repo.resolve("other"));
-        try (ChunkStore wrong = new ChunkStore(repo.resolve("r"), other)) { // damage stays local: the index is listed as damaged
+        // damage stays local: the index is listed as damaged
+        try (ChunkStore wrong = new ChunkStore(repo.resolve("r"), other)) {
             assertThat(wrong.damagedIndexes().values()).singleElement().asString().contains("does not decrypt");
             assertThat(wrong.contains(id)).isFalse();
         }
@@ -161,13 +162,17 @@ class ChunkStoreTest {
                     .isEqualTo(ChunkStore.PACK_MAGIC.length + 3L * ChunkStore.HEADER_SEALED + blobs);
             String raw = new String(bytes, StandardCharsets.ISO_8859_1);
             for (String id : ids) {
-                assertThat(raw).doesNotContain(id).doesNotContain(new String(java.util.HexFormat.of().parseHex(id), StandardCharsets.ISO_8859_1));
+                assertThat(raw).doesNotContain(id).doesNotContain(new String(java.util.HexFormat.of().parseHex(id),
+                        StandardCharsets.ISO_8859_1));
             }
             ChunkStore.Scan scan = store.scan(pack);
             assertThat(scan.headers()).isTrue();
             assertThat(scan.problem()).isEmpty();
             assertThat(scan.blobs()).containsOnlyKeys(ids);
-            for (String id : ids) assertThat(scan.blobs().get(id)).as("the index and the scan agree").isEqualTo(store.locate(id).orElseThrow());
+            for (String id : ids) {
+                assertThat(scan.blobs().get(id)).as("the index and the scan agree")
+                        .isEqualTo(store.locate(id).orElseThrow());
+            }
         }
         RepositoryKey other = RepositoryKey.generate(repo.resolve("other"));
         try (ChunkStore wrong = new ChunkStore(repo.resolve("r"), other)) {

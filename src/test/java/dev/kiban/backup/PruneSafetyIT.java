@@ -34,12 +34,14 @@ class PruneSafetyIT {
     }
 
     private Path spec() throws Exception {
-        return TestSwarm.spec(dir, "storage: {volumes: " + dir.resolve("no-volumes") + ", compose: " + dir.resolve("no-compose") + "}\n"
+        return TestSwarm.spec(dir, "storage: {volumes: " + dir.resolve("no-volumes") + ", compose: "
+                + dir.resolve("no-compose") + "}\n"
                 + "backup: {retention: {keepLast: 10}}\n");
     }
 
     private List<String> run(Path spec, Path data, Path repo) {
-        return new ArrayList<>(List.of("-c", spec.toString(), "backup", "run", "--source", "compose", "--path", data.toString(), "-r",
+        return new ArrayList<>(List.of("-c", spec.toString(), "backup", "run", "--source", "compose", "--path",
+                data.toString(), "-r",
                 repo.toString(), "--log", dir.resolve("backup.log").toString()));
     }
 
@@ -50,13 +52,15 @@ class PruneSafetyIT {
     private static List<Path> files(Path root) throws Exception {
         if (!Files.isDirectory(root)) return List.of();
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+            return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted().toList();
         }
     }
 
     private void assertRestores(Path spec, Path repo, String snap, Path data) throws Exception {
         Path target = dir.resolve("restored-" + System.nanoTime());
-        KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", snap, "-r", repo.toString(), "--target",
+        KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", snap, "-r",
+                repo.toString(), "--target",
                 target.toString());
         assertThat(restore.exit()).as(restore.err()).isZero();
         Path restored;
@@ -81,10 +85,13 @@ class PruneSafetyIT {
         for (int i = 0; i < 16; i++) randomFile(big.resolve("f" + i), 16 << 20, i);
         List<String> cmd = new ArrayList<>(List.of("bin/kiban"));
         cmd.addAll(run(spec, big, repo));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("killed.out").toFile()).start();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("killed.out").toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && files(repo.resolve("index")).size() < packsBefore.size() + 2 && p.isAlive()) Thread.sleep(20);
-        assertThat(p.isAlive()).as("still writing when killed: " + Files.readString(dir.resolve("killed.out"))).isTrue();
+        while (System.nanoTime() < deadline && files(repo.resolve("index")).size() < packsBefore.size() + 2
+                && p.isAlive()) Thread.sleep(20);
+        assertThat(p.isAlive()).as("still writing when killed: "
+                + Files.readString(dir.resolve("killed.out"))).isTrue();
 
         KibanProcess.Result second = kiban(run(spec, small, repo));
         assertThat(second.exit()).as("a second writer is refused while the first runs").isEqualTo(1);
@@ -92,12 +99,14 @@ class PruneSafetyIT {
 
         p.destroyForcibly(); // SIGKILL: no cleanup runs; the kernel drops the lock
         p.waitFor();
-        assertThat(files(repo.resolve("packs")).size()).as("the killed run left packs").isGreaterThan(packsBefore.size());
+        assertThat(files(repo.resolve("packs")).size()).as("the killed run left packs")
+                .isGreaterThan(packsBefore.size());
 
         KibanProcess.Result prune = KibanProcess.run("-c", spec.toString(), "backup", "prune", "-r", repo.toString());
         assertThat(prune.exit()).as(prune.out() + prune.err()).isZero();
         assertThat(files(repo.resolve("packs"))).as("only the first snapshot's packs are left").isEqualTo(packsBefore);
-        KibanProcess.Result verify = KibanProcess.run("-c", spec.toString(), "backup", "verify", "--read-data", "-r", repo.toString());
+        KibanProcess.Result verify = KibanProcess.run("-c", spec.toString(), "backup", "verify", "--read-data", "-r",
+                repo.toString());
         assertThat(verify.exit()).as(verify.out()).isZero();
         assertThat(verify.out()).doesNotContain("no index");
         assertRestores(spec, repo, "latest", small);
@@ -117,14 +126,16 @@ class PruneSafetyIT {
         assertThat(indexes).hasSizeGreaterThan(1);
         Files.delete(indexes.get(0));
 
-        KibanProcess.Result verifyBroken = KibanProcess.run("-c", spec.toString(), "backup", "verify", "-r", repo.toString());
+        KibanProcess.Result verifyBroken = KibanProcess.run("-c", spec.toString(), "backup", "verify", "-r",
+                repo.toString());
         assertThat(verifyBroken.exit()).as("the snapshot misses chunks until the pack is re-indexed").isEqualTo(1);
         KibanProcess.Result prune = KibanProcess.run("-c", spec.toString(), "backup", "prune", "-r", repo.toString());
         assertThat(prune.exit()).as(prune.out() + prune.err()).isZero();
         assertThat(prune.out()).contains("re-indexed pack " + indexes.get(0).getFileName());
         assertThat(files(repo.resolve("packs"))).isEqualTo(packs);
         assertThat(indexes.get(0)).exists();
-        KibanProcess.Result verify = KibanProcess.run("-c", spec.toString(), "backup", "verify", "--read-data", "-r", repo.toString());
+        KibanProcess.Result verify = KibanProcess.run("-c", spec.toString(), "backup", "verify", "--read-data", "-r",
+                repo.toString());
         assertThat(verify.exit()).as(verify.out()).isZero();
         assertRestores(spec, repo, "latest", data);
     }

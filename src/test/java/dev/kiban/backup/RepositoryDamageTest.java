@@ -55,7 +55,8 @@ class RepositoryDamageTest {
     void pruneAfterAKilledRunRemovesItsUnindexedPackAndNothingElse() throws Exception {
         List<Path> packs = RepositoryFixtures.packs(repo);
         Path killed = RepositoryFixtures.killedRunPack(repo, Optional.empty(), "a chunk of a run that was killed");
-        Files.write(killed, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND); // cut in the middle of a header
+        // cut in the middle of a header
+        Files.write(killed, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
         try (BackupRepository r = open()) {
             BackupRepository.Pruned pruned = r.prune(new Retention(10, 0, 0, 0), false);
             assertThat(pruned.reindexed()).isEmpty();
@@ -70,7 +71,8 @@ class RepositoryDamageTest {
     void anOldFormatPackWithoutIndexThatAKeptSnapshotNeedsMakesPruneRefuseAndNothingIsDeleted() throws Exception {
         RepositoryFixtures.toOldFormat(repo);
         try (BackupRepository r = open()) {
-            assertThat(r.verify(r.snapshot(first), true)).as("the previous release's packs are read through their indexes").isEmpty();
+            assertThat(r.verify(r.snapshot(first), true)).as("the previous release's packs read through their indexes")
+                    .isEmpty();
         }
         List<Path> packs = RepositoryFixtures.packs(repo);
         RepositoryFixtures.deleteIndexes(repo);
@@ -93,7 +95,8 @@ class RepositoryDamageTest {
         RepositoryFixtures.toOldFormat(repo);
         Path killed = RepositoryFixtures.killedRunPack(repo, Optional.empty(), "an old release's killed run");
         byte[] bytes = Files.readAllBytes(killed);
-        Files.write(killed, java.util.Arrays.copyOfRange(bytes, ChunkStore.PACK_MAGIC.length + ChunkStore.HEADER_PLAIN, bytes.length));
+        Files.write(killed, java.util.Arrays.copyOfRange(bytes, ChunkStore.PACK_MAGIC.length + ChunkStore.HEADER_PLAIN,
+                bytes.length));
         try (BackupRepository r = open()) {
             r.prune(new Retention(10, 0, 0, 0), false);
             assertThat(killed).doesNotExist();
@@ -137,12 +140,15 @@ class RepositoryDamageTest {
             assertThat(c.snapshots()).extracting(Snapshot::id).containsExactly(second);
             assertThat(c.damaged()).singleElement().satisfies(d -> assertThat(d.id()).isEqualTo(first));
             assertRestoresExactly(r, second);
-            assertThatThrownBy(() -> r.snapshot(first)).hasMessageContaining("is damaged").hasMessageContaining("kiban backup repair");
-            assertThatThrownBy(() -> r.snapshot("nope")).isInstanceOf(RepositoryUsageException.class).hasMessageContaining("no snapshot nope");
+            assertThatThrownBy(() -> r.snapshot(first)).hasMessageContaining("is damaged")
+                    .hasMessageContaining("kiban backup repair");
+            assertThatThrownBy(() -> r.snapshot("nope")).isInstanceOf(RepositoryUsageException.class)
+                    .hasMessageContaining("no snapshot nope");
             Snapshot third = r.backup(List.of(new BackupRepository.Source("path:data", data)));
             assertThat(third.stats().filesUnchanged()).as("the newest sound snapshot is the previous one").isEqualTo(2);
             List<Path> packs = RepositoryFixtures.packs(repo);
-            assertThatThrownBy(() -> r.prune(new Retention(1, 0, 0, 0), false)).hasMessageContaining("prune removed nothing")
+            assertThatThrownBy(() -> r.prune(new Retention(1, 0, 0, 0), false))
+                    .hasMessageContaining("prune removed nothing")
                     .hasMessageContaining(first).hasMessageContaining("kiban backup repair");
             assertThat(RepositoryFixtures.packs(repo)).isEqualTo(packs);
             assertThat(r.snapshots()).hasSize(2);
@@ -162,12 +168,15 @@ class RepositoryDamageTest {
 
     @Test
     void aSnapshotOfInvalidJsonOrThatNamesAnotherIdIsDamagedNotFollowed() throws Exception {
-        RepositoryFixtures.write(repo.resolve("snapshots/20200101T000000Z-1.json"), "{\"id\": \"20200101T000000Z-1\", \"trees\": [");
+        RepositoryFixtures.write(repo.resolve("snapshots/20200101T000000Z-1.json"),
+                "{\"id\": \"20200101T000000Z-1\", \"trees\": [");
         RepositoryFixtures.write(repo.resolve("snapshots/20200101T000000Z-2.json"),
-                "{\"id\": \"../config\", \"time\": \"2020-01-01T00:00:00Z\", \"host\": \"h\", \"trees\": [], \"stats\": {}}");
+                "{\"id\": \"../config\", \"time\": \"2020-01-01T00:00:00Z\", \"host\": \"h\", \"trees\": [], "
+                        + "\"stats\": {}}");
         try (BackupRepository r = open()) {
             assertThat(r.catalog().damaged()).extracting(BackupRepository.DamagedSnapshot::reason)
-                    .anySatisfy(m -> assertThat(m).contains("invalid JSON")).anySatisfy(m -> assertThat(m).contains("names itself ../config"));
+                    .anySatisfy(m -> assertThat(m).contains("invalid JSON"))
+                    .anySatisfy(m -> assertThat(m).contains("names itself ../config"));
             assertThat(r.snapshots()).extracting(Snapshot::id).containsExactly(first);
             r.repair(false);
             assertThat(repo.resolve("config.json")).exists();
@@ -177,8 +186,10 @@ class RepositoryDamageTest {
     @Test
     void readersCreateNothingOnAPathThatIsNoRepository() throws Exception {
         Path typo = dir.resolve("no-such/repo");
-        assertThatThrownBy(() -> BackupRepository.openExisting(typo, Optional.of(dir.resolve("k")))).isInstanceOf(RepositoryUsageException.class)
-                .hasMessageContaining("not a kiban backup repository: " + typo).hasMessageContaining("check -r / backup.repository");
+        assertThatThrownBy(() -> BackupRepository.openExisting(typo, Optional.of(dir.resolve("k"))))
+                .isInstanceOf(RepositoryUsageException.class)
+                .hasMessageContaining("not a kiban backup repository: " + typo)
+                .hasMessageContaining("check -r / backup.repository");
         assertThat(dir.resolve("no-such")).doesNotExist();
         assertThat(dir.resolve("k")).doesNotExist();
         assertThatThrownBy(() -> BackupRepository.open(typo)).hasMessageContaining("is the backup disk mounted");
@@ -188,7 +199,8 @@ class RepositoryDamageTest {
     @Test
     void twoWritersExcludeEachOtherAndTheLockIsFreeOnceReleased() throws Exception {
         try (RepositoryLock one = RepositoryLock.writer(repo, false)) {
-            assertThatThrownBy(() -> RepositoryLock.writer(repo, false)).hasMessageContaining("is in use by another kiban");
+            assertThatThrownBy(() -> RepositoryLock.writer(repo, false))
+                    .hasMessageContaining("is in use by another kiban");
             try (RepositoryLock reader = RepositoryLock.reader(repo)) {
                 assertThat(reader).as("a run only adds; a reader may read on").isNotNull();
             }
@@ -204,11 +216,13 @@ class RepositoryDamageTest {
     @Test
     void aKeyFileOthersCanReadIsALinkOrNotAFileIsRefused() throws Exception {
         Path loose = RepositoryFixtures.keyFile(dir.resolve("keys/loose.key"), "rw-r--r--");
-        assertThatThrownBy(() -> RepositoryKey.read(loose)).isInstanceOf(RepositoryUsageException.class).hasMessageContaining(loose.toString())
+        assertThatThrownBy(() -> RepositoryKey.read(loose)).isInstanceOf(RepositoryUsageException.class)
+                .hasMessageContaining(loose.toString())
                 .hasMessageContaining("chmod 600");
         Path good = RepositoryFixtures.keyFile(dir.resolve("keys/good.key"), "rw-------");
         Path link = Files.createSymbolicLink(dir.resolve("keys/link.key"), good);
-        assertThatThrownBy(() -> RepositoryKey.read(link)).isInstanceOf(RepositoryUsageException.class).hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> RepositoryKey.read(link)).isInstanceOf(RepositoryUsageException.class)
+                .hasMessageContaining("symbolic link");
         assertThatThrownBy(() -> RepositoryKey.read(dir.resolve("keys"))).isInstanceOf(RepositoryUsageException.class)
                 .hasMessageContaining("not a regular file");
         assertThat(RepositoryKey.read(good)).isNotNull();

@@ -37,7 +37,9 @@ public final class RepositoryFixtures {
         return dir;
     }
 
-    /** A repository at {@code repo} with one snapshot of {@code data} (a new repository, or one more snapshot); its id. */
+    /**
+     * A repository at {@code repo} with one snapshot of {@code data} (a new repository, or one more snapshot); its id.
+     */
     public static String snapshot(Path repo, Path data, Optional<Path> key) throws IOException {
         try (BackupRepository r = BackupRepository.open(repo, key, smallChunks(), 2)) {
             return r.backup(List.of(new BackupRepository.Source("path:data", data))).id();

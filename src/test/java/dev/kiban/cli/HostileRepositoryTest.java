@@ -45,7 +45,8 @@ class HostileRepositoryTest {
         data = RepositoryFixtures.tree(dir.resolve("data"), 3);
         snap = RepositoryFixtures.snapshot(repo, data, Optional.empty());
         spec = TestSwarm.spec(dir, "backup: {repository: " + repo + ", log: " + log + ", retention: {keepLast: 10}}\n"
-                + "storage: {volumes: " + dir.resolve("no-volumes") + ", compose: " + dir.resolve("no-compose") + "}\n");
+                + "storage: {volumes: " + dir.resolve("no-volumes") + ", compose: " + dir.resolve("no-compose")
+                + "}\n");
     }
 
     private HostileCorpus.Outcome backup(String... args) {
@@ -60,8 +61,8 @@ class HostileRepositoryTest {
     private static String packsDigest(Path repo) throws Exception {
         StringBuilder s = new StringBuilder();
         for (Path p : RepositoryFixtures.packs(repo)) {
-            s.append(repo.relativize(p)).append(' ').append(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(p)))).append('\n');
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+            s.append(repo.relativize(p)).append(' ').append(sha).append('\n');
         }
         assertThat(s).as("a repository with packs").isNotEmpty();
         return s.toString();
@@ -110,7 +111,8 @@ class HostileRepositoryTest {
 
     @Test
     void snapshotWithInvalidJsonIsDamagedNotACrash() throws Exception {
-        RepositoryFixtures.write(RepositoryFixtures.snapshotFile(repo, snap), "{\"id\": \"" + snap + "\", \"trees\": [{\"source\": ");
+        RepositoryFixtures.write(RepositoryFixtures.snapshotFile(repo, snap), "{\"id\": \"" + snap
+                + "\", \"trees\": [{\"source\": ");
         expect(backup("show", snap), 1, "invalid JSON");
         expect(backup("list"), 1, "DAMAGED");
         expect(backup("verify"), 1, "is damaged");
@@ -151,7 +153,8 @@ class HostileRepositoryTest {
     @Test
     void runOnAMissingBackupDiskFailsWritesItsFailedLineAndCreatesNothing() throws Exception {
         Path unmounted = dir.resolve("mnt/backup/docker");
-        expect(backup("run", "-r", unmounted.toString(), "--source", "compose", "--path", data.toString()), 1, "is the backup disk mounted");
+        expect(backup("run", "-r", unmounted.toString(), "--source", "compose", "--path", data.toString()), 1,
+                "is the backup disk mounted");
         assertThat(dir.resolve("mnt")).doesNotExist();
         assertThat(lastLogLine()).contains(" FAILED " + unmounted);
     }
@@ -183,7 +186,8 @@ class HostileRepositoryTest {
         Files.setPosixFilePermissions(wrong, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         HostileCorpus.Outcome o = backup("list", "-r", dir.resolve("enc").toString(), "--key-file", wrong.toString());
         expect(o, 1, "does not open the repository", Files.readString(key), Files.readString(wrong));
-        expect(backup("run", "-r", dir.resolve("enc").toString(), "--key-file", wrong.toString(), "--source", "compose", "--path",
+        expect(backup("run", "-r", dir.resolve("enc").toString(), "--key-file", wrong.toString(), "--source", "compose",
+                "--path",
                 data.toString()), 1, "does not open the repository", Files.readString(wrong));
         assertThat(lastLogLine()).contains(" FAILED ").contains("does not open the repository");
     }
@@ -200,13 +204,15 @@ class HostileRepositoryTest {
     void keyFileThatIsASymlinkIsRefused() throws Exception {
         Path key = encrypted();
         Path link = Files.createSymbolicLink(dir.resolve("keys/link.key"), key);
-        expect(backup("list", "-r", dir.resolve("enc").toString(), "--key-file", link.toString()), 2, "is a symbolic link", Files.readString(key));
+        expect(backup("list", "-r", dir.resolve("enc").toString(), "--key-file", link.toString()), 2,
+                "is a symbolic link", Files.readString(key));
     }
 
     @Test
     void keyFileThatIsADirectoryIsRefused() throws Exception {
         encrypted();
-        expect(backup("list", "-r", dir.resolve("enc").toString(), "--key-file", dir.resolve("keys").toString()), 2, "is not a regular file");
+        expect(backup("list", "-r", dir.resolve("enc").toString(), "--key-file", dir.resolve("keys").toString()), 2,
+                "is not a regular file");
     }
 
     // --- a mistyped -r: readers create nothing ---
@@ -217,7 +223,8 @@ class HostileRepositoryTest {
         Path key = dir.resolve("mnt/new.key");
         List<String> args = new ArrayList<>(List.of(command));
         args.addAll(List.of("-r", typo.toString(), "--key-file", key.toString()));
-        expect(backup(args.toArray(String[]::new)), 2, "not a kiban backup repository: " + typo + " (it does not exist); check -r / backup.repository");
+        expect(backup(args.toArray(String[]::new)), 2, "not a kiban backup repository: " + typo
+                + " (it does not exist); check -r / backup.repository");
         parent.assertUnchanged();
         assertThat(typo).doesNotExist();
         assertThat(key).doesNotExist();
@@ -291,7 +298,8 @@ class HostileRepositoryTest {
                 import java.nio.file.StandardOpenOption;
                 public class LockHolder {
                     public static void main(String[] a) throws Exception {
-                        FileChannel ch = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                        FileChannel ch = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE,
+                                StandardOpenOption.READ, StandardOpenOption.WRITE);
                         ch.lock(0, 2, false);
                         System.out.println("locked");
                         Thread.sleep(120_000);
@@ -299,7 +307,8 @@ class HostileRepositoryTest {
                 }
                 """);
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, holder.toString(), repo.resolve("kiban.lock").toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(java, holder.toString(),
+                repo.resolve("kiban.lock").toString()).redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("locked");
