@@ -128,6 +128,30 @@ class HostileRepositoryTest {
     }
 
     @Test
+    void packThatIsASymlinkIsNeitherReadNorDeletedByPrune() throws Exception {
+        HostileCorpus.Sentinel sentinel = HostileCorpus.Sentinel.plant(dir.resolve("sentinel"));
+        String fake = "ab" + "0".repeat(30);
+        Files.createDirectories(repo.resolve("packs/ab"));
+        Path link = Files.createSymbolicLink(repo.resolve("packs/ab/" + fake), sentinel.file());
+        expect(backup("prune"), 0, "forgot 0 snapshots");
+        assertThat(Files.isSymbolicLink(link)).as("not kiban's to delete: it is not a pack file").isTrue();
+        sentinel.assertUnchanged();
+    }
+
+    @Test
+    void indexThatIsASymlinkIsDamageAndRepairMovesTheLinkNotItsTarget() throws Exception {
+        HostileCorpus.Sentinel sentinel = HostileCorpus.Sentinel.plant(dir.resolve("sentinel"));
+        Path index = RepositoryFixtures.indexes(repo).get(0);
+        Files.delete(index);
+        Files.createSymbolicLink(index, sentinel.file());
+        expect(backup("verify"), 1, "is not a regular file");
+        expect(backup("repair"), 0, "re-indexed pack " + index.getFileName());
+        assertThat(Files.isRegularFile(index, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+        expect(backup("verify", "--read-data"), 0, snap + ": sound");
+        sentinel.assertUnchanged();
+    }
+
+    @Test
     void garbageConfigIsDamageNotAnotherRepository() throws Exception {
         RepositoryFixtures.garbage(repo.resolve("config.json"), 4);
         String packs = packsDigest(repo);
