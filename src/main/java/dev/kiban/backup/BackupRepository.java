@@ -729,6 +729,7 @@ public final class BackupRepository implements AutoCloseable {
             List<String> reindexed = new ArrayList<>();
             List<String> leftovers = new ArrayList<>();
             List<String> unscannable = new ArrayList<>();
+            Set<String> partial = new HashSet<>(); // re-indexed, but a damaged header hides the rest: not repacked now
             for (String pack : chunks.unindexedPacks()) {
                 ChunkStore.Scan scan = chunks.scan(pack);
                 if (scan.blobs().keySet().stream().anyMatch(id -> referenced.contains(id) && !present.contains(id))) {
@@ -738,10 +739,11 @@ public final class BackupRepository implements AutoCloseable {
                     }
                     present.addAll(scan.blobs().keySet());
                     reindexed.add(pack);
-                } else if (!scan.headers()) {
-                    unscannable.add(pack);
+                    if (!scan.whole()) partial.add(pack);
+                } else if (!scan.whole()) {
+                    unscannable.add(pack); // an earlier release's, or damaged: what it holds is not known
                 } else {
-                    leftovers.add(pack); // whatever a cut-short tail held, no kept snapshot misses it (checked below)
+                    leftovers.add(pack); // a killed run's: every intact blob was read, none is needed
                 }
             }
             Set<String> missing = new HashSet<>(referenced);
@@ -753,11 +755,10 @@ public final class BackupRepository implements AutoCloseable {
                         + " that no index lists (" + String.join("; ", missingLines) + "), and the pack"
                         + (unscannable.size() == 1 ? " " : "s ")
                         + String.join(", ", unscannable) + (unscannable.size() == 1 ? " has" : " have")
-                        + " no index and no blob headers (an "
-                        + "earlier kiban wrote " + (unscannable.size() == 1 ? "it" : "them") + "), so "
-                        + (unscannable.size() == 1 ? "it" : "they")
-                        + " cannot be re-indexed and may hold them; nothing was deleted. Run kiban backup repair for a "
-                        + "report, and kiban backup verify");
+                        + " no index and cannot be scanned whole (no blob headers: an earlier kiban wrote "
+                        + (unscannable.size() == 1 ? "it" : "them") + "; or a damaged header), so "
+                        + (unscannable.size() == 1 ? "it" : "they") + " may hold them; nothing was deleted. Run kiban "
+                        + "backup repair for a report, and kiban backup verify");
             }
             // nothing kept misses a chunk, or nothing could hold it: no kept data is in them
             leftovers.addAll(unscannable);
@@ -774,7 +775,7 @@ public final class BackupRepository implements AutoCloseable {
             }
             for (Map.Entry<String, List<String>> pack : chunks.packs().entrySet()) {
                 List<String> used = pack.getValue().stream().filter(referenced::contains).toList();
-                if (used.size() == pack.getValue().size()) continue;
+                if (used.size() == pack.getValue().size() || partial.contains(pack.getKey())) continue;
                 // reported missing
                 if (!used.isEmpty() && !Files.exists(chunks.packPath(pack.getKey()),
                         LinkOption.NOFOLLOW_LINKS)) continue;
@@ -895,22 +896,20 @@ public final class BackupRepository implements AutoCloseable {
             for (String pack : chunks.unindexedPacks()) {
                 ChunkStore.Scan scan = chunks.scan(pack);
                 if (!scan.headers()) {
-                    unrecoverable.add("pack " + pack
-                            + " has no index and no blob headers (an earlier kiban wrote it): it cannot be re-indexed; "
-                            + "kept, prune removes it once no snapshot misses data");
+                    unrecoverable.add("pack " + pack + " has no index and no blob headers (an earlier kiban wrote it): "
+                            + "it cannot be re-indexed; kept, prune removes it once no snapshot misses data");
                     continue;
                 }
+                if (!scan.whole()) unrecoverable.add("pack " + pack + ": " + scan.problem().orElse("") + "; kept");
                 String note = scan.problem().map(p -> " (" + p + ")").orElse("");
                 if (scan.blobs().isEmpty()) {
-                    actions.add("pack " + pack + " holds no readable blob" + note
-                            + ": left for prune, which removes it");
+                    if (scan.whole()) actions.add("pack " + pack + " holds no readable blob" + note + ": left for prune");
                     continue;
                 }
                 if (!dryRun) chunks.reindex(pack, scan.blobs());
                 recovered.addAll(scan.blobs().keySet());
                 actions.add((dryRun ? "would re-index" : "re-indexed") + " pack " + pack + " from its blob headers: "
-                        + scan.blobs().size() + " chunks"
-                        + note);
+                        + scan.blobs().size() + " chunks" + note);
             }
             List<Snapshot> sound = catalog.snapshots();
             Set<String> referenced = new HashSet<>();

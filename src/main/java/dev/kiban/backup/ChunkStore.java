@@ -300,8 +300,8 @@ public final class ChunkStore implements AutoCloseable {
         if (!Files.isDirectory(packs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return List.of();
         List<String> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(packs)) {
-            for (Path d : dirs.filter(p -> Files.isDirectory(p,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
+            List<Path> prefixes = dirs.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+            for (Path d : prefixes) {
                 try (Stream<Path> files = Files.list(d)) {
                     files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
                             .map(p -> p.getFileName().toString())
@@ -322,9 +322,11 @@ public final class ChunkStore implements AutoCloseable {
     /**
      * What a pack holds by its own headers: every blob found and re-hashed, and why the scan stopped
      * early ({@code problem}, empty when it read to the end). {@code headers} is false for a pack of an
-     * earlier release, which cannot be scanned.
+     * earlier release, which cannot be scanned. {@code whole} is true when no intact blob can hide in
+     * what was not read: the scan reached the end, or only the last blob was cut short (a killed run);
+     * false after a damaged header with more bytes behind it.
      */
-    public record Scan(String pack, boolean headers, Map<String, Location> blobs, Optional<String> problem) {}
+    public record Scan(String pack, boolean headers, Map<String, Location> blobs, Optional<String> problem, boolean whole) {}
 
     synchronized Scan scan(String pack) throws IOException {
         Map<String, Location> found = new LinkedHashMap<>();
@@ -333,7 +335,7 @@ public final class ChunkStore implements AutoCloseable {
             long end = ch.size();
             byte[] magic = readAt(ch, 0, PACK_MAGIC.length);
             if (magic == null || !java.util.Arrays.equals(magic, PACK_MAGIC)) {
-                return new Scan(pack, false, found, Optional.of("written by an earlier kiban, without blob headers"));
+                return new Scan(pack, false, found, Optional.of("written by an earlier kiban, without blob headers"), false);
             }
             int headerLength = key == null ? HEADER_PLAIN : HEADER_SEALED;
             long pos = PACK_MAGIC.length;
@@ -341,10 +343,12 @@ public final class ChunkStore implements AutoCloseable {
             while (pos < end) {
                 byte[] raw = readAt(ch, pos, headerLength);
                 if (raw == null) return new Scan(pack, true, found, Optional.of("cut short at byte " + pos
-                        + " (a run that was killed)"));
+                        + " (a run that was killed)"), true);
                 ByteBuffer fields = headerFields(raw);
-                if (fields == null) return new Scan(pack, true, found, Optional.of("the blob header at byte " + pos
-                        + " is damaged"));
+                if (fields == null) {
+                    return new Scan(pack, true, found, Optional.of("the blob header at byte " + pos + " is damaged; "
+                            + (end - pos) + " bytes after it cannot be scanned"), false);
+                }
                 byte[] idBytes = new byte[32];
                 fields.get(idBytes);
                 String id = hex.formatHex(idBytes);
@@ -353,7 +357,7 @@ public final class ChunkStore implements AutoCloseable {
                 long blobAt = pos + headerLength;
                 if (length <= 0 || length > MAX_CHUNK + 1024 || size < 0 || blobAt + length > end) {
                     return new Scan(pack, true, found, Optional.of("cut short in the blob at byte " + blobAt
-                            + " (a run that was killed)"));
+                            + " (a run that was killed)"), true);
                 }
                 Location at = new Location(pack, blobAt, length, size);
                 try {
@@ -365,7 +369,7 @@ public final class ChunkStore implements AutoCloseable {
                 pos = blobAt + length;
             }
         }
-        return new Scan(pack, true, found, Optional.empty());
+        return new Scan(pack, true, found, Optional.empty(), true);
     }
 
     /** The header's fields (id, length, size), or null when it is damaged or of another key. */

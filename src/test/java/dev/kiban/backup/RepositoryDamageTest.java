@@ -91,6 +91,24 @@ class RepositoryDamageTest {
     }
 
     @Test
+    void anUnindexedPackWhoseFirstHeaderIsDamagedIsKeptWhileASnapshotMissesData() throws Exception {
+        Path pack = RepositoryFixtures.packs(repo).get(0);
+        RepositoryFixtures.deleteIndexes(repo);
+        byte[] bytes = Files.readAllBytes(pack);
+        bytes[ChunkStore.PACK_MAGIC.length + 10] ^= 0x40; // inside the first blob's header: its CRC fails
+        Files.write(pack, bytes);
+        try (BackupRepository r = open()) {
+            assertThatThrownBy(() -> r.prune(new Retention(10, 0, 0, 0), false)).hasMessageContaining("prune removed nothing")
+                    .hasMessageContaining("cannot be scanned whole");
+            assertThat(Files.readAllBytes(pack)).isEqualTo(bytes);
+            BackupRepository.Repaired repaired = r.repair(false);
+            assertThat(repaired.unrecoverable()).anySatisfy(u -> assertThat(u).contains("header").contains("kept"));
+            assertThat(repaired.missing()).isNotEmpty();
+            assertThat(Files.readAllBytes(pack)).isEqualTo(bytes);
+        }
+    }
+
+    @Test
     void anOldFormatPackWithoutIndexThatNothingNeedsIsRemoved() throws Exception {
         RepositoryFixtures.toOldFormat(repo);
         Path killed = RepositoryFixtures.killedRunPack(repo, Optional.empty(), "an old release's killed run");
