@@ -45,6 +45,11 @@ import java.util.stream.Stream;
  * compression run on every core; the snapshot is written only after its chunks are durable, so a run
  * killed at any point leaves the earlier snapshots intact and the next run completes. With a key, every
  * pack blob, index and snapshot is encrypted (AES-256-GCM).
+ *
+ * <p>Damage stays local: a snapshot file or index that cannot be read is reported ({@link #catalog},
+ * {@link #damage}) and spoils only what it covers; prune and {@link #repair} never delete what a kept
+ * snapshot refers to. Writers hold a kernel lock ({@link RepositoryLock}); only {@link #open} creates a
+ * repository, readers use {@link #openExisting}.
  */
 public final class BackupRepository implements AutoCloseable {
     public static final String FORMAT = "kiban-backup/2";
