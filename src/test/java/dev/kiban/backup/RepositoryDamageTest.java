@@ -52,6 +52,21 @@ class RepositoryDamageTest {
     }
 
     @Test
+    void anEncryptedRepositoryIsReindexedFromItsSealedHeadersToo() throws Exception {
+        Path key = RepositoryFixtures.keyFile(dir.resolve("keys/backup.key"), "rw-------");
+        Path enc = dir.resolve("enc");
+        String id = RepositoryFixtures.snapshot(enc, data, Optional.of(key));
+        List<Path> packs = RepositoryFixtures.packs(enc);
+        RepositoryFixtures.deleteIndexes(enc);
+        try (BackupRepository r = BackupRepository.openExisting(enc, Optional.of(key))) {
+            assertThat(r.prune(new Retention(10, 0, 0, 0), false).reindexed()).hasSize(packs.size());
+            assertThat(RepositoryFixtures.packs(enc)).isEqualTo(packs);
+            assertThat(r.verify(r.snapshot(id), true)).isEmpty();
+            assertRestoresExactly(r, id);
+        }
+    }
+
+    @Test
     void pruneAfterAKilledRunRemovesItsUnindexedPackAndNothingElse() throws Exception {
         List<Path> packs = RepositoryFixtures.packs(repo);
         Path killed = RepositoryFixtures.killedRunPack(repo, Optional.empty(), "a chunk of a run that was killed");
