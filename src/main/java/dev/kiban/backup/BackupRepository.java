@@ -908,7 +908,8 @@ public final class BackupRepository implements AutoCloseable {
                 if (!scan.whole()) unrecoverable.add("pack " + pack + ": " + scan.problem().orElse("") + "; kept");
                 String note = scan.problem().map(p -> " (" + p + ")").orElse("");
                 if (scan.blobs().isEmpty()) {
-                    if (scan.whole()) actions.add("pack " + pack + " holds no readable blob" + note + ": left for prune");
+                    if (scan.whole()) actions.add("pack " + pack + " holds no readable blob" + note + ": left for "
+                            + "prune");
                     continue;
                 }
                 if (!dryRun) chunks.reindex(pack, scan.blobs());

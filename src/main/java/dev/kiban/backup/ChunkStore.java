@@ -300,7 +300,8 @@ public final class ChunkStore implements AutoCloseable {
         if (!Files.isDirectory(packs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return List.of();
         List<String> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(packs)) {
-            List<Path> prefixes = dirs.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+            List<Path> prefixes = dirs.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .sorted().toList();
             for (Path d : prefixes) {
                 try (Stream<Path> files = Files.list(d)) {
                     files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
@@ -326,7 +327,8 @@ public final class ChunkStore implements AutoCloseable {
      * what was not read: the scan reached the end, or only the last blob was cut short (a killed run);
      * false after a damaged header with more bytes behind it.
      */
-    public record Scan(String pack, boolean headers, Map<String, Location> blobs, Optional<String> problem, boolean whole) {}
+    public record Scan(String pack, boolean headers, Map<String, Location> blobs, Optional<String> problem,
+                       boolean whole) {}
 
     synchronized Scan scan(String pack) throws IOException {
         Map<String, Location> found = new LinkedHashMap<>();
@@ -335,7 +337,8 @@ public final class ChunkStore implements AutoCloseable {
             long end = ch.size();
             byte[] magic = readAt(ch, 0, PACK_MAGIC.length);
             if (magic == null || !java.util.Arrays.equals(magic, PACK_MAGIC)) {
-                return new Scan(pack, false, found, Optional.of("written by an earlier kiban, without blob headers"), false);
+                return new Scan(pack, false, found, Optional.of("written by an earlier kiban, without blob headers"),
+                        false);
             }
             int headerLength = key == null ? HEADER_PLAIN : HEADER_SEALED;
             long pos = PACK_MAGIC.length;

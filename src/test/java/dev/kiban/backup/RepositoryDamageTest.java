@@ -113,8 +113,8 @@ class RepositoryDamageTest {
         bytes[ChunkStore.PACK_MAGIC.length + 10] ^= 0x40; // inside the first blob's header: its CRC fails
         Files.write(pack, bytes);
         try (BackupRepository r = open()) {
-            assertThatThrownBy(() -> r.prune(new Retention(10, 0, 0, 0), false)).hasMessageContaining("prune removed nothing")
-                    .hasMessageContaining("cannot be scanned whole");
+            assertThatThrownBy(() -> r.prune(new Retention(10, 0, 0, 0), false))
+                    .hasMessageContaining("prune removed nothing").hasMessageContaining("cannot be scanned whole");
             assertThat(Files.readAllBytes(pack)).isEqualTo(bytes);
             BackupRepository.Repaired repaired = r.repair(false);
             assertThat(repaired.unrecoverable()).anySatisfy(u -> assertThat(u).contains("header").contains("kept"));
