@@ -41,6 +41,11 @@ import java.util.stream.Stream;
  * compression run on every core; the snapshot is written only after its chunks are durable, so a run
  * killed at any point leaves the earlier snapshots intact and the next run completes. With a key, every
  * pack blob, index and snapshot is encrypted (AES-256-GCM).
+ *
+ * <p>Damage stays local: a snapshot file or index that cannot be read is reported ({@link #catalog},
+ * {@link #damage}) and spoils only what it covers; prune and {@link #repair} never delete what a kept
+ * snapshot refers to. Writers hold a kernel lock ({@link RepositoryLock}); only {@link #open} creates a
+ * repository, readers use {@link #openExisting}.
  */
 public final class BackupRepository implements AutoCloseable {
     public static final String FORMAT = "kiban-backup/2";
@@ -52,6 +57,7 @@ public final class BackupRepository implements AutoCloseable {
     private final Chunker chunker;
     private final RepositoryKey key;
     private final int threads;
+    private RepositoryLock readLock;
 
     private BackupRepository(Path dir, Chunker chunker, RepositoryKey key, int threads) throws IOException {
         this.dir = dir;
@@ -69,7 +75,7 @@ public final class BackupRepository implements AutoCloseable {
     /**
      * Opens the repository at {@code dir}, creating it when it does not exist yet; with a key file it is
      * (or must already be) encrypted. Creating an encrypted repository whose key file does not exist
-     * writes a new key (0600).
+     * writes a new key (0600). Only a backup run creates: readers use {@link #openExisting}.
      */
     public static BackupRepository open(Path dir, Optional<Path> keyFile) throws IOException {
         return open(dir, keyFile, new Chunker(), Runtime.getRuntime().availableProcessors());
@@ -80,46 +86,120 @@ public final class BackupRepository implements AutoCloseable {
     }
 
     static BackupRepository open(Path dir, Optional<Path> keyFile, Chunker chunker, int threads) throws IOException {
-        Path config = dir.resolve("config.json");
-        RepositoryKey key = null;
-        if (!Files.exists(config)) {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> s = Files.list(dir)) {
-                    if (s.findAny().isPresent()) throw new IOException(dir + " is not a kiban backup repository (no config.json) and not empty; give an empty or new directory");
+        if (!Files.exists(dir.resolve(CONFIG), LinkOption.NOFOLLOW_LINKS)
+                && !Files.isSymbolicLink(dir.resolve(CONFIG))) create(dir, keyFile);
+        return load(dir, keyFile, chunker, threads);
+    }
+
+    /**
+     * Opens the repository at {@code dir}, which must exist: nothing is created, neither a directory nor
+     * a key. A path that is not a repository is a usage mistake ({@link RepositoryUsageException}).
+     */
+    public static BackupRepository openExisting(Path dir, Optional<Path> keyFile) throws IOException {
+        if (!Files.exists(dir.resolve(CONFIG), LinkOption.NOFOLLOW_LINKS)) {
+            String why = !Files.exists(dir) ? "it does not exist" : !Files.isDirectory(dir) ? "not a directory"
+                    : "it has no " + CONFIG;
+            throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (" + why
+                    + "); check -r / backup.repository");
+        }
+        return load(dir, keyFile, new Chunker(), Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Takes a reader's shared lock, held until {@link #close}: a prune or repair cannot remove what this
+     * reader is about to read. Refused while one runs.
+     */
+    public BackupRepository readLocked() throws IOException {
+        if (readLock == null) readLock = RepositoryLock.reader(dir);
+        return this;
+    }
+
+    private static final String CONFIG = "config.json";
+
+    private static void create(Path dir, Optional<Path> keyFile) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.findAny().isPresent()) {
+                    throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (it has no "
+                            + CONFIG + " and is not empty); "
+                            + "check -r / backup.repository, or give an empty or new directory");
                 }
             }
-            if (keyFile.isPresent()) key = Files.exists(keyFile.get()) ? RepositoryKey.read(keyFile.get()) : RepositoryKey.generate(keyFile.get());
-            Files.createDirectories(dir.resolve("snapshots"));
-            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            Map<String, String> conf = new LinkedHashMap<>();
-            conf.put("format", FORMAT);
-            conf.put("encryption", key == null ? "none" : "aes-256-gcm");
-            if (key != null) conf.put("keyCheck", key.check());
-            AtomicFile.write(config, (JSON.writeValueAsString(conf) + "\n").getBytes(StandardCharsets.UTF_8), "rw-------", false);
+        } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
+            throw new RepositoryUsageException("not a kiban backup repository: " + dir
+                    + " (not a directory); check -r / backup.repository");
         } else {
-            Map<?, ?> conf;
-            try {
-                conf = JSON.readValue(config.toFile(), Map.class);
-            } catch (IOException e) {
-                throw new IOException(dir + " is not a kiban backup repository (config.json is not kiban's)");
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                // only the repository's own directory is created: a missing parent is most often an unmounted disk
+                throw new IOException("the directory " + parent + " that holds the repository " + dir
+                        + " does not exist: is the backup disk "
+                        + "mounted? (create the directory to start a new repository there)");
             }
-            if ("kiban-backup/1".equals(conf.get("format"))) {
-                throw new IOException(dir + " is a kiban-backup/1 repository (one file per chunk); this kiban writes " + FORMAT
-                        + " (pack files): back up into a new repository and remove the old one when the new holds what you need");
+            Files.createDirectory(dir);
+        }
+        RepositoryKey key = null;
+        if (keyFile.isPresent()) key = Files.exists(keyFile.get(), LinkOption.NOFOLLOW_LINKS)
+                ? RepositoryKey.read(keyFile.get())
+                : RepositoryKey.generate(keyFile.get());
+        Files.createDirectories(dir.resolve("snapshots"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("format", FORMAT);
+        conf.put("encryption", key == null ? "none" : "aes-256-gcm");
+        if (key != null) conf.put("keyCheck", key.check());
+        AtomicFile.write(dir.resolve(CONFIG), (JSON.writeValueAsString(conf) + "\n").getBytes(StandardCharsets.UTF_8),
+                "rw-------", false);
+    }
+
+    private static BackupRepository load(Path dir, Optional<Path> keyFile, Chunker chunker,
+            int threads) throws IOException {
+        Path config = dir.resolve(CONFIG);
+        for (String part : List.of(CONFIG, "snapshots", "index", "packs", DAMAGED)) {
+            if (Files.isSymbolicLink(dir.resolve(part))) {
+                throw new IOException("the repository " + dir + " is damaged: its " + part
+                        + " is a symbolic link, and kiban never follows a "
+                        + "link inside a repository");
             }
-            if (!FORMAT.equals(conf.get("format"))) throw new IOException(dir + " is not a kiban backup repository (config.json has another format)");
-            boolean encrypted = !"none".equals(conf.get("encryption"));
-            if (encrypted && keyFile.isEmpty()) {
-                throw new IOException("the repository " + dir + " is encrypted: give its key file (backup.encryptionKey: file:PATH, or --key-file)");
-            }
-            if (!encrypted && keyFile.isPresent()) {
-                throw new IOException("the repository " + dir + " is not encrypted, but a key file is given; an existing repository is not "
-                        + "encrypted after the fact: point backup.repository at a new directory");
-            }
-            if (encrypted) {
-                key = RepositoryKey.read(keyFile.get());
-                if (!key.opens(String.valueOf(conf.get("keyCheck")))) throw new IOException("the key file " + keyFile.get() + " does not open the repository " + dir);
-            }
+        }
+        Map<?, ?> conf;
+        try {
+            conf = JSON.readValue(RepositoryKey.readFile(null, config, "the configuration"), Map.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException("the repository " + dir + " is damaged: its " + CONFIG + " is not valid JSON; "
+                    + "put back a copy of it (it holds only the format, the encryption and the key check) or restore "
+                    + "the repository from elsewhere");
+        }
+        if (conf == null) throw new IOException("the repository " + dir + " is damaged: its " + CONFIG + " is empty");
+        if ("kiban-backup/1".equals(conf.get("format"))) {
+            throw new RepositoryUsageException(dir + " is a kiban-backup/1 repository (one file per chunk); this kiban "
+                    + "writes " + FORMAT + " (pack files): back up into a new repository and remove the old one "
+                    + "when the new holds what you need");
+        }
+        if (!FORMAT.equals(conf.get("format"))) {
+            throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (its " + CONFIG
+                    + " has another format); check -r / "
+                    + "backup.repository");
+        }
+        boolean encrypted = !"none".equals(conf.get("encryption"));
+        if (encrypted && keyFile.isEmpty()) {
+            throw new RepositoryUsageException("the repository " + dir
+                    + " is encrypted: give its key file (backup.encryptionKey: file:PATH, or "
+                    + "--key-file)");
+        }
+        if (!encrypted && keyFile.isPresent()) {
+            throw new RepositoryUsageException("the repository " + dir
+                    + " is not encrypted, but a key file is given; an existing repository is "
+                    + "not encrypted after the fact: point backup.repository at a new directory");
+        }
+        RepositoryKey key = null;
+        if (encrypted) {
+            key = RepositoryKey.read(keyFile.get());
+            if (!key.opens(String.valueOf(conf.get("keyCheck")))) throw new IOException("the key file " + keyFile.get()
+                    + " does not open the repository " + dir);
+        }
+        if (!Files.isDirectory(dir.resolve("snapshots"), LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("the repository " + dir + " is damaged: it has no snapshots directory");
         }
         return new BackupRepository(dir, chunker, key, Math.max(1, threads));
     }
@@ -190,7 +270,7 @@ public final class BackupRepository implements AutoCloseable {
      */
     public Snapshot backup(List<Source> sources, List<StreamSource> streams, Quiesce quiesce, List<String> notes) throws IOException {
         long start = System.nanoTime();
-        try (RepositoryLock lock = RepositoryLock.acquire(dir); Run run = new Run()) {
+        try (RepositoryLock lock = RepositoryLock.writer(dir, false); Run run = new Run()) {
             Map<String, Snapshot.Tree> previous = new HashMap<>();
             latest().ifPresent(s -> s.trees().forEach(t -> previous.put(t.source(), t)));
             chunks.reload();
@@ -458,75 +538,241 @@ public final class BackupRepository implements AutoCloseable {
         return dir.resolve("snapshots").resolve(id + ".json");
     }
 
-    /** All snapshots, oldest first. */
-    public List<Snapshot> snapshots() throws IOException {
+    private static final String DAMAGED = "damaged";
+    private static final java.util.regex.Pattern CHUNK_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+    /** A snapshot file that cannot be read: its id (the file's name), the file, and why. */
+    public record DamagedSnapshot(String id, Path file, String reason) {}
+
+    /** Every snapshot file: the sound ones, oldest first, and the damaged ones, by name. */
+    public record Catalog(List<Snapshot> snapshots, List<DamagedSnapshot> damaged) {}
+
+    /** Reads every snapshot file; one that cannot be read is listed as damaged and spoils nothing else. */
+    public Catalog catalog() throws IOException {
         List<Snapshot> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir.resolve("snapshots"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) out.add(readSnapshot(f));
+        List<DamagedSnapshot> damaged = new ArrayList<>();
+        for (Path f : snapshotFiles()) {
+            try {
+                out.add(readSnapshot(f));
+            } catch (java.nio.file.NoSuchFileException e) {
+                // removed by a prune since the listing
+            } catch (IOException e) {
+                damaged.add(new DamagedSnapshot(idOf(f), f, e.getMessage()));
+            }
         }
         out.sort(Comparator.comparing((Snapshot s) -> Instant.parse(s.time())).thenComparing(Snapshot::id));
-        return out;
+        return new Catalog(out, damaged);
+    }
+
+    /** The sound snapshots, oldest first; the damaged ones are in {@link #catalog}. */
+    public List<Snapshot> snapshots() throws IOException {
+        return catalog().snapshots();
+    }
+
+    private List<Path> snapshotFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("snapshots"))) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".json")
+                    && !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        }
+    }
+
+    private static String idOf(Path snapshotFile) {
+        String name = snapshotFile.getFileName().toString();
+        return name.substring(0, name.length() - ".json".length());
     }
 
     private Snapshot readSnapshot(Path f) throws IOException {
         byte[] bytes = RepositoryKey.readFile(key, f, "the snapshot");
+        Snapshot s;
         try {
-            boolean zstd = bytes.length > 4 && (bytes[0] & 0xff) == 0x28 && (bytes[1] & 0xff) == 0xb5 && (bytes[2] & 0xff) == 0x2f && (bytes[3] & 0xff) == 0xfd;
-            return JSON.readValue(zstd ? com.github.luben.zstd.Zstd.decompress(bytes, (int) com.github.luben.zstd.Zstd.getFrameContentSize(bytes)) : bytes,
-                    Snapshot.class);
-        } catch (IOException e) {
-            throw new IOException("the snapshot " + f + " is damaged: " + e.getMessage());
+            boolean zstd = bytes.length > 4 && (bytes[0] & 0xff) == 0x28 && (bytes[1] & 0xff) == 0xb5
+                    && (bytes[2] & 0xff) == 0x2f
+                    && (bytes[3] & 0xff) == 0xfd;
+            if (zstd) {
+                long size = com.github.luben.zstd.Zstd.getFrameContentSize(bytes);
+                if (size < 0 || size > Integer.MAX_VALUE - 16) throw new IOException("its compressed frame is damaged");
+                bytes = com.github.luben.zstd.Zstd.decompress(bytes, (int) size);
+            }
+            s = JSON.readValue(bytes, Snapshot.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            var at = e.getLocation();
+            throw new IOException("the snapshot " + f + " is damaged: not a kiban snapshot (invalid JSON"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ")");
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("the snapshot " + f + " is damaged: it cannot be decompressed");
         }
+        String problem = invalid(s, idOf(f));
+        if (problem != null) throw new IOException("the snapshot " + f + " is damaged: " + problem);
+        return s;
     }
 
-    /** The newest snapshot; only its file is read (ids start with their UTC time, so names sort by age). */
+    /** What makes a parsed snapshot unusable, or null: everything later code relies on is checked here, once. */
+    private static String invalid(Snapshot s, String fileId) {
+        if (s == null) return "it is empty";
+        if (!fileId.equals(s.id())) return "it names itself " + s.id() + ", not " + fileId + " as its file does";
+        try {
+            Instant.parse(String.valueOf(s.time()));
+        } catch (java.time.format.DateTimeParseException e) {
+            return "its time " + s.time() + " is not a UTC timestamp";
+        }
+        if (s.trees() == null || s.stats() == null) return "it lacks its " + (s.trees() == null ? "trees" : "stats");
+        for (Snapshot.Tree t : s.trees()) {
+            if (t == null || t.source() == null || t.path() == null || t.entries() == null) {
+                return "a source is incomplete";
+            }
+            for (Entry e : t.entries()) {
+                if (e == null || e.path() == null || e.type() == null || e.chunks() == null || e.target() == null) {
+                    return "an entry of " + t.source() + " is incomplete";
+                }
+                for (String c : e.chunks()) {
+                    if (c == null || !CHUNK_ID.matcher(c).matches()) {
+                        return "an entry of " + t.source() + " names a chunk that is not a SHA-256";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The newest sound snapshot; only the newest files are read (ids start with their UTC time, so names sort by age).
+     */
     public Optional<Snapshot> latest() throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve("snapshots"))) {
-            Optional<Path> newest = files.filter(p -> p.toString().endsWith(".json")).max(Comparator.comparing(p -> p.getFileName().toString()));
-            return newest.isEmpty() ? Optional.empty() : Optional.of(readSnapshot(newest.get()));
+        List<Path> files = snapshotFiles();
+        for (int i = files.size() - 1; i >= 0; i--) {
+            try {
+                return Optional.of(readSnapshot(files.get(i)));
+            } catch (IOException e) {
+                // damaged or just pruned: the one before it
+            }
         }
+        return Optional.empty();
     }
 
-    /** The snapshot with this id, or the only one whose id starts with it, or 'latest'. */
+    /**
+     * The snapshot with this id, or the only one whose id starts with it, or 'latest' (the newest sound
+     * one). An id that names no snapshot is a usage mistake; one that names a damaged file is damage.
+     */
     public Snapshot snapshot(String idOrPrefix) throws IOException {
-        List<Snapshot> all = snapshots();
+        Catalog c = catalog();
+        List<Snapshot> all = c.snapshots();
         if (idOrPrefix.equals("latest")) {
-            if (all.isEmpty()) throw new IOException("the repository " + dir + " has no snapshots yet");
+            if (all.isEmpty()) throw new IOException("the repository " + dir + " has no " + (c.damaged().isEmpty() ? ""
+                    : "sound ") + "snapshots yet");
             return all.get(all.size() - 1);
         }
         List<Snapshot> matches = all.stream().filter(s -> s.id().startsWith(idOrPrefix)).toList();
-        if (matches.size() != 1) throw new IOException(matches.isEmpty() ? "no snapshot " + idOrPrefix : idOrPrefix + " matches " + matches.size() + " snapshots");
+        List<DamagedSnapshot> broken = c.damaged().stream().filter(d -> d.id().startsWith(idOrPrefix)).toList();
+        if (matches.size() + broken.size() > 1) {
+            List<String> ids = new ArrayList<>(matches.stream().map(Snapshot::id).toList());
+            broken.forEach(d -> ids.add(d.id()));
+            throw new RepositoryUsageException(idOrPrefix + " matches " + ids.size() + " snapshots ("
+                    + String.join(", ", ids.stream().limit(5).toList())
+                    + (ids.size() > 5 ? ", ..." : "") + "); give more of the id");
+        }
+        if (broken.size() == 1) {
+            throw new IOException(broken.get(0).reason()
+                    + "; kiban backup repair moves it aside, the other snapshots are not affected");
+        }
+        if (matches.isEmpty()) throw new RepositoryUsageException("no snapshot " + idOrPrefix + " in " + dir
+                + "; kiban backup list shows the ids");
         return matches.get(0);
     }
 
-    /** What a prune removed (or would remove, on a dry run): snapshots, chunks, and bytes given back. */
-    public record Pruned(List<String> snapshots, long chunks, long bytes) {}
+    /**
+     * What a prune removed (or would remove, on a dry run): snapshots, chunks and bytes given back; the
+     * unindexed packs it re-indexed because a kept snapshot needs them; and what kept snapshots miss
+     * (nothing in the repository holds it), one line per snapshot.
+     */
+    public record Pruned(List<String> snapshots, long chunks, long bytes, List<String> reindexed,
+            List<String> missing) {}
 
     /**
      * Forgets the snapshots {@code retention} does not keep, then gives back the space of the chunks no
-     * remaining snapshot refers to: a pack with nothing in use is deleted, a pack mostly unused (or
-     * small) is repacked. Snapshot files go first: a prune killed half-way leaves only unreferenced
-     * chunks, which the next prune removes.
+     * kept snapshot refers to: a pack with nothing in use is deleted, a pack mostly unused (or small) is
+     * repacked. Liveness comes from the kept snapshots only, never from whether an index exists: a pack
+     * without a (readable) index is scanned, and re-indexed when it holds a chunk a kept snapshot needs;
+     * it is deleted only when nothing kept needs it (a killed run's leftover). Prune refuses, deleting
+     * nothing, when a snapshot file is damaged (what it refers to is unknown) or when a kept snapshot
+     * misses a chunk while an unindexed pack that cannot be scanned (an earlier release's) might hold it.
+     * Snapshot files go first: a prune killed half-way leaves only unreferenced chunks, which the next
+     * prune removes.
      */
     public Pruned prune(Retention retention, boolean dryRun) throws IOException {
-        try (RepositoryLock lock = RepositoryLock.acquire(dir)) {
+        try (RepositoryLock lock = RepositoryLock.writer(dir, true)) {
             chunks.reload();
-            List<Snapshot> all = snapshots();
+            Catalog catalog = catalog();
+            if (!catalog.damaged().isEmpty()) {
+                throw new IOException("prune removed nothing: " + catalog.damaged().size() + " snapshot file"
+                        + (catalog.damaged().size() == 1 ? "" : "s")
+                        + " cannot be read (" + String.join(", ",
+                        catalog.damaged().stream().map(DamagedSnapshot::id).toList()) + "), so what "
+                        + (catalog.damaged().size() == 1 ? "it refers" : "they refer")
+                        + " to is unknown; run kiban backup repair (it moves damaged "
+                        + "files aside into " + dir.resolve(DAMAGED) + ") and prune again");
+            }
+            List<Snapshot> all = catalog.snapshots();
             Set<String> keep = retention.keep(all);
+            List<Snapshot> kept = all.stream().filter(s -> keep.contains(s.id())).toList();
             List<String> forget = all.stream().map(Snapshot::id).filter(id -> !keep.contains(id)).toList();
             Set<String> referenced = new HashSet<>();
-            all.stream().filter(s -> keep.contains(s.id()))
-                    .forEach(s -> s.trees().forEach(t -> t.entries().forEach(e -> referenced.addAll(e.chunks()))));
+            kept.forEach(s -> s.trees().forEach(t -> t.entries().forEach(e -> referenced.addAll(e.chunks()))));
+
+            Set<String> present = presentChunks(referenced);
+            List<String> reindexed = new ArrayList<>();
+            List<String> leftovers = new ArrayList<>();
+            List<String> unscannable = new ArrayList<>();
+            Set<String> partial = new HashSet<>(); // re-indexed, but a damaged header hides the rest: not repacked now
+            for (String pack : chunks.unindexedPacks()) {
+                ChunkStore.Scan scan = chunks.scan(pack);
+                if (scan.blobs().keySet().stream().anyMatch(id -> referenced.contains(id) && !present.contains(id))) {
+                    if (!dryRun) {
+                        moveDamagedIndexAside(pack, stamp());
+                        chunks.reindex(pack, scan.blobs());
+                    }
+                    present.addAll(scan.blobs().keySet());
+                    reindexed.add(pack);
+                    if (!scan.whole()) partial.add(pack);
+                } else if (!scan.whole()) {
+                    unscannable.add(pack); // an earlier release's, or damaged: what it holds is not known
+                } else {
+                    leftovers.add(pack); // a killed run's: every intact blob was read, none is needed
+                }
+            }
+            Set<String> missing = new HashSet<>(referenced);
+            missing.removeAll(present);
+            List<String> missingLines = describeMissing(kept, missing);
+            if (!missing.isEmpty() && !unscannable.isEmpty()) {
+                throw new IOException("prune removed nothing: kept snapshots refer to " + missing.size() + " chunk"
+                        + (missing.size() == 1 ? "" : "s")
+                        + " that no index lists (" + String.join("; ", missingLines) + "), and the pack"
+                        + (unscannable.size() == 1 ? " " : "s ")
+                        + String.join(", ", unscannable) + (unscannable.size() == 1 ? " has" : " have")
+                        + " no index and cannot be scanned whole (no blob headers: an earlier kiban wrote "
+                        + (unscannable.size() == 1 ? "it" : "them") + "; or a damaged header), so "
+                        + (unscannable.size() == 1 ? "it" : "they") + " may hold them; nothing was deleted. Run kiban "
+                        + "backup repair for a report, and kiban backup verify");
+            }
+            // nothing kept misses a chunk, or nothing could hold it: no kept data is in them
+            leftovers.addAll(unscannable);
+
             if (!dryRun) for (String id : forget) Files.deleteIfExists(snapshotPath(id));
             long count = 0;
             long bytes = 0;
-            for (Path orphan : chunks.unindexedPacks()) { // a killed run's or a full disk's leftovers
-                bytes += Files.size(orphan);
-                if (!dryRun) Files.delete(orphan);
+            String stamp = stamp();
+            for (String pack : leftovers) { // a killed run's or a full disk's leftovers
+                bytes += Files.size(chunks.packPath(pack));
+                if (dryRun) continue;
+                moveDamagedIndexAside(pack, stamp);
+                chunks.dropPack(pack);
             }
             for (Map.Entry<String, List<String>> pack : chunks.packs().entrySet()) {
                 List<String> used = pack.getValue().stream().filter(referenced::contains).toList();
-                if (used.size() == pack.getValue().size()) continue;
+                if (used.size() == pack.getValue().size() || partial.contains(pack.getKey())) continue;
+                // reported missing
+                if (!used.isEmpty() && !Files.exists(chunks.packPath(pack.getKey()),
+                        LinkOption.NOFOLLOW_LINKS)) continue;
                 long unusedBytes = pack.getValue().stream().filter(id -> !referenced.contains(id))
                         .mapToLong(id -> chunks.locate(id).map(ChunkStore.Location::length).orElse(0)).sum();
                 long packBytes = pack.getValue().stream().mapToLong(id -> chunks.locate(id).map(ChunkStore.Location::length).orElse(0)).sum();
@@ -539,8 +785,152 @@ public final class BackupRepository implements AutoCloseable {
                 if (used.isEmpty()) chunks.dropPack(pack.getKey());
                 else chunks.repack(List.of(pack.getKey()), used);
             }
-            return new Pruned(forget, count, bytes);
+            return new Pruned(forget, count, bytes, reindexed, missingLines);
         }
+    }
+
+    /** Of {@code ids}, those an index lists in a pack that is on the disk. */
+    private Set<String> presentChunks(Set<String> ids) {
+        Map<String, Boolean> packExists = new HashMap<>();
+        Set<String> out = new HashSet<>();
+        for (String id : ids) {
+            Optional<ChunkStore.Location> at = chunks.locate(id);
+            if (at.isPresent() && packExists.computeIfAbsent(at.get().pack(), p -> Files.exists(chunks.packPath(p),
+                    LinkOption.NOFOLLOW_LINKS))) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    /** One line per snapshot that misses data: how many files, and the first few by source and path. */
+    private static List<String> describeMissing(List<Snapshot> snapshots, Set<String> missing) {
+        List<String> out = new ArrayList<>();
+        if (missing.isEmpty()) return out;
+        for (Snapshot s : snapshots) {
+            List<String> files = new ArrayList<>();
+            for (Snapshot.Tree t : s.trees()) {
+                for (Entry e : t.entries()) {
+                    if (e.chunks().stream().anyMatch(missing::contains)) files.add(t.source() + ":" + e.path());
+                }
+            }
+            if (files.isEmpty()) continue;
+            out.add("snapshot " + s.id() + ": " + files.size() + " file" + (files.size() == 1 ? "" : "s")
+                    + " without data ("
+                    + String.join(", ", files.stream().limit(5).toList()) + (files.size() > 5 ? ", ..." : "") + ")");
+        }
+        return out;
+    }
+
+    private static String stamp() {
+        return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC).format(Instant.now());
+    }
+
+    /** Moves a file into {@code damaged/<stamp>/<kind>/}, kept for a post-mortem rather than deleted; the new path. */
+    private Path moveAside(Path file, String stamp, String kind) throws IOException {
+        Path into = dir.resolve(DAMAGED).resolve(stamp).resolve(kind);
+        Files.createDirectories(into, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Path target = into.resolve(file.getFileName());
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    private void moveDamagedIndexAside(String pack, String stamp) throws IOException {
+        Path index = chunks.indexPath(pack);
+        if (Files.exists(index, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(index)) {
+            moveAside(index, stamp, "index");
+            chunks.forgetDamagedIndex(pack);
+        }
+    }
+
+    /** What a repair did (or would do): each step, what kept snapshots still miss, and packs it could not re-index. */
+    public record Repaired(List<String> actions, List<String> missing, List<String> unrecoverable) {}
+
+    /**
+     * Puts the repository back into a state every command can use, as restic's {@code repair index} and
+     * {@code repair snapshots} do: unreadable snapshot files and indexes (and indexes whose pack is gone)
+     * are moved aside into {@code damaged/<time>/}, and every pack without an index is re-indexed from its
+     * blob headers, each blob re-hashed first. Nothing is deleted. What the sound snapshots then still
+     * miss is reported by snapshot and file.
+     */
+    public Repaired repair(boolean dryRun) throws IOException {
+        try (RepositoryLock lock = RepositoryLock.writer(dir, true)) {
+            chunks.reload();
+            String stamp = stamp();
+            String would = dryRun ? "would move " : "moved ";
+            List<String> actions = new ArrayList<>();
+            Catalog catalog = catalog();
+            for (DamagedSnapshot d : catalog.damaged()) {
+                String to = dryRun ? "" : " to " + moveAside(d.file(), stamp, "snapshots");
+                actions.add(would + "the damaged snapshot " + d.id() + " aside" + to + " (" + d.reason() + ")");
+            }
+            for (Map.Entry<String, String> d : chunks.damagedIndexes().entrySet()) {
+                String to = "";
+                if (!dryRun) {
+                    to = " to " + moveAside(chunks.indexPath(d.getKey()), stamp, "index");
+                    chunks.forgetDamagedIndex(d.getKey());
+                }
+                actions.add(would + "the damaged index of pack " + d.getKey() + " aside" + to + " (" + d.getValue()
+                        + ")");
+            }
+            for (Map.Entry<String, List<String>> pack : chunks.packs().entrySet()) {
+                if (Files.exists(chunks.packPath(pack.getKey()), LinkOption.NOFOLLOW_LINKS)) continue;
+                String to = "";
+                if (!dryRun) {
+                    to = " to " + moveAside(chunks.indexPath(pack.getKey()), stamp, "index");
+                    chunks.dropPack(pack.getKey());
+                }
+                actions.add(would + "the index of pack " + pack.getKey() + " aside" + to + ": it lists "
+                        + pack.getValue().size() + " chunks but the "
+                        + "pack is gone");
+            }
+            Set<String> recovered = new HashSet<>();
+            List<String> unrecoverable = new ArrayList<>();
+            for (String pack : chunks.unindexedPacks()) {
+                ChunkStore.Scan scan = chunks.scan(pack);
+                if (!scan.headers()) {
+                    unrecoverable.add("pack " + pack + " has no index and no blob headers (an earlier kiban wrote it): "
+                            + "it cannot be re-indexed; kept, prune removes it once no snapshot misses data");
+                    continue;
+                }
+                if (!scan.whole()) unrecoverable.add("pack " + pack + ": " + scan.problem().orElse("") + "; kept");
+                String note = scan.problem().map(p -> " (" + p + ")").orElse("");
+                if (scan.blobs().isEmpty()) {
+                    if (scan.whole()) actions.add("pack " + pack + " holds no readable blob" + note + ": left for "
+                            + "prune");
+                    continue;
+                }
+                if (!dryRun) chunks.reindex(pack, scan.blobs());
+                recovered.addAll(scan.blobs().keySet());
+                actions.add((dryRun ? "would re-index" : "re-indexed") + " pack " + pack + " from its blob headers: "
+                        + scan.blobs().size() + " chunks" + note);
+            }
+            List<Snapshot> sound = catalog.snapshots();
+            Set<String> referenced = new HashSet<>();
+            sound.forEach(s -> s.trees().forEach(t -> t.entries().forEach(e -> referenced.addAll(e.chunks()))));
+            Set<String> missing = new HashSet<>(referenced);
+            missing.removeAll(presentChunks(referenced));
+            missing.removeAll(recovered);
+            return new Repaired(actions, describeMissing(sound, missing), unrecoverable);
+        }
+    }
+
+    /**
+     * What is damaged besides the snapshots' own chunks: unreadable snapshot files and indexes, one line
+     * each, for verify; and how many packs have no index (a killed run's, or re-indexable), as a note.
+     */
+    public List<String> damage() throws IOException {
+        chunks.reload();
+        List<String> out = new ArrayList<>();
+        catalog().damaged().forEach(d -> out.add(d.reason()));
+        chunks.damagedIndexes().forEach((pack, why) -> out.add(why + " (pack " + pack + " counts as unindexed)"));
+        return out;
+    }
+
+    /** Packs no readable index lists: a killed run's leftovers, or packs whose index was lost. */
+    public int unindexedPacks() throws IOException {
+        return chunks.unindexedPacks().size();
     }
 
     /**
@@ -598,7 +988,11 @@ public final class BackupRepository implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        chunks.close();
+        try {
+            chunks.close();
+        } finally {
+            if (readLock != null) readLock.close();
+        }
     }
 
     private static String host() {

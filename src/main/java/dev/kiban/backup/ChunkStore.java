@@ -27,17 +27,40 @@ import java.util.stream.Stream;
  * Chunks by their SHA-256, compressed with zstd (and sealed when the repository has a key), appended
  * to pack files of about 16 MiB under {@code packs/ab/<pack>}. A pack is flushed to disk before its
  * index ({@code index/<pack>}: id, offset, length of each blob) is written atomically, so a chunk
- * listed in an index is on the disk even after a power loss, and a pack without an index (a run killed
- * or a disk that filled) holds nothing any snapshot refers to. The same bytes are stored once across
+ * listed in an index is on the disk even after a power loss. The same bytes are stored once across
  * all snapshots; every read re-hashes what it returns.
+ *
+ * <p>Pack layout. A pack written by this release starts with the 8 bytes {@code kpak 0 0 0 1} and puts
+ * a fixed-size header before every blob: without a key {@code kblb}, the chunk id (32 bytes), the
+ * blob's length and the chunk's size (4 bytes each) and a CRC-32 of those (48 bytes); with a key the
+ * id, length and size are sealed like a blob (nonce, ciphertext, tag: always 68 bytes), so the header
+ * gives no chunk id away and a scanner still knows where the next header starts. A pack whose index is
+ * lost or damaged is re-indexed from these headers ({@link #scan}), every blob re-hashed before it is
+ * listed. Packs of earlier releases are plain concatenations of blobs: still read through their
+ * indexes, but an old pack without an index cannot be re-indexed, so prune keeps it while a snapshot
+ * misses a chunk. Indexes still point at the blob itself, never at its header, which is why the format
+ * stays {@code kiban-backup/2}: the previous release reads these packs through their indexes unchanged.
+ *
+ * <p>An index that cannot be read is recorded as damaged ({@link #damagedIndexes}) and its pack counts
+ * as unindexed; the rest of the store works, and a run stores those chunks again.
  */
 public final class ChunkStore implements AutoCloseable {
     static final long PACK_TARGET = 16L * 1024 * 1024;
+    /**
+     * Far above the chunker's largest chunk: a bigger size or length in an index or header is damage, not data to
+     * allocate.
+     */
+    private static final int MAX_CHUNK = 64 * 1024 * 1024;
     private static final byte RAW = 0;
     private static final byte ZSTD = 1;
     private static final int LEVEL = 3;
     private static final byte[] INDEX_MAGIC = {'k', 'i', 'd', 'x', 0, 0, 0, 1};
     private static final int INDEX_ENTRY = 32 + 8 + 4 + 4;
+    static final byte[] PACK_MAGIC = {'k', 'p', 'a', 'k', 0, 0, 0, 1};
+    private static final byte[] HEADER_MAGIC = {'k', 'b', 'l', 'b'};
+    private static final int HEADER_FIELDS = 32 + 4 + 4;
+    static final int HEADER_PLAIN = HEADER_MAGIC.length + HEADER_FIELDS + 4;
+    static final int HEADER_SEALED = 12 + HEADER_FIELDS + 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path packs;
@@ -47,6 +70,7 @@ public final class ChunkStore implements AutoCloseable {
     private final Map<String, Boolean> claimed = new ConcurrentHashMap<>();
     private final Map<String, FileChannel> readers = new HashMap<>();
     private final java.util.Set<String> loadedIndexes = new java.util.HashSet<>();
+    private final Map<String, String> damagedIndexes = new java.util.TreeMap<>();
     private Pack current;
     private final List<String> finishedThisRun = new ArrayList<>();
 
@@ -71,13 +95,28 @@ public final class ChunkStore implements AutoCloseable {
     public synchronized void reload() throws IOException {
         if (current != null) throw new IllegalStateException("a pack is being written");
         java.util.Set<String> present = new java.util.HashSet<>();
-        if (Files.isDirectory(index)) {
+        damagedIndexes.clear();
+        if (Files.isDirectory(index, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> files = Files.list(index)) {
                 for (Path f : files.filter(p -> isId(p.getFileName().toString(), 32)).toList()) {
-                    present.add(f.getFileName().toString());
-                    if (loadedIndexes.add(f.getFileName().toString())) readIndex(f); // an index never changes once written
+                    String pack = f.getFileName().toString();
+                    if (loadedIndexes.contains(pack)) { // an index never changes once written
+                        present.add(pack);
+                        continue;
+                    }
+                    try {
+                        readIndex(f);
+                        loadedIndexes.add(pack);
+                        present.add(pack);
+                    } catch (IOException e) {
+                        damagedIndexes.put(pack, e.getMessage()); // damage stays local: this pack counts as unindexed
+                    }
                 }
             }
+        } else if (Files.exists(index, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("the index directory " + index
+                    + " is not a directory (a symbolic link?); kiban never follows a link "
+                    + "inside a repository");
         }
         loadedIndexes.retainAll(present);
         known.values().removeIf(at -> !present.contains(at.pack())); // packs another process pruned
@@ -92,9 +131,10 @@ public final class ChunkStore implements AutoCloseable {
         String id = sha256(data, length);
         if (known.containsKey(id) || claimed.putIfAbsent(id, Boolean.TRUE) != null) return new Stored(id, length, 0);
         byte[] blob = blob(data, length);
+        byte[] header = header(id, blob.length, length);
         synchronized (this) {
             if (current == null) current = Pack.create(packs);
-            known.put(id, current.append(id, blob, length));
+            known.put(id, current.append(id, header, blob, length));
             if (current.size >= PACK_TARGET) finishPack();
         }
         return new Stored(id, length, blob.length);
@@ -115,6 +155,19 @@ public final class ChunkStore implements AutoCloseable {
             body[0] = ZSTD;
         }
         return key == null ? java.util.Arrays.copyOf(body, 1 + (int) n) : key.seal(body, 0, 1 + (int) n);
+    }
+
+    /**
+     * The header written before a blob: where it ends and which chunk it holds, sealed with the key when there is one.
+     */
+    private byte[] header(String id, int blobLength, int size) {
+        ByteBuffer fields = ByteBuffer.allocate(HEADER_FIELDS).put(HexFormat.of().parseHex(id)).putInt(blobLength)
+                .putInt(size);
+        if (key != null) return key.seal(fields.array());
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(fields.array());
+        return ByteBuffer.allocate(HEADER_PLAIN).put(HEADER_MAGIC).put(fields.array()).putInt((int) crc.getValue())
+                .array();
     }
 
     /** Makes everything put so far durable: the open pack is flushed and indexed. */
@@ -171,12 +224,24 @@ public final class ChunkStore implements AutoCloseable {
         checkId(id);
         Location at = known.get(id);
         if (at == null) throw new NoSuchFileException("chunk " + id + " is not in the repository");
+        if (at.length() > MAX_CHUNK + 1024) throw new CorruptChunkException(id, "its index gives a length of "
+                + at.length() + " bytes");
         ByteBuffer buf = ByteBuffer.allocate(at.length());
         FileChannel ch = reader(at.pack());
         while (buf.hasRemaining()) {
             if (ch.read(buf, at.offset() + buf.position()) < 0) throw new CorruptChunkException(id, "its pack " + at.pack() + " is cut short");
         }
-        byte[] body = buf.array();
+        return decode(id, at, buf.array());
+    }
+
+    /**
+     * The chunk from its stored blob: opened, decompressed and re-hashed; a {@link CorruptChunkException} when it is
+     * not {@code id}.
+     */
+    private byte[] decode(String id, Location at, byte[] stored) throws CorruptChunkException {
+        if (at.size() > MAX_CHUNK) throw new CorruptChunkException(id, "its index or header gives a size of "
+                + at.size() + " bytes");
+        byte[] body = stored;
         if (key != null) {
             try {
                 body = key.open(body);
@@ -227,13 +292,129 @@ public final class ChunkStore implements AutoCloseable {
         return index.resolve(pack);
     }
 
-    /** Packs on disk that no index lists: left by a killed run or a full disk. */
-    List<Path> unindexedPacks() throws IOException {
-        if (!Files.isDirectory(packs)) return List.of();
-        Map<String, List<String>> indexed = packs();
-        try (Stream<Path> files = Files.walk(packs)) {
-            return files.filter(Files::isRegularFile).filter(p -> !indexed.containsKey(p.getFileName().toString())).toList();
+    /**
+     * Packs on disk that no readable index lists: left by a killed run or a full disk, or whose index is
+     * lost or damaged. Only files named like a pack in their right place count; anything else is left alone.
+     */
+    synchronized List<String> unindexedPacks() throws IOException {
+        if (!Files.isDirectory(packs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return List.of();
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(packs)) {
+            List<Path> prefixes = dirs.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .sorted().toList();
+            for (Path d : prefixes) {
+                try (Stream<Path> files = Files.list(d)) {
+                    files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                            .map(p -> p.getFileName().toString())
+                            .filter(n -> isId(n, 32) && n.startsWith(d.getFileName().toString()))
+                            .filter(n -> !loadedIndexes.contains(n))
+                            .filter(n -> current == null || !current.id.equals(n)).sorted().forEach(out::add);
+                }
+            }
         }
+        return out;
+    }
+
+    /** The indexes that could not be read, by pack, with why. */
+    public synchronized Map<String, String> damagedIndexes() {
+        return new java.util.TreeMap<>(damagedIndexes);
+    }
+
+    /**
+     * What a pack holds by its own headers: every blob found and re-hashed, and why the scan stopped
+     * early ({@code problem}, empty when it read to the end). {@code headers} is false for a pack of an
+     * earlier release, which cannot be scanned. {@code whole} is true when no intact blob can hide in
+     * what was not read: the scan reached the end, or only the last blob was cut short (a killed run);
+     * false after a damaged header with more bytes behind it.
+     */
+    public record Scan(String pack, boolean headers, Map<String, Location> blobs, Optional<String> problem,
+                       boolean whole) {}
+
+    synchronized Scan scan(String pack) throws IOException {
+        Map<String, Location> found = new LinkedHashMap<>();
+        try (FileChannel ch = FileChannel.open(packPath(pack), StandardOpenOption.READ,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            long end = ch.size();
+            byte[] magic = readAt(ch, 0, PACK_MAGIC.length);
+            if (magic == null || !java.util.Arrays.equals(magic, PACK_MAGIC)) {
+                return new Scan(pack, false, found, Optional.of("written by an earlier kiban, without blob headers"),
+                        false);
+            }
+            int headerLength = key == null ? HEADER_PLAIN : HEADER_SEALED;
+            long pos = PACK_MAGIC.length;
+            HexFormat hex = HexFormat.of();
+            while (pos < end) {
+                byte[] raw = readAt(ch, pos, headerLength);
+                if (raw == null) return new Scan(pack, true, found, Optional.of("cut short at byte " + pos
+                        + " (a run that was killed)"), true);
+                ByteBuffer fields = headerFields(raw);
+                if (fields == null) {
+                    return new Scan(pack, true, found, Optional.of("the blob header at byte " + pos + " is damaged; "
+                            + (end - pos) + " bytes after it cannot be scanned"), false);
+                }
+                byte[] idBytes = new byte[32];
+                fields.get(idBytes);
+                String id = hex.formatHex(idBytes);
+                int length = fields.getInt();
+                int size = fields.getInt();
+                long blobAt = pos + headerLength;
+                if (length <= 0 || length > MAX_CHUNK + 1024 || size < 0 || blobAt + length > end) {
+                    return new Scan(pack, true, found, Optional.of("cut short in the blob at byte " + blobAt
+                            + " (a run that was killed)"), true);
+                }
+                Location at = new Location(pack, blobAt, length, size);
+                try {
+                    decode(id, at, readAt(ch, blobAt, length));
+                    found.putIfAbsent(id, at);
+                } catch (CorruptChunkException e) {
+                    // the header is sound (sealed or CRC-checked): the next one is where it says, skip this blob only
+                }
+                pos = blobAt + length;
+            }
+        }
+        return new Scan(pack, true, found, Optional.empty(), true);
+    }
+
+    /** The header's fields (id, length, size), or null when it is damaged or of another key. */
+    private ByteBuffer headerFields(byte[] raw) {
+        if (key != null) {
+            try {
+                return ByteBuffer.wrap(key.open(raw));
+            } catch (GeneralSecurityException e) {
+                return null;
+            }
+        }
+        if (!java.util.Arrays.equals(raw, 0, HEADER_MAGIC.length, HEADER_MAGIC, 0, HEADER_MAGIC.length)) return null;
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(raw, HEADER_MAGIC.length, HEADER_FIELDS);
+        ByteBuffer buf = ByteBuffer.wrap(raw);
+        if (buf.getInt(HEADER_MAGIC.length + HEADER_FIELDS) != (int) crc.getValue()) return null;
+        return buf.position(HEADER_MAGIC.length).slice().limit(HEADER_FIELDS);
+    }
+
+    private static byte[] readAt(FileChannel ch, long pos, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, pos + buf.position()) < 0) return null;
+        }
+        return buf.array();
+    }
+
+    /**
+     * Writes a new index for a pack from what {@link #scan} found and makes its chunks known. The old
+     * index, when there was a damaged one, must have been moved aside first.
+     */
+    synchronized void reindex(String pack, Map<String, Location> blobs) throws IOException {
+        if (blobs.isEmpty()) throw new IllegalArgumentException("nothing to index in " + pack);
+        writeIndex(pack, blobs);
+        blobs.forEach(known::put);
+        loadedIndexes.add(pack);
+        damagedIndexes.remove(pack);
+    }
+
+    /** Forgets a damaged index (it was moved aside): its pack stays unindexed. */
+    synchronized void forgetDamagedIndex(String pack) {
+        damagedIndexes.remove(pack);
     }
 
     /**
@@ -246,7 +427,8 @@ public final class ChunkStore implements AutoCloseable {
             Location old = known.remove(id);
             try {
                 if (current == null) current = Pack.create(packs);
-                known.put(id, current.append(id, blob(data, data.length), data.length));
+                byte[] blob = blob(data, data.length);
+                known.put(id, current.append(id, header(id, blob.length, data.length), blob, data.length));
                 if (current.size >= PACK_TARGET) finishPack();
             } catch (IOException e) {
                 known.put(id, old);
@@ -281,6 +463,10 @@ public final class ChunkStore implements AutoCloseable {
 
     private void readIndex(Path file) throws IOException {
         String pack = file.getFileName().toString();
+        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("the index " + file
+                    + " is not a regular file; kiban never follows a link inside a repository");
+        }
         byte[] bytes = RepositoryKey.readFile(key, file, "the index");
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         byte[] magic = new byte[INDEX_MAGIC.length];
@@ -289,17 +475,22 @@ public final class ChunkStore implements AutoCloseable {
         }
         HexFormat hex = HexFormat.of();
         byte[] raw = new byte[32];
+        Map<String, Location> entries = new HashMap<>(); // all or nothing: a damaged index adds no entry
         while (buf.hasRemaining()) {
             buf.get(raw);
-            known.put(hex.formatHex(raw), new Location(pack, buf.getLong(), buf.getInt(), buf.getInt()));
+            Location at = new Location(pack, buf.getLong(), buf.getInt(), buf.getInt());
+            if (at.offset() < 0 || at.length() <= 0 || at.size() < 0) throw new IOException("the index " + file
+                    + " is damaged (an entry out of range)");
+            entries.put(hex.formatHex(raw), at);
         }
+        known.putAll(entries);
     }
 
     private synchronized FileChannel reader(String pack) throws IOException {
         FileChannel ch = readers.get(pack);
         if (ch == null) {
             if (readers.size() >= 64) close(); // bounded: a restore walks packs roughly in order
-            ch = FileChannel.open(packPath(pack), StandardOpenOption.READ);
+            ch = FileChannel.open(packPath(pack), StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             readers.put(pack, ch);
         }
         return ch;
@@ -354,14 +545,23 @@ public final class ChunkStore implements AutoCloseable {
             String id = HexFormat.of().formatHex(raw);
             Path path = packs.resolve(id.substring(0, 2)).resolve(id);
             Files.createDirectories(path.getParent());
-            return new Pack(id, path, FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+            Pack pack = new Pack(id, path, FileChannel.open(path, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE));
+            pack.write(PACK_MAGIC);
+            return pack;
         }
 
-        Location append(String chunk, byte[] blob, int plainSize) throws IOException {
-            ByteBuffer buf = ByteBuffer.wrap(blob);
+        private void write(byte[] bytes) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) channel.write(buf);
+            size += bytes.length;
+        }
+
+        /** Appends the header and then the blob; the location is the blob's, as earlier releases expect it. */
+        Location append(String chunk, byte[] header, byte[] blob, int plainSize) throws IOException {
+            write(header);
             Location at = new Location(id, size, blob.length, plainSize);
-            size += blob.length;
+            write(blob);
             entries.put(chunk, at);
             return at;
         }

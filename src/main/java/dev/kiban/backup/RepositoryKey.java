@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -32,17 +36,41 @@ public final class RepositoryKey {
         this.file = file;
     }
 
-    /** Reads a key file; a missing or too short one is refused with what to do. */
+    /**
+     * Reads a key file; a missing or too short one is refused with what to do, and so is one that is a
+     * symbolic link, not a regular file, or readable or writable by group or others (a usage mistake:
+     * the key opens every backup, so only its owner may read it).
+     */
     public static RepositoryKey read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IOException("the backup key file " + file + " does not exist");
-        byte[] material = Files.readAllBytes(file);
+        if (Files.isSymbolicLink(file)) {
+            throw new RepositoryUsageException("the backup key file " + file
+                    + " is a symbolic link; kiban reads a key only from a regular "
+                    + "file it can check (give the link's target, mode 0600)");
+        }
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) throw new IOException("the backup key file " + file
+                + " does not exist");
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new RepositoryUsageException("the backup key file " + file
+                    + " is not a regular file; give the file that holds the key");
+        }
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+        if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"))) {
+            throw new RepositoryUsageException("the backup key file " + file
+                    + " is readable or writable by group or others (mode "
+                    + PosixFilePermissions.toString(mode) + "); run chmod 600 " + file + " and keep it root's alone");
+        }
+        byte[] material;
+        try (var ch = Files.newByteChannel(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            material = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
+        }
         if (material.length < 16) throw new IOException("the backup key file " + file + " holds " + material.length + " bytes; a key needs at least 16");
         return new RepositoryKey(material, file);
     }
 
     /** Writes a new key file of 32 random bytes, mode 0600; refuses to overwrite one. */
     public static RepositoryKey generate(Path file) throws IOException {
-        if (Files.exists(file)) throw new IOException("the backup key file " + file + " exists already; it is never overwritten");
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) throw new IOException("the backup key file " + file
+                + " exists already; it is never overwritten");
         byte[] material = new byte[32];
         RANDOM.nextBytes(material);
         dev.kiban.host.AtomicFile.write(file, Base64.getEncoder().encode(material), "rw-------", false);
@@ -78,7 +106,16 @@ public final class RepositoryKey {
 
     /** A repository file's bytes, opened with {@code key} when the repository has one; {@code what} names it in the error. */
     static byte[] readFile(RepositoryKey key, Path file, String what) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes;
+        try (var ch = Files.newByteChannel(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            // O_NOFOLLOW: a link planted in a repository is not read
+            bytes = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw e;
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException(what + " " + file + " cannot be read (" + (e.getReason() != null ? e.getReason()
+                    : "not a regular file") + ")");
+        }
         if (key == null) return bytes;
         try {
             return key.open(bytes);

@@ -17,6 +17,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Keeps backup.retention's keepLast, and the newest snapshot of each of the last keepDaily days, keepWeekly weeks and "
                     + "keepMonthly months; the newest snapshot is always kept. Chunks no kept snapshot needs are deleted.",
+            "A pack without an index is re-indexed from its blob headers while a kept snapshot needs it, and "
+                    + "deleted only when nothing kept does (a killed run's leftover). Prune deletes nothing and "
+                    + "exits 1 when a snapshot file is damaged, or when a kept snapshot misses a chunk that an "
+                    + "unindexed pack of an earlier release might hold: run kiban backup repair.",
             ""})
 final class BackupPruneCommand implements Callable<Integer> {
     @Spec
@@ -34,7 +38,7 @@ final class BackupPruneCommand implements Callable<Integer> {
         var r = platform.backup().retention();
         Retention retention = new Retention(r.keepLast(), r.keepDaily().orElse(0), r.keepWeekly(), r.keepMonthly());
         BackupRepository.Pruned pruned;
-        try (BackupRepository repo = repositoryOptions.open(platform)) {
+        try (BackupRepository repo = repositoryOptions.openForWrite(platform)) {
             pruned = repo.prune(retention, dryRun);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -42,6 +46,13 @@ final class BackupPruneCommand implements Callable<Integer> {
         out.println(verb + " " + pruned.snapshots().size() + " snapshot" + (pruned.snapshots().size() == 1 ? "" : "s")
                 + (pruned.snapshots().isEmpty() ? "" : " (" + String.join(", ", pruned.snapshots()) + ")") + " and "
                 + (dryRun ? "would free " : "freed ") + pruned.chunks() + " chunks, " + ByteSize.ofBytes(pruned.bytes()));
-        return ExitCode.OK;
+        pruned.reindexed().forEach(p -> out.println((dryRun ? "would re-index" : "re-indexed") + " pack " + p
+                + " from its blob headers: a kept snapshot needs its chunks"));
+        if (pruned.missing().isEmpty()) return ExitCode.OK;
+        var err = spec.commandLine().getErr();
+        err.println("kiban: kept snapshots miss data that no pack holds (kiban backup verify and kiban backup "
+                + "repair say more):");
+        pruned.missing().forEach(m -> err.println("  " + m));
+        return ExitCode.FINDINGS;
     }
 }

@@ -32,8 +32,11 @@ import picocli.CommandLine.Option;
                     + "(and AES-256-GCM encrypted with backup.encryptionKey); files unchanged since the last snapshot are not read again.",
             "Consistency (R5.5): running containers labelled kiban.backup.stop=true are stopped (their service scaled to 0) while their "
                     + "volumes are copied and started again after, even on failure; kiban.backup.pre / kiban.backup.post run inside them around it.",
-            "One run at a time (a lock; a killed run's lock is taken over). A failed or killed run leaves the earlier snapshots intact and "
-                    + "its own data removed. Each run appends a line to the backup log.",
+            "One writer at a time (a kernel lock, released when its process dies: a second run is refused). A "
+                    + "failed or killed run leaves the earlier snapshots intact and its own data removed (a killed "
+                    + "run's packs by the next prune). Each run appends a line to the backup log, FAILED also when "
+                    + "the repository cannot be opened. Only a run creates a repository, and only its last "
+                    + "directory: a missing parent (a backup disk not mounted) fails the run.",
             ""})
 final class BackupRunCommand extends EngineCommandBase {
     @Mixin
@@ -58,17 +61,44 @@ final class BackupRunCommand extends EngineCommandBase {
 
     @Override
     public Integer call() throws IOException {
-        PlatformSpec platform = CommandSupport.spec(spec).require();
-        PrintWriter out = spec.commandLine().getOut();
-        Engine engine = connectIfAvailable(why -> out.println("note: no engine answers; backing up files only (" + why + ")"));
+        PlatformSpec platform;
         try {
-            return run(platform, out, engine);
+            platform = CommandSupport.spec(spec).require();
+        } catch (RuntimeException e) {
+            // without a spec only --log says where
+            if (log != null) failed(log, "the spec cannot be used: " + e.getMessage());
+            throw e;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Path logFile = log != null ? log : Path.of(platform.backup().log().value());
+        Engine engine = null;
+        try {
+            engine = connectIfAvailable(why -> out.println("note: no engine answers; backing up files only (" + why
+                    + ")"));
+            return run(platform, out, engine, logFile);
+        } catch (IOException | RuntimeException e) {
+            // every failed run leaves its FAILED line, also one that never opened the repository: the monitor alerts on
+            // it at once
+            failed(logFile, repositoryOptions.path(platform) + ": " + e.getMessage());
+            throw e;
         } finally {
             if (engine != null) engine.close();
         }
     }
 
-    private int run(PlatformSpec platform, PrintWriter out, Engine engine) throws IOException {
+    /**
+     * Appends the FAILED line; a log that cannot be written is said on stderr and does not hide the run's own error.
+     */
+    private void failed(Path logFile, String what) {
+        try {
+            appendLog(logFile, "FAILED " + what);
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("kiban: the backup log " + logFile + " cannot be written ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private int run(PlatformSpec platform, PrintWriter out, Engine engine, Path logFile) throws IOException {
         List<BackupRepository.Source> sources = new ArrayList<>();
         List<BackupRepository.StreamSource> streams = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -104,18 +134,19 @@ final class BackupRunCommand extends EngineCommandBase {
         }
         notes.forEach(n -> out.println("note: " + n));
         if (sources.isEmpty() && streams.isEmpty()) {
-            spec.commandLine().getErr().println("kiban: nothing to back up (no volumes, no compose tree, no engine, no --path)");
+            String why = "nothing to back up (no volumes, no compose tree, no engine, no --path)";
+            failed(logFile, repositoryOptions.path(platform) + ": " + why);
+            spec.commandLine().getErr().println("kiban: " + why);
             return ExitCode.FINDINGS;
         }
-        Path logFile = log != null ? log : Path.of(platform.backup().log().value());
         BackupRepository.Quiesce quiesce = local ? new QuiescedContainers(engine, Set.copyOf(stop)) : BackupRepository.Quiesce.NONE;
         Snapshot snap;
-        try (BackupRepository repo = repositoryOptions.open(platform)) {
+        try (BackupRepository repo = repositoryOptions.openOrCreate(platform)) {
             try {
                 snap = repo.backup(sources, streams, quiesce, notes);
             } catch (IOException | RuntimeException e) {
                 quiesce.notes().forEach(n -> out.println("note: " + n));
-                appendLog(logFile, "FAILED " + repo.dir() + ": " + e.getMessage());
+                failed(logFile, repo.dir() + ": " + e.getMessage());
                 spec.commandLine().getErr().println("kiban: backup failed: " + e.getMessage());
                 return ExitCode.FINDINGS;
             }

@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, header = "Check snapshots: every chunk there, and with --read-data every chunk re-hashed.",
-        description = {"Exit 1 when anything is missing or damaged; each problem names the file it belongs to.", ""})
+        description = {"Exit 1 when anything is missing or damaged; each problem names the file it belongs to. Without "
+                + "SNAP, damaged snapshot files and indexes are reported too (kiban backup repair moves them aside and "
+                + "re-indexes).", ""})
 final class BackupVerifyCommand extends RepositoryCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SNAP", description = "A snapshot id (or its start, or 'latest'). Default: all.")
     String snapshot;
@@ -29,7 +31,18 @@ final class BackupVerifyCommand extends RepositoryCommand {
             found.forEach(p -> out.println("  " + p));
             problems += found.size();
         }
-        if (which.isEmpty()) out.println("no snapshots");
+        if (snapshot == null) {
+            List<String> damage = repo.damage();
+            damage.forEach(d -> out.println("damaged: " + d));
+            problems += damage.size();
+            int unindexed = repo.unindexedPacks();
+            if (unindexed > 0) {
+                out.println("note: " + unindexed + " pack" + (unindexed == 1 ? " has" : "s have")
+                        + " no index (a killed run's leftover, or an "
+                        + "index lost): kiban backup repair re-indexes, kiban backup prune removes what nothing needs");
+            }
+            if (which.isEmpty() && damage.isEmpty()) out.println("no snapshots");
+        }
         return problems == 0 ? ExitCode.OK : ExitCode.FINDINGS;
     }
 }

@@ -7,7 +7,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** A backup command that reads the repository and needs no engine: list, show, diff, verify. */
+/**
+ * A backup command that reads the repository and needs no engine: list, show, diff, verify. It opens an
+ * existing repository only (creating nothing) under a reader's shared lock.
+ */
 abstract class RepositoryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -14,11 +14,33 @@ final class RepositoryOptions {
     @Option(names = {"-r", "--repository"}, paramLabel = "DIR", description = "Backup repository. Default: the spec's backup.repository.")
     Path repository;
 
-    @Option(names = "--key-file", paramLabel = "FILE", description = "Key file of an encrypted repository (created 0600 with a new repository "
-            + "when missing). Default: the spec's backup.encryptionKey (file:PATH).")
+    @Option(names = "--key-file", paramLabel = "FILE", description = "Key file of an encrypted repository "
+            + "(created 0600 with a new repository when missing). It must be a regular file, not a symbolic link, "
+            + "and neither readable nor writable by group or others (chmod 600): anything else is refused. "
+            + "Default: the spec's backup.encryptionKey (file:PATH).")
     Path keyFile;
 
+    /**
+     * The existing repository for a reader (list, show, diff, verify, restore), under a shared lock held
+     * until it is closed. Nothing is created: a path that is not a repository is a usage error (exit 2).
+     */
     BackupRepository open(PlatformSpec spec) throws IOException {
+        BackupRepository repo = BackupRepository.openExisting(path(spec), key(spec));
+        try {
+            return repo.readLocked();
+        } catch (IOException | RuntimeException e) {
+            repo.close();
+            throw e;
+        }
+    }
+
+    /** The existing repository for prune and repair, which take the writer's lock themselves. */
+    BackupRepository openForWrite(PlatformSpec spec) throws IOException {
+        return BackupRepository.openExisting(path(spec), key(spec));
+    }
+
+    /** The repository for a backup run, created (with its key) when it does not exist: only a run creates one. */
+    BackupRepository openOrCreate(PlatformSpec spec) throws IOException {
         return BackupRepository.open(path(spec), key(spec));
     }
 

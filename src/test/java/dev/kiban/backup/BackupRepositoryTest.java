@@ -131,19 +131,17 @@ class BackupRepositoryTest {
     @Test
     void aRunKilledBeforeItsSnapshotLeavesTheOthersAndTheNextRunCompletes() throws Exception {
         Snapshot first = repo.backup(sources());
-        // What a killed run leaves: a flushed pack, an unflushed one, a lock of a process that is gone, no snapshot.
+        // What a killed run leaves: a flushed pack, an unflushed one, no snapshot (its kernel lock died with it).
         byte[] flushed = "flushed by a run that never finished".getBytes(StandardCharsets.UTF_8);
         byte[] orphan = "written by a run that never finished".getBytes(StandardCharsets.UTF_8);
         ChunkStore killed = new ChunkStore(repo.dir());
         killed.put(flushed, flushed.length);
         killed.flush();
         killed.put(orphan, orphan.length);
-        Files.writeString(repo.dir().resolve("lock"), java.net.InetAddress.getLocalHost().getHostName() + " 999999999\n");
         assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(first.id());
         Snapshot next = repo.backup(sources());
         assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(first.id(), next.id());
         assertThat(repo.verify(first, true)).isEmpty();
-        assertThat(repo.dir().resolve("lock")).doesNotExist();
         BackupRepository.Pruned pruned = repo.prune(new Retention(10, 0, 0, 0), false);
         assertThat(pruned.snapshots()).isEmpty();
         assertThat(pruned.chunks()).as("the killed run's indexed chunk").isEqualTo(1);
@@ -176,10 +174,18 @@ class BackupRepositoryTest {
     }
 
     @Test
-    void aLiveLockIsRefused() throws Exception {
-        String me = java.net.InetAddress.getLocalHost().getHostName() + " " + ProcessHandle.current().pid();
-        Files.writeString(repo.dir().resolve("lock"), me + "\n");
-        assertThatThrownBy(() -> repo.backup(sources())).hasMessageContaining("is locked by " + me);
+    void aHeldLockIsRefusedAndFreedWhenReleased() throws Exception {
+        try (RepositoryLock held = RepositoryLock.writer(repo.dir(), false)) {
+            assertThatThrownBy(() -> repo.backup(sources())).hasMessageContaining("is in use by another kiban");
+            assertThatThrownBy(() -> repo.prune(new Retention(1, 0, 0, 0), true))
+                    .hasMessageContaining("is in use by another kiban");
+        }
+        try (RepositoryLock reader = RepositoryLock.reader(repo.dir())) {
+            assertThat(repo.backup(sources()).id()).as("a run only adds: readers do not stop it").isNotEmpty();
+            assertThatThrownBy(() -> repo.prune(new Retention(1, 0, 0, 0), true)).as("prune removes: readers stop it")
+                    .hasMessageContaining("is in use by another kiban");
+        }
+        assertThat(repo.prune(new Retention(1, 0, 0, 0), true).snapshots()).isEmpty();
     }
 
     @Test
@@ -187,7 +193,7 @@ class BackupRepositoryTest {
         Path other = dir.resolve("other");
         Files.createDirectories(other);
         Files.writeString(other.resolve("config.json"), "{\"version\": 2, \"id\": \"restic\"}");
-        assertThatThrownBy(() -> BackupRepository.open(other)).hasMessageContaining("is not a kiban backup repository");
+        assertThatThrownBy(() -> BackupRepository.open(other)).hasMessageContaining("not a kiban backup repository");
     }
 
     @Test
@@ -209,6 +215,7 @@ class BackupRepositoryTest {
         }
         assertThatThrownBy(() -> BackupRepository.open(at)).hasMessageContaining("is encrypted: give its key file");
         Files.writeString(dir.resolve("wrong.key"), "another key of enough length");
+        Files.setPosixFilePermissions(dir.resolve("wrong.key"), PosixFilePermissions.fromString("rw-------"));
         assertThatThrownBy(() -> BackupRepository.open(at, java.util.Optional.of(dir.resolve("wrong.key")))).hasMessageContaining("does not open the repository");
         assertThatThrownBy(() -> BackupRepository.open(repo.dir(), java.util.Optional.of(key))).hasMessageContaining("is not encrypted");
         try (BackupRepository again = BackupRepository.open(at, java.util.Optional.of(key))) {

@@ -126,7 +126,11 @@ class ChunkStoreTest {
             assertThat(again.get(id)).isEqualTo(secret);
         }
         RepositoryKey other = RepositoryKey.generate(repo.resolve("other"));
-        assertThatThrownBy(() -> new ChunkStore(repo.resolve("r"), other)).hasMessageContaining("does not decrypt");
+        // damage stays local: the index is listed as damaged
+        try (ChunkStore wrong = new ChunkStore(repo.resolve("r"), other)) {
+            assertThat(wrong.damagedIndexes().values()).singleElement().asString().contains("does not decrypt");
+            assertThat(wrong.contains(id)).isFalse();
+        }
         assertThat(Files.getPosixFilePermissions(repo.resolve("key"))).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
@@ -135,6 +139,85 @@ class ChunkStoreTest {
         try (ChunkStore store = new ChunkStore(repo)) {
             assertThatThrownBy(() -> store.get("../../etc/passwd")).hasMessageContaining("not a chunk id");
             assertThatThrownBy(() -> store.get("a".repeat(64))).isInstanceOf(NoSuchFileException.class);
+        }
+    }
+
+    @Test
+    void anEncryptedPacksHeadersAreSealedOfOneSizeAndHideTheChunkIdYetTheScanFindsEveryBlob() throws Exception {
+        RepositoryKey key = RepositoryKey.generate(repo.resolve("key"));
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        String pack;
+        long blobs = 0;
+        try (ChunkStore store = new ChunkStore(repo.resolve("r"), key)) {
+            for (int i = 0; i < 3; i++) {
+                byte[] b = ("chunk number " + i + " ").repeat(100 + i * 50).getBytes(StandardCharsets.UTF_8);
+                ChunkStore.Stored s = store.put(b, b.length);
+                ids.add(s.id());
+                blobs += s.added();
+            }
+            store.flush();
+            pack = store.locate(ids.get(0)).orElseThrow().pack();
+            byte[] bytes = Files.readAllBytes(store.packPath(pack));
+            assertThat(bytes.length).as("magic, then one 68-byte header per blob")
+                    .isEqualTo(ChunkStore.PACK_MAGIC.length + 3L * ChunkStore.HEADER_SEALED + blobs);
+            String raw = new String(bytes, StandardCharsets.ISO_8859_1);
+            for (String id : ids) {
+                assertThat(raw).doesNotContain(id).doesNotContain(new String(java.util.HexFormat.of().parseHex(id),
+                        StandardCharsets.ISO_8859_1));
+            }
+            ChunkStore.Scan scan = store.scan(pack);
+            assertThat(scan.headers()).isTrue();
+            assertThat(scan.problem()).isEmpty();
+            assertThat(scan.blobs()).containsOnlyKeys(ids);
+            for (String id : ids) {
+                assertThat(scan.blobs().get(id)).as("the index and the scan agree")
+                        .isEqualTo(store.locate(id).orElseThrow());
+            }
+        }
+        RepositoryKey other = RepositoryKey.generate(repo.resolve("other"));
+        try (ChunkStore wrong = new ChunkStore(repo.resolve("r"), other)) {
+            assertThat(wrong.scan(pack).blobs()).as("another key reads no header").isEmpty();
+        }
+    }
+
+    @Test
+    void aScanSkipsADamagedBlobBehindASoundHeaderAndStopsAtADamagedHeader() throws Exception {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        String pack;
+        try (ChunkStore store = new ChunkStore(repo)) {
+            for (int i = 0; i < 3; i++) {
+                byte[] b = ("plain chunk " + i).repeat(40).getBytes(StandardCharsets.UTF_8);
+                ids.add(store.put(b, b.length).id());
+            }
+            store.flush();
+            pack = store.locate(ids.get(0)).orElseThrow().pack();
+            Path file = store.packPath(pack);
+            byte[] bytes = Files.readAllBytes(file);
+            ChunkStore.Location second = store.locate(ids.get(1)).orElseThrow();
+            bytes[(int) second.offset() + 2] ^= 0x55;
+            Files.write(file, bytes);
+            assertThat(store.scan(pack).blobs()).containsOnlyKeys(ids.get(0), ids.get(2));
+            ChunkStore.Location third = store.locate(ids.get(2)).orElseThrow();
+            bytes[(int) third.offset() - 10] ^= 0x55; // inside the third header: its CRC no longer matches
+            Files.write(file, bytes);
+            ChunkStore.Scan scan = store.scan(pack);
+            assertThat(scan.blobs()).containsOnlyKeys(ids.get(0));
+            assertThat(scan.problem()).hasValueSatisfying(p -> assertThat(p).contains("header").contains("damaged"));
+        }
+    }
+
+    @Test
+    void aPackOfThePreviousReleaseHasNoHeadersToScanButReadsThroughItsIndex() throws Exception {
+        byte[] data = "written by the previous release".repeat(20).getBytes(StandardCharsets.UTF_8);
+        String id;
+        try (ChunkStore store = new ChunkStore(repo)) {
+            id = store.put(data, data.length).id();
+            store.flush();
+        }
+        RepositoryFixtures.toOldFormat(repo);
+        try (ChunkStore store = new ChunkStore(repo)) {
+            assertThat(store.get(id)).isEqualTo(data);
+            assertThat(store.scan(store.locate(id).orElseThrow().pack()).headers()).isFalse();
         }
     }
 }
