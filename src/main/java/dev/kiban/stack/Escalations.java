@@ -295,7 +295,8 @@ final class Escalations {
                 unchecked(k.getValue(), where, "the sysctl");
             } else if (key.startsWith("net.") && hostNet) {
                 flag(WAIVER_HOST_NAMESPACE, k.getValue(), where, "sysctl " + key + " with host networking changes the host's network stack");
-            } else if (!key.startsWith("net.") && !key.startsWith("fs.mqueue.") && !IPC_SYSCTLS.contains(key)) {
+            } else if (!key.startsWith("net.") && !key.startsWith("fs.mqueue.") && !IPC_SYSCTLS.contains(key)
+                    && !key.equals("kernel.domainname")) {
                 flag(WAIVER_HOST_NAMESPACE, k.getValue(), where, "sysctl " + key + " is not namespaced: it would change the host's kernel");
             }
         }
