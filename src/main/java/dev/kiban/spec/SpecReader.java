@@ -193,7 +193,7 @@ public final class SpecReader {
             }
             String key;
             if (keyNode instanceof SpecNode.Scalar s) key = s.text();
-            else if (keyNode instanceof SpecNode.Null) key = "";
+            else if (keyNode instanceof SpecNode.Null) key = keyEvent instanceof ScalarEvent k ? k.getValue() : "";
             else {
                 problems.add(new Problem(Problem.Severity.ERROR, file, keyAt.line(), keyAt.column(), "",
                         "a key must be a single value, not a " + (keyNode instanceof SpecNode.Mapping ? "mapping" : "list")));

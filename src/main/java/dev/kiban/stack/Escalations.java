@@ -186,20 +186,26 @@ final class Escalations {
         Set<String> host = hostNetworks();
         if (svc.get("networks") instanceof Sequence list) {
             for (int i = 0; i < list.items().size(); i++) {
-                if (list.items().get(i) instanceof Scalar s && host.contains(s.text().trim())) hostNet(s, path + ".networks[" + i + "]");
+                if (list.items().get(i) instanceof Scalar s) network(host, s.text(), s, path + ".networks[" + i + "]");
             }
         } else if (svc.get("networks") instanceof Mapping map) {
-            map.entries().forEach((k, e) -> {
-                if (host.contains(k.trim())) hostNet(new Scalar(e.keyLocation(), k, Scalar.Kind.STRING), path + ".networks." + k);
-            });
+            map.entries().forEach((k, e) -> network(host, k, new Scalar(e.keyLocation(), k, Scalar.Kind.STRING), path + ".networks." + k));
         }
+    }
+
+    private void network(Set<String> host, String name, SpecNode at, String where) {
+        if (interpolated(name) || host.contains("$" + name.trim())) unchecked(at, where, "the network");
+        else if (host.contains(name.trim())) hostNet(at, where);
     }
 
     private void hostNet(SpecNode at, String where) {
         flag(WAIVER_HOST_NETWORK, at, where, "host networking bypasses the port policy and the firewall (R3.4)");
     }
 
-    /** The service-side names of Swarm's {@code host} network: {@code host} itself, or a network whose name is host. */
+    /**
+     * The service-side names of Swarm's {@code host} network: {@code host} itself, or a network whose name is
+     * host; a network whose name comes from a variable is in the set as {@code $key}.
+     */
     private Set<String> hostNetworks() {
         Set<String> host = new HashSet<>();
         Mapping nets = root.get("networks") instanceof Mapping m ? m : null;
@@ -212,6 +218,7 @@ final class Escalations {
                     else if (def.get("external") instanceof Mapping ext && ext.get("name") instanceof Scalar n) name = n.text();
                 }
                 if (name.trim().equalsIgnoreCase("host")) host.add(key);
+                else if (interpolated(name)) host.add("$" + key); // its name is only known at deploy time
             });
         }
         return host;
@@ -351,7 +358,8 @@ final class Escalations {
             if (!driver.equals("local") && !driver.isEmpty()) return;
             if (!(vol.get("driver_opts") instanceof Mapping opts) || !(opts.get("device") instanceof Scalar device)) return;
             String o = opts.get("o") instanceof Scalar t ? t.text() : "";
-            if (!List.of(o.split(",")).stream().anyMatch(x -> x.trim().matches("r?bind"))) return;
+            boolean bound = interpolated(o) || List.of(o.split(",")).stream().anyMatch(x -> x.trim().matches("r?bind"));
+            if (!bound) return;
             if (interpolated(device.text())) {
                 unchecked(at, where, "the device of volume " + s);
                 return;

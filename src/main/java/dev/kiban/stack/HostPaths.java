@@ -39,9 +39,12 @@ final class HostPaths {
         String s = source.trim();
         if (s.isEmpty()) return Optional.empty();
         String base;
-        if (s.equals("~") || s.startsWith("~/")) {
-            base = "/root";
-            s = s.substring(1);
+        if (s.startsWith("~")) {
+            // ~ and ~root are root's home (kiban deploys as root); ~name is taken as /home/name
+            int slash = s.indexOf('/') < 0 ? s.length() : s.indexOf('/');
+            String user = s.substring(1, slash);
+            base = user.isEmpty() || user.equals("root") ? "/root" : "/home/" + user;
+            s = s.substring(slash);
         } else if (s.startsWith("/")) {
             base = "/";
         } else if (s.equals(".") || s.equals("..") || s.startsWith("./") || s.startsWith("../")) {
@@ -68,7 +71,7 @@ final class HostPaths {
             if (within(path, dir)) return Optional.of("binding " + path + " exposes the container runtime's socket in " + dir
                     + ", which is root on the host");
         }
-        if (path.equals("/") || path.equals("/run") || path.equals("/var") || path.equals("/run/user")
+        if (path.equals("/") || path.equals("/run") || path.equals("/run/user")
                 || path.matches("/run/user/[0-9]+")) {
             return Optional.of("binding " + path + " exposes docker.sock inside it, which is root on the host");
         }

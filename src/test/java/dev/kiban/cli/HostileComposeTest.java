@@ -46,7 +46,7 @@ class HostileComposeTest {
 
     @Test
     void theCorpusIsComplete() throws IOException {
-        assertThat(cases()).hasSizeGreaterThanOrEqualTo(70);
+        assertThat(cases()).hasSizeGreaterThanOrEqualTo(75);
     }
 
     @Test
