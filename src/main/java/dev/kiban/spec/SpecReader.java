@@ -118,7 +118,8 @@ public final class SpecReader {
                     mark == null ? 0 : mark.getColumn() + 1, "", "YAML syntax: " + firstLine(what)));
             return null;
         } catch (YAMLException e) {
-            problems.add(new Problem(Problem.Severity.ERROR, file, 0, 0, "", "YAML syntax: " + firstLine(e.getMessage())));
+            problems.add(new Problem(Problem.Severity.ERROR, file, 0, 0, "",
+                    "YAML syntax: " + firstLine(e.getMessage())));
             return null;
         }
     }
@@ -137,7 +138,9 @@ public final class SpecReader {
         }
         Open open = new Open();
         if (start.getAnchor() != null) anchors.put(start.getAnchor(), open);
-        SpecNode node = start instanceof SequenceStartEvent ? sequence(start, depth) : mapping((MappingStartEvent) start, depth);
+        SpecNode node = start instanceof SequenceStartEvent
+                ? sequence(start, depth)
+                : mapping((MappingStartEvent) start, depth);
         // a later anchor of the same name, written inside this collection, stays the one aliases refer to
         if (start.getAnchor() != null && anchors.get(start.getAnchor()) == open) anchors.put(start.getAnchor(), node);
         return node;
@@ -152,8 +155,8 @@ public final class SpecReader {
         SpecNode node = (SpecNode) target;
         expanded += size(node);
         if (expanded > MAX_ALIAS_NODES) {
-            throw refused(alias.getStartMark(), "too many alias expansions: the aliases in this file stand for more than "
-                    + MAX_ALIAS_NODES + " values; write the values out or use fewer nested anchors");
+            throw refused(alias.getStartMark(), "too many alias expansions: the aliases in this file stand for more"
+                    + " than " + MAX_ALIAS_NODES + " values; write the values out or use fewer nested anchors");
         }
         return node;
     }
@@ -179,7 +182,8 @@ public final class SpecReader {
         while (!parser.checkEvent(Event.ID.MappingEnd)) {
             Event keyEvent = parser.peekEvent();
             Location keyAt = at(keyEvent.getStartMark());
-            boolean mergeKey = keyEvent instanceof ScalarEvent k && k.getTag() == null && k.isPlain() && k.getValue().equals("<<");
+            boolean mergeKey = keyEvent instanceof ScalarEvent k && k.getTag() == null && k.isPlain()
+                    && k.getValue().equals("<<");
             SpecNode keyNode = node(depth + 1);
             SpecNode value = node(depth + 1);
             if (mergeKey) {
@@ -196,7 +200,8 @@ public final class SpecReader {
             else if (keyNode instanceof SpecNode.Null) key = keyEvent instanceof ScalarEvent k ? k.getValue() : "";
             else {
                 problems.add(new Problem(Problem.Severity.ERROR, file, keyAt.line(), keyAt.column(), "",
-                        "a key must be a single value, not a " + (keyNode instanceof SpecNode.Mapping ? "mapping" : "list")));
+                        "a key must be a single value, not a "
+                                + (keyNode instanceof SpecNode.Mapping ? "mapping" : "list")));
                 continue;
             }
             SpecNode.Entry earlier = written.get(key);

@@ -35,9 +35,10 @@ import java.util.Set;
  */
 final class Escalations {
     /** Docker's default capabilities: adding one of them changes nothing. */
-    private static final Set<String> DEFAULT_CAPS = Set.of("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW",
-            "SETGID", "SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE");
-    /** Why the capabilities operators ask for most are dangerous; any other one beyond the default set is still a finding. */
+    private static final Set<String> DEFAULT_CAPS = Set.of("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD",
+            "NET_RAW", "SETGID", "SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL",
+            "AUDIT_WRITE");
+    /** Why the capabilities asked for most are dangerous; any other one beyond the defaults is a finding too. */
     private static final Map<String, String> CAP_WHY = Map.ofEntries(
             Map.entry("ALL", "every capability, close to privileged"),
             Map.entry("SYS_ADMIN", "mounts, namespaces and most of root's powers, enough to escape the container"),
@@ -55,11 +56,12 @@ final class Escalations {
             Map.entry("SYSLOG", "reading and clearing the host kernel's log"),
             Map.entry("LINUX_IMMUTABLE", "changing immutable files"),
             Map.entry("AUDIT_CONTROL", "changing the host's audit rules"));
-    private static final Set<String> KNOWN_CAPS = Set.of("AUDIT_READ", "BLOCK_SUSPEND", "CHECKPOINT_RESTORE", "IPC_LOCK",
-            "IPC_OWNER", "LEASE", "NET_BROADCAST", "SYS_NICE", "SYS_PACCT", "SYS_RESOURCE", "SYS_TTY_CONFIG", "WAKE_ALARM");
+    private static final Set<String> KNOWN_CAPS = Set.of("AUDIT_READ", "BLOCK_SUSPEND", "CHECKPOINT_RESTORE",
+            "IPC_LOCK", "IPC_OWNER", "LEASE", "NET_BROADCAST", "SYS_NICE", "SYS_PACCT", "SYS_RESOURCE",
+            "SYS_TTY_CONFIG", "WAKE_ALARM");
     /** The sysctls Docker lets a container set in its own namespaces (net.* only with its own network). */
-    private static final Set<String> IPC_SYSCTLS = Set.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
-            "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
+    private static final Set<String> IPC_SYSCTLS = Set.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+            "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
     private static final Map<String, String> NAMESPACES = Map.of(
             "pid", "shares the host's process namespace: the container sees and can signal every host process",
             "ipc", "shares the host's IPC namespace: the shared memory of host processes",
@@ -75,7 +77,8 @@ final class Escalations {
     private final List<Problem> out;
     private final Path dir;
 
-    private Escalations(ComposeFile compose, Mapping root, String path, Mapping svc, Set<String> waived, List<Problem> out) {
+    private Escalations(ComposeFile compose, Mapping root, String path, Mapping svc, Set<String> waived,
+            List<Problem> out) {
         this.compose = compose;
         this.root = root;
         this.path = path;
@@ -89,7 +92,8 @@ final class Escalations {
     /** Checks one service; {@code path} is {@code services.NAME}. */
     static void service(ComposeFile compose, Mapping root, String path, Mapping svc, List<Problem> out) {
         Mapping deploy = svc.get("deploy") instanceof Mapping d ? d : null;
-        Set<String> waived = waivers(compose.file(), path, out, svc.get("labels"), deploy == null ? null : deploy.get("labels"));
+        SpecNode deployLabels = deploy == null ? null : deploy.get("labels");
+        Set<String> waived = waivers(compose.file(), path, out, svc.get("labels"), deployLabels);
         new Escalations(compose, root, path, svc, waived, out).check();
     }
 
@@ -105,8 +109,11 @@ final class Escalations {
             e.unchecked(file, path + ".file", "the file");
             return;
         }
-        HostPaths.normalise(file.text(), e.dir).filter(p -> !e.relativeInside(file.text(), p)).flatMap(HostPaths::system)
-                .ifPresent(why -> e.flag(WAIVER_HOST_MOUNT, file, path + ".file", "the docker CLI reads this file as root at deploy time: " + why));
+        HostPaths.normalise(file.text(), e.dir)
+                .filter(p -> !e.relativeInside(file.text(), p))
+                .flatMap(HostPaths::system)
+                .ifPresent(why -> e.flag(WAIVER_HOST_MOUNT, file, path + ".file",
+                        "the docker CLI reads this file as root at deploy time: " + why));
     }
 
     private static Mapping root(ComposeFile compose) {
@@ -134,11 +141,12 @@ final class Escalations {
             for (Label l : list) {
                 if (!l.key().startsWith("kiban.waiver.")) continue;
                 if (!StackLint.WAIVERS.contains(l.key())) {
-                    add(out, Severity.WARNING, file, l.at(), path + ".labels", l.key() + " is not a waiver kiban knows; the known ones are "
-                            + String.join(", ", StackLint.WAIVERS));
+                    add(out, Severity.WARNING, file, l.at(), path + ".labels", l.key() + " is not a waiver kiban"
+                            + " knows; the known ones are " + String.join(", ", StackLint.WAIVERS));
                 } else if (l.reason().isBlank()) {
                     add(out, Severity.ERROR, file, l.at(), path + ".labels", "the waiver " + l.key()
-                            + " needs the reason as its value, e.g. " + l.key() + "=\"reads container labels\"; without one it waives nothing");
+                            + " needs the reason as its value, e.g. " + l.key()
+                            + "=\"reads container labels\"; without one it waives nothing");
                 } else {
                     waived.add(l.key());
                 }
@@ -156,7 +164,9 @@ final class Escalations {
             SpecNode n = svc.get(key);
             if (!(n instanceof Scalar s)) return;
             if (interpolated(s.text())) unchecked(n, path + "." + key, key);
-            else if (s.text().trim().equalsIgnoreCase("host")) flag(WAIVER_HOST_NAMESPACE, n, path + "." + key, key + ": host " + why);
+            else if (s.text().trim().equalsIgnoreCase("host")) {
+                flag(WAIVER_HOST_NAMESPACE, n, path + "." + key, key + ": host " + why);
+            }
         });
         capabilities();
         securityOptions();
@@ -169,10 +179,13 @@ final class Escalations {
         SpecNode n = svc.get("privileged");
         if (n == null || n instanceof SpecNode.Null) return;
         if (n instanceof Scalar s && s.kind() == Scalar.Kind.BOOLEAN) {
-            if (s.text().equalsIgnoreCase("true")) flag(WAIVER_PRIVILEGED, n, path + ".privileged", "privileged gives the container the host");
+            if (s.text().equalsIgnoreCase("true")) {
+                flag(WAIVER_PRIVILEGED, n, path + ".privileged", "privileged gives the container the host");
+            }
             return;
         }
-        String shown = n instanceof Scalar s ? "\"" + s.text() + "\"" : "a " + (n instanceof Mapping ? "mapping" : "list");
+        String shown = n instanceof Scalar s ? "\"" + s.text() + "\""
+                : "a " + (n instanceof Mapping ? "mapping" : "list");
         add(out, Severity.ERROR, compose.file(), n, path + ".privileged", "privileged is " + shown
                 + ", not a YAML boolean; Docker may read it as true. Write true or false without quotes");
     }
@@ -189,7 +202,8 @@ final class Escalations {
                 if (list.items().get(i) instanceof Scalar s) network(host, s.text(), s, path + ".networks[" + i + "]");
             }
         } else if (svc.get("networks") instanceof Mapping map) {
-            map.entries().forEach((k, e) -> network(host, k, new Scalar(e.keyLocation(), k, Scalar.Kind.STRING), path + ".networks." + k));
+            map.entries().forEach((k, e) ->
+                    network(host, k, new Scalar(e.keyLocation(), k, Scalar.Kind.STRING), path + ".networks." + k));
         }
     }
 
@@ -215,7 +229,9 @@ final class Escalations {
                 String name = key;
                 if (e.value() instanceof Mapping def) {
                     if (def.get("name") instanceof Scalar n) name = n.text();
-                    else if (def.get("external") instanceof Mapping ext && ext.get("name") instanceof Scalar n) name = n.text();
+                    else if (def.get("external") instanceof Mapping ext && ext.get("name") instanceof Scalar n) {
+                        name = n.text();
+                    }
                 }
                 if (name.trim().equalsIgnoreCase("host")) host.add(key);
                 else if (interpolated(name)) host.add("$" + key); // its name is only known at deploy time
@@ -238,8 +254,10 @@ final class Escalations {
             if (cap.startsWith("CAP_")) cap = cap.substring(4);
             if (DEFAULT_CAPS.contains(cap)) continue;
             String why = CAP_WHY.containsKey(cap) ? CAP_WHY.get(cap)
-                    : KNOWN_CAPS.contains(cap) ? "a capability beyond Docker's default set" : "a capability kiban does not know";
-            flag(WAIVER_CAPABILITIES, n, where, "cap_add " + (cap.isEmpty() ? "(empty)" : cap) + " gives the container " + why);
+                    : KNOWN_CAPS.contains(cap) ? "a capability beyond Docker's default set"
+                    : "a capability kiban does not know";
+            String shown = cap.isEmpty() ? "(empty)" : cap;
+            flag(WAIVER_CAPABILITIES, n, where, "cap_add " + shown + " gives the container " + why);
         }
     }
 
@@ -261,10 +279,12 @@ final class Escalations {
                 case "seccomp" -> value.equals("unconfined") ? "turns off the seccomp filter on system calls" : null;
                 case "apparmor" -> value.equals("unconfined") ? "turns off the AppArmor profile" : null;
                 case "label" -> value.equals("disable") ? "turns off SELinux separation"
-                        : value.equals("type:spc_t") || value.equals("type:unconfined_t") ? "runs the container as an unconfined SELinux type" : null;
+                        : value.equals("type:spc_t") || value.equals("type:unconfined_t")
+                        ? "runs the container as an unconfined SELinux type" : null;
                 case "no-new-privileges" -> List.of("false", "0", "f").contains(value)
                         ? "turns no-new-privileges off, so setuid programs can raise privileges" : null;
-                case "systempaths" -> value.equals("unconfined") ? "unmasks the /proc and /sys paths Docker hides" : null;
+                case "systempaths" -> value.equals("unconfined")
+                        ? "unmasks the /proc and /sys paths Docker hides" : null;
                 default -> null;
             };
             if (why != null) flag(WAIVER_SECURITY_OPT, n, where, "security_opt " + text + " " + why);
@@ -277,7 +297,8 @@ final class Escalations {
             SpecNode n = devices.get(i);
             String device = n instanceof Scalar s ? s.text().split(":")[0].trim()
                     : n instanceof Mapping m && m.get("source") instanceof Scalar s ? s.text() : "a device";
-            flag(WAIVER_DEVICES, n, path + ".devices[" + i + "]", "devices passes the host's " + device + " into the container");
+            flag(WAIVER_DEVICES, n, path + ".devices[" + i + "]",
+                    "devices passes the host's " + device + " into the container");
         }
         List<SpecNode> rules = items(svc.get("device_cgroup_rules"));
         for (int i = 0; i < rules.size(); i++) {
@@ -293,7 +314,9 @@ final class Escalations {
         if (node instanceof Mapping m) {
             m.entries().forEach((k, e) -> keys.add(Map.entry(k, new Scalar(e.keyLocation(), k, Scalar.Kind.STRING))));
         } else if (node instanceof Sequence s) {
-            for (SpecNode item : s.items()) if (item instanceof Scalar t) keys.add(Map.entry(t.text().split("=", 2)[0], item));
+            for (SpecNode item : s.items()) {
+                if (item instanceof Scalar t) keys.add(Map.entry(t.text().split("=", 2)[0], item));
+            }
         }
         for (var k : keys) {
             String key = k.getKey().trim().replace('/', '.');
@@ -301,10 +324,12 @@ final class Escalations {
             if (interpolated(key)) {
                 unchecked(k.getValue(), where, "the sysctl");
             } else if (key.startsWith("net.") && hostNet) {
-                flag(WAIVER_HOST_NAMESPACE, k.getValue(), where, "sysctl " + key + " with host networking changes the host's network stack");
+                flag(WAIVER_HOST_NAMESPACE, k.getValue(), where,
+                        "sysctl " + key + " with host networking changes the host's network stack");
             } else if (!key.startsWith("net.") && !key.startsWith("fs.mqueue.") && !IPC_SYSCTLS.contains(key)
                     && !key.equals("kernel.domainname")) {
-                flag(WAIVER_HOST_NAMESPACE, k.getValue(), where, "sysctl " + key + " is not namespaced: it would change the host's kernel");
+                flag(WAIVER_HOST_NAMESPACE, k.getValue(), where,
+                        "sysctl " + key + " is not namespaced: it would change the host's kernel");
             }
         }
     }
@@ -322,7 +347,9 @@ final class Escalations {
                 String[] parts = s.text().split(":");
                 if (parts.length < 2) continue; // a container path alone: an anonymous volume
                 mount(v, where, parts[0], false);
-                if (parts.length >= 3 && List.of(parts[2].split(",")).stream().anyMatch(o -> o.trim().matches("r?shared"))) {
+                boolean shared = parts.length >= 3
+                        && List.of(parts[2].split(",")).stream().anyMatch(o -> o.trim().matches("r?shared"));
+                if (shared) {
                     propagation(v, where);
                 }
             } else if (v instanceof Mapping m) {
@@ -333,7 +360,9 @@ final class Escalations {
                     unchecked(at, where + ".source", "the volume source");
                     continue;
                 }
-                if (type.equals("bind") || type.equals("volume") || type.isEmpty()) mount(at, where + ".source", source, type.equals("bind"));
+                if (type.equals("bind") || type.equals("volume") || type.isEmpty()) {
+                    mount(at, where + ".source", source, type.equals("bind"));
+                }
                 if (m.get("bind") instanceof Mapping b && b.get("propagation") instanceof Scalar p
                         && p.text().trim().toLowerCase(Locale.ROOT).matches("r?shared")) {
                     propagation(b.get("propagation"), where + ".bind.propagation");
@@ -356,7 +385,8 @@ final class Escalations {
         if (root.get("volumes") instanceof Mapping vols && vols.get(s) instanceof Mapping vol) {
             String driver = vol.get("driver") instanceof Scalar d ? d.text().trim() : "local";
             if (!driver.equals("local") && !driver.isEmpty()) return;
-            if (!(vol.get("driver_opts") instanceof Mapping opts) || !(opts.get("device") instanceof Scalar device)) return;
+            if (!(vol.get("driver_opts") instanceof Mapping opts)) return;
+            if (!(opts.get("device") instanceof Scalar device)) return;
             String o = opts.get("o") instanceof Scalar t ? t.text() : "";
             boolean bound = interpolated(o) || List.of(o.split(",")).stream().anyMatch(x -> x.trim().matches("r?bind"));
             if (!bound) return;
@@ -375,14 +405,16 @@ final class Escalations {
         HostPaths.system(host).ifPresent(why -> flag(WAIVER_HOST_MOUNT, at, where, via + why));
     }
 
-    /** A relative path that stays inside the compose file's directory is the stack's own: it is not a host path here. */
+    /** A relative path that stays inside the compose file's directory is the stack's own, no host path here. */
     private boolean relativeInside(String written, String host) {
         String w = written.trim();
-        return (w.startsWith(".") || !w.startsWith("/") && !w.startsWith("~")) && HostPaths.within(host, dir.normalize().toString());
+        boolean relative = w.startsWith(".") || !w.startsWith("/") && !w.startsWith("~");
+        return relative && HostPaths.within(host, dir.normalize().toString());
     }
 
     private void propagation(SpecNode at, String where) {
-        flag(WAIVER_HOST_MOUNT, at, where, "shared mount propagation lets mounts made in the container appear on the host");
+        flag(WAIVER_HOST_MOUNT, at, where,
+                "shared mount propagation lets mounts made in the container appear on the host");
     }
 
     private static List<SpecNode> items(SpecNode node) {
@@ -391,22 +423,24 @@ final class Escalations {
         return List.of();
     }
 
-    /** A value with a variable in it ({@code $$} is a literal dollar): the docker CLI fills it in from its environment. */
+    /** A value with a variable in it ({@code $$} is a literal dollar): the docker CLI fills it in from its env. */
     static boolean interpolated(String text) {
         return text.replace("$$", "").contains("$");
     }
 
     private void unchecked(SpecNode at, String where, String what) {
-        add(out, Severity.ERROR, compose.file(), at, where, what + " is taken from a variable at deploy time, which lint cannot check;"
-                + " write the value out");
+        add(out, Severity.ERROR, compose.file(), at, where, what
+                + " is taken from a variable at deploy time, which lint cannot check; write the value out");
     }
 
     private void flag(String waiver, SpecNode at, String where, String why) {
         if (waived.contains(waiver)) return;
-        add(out, Severity.ERROR, compose.file(), at, where, why + "; add the label " + waiver + " to accept it knowingly");
+        add(out, Severity.ERROR, compose.file(), at, where,
+                why + "; add the label " + waiver + " to accept it knowingly");
     }
 
-    private static void add(List<Problem> out, Severity severity, String file, SpecNode node, String path, String message) {
+    private static void add(List<Problem> out, Severity severity, String file, SpecNode node, String path,
+            String message) {
         int line = node == null ? 0 : node.location().line();
         int col = node == null ? 0 : node.location().column();
         out.add(new Problem(severity, file, line, col, path, message));

@@ -19,7 +19,8 @@ final class HostPaths {
     private static final List<String> SOCKETS = List.of("docker.sock", "containerd.sock", "containerd.sock.ttrpc",
             "cri-dockerd.sock", "dockershim.sock", "podman.sock", "crio.sock");
     /** Directories that hold a runtime socket (or its state), so binding them or anything in them exposes it. */
-    private static final List<String> SOCKET_DIRS = List.of("/run/docker", "/run/containerd", "/run/podman", "/run/crio");
+    private static final List<String> SOCKET_DIRS =
+            List.of("/run/docker", "/run/containerd", "/run/podman", "/run/crio");
     /** Host system paths: binding one of them, or a directory containing one, hands the container the host. */
     private static final List<String> SYSTEM = List.of("/run", "/proc", "/sys", "/etc", "/dev", "/boot", "/root",
             "/var/lib/docker", "/var/lib/containerd");
@@ -28,8 +29,8 @@ final class HostPaths {
             "/var/lib/docker", "/var/lib/containerd");
     /** Files and directories in /etc that hold credentials or control how the host runs. */
     private static final List<String> ETC = List.of("/etc/shadow", "/etc/gshadow", "/etc/passwd", "/etc/group",
-            "/etc/sudoers", "/etc/sudoers.d", "/etc/ssh", "/etc/docker", "/etc/containerd", "/etc/kiban", "/etc/systemd",
-            "/etc/crontab", "/etc/cron.d", "/etc/pam.d", "/etc/security", "/etc/ld.so.preload");
+            "/etc/sudoers", "/etc/sudoers.d", "/etc/ssh", "/etc/docker", "/etc/containerd", "/etc/kiban",
+            "/etc/systemd", "/etc/crontab", "/etc/cron.d", "/etc/pam.d", "/etc/security", "/etc/ld.so.preload");
 
     /**
      * The absolute, normalised host path of a bind source, or empty when {@code source} is no host path
@@ -68,8 +69,10 @@ final class HostPaths {
         String name = path.substring(path.lastIndexOf('/') + 1);
         if (SOCKETS.contains(name)) return Optional.of("mounting " + name + " is root on the host");
         for (String dir : SOCKET_DIRS) {
-            if (within(path, dir)) return Optional.of("binding " + path + " exposes the container runtime's socket in " + dir
-                    + ", which is root on the host");
+            if (within(path, dir)) {
+                return Optional.of("binding " + path + " exposes the container runtime's socket in " + dir
+                        + ", which is root on the host");
+            }
         }
         if (path.equals("/") || path.equals("/run") || path.equals("/run/user")
                 || path.matches("/run/user/[0-9]+")) {
@@ -81,17 +84,22 @@ final class HostPaths {
     /** Why binding {@code path} hands the container host system files, or empty. */
     static Optional<String> system(String path) {
         if (path.equals("/")) return Optional.of("binding the host's / hands the container the whole host");
+        String binding = "binding the host's " + path;
         for (String s : SYSTEM) {
-            if (path.equals(s)) return Optional.of("binding the host's " + path + " hands the container the host's system files");
+            if (path.equals(s)) return Optional.of(binding + " hands the container the host's system files");
         }
         for (String s : SYSTEM) {
-            if (within(s, path)) return Optional.of("binding the host's " + path + " hands the container " + s + " inside it");
+            if (within(s, path)) return Optional.of(binding + " hands the container " + s + " inside it");
         }
         for (String s : SYSTEM_TREES) {
-            if (within(path, s)) return Optional.of("binding the host's " + path + " (inside " + s + ") hands the container host system files");
+            if (within(path, s)) {
+                return Optional.of(binding + " (inside " + s + ") hands the container host system files");
+            }
         }
         for (String s : ETC) {
-            if (within(path, s)) return Optional.of("binding the host's " + path + " hands the container the host's credentials or settings");
+            if (within(path, s)) {
+                return Optional.of(binding + " hands the container the host's credentials or settings");
+            }
         }
         return Optional.empty();
     }

@@ -104,7 +104,9 @@ public final class StackLint {
         }
         services.entries().forEach((name, e) -> service(compose, root, name, e));
         for (String kind : List.of("configs", "secrets")) {
-            if (root.get(kind) instanceof Mapping defs) defs.entries().forEach((name, e) -> Escalations.hostFile(compose, kind + "." + name, e.value(), problems));
+            if (root.get(kind) instanceof Mapping defs) {
+                defs.entries().forEach((name, e) -> Escalations.hostFile(compose, kind + "." + name, e.value(), problems));
+            }
         }
     }
 

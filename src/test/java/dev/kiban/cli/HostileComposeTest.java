@@ -51,13 +51,15 @@ class HostileComposeTest {
 
     @Test
     void aBillionLaughsSpecIsRefused() throws IOException {
-        StringBuilder yaml = new StringBuilder("admin: {email: &a0 ops@example.org}\nx0: &x0 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\n");
+        StringBuilder yaml = new StringBuilder("admin: {email: &a0 ops@example.org}\n"
+                + "x0: &x0 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\n");
         for (int i = 1; i < 9; i++) {
             yaml.append("x").append(i).append(": &x").append(i).append(" [")
                     .append(String.join(", ", java.util.Collections.nCopies(9, "*x" + (i - 1)))).append("]\n");
         }
         Path spec = write("laughs.yaml", yaml.toString());
-        HostileCorpus.expect(HostileCorpus.run("spec", "validate", spec.toString()), 2, "laughs.yaml:6:10: error: too many alias expansions");
+        HostileCorpus.expect(HostileCorpus.run("spec", "validate", spec.toString()), 2,
+                "laughs.yaml:6:10: error: too many alias expansions");
     }
 
     @Test
@@ -93,7 +95,8 @@ class HostileComposeTest {
     @Test
     void aSyntaxErrorNeverShowsTheLineItIsIn() throws IOException {
         Path spec = write("broken.yaml", "admin: {email: ops@example.org}\nbackup:\n  passphrase: \"s3cret-hunter2\n");
-        HostileCorpus.expect(HostileCorpus.run("spec", "validate", spec.toString()), 2, "YAML syntax:", "s3cret-hunter2");
+        HostileCorpus.expect(HostileCorpus.run("spec", "validate", spec.toString()), 2, "YAML syntax:",
+                "s3cret-hunter2");
     }
 
     @Test
@@ -107,7 +110,8 @@ class HostileComposeTest {
                     volumes: ["/var/run/./docker.sock:/var/run/docker.sock"]
                 """);
         HostileCorpus.expect(HostileCorpus.run("-c", "builtin", "stack", "lint", compose.toString()), 1,
-                "env.yml:6:15 services.s.volumes[0]: error: mounting docker.sock is root on the host", "s3cret-hunter2");
+                "env.yml:6:15 services.s.volumes[0]: error: mounting docker.sock is root on the host",
+                "s3cret-hunter2");
     }
 
     private Path write(String name, String text) throws IOException {

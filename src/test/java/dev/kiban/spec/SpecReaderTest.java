@@ -41,6 +41,10 @@ class SpecReaderTest {
         return l.line() + ":" + l.column();
     }
 
+    static Kind kind(Mapping m, String key) {
+        return ((Scalar) m.get(key)).kind();
+    }
+
     List<String> messages() {
         return problems.stream().map(Problem::toString).toList();
     }
@@ -62,32 +66,36 @@ class SpecReaderTest {
                     j: 'false'
                     k: !!str true
                     """);
-            assertThat(List.of("a", "b", "c")).allSatisfy(k -> assertThat(((Scalar) m.get(k)).kind()).isEqualTo(Kind.BOOLEAN));
+            assertThat(List.of("a", "b", "c")).allSatisfy(k -> assertThat(kind(m, k)).isEqualTo(Kind.BOOLEAN));
             assertThat(List.of("d", "e", "f", "g", "h", "i", "j", "k"))
-                    .allSatisfy(k -> assertThat(((Scalar) m.get(k)).kind()).as(k).isEqualTo(Kind.STRING));
+                    .allSatisfy(k -> assertThat(kind(m, k)).as(k).isEqualTo(Kind.STRING));
             assertThat(((Scalar) m.get("d")).text()).isEqualTo("yes");
             assertThat(((Scalar) m.get("i")).text()).isEqualTo("true");
         }
 
         @Test
         void numbersAndNullsFollowTheCoreSchema() {
-            Mapping m = map("a: 12\nb: -1.5e3\nc: 0x1F\nd: 0o17\ne: .inf\nf: 1_000\ng: \"12\"\nh: ~\ni:\nj: null\nk: 2024-01-01\n");
-            assertThat(List.of("a", "b", "c", "d", "e")).allSatisfy(k -> assertThat(((Scalar) m.get(k)).kind()).as(k).isEqualTo(Kind.NUMBER));
-            assertThat(List.of("f", "g", "k")).allSatisfy(k -> assertThat(((Scalar) m.get(k)).kind()).as(k).isEqualTo(Kind.STRING));
-            assertThat(List.of("h", "i", "j")).allSatisfy(k -> assertThat(m.get(k)).as(k).isInstanceOf(SpecNode.Null.class));
+            Mapping m = map("a: 12\nb: -1.5e3\nc: 0x1F\nd: 0o17\ne: .inf\nf: 1_000\ng: \"12\"\nh: ~\ni:\nj: null\n"
+                    + "k: 2024-01-01\n");
+            assertThat(List.of("a", "b", "c", "d", "e")).allSatisfy(k -> assertThat(kind(m, k)).isEqualTo(Kind.NUMBER));
+            assertThat(List.of("f", "g", "k")).allSatisfy(k -> assertThat(kind(m, k)).isEqualTo(Kind.STRING));
+            assertThat(List.of("h", "i", "j"))
+                    .allSatisfy(k -> assertThat(m.get(k)).as(k).isInstanceOf(SpecNode.Null.class));
         }
 
         @Test
         void anExplicitCoreTagMustFitItsValue() {
             read("a: !!bool yes\n");
-            assertThat(messages()).containsExactly("f.yml:1:4: error: the tag !!bool does not fit its value (YAML 1.2 core schema)");
+            assertThat(messages()).containsExactly(
+                    "f.yml:1:4: error: the tag !!bool does not fit its value (YAML 1.2 core schema)");
         }
 
         @Test
         void theSpecsOwnBooleansRefuseYesRatherThanReadItAsFalse() {
-            List<String> errors = SpecDocument.parse("kiban.yaml", "engine:\n  userlandProxy: yes\n", false).problems().stream()
-                    .filter(Problem::isError).map(Problem::toString).toList();
-            assertThat(errors).containsExactly("kiban.yaml:2:3 engine.userlandProxy: error: expected true or false, got \"yes\"");
+            List<String> errors = SpecDocument.parse("kiban.yaml", "engine:\n  userlandProxy: yes\n", false).problems()
+                    .stream().filter(Problem::isError).map(Problem::toString).toList();
+            assertThat(errors).containsExactly(
+                    "kiban.yaml:2:3 engine.userlandProxy: error: expected true or false, got \"yes\"");
         }
     }
 
@@ -123,7 +131,8 @@ class SpecReaderTest {
         @Test
         void aRecursiveAliasIsAnError() {
             assertThat(read("a: &r\n  - x\n  - *r\n")).isNull();
-            assertThat(messages()).singleElement().asString().startsWith("f.yml:3:5: error: the alias *r refers to a collection that contains it");
+            assertThat(messages()).singleElement().asString()
+                    .startsWith("f.yml:3:5: error: the alias *r refers to a collection that contains it");
         }
 
         @Test
@@ -137,7 +146,8 @@ class SpecReaderTest {
             StringBuilder y = new StringBuilder("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
             for (int i = 1; i <= 9; i++) {
                 String prev = "*l" + (i - 1);
-                y.append("l").append(i).append(": &l").append(i).append(" [").append(String.join(", ", java.util.Collections.nCopies(9, prev))).append("]\n");
+                String items = String.join(", ", java.util.Collections.nCopies(9, prev));
+                y.append("l").append(i).append(": &l").append(i).append(" [").append(items).append("]\n");
             }
             assertThat(read(y.toString())).isNull();
             assertThat(messages()).singleElement().asString()

@@ -111,8 +111,9 @@ class StackLintTest {
     class Privileged {
         @Test
         void aBooleanTrueIsTheFinding() {
-            assertThat(lintService("privileged: True")).containsExactly("c.yml:9:17 services.s.privileged: error: privileged gives the "
-                    + "container the host; add the label kiban.waiver.privileged to accept it knowingly");
+            assertThat(lintService("privileged: True")).containsExactly("c.yml:9:17 services.s.privileged: error: "
+                    + "privileged gives the container the host; add the label kiban.waiver.privileged to accept it "
+                    + "knowingly");
             assertThat(lintService("privileged: false")).isEmpty();
         }
 
@@ -139,8 +140,9 @@ class StackLintTest {
     @Nested
     class Sockets {
         @ParameterizedTest
-        @ValueSource(strings = {"/var/run/docker.sock", "/var/run/./docker.sock", "//run/docker.sock", "/run/docker.sock/",
-                "/var/run/../run/docker.sock", "/run/user/1000/docker.sock", "/run/containerd/containerd.sock", "/var/run//docker.sock"})
+        @ValueSource(strings = {"/var/run/docker.sock", "/var/run/./docker.sock", "//run/docker.sock",
+                "/run/docker.sock/", "/var/run/../run/docker.sock", "/run/user/1000/docker.sock",
+                "/run/containerd/containerd.sock", "/var/run//docker.sock"})
         void theDockerSocketByAnySpelling(String path) {
             assertThat(lintService("volumes: [\"" + path + ":/var/run/docker.sock:ro\"]")).singleElement().asString()
                     .startsWith("c.yml:9:15 services.s.volumes[0]: error: mounting ")
@@ -163,17 +165,18 @@ class StackLintTest {
             assertThat(lintYaml(yaml)).contains(
                     "c.yml:11:17 services.s.volumes[0].source: error: mounting docker.sock is root on the host; "
                             + "add the label kiban.waiver.docker-sock to accept it knowingly",
-                    "c.yml:13:9 services.s.volumes[1]: error: the volume sock binds /run/docker.sock: mounting docker.sock is root "
-                            + "on the host; add the label kiban.waiver.docker-sock to accept it knowingly");
+                    "c.yml:13:9 services.s.volumes[1]: error: the volume sock binds /run/docker.sock: "
+                            + "mounting docker.sock is root on the host; add the label kiban.waiver.docker-sock to "
+                            + "accept it knowingly");
         }
 
         @Test
         void directoriesHoldingTheSocketNeedBothWaivers() {
             assertThat(lintService("volumes: [\"/var/run:/host/run\"]")).containsExactly(
-                    "c.yml:9:15 services.s.volumes[0]: error: binding /run exposes docker.sock inside it, which is root on the host; "
-                            + "add the label kiban.waiver.docker-sock to accept it knowingly",
-                    "c.yml:9:15 services.s.volumes[0]: error: binding the host's /run hands the container the host's system files; "
-                            + "add the label kiban.waiver.host-mount to accept it knowingly");
+                    "c.yml:9:15 services.s.volumes[0]: error: binding /run exposes docker.sock inside it, which is "
+                            + "root on the host; add the label kiban.waiver.docker-sock to accept it knowingly",
+                    "c.yml:9:15 services.s.volumes[0]: error: binding the host's /run hands the container the host's "
+                            + "system files; add the label kiban.waiver.host-mount to accept it knowingly");
             assertThat(lintService("volumes: [\"/run/containerd/io:/x\"]")).singleElement().asString()
                     .contains("exposes the container runtime's socket in /run/containerd");
         }
@@ -182,8 +185,9 @@ class StackLintTest {
     @Nested
     class HostMounts {
         @ParameterizedTest
-        @ValueSource(strings = {"/", "/proc", "/sys/fs/cgroup", "/etc", "/etc/shadow", "/dev", "/dev/mem", "/boot", "/root",
-                "~/.ssh", "/var/lib/docker", "/var/lib/containerd/x", "/var/lib", "/etc/kiban/", "../../../../../../../../etc"})
+        @ValueSource(strings = {"/", "/proc", "/sys/fs/cgroup", "/etc", "/etc/shadow", "/dev", "/dev/mem", "/boot",
+                "/root", "~/.ssh", "/var/lib/docker", "/var/lib/containerd/x", "/var/lib", "/etc/kiban/",
+                "../../../../../../../../etc"})
         void hostSystemPathsAreFindings(String path) {
             assertThat(lintService("volumes: [\"" + path + ":/host\"]"))
                     .anyMatch(f -> f.startsWith("c.yml:9:15 services.s.volumes[0]: error: binding the host's ")
@@ -208,8 +212,8 @@ class StackLintTest {
         @Test
         void aConfigReadFromAHostSystemFile() {
             String yaml = service("configs: [c]") + "configs:\n  c:\n    file: /etc/shadow\n";
-            assertThat(lintYaml(yaml)).singleElement().asString().startsWith("c.yml:12:11 configs.c.file: error: the docker CLI reads "
-                    + "this file as root at deploy time: binding the host's /etc/shadow");
+            assertThat(lintYaml(yaml)).singleElement().asString().startsWith("c.yml:12:11 configs.c.file: error: "
+                    + "the docker CLI reads this file as root at deploy time: binding the host's /etc/shadow");
         }
     }
 
@@ -226,13 +230,15 @@ class StackLintTest {
         @Test
         void theHostNetworkBySwarmsNetworks() {
             String yaml = service("networks: [outside]") + "networks:\n  outside: {external: true, name: host}\n";
-            assertThat(lintYaml(yaml)).singleElement().asString().startsWith("c.yml:9:16 services.s.networks[0]: error: host networking");
-            assertThat(lintService("networks: {host: {}}")).singleElement().asString().contains("kiban.waiver.host-network");
+            assertThat(lintYaml(yaml)).singleElement().asString()
+                    .startsWith("c.yml:9:16 services.s.networks[0]: error: host networking");
+            assertThat(lintService("networks: {host: {}}")).singleElement().asString()
+                    .contains("kiban.waiver.host-network");
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"ALL", "SYS_ADMIN", "cap_sys_admin", "Net_Admin", "SYS_PTRACE", "sys_module", "DAC_READ_SEARCH", "BPF",
-                "SYS_NICE", "MADE_UP"})
+        @ValueSource(strings = {"ALL", "SYS_ADMIN", "cap_sys_admin", "Net_Admin", "SYS_PTRACE", "sys_module",
+                "DAC_READ_SEARCH", "BPF", "SYS_NICE", "MADE_UP"})
         void capabilitiesBeyondTheDefaults(String cap) {
             assertThat(lintService("cap_add: [" + cap + "]")).singleElement().asString()
                     .startsWith("c.yml:9:15 services.s.cap_add[0]: error: cap_add ")
@@ -241,9 +247,9 @@ class StackLintTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"seccomp:unconfined", "seccomp=unconfined", "apparmor:unconfined", "apparmor=unconfined",
-                "label:disable", "label=disable", "no-new-privileges:false", "no-new-privileges=false", "label=type:spc_t",
-                "systempaths=unconfined", "SECCOMP=Unconfined"})
+        @ValueSource(strings = {"seccomp:unconfined", "seccomp=unconfined", "apparmor:unconfined",
+                "apparmor=unconfined", "label:disable", "label=disable", "no-new-privileges:false",
+                "no-new-privileges=false", "label=type:spc_t", "systempaths=unconfined", "SECCOMP=Unconfined"})
         void securityOptionsThatTurnConfinementOff(String opt) {
             assertThat(lintService("security_opt: [\"" + opt + "\"]")).singleElement().asString()
                     .startsWith("c.yml:9:20 services.s.security_opt[0]: error: security_opt ")
@@ -253,23 +259,27 @@ class StackLintTest {
 
         @Test
         void devicesAndSysctls() {
-            assertThat(lintService("devices: [\"/dev/sda:/dev/xvda:rwm\"]\ndevice_cgroup_rules: [\"c 1:3 mr\"]")).containsExactly(
+            String devices = "devices: [\"/dev/sda:/dev/xvda:rwm\"]\ndevice_cgroup_rules: [\"c 1:3 mr\"]";
+            assertThat(lintService(devices)).containsExactly(
                     "c.yml:9:15 services.s.devices[0]: error: devices passes the host's /dev/sda into the container; "
                             + "add the label kiban.waiver.devices to accept it knowingly",
-                    "c.yml:10:27 services.s.device_cgroup_rules[0]: error: device_cgroup_rules lets the container use host devices "
-                            + "it creates; add the label kiban.waiver.devices to accept it knowingly");
-            assertThat(lintService("sysctls: {net.core.somaxconn: 1024, kernel.shmmax: 1, fs.mqueue.msg_max: 10}")).isEmpty();
+                    "c.yml:10:27 services.s.device_cgroup_rules[0]: error: device_cgroup_rules lets the container use "
+                            + "host devices it creates; add the label kiban.waiver.devices to accept it knowingly");
+            assertThat(lintService("sysctls: {net.core.somaxconn: 1024, kernel.shmmax: 1, fs.mqueue.msg_max: 10}"))
+                    .isEmpty();
             assertThat(lintService("sysctls: [vm.swappiness=1]")).singleElement().asString()
                     .contains("services.s.sysctls.vm.swappiness: error: sysctl vm.swappiness is not namespaced");
-            assertThat(lintService("network_mode: host\nsysctls: {net.ipv4.ip_forward: 1}\nlabels: [kiban.waiver.host-network=lb]"))
-                    .singleElement().asString().contains("with host networking changes the host's network stack");
+            String hostNet = "network_mode: host\nsysctls: {net.ipv4.ip_forward: 1}\n"
+                    + "labels: [kiban.waiver.host-network=lb]";
+            assertThat(lintService(hostNet)).singleElement().asString()
+                    .contains("with host networking changes the host's network stack");
         }
     }
 
     @Nested
     class Waivers {
         @Test
-        void aWaiverAsAListOrUnderDeployWithAReason() {
+        void aWaiverAsAListOrAMappingWithAReason() {
             assertThat(lintService("privileged: true\nlabels: [\"kiban.waiver.privileged=runs the VPN\"]")).isEmpty();
             assertThat(lintService("cap_add: [NET_ADMIN]\nlabels: {kiban.waiver.capabilities: wireguard}")).isEmpty();
         }
@@ -279,21 +289,23 @@ class StackLintTest {
             assertThat(lintService("privileged: true\nlabels: [kiban.waiver.privileged]")).containsExactly(
                     "c.yml:9:17 services.s.privileged: error: privileged gives the container the host; "
                             + "add the label kiban.waiver.privileged to accept it knowingly",
-                    "c.yml:10:14 services.s.labels: error: the waiver kiban.waiver.privileged needs the reason as its value, "
-                            + "e.g. kiban.waiver.privileged=\"reads container labels\"; without one it waives nothing");
+                    "c.yml:10:14 services.s.labels: error: the waiver kiban.waiver.privileged needs the reason as its "
+                            + "value, e.g. kiban.waiver.privileged=\"reads container labels\"; without one it waives "
+                            + "nothing");
             assertThat(lintService("privileged: true\nlabels: {kiban.waiver.privileged: \" \"}")).hasSize(2);
         }
 
         @Test
         void anUnknownWaiverIsReported() {
             assertThat(lintService("labels: {kiban.waiver.everything: because}")).singleElement().asString()
-                    .startsWith("c.yml:9:14 services.s.labels: warning: kiban.waiver.everything is not a waiver kiban knows");
+                    .startsWith("c.yml:9:14 services.s.labels: warning: kiban.waiver.everything is not a waiver "
+                            + "kiban knows");
         }
 
         @Test
         void aWaiverCoversOnlyItsClass() {
-            assertThat(lintService("volumes: [\"/:/host\"]\nlabels: {kiban.waiver.docker-sock: monitoring}")).singleElement()
-                    .asString().contains("kiban.waiver.host-mount");
+            assertThat(lintService("volumes: [\"/:/host\"]\nlabels: {kiban.waiver.docker-sock: monitoring}"))
+                    .singleElement().asString().contains("kiban.waiver.host-mount");
         }
     }
 
