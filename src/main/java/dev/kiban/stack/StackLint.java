@@ -234,7 +234,8 @@ public final class StackLint {
         if (!(node instanceof Mapping vol) || text(vol.get("external")).orElse("false").equals("true")) return;
         if (!(vol.get("driver_opts") instanceof Mapping opts)) return; // a plain named volume: Docker's own store (R4.2)
         Optional<String> device = text(opts.get("device"));
-        if (device.isEmpty() || !text(opts.get("o")).orElse("").contains("bind")) return;
+        String o = text(opts.get("o")).orElse("");
+        if (device.isEmpty() || !o.contains("bind") && !Escalations.interpolated(o)) return; // a variable may say bind
         HostPath tree = spec.storage().volumes();
         try {
             HostPath dev = HostPath.parse(device.get());

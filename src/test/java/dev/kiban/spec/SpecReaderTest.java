@@ -84,6 +84,11 @@ class SpecReaderTest {
         }
 
         @Test
+        void aKeyThatLooksLikeNullOrABooleanKeepsItsText() {
+            assertThat(map("null: a\n~: b\ntrue: c\non: d\n").entries()).containsOnlyKeys("null", "~", "true", "on");
+        }
+
+        @Test
         void anExplicitCoreTagMustFitItsValue() {
             read("a: !!bool yes\n");
             assertThat(messages()).containsExactly(

@@ -210,6 +210,27 @@ class StackLintTest {
         }
 
         @Test
+        void homesAndVariablesInNamesAndOptions() {
+            assertThat(lintService("volumes: [\"~root/.ssh:/k\", \"~deploy/.ssh:/d\"]")).hasSize(1).first().asString()
+                    .contains("binding the host's /root/.ssh (inside /root)");
+            String yaml = service("volumes: [\"data:/d\"]\nnetworks: [out]") + """
+                    volumes:
+                      data:
+                        driver_opts: {type: none, o: "${OPTS}", device: /proc}
+                    networks:
+                      out: {external: true, name: "${NET}"}
+                    """;
+            assertThat(lintYaml(yaml)).containsExactly(
+                    "c.yml:9:15 services.s.volumes[0]: error: the volume data binds /proc: binding the host's /proc hands "
+                            + "the container the host's system files; add the label kiban.waiver.host-mount to accept it "
+                            + "knowingly",
+                    "c.yml:10:16 services.s.networks[0]: error: the network is taken from a variable at deploy time, "
+                            + "which lint cannot check; write the value out",
+                    "c.yml:14:49 volumes.data.driver_opts.device: error: /proc is outside the volume tree "
+                            + "/data/docker/volumes (R4.3)");
+        }
+
+        @Test
         void aConfigReadFromAHostSystemFile() {
             String yaml = service("configs: [c]") + "configs:\n  c:\n    file: /etc/shadow\n";
             assertThat(lintYaml(yaml)).singleElement().asString().startsWith("c.yml:12:11 configs.c.file: error: "
