@@ -226,7 +226,7 @@ class StackLintTest {
                             + "knowingly",
                     "c.yml:10:16 services.s.networks[0]: error: the network is taken from a variable at deploy time, "
                             + "which lint cannot check; write the value out",
-                    "c.yml:14:49 volumes.data.driver_opts.device: error: /proc is outside the volume tree "
+                    "c.yml:13:53 volumes.data.driver_opts.device: error: /proc is outside the volume tree "
                             + "/data/docker/volumes (R4.3)");
         }
 
