@@ -195,7 +195,7 @@ public final class StackLint {
     private void network(ComposeFile compose, String name, SpecNode.Entry entry) {
         String path = "networks." + name;
         Mapping net = entry.value() instanceof Mapping m ? m : null;
-        if (net != null && text(net.get("external")).orElse("false").equals("true")) return;
+        if (net != null && external(net)) return;
         String driver = net == null ? "overlay" : text(net.get("driver")).orElse("overlay");
         List<SpecNode> subnets = new ArrayList<>();
         if (net != null && net.get("ipam") instanceof Mapping ipam && ipam.get("config") instanceof Sequence configs) {
@@ -231,7 +231,7 @@ public final class StackLint {
     }
 
     private void volume(ComposeFile compose, String name, SpecNode node) {
-        if (!(node instanceof Mapping vol) || text(vol.get("external")).orElse("false").equals("true")) return;
+        if (!(node instanceof Mapping vol) || external(vol)) return;
         if (!(vol.get("driver_opts") instanceof Mapping opts)) return; // a plain named volume: Docker's own store (R4.2)
         Optional<String> device = text(opts.get("device"));
         String o = text(opts.get("o")).orElse("");
@@ -299,6 +299,11 @@ public final class StackLint {
             add(Severity.ERROR, file, node, path, "expected a memory size like 512M or 2G, got " + t);
             return Optional.empty();
         }
+    }
+
+    /** {@code external: true}, in any of YAML's spellings of true (True, TRUE). */
+    private static boolean external(Mapping m) {
+        return text(m.get("external")).orElse("false").equalsIgnoreCase("true");
     }
 
     private static SpecNode keyNode(Mapping m, String key) {
