@@ -21,14 +21,42 @@ import java.util.Optional;
  * Checks compose files against the platform spec before they are deployed: limits and reservations
  * on every service (R1.3) and their sum within the Docker budget (R1.2), published ports in their
  * class and never the Docker API (R3.4), networks that are overlay or inside the service range and
- * overlap nothing (R3.3), no privileged, docker.sock or host-network service without a waiver label,
- * volumes bound under the volume tree (R4.3), the obsolete {@code version:} key (D10). Pure.
+ * overlap nothing (R3.3), volumes bound under the volume tree (R4.3), the obsolete {@code version:}
+ * key (D10), and every way a service can reach past its container to the host ({@link Escalations}).
+ * Pure.
+ *
+ * <p>A service that must do one of those things on purpose says so with a waiver label, on the
+ * service or under {@code deploy:}, as a mapping or as a list of {@code key=value}; the value is the
+ * reason and must not be empty. One label per class of finding:
+ * <ul>
+ *   <li>{@code kiban.waiver.privileged}: {@code privileged: true}</li>
+ *   <li>{@code kiban.waiver.docker-sock}: a bind of a container runtime's socket (docker.sock,
+ *       containerd.sock, ...) or of a directory holding one ({@code /}, {@code /run}, {@code /var/run},
+ *       {@code /run/containerd}, ...)</li>
+ *   <li>{@code kiban.waiver.host-network}: {@code network_mode: host}, or the {@code host} network</li>
+ *   <li>{@code kiban.waiver.host-namespace}: {@code pid}, {@code ipc}, {@code uts}, {@code userns_mode},
+ *       {@code cgroup} set to {@code host}; sysctls that are not namespaced</li>
+ *   <li>{@code kiban.waiver.capabilities}: {@code cap_add} beyond Docker's default set</li>
+ *   <li>{@code kiban.waiver.host-mount}: binds of host system paths ({@code /}, {@code /etc}, {@code /proc},
+ *       {@code /var/lib/docker}, ...) and shared mount propagation; a config or secret read from one</li>
+ *   <li>{@code kiban.waiver.devices}: {@code devices}, {@code device_cgroup_rules}</li>
+ *   <li>{@code kiban.waiver.security-opt}: {@code security_opt} turning off seccomp, AppArmor, SELinux
+ *       labels, no-new-privileges or the masked system paths</li>
+ * </ul>
  */
 public final class StackLint {
     /** Labels that accept a deliberate exception, e.g. a reverse proxy that must read docker.sock. */
     public static final String WAIVER_PRIVILEGED = "kiban.waiver.privileged";
     public static final String WAIVER_DOCKER_SOCK = "kiban.waiver.docker-sock";
     public static final String WAIVER_HOST_NETWORK = "kiban.waiver.host-network";
+    public static final String WAIVER_HOST_NAMESPACE = "kiban.waiver.host-namespace";
+    public static final String WAIVER_CAPABILITIES = "kiban.waiver.capabilities";
+    public static final String WAIVER_HOST_MOUNT = "kiban.waiver.host-mount";
+    public static final String WAIVER_DEVICES = "kiban.waiver.devices";
+    public static final String WAIVER_SECURITY_OPT = "kiban.waiver.security-opt";
+    /** Every waiver label; any other {@code kiban.waiver.*} label is a typo and is reported. */
+    public static final List<String> WAIVERS = List.of(WAIVER_PRIVILEGED, WAIVER_DOCKER_SOCK, WAIVER_HOST_NETWORK,
+            WAIVER_HOST_NAMESPACE, WAIVER_CAPABILITIES, WAIVER_HOST_MOUNT, WAIVER_DEVICES, WAIVER_SECURITY_OPT);
 
     private final PlatformSpec spec;
     private final List<Problem> problems = new ArrayList<>();
@@ -74,10 +102,15 @@ public final class StackLint {
             add(Severity.ERROR, compose.file(), root, "services", "no services");
             return;
         }
-        services.entries().forEach((name, e) -> service(compose, name, e));
+        services.entries().forEach((name, e) -> service(compose, root, name, e));
+        for (String kind : List.of("configs", "secrets")) {
+            if (root.get(kind) instanceof Mapping defs) {
+                defs.entries().forEach((name, e) -> Escalations.hostFile(compose, kind + "." + name, e.value(), problems));
+            }
+        }
     }
 
-    private void service(ComposeFile compose, String name, SpecNode.Entry entry) {
+    private void service(ComposeFile compose, Mapping root, String name, SpecNode.Entry entry) {
         String path = "services." + name;
         String file = compose.file();
         if (!(entry.value() instanceof Mapping svc)) {
@@ -85,8 +118,6 @@ public final class StackLint {
             return;
         }
         Mapping deploy = svc.get("deploy") instanceof Mapping d ? d : null;
-        List<String> labels = labelKeys(svc.get("labels"));
-        if (deploy != null) labels.addAll(labelKeys(deploy.get("labels")));
 
         String image = text(svc.get("image")).orElse("");
         if (image.isEmpty()) add(Severity.ERROR, file, svc, path + ".image", "no image: a stack cannot build images");
@@ -124,27 +155,7 @@ public final class StackLint {
 
         ports(file, path, svc.get("ports"));
 
-        if (text(svc.get("privileged")).orElse("false").equals("true") && !labels.contains(WAIVER_PRIVILEGED)) {
-            add(Severity.ERROR, file, svc.get("privileged"), path + ".privileged",
-                    "privileged gives the container the host; add the label " + WAIVER_PRIVILEGED + " to accept it knowingly");
-        }
-        String networkMode = text(svc.get("network_mode")).orElse("");
-        boolean hostNet = networkMode.equals("host") || (svc.get("networks") instanceof Sequence s && s.items().stream()
-                .anyMatch(n -> text(n).orElse("").equals("host")));
-        if (hostNet && !labels.contains(WAIVER_HOST_NETWORK)) {
-            add(Severity.ERROR, file, svc.get("network_mode") != null ? svc.get("network_mode") : svc.get("networks"), path + ".network_mode",
-                    "host networking bypasses the port policy and the firewall (R3.4); add the label " + WAIVER_HOST_NETWORK + " to accept it knowingly");
-        }
-        if (svc.get("volumes") instanceof Sequence vols) {
-            for (int i = 0; i < vols.items().size(); i++) {
-                SpecNode v = vols.items().get(i);
-                String source = v instanceof Mapping m ? text(m.get("source")).orElse("") : text(v).orElse("").split(":")[0];
-                if ((source.equals("/var/run/docker.sock") || source.equals("/run/docker.sock")) && !labels.contains(WAIVER_DOCKER_SOCK)) {
-                    add(Severity.ERROR, file, v, path + ".volumes[" + i + "]",
-                            "mounting docker.sock is root on the host; add the label " + WAIVER_DOCKER_SOCK + " to accept it knowingly");
-                }
-            }
-        }
+        Escalations.service(compose, root, path, svc, problems);
     }
 
     private void ports(String file, String path, SpecNode node) {
@@ -184,7 +195,7 @@ public final class StackLint {
     private void network(ComposeFile compose, String name, SpecNode.Entry entry) {
         String path = "networks." + name;
         Mapping net = entry.value() instanceof Mapping m ? m : null;
-        if (net != null && text(net.get("external")).orElse("false").equals("true")) return;
+        if (net != null && external(net)) return;
         String driver = net == null ? "overlay" : text(net.get("driver")).orElse("overlay");
         List<SpecNode> subnets = new ArrayList<>();
         if (net != null && net.get("ipam") instanceof Mapping ipam && ipam.get("config") instanceof Sequence configs) {
@@ -220,10 +231,11 @@ public final class StackLint {
     }
 
     private void volume(ComposeFile compose, String name, SpecNode node) {
-        if (!(node instanceof Mapping vol) || text(vol.get("external")).orElse("false").equals("true")) return;
+        if (!(node instanceof Mapping vol) || external(vol)) return;
         if (!(vol.get("driver_opts") instanceof Mapping opts)) return; // a plain named volume: Docker's own store (R4.2)
         Optional<String> device = text(opts.get("device"));
-        if (device.isEmpty() || !text(opts.get("o")).orElse("").contains("bind")) return;
+        String o = text(opts.get("o")).orElse("");
+        if (device.isEmpty() || !o.contains("bind") && !Escalations.interpolated(o)) return; // a variable may say bind
         HostPath tree = spec.storage().volumes();
         try {
             HostPath dev = HostPath.parse(device.get());
@@ -289,11 +301,9 @@ public final class StackLint {
         }
     }
 
-    private static List<String> labelKeys(SpecNode labels) {
-        List<String> out = new ArrayList<>();
-        if (labels instanceof Mapping m) out.addAll(m.entries().keySet());
-        if (labels instanceof Sequence s) s.items().forEach(i -> text(i).ifPresent(t -> out.add(t.split("=", 2)[0])));
-        return out;
+    /** {@code external: true}, in any of YAML's spellings of true (True, TRUE). */
+    private static boolean external(Mapping m) {
+        return text(m.get("external")).orElse("false").equalsIgnoreCase("true");
     }
 
     private static SpecNode keyNode(Mapping m, String key) {
