@@ -57,7 +57,9 @@ public final class MonitorAgent implements AutoCloseable {
         saved.ifPresent(s -> book.restore(s.alerts()));
         // a restarted agent treats exits since its last save (or the last 10 minutes) as news
         this.started = saved.map(MonitorState.Snapshot::updated).orElse(clock.instant().minus(Duration.ofMinutes(10)));
-        outbox.recover();
+        // a file it cannot read is set aside, never a reason not to start: the other alerts still go out
+        for (String q : outbox.recover()) log.println(clock.instant() + " outbox: set aside " + q);
+        log.flush();
     }
 
     /** Starts the event and delivery threads; then call {@link #sweep} at the interval (or {@link #runEvery}). */
@@ -202,9 +204,11 @@ public final class MonitorAgent implements AutoCloseable {
                 r.delivered().forEach(d -> log.println(clock.instant() + " delivered " + d));
                 r.retrying().forEach(d -> log.println(clock.instant() + " will retry " + d));
                 r.rejected().forEach(d -> log.println(clock.instant() + " REFUSED " + d));
-                if (!r.delivered().isEmpty() || !r.retrying().isEmpty() || !r.rejected().isEmpty()) log.flush();
+                r.quarantined().forEach(d -> log.println(clock.instant() + " outbox: set aside " + d));
+                if (!r.delivered().isEmpty() || !r.retrying().isEmpty() || !r.rejected().isEmpty() || !r.quarantined().isEmpty()) log.flush();
             } catch (IOException | RuntimeException e) {
-                log.println(clock.instant() + " delivery failed: " + e.getMessage());
+                // the outbox's own errors name files, not secrets; a class name is no use to an operator
+                log.println(clock.instant() + " delivery failed: " + (e.getMessage() == null ? "an internal error" : e.getMessage()));
                 log.flush();
             }
             synchronized (wake) {
