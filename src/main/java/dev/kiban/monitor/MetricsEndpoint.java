@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * <p>A small server of its own rather than the JDK's {@code HttpServer}: that one reads a request on a
  * single thread with no time limit unless JVM-wide system properties are set before its first use, so
  * one client that sends half a request stalls every scrape. Here a thread accepts, {@link #THREADS}
- * workers answer, and every connection is closed {@link #DEFAULT_TIMEOUT} after it was accepted,
+ * workers answer, and every connection is closed {@link #DEFAULT_TIMEOUT} after a worker took it,
  * whatever it is doing (slow request, unread response). One request per connection.
  */
 public final class MetricsEndpoint implements AutoCloseable {
@@ -70,9 +70,10 @@ public final class MetricsEndpoint implements AutoCloseable {
                 if (server.isClosed()) return;
                 continue; // one failed accept (a reset before it was taken) is no reason to stop serving
             }
-            var deadline = deadlines.schedule(() -> closeQuietly(client), timeout.toMillis(), TimeUnit.MILLISECONDS);
             try {
                 workers.execute(() -> {
+                    // the limit starts when a worker takes the connection: time spent queued is not the client's fault
+                    var deadline = deadlines.schedule(() -> closeQuietly(client), timeout.toMillis(), TimeUnit.MILLISECONDS);
                     try {
                         answer(client);
                     } finally {
@@ -81,7 +82,6 @@ public final class MetricsEndpoint implements AutoCloseable {
                     }
                 });
             } catch (RejectedExecutionException e) {
-                deadline.cancel(false);
                 closeQuietly(client);
             }
         }
