@@ -59,6 +59,10 @@ public final class MonitorAgent implements AutoCloseable {
         this.started = saved.map(MonitorState.Snapshot::updated).orElse(clock.instant().minus(Duration.ofMinutes(10)));
         // a file it cannot read is set aside, never a reason not to start: the other alerts still go out
         for (String q : outbox.recover()) log.println(clock.instant() + " outbox: set aside " + q);
+        // said once at start, not only in failed/ after the first alert that could not go out
+        channels.values().forEach(c -> {
+            if (c instanceof MailChannel mail) mail.refusal().ifPresent(why -> log.println(clock.instant() + " mail will be refused: " + why));
+        });
         log.flush();
     }
 
@@ -110,7 +114,7 @@ public final class MonitorAgent implements AutoCloseable {
 
     private int safePending() {
         try {
-            return outbox.pending().size();
+            return outbox.count();
         } catch (IOException e) {
             return -1;
         }

@@ -41,6 +41,10 @@ public final class Outbox {
     public Outbox(Path dir) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir.resolve("failed"));
+        // files are moved into failed/: a link there would carry them wherever it points
+        if (Files.isSymbolicLink(dir) || Files.isSymbolicLink(dir.resolve("failed"))) {
+            throw new IOException("the outbox " + dir + " (or its failed/) is a symbolic link; kiban writes only into directories it made");
+        }
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
@@ -54,6 +58,13 @@ public final class Outbox {
 
     private void write(Item item) throws IOException {
         AtomicFile.write(file(item.notification()), JSON.writeValueAsBytes(item), "rw-------", false);
+    }
+
+    /** How many files wait in the outbox, read or not (for the metrics; reading is the delivery thread's job). */
+    public int count() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return (int) files.filter(p -> p.getFileName().toString().endsWith(".json") && !p.getFileName().toString().startsWith(".")).count();
+        }
     }
 
     /** The queued notifications, oldest first; files that are not one are set aside (see {@link #quarantine}). */
