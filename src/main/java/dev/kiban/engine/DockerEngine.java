@@ -82,8 +82,9 @@ public final class DockerEngine implements Engine {
             engine.api = negotiate(engine.ping());
         } catch (EngineTooOldException e) {
             engine.close();
-            throw new EngineUnavailableException("the Docker engine at " + address + " speaks API " + e.getMessage() + "; kiban needs " + MINIMUM_API
-                    + " or newer (Docker 20.10 or later): upgrade the engine (apt-get install docker.io, or 'kiban engine install')");
+            throw new EngineUnavailableException("the Docker engine at " + address + " speaks API " + e.getMessage()
+                    + "; kiban needs " + MINIMUM_API + " or newer (Docker 20.10 or later): upgrade the engine "
+                    + "(apt-get install docker.io, or 'kiban engine install')");
         } catch (RuntimeException e) {
             engine.close();
             throw unavailable(address, rootMessage(e));
@@ -235,8 +236,8 @@ public final class DockerEngine implements Engine {
             return http.execute(request);
         } catch (RuntimeException e) {
             if (e instanceof EngineApiException || e instanceof EngineUnavailableException) throw e;
-            throw new EngineUnavailableException("the engine at " + address + " failed " + request.method() + " " + request.path().replaceFirst("\\?.*", "")
-                    + ": " + rootMessage(e));
+            throw new EngineUnavailableException("the engine at " + address + " failed " + what(request) + ": "
+                    + rootMessage(e));
         }
     }
 
@@ -244,7 +245,7 @@ public final class DockerEngine implements Engine {
         return r.method() + " " + r.path().replaceFirst("\\?.*", "");
     }
 
-    /** A response that broke off (a timeout, a closed connection, a body that is not JSON): the engine, not the command, failed. */
+    /** A response that broke off (a timeout, a closed connection, not JSON): the engine, not the command, failed. */
     private EngineUnavailableException broken(String what, IOException e) {
         if (address.isUnixSocket()) return UnixSocketTransport.failure(address.socketPath().toString(), what, e);
         return new EngineUnavailableException("the engine at " + address + " failed " + what + ": " + rootMessage(e));
@@ -388,7 +389,9 @@ public final class DockerEngine implements Engine {
         filters.putArray("container").add(id);
         long now = System.currentTimeMillis() / 1000 + 1; // "until" is whole seconds: include the current one
         DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
-                .path(v("/events?since=" + sinceEpochSeconds + "&until=" + now + "&filters=" + urlEncode(filters.toString()))).build();
+                .path(v("/events?since=" + sinceEpochSeconds + "&until=" + now
+                        + "&filters=" + urlEncode(filters.toString())))
+                .build();
         List<String> out = new ArrayList<>();
         try (DockerHttpClient.Response r = send(request)) {
             // A stream of JSON objects, one per event, that ends at "until".
@@ -433,7 +436,8 @@ public final class DockerEngine implements Engine {
     @Override
     public java.io.InputStream saveImages(List<String> names) {
         String query = String.join("&", names.stream().map(n -> "names=" + urlEncode(n)).toList());
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(v("/images/get?" + query)).build();
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path(v("/images/get?" + query)).build();
         // an export can pause between layers for as long as the disk takes: no read limit
         DockerHttpClient.Response r = send(request, null);
         if (r.getStatusCode() >= 400) {
@@ -451,7 +455,8 @@ public final class DockerEngine implements Engine {
 
     @Override
     public void loadImages(java.io.InputStream archive) {
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST).path(v("/images/load?quiet=1"))
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST).path(v("/images/load?quiet=1"))
                 .putHeader("Content-Type", "application/x-tar").body(archive).build();
         // the engine answers only when every layer is in: no read limit
         try (DockerHttpClient.Response r = send(request, null)) {
@@ -570,8 +575,9 @@ public final class DockerEngine implements Engine {
 
     @Override
     public void stopContainer(String id, int seconds) {
-        // 304 (already stopped) is not an error; the engine answers after t seconds and a kill, so the limit waits that out
-        api("POST", "/containers/" + id + "/stop?t=" + seconds, null, timeouts.read().plusSeconds(Math.max(0, seconds)));
+        // 304 (already stopped) is not an error; the answer comes after t seconds and a kill: the limit waits it out
+        Duration limit = timeouts.read().plusSeconds(Math.max(0, seconds));
+        api("POST", "/containers/" + id + "/stop?t=" + seconds, null, limit);
     }
 
     @Override
@@ -585,7 +591,8 @@ public final class DockerEngine implements Engine {
         ArrayNode cmd = create.putArray("Cmd");
         command.forEach(cmd::add);
         String exec = api("POST", "/containers/" + id + "/exec", create).path("Id").asText();
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST).path(v("/exec/" + exec + "/start"))
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST).path(v("/exec/" + exec + "/start"))
                 .putHeader("Content-Type", "application/json").bodyBytes("{\"Detach\":false,\"Tty\":false}".getBytes(StandardCharsets.UTF_8)).build();
         String output;
         // the command runs as long as it runs (a database dump): no read limit
@@ -667,7 +674,8 @@ public final class DockerEngine implements Engine {
     public List<String> logLines(String id, long sinceEpochSeconds, int max) {
         String text;
         DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
-                .path(v("/containers/" + id + "/logs?stdout=true&stderr=true&timestamps=true&since=" + sinceEpochSeconds + "&tail=" + max)).build();
+                .path(v("/containers/" + id + "/logs?stdout=true&stderr=true&timestamps=true&since=" + sinceEpochSeconds
+                        + "&tail=" + max)).build();
         try (DockerHttpClient.Response r = send(request)) {
             byte[] raw = r.getBody().readAllBytes();
             if (r.getStatusCode() == 404) return List.of();

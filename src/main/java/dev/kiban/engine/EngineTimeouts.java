@@ -8,5 +8,6 @@ import java.time.Duration;
  * limit; streams such as the event feed, image save/load and exec set none).
  */
 public record EngineTimeouts(Duration connect, Duration ping, Duration read) {
-    public static final EngineTimeouts DEFAULT = new EngineTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60));
+    public static final EngineTimeouts DEFAULT =
+            new EngineTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60));
 }

@@ -261,7 +261,9 @@ final class UnixSocketTransport implements DockerHttpClient {
                 public void write(byte[] b, int off, int len) throws IOException {
                     ByteBuffer buf = ByteBuffer.wrap(b, off, len);
                     while (buf.hasRemaining()) {
-                        if (channel.write(buf) == 0) await(SelectionKey.OP_WRITE, readTimeout, "stopped reading the request for");
+                        if (channel.write(buf) == 0) {
+                            await(SelectionKey.OP_WRITE, readTimeout, "stopped reading the request for");
+                        }
                     }
                 }
             };

@@ -39,8 +39,8 @@ final class ChannelUrls {
             throw new SpecException(key + ": not a valid " + want + " (the value is not shown: it is a secret)");
         }
         if (u.getRawUserInfo() != null) {
-            throw new SpecException(key + ": credentials in the URL (user:password@) are not supported; put the secret in the path or "
-                    + "a token the receiver checks");
+            throw new SpecException(key + ": credentials in the URL (user:password@) are not supported; "
+                    + "put the secret in the path or a token the receiver checks");
         }
         if (httpsOnly && scheme.equals("http") && !loopback(u.getHost())) {
             throw new SpecException(key + ": not a valid https URL (plain http would send the secret in the clear)");
@@ -79,7 +79,8 @@ final class ChannelUrls {
         if (text == null) return "";
         String out = text;
         String[] longestFirst = secrets.clone(); // a part (the path) must not break the match of the whole
-        java.util.Arrays.sort(longestFirst, java.util.Comparator.comparingInt((String x) -> x == null ? 0 : x.length()).reversed());
+        java.util.Arrays.sort(longestFirst,
+                java.util.Comparator.comparingInt((String x) -> x == null ? 0 : x.length()).reversed());
         for (String s : longestFirst) {
             if (s == null || s.isEmpty()) continue;
             out = out.replace(s, "<secret>");
@@ -92,12 +93,18 @@ final class ChannelUrls {
     /** What a failed send may say of its exception: a plain phrase, or its message redacted, never a class name. */
     static String describe(Throwable e, String channel, String... secrets) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException) return "timed out";
+            if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return "timed out";
+            }
             if (t instanceof java.net.ConnectException) return "connection refused or unreachable";
-            if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) return "host not found";
+            if (t instanceof java.net.UnknownHostException
+                    || t instanceof java.nio.channels.UnresolvedAddressException) {
+                return "host not found";
+            }
             if (t instanceof javax.net.ssl.SSLException) return "TLS failed (certificate or protocol)";
         }
-        String m = redact(e.getMessage(), channel, secrets).replaceAll("\\b(java|javax|jdk|sun)\\.[\\w.$]+:?", "").strip();
+        String m = redact(e.getMessage(), channel, secrets).replaceAll("\\b(java|javax|jdk|sun)\\.[\\w.$]+:?", "");
+        m = m.strip();
         if (m.isEmpty()) return "no answer";
         return m.length() > 200 ? m.substring(0, 200) + "…" : m;
     }

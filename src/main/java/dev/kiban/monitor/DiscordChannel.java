@@ -37,9 +37,11 @@ public final class DiscordChannel implements Channel {
     /** {@code https://discord.com/api/webhooks/ID/TOKEN} → {@code https://discord.com/api/v10/webhooks/ID/TOKEN?wait=true}. */
     static URI versioned(String url) {
         URI u = ChannelUrls.parse(KEY, url, true);
-        String path = u.getRawPath() == null ? "" : u.getRawPath().replaceFirst("^/api(/v\\d+)?/webhooks/", "/api/v10/webhooks/");
+        String raw = u.getRawPath() == null ? "" : u.getRawPath();
+        String path = raw.replaceFirst("^/api(/v\\d+)?/webhooks/", "/api/v10/webhooks/");
         if (!path.matches("/api/v10/webhooks/[^/]+/[^/]+/?")) {
-            throw new SpecException(KEY + ": not a Discord webhook URL (https://discord.com/api/webhooks/ID/TOKEN); the value is not shown");
+            throw new SpecException(KEY + ": not a Discord webhook URL (https://discord.com/api/webhooks/ID/TOKEN); "
+                    + "the value is not shown");
         }
         return URI.create(u.getScheme() + "://" + u.getRawAuthority() + path + "?wait=true");
     }
@@ -70,9 +72,11 @@ public final class DiscordChannel implements Channel {
         try {
             r = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (RuntimeException e) { // the client's argument checks quote the URL: only the redacted text is kept
-            return new Delivery.Rejected("Discord could not be asked (" + ChannelUrls.describe(e, name(), secrets) + ")", false);
+            String why = ChannelUrls.describe(e, name(), secrets);
+            return new Delivery.Rejected("Discord could not be asked (" + why + ")", false);
         } catch (IOException e) {
-            return new Delivery.Retry(Duration.ZERO, "Discord did not answer (" + ChannelUrls.describe(e, name(), secrets) + ")");
+            String why = ChannelUrls.describe(e, name(), secrets);
+            return new Delivery.Retry(Duration.ZERO, "Discord did not answer (" + why + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Delivery.Retry(Duration.ofSeconds(1), "interrupted");

@@ -32,10 +32,12 @@ public final class MailChannel implements Channel {
     }
 
     /** Where mail goes and how; the password is the secret's value, never printed. */
-    public record Settings(String host, int port, Tls tls, String username, String password, String from, List<String> to) {
+    public record Settings(String host, int port, Tls tls, String username, String password, String from,
+                           List<String> to) {
         @Override
         public String toString() {
-            return "MailChannel.Settings[" + host + ":" + port + ", tls " + tls + ", from " + from + ", to " + to + ", password hidden]";
+            return "MailChannel.Settings[" + host + ":" + port + ", tls " + tls + ", from " + from + ", to " + to
+                    + ", password hidden]";
         }
     }
 
@@ -63,9 +65,13 @@ public final class MailChannel implements Channel {
 
     /** Why this mail must not be sent as configured, or empty: AUTH in the clear to a server off this machine. */
     java.util.Optional<String> refusal() {
-        if (!auth() || settings.tls() != Tls.NONE || ChannelUrls.loopback(settings.host())) return java.util.Optional.empty();
-        return java.util.Optional.of("monitor.channels.mail.starttls is false and monitor.channels.mail.smtpPort is not 465: kiban will not send "
-                + "the SMTP password to " + settings.host() + " unencrypted; set starttls: true (or smtpPort: 465 for implicit TLS)");
+        if (!auth() || settings.tls() != Tls.NONE || ChannelUrls.loopback(settings.host())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("monitor.channels.mail.starttls is false and "
+                + "monitor.channels.mail.smtpPort is not 465: "
+                + "kiban will not send the SMTP password to " + settings.host() + " unencrypted; "
+                + "set starttls: true (or smtpPort: 465 for implicit TLS)");
     }
 
     /** The Jakarta Mail session's settings for these settings (timeouts, TLS, AUTH). */
@@ -154,7 +160,9 @@ public final class MailChannel implements Channel {
         String[] secrets = {settings.password(), "\0" + user + "\0" + settings.password()};
         Throwable cause = e.getNextException() != null ? e.getNextException() : e.getCause();
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLException) return "TLS failed (the server's certificate, name or protocol did not check out)";
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "TLS failed (the server's certificate, name or protocol did not check out)";
+            }
         }
         String m = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
         if (m.isBlank() || m.matches(".*\\b(java|javax|jdk|sun|jakarta|org\\.eclipse)\\.[a-z][\\w.$]+.*")) {

@@ -47,7 +47,8 @@ public final class MetricsEndpoint implements AutoCloseable {
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(host, port), 64);
         // a full queue turns connections away at once rather than letting them wait past their scrape timeout
-        workers = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(32), daemons("kiban-metrics"));
+        workers = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(32),
+                daemons("kiban-metrics"));
         deadlines = Executors.newSingleThreadScheduledExecutor(daemons("kiban-metrics-deadline"));
         Thread acceptor = daemons("kiban-metrics-accept").newThread(this::accept);
         acceptor.start();
@@ -73,7 +74,8 @@ public final class MetricsEndpoint implements AutoCloseable {
             try {
                 workers.execute(() -> {
                     // the limit starts when a worker takes the connection: time spent queued is not the client's fault
-                    var deadline = deadlines.schedule(() -> closeQuietly(client), timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    var deadline = deadlines.schedule(() -> closeQuietly(client), timeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
                     try {
                         answer(client);
                     } finally {

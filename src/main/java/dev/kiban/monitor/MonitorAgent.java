@@ -61,7 +61,9 @@ public final class MonitorAgent implements AutoCloseable {
         for (String q : outbox.recover()) log.println(clock.instant() + " outbox: set aside " + q);
         // said once at start, not only in failed/ after the first alert that could not go out
         channels.values().forEach(c -> {
-            if (c instanceof MailChannel mail) mail.refusal().ifPresent(why -> log.println(clock.instant() + " mail will be refused: " + why));
+            if (c instanceof MailChannel mail) {
+                mail.refusal().ifPresent(why -> log.println(clock.instant() + " mail will be refused: " + why));
+            }
         });
         log.flush();
     }
@@ -209,10 +211,11 @@ public final class MonitorAgent implements AutoCloseable {
                 r.retrying().forEach(d -> log.println(clock.instant() + " will retry " + d));
                 r.rejected().forEach(d -> log.println(clock.instant() + " REFUSED " + d));
                 r.quarantined().forEach(d -> log.println(clock.instant() + " outbox: set aside " + d));
-                if (!r.delivered().isEmpty() || !r.retrying().isEmpty() || !r.rejected().isEmpty() || !r.quarantined().isEmpty()) log.flush();
+                log.flush();
             } catch (IOException | RuntimeException e) {
                 // the outbox's own errors name files, not secrets; a class name is no use to an operator
-                log.println(clock.instant() + " delivery failed: " + (e.getMessage() == null ? "an internal error" : e.getMessage()));
+                String why = e.getMessage() == null ? "an internal error" : e.getMessage();
+                log.println(clock.instant() + " delivery failed: " + why);
                 log.flush();
             }
             synchronized (wake) {

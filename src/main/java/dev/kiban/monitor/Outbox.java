@@ -5,14 +5,24 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.kiban.host.AtomicFile;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -30,11 +40,12 @@ public final class Outbox {
     public record Item(Notification notification, int attempts, Instant nextAttempt, boolean inFlight, boolean redelivery, String lastError) {}
 
     /** What a drain did; {@code quarantined}: outbox files it could not use and set aside. */
-    public record Report(List<String> delivered, List<String> retrying, List<String> rejected, List<String> quarantined) {}
+    public record Report(List<String> delivered, List<String> retrying, List<String> rejected,
+                         List<String> quarantined) {}
 
     /** A notification is a few KiB; anything this large was not written by kiban. */
     static final long MAX_FILE = 1 << 20;
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
 
     private final Path dir;
 
@@ -43,7 +54,8 @@ public final class Outbox {
         Files.createDirectories(dir.resolve("failed"));
         // files are moved into failed/: a link there would carry them wherever it points
         if (Files.isSymbolicLink(dir) || Files.isSymbolicLink(dir.resolve("failed"))) {
-            throw new IOException("the outbox " + dir + " (or its failed/) is a symbolic link; kiban writes only into directories it made");
+            throw new IOException("the outbox " + dir + " (or its failed/) is a symbolic link; "
+                    + "kiban writes only into directories it made");
         }
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
@@ -63,8 +75,14 @@ public final class Outbox {
     /** How many files wait in the outbox, read or not (for the metrics; reading is the delivery thread's job). */
     public int count() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return (int) files.filter(p -> p.getFileName().toString().endsWith(".json") && !p.getFileName().toString().startsWith(".")).count();
+            return (int) files.filter(Outbox::queued).count();
         }
+    }
+
+    /** A notification's file by its name; dot files are AtomicFile's temporaries and drainOne's directories. */
+    private static boolean queued(Path p) {
+        String name = p.getFileName().toString();
+        return name.endsWith(".json") && !name.startsWith(".");
     }
 
     /** The queued notifications, oldest first; files that are not one are set aside (see {@link #quarantine}). */
@@ -75,7 +93,7 @@ public final class Outbox {
     private List<Item> pending(List<String> quarantined) throws IOException {
         List<Item> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json") && !p.getFileName().toString().startsWith(".")).toList()) {
+            for (Path f : files.filter(Outbox::queued).toList()) {
                 String why;
                 try {
                     Item item = read(f);
@@ -84,7 +102,7 @@ public final class Outbox {
                         out.add(item);
                         continue;
                     }
-                } catch (java.nio.file.NoSuchFileException e) {
+                } catch (NoSuchFileException e) {
                     continue; // delivered and deleted by the other thread since the listing
                 } catch (IOException e) {
                     why = e.getMessage();
@@ -102,14 +120,15 @@ public final class Outbox {
      * anything else), and what is not a notification's JSON is refused after.
      */
     private static Item read(Path f) throws IOException {
-        var attrs = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        var attrs = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (attrs.isSymbolicLink()) throw new IOException("a symbolic link, not a file kiban wrote");
-        if (!attrs.isRegularFile()) throw new IOException(attrs.isDirectory() ? "a directory, not a file kiban wrote" : "not a regular file");
+        if (attrs.isDirectory()) throw new IOException("a directory, not a file kiban wrote");
+        if (!attrs.isRegularFile()) throw new IOException("not a regular file");
         if (attrs.size() > MAX_FILE) throw new IOException("larger than " + (MAX_FILE >> 20) + " MiB");
         byte[] bytes;
         // O_NOFOLLOW: a link swapped in after the check above fails here instead of being followed
-        try (var ch = Files.newByteChannel(f, java.util.Set.of(java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS));
-             var in = java.nio.channels.Channels.newInputStream(ch)) {
+        try (var ch = Files.newByteChannel(f, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+             var in = Channels.newInputStream(ch)) {
             bytes = in.readNBytes((int) MAX_FILE + 1);
         }
         if (bytes.length > MAX_FILE) throw new IOException("larger than " + (MAX_FILE >> 20) + " MiB");
@@ -121,16 +140,23 @@ public final class Outbox {
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             // the parser's message quotes the content, which may be anything: only where it broke is kept
             var at = e.getLocation();
-            throw new IOException("not a notification's JSON" + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw new IOException("not a notification's JSON" + where);
         }
     }
 
     /** Why a parsed item cannot be delivered as it stands, or null. */
     private String problem(Path f, Item item) {
         Notification n = item.notification();
-        if (n == null || n.id() == null || n.channel() == null || n.created() == null || n.host() == null) return "a notification without its id, channel, host or time";
-        if (!NAME.matcher(n.id()).matches() || !NAME.matcher(n.channel()).matches()) return "a notification whose id or channel is not a plain name";
-        if (n.events() == null || item.nextAttempt() == null) return "a notification without its events or next attempt";
+        if (n == null || n.id() == null || n.channel() == null || n.created() == null || n.host() == null) {
+            return "a notification without its id, channel, host or time";
+        }
+        if (!NAME.matcher(n.id()).matches() || !NAME.matcher(n.channel()).matches()) {
+            return "a notification whose id or channel is not a plain name";
+        }
+        if (n.events() == null || item.nextAttempt() == null) {
+            return "a notification without its events or next attempt";
+        }
         // deliveries rewrite and delete file(n): a file under any other name would be sent again forever
         if (!file(n).equals(f)) return "its name does not match the notification it holds";
         return null;
@@ -142,26 +168,33 @@ public final class Outbox {
      * moved (a link stays a link, its target untouched). Returns what the log should say, or empty when
      * the other thread got there first.
      */
-    private java.util.Optional<String> quarantine(Path f, String why) {
+    private Optional<String> quarantine(Path f, String why) {
         String name = f.getFileName().toString();
-        String shown = name.replaceAll("[^\\x20-\\x7e]", "?");
+        String shown = printable(name);
         Path failed = dir.resolve("failed");
         Path target = failed.resolve(name + ".bad");
-        for (int i = 1; Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS); i++) target = failed.resolve(name + "." + i + ".bad");
-        try {
-            Files.move(f, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.NoSuchFileException e) {
-            return java.util.Optional.empty();
-        } catch (IOException e) {
-            return java.util.Optional.of(shown + ": " + why + "; could not be moved aside (" + e.getClass().getSimpleName().replace("Exception", "") + ")");
+        for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) {
+            target = failed.resolve(name + "." + i + ".bad");
         }
         try {
-            AtomicFile.write(failed.resolve(target.getFileName() + ".reason"), (why + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    "rw-------", false);
+            Files.move(f, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(shown + ": " + why + "; could not be moved aside (" + printable(e.getMessage()) + ")");
+        }
+        try {
+            byte[] reason = (why + "\n").getBytes(StandardCharsets.UTF_8);
+            AtomicFile.write(failed.resolve(target.getFileName() + ".reason"), reason, "rw-------", false);
         } catch (IOException e) {
             // the file is aside already; the log line below still says why
         }
-        return java.util.Optional.of(shown + ": " + why + "; moved to failed/" + target.getFileName().toString().replaceAll("[^\\x20-\\x7e]", "?"));
+        return Optional.of(shown + ": " + why + "; moved to failed/" + printable(target.getFileName().toString()));
+    }
+
+    /** A file name as a log line may show it: whoever named it may have put a newline in it. */
+    private static String printable(String s) {
+        return s == null ? "" : s.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /**

@@ -59,9 +59,11 @@ public final class WebhookChannel implements Channel {
             if (s == 429 || s >= 500) return new Delivery.Retry(Duration.ZERO, "webhook answered " + s);
             return new Delivery.Rejected("webhook answered " + s, s == 404 || s == 410);
         } catch (IOException e) {
-            return new Delivery.Retry(Duration.ZERO, "webhook did not answer (" + ChannelUrls.describe(e, name(), secrets) + ")");
+            String why = ChannelUrls.describe(e, name(), secrets);
+            return new Delivery.Retry(Duration.ZERO, "webhook did not answer (" + why + ")");
         } catch (RuntimeException e) { // the client's argument checks quote the URL: only the redacted text is kept
-            return new Delivery.Rejected("the webhook could not be asked (" + ChannelUrls.describe(e, name(), secrets) + ")", false);
+            String why = ChannelUrls.describe(e, name(), secrets);
+            return new Delivery.Rejected("the webhook could not be asked (" + why + ")", false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Delivery.Retry(Duration.ofSeconds(1), "interrupted");
