@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +42,9 @@ class HostileChannelTest {
         return f;
     }
 
+    static final String DISCORD = "{discord: {webhook: env:DISCORD_WEBHOOK}}";
+    static final String HOOK = "{webhook: {url: env:HOOK}}";
+
     HostileCorpus.Outcome alertTest(Map<String, String> env, String channels, String channel) throws Exception {
         return HostileCorpus.run(env, a -> {
             throw new AssertionError("alert test must not reach the engine");
@@ -50,35 +56,34 @@ class HostileChannelTest {
     @Test
     void discordWebhookWithASpaceNamesTheKeyNotTheToken() throws Exception {
         var o = alertTest(Map.of("DISCORD_WEBHOOK", "https://discord.com/api/webhooks/123/" + TOKEN + " with space"),
-                "{discord: {webhook: env:DISCORD_WEBHOOK}}", "discord");
+                DISCORD, "discord");
         HostileCorpus.expect(o, 2, "monitor.channels.discord.webhook: not a valid https URL", TOKEN);
     }
 
     @Test
     void discordWebhookWithAMistypedSchemeNamesTheKeyNotTheToken() throws Exception {
-        var o = alertTest(Map.of("DISCORD_WEBHOOK", "htps://discord.com/api/webhooks/123/" + TOKEN), "{discord: {webhook: env:DISCORD_WEBHOOK}}",
+        var o = alertTest(Map.of("DISCORD_WEBHOOK", "htps://discord.com/api/webhooks/123/" + TOKEN), DISCORD,
                 "discord");
         HostileCorpus.expect(o, 2, "monitor.channels.discord.webhook: not a valid https URL", TOKEN);
     }
 
     @Test
     void discordWebhookWithANewlineNamesTheKeyNotTheToken() throws Exception {
-        var o = alertTest(Map.of("DISCORD_WEBHOOK", "https://discord.com/api/webhooks/123/" + TOKEN + "\nX-Injected: 1"),
-                "{discord: {webhook: env:DISCORD_WEBHOOK}}", "discord");
+        String injected = "https://discord.com/api/webhooks/123/" + TOKEN + "\nX-Injected: 1";
+        var o = alertTest(Map.of("DISCORD_WEBHOOK", injected), DISCORD, "discord");
         HostileCorpus.expect(o, 2, "monitor.channels.discord.webhook: not a valid https URL", TOKEN);
     }
 
     @Test
     void discordWebhookOverPlainHttpIsRefusedWithoutTheToken() throws Exception {
-        var o = alertTest(Map.of("DISCORD_WEBHOOK", "http://discord.com/api/webhooks/123/" + TOKEN), "{discord: {webhook: env:DISCORD_WEBHOOK}}",
+        var o = alertTest(Map.of("DISCORD_WEBHOOK", "http://discord.com/api/webhooks/123/" + TOKEN), DISCORD,
                 "discord");
         HostileCorpus.expect(o, 2, "monitor.channels.discord.webhook: not a valid https URL (plain http", TOKEN);
     }
 
     @Test
     void discordWebhookThatIsNotAWebhookPathNamesTheKey() throws Exception {
-        var o = alertTest(Map.of("DISCORD_WEBHOOK", "https://discord.com/channels/123/" + TOKEN), "{discord: {webhook: env:DISCORD_WEBHOOK}}",
-                "discord");
+        var o = alertTest(Map.of("DISCORD_WEBHOOK", "https://discord.com/channels/123/" + TOKEN), DISCORD, "discord");
         HostileCorpus.expect(o, 2, "monitor.channels.discord.webhook: not a Discord webhook URL", TOKEN);
     }
 
@@ -93,11 +98,14 @@ class HostileChannelTest {
     @Test
     void discordThatDoesNotAnswerIsKeptForRetryWithoutTheToken() throws Exception {
         // a closed loopback port: the HTTP client's error would quote the URL, token and all
-        var o = alertTest(Map.of("DISCORD_WEBHOOK", "http://127.0.0.1:1/api/webhooks/123/" + TOKEN), "{discord: {webhook: env:DISCORD_WEBHOOK}}",
+        var o = alertTest(Map.of("DISCORD_WEBHOOK", "http://127.0.0.1:1/api/webhooks/123/" + TOKEN), DISCORD,
                 "discord");
-        HostileCorpus.expect(o, 1, "discord: not delivered, kept for retry: Discord did not answer", TOKEN, "/api/v10/webhooks/123");
+        HostileCorpus.expect(o, 1, "discord: not delivered, kept for retry: Discord did not answer", TOKEN,
+                "/api/v10/webhooks/123");
         try (var left = Files.list(dir.resolve("state/outbox"))) {
-            for (Path p : left.filter(Files::isRegularFile).toList()) assertThat(Files.readString(p)).doesNotContain(TOKEN);
+            for (Path p : left.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(p)).doesNotContain(TOKEN);
+            }
         }
     }
 
@@ -105,19 +113,20 @@ class HostileChannelTest {
 
     @Test
     void webhookUrlWithUserinfoIsRefusedWithoutThePassword() throws Exception {
-        var o = alertTest(Map.of("HOOK", "https://user:" + PASSWORD + "@hooks.example.org/kiban"), "{webhook: {url: env:HOOK}}", "webhook");
-        HostileCorpus.expect(o, 2, "monitor.channels.webhook.url: credentials in the URL (user:password@) are not supported", PASSWORD);
+        var o = alertTest(Map.of("HOOK", "https://user:" + PASSWORD + "@hooks.example.org/kiban"), HOOK, "webhook");
+        HostileCorpus.expect(o, 2,
+                "monitor.channels.webhook.url: credentials in the URL (user:password@) are not supported", PASSWORD);
     }
 
     @Test
     void webhookUrlWithABadSchemeNamesTheKeyNotTheValue() throws Exception {
-        var o = alertTest(Map.of("HOOK", "ftp://hooks.example.org/" + TOKEN), "{webhook: {url: env:HOOK}}", "webhook");
+        var o = alertTest(Map.of("HOOK", "ftp://hooks.example.org/" + TOKEN), HOOK, "webhook");
         HostileCorpus.expect(o, 2, "monitor.channels.webhook.url: not a valid http(s) URL", TOKEN);
     }
 
     @Test
     void webhookThatDoesNotAnswerIsKeptForRetryWithoutTheUrl() throws Exception {
-        var o = alertTest(Map.of("HOOK", "http://127.0.0.1:1/hook/" + TOKEN), "{webhook: {url: env:HOOK}}", "webhook");
+        var o = alertTest(Map.of("HOOK", "http://127.0.0.1:1/hook/" + TOKEN), HOOK, "webhook");
         HostileCorpus.expect(o, 1, "webhook: not delivered, kept for retry: webhook did not answer", TOKEN);
     }
 
@@ -125,13 +134,15 @@ class HostileChannelTest {
 
     @Test
     void mailWithAPasswordToAnotherHostWithoutTlsIsRefused() throws Exception {
-        var o = alertTest(Map.of("SMTP_PASSWORD", PASSWORD), "{mail: {smtpHost: smtp.example.org, smtpPort: 587, starttls: false, username: kiban, "
-                + "password: env:SMTP_PASSWORD, from: kiban@example.org}}", "mail");
-        HostileCorpus.expect(o, 1, "mail: refused: monitor.channels.mail.starttls is false and monitor.channels.mail.smtpPort is not 465", PASSWORD);
+        var o = alertTest(Map.of("SMTP_PASSWORD", PASSWORD), "{mail: {smtpHost: smtp.example.org, smtpPort: 587, "
+                + "starttls: false, username: kiban, password: env:SMTP_PASSWORD, from: kiban@example.org}}", "mail");
+        HostileCorpus.expect(o, 1, "mail: refused: monitor.channels.mail.starttls is false and "
+                + "monitor.channels.mail.smtpPort is not 465", PASSWORD);
         try (var failed = Files.list(dir.resolve("state/outbox/failed"))) {
             List<Path> kept = failed.toList();
             assertThat(kept).as("the refused test notification is kept in failed/").hasSize(1);
-            assertThat(Files.readString(kept.get(0))).contains("monitor.channels.mail.starttls").doesNotContain(PASSWORD);
+            assertThat(Files.readString(kept.get(0))).contains("monitor.channels.mail.starttls")
+                    .doesNotContain(PASSWORD);
         }
     }
 
@@ -139,8 +150,8 @@ class HostileChannelTest {
     void mailWithAPasswordFromAFileToAnotherHostWithoutTlsIsRefused() throws Exception {
         Path secret = dir.resolve("smtp-password");
         Files.writeString(secret, PASSWORD + "\n");
-        var o = alertTest(Map.of(), "{mail: {smtpHost: 192.0.2.10, smtpPort: 25, username: kiban, password: 'file:" + secret + "', "
-                + "from: kiban@example.org}}", "mail");
+        var o = alertTest(Map.of(), "{mail: {smtpHost: 192.0.2.10, smtpPort: 25, username: kiban, "
+                + "password: 'file:" + secret + "', from: kiban@example.org}}", "mail");
         HostileCorpus.expect(o, 1, "kiban will not send the SMTP password to 192.0.2.10 unencrypted", PASSWORD);
     }
 
@@ -148,32 +159,33 @@ class HostileChannelTest {
 
     /** An engine with no containers and no services, whose event stream stays quiet until the agent stops. */
     static Function<EngineAddress, Engine> quietEngine() {
-        return address -> (Engine) Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[] {Engine.class}, (proxy, m, args) -> {
-            switch (m.getName()) {
-                case "address": return address;
-                case "containers": case "serviceReplicas": case "services": case "tasks": case "logLines": return List.of();
-                case "counters": case "stats": return Optional.empty();
-                case "close": return null;
-                case "followEvents":
-                    Thread.sleep(Long.MAX_VALUE); // until the agent interrupts it
-                    return null;
-                case "hashCode": return System.identityHashCode(proxy);
-                case "equals": return proxy == args[0];
-                case "toString": return "quiet engine";
-                default: throw new UnsupportedOperationException(m.getName());
-            }
-        });
+        return address -> (Engine) Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[] {Engine.class},
+                (proxy, m, args) -> switch (m.getName()) {
+                    case "address" -> address;
+                    case "containers", "serviceReplicas", "services", "tasks", "logLines" -> List.of();
+                    case "counters", "stats" -> Optional.empty();
+                    case "close" -> null;
+                    case "followEvents" -> {
+                        Thread.sleep(Long.MAX_VALUE); // until the agent interrupts it
+                        yield null;
+                    }
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "quiet engine";
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
     }
 
-    /** {@code monitor --once} over an outbox holding {@code name}, made by {@code plant}; the sentinel must not change. */
+    /** {@code monitor --once} over an outbox holding {@code name}, made by {@code plant}; the sentinel stays. */
     void agentSetsAside(String name, String reason, ThrowingConsumer<Path> plant) throws Exception {
         HostileCorpus.Sentinel sentinel = HostileCorpus.Sentinel.plant(dir.resolve("sentinel"));
         Path outbox = Files.createDirectories(dir.resolve("state/outbox/failed")).getParent();
         plant.accept(outbox.resolve(name));
-        Path spec = spec("{discord: {webhook: env:DISCORD_WEBHOOK}}", "[{name: container-down, metric: container-down, channels: [discord]}]");
-        var o = HostileCorpus.run(Map.of("DISCORD_WEBHOOK", "http://127.0.0.1:1/api/webhooks/123/" + TOKEN), quietEngine(), "", "-c", spec.toString(),
-                "monitor", "--once", "--state", dir.resolve("state").toString(), "--filesystem", dir.toString(), "--backup-log",
-                dir.resolve("no-backup.log").toString());
+        Path spec = spec(DISCORD, "[{name: container-down, metric: container-down, channels: [discord]}]");
+        var env = Map.of("DISCORD_WEBHOOK", "http://127.0.0.1:1/api/webhooks/123/" + TOKEN);
+        var o = HostileCorpus.run(env, quietEngine(), "", "-c", spec.toString(), "monitor", "--once",
+                "--state", dir.resolve("state").toString(), "--filesystem", dir.toString(),
+                "--backup-log", dir.resolve("no-backup.log").toString());
         HostileCorpus.expect(o, 0, "outbox: set aside " + name + ": " + reason, TOKEN);
         assertThat(o.all()).contains("0 alerts firing");
         assertThat(outbox.resolve(name)).doesNotExist();
@@ -187,7 +199,8 @@ class HostileChannelTest {
 
     @Test
     void outboxFileWithGarbageJsonIsSetAside() throws Exception {
-        agentSetsAside("1-garbage.discord.json", "not a notification's JSON", f -> Files.writeString(f, "{\"notification\": [1, 2, " + TOKEN));
+        agentSetsAside("1-garbage.discord.json", "not a notification's JSON",
+                f -> Files.writeString(f, "{\"notification\": [1, 2, " + TOKEN));
     }
 
     @Test
@@ -197,29 +210,33 @@ class HostileChannelTest {
 
     @Test
     void outboxSymlinkToASentinelIsSetAsideNeverFollowed() throws Exception {
-        agentSetsAside("1-link.discord.json", "a symbolic link", f -> Files.createSymbolicLink(f, dir.resolve("sentinel/secret.txt")));
+        agentSetsAside("1-link.discord.json", "a symbolic link",
+                f -> Files.createSymbolicLink(f, dir.resolve("sentinel/secret.txt")));
         assertThat(Files.isSymbolicLink(dir.resolve("state/outbox/failed/1-link.discord.json.bad"))).isTrue();
     }
 
     @Test
     void outboxDirectoryIsSetAside() throws Exception {
-        agentSetsAside("1-dir.discord.json", "a directory", f -> Files.writeString(Files.createDirectory(f).resolve("inner"), "x"));
+        agentSetsAside("1-dir.discord.json", "a directory",
+                f -> Files.writeString(Files.createDirectory(f).resolve("inner"), "x"));
     }
 
     @Test
     void hugeOutboxFileIsSetAsideUnread() throws Exception {
         agentSetsAside("1-huge.discord.json", "larger than 1 MiB", f -> {
-            try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(new byte[] {'{'}), 64L << 20); // sparse
+            try (var ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(new byte[] {'{'}), 64L << 20); // sparse
             }
         });
     }
 
     @Test
     void outboxFileThatEscapesItsDirectoryIsSetAside() throws Exception {
-        agentSetsAside("1-escape.discord.json", "a notification whose id or channel is not a plain name", f -> Files.writeString(f,
-                "{\"notification\": {\"id\": \"../../../sentinel/secret\", \"channel\": \"discord\", \"host\": \"h\", "
-                        + "\"created\": \"2026-11-28T02:00:00Z\", \"events\": [], \"test\": true}, \"attempts\": 0, "
-                        + "\"nextAttempt\": \"2026-11-28T02:00:00Z\", \"inFlight\": false, \"redelivery\": false, \"lastError\": \"\"}"));
+        String escaping = "{\"notification\": {\"id\": \"../../../sentinel/secret\", \"channel\": \"discord\", "
+                + "\"host\": \"h\", \"created\": \"2026-11-28T02:00:00Z\", \"events\": [], \"test\": true}, "
+                + "\"attempts\": 0, \"nextAttempt\": \"2026-11-28T02:00:00Z\", \"inFlight\": false, "
+                + "\"redelivery\": false, \"lastError\": \"\"}";
+        agentSetsAside("1-escape.discord.json", "a notification whose id or channel is not a plain name",
+                f -> Files.writeString(f, escaping));
     }
 }

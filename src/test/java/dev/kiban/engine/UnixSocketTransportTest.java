@@ -21,9 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The engine transport against a fake dockerd on a unix socket: one that hangs, one that is too old, one that streams slowly. */
+/** The engine transport against a fake dockerd on a unix socket: hung, too old, streaming slowly. */
 class UnixSocketTransportTest {
-    static final EngineTimeouts SHORT = new EngineTimeouts(Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofMillis(500));
+    static final EngineTimeouts SHORT =
+            new EngineTimeouts(Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofMillis(500));
 
     @TempDir
     Path dir;
@@ -101,7 +102,8 @@ class UnixSocketTransportTest {
     }
 
     static List<String> json(String headers, String body) {
-        return List.of("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + headers + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+        return List.of("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + headers
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body);
     }
 
     static List<String> ping(String version) {
@@ -128,7 +130,8 @@ class UnixSocketTransportTest {
         UnixSocketTransport t = new UnixSocketTransport(fake.socket.toString(), SHORT);
         long start = System.nanoTime();
         assertThatThrownBy(() -> t.execute(get("/_ping"))).isInstanceOf(EngineUnavailableException.class)
-                .hasMessage("the engine at unix://" + fake.socket + " went silent for 500 ms during GET /_ping (is dockerd hung? see "
+                .hasMessage("the engine at unix://" + fake.socket + " went silent for 500 ms during GET /_ping "
+                        + "(is dockerd hung? see "
                         + "'systemctl status docker' and 'journalctl -u docker')");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
@@ -137,8 +140,10 @@ class UnixSocketTransportTest {
     void connectingToAHungEngineFailsFastAsUnavailable() throws Exception {
         fake(line -> null);
         long start = System.nanoTime();
-        assertThatThrownBy(() -> DockerEngine.connect(fake.address(), SHORT)).isInstanceOf(EngineUnavailableException.class)
-                .hasMessageStartingWith("no Docker engine answers at unix://" + fake.socket + " (from --host): the engine at")
+        assertThatThrownBy(() -> DockerEngine.connect(fake.address(), SHORT))
+                .isInstanceOf(EngineUnavailableException.class)
+                .hasMessageStartingWith("no Docker engine answers at unix://" + fake.socket
+                        + " (from --host): the engine at")
                 .hasMessageContaining("went silent for 500 ms during GET /_ping");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
@@ -148,7 +153,8 @@ class UnixSocketTransportTest {
         fake(line -> line.startsWith("GET /_ping") ? ping("1.41") : null);
         try (DockerEngine engine = DockerEngine.connect(fake.address(), SHORT)) {
             assertThat(engine.apiVersion()).isEqualTo("1.41");
-            assertThatThrownBy(engine::info).isInstanceOf(EngineUnavailableException.class).hasMessageContaining("went silent for 500 ms during GET /v1.41/version");
+            assertThatThrownBy(engine::info).isInstanceOf(EngineUnavailableException.class)
+                    .hasMessageContaining("went silent for 500 ms during GET /v1.41/version");
         }
         assertThat(fake.requests).containsExactly("GET /_ping HTTP/1.1", "GET /v1.41/version HTTP/1.1");
     }
@@ -156,7 +162,8 @@ class UnixSocketTransportTest {
     @Test
     void aBodyThatStopsHalfwayIsUnavailable() throws Exception {
         fake(line -> line.startsWith("GET /_ping") ? ping("1.41")
-                : List.of("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{\"Id\":", "SLEEP 5000"));
+                : List.of("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{\"Id\":",
+                        "SLEEP 5000"));
         try (DockerEngine engine = DockerEngine.connect(fake.address(), SHORT)) {
             assertThatThrownBy(engine::containers).isInstanceOf(EngineUnavailableException.class)
                     .hasMessageContaining("went silent for 500 ms during GET /v1.41/containers/json");
@@ -173,8 +180,10 @@ class UnixSocketTransportTest {
         assertThat(DockerEngine.compare("1.9", "1.41")).isNegative();
 
         fake(line -> line.startsWith("GET /_ping") ? ping("1.39") : json("", "{}"));
-        assertThatThrownBy(() -> DockerEngine.connect(fake.address(), SHORT)).isInstanceOf(EngineUnavailableException.class)
-                .hasMessageStartingWith("the Docker engine at unix://" + fake.socket + " speaks API 1.39; kiban needs 1.41 or newer");
+        assertThatThrownBy(() -> DockerEngine.connect(fake.address(), SHORT))
+                .isInstanceOf(EngineUnavailableException.class)
+                .hasMessageStartingWith("the Docker engine at unix://" + fake.socket
+                        + " speaks API 1.39; kiban needs 1.41 or newer");
     }
 
     @Test

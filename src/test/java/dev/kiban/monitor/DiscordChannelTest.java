@@ -75,11 +75,14 @@ class DiscordChannelTest {
 
     @Test
     void aMalformedWebhookNamesTheKeyNeverTheToken() {
-        for (String bad : List.of("https://discord.com/api/webhooks/123/SECRETTOKEN with space", "htps://discord.com/api/webhooks/123/SECRETTOKEN",
-                "https://discord.com/api/webhooks/123/SECRETTOKEN\nX", "http://discord.com/api/webhooks/123/SECRETTOKEN",
-                "https://discord.com/elsewhere/SECRETTOKEN", "https://user:SECRETTOKEN@discord.com/api/webhooks/1/x", "SECRETTOKEN", "https://[SECRETTOKEN")) {
+        for (String bad : List.of("https://discord.com/api/webhooks/123/SECRETTOKEN with space",
+                "htps://discord.com/api/webhooks/123/SECRETTOKEN",
+                "https://discord.com/api/webhooks/123/SECRETTOKEN\nX",
+                "http://discord.com/api/webhooks/123/SECRETTOKEN", "https://discord.com/elsewhere/SECRETTOKEN",
+                "https://user:SECRETTOKEN@discord.com/api/webhooks/1/x", "SECRETTOKEN", "https://[SECRETTOKEN")) {
             assertThatThrownBy(() -> new DiscordChannel(bad)).as(bad).isInstanceOf(SpecException.class)
-                    .hasMessageStartingWith("monitor.channels.discord.webhook: ").hasMessageNotContaining("SECRETTOKEN");
+                    .hasMessageStartingWith("monitor.channels.discord.webhook: ")
+                    .hasMessageNotContaining("SECRETTOKEN");
         }
     }
 
@@ -89,15 +92,19 @@ class DiscordChannelTest {
         DiscordChannel channel = new DiscordChannel("http://127.0.0.1:1/api/webhooks/123/" + DiscordReceiver.TOKEN);
         Delivery d = channel.send(notification(1, 10), false);
         assertThat(d).isInstanceOf(Delivery.Retry.class);
-        assertThat(d.toString()).doesNotContain(DiscordReceiver.TOKEN).doesNotContain("127.0.0.1:1/api").doesNotContain("Exception");
+        assertThat(d.toString()).doesNotContain(DiscordReceiver.TOKEN).doesNotContain("127.0.0.1:1/api")
+                .doesNotContain("Exception");
         assertThat(channel.toString()).doesNotContain(DiscordReceiver.TOKEN);
     }
 
     @Test
     void redactionRemovesUrlsSecretsAndTheirBase64() {
         String token = "abcdefgh12345678";
-        String said = ChannelUrls.redact("failed https://discord.com/api/v10/webhooks/1/" + token + "?wait=true and " + token + " and "
-                + java.util.Base64.getEncoder().encodeToString(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\nnext", "discord", token);
-        assertThat(said).doesNotContain(token).doesNotContain("discord.com").contains("<discord URL>").doesNotContain("\n");
+        byte[] bytes = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String base64 = java.util.Base64.getEncoder().encodeToString(bytes);
+        String said = ChannelUrls.redact("failed https://discord.com/api/v10/webhooks/1/" + token + "?wait=true and "
+                + token + " and " + base64 + "\nnext", "discord", token);
+        assertThat(said).doesNotContain(token).doesNotContain(base64).doesNotContain("discord.com")
+                .contains("<discord URL>").doesNotContain("\n");
     }
 }

@@ -19,7 +19,8 @@ class MetricsEndpointTest {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     HttpResponse<String> get(MetricsEndpoint m, String method, String path) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.port() + path)).timeout(Duration.ofSeconds(3))
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.port() + path))
+                .timeout(Duration.ofSeconds(3))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         return http.send(r, HttpResponse.BodyHandlers.ofString());
     }
@@ -45,7 +46,8 @@ class MetricsEndpointTest {
         try (MetricsEndpoint m = new MetricsEndpoint("127.0.0.1", 0, () -> TEXT);
              Socket silent = new Socket("127.0.0.1", m.port());
              Socket half = new Socket("127.0.0.1", m.port())) {
-            half.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII)); // and never the blank line
+            // a request begun and never finished (no blank line)
+            half.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
             half.getOutputStream().flush();
             long start = System.nanoTime();
             assertThat(get(m, "GET", "/metrics").body()).isEqualTo(TEXT);
@@ -65,7 +67,8 @@ class MetricsEndpointTest {
             }
             long start = System.nanoTime();
             assertThat(get(m, "GET", "/metrics").body()).isEqualTo(TEXT);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waits at most for the slow ones' deadline").isLessThan(Duration.ofSeconds(3));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waits at most for the slow ones' deadline")
+                    .isLessThan(Duration.ofSeconds(3));
             for (Socket s : slow) {
                 s.setSoTimeout(3000);
                 InputStream in = s.getInputStream();

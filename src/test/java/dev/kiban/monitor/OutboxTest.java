@@ -127,31 +127,38 @@ class OutboxTest {
         Files.writeString(dir.resolve("garbage.discord.json"), "{not json at all SECRET-IN-FILE");
         Files.writeString(dir.resolve("empty.discord.json"), "");
         Files.writeString(dir.resolve("null.discord.json"), "null");
-        Files.writeString(dir.resolve("wrong.discord.json"), "{\"notification\": {\"id\": \"../../escape\", \"channel\": \"discord\"}}");
+        Files.writeString(dir.resolve("wrong.discord.json"),
+                "{\"notification\": {\"id\": \"../../escape\", \"channel\": \"discord\"}}");
         Files.createSymbolicLink(dir.resolve("link.discord.json"), sentinel);
         Files.createDirectory(dir.resolve("dir.discord.json"));
-        try (var f = java.nio.channels.FileChannel.open(dir.resolve("huge.discord.json"), java.nio.file.StandardOpenOption.CREATE_NEW,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            f.write(java.nio.ByteBuffer.wrap(new byte[] {'{'}), Outbox.MAX_FILE + 10); // sparse: large without filling the disk
+        try (var f = java.nio.channels.FileChannel.open(dir.resolve("huge.discord.json"),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            // sparse: large without filling the disk
+            f.write(java.nio.ByteBuffer.wrap(new byte[] {'{'}), Outbox.MAX_FILE + 10);
         }
-        // valid JSON for "a", under another name: delivering it would rewrite a.discord.json and leave this one to be sent forever
+        // valid JSON for "a" under another name: delivering it would rewrite a.discord.json and leave this one
+        // to be sent forever
         Files.copy(dir.resolve("a.discord.json"), dir.resolve("copy.discord.json"));
 
         Receiver discord = new Receiver();
         Outbox.Report r = outbox.drain(Map.of("discord", discord), T0.plusSeconds(10));
         assertThat(discord.got).containsExactly("a", "z");
         assertThat(r.delivered()).hasSize(2);
-        assertThat(r.quarantined()).hasSize(8).allSatisfy(q -> assertThat(q).contains("moved to failed/").doesNotContain("SECRET"));
-        assertThat(String.join("\n", r.quarantined())).contains("garbage.discord.json: not a notification's JSON (line 1")
-                .contains("empty.discord.json: empty").contains("link.discord.json: a symbolic link").contains("dir.discord.json: a directory")
-                .contains("huge.discord.json: larger than 1 MiB").contains("wrong.discord.json: a notification").contains("copy.discord.json: its name");
+        assertThat(r.quarantined()).hasSize(8)
+                .allSatisfy(q -> assertThat(q).contains("moved to failed/").doesNotContain("SECRET"));
+        assertThat(String.join("\n", r.quarantined()))
+                .contains("garbage.discord.json: not a notification's JSON (line 1")
+                .contains("empty.discord.json: empty").contains("link.discord.json: a symbolic link")
+                .contains("dir.discord.json: a directory").contains("huge.discord.json: larger than 1 MiB")
+                .contains("wrong.discord.json: a notification").contains("copy.discord.json: its name");
         try (var left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("failed");
         }
-        assertThat(Files.isSymbolicLink(dir.resolve("failed/link.discord.json.bad"))).as("the link itself moved").isTrue();
+        assertThat(Files.isSymbolicLink(dir.resolve("failed/link.discord.json.bad"))).as("the link itself moved")
+                .isTrue();
         assertThat(Files.readString(sentinel)).as("the link's target untouched").isEqualTo(before);
-        assertThat(Files.readString(dir.resolve("failed/garbage.discord.json.bad.reason"))).startsWith("not a notification's JSON")
-                .doesNotContain("SECRET");
+        assertThat(Files.readString(dir.resolve("failed/garbage.discord.json.bad.reason")))
+                .startsWith("not a notification's JSON").doesNotContain("SECRET");
         assertThat(Files.getPosixFilePermissions(dir.resolve("failed/garbage.discord.json.bad.reason")))
                 .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 

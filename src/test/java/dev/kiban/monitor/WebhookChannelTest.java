@@ -50,8 +50,10 @@ class WebhookChannelTest {
 
     @Test
     void aBadUrlNamesTheKeyAndNeverTheValue() {
-        for (String bad : List.of("https://user:SECRETPASS@hooks.example.org/", "https://hooks.example.org/SECRETPASS with space",
-                "ftp://hooks.example.org/SECRETPASS", "hooks.example.org/SECRETPASS", "https://hooks.example.org/SECRETPASS\r\nX-Injected: 1")) {
+        for (String bad : List.of("https://user:SECRETPASS@hooks.example.org/",
+                "https://hooks.example.org/SECRETPASS with space",
+                "ftp://hooks.example.org/SECRETPASS", "hooks.example.org/SECRETPASS",
+                "https://hooks.example.org/SECRETPASS\r\nX-Injected: 1")) {
             assertThatThrownBy(() -> new WebhookChannel(bad)).as(bad).isInstanceOf(SpecException.class)
                     .hasMessageStartingWith("monitor.channels.webhook.url: ").hasMessageNotContaining("SECRETPASS");
         }
