@@ -17,7 +17,7 @@ public final class WebhookChannel implements Channel {
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     static final String KEY = "monitor.channels.webhook.url";
     private final URI uri;
-    /** The URL and its parts as they may be quoted back (the path holds Discord's token). */
+    /** The URL and its parts as they may be quoted back (a receiver's token is often in the path). */
     private final String[] secrets;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
