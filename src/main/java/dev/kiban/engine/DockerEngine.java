@@ -25,40 +25,66 @@ import java.util.Objects;
  * it costs a short-lived CLI more than the requests themselves.
  */
 public final class DockerEngine implements Engine {
+    /**
+     * The engine API kiban is written for, and asks for by path ({@code /v1.41/...}) so a newer engine
+     * answers as 1.41 did: Docker 20.10, Debian's docker.io in bookworm. Newer engines (trixie's 26 is
+     * 1.45) serve it too.
+     */
+    static final String PINNED_API = "1.41";
+    /**
+     * The oldest API kiban accepts; an engine below {@link #PINNED_API} but at least this is spoken to
+     * in its own version. 1.41 too, for now: {@code /services?status=true} (replica counts) and
+     * {@code one-shot} stats are 1.41's, and an older engine would silently report no replicas.
+     */
+    static final String MINIMUM_API = "1.41";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final EngineAddress address;
     private final DockerHttpClient http;
+    private final EngineTimeouts timeouts;
+    /** What the paths ask for: {@link #PINNED_API}, or the engine's own when it is older (set by the ping). */
+    private String api = PINNED_API;
 
-    private DockerEngine(EngineAddress address, DockerHttpClient http) {
+    private DockerEngine(EngineAddress address, DockerHttpClient http, EngineTimeouts timeouts) {
         this.address = address;
         this.http = http;
+        this.timeouts = timeouts;
     }
 
     /** Connects and pings; an {@link EngineUnavailableException} says where it looked and why not. */
     public static DockerEngine connect(EngineAddress address) {
+        return connect(address, EngineTimeouts.DEFAULT);
+    }
+
+    /** {@link #connect(EngineAddress)} with other limits (tests use short ones). */
+    public static DockerEngine connect(EngineAddress address, EngineTimeouts timeouts) {
         if (address.isUnixSocket() && !Files.exists(address.socketPath())) {
             throw unavailable(address, "no socket at " + address.socketPath());
         }
         DockerHttpClient http;
         try {
             if (address.isUnixSocket()) {
-                http = new UnixSocketTransport(address.socketPath().toString());
+                http = new UnixSocketTransport(address.socketPath().toString(), timeouts);
             } else {
                 // TCP engines may need TLS: docker-java's configuration reads DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.
                 DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(address.uri()).build();
                 http = new ZerodepDockerHttpClient.Builder()
                         .dockerHost(URI.create(address.uri()))
                         .sslConfig(config.getSSLConfig())
-                        .connectionTimeout(Duration.ofSeconds(3))
+                        .connectionTimeout(timeouts.connect())
                         .responseTimeout(Duration.ofSeconds(30))
                         .build();
             }
         } catch (RuntimeException e) {
             throw unavailable(address, "cannot use this address: " + rootMessage(e));
         }
-        DockerEngine engine = new DockerEngine(address, http);
+        DockerEngine engine = new DockerEngine(address, http, timeouts);
         try {
-            engine.ping();
+            engine.api = negotiate(engine.ping());
+        } catch (EngineTooOldException e) {
+            engine.close();
+            throw new EngineUnavailableException("the Docker engine at " + address + " speaks API " + e.getMessage()
+                    + "; kiban needs " + MINIMUM_API + " or newer (Docker 20.10 or later): upgrade the engine "
+                    + "(apt-get install docker.io, or 'kiban engine install')");
         } catch (RuntimeException e) {
             engine.close();
             throw unavailable(address, rootMessage(e));
@@ -74,7 +100,7 @@ public final class DockerEngine implements Engine {
         return new EngineUnavailableException("no Docker engine answers at " + address + from + ": " + why + "; " + hint);
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
         String m = Objects.requireNonNullElse(t.getMessage(), t.getClass().getSimpleName());
@@ -146,14 +172,83 @@ public final class DockerEngine implements Engine {
         return api("GET", "/services", null).size();
     }
 
-    private void ping() {
+    /** {@code /_ping}, unversioned as the API documents it; gives the engine's API-Version header ("" without one). */
+    private String ping() {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path("/_ping").build();
-        try (DockerHttpClient.Response r = http.execute(request)) {
+        try (DockerHttpClient.Response r = send(request, timeouts.ping())) {
             r.getBody().readAllBytes();
             if (r.getStatusCode() != 200) throw new EngineApiException(r.getStatusCode(), "ping answered " + r.getStatusCode());
+            List<String> v = r.getHeaders().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("API-Version"))
+                    .map(Map.Entry::getValue).findFirst().orElse(List.of());
+            return v.isEmpty() ? "" : v.get(0).strip();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw broken("GET /_ping", e);
         }
+    }
+
+    /** An engine older than {@link #MINIMUM_API}; the message is its version. */
+    static final class EngineTooOldException extends RuntimeException {
+        EngineTooOldException(String version) {
+            super(version);
+        }
+    }
+
+    /**
+     * The API version to ask for: {@link #PINNED_API}, or the engine's own when it is older and at least
+     * {@link #MINIMUM_API}. An engine that does not say (a proxy in between) gets the pinned one; it
+     * answers an unsupported version with an error that names it.
+     */
+    static String negotiate(String engine) {
+        if (engine == null || !engine.matches("\\d+\\.\\d+")) return PINNED_API;
+        if (compare(engine, PINNED_API) >= 0) return PINNED_API;
+        if (compare(engine, MINIMUM_API) < 0) throw new EngineTooOldException(engine);
+        return engine;
+    }
+
+    static int compare(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        int major = Integer.compare(Integer.parseInt(x[0]), Integer.parseInt(y[0]));
+        return major != 0 ? major : Integer.compare(Integer.parseInt(x[1]), Integer.parseInt(y[1]));
+    }
+
+    /** The API version this connection speaks. */
+    public String apiVersion() {
+        return api;
+    }
+
+    private String v(String path) {
+        return "/v" + api + path;
+    }
+
+    /** Sends with the transport's default read limit. */
+    private DockerHttpClient.Response send(DockerHttpClient.Request request) {
+        return send(request, timeouts.read());
+    }
+
+    /**
+     * Sends with this read limit (null: none, for streams that may be silent for long). docker-java's
+     * TCP transport has one response limit of its own and ignores this one.
+     */
+    private DockerHttpClient.Response send(DockerHttpClient.Request request, Duration readTimeout) {
+        if (http instanceof UnixSocketTransport unix) return unix.execute(request, readTimeout);
+        try {
+            return http.execute(request);
+        } catch (RuntimeException e) {
+            if (e instanceof EngineApiException || e instanceof EngineUnavailableException) throw e;
+            throw new EngineUnavailableException("the engine at " + address + " failed " + what(request) + ": "
+                    + rootMessage(e));
+        }
+    }
+
+    private static String what(DockerHttpClient.Request r) {
+        return r.method() + " " + r.path().replaceFirst("\\?.*", "");
+    }
+
+    /** A response that broke off (a timeout, a closed connection, not JSON): the engine, not the command, failed. */
+    private EngineUnavailableException broken(String what, IOException e) {
+        if (address.isUnixSocket()) return UnixSocketTransport.failure(address.socketPath().toString(), what, e);
+        return new EngineUnavailableException("the engine at " + address + " failed " + what + ": " + rootMessage(e));
     }
 
     @Override
@@ -246,13 +341,13 @@ public final class DockerEngine implements Engine {
     @Override
     public String logs(String id, int lines) {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
-                .path("/containers/" + id + "/logs?stdout=true&stderr=true&tail=" + lines).build();
-        try (DockerHttpClient.Response r = http.execute(request)) {
+                .path(v("/containers/" + id + "/logs?stdout=true&stderr=true&tail=" + lines)).build();
+        try (DockerHttpClient.Response r = send(request)) {
             byte[] raw = r.getBody().readAllBytes();
             if (r.getStatusCode() >= 400) throw new EngineApiException(r.getStatusCode(), new String(raw, StandardCharsets.UTF_8));
             return demultiplex(raw);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw broken(what(request), e);
         }
     }
 
@@ -294,9 +389,11 @@ public final class DockerEngine implements Engine {
         filters.putArray("container").add(id);
         long now = System.currentTimeMillis() / 1000 + 1; // "until" is whole seconds: include the current one
         DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
-                .path("/events?since=" + sinceEpochSeconds + "&until=" + now + "&filters=" + urlEncode(filters.toString())).build();
+                .path(v("/events?since=" + sinceEpochSeconds + "&until=" + now
+                        + "&filters=" + urlEncode(filters.toString())))
+                .build();
         List<String> out = new ArrayList<>();
-        try (DockerHttpClient.Response r = http.execute(request)) {
+        try (DockerHttpClient.Response r = send(request)) {
             // A stream of JSON objects, one per event, that ends at "until".
             var parser = JSON.getFactory().createParser(r.getBody());
             var events = JSON.readValues(parser, JsonNode.class);
@@ -305,7 +402,7 @@ public final class DockerEngine implements Engine {
                 out.add(java.time.Instant.ofEpochSecond(e.path("time").asLong()) + " " + e.path("Action").asText(e.path("status").asText()));
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw broken(what(request), e);
         }
         return out;
     }
@@ -339,8 +436,10 @@ public final class DockerEngine implements Engine {
     @Override
     public java.io.InputStream saveImages(List<String> names) {
         String query = String.join("&", names.stream().map(n -> "names=" + urlEncode(n)).toList());
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path("/images/get?" + query).build();
-        DockerHttpClient.Response r = http.execute(request);
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path(v("/images/get?" + query)).build();
+        // an export can pause between layers for as long as the disk takes: no read limit
+        DockerHttpClient.Response r = send(request, null);
         if (r.getStatusCode() >= 400) {
             r.close();
             throw new EngineApiException(r.getStatusCode(), "saving " + names + " failed with " + r.getStatusCode());
@@ -356,13 +455,15 @@ public final class DockerEngine implements Engine {
 
     @Override
     public void loadImages(java.io.InputStream archive) {
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST).path("/images/load?quiet=1")
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST).path(v("/images/load?quiet=1"))
                 .putHeader("Content-Type", "application/x-tar").body(archive).build();
-        try (DockerHttpClient.Response r = http.execute(request)) {
+        // the engine answers only when every layer is in: no read limit
+        try (DockerHttpClient.Response r = send(request, null)) {
             String answer = new String(r.getBody().readAllBytes(), StandardCharsets.UTF_8);
             if (r.getStatusCode() >= 400 || answer.contains("\"error\"")) throw new EngineApiException(r.getStatusCode(), "docker load failed: " + answer.strip());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw broken(what(request), e);
         }
     }
 
@@ -474,7 +575,9 @@ public final class DockerEngine implements Engine {
 
     @Override
     public void stopContainer(String id, int seconds) {
-        api("POST", "/containers/" + id + "/stop?t=" + seconds, null); // 304 (already stopped) is not an error
+        // 304 (already stopped) is not an error; the answer comes after t seconds and a kill: the limit waits it out
+        Duration limit = timeouts.read().plusSeconds(Math.max(0, seconds));
+        api("POST", "/containers/" + id + "/stop?t=" + seconds, null, limit);
     }
 
     @Override
@@ -488,15 +591,17 @@ public final class DockerEngine implements Engine {
         ArrayNode cmd = create.putArray("Cmd");
         command.forEach(cmd::add);
         String exec = api("POST", "/containers/" + id + "/exec", create).path("Id").asText();
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST).path("/exec/" + exec + "/start")
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST).path(v("/exec/" + exec + "/start"))
                 .putHeader("Content-Type", "application/json").bodyBytes("{\"Detach\":false,\"Tty\":false}".getBytes(StandardCharsets.UTF_8)).build();
         String output;
-        try (DockerHttpClient.Response r = http.execute(request)) {
+        // the command runs as long as it runs (a database dump): no read limit
+        try (DockerHttpClient.Response r = send(request, null)) {
             byte[] raw = r.getBody().readAllBytes(); // the stream ends when the command does
             if (r.getStatusCode() >= 400) throw new EngineApiException(r.getStatusCode(), new String(raw, StandardCharsets.UTF_8));
             output = demultiplex(raw);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw broken(what(request), e);
         }
         return new ExecResult(api("GET", "/exec/" + exec + "/json", null).path("ExitCode").asInt(-1), output);
     }
@@ -569,14 +674,15 @@ public final class DockerEngine implements Engine {
     public List<String> logLines(String id, long sinceEpochSeconds, int max) {
         String text;
         DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
-                .path("/containers/" + id + "/logs?stdout=true&stderr=true&timestamps=true&since=" + sinceEpochSeconds + "&tail=" + max).build();
-        try (DockerHttpClient.Response r = http.execute(request)) {
+                .path(v("/containers/" + id + "/logs?stdout=true&stderr=true&timestamps=true&since=" + sinceEpochSeconds
+                        + "&tail=" + max)).build();
+        try (DockerHttpClient.Response r = send(request)) {
             byte[] raw = r.getBody().readAllBytes();
             if (r.getStatusCode() == 404) return List.of();
             if (r.getStatusCode() >= 400) throw new EngineApiException(r.getStatusCode(), new String(raw, StandardCharsets.UTF_8));
             text = demultiplex(raw);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw broken(what(request), e);
         }
         return text.lines().toList();
     }
@@ -586,8 +692,9 @@ public final class DockerEngine implements Engine {
         ObjectNode filters = JSON.createObjectNode();
         filters.putArray("type").add("container");
         DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
-                .path("/events?since=" + sinceEpochSeconds + "&filters=" + urlEncode(filters.toString())).build();
-        try (DockerHttpClient.Response r = http.execute(request)) {
+                .path(v("/events?since=" + sinceEpochSeconds + "&filters=" + urlEncode(filters.toString()))).build();
+        // a quiet host sends no events for hours: no read limit (the agent reconnects when the engine goes)
+        try (DockerHttpClient.Response r = send(request, null)) {
             if (r.getStatusCode() >= 400) throw new EngineApiException(r.getStatusCode(), "the event stream was refused");
             var events = JSON.readValues(JSON.getFactory().createParser(r.getBody()), JsonNode.class);
             while (events.hasNext()) {
@@ -596,7 +703,7 @@ public final class DockerEngine implements Engine {
                         strings(e.path("Actor").path("Attributes")), e.path("timeNano").asLong()));
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw broken(what(request), e);
         }
     }
 
@@ -605,13 +712,17 @@ public final class DockerEngine implements Engine {
      * address pool, ingress networks). Errors carry the engine's own message.
      */
     private JsonNode api(String method, String path, JsonNode body) {
+        return api(method, path, body, timeouts.read());
+    }
+
+    private JsonNode api(String method, String path, JsonNode body, Duration readTimeout) {
         DockerHttpClient.Request.Builder request = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.valueOf(method)).path(path);
+                .method(DockerHttpClient.Request.Method.valueOf(method)).path(v(path));
         if (body != null) {
             request.putHeader("Content-Type", "application/json");
             request.bodyBytes(body.toString().getBytes(StandardCharsets.UTF_8));
         }
-        try (DockerHttpClient.Response r = http.execute(request.build())) {
+        try (DockerHttpClient.Response r = send(request.build(), readTimeout)) {
             byte[] bytes = r.getBody().readAllBytes();
             JsonNode json = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
             if (r.getStatusCode() >= 400) {
@@ -619,7 +730,7 @@ public final class DockerEngine implements Engine {
             }
             return json;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw broken(method + " " + v(path).replaceFirst("\\?.*", ""), e);
         }
     }
 

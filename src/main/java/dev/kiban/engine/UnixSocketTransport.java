@@ -1,16 +1,22 @@
 package dev.kiban.engine;
 
 import com.github.dockerjava.transport.DockerHttpClient;
-import com.github.dockerjava.transport.UnixSocket;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,23 +28,42 @@ import java.util.TreeMap;
  * sockets, one connection per request. docker-java's bundled transports set up TLS (the JDK trust
  * store) even for a unix socket, which costs a CLI a third of a second per start; this one does not.
  * TCP and TLS engines still go through docker-java's own transport.
+ *
+ * <p>Every wait has a limit, so a hung dockerd fails a command instead of hanging it: connecting
+ * ({@link EngineTimeouts#connect}), and each read or write of a request ({@link EngineTimeouts#read}, the longest
+ * the engine may stay silent). Requests that are silent by nature (the event stream, image save and
+ * load, exec) pass their own limit, or none, to {@link #execute(Request, Duration)}. Every failure is
+ * an {@link EngineUnavailableException}: the environment, not the command, is what broke.
  */
 final class UnixSocketTransport implements DockerHttpClient {
     private final String socketPath;
+    private final EngineTimeouts timeouts;
 
     UnixSocketTransport(String socketPath) {
+        this(socketPath, EngineTimeouts.DEFAULT);
+    }
+
+    UnixSocketTransport(String socketPath, EngineTimeouts timeouts) {
         this.socketPath = socketPath;
+        this.timeouts = timeouts;
     }
 
     @Override
     public Response execute(Request request) {
+        return execute(request, timeouts.read());
+    }
+
+    /** The request with its own read limit: null or zero for a stream that may be silent for as long as it likes. */
+    Response execute(Request request, Duration readTimeout) {
         if (request.hijackedInput() != null) {
             throw new UnsupportedOperationException("attaching to a container's input needs docker-java's TCP transport");
         }
-        Socket socket = null;
+        String what = request.method() + " " + request.path().replaceFirst("\\?.*", "");
+        Connection c = null;
         try {
-            socket = UnixSocket.get(socketPath);
-            OutputStream out = socket.getOutputStream();
+            c = Connection.open(socketPath, timeouts.connect());
+            c.readTimeout = readTimeout;
+            OutputStream out = c.output();
             byte[] body = request.bodyBytes();
             InputStream stream = body == null ? request.body() : null;
             StringBuilder head = new StringBuilder()
@@ -64,15 +89,25 @@ final class UnixSocketTransport implements DockerHttpClient {
                 out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             }
             out.flush();
-            return read(socket);
+            return read(c);
         } catch (IOException e) {
-            closeQuietly(socket);
-            throw new UncheckedIOException(e);
+            closeQuietly(c);
+            throw failure(socketPath, what, e);
         }
     }
 
-    private static Response read(Socket socket) throws IOException {
-        InputStream in = new BufferedInputStream(socket.getInputStream());
+    /** What an operator is told when the engine's socket fails {@code what}; no class names. */
+    static EngineUnavailableException failure(String socketPath, String what, IOException e) {
+        String where = "the engine at unix://" + socketPath;
+        if (e instanceof SocketTimeoutException) {
+            return new EngineUnavailableException(where + " " + e.getMessage() + " during " + what
+                    + " (is dockerd hung? see 'systemctl status docker' and 'journalctl -u docker')");
+        }
+        return new EngineUnavailableException(where + " failed " + what + ": " + DockerEngine.rootMessage(e));
+    }
+
+    private static Response read(Connection socket) throws IOException {
+        InputStream in = new BufferedInputStream(socket.input(), 1 << 16);
         String status = line(in);
         String[] parts = status.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/")) throw new IOException("not an HTTP response from the engine: " + status);
@@ -126,12 +161,121 @@ final class UnixSocketTransport implements DockerHttpClient {
         return buf.toString(StandardCharsets.ISO_8859_1);
     }
 
-    private static void closeQuietly(Socket socket) {
+    private static void closeQuietly(Closeable socket) {
         if (socket == null) return;
         try {
             socket.close();
         } catch (IOException e) {
             // the connection is being discarded either way
+        }
+    }
+
+    /**
+     * A non-blocking unix socket driven through its own selector, which is what gives reads and writes a
+     * time limit: the JDK's blocking unix channels have no SO_TIMEOUT.
+     */
+    private static final class Connection implements Closeable {
+        private final SocketChannel channel;
+        private final Selector selector;
+        volatile Duration readTimeout;
+
+        private Connection(SocketChannel channel, Selector selector) {
+            this.channel = channel;
+            this.selector = selector;
+        }
+
+        static Connection open(String path, Duration connectTimeout) throws IOException {
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            Selector sel = null;
+            try {
+                ch.configureBlocking(false);
+                sel = Selector.open();
+                Connection c = new Connection(ch, sel);
+                if (!ch.connect(UnixDomainSocketAddress.of(path))) {
+                    c.await(SelectionKey.OP_CONNECT, connectTimeout, "did not accept the connection within");
+                    ch.finishConnect();
+                }
+                return c;
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(sel);
+                closeQuietly(ch);
+                throw e;
+            }
+        }
+
+        /** Waits until the channel is ready for {@code op}, at most {@code limit} (none when null or zero). */
+        private void await(int op, Duration limit, String what) throws IOException {
+            SelectionKey key = channel.register(selector, op);
+            try {
+                long ms = limit == null || limit.isZero() ? 0 : Math.max(1, limit.toMillis());
+                if (selector.select(ms) == 0 && ms > 0 && !Thread.currentThread().isInterrupted()) {
+                    throw new SocketTimeoutException(what + " " + human(limit));
+                }
+                if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("interrupted");
+            } finally {
+                key.interestOps(0);
+                selector.selectedKeys().clear();
+            }
+        }
+
+        private static String human(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+
+        InputStream input() {
+            return new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    int n = read(one, 0, 1);
+                    return n < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (len == 0) return 0;
+                    ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+                    while (true) {
+                        if (!channel.isOpen()) throw new IOException("the connection was closed");
+                        int n = channel.read(buf);
+                        if (n != 0) return n;
+                        await(SelectionKey.OP_READ, readTimeout, "went silent for");
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    Connection.this.close();
+                }
+            };
+        }
+
+        OutputStream output() {
+            return new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+                    while (buf.hasRemaining()) {
+                        if (channel.write(buf) == 0) {
+                            await(SelectionKey.OP_WRITE, readTimeout, "stopped reading the request for");
+                        }
+                    }
+                }
+            };
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                selector.close();
+            } finally {
+                channel.close();
+            }
         }
     }
 

@@ -27,8 +27,9 @@ public final class ChannelSettings {
                     List<String> to = m.to().isEmpty() ? List.of(spec.admin().email()) : m.to();
                     if (to.stream().anyMatch(dev.kiban.spec.Placeholder::is)) throw new SpecException("monitor.channels.mail.to (or admin.email) is still a placeholder");
                     String password = m.password().map(p -> p.reveal("monitor.channels.mail.password", env)).orElse("");
-                    out.put(name, new MailChannel(new MailChannel.Settings(m.smtpHost(), m.smtpPort(), m.starttls(), m.username().orElse(""), password,
-                            m.from(), to)));
+                    MailChannel.Tls tls = MailChannel.Tls.of(m.smtpPort(), m.starttls());
+                    out.put(name, new MailChannel(new MailChannel.Settings(m.smtpHost(), m.smtpPort(), tls,
+                            m.username().orElse(""), password, m.from(), to)));
                 }
                 case "webhook" -> {
                     Optional<SecretRef> url = ch.webhook().url();

@@ -2,6 +2,7 @@ package dev.kiban.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiban.spec.SpecException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,21 +20,35 @@ import java.time.Instant;
  */
 public final class DiscordChannel implements Channel {
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String KEY = "monitor.channels.discord.webhook";
     private final URI uri;
+    /** The URL and its parts as they may be quoted back (the path holds Discord's token). */
+    private final String[] secrets;
     private final HttpClient http;
     private Instant quietUntil = Instant.EPOCH;
 
+    /** Errors name {@link #KEY}, never the URL. */
     public DiscordChannel(String webhookUrl) {
         this.uri = versioned(webhookUrl);
+        this.secrets = ChannelUrls.secretsOf(webhookUrl.strip(), uri);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** {@code https://discord.com/api/webhooks/ID/TOKEN} → {@code https://discord.com/api/v10/webhooks/ID/TOKEN?wait=true}. */
     static URI versioned(String url) {
-        URI u = URI.create(url.strip());
-        String path = u.getPath().replaceFirst("^/api(/v\\d+)?/webhooks/", "/api/v10/webhooks/");
-        if (!path.startsWith("/api/v10/webhooks/")) throw new IllegalArgumentException("not a Discord webhook URL (…/api/webhooks/ID/TOKEN)");
+        URI u = ChannelUrls.parse(KEY, url, true);
+        String raw = u.getRawPath() == null ? "" : u.getRawPath();
+        String path = raw.replaceFirst("^/api(/v\\d+)?/webhooks/", "/api/v10/webhooks/");
+        if (!path.matches("/api/v10/webhooks/[^/]+/[^/]+/?")) {
+            throw new SpecException(KEY + ": not a Discord webhook URL (https://discord.com/api/webhooks/ID/TOKEN); "
+                    + "the value is not shown");
+        }
         return URI.create(u.getScheme() + "://" + u.getRawAuthority() + path + "?wait=true");
+    }
+
+    @Override
+    public String toString() {
+        return "DiscordChannel[" + uri.getHost() + ", webhook hidden]";
     }
 
     @Override
@@ -56,8 +71,12 @@ public final class DiscordChannel implements Channel {
         HttpResponse<String> r;
         try {
             r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (RuntimeException e) { // the client's argument checks quote the URL: only the redacted text is kept
+            String why = ChannelUrls.describe(e, name(), secrets);
+            return new Delivery.Rejected("Discord could not be asked (" + why + ")", false);
         } catch (IOException e) {
-            return new Delivery.Retry(Duration.ZERO, "Discord did not answer (" + e.getClass().getSimpleName() + ")");
+            String why = ChannelUrls.describe(e, name(), secrets);
+            return new Delivery.Retry(Duration.ZERO, "Discord did not answer (" + why + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Delivery.Retry(Duration.ofSeconds(1), "interrupted");
@@ -75,7 +94,8 @@ public final class DiscordChannel implements Channel {
         if (status == 404) return new Delivery.Rejected("the Discord webhook no longer exists (404); give a new one in monitor.channels.discord.webhook", true);
         if (status == 401 || status == 403) return new Delivery.Rejected("Discord refused the webhook's token (" + status + ")", true);
         if (status >= 500) return new Delivery.Retry(Duration.ZERO, "Discord answered " + status);
-        return new Delivery.Rejected("Discord answered " + status + ": " + DiscordMessage.cut(r.body(), 300), false);
+        String said = ChannelUrls.redact(DiscordMessage.cut(r.body(), 300), name(), secrets);
+        return new Delivery.Rejected("Discord answered " + status + ": " + said, false);
     }
 
     private static String field(String body, String name) {

@@ -57,7 +57,15 @@ public final class MonitorAgent implements AutoCloseable {
         saved.ifPresent(s -> book.restore(s.alerts()));
         // a restarted agent treats exits since its last save (or the last 10 minutes) as news
         this.started = saved.map(MonitorState.Snapshot::updated).orElse(clock.instant().minus(Duration.ofMinutes(10)));
-        outbox.recover();
+        // a file it cannot read is set aside, never a reason not to start: the other alerts still go out
+        for (String q : outbox.recover()) log.println(clock.instant() + " outbox: set aside " + q);
+        // said once at start, not only in failed/ after the first alert that could not go out
+        channels.values().forEach(c -> {
+            if (c instanceof MailChannel mail) {
+                mail.refusal().ifPresent(why -> log.println(clock.instant() + " mail will be refused: " + why));
+            }
+        });
+        log.flush();
     }
 
     /** Starts the event and delivery threads; then call {@link #sweep} at the interval (or {@link #runEvery}). */
@@ -108,7 +116,7 @@ public final class MonitorAgent implements AutoCloseable {
 
     private int safePending() {
         try {
-            return outbox.pending().size();
+            return outbox.count();
         } catch (IOException e) {
             return -1;
         }
@@ -202,9 +210,12 @@ public final class MonitorAgent implements AutoCloseable {
                 r.delivered().forEach(d -> log.println(clock.instant() + " delivered " + d));
                 r.retrying().forEach(d -> log.println(clock.instant() + " will retry " + d));
                 r.rejected().forEach(d -> log.println(clock.instant() + " REFUSED " + d));
-                if (!r.delivered().isEmpty() || !r.retrying().isEmpty() || !r.rejected().isEmpty()) log.flush();
+                r.quarantined().forEach(d -> log.println(clock.instant() + " outbox: set aside " + d));
+                log.flush();
             } catch (IOException | RuntimeException e) {
-                log.println(clock.instant() + " delivery failed: " + e.getMessage());
+                // the outbox's own errors name files, not secrets; a class name is no use to an operator
+                String why = e.getMessage() == null ? "an internal error" : e.getMessage();
+                log.println(clock.instant() + " delivery failed: " + why);
                 log.flush();
             }
             synchronized (wake) {

@@ -15,11 +15,21 @@ import java.time.Duration;
  */
 public final class WebhookChannel implements Channel {
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+    static final String KEY = "monitor.channels.webhook.url";
     private final URI uri;
+    /** The URL and its parts as they may be quoted back (a receiver's token is often in the path). */
+    private final String[] secrets;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The URL may hold a token: errors name {@link #KEY}, never the value. */
     public WebhookChannel(String url) {
-        this.uri = URI.create(url.strip());
+        this.uri = ChannelUrls.parse(KEY, url, false);
+        this.secrets = ChannelUrls.secretsOf(url.strip(), uri);
+    }
+
+    @Override
+    public String toString() {
+        return "WebhookChannel[" + uri.getHost() + ", URL hidden]";
     }
 
     @Override
@@ -49,7 +59,11 @@ public final class WebhookChannel implements Channel {
             if (s == 429 || s >= 500) return new Delivery.Retry(Duration.ZERO, "webhook answered " + s);
             return new Delivery.Rejected("webhook answered " + s, s == 404 || s == 410);
         } catch (IOException e) {
-            return new Delivery.Retry(Duration.ZERO, "webhook did not answer (" + e.getClass().getSimpleName() + ")");
+            String why = ChannelUrls.describe(e, name(), secrets);
+            return new Delivery.Retry(Duration.ZERO, "webhook did not answer (" + why + ")");
+        } catch (RuntimeException e) { // the client's argument checks quote the URL: only the redacted text is kept
+            String why = ChannelUrls.describe(e, name(), secrets);
+            return new Delivery.Rejected("the webhook could not be asked (" + why + ")", false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Delivery.Retry(Duration.ofSeconds(1), "interrupted");

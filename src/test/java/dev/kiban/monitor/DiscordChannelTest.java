@@ -1,8 +1,10 @@
 package dev.kiban.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiban.spec.SpecException;
 import dev.kiban.testing.DiscordReceiver;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,5 +71,40 @@ class DiscordChannelTest {
     void theWebhookUrlIsMovedToTheVersionedApi() {
         assertThat(DiscordChannel.versioned("https://discord.com/api/webhooks/1/abc").toString()).isEqualTo("https://discord.com/api/v10/webhooks/1/abc?wait=true");
         assertThat(DiscordChannel.versioned("https://discord.com/api/v9/webhooks/1/abc").toString()).isEqualTo("https://discord.com/api/v10/webhooks/1/abc?wait=true");
+    }
+
+    @Test
+    void aMalformedWebhookNamesTheKeyNeverTheToken() {
+        for (String bad : List.of("https://discord.com/api/webhooks/123/SECRETTOKEN with space",
+                "htps://discord.com/api/webhooks/123/SECRETTOKEN",
+                "https://discord.com/api/webhooks/123/SECRETTOKEN\nX",
+                "http://discord.com/api/webhooks/123/SECRETTOKEN", "https://discord.com/elsewhere/SECRETTOKEN",
+                "https://user:SECRETTOKEN@discord.com/api/webhooks/1/x", "SECRETTOKEN", "https://[SECRETTOKEN")) {
+            assertThatThrownBy(() -> new DiscordChannel(bad)).as(bad).isInstanceOf(SpecException.class)
+                    .hasMessageStartingWith("monitor.channels.discord.webhook: ")
+                    .hasMessageNotContaining("SECRETTOKEN");
+        }
+    }
+
+    @Test
+    void aFailedSendNeverQuotesTheUrl() {
+        // a closed loopback port: the client's error must not carry the token
+        DiscordChannel channel = new DiscordChannel("http://127.0.0.1:1/api/webhooks/123/" + DiscordReceiver.TOKEN);
+        Delivery d = channel.send(notification(1, 10), false);
+        assertThat(d).isInstanceOf(Delivery.Retry.class);
+        assertThat(d.toString()).doesNotContain(DiscordReceiver.TOKEN).doesNotContain("127.0.0.1:1/api")
+                .doesNotContain("Exception");
+        assertThat(channel.toString()).doesNotContain(DiscordReceiver.TOKEN);
+    }
+
+    @Test
+    void redactionRemovesUrlsSecretsAndTheirBase64() {
+        String token = "abcdefgh12345678";
+        byte[] bytes = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String base64 = java.util.Base64.getEncoder().encodeToString(bytes);
+        String said = ChannelUrls.redact("failed https://discord.com/api/v10/webhooks/1/" + token + "?wait=true and "
+                + token + " and " + base64 + "\nnext", "discord", token);
+        assertThat(said).doesNotContain(token).doesNotContain(base64).doesNotContain("discord.com")
+                .contains("<discord URL>").doesNotContain("\n");
     }
 }

@@ -1,10 +1,12 @@
 package dev.kiban.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.kiban.spec.SpecException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
@@ -44,5 +46,26 @@ class WebhookChannelTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void aBadUrlNamesTheKeyAndNeverTheValue() {
+        for (String bad : List.of("https://user:SECRETPASS@hooks.example.org/",
+                "https://hooks.example.org/SECRETPASS with space",
+                "ftp://hooks.example.org/SECRETPASS", "hooks.example.org/SECRETPASS",
+                "https://hooks.example.org/SECRETPASS\r\nX-Injected: 1")) {
+            assertThatThrownBy(() -> new WebhookChannel(bad)).as(bad).isInstanceOf(SpecException.class)
+                    .hasMessageStartingWith("monitor.channels.webhook.url: ").hasMessageNotContaining("SECRETPASS");
+        }
+    }
+
+    @Test
+    void aReceiverThatIsDownIsRetriedWithoutQuotingTheUrl() {
+        WebhookChannel hook = new WebhookChannel("http://127.0.0.1:1/hook/SECRETPASS-in-path");
+        Instant at = Instant.parse("2026-11-28T02:00:00Z");
+        Delivery d = hook.send(new Notification("1-x", "webhook", "ws1", at, List.of(), true), false);
+        assertThat(d).isInstanceOf(Delivery.Retry.class);
+        assertThat(d.toString()).doesNotContain("SECRETPASS").doesNotContain("Exception");
+        assertThat(hook.toString()).doesNotContain("SECRETPASS");
     }
 }
