@@ -2,6 +2,8 @@ package dev.kiban.host;
 
 import dev.kiban.spec.Placeholder;
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.SpecText;
+import dev.kiban.spec.SpecText.Form;
 import java.util.List;
 
 /**
@@ -23,9 +25,11 @@ public final class Fail2banJails {
                 .append("bantime = ").append(f.bantime().seconds()).append('\n')
                 .append("findtime = ").append(f.findtime().seconds()).append('\n')
                 .append("maxretry = ").append(f.maxretry()).append('\n')
-                .append("destemail = ").append(Placeholder.require("admin.email", spec.admin().email())).append('\n')
-                .append("sender = ").append(spec.security().updates().emailFrom()).append('\n')
-                .append("action = %(").append(f.action()).append(")s\n")
+                .append("destemail = ").append(SpecText.require("admin.email", Form.EMAIL, Placeholder.require("admin.email", spec.admin().email())))
+                .append('\n')
+                .append("sender = ").append(SpecText.require("security.updates.emailFrom", Form.EMAIL, spec.security().updates().emailFrom()))
+                .append('\n')
+                .append("action = %(").append(SpecText.require("security.fail2ban.action", Form.FAIL2BAN_ACTION, f.action())).append(")s\n")
                 .append("# Both services log to the journal on Rocky 9 and Debian 12; log files would be empty (D14).\n")
                 .append("backend = systemd\n");
         if (f.jails().contains("sshd")) {
