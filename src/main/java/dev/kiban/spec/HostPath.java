@@ -74,6 +74,7 @@ public record HostPath(String value) {
     public java.util.Optional<String> systemTree(List<String> allowed) {
         for (String ok : allowed) if (within(new HostPath(ok))) return java.util.Optional.empty();
         for (String tree : SYSTEM_TREES) {
+            if (value.equals(tree)) return java.util.Optional.of(value + " is a system directory");
             if (within(new HostPath(tree))) return java.util.Optional.of(value + " lies in " + tree + ", which belongs to the system");
         }
         return java.util.Optional.empty();
