@@ -129,8 +129,8 @@ final class ValueRules {
     private void monitor() {
         var m = spec.monitor();
         var metrics = m.metrics();
-        if (metrics.listen().port().isPresent() && locator.writes("monitor.metrics.port")
-                && metrics.listen().port().get() != metrics.port()) {
+        // the port in listen wins (PlatformSpec.Metrics); a second one written beside it would be silently ignored
+        if (metrics.listen().port().isPresent() && locator.writes("monitor.metrics.port")) {
             error("monitor.metrics.port", "monitor.metrics.listen already gives the port; give it once");
         }
         for (int i = 0; i < m.rules().size(); i++) form("monitor.rules[" + i + "].name", Form.WORD, m.rules().get(i).name());
