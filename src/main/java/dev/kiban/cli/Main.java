@@ -128,7 +128,8 @@ public final class Main {
             return ExitCode.FINDINGS;
         }
         // an exception's text names Java classes and may quote a secret: the trace is for --verbose only
-        err.println("kiban: " + cmd.getCommandSpec().qualifiedName() + " failed: an internal error (run again with --verbose)");
+        err.println("kiban: " + cmd.getCommandSpec().qualifiedName()
+                + " failed: an internal error (run again with --verbose)");
         if (verbose(cmd)) e.printStackTrace(err);
         return ExitCode.FINDINGS;
     }

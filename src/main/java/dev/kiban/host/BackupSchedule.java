@@ -41,10 +41,12 @@ final class BackupSchedule {
                 Artifact.config(TIMER, timer, "R5.2 the backup schedule", Artifact.Reader.SYSTEMD));
     }
 
-    /** A schedule is parsed before it gets here; a line break, a specifier (%) or an escape (\\) would still be refused. */
+    /** A schedule is parsed before it gets here; a line break, a specifier (%) or an escape (\\) is still refused. */
     static String unitText(String key, String value) {
         SpecText.requireLine(key, value);
-        if (value.contains("%") || value.contains("\\")) throw new SpecException(key + ": refusing to render % or \\ into a unit file");
+        if (value.contains("%") || value.contains("\\")) {
+            throw new SpecException(key + ": refusing to render % or \\ into a unit file");
+        }
         return value;
     }
 }

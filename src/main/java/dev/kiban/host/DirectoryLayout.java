@@ -14,22 +14,24 @@ public final class DirectoryLayout {
     private DirectoryLayout() {}
 
     /** A layout directory from the spec: a normal path and never a system directory, which apply would chmod. */
-    static String layout(String key, HostPath dir) {
+    static HostDirectory layout(String key, HostPath dir, String mode, String why) {
         String path = SpecText.requireUnitPath(key, dir);
-        if (dir.systemDirectory().isPresent()) throw new SpecException(key + ": refusing to create or chmod a system directory");
-        return path;
+        if (dir.systemDirectory().isPresent()) {
+            throw new SpecException(key + ": refusing to create or chmod a system directory");
+        }
+        return new HostDirectory(path, mode, "root:root", why);
     }
 
     public static List<HostDirectory> render(PlatformSpec spec) {
         var s = spec.storage();
         return List.of(
-                new HostDirectory(layout("storage.data", s.data()), "rwxr-xr-x", "root:root", "R4.1 the HDD's Docker area"),
-                new HostDirectory(layout("storage.volumes", s.volumes()), "rwxr-xr-x", "root:root", "R4.3 bind-mount volume tree"),
-                new HostDirectory(layout("storage.images", s.images()), "rwxr-x---", "root:root", "R4.2 image cache"),
-                new HostDirectory(layout("storage.localBackups", s.localBackups()), "rwx------", "root:root", "R4.1 local backups"),
-                new HostDirectory(layout("storage.compose", s.compose()), "rwxr-x---", "root:root", "R4.1 compose files"),
-                new HostDirectory(layout("storage.commonEnv", s.commonEnv().parent()), "rwxr-x---", "root:root", "R4.1 shared .env"),
-                new HostDirectory(layout("backup.repository", spec.backup().repository()), "rwx------", "root:root", "R5.3 backup repository"),
+                layout("storage.data", s.data(), "rwxr-xr-x", "R4.1 the HDD's Docker area"),
+                layout("storage.volumes", s.volumes(), "rwxr-xr-x", "R4.3 bind-mount volume tree"),
+                layout("storage.images", s.images(), "rwxr-x---", "R4.2 image cache"),
+                layout("storage.localBackups", s.localBackups(), "rwx------", "R4.1 local backups"),
+                layout("storage.compose", s.compose(), "rwxr-x---", "R4.1 compose files"),
+                layout("storage.commonEnv", s.commonEnv().parent(), "rwxr-x---", "R4.1 shared .env"),
+                layout("backup.repository", spec.backup().repository(), "rwx------", "R5.3 backup repository"),
                 new HostDirectory("/etc/kiban", "rwx------", "root:root", "kiban's spec and secrets"),
                 new HostDirectory(STATE, "rwx------", "root:root", "kiban's state and generations"),
                 new HostDirectory("/var/log/kiban", "rwxr-x---", "root:root", "kiban's logs"));

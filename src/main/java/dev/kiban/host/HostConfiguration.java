@@ -103,8 +103,8 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
             throw new SpecException("storage.volumes: refusing to relabel a tree that holds system directories");
         }
         return List.of(
-                HostCommand.of("label the volume tree for containers, persistently (R7.4, D8)", List.of(path), "semanage", "fcontext", "-a", "-t",
-                        "container_file_t", fcontextPattern(path)),
+                HostCommand.of("label the volume tree for containers, persistently (R7.4, D8)", List.of(path),
+                        "semanage", "fcontext", "-a", "-t", "container_file_t", fcontextPattern(path)),
                 HostCommand.of("apply the labels (R7.4, D8)", List.of(path), "restorecon", "-R", path));
     }
 

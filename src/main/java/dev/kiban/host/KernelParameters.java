@@ -17,7 +17,9 @@ public final class KernelParameters {
 
     public static List<Artifact> render(PlatformSpec spec) {
         StringBuilder docker = new StringBuilder(ManagedFile.header("#", "R2.3"));
-        new TreeMap<>(spec.engine().sysctl()).forEach((k, v) -> docker.append(SpecText.require("engine.sysctl", Form.SYSCTL_KEY, k)).append(" = ")
+        // one "key = value" line each: neither may hold a line break (binder and renderer both refuse it)
+        new TreeMap<>(spec.engine().sysctl()).forEach((k, v) -> docker
+                .append(SpecText.require("engine.sysctl", Form.SYSCTL_KEY, k)).append(" = ")
                 .append(SpecText.requireLine("engine.sysctl." + k, v)).append('\n'));
         String swappiness = ManagedFile.header("#", "R1.4") + "vm.swappiness = " + spec.host().swappiness() + "\n";
         boolean bridgeKeys = spec.engine().sysctl().keySet().stream().anyMatch(k -> k.startsWith("net.bridge."));

@@ -21,7 +21,8 @@ final class MonitorService {
                 spec.monitor().rules().stream().flatMap(r -> r.channels().stream()).distinct().toList()) + ")\n"
                 + "After=docker.service network-online.target\nWants=docker.service network-online.target\n\n"
                 + "[Service]\nExecStart=" + kiban + " monitor\nRestart=always\nRestartSec=5\n"
-                + "# the outbox and alert states survive restarts here\nReadWritePaths=" + SpecText.requireUnitPath("monitor.state", spec.monitor().state()) + "\n\n"
+                + "# the outbox and alert states survive restarts here\nReadWritePaths="
+                + SpecText.requireUnitPath("monitor.state", spec.monitor().state()) + "\n\n"
                 + "[Install]\nWantedBy=multi-user.target\n";
         String report = ManagedFile.header("#", "R6.1") + "[Unit]\nDescription=kiban: mail the daily report\nAfter=docker.service\n\n"
                 + "[Service]\nType=oneshot\nExecStart=" + kiban + " report daily --mail\n";

@@ -1,6 +1,5 @@
 package dev.kiban.host;
 
-import dev.kiban.spec.Placeholder;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.spec.SpecText;
@@ -18,10 +17,12 @@ public final class SecurityUpdates {
     public static List<Artifact> render(PlatformSpec spec) {
         var u = spec.security().updates();
         // each lands unquoted (dnf) or inside "..." (apt): the forms admit neither quotes nor line breaks
-        String admin = SpecText.require("admin.email", Form.EMAIL, Placeholder.require("admin.email", spec.admin().email()));
+        String admin = SpecText.requireFilled("admin.email", Form.EMAIL, spec.admin().email());
         String from = SpecText.require("security.updates.emailFrom", Form.EMAIL, u.emailFrom());
         String host = SpecText.require("security.updates.emailHost", Form.HOST, u.emailHost());
-        if (!u.type().equals("security") && !u.type().equals("default")) throw new dev.kiban.spec.SpecException("security.updates.type: refusing to render it");
+        if (!u.type().equals("security") && !u.type().equals("default")) {
+            throw new dev.kiban.spec.SpecException("security.updates.type: refusing to render it");
+        }
         if (spec.host().family() == Family.RHEL) {
             String conf = ManagedFile.header("#", "R7.5, D16") + "[commands]\n"
                     + "upgrade_type = " + u.type() + "\n"

@@ -35,7 +35,8 @@ public final class SshAccess {
             String pattern = expand(s.authorizedKeysFile(), user, entry.get()[2], home.get());
             String keysFile = pattern.startsWith("/") ? pattern : home.get() + "/" + pattern;
             if (!keysFile.startsWith("/") || keysFile.contains("/../")) {
-                out.add("security.ssh.allowUsers: cannot tell where " + user + "'s authorized keys are (home " + home.get() + ")");
+                out.add("security.ssh.allowUsers: cannot tell where " + user + "'s authorized keys are (home "
+                        + home.get() + ")");
                 continue;
             }
             Path keys = root.resolve(keysFile.substring(1));

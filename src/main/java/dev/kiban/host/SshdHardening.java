@@ -1,6 +1,5 @@
 package dev.kiban.host;
 
-import dev.kiban.spec.Placeholder;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.SpecText;
 import dev.kiban.spec.SpecText.Form;
@@ -18,7 +17,7 @@ public final class SshdHardening {
     public static Artifact render(PlatformSpec spec) {
         var s = spec.security().ssh();
         // Each value is one sshd token: a space would add a user or a file, a line break a directive (Match all ...).
-        s.allowUsers().forEach(u -> SpecText.require("security.ssh.allowUsers", Form.USER, Placeholder.require("security.ssh.allowUsers", u)));
+        s.allowUsers().forEach(u -> SpecText.requireFilled("security.ssh.allowUsers", Form.USER, u));
         String keys = s.authorizedKeysFile().equals("none") ? "none"
                 : SpecText.require("security.ssh.authorizedKeysFile", Form.SSH_KEYS_FILE, s.authorizedKeysFile());
         String content = ManagedFile.header("#", "R7.2")

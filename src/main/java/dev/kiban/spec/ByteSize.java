@@ -23,10 +23,12 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
     public static ByteSize parse(String text) {
         Matcher m = FORM.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected a size with a unit, like 512M, 16G or 3.6T, got " + SpecText.shown(text));
+            throw new IllegalArgumentException("expected a size with a unit, like 512M, 16G or 3.6T, got "
+                    + SpecText.shown(text));
         }
         int power = UNITS.indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
-        BigDecimal value = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1024).pow(power)).setScale(0, RoundingMode.HALF_UP);
+        BigDecimal value = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1024).pow(power))
+                .setScale(0, RoundingMode.HALF_UP);
         // A cap far above any disk keeps every sum of sizes (the budget adds a few) inside a long.
         if (value.compareTo(BigDecimal.valueOf(MAX)) > 0) {
             throw new IllegalArgumentException("a size is at most 1024P, got " + SpecText.shown(text));

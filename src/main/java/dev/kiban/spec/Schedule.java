@@ -20,8 +20,8 @@ public record Schedule(String expression, String onCalendar) {
             return read(text);
         } catch (NumberFormatException e) {
             // a number too long for an int: out of every field's range anyway
-            throw new IllegalArgumentException("expected a cron line like \"0 2 * * 0\" or a calendar event like \"Sun *-*-* 02:00:00\"; "
-                    + "a number in " + SpecText.shown(text) + " is out of range");
+            throw new IllegalArgumentException("expected a cron line like \"0 2 * * 0\" or a calendar event like "
+                    + "\"Sun *-*-* 02:00:00\"; a number in " + SpecText.shown(text) + " is out of range");
         }
     }
 

@@ -23,23 +23,25 @@ public final class SpecText {
          * io/zone.py Zone.check_name): letters, digits, '_', '-' and one '/' (not in a file name), at most
          * functions.max_zone_name_len() = 28 - len("POST") - len("__allow") = 17 characters.
          */
-        ZONE("a firewalld zone name: 1 to 17 letters, digits, _ or - (firewalld's limit)", "[A-Za-z0-9_][A-Za-z0-9_-]{0,16}"),
-        /** POSIX portable user names (letters, digits, '.', '_', '-'; no leading '-'), as useradd takes them. */
-        USER("a user name: a letter or _, then letters, digits, ., _ or -, at most 32", "[A-Za-z_][A-Za-z0-9._-]{0,31}"),
+        ZONE("a firewalld zone name: 1 to 17 letters, digits, _ or - (firewalld's limit)",
+                "[A-Za-z0-9_][A-Za-z0-9_-]{0,16}"),
+        /** POSIX portable user names (letters, digits, '.', '_', '-'; no leading '-'). */
+        USER("a user name: a letter or _, then letters, digits, ., _ or -, at most 32",
+                "[A-Za-z_][A-Za-z0-9._-]{0,31}"),
         /** Deliberately narrow: these land in fail2ban, dnf-automatic, apt and SMTP lines unquoted. */
         EMAIL("an e-mail address like ops@example.org (letters, digits, . _ + - before the @, a host name after it)",
-                "[A-Za-z0-9._+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*"),
-        HOST("a host name or IPv4 address (letters, digits, . and -)",
-                "[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*"),
+                "[A-Za-z0-9._+-]{1,64}@" + Names.HOST),
+        HOST("a host name or IPv4 address (letters, digits, . and -)", Names.HOST),
         /** A word in a config file: a driver, a label, a logwatch service. */
         WORD("a single word of letters, digits, ., _ or -", "[A-Za-z0-9_][A-Za-z0-9._-]{0,127}"),
         /** sshd's AuthorizedKeysFile: one path (absolute or from the home), tokens %h %u %U %% only. */
-        SSH_KEYS_FILE("one path without spaces or quotes, absolute or relative to the home, using only the tokens %h, %u, %U, %%",
-                "(?:[A-Za-z0-9._/+-]|%[huU%])+"),
+        SSH_KEYS_FILE("one path without spaces or quotes, absolute or relative to the home, "
+                + "using only the tokens %h, %u, %U, %%", "(?:[A-Za-z0-9._/+-]|%[huU%])+"),
         FAIL2BAN_ACTION("a fail2ban action shortcut like action_, action_mw or action_mwl", "action_[a-z0-9_]{0,40}"),
         SYSCTL_KEY("a kernel parameter name like net.ipv4.ip_forward", "[A-Za-z0-9_][A-Za-z0-9_.\\-/]{0,127}"),
         ULIMIT("a ulimit name like nofile", "[a-z]{1,32}"),
-        LOGWATCH_RANGE("a logwatch range like yesterday, today, all or 'between -7 days and -1 days'", "[A-Za-z0-9][A-Za-z0-9 :-]{0,79}");
+        LOGWATCH_RANGE("a logwatch range like yesterday, today, all or 'between -7 days and -1 days'",
+                "[A-Za-z0-9][A-Za-z0-9 :-]{0,79}");
 
         private final String expected;
         private final Pattern pattern;
@@ -50,7 +52,8 @@ public final class SpecText {
         }
 
         public boolean accepts(String value) {
-            return value != null && pattern.matcher(value).matches() && (this != SSH_KEYS_FILE || !hasDotParts(value));
+            return value != null && pattern.matcher(value).matches()
+                    && (this != SSH_KEYS_FILE || !hasDotParts(value));
         }
 
         public String expected() {
@@ -58,18 +61,32 @@ public final class SpecText {
         }
     }
 
+    /** Label patterns shared by the forms. */
+    private static final class Names {
+        static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?";
+        static final String HOST = LABEL + "(?:\\." + LABEL + ")*";
+    }
+
     /** {@code value} when it has {@code form}; else a {@link SpecException} naming {@code key} (not the value). */
     public static String require(String key, Form form, String value) {
-        if (!form.accepts(value)) throw new SpecException(key + ": refusing to render a value that is not " + form.expected());
+        if (!form.accepts(value)) {
+            throw new SpecException(key + ": refusing to render a value that is not " + form.expected());
+        }
         return value;
+    }
+
+    /** {@link #require}, after refusing a placeholder the design leaves open (naming the key). */
+    public static String requireFilled(String key, Form form, String value) {
+        return require(key, form, Placeholder.require(key, value));
     }
 
     /** Where the first control character (C0, DEL, C1, or a Unicode line or paragraph separator) is, if any. */
     public static Optional<String> controlCharacter(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
-                return Optional.of(String.format(Locale.ROOT, "contains a control character (U+%04X) at position %d; no value may", (int) c, i + 1));
+            if (isControl(c)) {
+                return Optional.of(String.format(Locale.ROOT,
+                        "contains a control character (U+%04X) at position %d; no value may", (int) c, i + 1));
             }
         }
         return Optional.empty();
@@ -77,7 +94,9 @@ public final class SpecText {
 
     /** A line-safe text for a config file: no control character. */
     public static String requireLine(String key, String value) {
-        if (controlCharacter(value).isPresent()) throw new SpecException(key + ": refusing to render a value with a control character");
+        if (controlCharacter(value).isPresent()) {
+            throw new SpecException(key + ": refusing to render a value with a control character");
+        }
         return value;
     }
 
@@ -92,7 +111,8 @@ public final class SpecText {
         } catch (IllegalArgumentException e) {
             // falls through to the refusal, which does not repeat the value
         }
-        throw new SpecException(key + ": refusing to render a path that is not absolute, normal and free of spaces, quotes and %");
+        throw new SpecException(key + ": refusing to render a path that is not absolute, normal and "
+                + "free of spaces, quotes and %");
     }
 
     /** A value as a message may show it: quoted, control characters escaped, long ones cut. */
@@ -104,7 +124,7 @@ public final class SpecText {
             if (c == '\n') out.append("\\n");
             else if (c == '\r') out.append("\\r");
             else if (c == '\t') out.append("\\t");
-            else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+            else if (isControl(c)) {
                 out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
             } else out.append(c);
         }
@@ -116,7 +136,7 @@ public final class SpecText {
     public static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
-        if (h.equals("localhost") || h.equals("localhost.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) return true;
+        if (List.of("localhost", "localhost.", "::1", "0:0:0:0:0:0:0:1").contains(h)) return true;
         try {
             return (Ipv4.parse(h) >>> 24) == 127;
         } catch (IllegalArgumentException e) {
@@ -124,7 +144,7 @@ public final class SpecText {
         }
     }
 
-    /** Why {@code url} is not an http(s) URL kiban can post to; the reason never repeats the URL (it may be a secret). */
+    /** Why {@code url} is not an http(s) URL kiban can post to; never repeats the URL (it may be a secret). */
     public static Optional<String> urlProblem(String url) {
         if (controlCharacter(url).isPresent()) return Optional.of("contains a control character");
         if (url.chars().anyMatch(Character::isWhitespace)) return Optional.of("contains a space");
@@ -138,6 +158,11 @@ public final class SpecText {
         } catch (URISyntaxException e) {
             return Optional.of("is not a well-formed URL");
         }
+    }
+
+    /** C0, DEL, C1 and the Unicode line and paragraph separators: all start a new line somewhere. */
+    static boolean isControl(char c) {
+        return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029';
     }
 
     private static boolean hasDotParts(String path) {

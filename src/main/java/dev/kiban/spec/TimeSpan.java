@@ -14,7 +14,8 @@ public record TimeSpan(Duration duration) {
     public static TimeSpan parse(String text) {
         String t = text.trim();
         if (!WHOLE.matcher(t).matches()) {
-            throw new IllegalArgumentException("expected a duration like 30s, 10m, 2h or 30d, got " + SpecText.shown(text));
+            throw new IllegalArgumentException("expected a duration like 30s, 10m, 2h or 30d, got "
+                    + SpecText.shown(text));
         }
         try {
             return new TimeSpan(sum(t));

@@ -181,8 +181,9 @@ class HostileSpecTest {
     // --- every system directory for the keys kiban creates, chmods or relabels --------------------
 
     static Stream<Arguments> systemDirectories() {
-        List<String> dirs = List.of("/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot", "/dev", "/proc", "/sys", "/run",
-                "/var", "/var/lib", "/var/log", "/home", "/root", "/tmp", "/usr/local", "/etc/ssh", "/var/lib/kiban");
+        List<String> dirs = List.of("/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot", "/dev", "/proc",
+                "/sys", "/run", "/var", "/var/lib", "/var/log", "/home", "/root", "/tmp", "/usr/local", "/etc/ssh",
+                "/var/lib/kiban");
         List<String[]> keys = List.of(new String[] {"storage", "localBackups"}, new String[] {"storage", "volumes"},
                 new String[] {"storage", "compose"}, new String[] {"backup", "repository"});
         return keys.stream().flatMap(k -> dirs.stream().map(d -> Arguments.of(k[0], k[1], d)));
@@ -233,7 +234,8 @@ class HostileSpecTest {
 
     @Test
     void zoneLongerThanFirewalldAllows() throws IOException {
-        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: abcdefghijklmnopqr}}\n", "security.firewall.zone");
+        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: abcdefghijklmnopqr}}\n",
+                "security.firewall.zone");
     }
 
     @Test
@@ -243,19 +245,22 @@ class HostileSpecTest {
 
     @Test
     void zoneWithXml() throws IOException {
-        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: \"a</short><rule>\"}}\n", "security.firewall.zone");
+        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: \"a</short><rule>\"}}\n",
+                "security.firewall.zone");
     }
 
     @Test
     void zoneWithANewline() throws IOException {
-        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: \"public\\nx\"}}\n", "security.firewall.zone");
+        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: \"public\\nx\"}}\n",
+                "security.firewall.zone");
     }
 
     // --- backup.repository: RequiresMountsFor= in kiban-backup.service -----------------------------
 
     @Test
     void repositoryInjectingExecStartPre() throws IOException {
-        refused("backup: {repository: \"/mnt/backup/docker\\nExecStartPre=/bin/sh -c 'id > /tmp/pwned'\"}\n", "backup.repository");
+        refused("backup: {repository: \"/mnt/backup/docker\\nExecStartPre=/bin/sh -c 'id > /tmp/pwned'\"}\n",
+                "backup.repository");
     }
 
     @Test
@@ -277,7 +282,8 @@ class HostileSpecTest {
 
     @Test
     void authorizedKeysFileInjectingMatchAll() throws IOException {
-        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: \".ssh/authorized_keys\\nMatch all\\nPasswordAuthentication yes\"}}\n",
+        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: \".ssh/authorized_keys\\nMatch "
+                + "all\\nPasswordAuthentication yes\"}}\n",
                 "security.ssh.authorizedKeysFile");
     }
 
@@ -289,17 +295,20 @@ class HostileSpecTest {
 
     @Test
     void authorizedKeysFileClimbingOut() throws IOException {
-        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: ../../tmp/keys}}\n", "security.ssh.authorizedKeysFile");
+        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: ../../tmp/keys}}\n",
+                "security.ssh.authorizedKeysFile");
     }
 
     @Test
     void authorizedKeysFileWithQuotes() throws IOException {
-        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: '\".ssh/keys\"'}}\n", "security.ssh.authorizedKeysFile");
+        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: '\".ssh/keys\"'}}\n",
+                "security.ssh.authorizedKeysFile");
     }
 
     @Test
     void authorizedKeysFileWithAnUnknownToken() throws IOException {
-        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: \"%d/keys\"}}\n", "security.ssh.authorizedKeysFile");
+        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: \"%d/keys\"}}\n",
+                "security.ssh.authorizedKeysFile");
     }
 
     @Test
@@ -309,7 +318,8 @@ class HostileSpecTest {
 
     @Test
     void allowUsersWithANewline() throws IOException {
-        refused("security: {ssh: {allowUsers: [\"deploy\\nPasswordAuthentication yes\"]}}\n", "security.ssh.allowUsers[0]");
+        refused("security: {ssh: {allowUsers: [\"deploy\\nPasswordAuthentication yes\"]}}\n",
+                "security.ssh.allowUsers[0]");
     }
 
     @Test
@@ -341,75 +351,88 @@ class HostileSpecTest {
 
     @Test
     void adminEmailWithAQuoteForApt() throws IOException {
-        refused("admin: {email: 'ops\";Unattended-Upgrade::Remove-Unused-Dependencies \"true@example.org'}\n", "admin.email");
+        refused("admin: {email: 'ops\";Unattended-Upgrade::Remove-Unused-Dependencies \"true@example.org'}\n",
+                "admin.email");
     }
 
     @Test
     void mailToWithANewline() throws IOException {
-        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, mail: {to: [\"ops@example.org\\r\\nBcc: x@evil.example\"]}}}\n",
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, mail: {to: "
+                + "[\"ops@example.org\\r\\nBcc: x@evil.example\"]}}}\n",
                 "monitor.channels.mail.to[0]");
     }
 
     @Test
     void mailFromInjectingAnSmtpCommand() throws IOException {
-        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, mail: {from: \"a@b.example>\\r\\nRCPT TO:<x@evil.example\"}}}\n",
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, mail: {from: \"a@b.example>\\r\\nRCPT "
+                + "TO:<x@evil.example\"}}}\n",
                 "monitor.channels.mail.from");
     }
 
     @Test
     void updatesEmailFromInjectingADnfLine() throws IOException {
-        refused("security: {ssh: {allowUsers: [deploy]}, updates: {emailFrom: \"root@localhost\\nemail_host = evil.example\"}}\n",
+        refused("security: {ssh: {allowUsers: [deploy]}, updates: {emailFrom: \"root@localhost\\nemail_host = "
+                + "evil.example\"}}\n",
                 "security.updates.emailFrom");
     }
 
     @Test
     void updatesEmailHostWithASpace() throws IOException {
-        refused("security: {ssh: {allowUsers: [deploy]}, updates: {emailHost: \"mail example\"}}\n", "security.updates.emailHost");
+        refused("security: {ssh: {allowUsers: [deploy]}, updates: {emailHost: \"mail example\"}}\n",
+                "security.updates.emailHost");
     }
 
     // --- URLs and secrets: never echoed ------------------------------------------------------------
 
     @Test
     void webhookUrlWithANewline() throws IOException {
-        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, webhook: {url: \"https://hooks.example/T0k3nSecret\\nHost: evil\"}}}\n",
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, webhook: {url: "
+                + "\"https://hooks.example/T0k3nSecret\\nHost: evil\"}}}\n",
                 "monitor.channels.webhook.url", "T0k3nSecret");
     }
 
     @Test
     void webhookUrlWithASpace() throws IOException {
-        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, webhook: {url: \"https://hooks.example/T0k3n Secret\"}}}\n",
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, webhook: {url: "
+                + "\"https://hooks.example/T0k3n Secret\"}}}\n",
                 "monitor.channels.webhook.url", "T0k3n");
     }
 
     @Test
     void webhookUrlNotHttp() throws IOException {
-        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, webhook: {url: \"ftp://hooks.example/shadowT0k3n\"}}}\n",
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, webhook: {url: "
+                + "\"ftp://hooks.example/shadowT0k3n\"}}}\n",
                 "monitor.channels.webhook.url", "shadowT0k3n");
     }
 
     @Test
     void discordWebhookNotAUrl() throws IOException {
-        refused("monitor: {channels: {discord: {webhook: \"javascript:alert('T0k3n')\"}}}\n", "monitor.channels.discord.webhook", "T0k3n");
+        refused("monitor: {channels: {discord: {webhook: \"javascript:alert('T0k3n')\"}}}\n",
+                "monitor.channels.discord.webhook", "T0k3n");
     }
 
     @Test
     void smtpLoginInCleartextToARemoteHost() throws IOException {
-        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, mail: {smtpHost: mail.example.org, smtpPort: 587, "
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, mail: {smtpHost: mail.example.org, "
+                + "smtpPort: 587, "
                 + "username: alerts, password: \"Hunter2-S3cret\"}}}\n", "monitor.channels.mail", "Hunter2-S3cret");
     }
 
     @Test
     void smtpPasswordWithANewlineIsNeverEchoed() throws IOException {
         refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, mail: {smtpHost: localhost, "
-                + "username: alerts, password: \"Hunter2-S3cret\\r\\nQUIT\"}}}\n", "monitor.channels.mail.password", "Hunter2-S3cret");
+                + "username: alerts, password: \"Hunter2-S3cret\\r\\nQUIT\"}}}\n", "monitor.channels.mail.password",
+                        "Hunter2-S3cret");
     }
 
     // --- monitor.metrics.listen: ADDRESS[:PORT] ----------------------------------------------------
 
     @ParameterizedTest(name = "listen: {0}")
-    @ValueSource(strings = {"auto", "\"local host\"", "metrics.example.org", "\"127.0.0.1:70000\"", "\"127.0.0.1:\"", "\"[::1\""})
+    @ValueSource(strings = {"auto", "\"local host\"", "metrics.example.org", "\"127.0.0.1:70000\"", "\"127.0.0.1:\"",
+            "\"[::1\""})
     void metricsListenIsAnAddress(String listen) throws IOException {
-        refused("monitor: {metrics: {listen: " + listen + "}, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n", "monitor.metrics.listen");
+        refused("monitor: {metrics: {listen: " + listen + "}, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n",
+                "monitor.metrics.listen");
     }
 
     // --- malformed values: a spec error naming the key, never a Java exception ---------------------
@@ -441,7 +464,8 @@ class HostileSpecTest {
 
     @Test
     void durationOverflow() throws IOException {
-        refused("monitor: {interval: 99999999999999999999d, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n", "monitor.interval");
+        refused("monitor: {interval: 99999999999999999999d, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n",
+                "monitor.interval");
     }
 
     @Test
@@ -490,7 +514,8 @@ class HostileSpecTest {
 
     @Test
     void sysctlValueInjectingASecondParameter() throws IOException {
-        refused("engine: {sysctl: {net.ipv4.ip_forward: \"1\\nkernel.core_pattern = |/tmp/x\"}}\n", "engine.sysctl.net.ipv4.ip_forward");
+        refused("engine: {sysctl: {net.ipv4.ip_forward: \"1\\nkernel.core_pattern = |/tmp/x\"}}\n",
+                "engine.sysctl.net.ipv4.ip_forward");
     }
 
     @Test
@@ -500,7 +525,8 @@ class HostileSpecTest {
 
     @Test
     void fail2banActionInterpolation() throws IOException {
-        refused("security: {ssh: {allowUsers: [deploy]}, fail2ban: {action: \"action_mwl)s %(x\"}}\n", "security.fail2ban.action");
+        refused("security: {ssh: {allowUsers: [deploy]}, fail2ban: {action: \"action_mwl)s %(x\"}}\n",
+                "security.fail2ban.action");
     }
 
     @Test
@@ -520,13 +546,15 @@ class HostileSpecTest {
 
     @Test
     void logwatchServiceWithASecondLine() throws IOException {
-        refused("monitor: {report: {services: [\"docker\\nService = All\"]}, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n",
+        refused("monitor: {report: {services: [\"docker\\nService = All\"]}, channels: {discord: {webhook: "
+                + "env:DISCORD_WEBHOOK}}}\n",
                 "monitor.report.services[0]");
     }
 
     @Test
     void logwatchRangeWithASemicolon() throws IOException {
-        refused("monitor: {report: {range: \"yesterday; rm\"}, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n", "monitor.report.range");
+        refused("monitor: {report: {range: \"yesterday; rm\"}, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n",
+                "monitor.report.range");
     }
 
     @Test
