@@ -199,6 +199,13 @@ class RendererDefenceTest {
     }
 
     @Test
+    void daemonJsonRefusesASystemDirectoryAsDataRoot() {
+        assertThat(DaemonJson.dataRoot(new HostPath("/var/lib/docker"))).isEqualTo("/var/lib/docker");
+        refuses(() -> DaemonJson.dataRoot(new HostPath("/etc")), "engine.dataRoot", "/etc");
+        refuses(() -> DaemonJson.dataRoot(new HostPath("/var/lib/docker\nx")), "engine.dataRoot", "\nx");
+    }
+
+    @Test
     void authorizedKeysTokensAreExpandedForTheLockOutCheck() {
         assertThat(SshAccess.expand("%h/.ssh/%u.keys", "deploy", "1000",
                 "/home/deploy")).isEqualTo("/home/deploy/.ssh/deploy.keys");
