@@ -28,9 +28,12 @@ public final class SpecText {
         /** POSIX portable user names (letters, digits, '.', '_', '-'; no leading '-'). */
         USER("a user name: a letter or _, then letters, digits, ., _ or -, at most 32",
                 "[A-Za-z_][A-Za-z0-9._-]{0,31}"),
-        /** Deliberately narrow: these land in fail2ban, dnf-automatic, apt and SMTP lines unquoted. */
+        /**
+         * Deliberately narrow: these land in fail2ban, dnf-automatic, apt and SMTP lines unquoted, and
+         * fail2ban's mail actions put the address on a shell command line (so no leading '-' either).
+         */
         EMAIL("an e-mail address like ops@example.org (letters, digits, . _ + - before the @, a host name after it)",
-                "[A-Za-z0-9._+-]{1,64}@" + Names.HOST),
+                "[A-Za-z0-9_+][A-Za-z0-9._+-]{0,63}@" + Names.HOST),
         HOST("a host name or IPv4 address (letters, digits, . and -)", Names.HOST),
         /** A word in a config file: a driver, a label, a logwatch service. */
         WORD("a single word of letters, digits, ., _ or -", "[A-Za-z0-9_][A-Za-z0-9._-]{0,127}"),

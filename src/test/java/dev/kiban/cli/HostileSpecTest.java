@@ -250,6 +250,16 @@ class HostileSpecTest {
     }
 
     @Test
+    void zoneWithALeadingDash() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: -public}}\n", "security.firewall.zone");
+    }
+
+    @Test
+    void zoneWithACyrillicLookAlike() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: publi\u0441}}\n", "security.firewall.zone");
+    }
+
+    @Test
     void zoneWithANewline() throws IOException {
         refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: \"public\\nx\"}}\n",
                 "security.firewall.zone");
@@ -353,6 +363,16 @@ class HostileSpecTest {
     void adminEmailWithAQuoteForApt() throws IOException {
         refused("admin: {email: 'ops\";Unattended-Upgrade::Remove-Unused-Dependencies \"true@example.org'}\n",
                 "admin.email");
+    }
+
+    @Test
+    void adminEmailWithALeadingDashForSendmail() throws IOException {
+        refused("admin: {email: \"-oQ.x@example.org\"}\n", "admin.email");
+    }
+
+    @Test
+    void adminEmailWithShellSigns() throws IOException {
+        refused("admin: {email: \"ops$(id)@example.org\"}\n", "admin.email");
     }
 
     @Test

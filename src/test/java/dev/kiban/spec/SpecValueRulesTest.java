@@ -168,7 +168,8 @@ class SpecValueRulesTest {
         void emailAddressesAreNarrow() {
             assertThat(Form.EMAIL.accepts("root@localhost")).isTrue();
             assertThat(Form.EMAIL.accepts("ops+alerts@mail.example.org")).isTrue();
-            for (String bad : List.of("ops", "a b@c", "a@b c", "a\"@b", "a@b\n", "a@-b", "a@@b", "<a@b>", "a@b;c")) {
+            for (String bad : List.of("ops", "a b@c", "a@b c", "a\"@b", "a@b\n", "a@-b", "-f@x.org", ".a@x.org",
+                    "a@@b", "<a@b>", "a@b;c")) {
                 assertThat(Form.EMAIL.accepts(bad)).as(bad).isFalse();
             }
         }
