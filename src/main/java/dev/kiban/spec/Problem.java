@@ -27,7 +27,7 @@ public record Problem(Severity severity, String file, int line, int column, Stri
     private static String clean(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (char c : text.toCharArray()) {
-            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+            if (SpecText.isControl(c)) {
                 out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
             } else {
                 out.append(c);

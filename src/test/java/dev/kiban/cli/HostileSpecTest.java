@@ -174,6 +174,16 @@ class HostileSpecTest {
     }
 
     @Test
+    void volumesWithABidiOverride() throws IOException {
+        refused("storage: {volumes: \"/data/v\\u202etxt.exe\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void allowUsersWithAZeroWidthSpace() throws IOException {
+        refused("security: {ssh: {allowUsers: [\"deploy\\u200b\"]}}\n", "security.ssh.allowUsers[0]");
+    }
+
+    @Test
     void volumesHoldingSystemDirectoriesWouldBeRelabelledRecursively() throws IOException {
         refused("storage: {volumes: /}\n", "storage.volumes");
     }
