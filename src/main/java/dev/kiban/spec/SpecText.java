@@ -164,6 +164,42 @@ public final class SpecText {
     }
 
     /**
+     * Why {@code address} is not a Docker engine address kiban can use: {@code unix:///absolute/path},
+     * {@code fd://[N]} or {@code tcp://ADDRESS[:PORT]}. Shared by {@code engine.hosts} and {@code -H}.
+     */
+    public static Optional<String> engineAddressProblem(String address) {
+        if (address.equals("fd://") || address.matches("fd://\\d{1,9}")) return Optional.empty();
+        if (address.startsWith("unix://")) {
+            try {
+                HostPath.parse(address.substring("unix://".length()));
+                return Optional.empty();
+            } catch (IllegalArgumentException x) {
+                return Optional.of("expected unix:///absolute/path: " + x.getMessage());
+            }
+        }
+        if (!address.startsWith("tcp://")) {
+            return Optional.of("expected unix:///path, fd:// or tcp://address:port, got " + shown(address));
+        }
+        try {
+            URI uri = new URI(address);
+            if (uri.getHost() == null) {
+                return Optional.of("expected tcp://ADDRESS:PORT with an IP address or host name, got "
+                        + shown(address));
+            }
+            if (uri.getPort() > 65535 || uri.getPort() == 0) {
+                return Optional.of("ports run from 1 to 65535, got " + uri.getPort());
+            }
+            if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() || uri.getRawQuery() != null
+                    || uri.getRawUserInfo() != null) {
+                return Optional.of("expected tcp://ADDRESS:PORT and nothing more, got " + shown(address));
+            }
+            return Optional.empty();
+        } catch (URISyntaxException x) {
+            return Optional.of("expected tcp://ADDRESS:PORT (no spaces or other signs), got " + shown(address));
+        }
+    }
+
+    /**
      * C0, DEL, C1 and the Unicode line and paragraph separators, which start a new line somewhere; and the
      * invisible format controls (zero-width, bidi overrides, BOM), which make a value read other than it is.
      */

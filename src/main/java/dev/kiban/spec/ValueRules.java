@@ -2,8 +2,6 @@ package dev.kiban.spec;
 
 import dev.kiban.spec.Problem.Severity;
 import dev.kiban.spec.SpecText.Form;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,32 +75,7 @@ final class ValueRules {
 
     /** unix:///path, fd://[N] or tcp://ADDRESS[:PORT]; the Docker-API exposure rule is SpecRules'. */
     private void engineHost(String key, String host) {
-        if (host.equals("fd://") || host.matches("fd://\\d{1,9}")) return;
-        if (host.startsWith("unix://")) {
-            try {
-                HostPath.parse(host.substring("unix://".length()));
-            } catch (IllegalArgumentException x) {
-                error(key, "expected unix:///absolute/path: " + x.getMessage());
-            }
-            return;
-        }
-        if (!host.startsWith("tcp://")) {
-            error(key, "expected unix:///path, fd:// or tcp://address:port, got " + SpecText.shown(host));
-            return;
-        }
-        try {
-            URI uri = new URI(host);
-            if (uri.getHost() == null) {
-                error(key, "expected tcp://ADDRESS:PORT with an IP address or host name, got " + SpecText.shown(host));
-            } else if (uri.getPort() > 65535 || uri.getPort() == 0) {
-                error(key, "ports run from 1 to 65535, got " + uri.getPort());
-            } else if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() || uri.getRawQuery() != null
-                    || uri.getRawUserInfo() != null) {
-                error(key, "expected tcp://ADDRESS:PORT and nothing more, got " + SpecText.shown(host));
-            }
-        } catch (URISyntaxException x) {
-            error(key, "expected tcp://ADDRESS:PORT (no spaces or other signs), got " + SpecText.shown(host));
-        }
+        SpecText.engineAddressProblem(host).ifPresent(why -> error(key, why));
     }
 
     /** The layout's directories are created and chmodded, the volume tree relabelled: never a system directory. */

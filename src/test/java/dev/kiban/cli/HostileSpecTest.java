@@ -483,6 +483,22 @@ class HostileSpecTest {
     }
 
     @Test
+    void engineAddressFlagWithASpaceIsAUsageError() throws IOException {
+        Files.writeString(dir.resolve("kiban.yaml"), ADMIN + MONITOR + SECURITY);
+        Outcome o = HostileCorpus.run("-c", dir.resolve("kiban.yaml").toString(), "status", "-H", "tcp://a b:2375");
+        HostileCorpus.expect(o, 2, "--host: not a Docker engine address");
+        sentinel.assertUnchanged();
+    }
+
+    @Test
+    void engineAddressFromTheEnvironmentWithAPortOutOfRange() throws IOException {
+        Outcome o = HostileCorpus.run(java.util.Map.of("DOCKER_HOST", "tcp://127.0.0.1:70000"), a -> {
+            throw new AssertionError("a malformed address must not reach the engine");
+        }, "", "-c", "builtin", "status");
+        HostileCorpus.expect(o, 2, "DOCKER_HOST: not a Docker engine address");
+    }
+
+    @Test
     void sizeOverflow() throws IOException {
         refused("host: {memory: 99999999999999999T}\n", "host.memory");
     }
