@@ -1,7 +1,7 @@
 package dev.kiban.host;
 
-import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.HostPath;
+import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.spec.SpecException;
 import dev.kiban.spec.SpecText;

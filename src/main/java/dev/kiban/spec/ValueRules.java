@@ -81,20 +81,20 @@ final class ValueRules {
     /** The layout's directories are created and chmodded, the volume tree relabelled: never a system directory. */
     private void paths() {
         var s = spec.storage();
-        directory("storage.data", s.data(), "chmod 0755");
-        directory("storage.volumes", s.volumes(), "chmod 0755 and relabel (restorecon -R)");
+        directory("storage.data", s.data(), "chmod it 0755");
+        directory("storage.volumes", s.volumes(), "chmod it 0755 and relabel it for containers (restorecon -R)");
         if (s.volumes().containsSystemDirectory() && s.volumes().systemDirectory().isEmpty()) {
             error("storage.volumes", s.volumes() + " contains system directories, which restorecon -R would relabel "
                     + "for containers");
         }
-        directory("storage.images", s.images(), "chmod 0750");
-        directory("storage.localBackups", s.localBackups(), "chmod 0700");
-        directory("storage.compose", s.compose(), "chmod 0750");
+        directory("storage.images", s.images(), "chmod it 0750");
+        directory("storage.localBackups", s.localBackups(), "chmod it 0700");
+        directory("storage.compose", s.compose(), "chmod it 0750");
         HostPath commonDir = s.commonEnv().parent();
         commonDir.systemDirectory()
                 .ifPresent(why -> error("storage.commonEnv", "its directory " + why + "; kiban would chmod it 0750"));
-        directory("backup.repository", spec.backup().repository(), "chmod 0700");
-        directory("monitor.state", spec.monitor().state(), "make its own");
+        directory("backup.repository", spec.backup().repository(), "chmod it 0700");
+        directory("monitor.state", spec.monitor().state(), "write the monitor's state into it");
         spec.backup().log().systemTree(List.of())
                 .ifPresent(why -> error("backup.log", why + "; kiban writes its log elsewhere"));
         spec.swarm().joinTokenFile().systemTree(List.of("/etc/kiban")).ifPresent(why -> error("swarm.joinTokenFile", why
@@ -106,7 +106,7 @@ final class ValueRules {
     }
 
     private void directory(String key, HostPath path, String what) {
-        path.systemDirectory().ifPresent(why -> error(key, why + "; kiban would " + what + " it"));
+        path.systemDirectory().ifPresent(why -> error(key, why + "; kiban would " + what));
     }
 
     private void monitor() {
