@@ -21,7 +21,8 @@ final class MonitorService {
         List<String> channels = spec.monitor().rules().stream().flatMap(r -> r.channels().stream()).distinct()
                 .map(c -> BackupSchedule.unitText("monitor.rules.channels", c)).toList();
         String agent = ManagedFile.header("#", "R6")
-                + "[Unit]\nDescription=kiban: monitoring agent (metrics, alerts to " + String.join(", ", channels) + ")\n"
+                + "[Unit]\nDescription=kiban: monitoring agent (metrics, alerts to " + String.join(", ", channels)
+                + ")\n"
                 + "After=docker.service network-online.target\nWants=docker.service network-online.target\n\n"
                 + "[Service]\nExecStart=" + kiban + " monitor\nRestart=always\nRestartSec=5\n"
                 + "# the outbox and alert states survive restarts here\nReadWritePaths="
