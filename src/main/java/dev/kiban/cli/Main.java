@@ -127,9 +127,10 @@ public final class Main {
             if (verbose(cmd)) e.printStackTrace(err);
             return ExitCode.FINDINGS;
         }
-        err.println("kiban: " + cmd.getCommandSpec().qualifiedName() + " failed: " + e);
+        // an exception's text names Java classes and may quote a secret: the trace is for --verbose only
+        err.println("kiban: " + cmd.getCommandSpec().qualifiedName()
+                + " failed: an internal error (run again with --verbose)");
         if (verbose(cmd)) e.printStackTrace(err);
-        else err.println("Run again with --verbose for the stack trace.");
         return ExitCode.FINDINGS;
     }
 

@@ -1,13 +1,17 @@
 package dev.kiban.host;
 
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.SpecException;
+import dev.kiban.spec.SpecText;
 import java.util.List;
 
 /**
- * The backup schedule (R5.2) as a systemd timer and its service: {@code kiban backup run && kiban backup
- * prune} at the spec's time (Sundays 02:00 by default), Persistent so a run missed while the host was
- * off happens at the next boot. A failed run fails the unit, which {@code systemctl --failed} and the
- * monitor see; the run itself appends to the backup log.
+ * The backup schedule (R5.2) as a systemd timer and its service: {@code kiban backup run}, then
+ * {@code kiban backup prune}, at the spec's time (Sundays 02:00 by default), Persistent so a run missed
+ * while the host was off happens at the next boot. The two are two ExecStart= lines of a Type=oneshot
+ * service: systemd runs them in order and stops at the first that fails, which is "run && prune"
+ * without a shell. A failed run fails the unit, which {@code systemctl --failed} and the monitor see;
+ * the run itself appends to the backup log.
  */
 final class BackupSchedule {
     static final String SERVICE = "/etc/systemd/system/kiban-backup.service";
@@ -19,16 +23,30 @@ final class BackupSchedule {
 
     static List<Artifact> render(PlatformSpec spec) {
         String kiban = KIBAN + " -c " + SPEC;
+        String repository = SpecText.requireUnitPath("backup.repository", spec.backup().repository());
         String service = ManagedFile.header("#", "R5.2") + "[Unit]\nDescription=kiban: back up volumes, images, compose files and Swarm state, then prune (R5)\n"
                 + "After=docker.service local-fs.target\nWants=docker.service\n"
-                + "RequiresMountsFor=" + spec.backup().repository().value() + "\n\n"
+                + "RequiresMountsFor=" + repository + "\n\n"
                 + "[Service]\nType=oneshot\n"
-                + "ExecStart=/bin/sh -c '" + kiban + " backup run && " + kiban + " backup prune'\n"
+                + "# Run, then prune: a oneshot runs its ExecStart= lines in order and stops at the first failure.\n"
+                + "ExecStart=" + kiban + " backup run\n"
+                + "ExecStart=" + kiban + " backup prune\n"
                 + "Nice=10\nIOSchedulingClass=best-effort\nIOSchedulingPriority=7\n";
-        String timer = ManagedFile.header("#", "R5.2") + "[Unit]\nDescription=kiban: backup schedule (" + spec.backup().schedule().expression() + ")\n\n"
-                + "[Timer]\nOnCalendar=" + spec.backup().schedule().onCalendar() + "\nPersistent=true\nUnit=kiban-backup.service\n\n"
+        String timer = ManagedFile.header("#", "R5.2") + "[Unit]\nDescription=kiban: backup schedule ("
+                + unitText("backup.schedule", spec.backup().schedule().expression()) + ")\n\n"
+                + "[Timer]\nOnCalendar=" + unitText("backup.schedule", spec.backup().schedule().onCalendar())
+                + "\nPersistent=true\nUnit=kiban-backup.service\n\n"
                 + "[Install]\nWantedBy=timers.target\n";
         return List.of(Artifact.config(SERVICE, service, "R5.2 the backup job", Artifact.Reader.SYSTEMD),
                 Artifact.config(TIMER, timer, "R5.2 the backup schedule", Artifact.Reader.SYSTEMD));
+    }
+
+    /** A schedule is parsed before it gets here; a line break, a specifier (%) or an escape (\\) is still refused. */
+    static String unitText(String key, String value) {
+        SpecText.requireLine(key, value);
+        if (value.contains("%") || value.contains("\\")) {
+            throw new SpecException(key + ": refusing to render % or \\ into a unit file");
+        }
+        return value;
     }
 }

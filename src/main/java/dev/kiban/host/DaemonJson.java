@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiban.spec.Cidr;
+import dev.kiban.spec.HostPath;
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.SpecException;
+import dev.kiban.spec.SpecText;
 import dev.kiban.spec.Tristate;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -38,7 +41,7 @@ public final class DaemonJson {
         logOpts.put("max-file", String.valueOf(e.logging().maxFile()));
         if (!e.logging().labels().isEmpty()) logOpts.put("labels", String.join(",", e.logging().labels()));
         d.put("storage-driver", e.storageDriver());
-        d.put("data-root", e.dataRoot().value());
+        d.put("data-root", dataRoot(e.dataRoot()));
         d.put("live-restore", resolved(e.liveRestore(), "engine.liveRestore"));
         d.put("userland-proxy", e.userlandProxy());
         d.put("no-new-privileges", e.noNewPrivileges());
@@ -65,6 +68,15 @@ public final class DaemonJson {
         } catch (JsonProcessingException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** JSON needs no escaping help, but dockerd would take over (and chmod) a system directory as its data root. */
+    static String dataRoot(HostPath dir) {
+        String path = SpecText.requireUnitPath("engine.dataRoot", dir);
+        if (!path.equals("/var/lib/docker") && dir.systemDirectory().isPresent()) {
+            throw new SpecException("engine.dataRoot: refusing to render a system directory as dockerd's data root");
+        }
+        return path;
     }
 
     /** The per-stack bridge networks as the daemon's address pools: every /N from {@code from} to {@code to}. */

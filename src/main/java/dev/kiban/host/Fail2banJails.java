@@ -1,7 +1,8 @@
 package dev.kiban.host;
 
-import dev.kiban.spec.Placeholder;
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.SpecText;
+import dev.kiban.spec.SpecText.Form;
 import java.util.List;
 
 /**
@@ -18,14 +19,18 @@ public final class Fail2banJails {
 
     public static List<Artifact> render(PlatformSpec spec) {
         var f = spec.security().fail2ban();
+        // jail.local interpolates %(...)s: the action is a known shortcut, the addresses single words
+        String admin = SpecText.requireFilled("admin.email", Form.EMAIL, spec.admin().email());
+        String action = SpecText.require("security.fail2ban.action", Form.FAIL2BAN_ACTION, f.action());
+        String from = SpecText.require("security.updates.emailFrom", Form.EMAIL, spec.security().updates().emailFrom());
         StringBuilder jail = new StringBuilder(ManagedFile.header("#", "R7.3, D3, D14"));
         jail.append("[DEFAULT]\n")
                 .append("bantime = ").append(f.bantime().seconds()).append('\n')
                 .append("findtime = ").append(f.findtime().seconds()).append('\n')
                 .append("maxretry = ").append(f.maxretry()).append('\n')
-                .append("destemail = ").append(Placeholder.require("admin.email", spec.admin().email())).append('\n')
-                .append("sender = ").append(spec.security().updates().emailFrom()).append('\n')
-                .append("action = %(").append(f.action()).append(")s\n")
+                .append("destemail = ").append(admin).append('\n')
+                .append("sender = ").append(from).append('\n')
+                .append("action = %(").append(action).append(")s\n")
                 .append("# Both services log to the journal on Rocky 9 and Debian 12; log files would be empty (D14).\n")
                 .append("backend = systemd\n");
         if (f.jails().contains("sshd")) {

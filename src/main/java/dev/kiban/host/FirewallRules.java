@@ -6,6 +6,7 @@ import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.spec.PlatformSpec.Protocol;
 import dev.kiban.spec.PlatformSpec.PublicPort;
 import dev.kiban.spec.PortRange;
+import dev.kiban.spec.SpecText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +30,9 @@ public final class FirewallRules {
     public static List<Artifact> render(PlatformSpec spec) {
         List<Artifact> out = new ArrayList<>();
         if (spec.host().family() == Family.RHEL) {
-            out.add(Artifact.config("/etc/firewalld/zones/" + spec.security().firewall().zone() + ".xml", firewalldZone(spec),
+            // the zone is a file name here: firewalld's own name rule keeps it one (no '/', no "..")
+            String zone = zone(spec);
+            out.add(Artifact.config("/etc/firewalld/zones/" + zone + ".xml", firewalldZone(spec),
                     "R3.4 host firewall zone", Artifact.Reader.FIREWALLD));
         } else {
             out.add(Artifact.config(NFTABLES, nftables(spec), "R3.4 host firewall table", Artifact.Reader.NFTABLES));
@@ -41,6 +44,10 @@ public final class FirewallRules {
         out.add(Artifact.config(DOCKER_USER_UNIT, unit("kiban: rules for published container ports (DOCKER-USER, D7)",
                 "After=docker.service\nPartOf=docker.service", DOCKER_USER_SCRIPT, "docker.service"), "D7 re-applies the DOCKER-USER rules", Artifact.Reader.SYSTEMD));
         return out;
+    }
+
+    private static String zone(PlatformSpec spec) {
+        return SpecText.require("security.firewall.zone", SpecText.Form.ZONE, spec.security().firewall().zone());
     }
 
     static List<Opening> publicOpenings(PlatformSpec spec) {
@@ -61,7 +68,7 @@ public final class FirewallRules {
     private static String firewalldZone(PlatformSpec spec) {
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         x.append("<!--").append(ManagedFile.header("", "R3.4, D7, D15").stripTrailing()).append(" -->\n");
-        x.append("<zone>\n  <short>").append(spec.security().firewall().zone()).append("</short>\n");
+        x.append("<zone>\n  <short>").append(zone(spec)).append("</short>\n");
         x.append("  <description>kiban: SSH, the public port classes, Swarm only from the node networks; never the Docker API.</description>\n");
         for (Opening o : publicOpenings(spec)) {
             x.append("  <port port=\"").append(o.port()).append("\" protocol=\"").append(o.protocol()).append("\"/>\n");

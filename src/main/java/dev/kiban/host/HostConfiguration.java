@@ -1,7 +1,10 @@
 package dev.kiban.host;
 
+import dev.kiban.spec.HostPath;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
+import dev.kiban.spec.SpecException;
+import dev.kiban.spec.SpecText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -79,18 +82,35 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
             out.add(HostCommand.of("automatic security updates (R7.5)", paths(files, Artifact.Reader.UPDATES), "systemctl", "enable", "--now",
                     "dnf-automatic.timer"));
             if (spec.security().selinux().mode().equals("enforcing")) {
-                String volumes = spec.storage().volumes().value();
-                // semanage rules survive a relabel; chcon does not (D8).
-                out.add(HostCommand.of("label the volume tree for containers, persistently (R7.4, D8)", List.of(volumes), "sh", "-c",
-                        "semanage fcontext -a -t container_file_t '" + volumes + "(/.*)?' 2>/dev/null || semanage fcontext -m -t container_file_t '"
-                                + volumes + "(/.*)?'"));
-                out.add(HostCommand.of("apply the labels (R7.4, D8)", List.of(volumes), "restorecon", "-R", volumes));
+                out.addAll(relabel(spec.storage().volumes()));
             }
         } else {
             out.add(HostCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.NFTABLES), "systemctl", "enable", "--now", "kiban-firewall.service"));
             out.add(HostCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.NFTABLES), "nft", "-f", FirewallRules.NFTABLES));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The volume tree labelled for containers, persistently (R7.4, D8): semanage rules survive a
+     * relabel, chcon does not. Each command is an argv, one per path; no shell ever sees the path.
+     * {@code semanage fcontext -a} modifies an existing rule instead of failing (policycoreutils'
+     * seobject.py, fcontextRecords.add), so no "-a || -m" is needed.
+     */
+    static List<HostCommand> relabel(HostPath volumes) {
+        String path = SpecText.requireUnitPath("storage.volumes", volumes);
+        if (volumes.systemDirectory().isPresent() || volumes.containsSystemDirectory()) {
+            throw new SpecException("storage.volumes: refusing to relabel a tree that holds system directories");
+        }
+        return List.of(
+                HostCommand.of("label the volume tree for containers, persistently (R7.4, D8)", List.of(path),
+                        "semanage", "fcontext", "-a", "-t", "container_file_t", fcontextPattern(path)),
+                HostCommand.of("apply the labels (R7.4, D8)", List.of(path), "restorecon", "-R", path));
+    }
+
+    /** The path and everything under it, as a file-context regular expression: the path's own signs taken literally. */
+    static String fcontextPattern(String path) {
+        return path.replaceAll("([.+])", "\\\\$1") + "(/.*)?";
     }
 
     private static List<String> paths(List<Artifact> files, Artifact.Reader... readers) {

@@ -1,6 +1,8 @@
 package dev.kiban.host;
 
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.SpecText;
+import dev.kiban.spec.SpecText.Form;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +17,10 @@ public final class KernelParameters {
 
     public static List<Artifact> render(PlatformSpec spec) {
         StringBuilder docker = new StringBuilder(ManagedFile.header("#", "R2.3"));
-        new TreeMap<>(spec.engine().sysctl()).forEach((k, v) -> docker.append(k).append(" = ").append(v).append('\n'));
+        // one "key = value" line each: neither may hold a line break (binder and renderer both refuse it)
+        new TreeMap<>(spec.engine().sysctl()).forEach((k, v) -> docker
+                .append(SpecText.require("engine.sysctl", Form.SYSCTL_KEY, k)).append(" = ")
+                .append(SpecText.requireLine("engine.sysctl." + k, v)).append('\n'));
         String swappiness = ManagedFile.header("#", "R1.4") + "vm.swappiness = " + spec.host().swappiness() + "\n";
         boolean bridgeKeys = spec.engine().sysctl().keySet().stream().anyMatch(k -> k.startsWith("net.bridge."));
         List<Artifact> out = new java.util.ArrayList<>(List.of(

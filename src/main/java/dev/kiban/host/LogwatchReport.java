@@ -1,7 +1,8 @@
 package dev.kiban.host;
 
-import dev.kiban.spec.Placeholder;
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.SpecText;
+import dev.kiban.spec.SpecText.Form;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,11 +21,19 @@ public final class LogwatchReport {
     public static List<Artifact> render(PlatformSpec spec) {
         var r = spec.monitor().report();
         StringBuilder conf = new StringBuilder(ManagedFile.header("#", "R6.1"));
+        if (!r.detail().matches("(?i)low|med|high|\\d|10")) {
+            throw new dev.kiban.spec.SpecException("monitor.report.detail: refusing to render it");
+        }
+        String from = SpecText.require("security.updates.emailFrom", Form.EMAIL, spec.security().updates().emailFrom());
+        String admin = SpecText.requireFilled("admin.email", Form.EMAIL, spec.admin().email());
+        String range = SpecText.require("monitor.report.range", Form.LOGWATCH_RANGE, r.range());
         conf.append("Detail = ").append(capitalized(r.detail())).append('\n')
-                .append("MailTo = ").append(Placeholder.require("admin.email", spec.admin().email())).append('\n')
-                .append("MailFrom = ").append(spec.security().updates().emailFrom()).append('\n')
-                .append("Range = ").append(capitalized(r.range())).append('\n');
-        r.services().forEach(s -> conf.append("Service = ").append(s).append('\n'));
+                .append("MailTo = ").append(admin).append('\n')
+                .append("MailFrom = ").append(from).append('\n')
+                .append("Range = ").append(capitalized(range)).append('\n');
+        for (String s : r.services()) {
+            conf.append("Service = ").append(SpecText.require("monitor.report.services", Form.WORD, s)).append('\n');
+        }
         String service = ManagedFile.header("#", "R6.1") + """
                 Title = "Docker"
                 # dockerd logs to the journal; there is no log file to read.

@@ -1,6 +1,7 @@
 package dev.kiban.host;
 
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.SpecText;
 import java.util.List;
 
 /**
@@ -16,11 +17,16 @@ final class MonitorService {
 
     static List<Artifact> render(PlatformSpec spec) {
         String kiban = BackupSchedule.KIBAN + " -c " + BackupSchedule.SPEC;
-        String agent = ManagedFile.header("#", "R6") + "[Unit]\nDescription=kiban: monitoring agent (metrics, alerts to " + String.join(", ",
-                spec.monitor().rules().stream().flatMap(r -> r.channels().stream()).distinct().toList()) + ")\n"
+        // channel names are one of discord, mail, webhook by validation; a unit line still takes no break or specifier
+        List<String> channels = spec.monitor().rules().stream().flatMap(r -> r.channels().stream()).distinct()
+                .map(c -> BackupSchedule.unitText("monitor.rules.channels", c)).toList();
+        String agent = ManagedFile.header("#", "R6")
+                + "[Unit]\nDescription=kiban: monitoring agent (metrics, alerts to " + String.join(", ", channels)
+                + ")\n"
                 + "After=docker.service network-online.target\nWants=docker.service network-online.target\n\n"
                 + "[Service]\nExecStart=" + kiban + " monitor\nRestart=always\nRestartSec=5\n"
-                + "# the outbox and alert states survive restarts here\nReadWritePaths=" + spec.monitor().state().value() + "\n\n"
+                + "# the outbox and alert states survive restarts here\nReadWritePaths="
+                + SpecText.requireUnitPath("monitor.state", spec.monitor().state()) + "\n\n"
                 + "[Install]\nWantedBy=multi-user.target\n";
         String report = ManagedFile.header("#", "R6.1") + "[Unit]\nDescription=kiban: mail the daily report\nAfter=docker.service\n\n"
                 + "[Service]\nType=oneshot\nExecStart=" + kiban + " report daily --mail\n";

@@ -1,8 +1,9 @@
 package dev.kiban.host;
 
-import dev.kiban.spec.Placeholder;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
+import dev.kiban.spec.SpecText;
+import dev.kiban.spec.SpecText.Form;
 import java.util.List;
 
 /**
@@ -15,6 +16,13 @@ public final class SecurityUpdates {
 
     public static List<Artifact> render(PlatformSpec spec) {
         var u = spec.security().updates();
+        // each lands unquoted (dnf) or inside "..." (apt): the forms admit neither quotes nor line breaks
+        String admin = SpecText.requireFilled("admin.email", Form.EMAIL, spec.admin().email());
+        String from = SpecText.require("security.updates.emailFrom", Form.EMAIL, u.emailFrom());
+        String host = SpecText.require("security.updates.emailHost", Form.HOST, u.emailHost());
+        if (!u.type().equals("security") && !u.type().equals("default")) {
+            throw new dev.kiban.spec.SpecException("security.updates.type: refusing to render it");
+        }
         if (spec.host().family() == Family.RHEL) {
             String conf = ManagedFile.header("#", "R7.5, D16") + "[commands]\n"
                     + "upgrade_type = " + u.type() + "\n"
@@ -22,7 +30,7 @@ public final class SecurityUpdates {
                     + "apply_updates = " + yesNo(u.apply()) + "\n"
                     + "random_sleep = 0\n\n"
                     + "[emitters]\nemit_via = email\n\n"
-                    + "[email]\nemail_from = " + u.emailFrom() + "\nemail_to = " + Placeholder.require("admin.email", spec.admin().email()) + "\nemail_host = " + u.emailHost() + "\n\n"
+                    + "[email]\nemail_from = " + from + "\nemail_to = " + admin + "\nemail_host = " + host + "\n\n"
                     + "[base]\n# Engine upgrades restart every container: leave them to a planned window (D16).\n"
                     + "excludepkgs = docker-ce docker-ce-cli containerd.io\n";
             return List.of(Artifact.config("/etc/dnf/automatic.conf", conf, "R7.5 dnf-automatic", Artifact.Reader.UPDATES));
@@ -35,8 +43,8 @@ public final class SecurityUpdates {
                 + "Unattended-Upgrade::Origins-Pattern {\n" + origins + "};\n"
                 + "// Engine upgrades restart every container: leave them to a planned window (D16).\n"
                 + "Unattended-Upgrade::Package-Blacklist {\n    \"docker.io\";\n    \"containerd\";\n    \"docker-ce\";\n};\n"
-                + "Unattended-Upgrade::Mail \"" + Placeholder.require("admin.email", spec.admin().email()) + "\";\n"
-                + "Unattended-Upgrade::Sender \"" + u.emailFrom() + "\";\n"
+                + "Unattended-Upgrade::Mail \"" + admin + "\";\n"
+                + "Unattended-Upgrade::Sender \"" + from + "\";\n"
                 + "Unattended-Upgrade::MailReport \"on-change\";\n";
         String periodic = ManagedFile.header("//", "R7.5")
                 + "APT::Periodic::Update-Package-Lists \"1\";\n"

@@ -1,7 +1,8 @@
 package dev.kiban.host;
 
-import dev.kiban.spec.Placeholder;
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.SpecText;
+import dev.kiban.spec.SpecText.Form;
 
 /**
  * sshd hardening (R7.2) as a drop-in that sorts before the distribution's own (sshd keeps the first
@@ -15,14 +16,17 @@ public final class SshdHardening {
 
     public static Artifact render(PlatformSpec spec) {
         var s = spec.security().ssh();
-        s.allowUsers().forEach(u -> Placeholder.require("security.ssh.allowUsers", u));
+        // Each value is one sshd token: a space would add a user or a file, a line break a directive (Match all ...).
+        s.allowUsers().forEach(u -> SpecText.requireFilled("security.ssh.allowUsers", Form.USER, u));
+        String keys = s.authorizedKeysFile().equals("none") ? "none"
+                : SpecText.require("security.ssh.authorizedKeysFile", Form.SSH_KEYS_FILE, s.authorizedKeysFile());
         String content = ManagedFile.header("#", "R7.2")
                 + "Port " + s.port() + "\n"
                 + "PermitRootLogin " + (s.permitRootLogin() ? "prohibit-password" : "no") + "\n"
                 + "PasswordAuthentication " + yesNo(s.passwordAuthentication()) + "\n"
                 + "KbdInteractiveAuthentication no\n"
                 + "PubkeyAuthentication " + yesNo(s.pubkeyAuthentication()) + "\n"
-                + "AuthorizedKeysFile " + s.authorizedKeysFile() + "\n"
+                + "AuthorizedKeysFile " + keys + "\n"
                 + "AllowUsers " + String.join(" ", s.allowUsers()) + "\n";
         return new Artifact(PATH, content, "rw-------", "root:root", "R7.2 sshd hardening", Artifact.Reader.SSHD);
     }

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public record ByteSize(long bytes) implements Comparable<ByteSize> {
     private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGTP])(?:I?B)?", Pattern.CASE_INSENSITIVE);
     private static final String UNITS = "KMGTP";
+    private static final long MAX = 1L << 60;
 
     public ByteSize {
         if (bytes < 0) throw new IllegalArgumentException("a size cannot be negative");
@@ -22,11 +23,17 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
     public static ByteSize parse(String text) {
         Matcher m = FORM.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected a size with a unit, like 512M, 16G or 3.6T, got \"" + text + "\"");
+            throw new IllegalArgumentException("expected a size with a unit, like 512M, 16G or 3.6T, got "
+                    + SpecText.shown(text));
         }
         int power = UNITS.indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
-        BigDecimal value = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1024).pow(power));
-        return new ByteSize(value.setScale(0, RoundingMode.HALF_UP).longValueExact());
+        BigDecimal value = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1024).pow(power))
+                .setScale(0, RoundingMode.HALF_UP);
+        // A cap far above any disk keeps every sum of sizes (the budget adds a few) inside a long.
+        if (value.compareTo(BigDecimal.valueOf(MAX)) > 0) {
+            throw new IllegalArgumentException("a size is at most 1024P, got " + SpecText.shown(text));
+        }
+        return new ByteSize(value.longValueExact());
     }
 
     public static ByteSize ofBytes(long bytes) {
@@ -34,7 +41,8 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
     }
 
     public ByteSize plus(ByteSize other) {
-        return new ByteSize(Math.addExact(bytes, other.bytes));
+        long sum = bytes + other.bytes;
+        return new ByteSize(sum < 0 ? Long.MAX_VALUE : sum); // saturates: only ever compared
     }
 
     /** True when this exceeds {@code other} by more than rounding of decimal units (1 KiB). */

@@ -24,6 +24,11 @@ final class Locator {
         return paths[0];
     }
 
+    /** True when the operator's file writes this key (rather than the defaults supplying it). */
+    boolean writes(String path) {
+        return written.containsKey(path);
+    }
+
     Problem problem(Severity severity, String path, String message) {
         String p = path;
         while (true) {

@@ -3,7 +3,9 @@ package dev.kiban.spec;
 /** A share from 0 to 100, written {@code 80%} or {@code 80}. */
 public record Percent(double value) {
     public Percent {
-        if (value < 0 || value > 100) throw new IllegalArgumentException("a percentage lies between 0% and 100%, got " + value);
+        if (Double.isNaN(value) || value < 0 || value > 100) {
+            throw new IllegalArgumentException("a percentage lies between 0% and 100%, got " + value);
+        }
     }
 
     public static Percent parse(String text) {
@@ -12,7 +14,7 @@ public record Percent(double value) {
         try {
             return new Percent(Double.parseDouble(t));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected a percentage like 80%, got \"" + text + "\"");
+            throw new IllegalArgumentException("expected a percentage like 80%, got " + SpecText.shown(text));
         }
     }
 

@@ -125,7 +125,12 @@ public record PlatformSpec(
         }
     }
 
-    public record Metrics(HostAddress listen, int port) {}
+    /** {@code listen} may carry the port itself ({@code 127.0.0.1:9464}); then it is the one in force. */
+    public record Metrics(ListenAddress listen, int port) {
+        public Metrics {
+            if (listen != null && listen.port().isPresent()) port = listen.port().get();
+        }
+    }
 
     /**
      * One alert rule (R6.2). {@code above} is the threshold and {@code clear} the level it must fall below

@@ -20,6 +20,19 @@ public record Problem(Severity severity, String file, int line, int column, Stri
     public String toString() {
         String where = line > 0 ? file + ":" + line + ":" + column : file;
         String key = path.isEmpty() ? "" : " " + path;
-        return where + key + ": " + severity.name().toLowerCase() + ": " + message;
+        // a key or message quoting the file may hold a control character: never let it start a new line
+        return clean(where + key + ": " + severity.name().toLowerCase() + ": " + message);
+    }
+
+    private static String clean(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            if (SpecText.isControl(c)) {
+                out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

@@ -16,6 +16,16 @@ public record Schedule(String expression, String onCalendar) {
             "annually", "quarterly", "semiannually");
 
     public static Schedule parse(String text) {
+        try {
+            return read(text);
+        } catch (NumberFormatException e) {
+            // a number too long for an int: out of every field's range anyway
+            throw new IllegalArgumentException("expected a cron line like \"0 2 * * 0\" or a calendar event like "
+                    + "\"Sun *-*-* 02:00:00\"; a number in " + SpecText.shown(text) + " is out of range");
+        }
+    }
+
+    private static Schedule read(String text) {
         String t = text.trim().replaceAll("\\s+", " ");
         if (t.isEmpty()) throw new IllegalArgumentException("expected a cron line like \"0 2 * * 0\" or a calendar event like \"Sun *-*-* 02:00:00\"");
         if (t.startsWith("@")) return new Schedule(t, cronMacro(t));

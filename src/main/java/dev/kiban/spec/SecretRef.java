@@ -46,7 +46,9 @@ public record SecretRef(Kind kind, String value) {
                 try {
                     yield Files.readString(Path.of(value)).strip();
                 } catch (IOException e) {
-                    throw new SpecException(key + ": cannot read secret file " + value + " (" + e.getClass().getSimpleName() + ")");
+                    String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                            : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "unreadable";
+                    throw new SpecException(key + ": cannot read secret file " + value + " (" + why + ")");
                 }
             }
             case PLACEHOLDER -> throw Placeholder.unfilled(key, value);

@@ -36,6 +36,7 @@ final class SpecBinder {
             Map.entry(Schedule.class, Schedule::parse),
             Map.entry(SecretRef.class, SecretRef::parse),
             Map.entry(HostAddress.class, HostAddress::parse),
+            Map.entry(ListenAddress.class, ListenAddress::parse),
             Map.entry(HostPath.class, HostPath::parse),
             Map.entry(Tristate.class, Tristate::parse));
 
@@ -100,7 +101,8 @@ final class SpecBinder {
             Constructor<?> ctor = type.getDeclaredConstructor(Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
             return ctor.newInstance(args);
         } catch (InvocationTargetException e) {
-            error(path, e.getCause().getMessage());
+            error(path, e.getCause() instanceof IllegalArgumentException && e.getCause().getMessage() != null
+                    ? e.getCause().getMessage() : "these values do not fit together");
             return null;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("spec record " + type.getName() + " cannot be built", e);
@@ -123,12 +125,27 @@ final class SpecBinder {
             return null;
         }
         Map<String, Object> out = new LinkedHashMap<>();
+        for (String k : mapping.entries().keySet()) {
+            // keys of free-form maps (sysctl names, ulimits, port classes) are written into files too
+            Optional<String> control = SpecText.controlCharacter(k);
+            if (control.isPresent()) {
+                error(path, "a key " + control.get());
+                return null;
+            }
+        }
         mapping.entries().forEach((k, e) -> out.put(k, value(e.value(), valueType, child(path, k))));
         return out.containsValue(null) ? null : java.util.Collections.unmodifiableMap(out); // keeps the file's order
     }
 
     private Object scalar(Scalar scalar, Class<?> type, String path) {
         String text = scalar.text();
+        // No spec value has a use for a control character, and every consumer (a unit line, a config
+        // line, an SMTP command) would read a newline as the start of its next directive.
+        Optional<String> control = SpecText.controlCharacter(text);
+        if (control.isPresent()) {
+            error(path, control.get());
+            return null;
+        }
         try {
             if (type == boolean.class || type == Boolean.class) {
                 if (scalar.kind() != Scalar.Kind.BOOLEAN) throw new IllegalArgumentException("expected true or false, got \"" + text + "\"");
@@ -146,6 +163,10 @@ final class SpecBinder {
             return parser.apply(text);
         } catch (IllegalArgumentException e) {
             error(path, e.getMessage());
+            return null;
+        } catch (RuntimeException e) {
+            // a parser's own failure (an overflow, say) is still this key's problem, not a crash
+            error(path, "cannot read this value (malformed or out of range)");
             return null;
         }
     }

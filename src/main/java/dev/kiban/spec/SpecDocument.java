@@ -68,7 +68,13 @@ public final class SpecDocument {
                 Locator locator = new Locator(file, written);
                 spec = new SpecBinder(locator, problems).bind(effective, PlatformSpec.class).orElse(null);
                 if (spec != null) {
-                    new SpecRules(spec, locator, problems).check();
+                    try {
+                        new SpecRules(spec, locator, problems).check();
+                    } catch (RuntimeException e) {
+                        // a rule that cannot cope with a value must still end in a spec error, not a crash
+                        problems.add(new Problem(Problem.Severity.ERROR, file, 0, 0, "",
+                                "the spec could not be checked; a value is malformed"));
+                    }
                     if (readableByOthers) literalSecrets(written, locator, problems);
                 }
             }

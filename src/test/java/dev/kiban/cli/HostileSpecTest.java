@@ -1,0 +1,611 @@
+package dev.kiban.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiban.cli.HostileCorpus.Outcome;
+import dev.kiban.cli.HostileCorpus.Sentinel;
+import dev.kiban.testing.TestRoots;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Hostile spec values (issue 10, items 5 and 10): each case is a spec with one value that would reach
+ * a shell, a unit file, a config file or a path. {@code spec validate}, {@code plan --root} and
+ * {@code apply --root --yes} must all refuse it with exit 2 at FILE:LINE:COL naming the key, before
+ * anything is written: the root keeps exactly the files the test put there and the sentinel tree
+ * beside it is unchanged. YAML escapes ({@code \n}, {@code \0}, ...) carry the control characters.
+ */
+class HostileSpecTest {
+    private static final String ADMIN = "admin: {email: ops@example.org}\n";
+    private static final String MONITOR = "monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n";
+    private static final String SECURITY = "security: {ssh: {allowUsers: [deploy]}}\n";
+
+    @TempDir
+    Path dir;
+    Path root;
+    Sentinel sentinel;
+
+    @BeforeEach
+    void rootAndSentinel() throws IOException {
+        root = TestRoots.withOperator(dir.resolve("root"), "ID=rocky\nID_LIKE=\"rhel centos fedora\"\n");
+        sentinel = Sentinel.plant(dir.resolve("sentinel"));
+    }
+
+    /**
+     * The spec {@code hostile} (with the filled-in admin, monitor and security sections it does not
+     * write itself) is refused by validate, plan and apply at {@code key}, with none of {@code secrets}
+     * printed and nothing written.
+     */
+    private void refused(String hostile, String key, String... secrets) throws IOException {
+        String yaml = (hostile.contains("admin:") ? "" : ADMIN) + (hostile.contains("monitor:") ? "" : MONITOR)
+                + (hostile.contains("security:") ? "" : SECURITY) + hostile;
+        Path spec = dir.resolve("kiban.yaml");
+        Files.writeString(spec, yaml);
+        Files.setPosixFilePermissions(spec, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        List<String> before = listing(root);
+        Pattern located = Pattern.compile("kiban\\.yaml:[1-9]\\d*:[1-9]\\d* " + Pattern.quote(key) + "[:.\\[ ]");
+
+        Outcome validate = HostileCorpus.run("spec", "validate", spec.toString());
+        HostileCorpus.expect(validate, 2, key, secrets);
+        assertThat(validate.out()).as("validate names FILE:LINE:COL and the key").containsPattern(located);
+
+        Outcome plan = HostileCorpus.run("-c", spec.toString(), "plan", "--root", root.toString());
+        HostileCorpus.expect(plan, 2, key, secrets);
+        Outcome apply = HostileCorpus.run("-c", spec.toString(), "apply", "--root", root.toString(), "--yes");
+        HostileCorpus.expect(apply, 2, key, secrets);
+        assertThat(apply.all()).doesNotContain("created ").doesNotContain("applied as generation");
+
+        assertThat(listing(root)).as("the root holds only what the test put there").isEqualTo(before);
+        sentinel.assertUnchanged();
+    }
+
+    private static List<String> listing(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.map(p -> root.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    // --- storage.volumes: spliced into semanage and restorecon -------------------------------------
+
+    @Test
+    void volumesWithAQuoteThatWouldCloseTheSemanagePattern() throws IOException {
+        refused("storage: {volumes: \"/data/docker/v'; touch /tmp/pwned; echo '\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithANewline() throws IOException {
+        refused("storage: {volumes: \"/data/docker/v\\nExecStartPre=/bin/id\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithACarriageReturn() throws IOException {
+        refused("storage: {volumes: \"/data/docker/v\\rx\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithANul() throws IOException {
+        refused("storage: {volumes: \"/data/docker/v\\0x\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithATab() throws IOException {
+        refused("storage: {volumes: \"/data/docker/v\\tx\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithDelete() throws IOException {
+        refused("storage: {volumes: \"/data/docker/v\\x7fx\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithCommandSubstitution() throws IOException {
+        refused("storage: {volumes: \"/data/$(reboot)\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithABacktick() throws IOException {
+        refused("storage: {volumes: \"/data/`reboot`\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithASemicolon() throws IOException {
+        refused("storage: {volumes: \"/data/v;reboot\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithASystemdSpecifier() throws IOException {
+        refused("storage: {volumes: \"/data/%h\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithDotDot() throws IOException {
+        refused("storage: {volumes: /data/docker/../../etc}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesRelative() throws IOException {
+        refused("storage: {volumes: data/docker/volumes}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithTrailingSpaces() throws IOException {
+        refused("storage: {volumes: \"/data/docker/volumes  \"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithASpaceInside() throws IOException {
+        refused("storage: {volumes: \"/data/docker /etc\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesVeryLong() throws IOException {
+        refused("storage: {volumes: /data/" + "a".repeat(5000) + "}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithAPartLongerThanAFileName() throws IOException {
+        refused("storage: {volumes: /data/" + "a".repeat(300) + "}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithACyrillicLookAlike() throws IOException {
+        refused("storage: {volumes: /data/dock\u0435r/volumes}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithAFullwidthSlash() throws IOException {
+        refused("storage: {volumes: /data\uff0fetc}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithALineSeparator() throws IOException {
+        refused("storage: {volumes: \"/data/v\\u2028x\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void volumesWithABidiOverride() throws IOException {
+        refused("storage: {volumes: \"/data/v\\u202etxt.exe\"}\n", "storage.volumes");
+    }
+
+    @Test
+    void allowUsersWithAZeroWidthSpace() throws IOException {
+        refused("security: {ssh: {allowUsers: [\"deploy\\u200b\"]}}\n", "security.ssh.allowUsers[0]");
+    }
+
+    @Test
+    void volumesHoldingSystemDirectoriesWouldBeRelabelledRecursively() throws IOException {
+        refused("storage: {volumes: /}\n", "storage.volumes");
+    }
+
+    // --- every system directory for the keys kiban creates, chmods or relabels --------------------
+
+    static Stream<Arguments> systemDirectories() {
+        List<String> dirs = List.of("/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot", "/dev", "/proc",
+                "/sys", "/run", "/var", "/var/lib", "/var/log", "/home", "/root", "/tmp", "/usr/local", "/etc/ssh",
+                "/var/lib/kiban");
+        List<String[]> keys = List.of(new String[] {"storage", "localBackups"}, new String[] {"storage", "volumes"},
+                new String[] {"storage", "compose"}, new String[] {"backup", "repository"});
+        return keys.stream().flatMap(k -> dirs.stream().map(d -> Arguments.of(k[0], k[1], d)));
+    }
+
+    @ParameterizedTest(name = "{0}.{1}: {2}")
+    @MethodSource("systemDirectories")
+    void aSystemDirectoryIsNeverPartOfTheLayout(String section, String key, String directory) throws IOException {
+        refused(section + ": {" + key + ": " + directory + "}\n", section + "." + key);
+    }
+
+    @Test
+    void localBackupsAtEtcWouldBeChmodded0700() throws IOException {
+        refused("storage: {localBackups: /etc}\n", "storage.localBackups");
+    }
+
+    @Test
+    void commonEnvDirectlyInEtcWouldChmodEtc() throws IOException {
+        refused("storage: {commonEnv: /etc/.env}\n", "storage.commonEnv");
+    }
+
+    @Test
+    void dataRootAtEtc() throws IOException {
+        refused("engine: {dataRoot: /etc}\n", "engine.dataRoot");
+    }
+
+    @Test
+    void monitorStateAtTheRoot() throws IOException {
+        refused("monitor: {state: /, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n", "monitor.state");
+    }
+
+    @Test
+    void joinTokenFileOverEtcPasswd() throws IOException {
+        refused("swarm: {joinTokenFile: /etc/passwd}\n", "swarm.joinTokenFile");
+    }
+
+    @Test
+    void backupLogInCronD() throws IOException {
+        refused("backup: {log: /etc/cron.d/kiban}\n", "backup.log");
+    }
+
+    // --- firewall.zone: a file name under /etc/firewalld/zones -------------------------------------
+
+    @Test
+    void zoneClimbingOutOfTheRoot() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: ../../x}}\n", "security.firewall.zone");
+    }
+
+    @Test
+    void zoneLongerThanFirewalldAllows() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: abcdefghijklmnopqr}}\n",
+                "security.firewall.zone");
+    }
+
+    @Test
+    void zoneWithASlash() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: a/b}}\n", "security.firewall.zone");
+    }
+
+    @Test
+    void zoneWithXml() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: \"a</short><rule>\"}}\n",
+                "security.firewall.zone");
+    }
+
+    @Test
+    void zoneWithALeadingDash() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: -public}}\n", "security.firewall.zone");
+    }
+
+    @Test
+    void zoneWithACyrillicLookAlike() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: publi\u0441}}\n", "security.firewall.zone");
+    }
+
+    @Test
+    void zoneWithANewline() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy]}, firewall: {zone: \"public\\nx\"}}\n",
+                "security.firewall.zone");
+    }
+
+    // --- backup.repository: RequiresMountsFor= in kiban-backup.service -----------------------------
+
+    @Test
+    void repositoryInjectingExecStartPre() throws IOException {
+        refused("backup: {repository: \"/mnt/backup/docker\\nExecStartPre=/bin/sh -c 'id > /tmp/pwned'\"}\n",
+                "backup.repository");
+    }
+
+    @Test
+    void repositoryWithASpaceAddingASecondMount() throws IOException {
+        refused("backup: {repository: \"/mnt/backup /etc\"}\n", "backup.repository");
+    }
+
+    @Test
+    void repositoryWithASpecifier() throws IOException {
+        refused("backup: {repository: \"/mnt/%n\"}\n", "backup.repository");
+    }
+
+    @Test
+    void repositoryWithABackslash() throws IOException {
+        refused("backup: {repository: \"/mnt/back\\\\x20up\"}\n", "backup.repository");
+    }
+
+    // --- sshd: AuthorizedKeysFile and AllowUsers --------------------------------------------------
+
+    @Test
+    void authorizedKeysFileInjectingMatchAll() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: \".ssh/authorized_keys\\nMatch "
+                + "all\\nPasswordAuthentication yes\"}}\n",
+                "security.ssh.authorizedKeysFile");
+    }
+
+    @Test
+    void authorizedKeysFileWithASecondFile() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: \".ssh/authorized_keys /tmp/keys\"}}\n",
+                "security.ssh.authorizedKeysFile");
+    }
+
+    @Test
+    void authorizedKeysFileClimbingOut() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: ../../tmp/keys}}\n",
+                "security.ssh.authorizedKeysFile");
+    }
+
+    @Test
+    void authorizedKeysFileWithQuotes() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: '\".ssh/keys\"'}}\n",
+                "security.ssh.authorizedKeysFile");
+    }
+
+    @Test
+    void authorizedKeysFileWithAnUnknownToken() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy], authorizedKeysFile: \"%d/keys\"}}\n",
+                "security.ssh.authorizedKeysFile");
+    }
+
+    @Test
+    void allowUsersWithASpace() throws IOException {
+        refused("security: {ssh: {allowUsers: [\"deploy root\"]}}\n", "security.ssh.allowUsers[0]");
+    }
+
+    @Test
+    void allowUsersWithANewline() throws IOException {
+        refused("security: {ssh: {allowUsers: [\"deploy\\nPasswordAuthentication yes\"]}}\n",
+                "security.ssh.allowUsers[0]");
+    }
+
+    @Test
+    void allowUsersWithALeadingDash() throws IOException {
+        refused("security: {ssh: {allowUsers: [-deploy]}}\n", "security.ssh.allowUsers[0]");
+    }
+
+    @Test
+    void allowUsersWithACyrillicLookAlike() throws IOException {
+        refused("security: {ssh: {allowUsers: [d\u0435ploy]}}\n", "security.ssh.allowUsers[0]");
+    }
+
+    @Test
+    void allowUsersPlaceholderWithANewline() throws IOException {
+        refused("security: {ssh: {allowUsers: [\"<x\\nMatch all>\"]}}\n", "security.ssh.allowUsers[0]");
+    }
+
+    // --- e-mail addresses: fail2ban, logwatch, dnf-automatic, apt, SMTP ----------------------------
+
+    @Test
+    void adminEmailWithANewline() throws IOException {
+        refused("admin: {email: \"ops@example.org\\naction = %(action_mwl)s\"}\n", "admin.email");
+    }
+
+    @Test
+    void adminEmailWithASpace() throws IOException {
+        refused("admin: {email: \"ops @example.org\"}\n", "admin.email");
+    }
+
+    @Test
+    void adminEmailWithAQuoteForApt() throws IOException {
+        refused("admin: {email: 'ops\";Unattended-Upgrade::Remove-Unused-Dependencies \"true@example.org'}\n",
+                "admin.email");
+    }
+
+    @Test
+    void adminEmailWithALeadingDashForSendmail() throws IOException {
+        refused("admin: {email: \"-oQ.x@example.org\"}\n", "admin.email");
+    }
+
+    @Test
+    void adminEmailWithShellSigns() throws IOException {
+        refused("admin: {email: \"ops$(id)@example.org\"}\n", "admin.email");
+    }
+
+    @Test
+    void mailToWithANewline() throws IOException {
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, mail: {to: "
+                + "[\"ops@example.org\\r\\nBcc: x@evil.example\"]}}}\n",
+                "monitor.channels.mail.to[0]");
+    }
+
+    @Test
+    void mailFromInjectingAnSmtpCommand() throws IOException {
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, mail: {from: \"a@b.example>\\r\\nRCPT "
+                + "TO:<x@evil.example\"}}}\n",
+                "monitor.channels.mail.from");
+    }
+
+    @Test
+    void updatesEmailFromInjectingADnfLine() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy]}, updates: {emailFrom: \"root@localhost\\nemail_host = "
+                + "evil.example\"}}\n",
+                "security.updates.emailFrom");
+    }
+
+    @Test
+    void updatesEmailHostWithASpace() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy]}, updates: {emailHost: \"mail example\"}}\n",
+                "security.updates.emailHost");
+    }
+
+    // --- URLs and secrets: never echoed ------------------------------------------------------------
+
+    @Test
+    void webhookUrlWithANewline() throws IOException {
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, webhook: {url: "
+                + "\"https://hooks.example/T0k3nSecret\\nHost: evil\"}}}\n",
+                "monitor.channels.webhook.url", "T0k3nSecret");
+    }
+
+    @Test
+    void webhookUrlWithASpace() throws IOException {
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, webhook: {url: "
+                + "\"https://hooks.example/T0k3n Secret\"}}}\n",
+                "monitor.channels.webhook.url", "T0k3n");
+    }
+
+    @Test
+    void webhookUrlNotHttp() throws IOException {
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, webhook: {url: "
+                + "\"ftp://hooks.example/shadowT0k3n\"}}}\n",
+                "monitor.channels.webhook.url", "shadowT0k3n");
+    }
+
+    @Test
+    void discordWebhookNotAUrl() throws IOException {
+        refused("monitor: {channels: {discord: {webhook: \"javascript:alert('T0k3n')\"}}}\n",
+                "monitor.channels.discord.webhook", "T0k3n");
+    }
+
+    @Test
+    void smtpLoginInCleartextToARemoteHost() throws IOException {
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, mail: {smtpHost: mail.example.org, "
+                + "smtpPort: 587, "
+                + "username: alerts, password: \"Hunter2-S3cret\"}}}\n", "monitor.channels.mail", "Hunter2-S3cret");
+    }
+
+    @Test
+    void smtpPasswordWithANewlineIsNeverEchoed() throws IOException {
+        refused("monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, mail: {smtpHost: localhost, "
+                + "username: alerts, password: \"Hunter2-S3cret\\r\\nQUIT\"}}}\n", "monitor.channels.mail.password",
+                        "Hunter2-S3cret");
+    }
+
+    // --- monitor.metrics.listen: ADDRESS[:PORT] ----------------------------------------------------
+
+    @ParameterizedTest(name = "listen: {0}")
+    @ValueSource(strings = {"auto", "\"local host\"", "metrics.example.org", "\"127.0.0.1:70000\"", "\"127.0.0.1:\"",
+            "\"[::1\""})
+    void metricsListenIsAnAddress(String listen) throws IOException {
+        refused("monitor: {metrics: {listen: " + listen + "}, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n",
+                "monitor.metrics.listen");
+    }
+
+    // --- malformed values: a spec error naming the key, never a Java exception ---------------------
+
+    @Test
+    void engineHostWithASpace() throws IOException {
+        refused("engine: {hosts: [\"tcp://a b:2375\"]}\n", "engine.hosts[0]");
+    }
+
+    @Test
+    void engineHostWithAPortOutOfRange() throws IOException {
+        refused("engine: {hosts: [\"tcp://127.0.0.1:70000\"]}\n", "engine.hosts[0]");
+    }
+
+    @Test
+    void engineHostUnixSocketWithANewline() throws IOException {
+        refused("engine: {hosts: [\"unix:///run/docker.sock\\n\"]}\n", "engine.hosts[0]");
+    }
+
+    @Test
+    void engineAddressFlagWithASpaceIsAUsageError() throws IOException {
+        Files.writeString(dir.resolve("kiban.yaml"), ADMIN + MONITOR + SECURITY);
+        Outcome o = HostileCorpus.run("-c", dir.resolve("kiban.yaml").toString(), "status", "-H", "tcp://a b:2375");
+        HostileCorpus.expect(o, 2, "--host: not a Docker engine address");
+        sentinel.assertUnchanged();
+    }
+
+    @Test
+    void engineAddressFromTheEnvironmentWithAPortOutOfRange() throws IOException {
+        Outcome o = HostileCorpus.run(java.util.Map.of("DOCKER_HOST", "tcp://127.0.0.1:70000"), a -> {
+            throw new AssertionError("a malformed address must not reach the engine");
+        }, "", "-c", "builtin", "status");
+        HostileCorpus.expect(o, 2, "DOCKER_HOST: not a Docker engine address");
+    }
+
+    @Test
+    void sizeOverflow() throws IOException {
+        refused("host: {memory: 99999999999999999T}\n", "host.memory");
+    }
+
+    @Test
+    void sizesThatOverflowWhenAdded() throws IOException {
+        refused("budget: {hostReserve: {memory: 1024P}, docker: {memory: 1024P}, spare: {memory: 1024P}}\n", "budget");
+    }
+
+    @Test
+    void durationOverflow() throws IOException {
+        refused("monitor: {interval: 99999999999999999999d, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n",
+                "monitor.interval");
+    }
+
+    @Test
+    void durationOverflowInWeeks() throws IOException {
+        refused("monitor: {journalRetention: 9999999999999999w, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n",
+                "monitor.journalRetention");
+    }
+
+    @Test
+    void cidrPrefixOutOfRange() throws IOException {
+        refused("networks: {docker: {bridge: 172.17.0.0/33}}\n", "networks.docker.bridge");
+    }
+
+    @Test
+    void cidrOctetOutOfRange() throws IOException {
+        refused("networks: {docker: {bridge: 300.17.0.0/16}}\n", "networks.docker.bridge");
+    }
+
+    @Test
+    void portOutOfRange() throws IOException {
+        refused("ports: {public: [{port: \"70000\", class: web}]}\n", "ports.public[0].port");
+    }
+
+    @Test
+    void portTooLongForANumber() throws IOException {
+        refused("swarm: {dataPathPort: 99999999999999999999}\n", "swarm.dataPathPort");
+    }
+
+    @Test
+    void scheduleNumberTooLong() throws IOException {
+        refused("backup: {schedule: \"0 99999999999 * * *\"}\n", "backup.schedule");
+    }
+
+    @Test
+    void percentNotANumber() throws IOException {
+        refused("monitor: {rules: [{name: cpu-high, metric: cpu, above: NaN, channels: [discord]}], "
+                + "channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n", "monitor.rules[0].above");
+    }
+
+    // --- the other values that land in files ------------------------------------------------------
+
+    @Test
+    void sysctlKeyWithANewline() throws IOException {
+        refused("engine: {sysctl: {\"net.ipv4.ip_forward\\nkernel.core_pattern\": \"1\"}}\n", "engine.sysctl");
+    }
+
+    @Test
+    void sysctlValueInjectingASecondParameter() throws IOException {
+        refused("engine: {sysctl: {net.ipv4.ip_forward: \"1\\nkernel.core_pattern = |/tmp/x\"}}\n",
+                "engine.sysctl.net.ipv4.ip_forward");
+    }
+
+    @Test
+    void sysctlKeyWithALeadingDash() throws IOException {
+        refused("engine: {sysctl: {-kernel.core_pattern: \"1\"}}\n", "engine.sysctl");
+    }
+
+    @Test
+    void fail2banActionInterpolation() throws IOException {
+        refused("security: {ssh: {allowUsers: [deploy]}, fail2ban: {action: \"action_mwl)s %(x\"}}\n",
+                "security.fail2ban.action");
+    }
+
+    @Test
+    void loggingLabelWithAComma() throws IOException {
+        refused("engine: {logging: {labels: [\"a,b\"]}}\n", "engine.logging.labels[0]");
+    }
+
+    @Test
+    void seccompProfileWithASpace() throws IOException {
+        refused("engine: {seccompProfile: \"/etc/docker/sec comp.json\"}\n", "engine.seccompProfile");
+    }
+
+    @Test
+    void usernsRemapWithASpace() throws IOException {
+        refused("engine: {usernsRemap: \"dockremap other\"}\n", "engine.usernsRemap");
+    }
+
+    @Test
+    void logwatchServiceWithASecondLine() throws IOException {
+        refused("monitor: {report: {services: [\"docker\\nService = All\"]}, channels: {discord: {webhook: "
+                + "env:DISCORD_WEBHOOK}}}\n",
+                "monitor.report.services[0]");
+    }
+
+    @Test
+    void logwatchRangeWithASemicolon() throws IOException {
+        refused("monitor: {report: {range: \"yesterday; rm\"}, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n",
+                "monitor.report.range");
+    }
+
+    @Test
+    void ruleNameWithAQuote() throws IOException {
+        refused("monitor: {rules: [{name: 'cpu\"}', metric: cpu, above: 80%, channels: [discord]}], "
+                + "channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n", "monitor.rules[0].name");
+    }
+}
