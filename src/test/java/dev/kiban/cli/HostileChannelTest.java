@@ -132,27 +132,23 @@ class HostileChannelTest {
 
     // --- SMTP: AUTH never in the clear ---
 
+    // The spec refuses these before any channel starts (exit 2, at the key); MailChannelTest covers the
+    // channel's own refusal, the second line of defence for settings that reach it another way.
     @Test
-    void mailWithAPasswordToAnotherHostWithoutTlsIsRefused() throws Exception {
+    void mailWithAPasswordToAnotherHostWithoutTlsIsRefusedByTheSpec() throws Exception {
         var o = alertTest(Map.of("SMTP_PASSWORD", PASSWORD), "{mail: {smtpHost: smtp.example.org, smtpPort: 587, "
                 + "starttls: false, username: kiban, password: env:SMTP_PASSWORD, from: kiban@example.org}}", "mail");
-        HostileCorpus.expect(o, 1, "mail: refused: monitor.channels.mail.starttls is false and "
-                + "monitor.channels.mail.smtpPort is not 465", PASSWORD);
-        try (var failed = Files.list(dir.resolve("state/outbox/failed"))) {
-            List<Path> kept = failed.toList();
-            assertThat(kept).as("the refused test notification is kept in failed/").hasSize(1);
-            assertThat(Files.readString(kept.get(0))).contains("monitor.channels.mail.starttls")
-                    .doesNotContain(PASSWORD);
-        }
+        HostileCorpus.expect(o, 2, "the SMTP login would cross the network in cleartext", PASSWORD);
+        assertThat(dir.resolve("state/outbox")).as("nothing was queued").doesNotExist();
     }
 
     @Test
-    void mailWithAPasswordFromAFileToAnotherHostWithoutTlsIsRefused() throws Exception {
+    void mailWithAPasswordFromAFileToAnotherHostWithoutTlsIsRefusedByTheSpec() throws Exception {
         Path secret = dir.resolve("smtp-password");
         Files.writeString(secret, PASSWORD + "\n");
         var o = alertTest(Map.of(), "{mail: {smtpHost: 192.0.2.10, smtpPort: 25, username: kiban, "
                 + "password: 'file:" + secret + "', from: kiban@example.org}}", "mail");
-        HostileCorpus.expect(o, 1, "kiban will not send the SMTP password to 192.0.2.10 unencrypted", PASSWORD);
+        HostileCorpus.expect(o, 2, "the SMTP login would cross the network in cleartext", PASSWORD);
     }
 
     // --- the outbox: files that are not notifications; the agent sets them aside and goes on ---
