@@ -20,8 +20,13 @@ import picocli.CommandLine.Spec;
         description = {
             "Check compose files against the spec: cpu/memory limits and reservations on every service (R1.3), all stacks' limits "
                     + "within the Docker budget with its overcommit (R1.2), published ports in their class and never 2375/2376 (R3.4), "
-                    + "networks overlay or inside the service range and overlapping nothing (R3.3), no privileged / docker.sock / host "
-                    + "network without a kiban.waiver.* label, volumes bound under the volume tree (R4.3), 'version:' (D10).",
+                    + "networks overlay or inside the service range and overlapping nothing (R3.3), volumes bound under the volume "
+                    + "tree (R4.3), 'version:' (D10).",
+            "Every way a service reaches the host is an error unless the service carries the class's waiver label with a "
+                    + "reason (kiban.waiver.CLASS: \"why\"): privileged, docker-sock (runtime sockets by any spelling), host-mount "
+                    + "(/, /etc, /proc, /sys, /dev, /run, ... binds), host-network, host-namespace (pid/ipc/uts/userns/cgroup: host), "
+                    + "capabilities (cap_add), devices, security-opt (seccomp/apparmor/label unconfined).",
+            "Compose is read as Docker reads it: YAML 1.2 types, anchors, aliases and merge keys; paths normalised.",
             "Findings print as FILE:LINE:COL key.path: severity: message. Exit 1 when any is an error.",
             ""})
 final class StackLintCommand implements Callable<Integer> {
