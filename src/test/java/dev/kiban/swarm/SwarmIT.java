@@ -59,8 +59,13 @@ class SwarmIT {
         String overlay = docker.createNetworkCmd().withName("kiban-it-overlay").withDriver("overlay")
                 .withLabels(Map.of(LiveEngine.TEST_LABEL, "true")).exec().getId();
         try {
-            String subnet = docker.inspectNetworkCmd().withNetworkId(overlay).exec().getIpam().getConfig().get(0).getSubnet();
-            assertThat(subnet).startsWith("10.20.").endsWith("/24");
+            // the manager allocates the subnet after the create returns: wait for it
+            String subnet = null;
+            for (long end = System.nanoTime() + 10_000_000_000L; subnet == null && System.nanoTime() < end; Thread.sleep(100)) {
+                var config = docker.inspectNetworkCmd().withNetworkId(overlay).exec().getIpam().getConfig();
+                if (config != null && !config.isEmpty()) subnet = config.get(0).getSubnet();
+            }
+            assertThat(subnet).as("the overlay network's subnet").isNotNull().startsWith("10.20.").endsWith("/24");
         } finally {
             docker.removeNetworkCmd(overlay).exec();
         }
