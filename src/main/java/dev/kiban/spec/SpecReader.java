@@ -43,6 +43,7 @@ import org.yaml.snakeyaml.reader.StreamReader;
  * </ul>
  */
 public final class SpecReader {
+    private static final java.util.Set<String> MERGE_TAGS = java.util.Set.of("!", "tag:yaml.org,2002:merge");
     /** Nodes that alias uses may stand for in one file; ordinary anchors in a compose file use a few hundred. */
     public static final int MAX_ALIAS_NODES = 10_000;
     /** Nesting beyond this is no configuration file; the bound keeps the reader's recursion safe. */
@@ -182,8 +183,9 @@ public final class SpecReader {
         while (!parser.checkEvent(Event.ID.MappingEnd)) {
             Event keyEvent = parser.peekEvent();
             Location keyAt = at(keyEvent.getStartMark());
-            boolean mergeKey = keyEvent instanceof ScalarEvent k && k.getTag() == null && k.isPlain()
-                    && k.getValue().equals("<<");
+            // "<<" plain, or tagged !!merge (or the non-specific "!"), is a merge key, as go-yaml (Compose) reads it
+            boolean mergeKey = keyEvent instanceof ScalarEvent k && k.getValue().equals("<<")
+                    && (k.getTag() == null ? k.isPlain() : MERGE_TAGS.contains(k.getTag()));
             SpecNode keyNode = node(depth + 1);
             SpecNode value = node(depth + 1);
             if (mergeKey) {

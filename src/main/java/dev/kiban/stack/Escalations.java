@@ -109,8 +109,11 @@ final class Escalations {
             e.unchecked(file, path + ".file", "the file");
             return;
         }
-        HostPaths.normalise(file.text(), e.dir)
-                .filter(p -> !e.relativeInside(file.text(), p))
+        // a config or secret file is always a path (never a volume name): "foo/../x" is relative to the file
+        String text = file.text().trim();
+        String asPath = text.startsWith("/") || text.startsWith("~") || text.startsWith(".") ? text : "./" + text;
+        HostPaths.normalise(asPath, e.dir)
+                .filter(p -> !e.relativeInside(asPath, p))
                 .flatMap(HostPaths::system)
                 .ifPresent(why -> e.flag(WAIVER_HOST_MOUNT, file, path + ".file",
                         "the docker CLI reads this file as root at deploy time: " + why));

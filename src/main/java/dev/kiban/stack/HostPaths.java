@@ -23,14 +23,19 @@ final class HostPaths {
             List.of("/run/docker", "/run/containerd", "/run/podman", "/run/crio");
     /** Host system paths: binding one of them, or a directory containing one, hands the container the host. */
     private static final List<String> SYSTEM = List.of("/run", "/proc", "/sys", "/etc", "/dev", "/boot", "/root",
-            "/var/lib/docker", "/var/lib/containerd");
-    /** System paths whose every file is sensitive too (unlike /etc and /run, where e.g. /etc/localtime is common). */
+            "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/home", "/var/spool",
+            "/var/lib/docker", "/var/lib/containerd", "/var/lib/kiban");
+    /**
+     * System paths whose every file is sensitive too (unlike /run, where /run/secrets is common): programs
+     * root runs, cron spools, kiban's own generations (a crafted one steers a later rollback).
+     */
     private static final List<String> SYSTEM_TREES = List.of("/proc", "/sys", "/dev", "/boot", "/root",
-            "/var/lib/docker", "/var/lib/containerd");
-    /** Files and directories in /etc that hold credentials or control how the host runs. */
-    private static final List<String> ETC = List.of("/etc/shadow", "/etc/gshadow", "/etc/passwd", "/etc/group",
-            "/etc/sudoers", "/etc/sudoers.d", "/etc/ssh", "/etc/docker", "/etc/containerd", "/etc/kiban",
-            "/etc/systemd", "/etc/crontab", "/etc/cron.d", "/etc/pam.d", "/etc/security", "/etc/ld.so.preload");
+            "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/var/spool/cron",
+            "/var/lib/docker", "/var/lib/containerd", "/var/lib/kiban");
+    /** The files in /etc and /usr a container may read without reaching the host's settings or programs. */
+    private static final List<String> HARMLESS = List.of("/etc/localtime", "/etc/timezone", "/etc/hosts",
+            "/etc/resolv.conf", "/etc/ssl/certs", "/etc/pki/ca-trust", "/etc/ca-certificates", "/usr/share/zoneinfo",
+            "/usr/share/ca-certificates");
 
     /**
      * The absolute, normalised host path of a bind source, or empty when {@code source} is no host path
@@ -91,15 +96,17 @@ final class HostPaths {
         for (String s : SYSTEM) {
             if (within(s, path)) return Optional.of(binding + " hands the container " + s + " inside it");
         }
+        if (HARMLESS.stream().anyMatch(h -> within(path, h))) return Optional.empty();
         for (String s : SYSTEM_TREES) {
             if (within(path, s)) {
                 return Optional.of(binding + " (inside " + s + ") hands the container host system files");
             }
         }
-        for (String s : ETC) {
-            if (within(path, s)) {
-                return Optional.of(binding + " hands the container the host's credentials or settings");
-            }
+        if (within(path, "/etc")) {
+            return Optional.of(binding + " hands the container the host's credentials or settings");
+        }
+        if (path.matches("/home/[^/]+/\\.ssh(/.*)?")) {
+            return Optional.of(binding + " hands the container a user's SSH keys");
         }
         return Optional.empty();
     }

@@ -211,8 +211,10 @@ class StackLintTest {
 
         @Test
         void homesAndVariablesInNamesAndOptions() {
-            assertThat(lintService("volumes: [\"~root/.ssh:/k\", \"~deploy/.ssh:/d\"]")).hasSize(1).first().asString()
-                    .contains("binding the host's /root/.ssh (inside /root)");
+            var findings = lintService("volumes: [\"~root/.ssh:/k\", \"~deploy/.ssh:/d\"]");
+            assertThat(findings).hasSize(2);
+            assertThat(findings.get(0).toString()).contains("binding the host's /root/.ssh (inside /root)");
+            assertThat(findings.get(1).toString()).contains("binding the host's /home/deploy/.ssh hands the container a user's SSH keys");
             String yaml = service("volumes: [\"data:/d\"]\nnetworks: [out]") + """
                     volumes:
                       data:
