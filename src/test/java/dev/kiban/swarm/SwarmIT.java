@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,19 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * afterwards, giving the engine back as it found it.
  */
 @ExtendWith(LiveEngine.class)
+@ExtendWith(TestSwarm.class)
 class SwarmIT {
     @TempDir
     static Path dir;
-
-    @BeforeAll
-    static void anEngineOutsideAnySwarm() {
-        TestSwarm.requireOutsideASwarm();
-    }
-
-    @AfterAll
-    static void leaveTheSwarm() {
-        TestSwarm.leave();
-    }
 
     @Test
     void initSetsThePoolAndIngressThenReportsNoDriftThenDrift() throws Exception {
