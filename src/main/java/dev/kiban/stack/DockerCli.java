@@ -1,6 +1,7 @@
 package dev.kiban.stack;
 
 import dev.kiban.engine.EngineAddress;
+import dev.kiban.failure.UnavailableException;
 import dev.kiban.host.Tool;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.Map;
 public record DockerCli(Path docker, EngineAddress address) {
 
     public static DockerCli find(EngineAddress address) {
-        Path docker = Tool.find("docker").orElseThrow(() -> new IllegalStateException(
+        Path docker = Tool.find("docker").orElseThrow(() -> new UnavailableException(
                 "the docker CLI is not installed; stacks are deployed with 'docker stack deploy' (package docker.io or docker-ce-cli)"));
         return new DockerCli(docker, address);
     }
