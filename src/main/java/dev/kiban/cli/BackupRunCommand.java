@@ -8,6 +8,7 @@ import dev.kiban.backup.Snapshot;
 import dev.kiban.backup.VolumeSources;
 import dev.kiban.engine.Engine;
 import dev.kiban.failure.RefusedException;
+import dev.kiban.failure.UsageException;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
@@ -131,7 +132,7 @@ final class BackupRunCommand extends EngineCommandBase {
             }
         }
         for (Path p : paths) {
-            if (!Files.isDirectory(p)) throw new dev.kiban.spec.SpecException("--path " + p + ": not a directory");
+            if (!Files.isDirectory(p)) throw new UsageException("--path " + p + ": not a directory");
             sources.add(new BackupRepository.Source("path:" + p.toAbsolutePath().normalize(), p));
         }
         notes.forEach(n -> out.println("note: " + n));

@@ -55,7 +55,7 @@ final class RollbackCommand implements Callable<Integer> {
         HostApply applier = new HostApply(rootOptions.root, context.checks(), out);
         try {
             if (to != null && to > 0 && applier.generations().get(to).isEmpty()) {
-                throw new dev.kiban.spec.SpecException("no generation " + to + " under " + rootOptions.root
+                throw new UsageException("no generation " + to + " under " + rootOptions.root
                         + " ('kiban generations' lists them)");
             }
             List<Generation> todo = applier.toUndo(Optional.ofNullable(to));
