@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiban.cli.CommandLineTest.Run;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
+import dev.kiban.engine.EngineUnavailableException;
 import dev.kiban.failure.DeclinedException;
 import dev.kiban.failure.KibanException;
 import dev.kiban.failure.RefusedException;
 import dev.kiban.failure.SpecProblem;
 import dev.kiban.failure.UnavailableException;
 import dev.kiban.failure.UsageException;
-import dev.kiban.engine.EngineUnavailableException;
 import dev.kiban.spec.SpecException;
 import dev.kiban.testing.TestRoots;
 import java.nio.file.Files;
@@ -37,9 +37,21 @@ class ErrorModelTest {
         Files.writeString(spec, CommandLineTest.FILLED);
     }
 
+    /** kiban on the temporary root with the spec, answering {@code input} to a prompt (null: no terminal). */
+    Run onRoot(String input, String... args) {
+        String[] all = new String[args.length + 4];
+        all[0] = "-c";
+        all[1] = spec.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        all[args.length + 2] = "--root";
+        all[args.length + 3] = root.toString();
+        return HostCommandsTest.run(input, all);
+    }
+
     /** No Java class name and no stack trace: what an operator must never have to read. */
     static void noJava(Run r) {
-        assertThat(r.out() + r.err()).doesNotContainPattern("(java|javax|picocli)\\.[a-z]+\\.[A-Za-z.]*(Exception|Error)")
+        assertThat(r.out() + r.err())
+                .doesNotContainPattern("(java|javax|picocli)\\.[a-z]+\\.[A-Za-z.]*(Exception|Error)")
                 .doesNotContain("Exception").doesNotContain("\tat ");
     }
 
@@ -77,7 +89,7 @@ class ErrorModelTest {
 
     @Test
     void aDeclinedPromptChangesNothingAndHasItsOwnCode() {
-        Run r = HostCommandsTest.run("n\n", "-c", spec.toString(), "apply", "--root", root.toString());
+        Run r = onRoot("n\n", "apply");
         assertThat(r.exit()).isEqualTo(ExitCode.DECLINED).isNotEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains("kiban: not applied; nothing changed");
         assertThat(root.resolve("etc/docker/daemon.json")).doesNotExist();
@@ -85,8 +97,8 @@ class ErrorModelTest {
 
     @Test
     void rollbackOnAnyRootAsksAsApplyDoes() {
-        assertThat(HostCommandsTest.run(null, "-c", spec.toString(), "apply", "--root", root.toString(), "--yes").exit()).isZero();
-        Run r = HostCommandsTest.run("n\n", "rollback", "--root", root.toString());
+        assertThat(onRoot(null, "apply", "--yes").exit()).isZero();
+        Run r = onRoot("n\n", "rollback");
         assertThat(r.out()).contains("Roll back this generation? [y/N]");
         assertThat(r.exit()).isEqualTo(ExitCode.DECLINED);
         assertThat(r.err()).contains("nothing changed");
@@ -103,7 +115,8 @@ class ErrorModelTest {
     void anUnexpectedErrorIsOneLineWithItsOwnCode() {
         Run r = CommandLineTest.run(brokenEngine(), "doctor", "web");
         assertThat(r.exit()).isEqualTo(ExitCode.INTERNAL).isEqualTo(70);
-        assertThat(r.err().lines()).containsExactly("kiban: kiban doctor failed: an internal error (run again with --verbose)");
+        assertThat(r.err().lines())
+                .containsExactly("kiban: kiban doctor failed: an internal error (run again with --verbose)");
         assertThat(r.err()).doesNotContain("hunter2").doesNotContain("IllegalState");
         noJava(r);
     }
@@ -140,28 +153,28 @@ class ErrorModelTest {
     @Test
     void planRefusedExitsOne() throws Exception {
         Files.writeString(spec, CommandLineTest.FILLED + "engine: {seccompProfile: /etc/docker/seccomp.json}\n");
-        Run r = HostCommandsTest.run(null, "-c", spec.toString(), "plan", "--root", root.toString());
+        Run r = onRoot(null, "plan");
         assertThat(r.out()).contains("REFUSED: ");
         assertThat(r.exit()).isEqualTo(1);
-        Run detailed = HostCommandsTest.run(null, "-c", spec.toString(), "plan", "--root", root.toString(), "--detailed-exitcode");
-        assertThat(detailed.exit()).isEqualTo(1);
+        assertThat(onRoot(null, "plan", "--detailed-exitcode").exit()).isEqualTo(1);
     }
 
     @Test
     void planDetailedExitCodeTellsPendingFromInStep() {
-        Run plain = HostCommandsTest.run(null, "-c", spec.toString(), "plan", "--root", root.toString());
+        Run plain = onRoot(null, "plan");
         assertThat(plain.exit()).as(plain.err()).isZero();
-        Run pending = HostCommandsTest.run(null, "-c", spec.toString(), "plan", "--root", root.toString(), "--detailed-exitcode");
+        Run pending = onRoot(null, "plan", "--detailed-exitcode");
         assertThat(pending.exit()).as(pending.err()).isEqualTo(ExitCode.CHANGES_PENDING).isEqualTo(4);
 
-        assertThat(HostCommandsTest.run(null, "-c", spec.toString(), "apply", "--root", root.toString(), "--yes").exit()).isZero();
-        Run inStep = HostCommandsTest.run(null, "-c", spec.toString(), "plan", "--root", root.toString(), "--detailed-exitcode");
+        assertThat(onRoot(null, "apply", "--yes").exit()).isZero();
+        Run inStep = onRoot(null, "plan", "--detailed-exitcode");
         assertThat(inStep.exit()).as(inStep.out()).isZero();
     }
 
     @Test
     void helpListsTheInternalErrorCodeAndPlanItsPendingCode() {
-        assertThat(CommandLineTest.run("status", "--help").out()).contains("70   internal error").doesNotContain("changes pending");
+        assertThat(CommandLineTest.run("status", "--help").out())
+                .contains("70   internal error").doesNotContain("changes pending");
         Run plan = CommandLineTest.run("plan", "--help");
         assertThat(plan.out()).contains("4   changes pending", "70   internal error", "--detailed-exitcode");
     }
