@@ -1,5 +1,7 @@
 package dev.kiban.cli;
 
+import dev.kiban.failure.DeclinedException;
+import dev.kiban.failure.RefusedException;
 import dev.kiban.host.HostApply;
 import dev.kiban.host.HostPlanner;
 import dev.kiban.host.HostRoot;
@@ -49,7 +51,6 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
         if (plan.changesNothing()) {
@@ -63,32 +64,22 @@ final class ApplyCommand implements Callable<Integer> {
         preflight.forEach(r -> out.println("REFUSED: " + r));
         List<String> refusals = new ArrayList<>(plan.refusals());
         refusals.addAll(preflight);
-        if (!refusals.isEmpty()) {
-            err.println("kiban: not applying: " + String.join("; ", refusals));
-            return ExitCode.FINDINGS;
-        }
+        if (!refusals.isEmpty()) throw new RefusedException("not applying: " + String.join("; ", refusals));
         if (!yes && !CommandSupport.confirm(context, out, "Apply these changes?")) {
-            err.println("kiban: not applied (confirm with y, or pass --yes)");
-            return ExitCode.USAGE;
+            throw new DeclinedException("not applied; nothing changed (confirm with y, or pass --yes)");
         }
         HostApply.Outcome outcome;
         try {
             outcome = applier.apply(plan);
         } catch (HostRoot.Refusal e) {
-            err.println("kiban: " + e.getMessage());
-            return ExitCode.FINDINGS;
+            throw new RefusedException(e.getMessage());
         }
         int number = outcome.generation().map(g -> g.number()).orElse(0);
         if (!outcome.ok()) {
-            if (outcome.restored()) {
-                err.println("kiban: apply failed; every file is back as it was (generation " + number
-                        + " recorded as failed):");
-            } else {
-                err.println("kiban: apply failed and NOT every file is back (generation " + number
-                        + " is still in force):");
-            }
-            outcome.failures().forEach(f -> err.println("  " + f));
-            return ExitCode.FINDINGS;
+            throw new RefusedException(outcome.restored()
+                    ? "apply failed; every file is back as it was (generation " + number + " recorded as failed):"
+                    : "apply failed and NOT every file is back (generation " + number + " is still in force):",
+                    outcome.failures());
         }
         out.println("applied as generation " + number + " ('kiban rollback' undoes it)");
         return ExitCode.OK;

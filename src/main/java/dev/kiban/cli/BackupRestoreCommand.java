@@ -8,6 +8,8 @@ import dev.kiban.backup.SwarmState;
 import dev.kiban.engine.ContainerSummary;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.VolumeSummary;
+import dev.kiban.failure.DeclinedException;
+import dev.kiban.failure.UsageException;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.SpecException;
@@ -165,9 +167,8 @@ final class BackupRestoreCommand extends EngineCommandBase {
                             + (same ? "" : "   (backed up from " + printable(d.tree().path()) + ")"));
                 }
                 if (!yes && !CommandSupport.confirm(context, out, "Replace the files there with the snapshot's?")) {
-                    spec.commandLine().getErr().println("kiban: not restored (confirm with y, pass --yes, or restore "
+                    throw new DeclinedException("not restored; nothing changed (confirm with y, pass --yes, or restore "
                             + "elsewhere with --target DIR)");
-                    return ExitCode.USAGE;
                 }
             }
             for (Destination d : destinations) {
@@ -269,9 +270,7 @@ final class BackupRestoreCommand extends EngineCommandBase {
         if (target != null && !yes && Files.isDirectory(into, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> s = Files.list(into)) {
                 if (s.findAny().isPresent()) {
-                    spec.commandLine().getErr().println("kiban: " + into + " already holds files; replace them with "
-                            + "--yes");
-                    return ExitCode.USAGE;
+                    throw new UsageException(into + " already holds files; replace them with --yes");
                 }
             }
         }
@@ -279,10 +278,9 @@ final class BackupRestoreCommand extends EngineCommandBase {
         QuiescedContainers users = engine == null ? null : new QuiescedContainers(engine, java.util.Set.of(), false);
         List<ContainerSummary> running = users == null ? List.of() : users.writersOf(asSource);
         if (!running.isEmpty() && !stop) {
-            spec.commandLine().getErr().println("kiban: " + printable(t.source()) + " is in use by "
+            throw new UsageException(printable(t.source()) + " is in use by "
                     + String.join(", ", running.stream().map(ContainerSummary::name).toList())
                     + "; stop them first, or pass --stop to have kiban stop and restart them around the restore");
-            return ExitCode.USAGE;
         }
         QuiescedContainers stopper = running.isEmpty() ? null
                 : new QuiescedContainers(engine, new java.util.HashSet<>(running.stream().map(ContainerSummary::name).toList()), false);

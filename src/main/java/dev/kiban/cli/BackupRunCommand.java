@@ -7,6 +7,8 @@ import dev.kiban.backup.SwarmState;
 import dev.kiban.backup.Snapshot;
 import dev.kiban.backup.VolumeSources;
 import dev.kiban.engine.Engine;
+import dev.kiban.failure.RefusedException;
+import dev.kiban.failure.UsageException;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
@@ -43,8 +45,9 @@ final class BackupRunCommand extends EngineCommandBase {
     RepositoryOptions repositoryOptions;
 
     @Option(names = "--source", paramLabel = "volumes|images|compose|swarm", split = ",",
+            converter = ChoiceConverter.BackupSourceChoice.class,
             description = "What to back up. Default: the spec's backup.sources.")
-    List<String> what;
+    List<PlatformSpec.BackupSource> what;
 
     @Option(names = "--path", paramLabel = "DIR", description = "Also back up this directory (repeatable).")
     List<Path> paths = List.of();
@@ -103,20 +106,21 @@ final class BackupRunCommand extends EngineCommandBase {
         List<BackupRepository.StreamSource> streams = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         boolean local = engine != null && engine.address().isLocal();
-        List<String> which = what != null ? what : platform.backup().sources().stream().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).toList();
-        for (String w : which) {
+        List<PlatformSpec.BackupSource> which = what != null ? what : platform.backup().sources();
+        for (PlatformSpec.BackupSource w : which) {
             switch (w) {
-                case "volumes" -> sources.addAll(VolumeSources.of(Path.of(platform.storage().volumes().value()), local ? engine.volumes() : List.of()));
-                case "images" -> {
+                case VOLUMES -> sources.addAll(VolumeSources.of(Path.of(platform.storage().volumes().value()),
+                        local ? engine.volumes() : List.of()));
+                case IMAGES -> {
                     if (engine != null) streams.addAll(ImageSources.of(engine));
                     else notes.add("images: skipped, no engine");
                 }
-                case "compose" -> {
+                case COMPOSE -> {
                     Path compose = Path.of(platform.storage().compose().value());
                     if (Files.isDirectory(compose)) sources.add(new BackupRepository.Source("compose", compose));
                     else notes.add("compose: no compose tree at " + compose);
                 }
-                case "swarm" -> {
+                case SWARM -> {
                     Optional<SwarmState> swarm = engine == null ? Optional.empty() : SwarmState.read(engine);
                     if (swarm.isPresent()) {
                         streams.add(swarm.get().source());
@@ -125,19 +129,17 @@ final class BackupRunCommand extends EngineCommandBase {
                         notes.add("swarm: skipped, " + (engine == null ? "no engine" : "this engine is not a Swarm manager"));
                     }
                 }
-                default -> throw new dev.kiban.spec.SpecException("--source takes volumes, images, compose or swarm, not " + w);
             }
         }
         for (Path p : paths) {
-            if (!Files.isDirectory(p)) throw new dev.kiban.spec.SpecException("--path " + p + ": not a directory");
+            if (!Files.isDirectory(p)) throw new UsageException("--path " + p + ": not a directory");
             sources.add(new BackupRepository.Source("path:" + p.toAbsolutePath().normalize(), p));
         }
         notes.forEach(n -> out.println("note: " + n));
         if (sources.isEmpty() && streams.isEmpty()) {
             String why = "nothing to back up (no volumes, no compose tree, no engine, no --path)";
             failed(logFile, repositoryOptions.path(platform) + ": " + why);
-            spec.commandLine().getErr().println("kiban: " + why);
-            return ExitCode.FINDINGS;
+            throw new RefusedException(why);
         }
         BackupRepository.Quiesce quiesce = local ? new QuiescedContainers(engine, Set.copyOf(stop)) : BackupRepository.Quiesce.NONE;
         Snapshot snap;
@@ -147,8 +149,7 @@ final class BackupRunCommand extends EngineCommandBase {
             } catch (IOException | RuntimeException e) {
                 quiesce.notes().forEach(n -> out.println("note: " + n));
                 failed(logFile, repo.dir() + ": " + e.getMessage());
-                spec.commandLine().getErr().println("kiban: backup failed: " + e.getMessage());
-                return ExitCode.FINDINGS;
+                throw new RefusedException("backup failed: " + e.getMessage());
             }
         }
         quiesce.notes().forEach(n -> out.println("note: " + n));

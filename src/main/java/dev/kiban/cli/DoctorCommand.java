@@ -42,8 +42,9 @@ final class DoctorCommand extends EngineCommandBase {
             out.println(String.format(Locale.ROOT, "6. Host        load %.2f, memory %dM available of %dM, engine disk %.0f%% full", h.load1(),
                     h.memoryAvailable() >> 20, h.memoryTotal() >> 20, h.dataRootUsedPercent()));
             out.println("7. SELinux     " + d.selinuxDenials().map(n -> n + " AVC denials in the last hour").orElse("no audit tools here (ausearch): skipped"));
-            out.println("Most likely:   " + d.cause());
-            return d.cause().startsWith("no fault found") ? ExitCode.OK : ExitCode.FINDINGS;
+            Diagnosis.Finding finding = d.finding();
+            out.println("Most likely:   " + finding.cause());
+            return finding.fault() ? ExitCode.FINDINGS : ExitCode.OK;
         }
     }
 }

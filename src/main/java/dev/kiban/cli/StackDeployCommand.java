@@ -2,10 +2,11 @@ package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
+import dev.kiban.failure.RefusedException;
 import dev.kiban.host.Tool;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.Problem;
-import dev.kiban.spec.TimeSpan;
+import dev.kiban.failure.UsageException;
 import dev.kiban.stack.ComposeFile;
 import dev.kiban.stack.DockerCli;
 import dev.kiban.stack.StackLint;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -33,8 +35,9 @@ final class StackDeployCommand extends EngineCommandBase {
     @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "Compose file. Default: <storage.compose>/NAME/docker-compose.yml")
     Path file;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", description = "How long to wait for convergence (default ${DEFAULT-VALUE}).", defaultValue = "120s")
-    String timeout;
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "120s", converter = DurationConverter.class,
+            description = "How long to wait for convergence (default ${DEFAULT-VALUE}).")
+    Duration timeout;
 
     StackDeployCommand(KibanContext context) {
         super(context);
@@ -42,8 +45,9 @@ final class StackDeployCommand extends EngineCommandBase {
 
     @Override
     public Integer call() throws IOException {
-        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) throw new dev.kiban.spec.SpecException("stack name " + name + ": letters, digits, _ . - only");
-        TimeSpan wait = TimeSpan.parse(timeout);
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+            throw new UsageException("stack name " + name + ": letters, digits, _ . - only");
+        }
         PlatformSpec platform = CommandSupport.spec(spec).require();
         Path tree = Path.of(platform.storage().compose().value());
         Path compose = file != null ? file : tree.resolve(name).resolve("docker-compose.yml");
@@ -57,28 +61,20 @@ final class StackDeployCommand extends EngineCommandBase {
         problems.addAll(StackLint.lint(files, platform));
         if (problems.stream().anyMatch(Problem::isError)) {
             StackLintCommand.report(out, files.size(), problems, false);
-            spec.commandLine().getErr().println("kiban: not deploying " + name + ": the lint found errors");
-            return ExitCode.FINDINGS;
+            throw new RefusedException("not deploying " + name + ": the lint found errors");
         }
         problems.forEach(out::println);
 
         EngineAddress address = address();
         try (Engine engine = context.engines().apply(address)) {
             if (!engine.swarm().manager()) {
-                spec.commandLine().getErr().println("kiban: this engine is not a swarm manager; run 'kiban swarm init' first");
-                return ExitCode.FINDINGS;
+                throw new RefusedException("this engine is not a swarm manager; run 'kiban swarm init' first");
             }
             out.println("deploying " + name + " from " + compose);
             Tool.Result deployed = DockerCli.find(address).deploy(name, compose);
-            if (!deployed.ok()) {
-                spec.commandLine().getErr().println("kiban: docker stack deploy failed: " + deployed.gist());
-                return ExitCode.FINDINGS;
-            }
-            StackRollout.Outcome outcome = StackRollout.follow(engine, name, wait.duration(), out);
-            if (!outcome.converged()) {
-                spec.commandLine().getErr().println("kiban: " + name + " did not converge: " + outcome.reason());
-                return ExitCode.FINDINGS;
-            }
+            if (!deployed.ok()) throw new RefusedException("docker stack deploy failed: " + deployed.gist());
+            StackRollout.Outcome outcome = StackRollout.follow(engine, name, timeout, out);
+            if (!outcome.converged()) throw new RefusedException(name + " did not converge: " + outcome.reason());
             out.println(name + " converged: " + outcome.services().size() + " service" + (outcome.services().size() == 1 ? "" : "s") + " running as declared");
             return ExitCode.OK;
         }

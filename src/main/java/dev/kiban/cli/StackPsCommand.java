@@ -3,6 +3,7 @@ package dev.kiban.cli;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.ServiceSummary;
 import dev.kiban.engine.TaskSummary;
+import dev.kiban.failure.RefusedException;
 import dev.kiban.stack.StackRollout;
 import java.io.PrintWriter;
 import java.util.List;
@@ -24,10 +25,7 @@ final class StackPsCommand extends EngineCommandBase {
         try (Engine engine = connect()) {
             List<ServiceSummary> services = engine.services(Map.of(StackRollout.NAMESPACE_LABEL, name));
             PrintWriter out = spec.commandLine().getOut();
-            if (services.isEmpty()) {
-                spec.commandLine().getErr().println("kiban: no stack " + name);
-                return ExitCode.FINDINGS;
-            }
+            if (services.isEmpty()) throw new RefusedException("no stack " + name);
             for (ServiceSummary s : services) {
                 for (TaskSummary t : engine.tasks(s.id())) {
                     out.printf("%-28s %-9s %-9s %s%n", s.name() + "." + t.slot(), t.desiredState(), t.state(), t.error());

@@ -4,6 +4,7 @@ import dev.kiban.engine.ContainerCounters;
 import dev.kiban.engine.ContainerState;
 import dev.kiban.engine.ContainerSummary;
 import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineApiException;
 import dev.kiban.engine.ServiceReplicas;
 import dev.kiban.host.FilesystemUsage;
 import java.io.IOException;
@@ -85,7 +86,8 @@ public final class Collector implements AutoCloseable {
             try {
                 services = engine.serviceReplicas();
             } catch (RuntimeException e) {
-                serviceListing = !String.valueOf(e.getMessage()).contains("not a swarm manager"); // a worker or no swarm: stop asking
+                // a worker or no swarm, which the engine answers with 503 (unavailable): stop asking
+                serviceListing = !(e instanceof EngineApiException api && api.status() == 503);
             }
         }
         List<Sweep.FilesystemSample> fs = new ArrayList<>();

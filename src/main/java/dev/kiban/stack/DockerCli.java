@@ -1,6 +1,7 @@
 package dev.kiban.stack;
 
 import dev.kiban.engine.EngineAddress;
+import dev.kiban.failure.UnavailableException;
 import dev.kiban.host.Tool;
 import dev.kiban.os.Wait;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.Optional;
 public record DockerCli(Path docker, EngineAddress address) {
 
     public static DockerCli find(EngineAddress address) {
-        Path docker = Tool.find("docker").orElseThrow(() -> new IllegalStateException(
+        Path docker = Tool.find("docker").orElseThrow(() -> new UnavailableException(
                 "the docker CLI is not installed; stacks are deployed with 'docker stack deploy' (package docker.io or docker-ce-cli)"));
         return new DockerCli(docker, address);
     }
