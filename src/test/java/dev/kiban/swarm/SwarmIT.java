@@ -31,7 +31,7 @@ class SwarmIT {
         Files.createDirectories(root);
 
         KibanProcess.Result dry = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--root", root.toString());
-        assertThat(dry.exit()).isEqualTo(2);
+        assertThat(dry.exit()).as("declined without --yes").isEqualTo(1);
         assertThat(dry.out()).contains("would swarm init --advertise-addr", "--default-addr-pool 10.20.0.0/16");
 
         KibanProcess.Result init = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root", root.toString());
