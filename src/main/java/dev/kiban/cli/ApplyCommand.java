@@ -44,28 +44,36 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Apply without asking.")
     boolean yes;
 
+    @Mixin
+    OutputOptions output;
+
     ApplyCommand(KibanContext context) {
         this.context = context;
     }
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.text(spec);
         PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
         if (plan.changesNothing()) {
             out.println("nothing to change: the host under " + rootOptions.root + " already matches the spec");
+            if (output.json) OutputOptions.print(spec, new Report(false, null, PlanReport.of(plan, false, List.of(), List.of())));
             return ExitCode.OK;
         }
         HostApply applier = new HostApply(rootOptions.root, context.checks(), out);
-        out.print(plan.describe(HostRoot.isSystemRoot(rootOptions.root)));
-        applier.notes(plan).forEach(n -> out.println("note: " + n));
+        // with --json the plan is shown (on stderr) only to someone asked to confirm it
+        PrintWriter shown = yes ? out : output.prompt(spec);
+        boolean runsCommands = HostRoot.isSystemRoot(rootOptions.root);
+        shown.print(plan.describe(runsCommands));
+        List<String> notes = applier.notes(plan);
+        notes.forEach(n -> shown.println("note: " + n));
         List<String> preflight = applier.preflight(plan);
-        preflight.forEach(r -> out.println("REFUSED: " + r));
+        preflight.forEach(r -> shown.println("REFUSED: " + r));
         List<String> refusals = new ArrayList<>(plan.refusals());
         refusals.addAll(preflight);
         if (!refusals.isEmpty()) throw new RefusedException("not applying: " + String.join("; ", refusals));
-        if (!yes && !CommandSupport.confirm(context, out, "Apply these changes?")) {
+        if (!yes && !CommandSupport.confirm(context, shown, "Apply these changes?")) {
             throw new DeclinedException("not applied; nothing changed (confirm with y, or pass --yes)");
         }
         HostApply.Outcome outcome;
@@ -82,6 +90,10 @@ final class ApplyCommand implements Callable<Integer> {
                     outcome.failures());
         }
         out.println("applied as generation " + number + " ('kiban rollback' undoes it)");
+        if (output.json) OutputOptions.print(spec, new Report(true, number, PlanReport.of(plan, runsCommands, notes, preflight)));
         return ExitCode.OK;
     }
+
+    /** apply --json: whether anything was applied, the generation recorded (null when none), and the plan. */
+    record Report(boolean applied, Integer generation, PlanReport plan) {}
 }

@@ -58,6 +58,12 @@ final class BackupRunCommand extends EngineCommandBase {
     @Option(names = "--log", paramLabel = "FILE", description = "Backup log to append to. Default: the spec's backup.log.")
     Path log;
 
+    @Mixin
+    OutputOptions output;
+
+    /** The notes printed so far, for the JSON report. */
+    private final List<String> noted = new ArrayList<>();
+
     BackupRunCommand(KibanContext context) {
         super(context);
     }
@@ -72,11 +78,11 @@ final class BackupRunCommand extends EngineCommandBase {
             if (log != null) failed(log, "the spec cannot be used: " + e.getMessage());
             throw e;
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.text(spec);
         Path logFile = log != null ? log : Path.of(platform.backup().log().value());
         Engine engine = null;
         try {
-            engine = connectIfAvailable(why -> out.println("note: no engine answers; backing up files only (" + why
+            engine = connectIfAvailable(why -> note(out, "no engine answers; backing up files only (" + why
                     + ")"));
             return run(platform, out, engine, logFile);
         } catch (IOException | RuntimeException e) {
@@ -135,7 +141,7 @@ final class BackupRunCommand extends EngineCommandBase {
             if (!Files.isDirectory(p)) throw new UsageException("--path " + p + ": not a directory");
             sources.add(new BackupRepository.Source("path:" + p.toAbsolutePath().normalize(), p));
         }
-        notes.forEach(n -> out.println("note: " + n));
+        notes.forEach(n -> note(out, n));
         if (sources.isEmpty() && streams.isEmpty()) {
             String why = "nothing to back up (no volumes, no compose tree, no engine, no --path)";
             failed(logFile, repositoryOptions.path(platform) + ": " + why);
@@ -144,6 +150,9 @@ final class BackupRunCommand extends EngineCommandBase {
         BackupRepository.Quiesce quiesce = local ? new QuiescedContainers(engine, Set.copyOf(stop)) : BackupRepository.Quiesce.NONE;
         Snapshot snap;
         try (BackupRepository repo = repositoryOptions.openOrCreate(platform)) {
+            PrintWriter progress = output.progress(context, spec);
+            progress.println("backing up " + (sources.size() + streams.size()) + " sources to " + repo.dir() + " ...");
+            progress.flush();
             try {
                 snap = repo.backup(sources, streams, quiesce, notes);
             } catch (IOException | RuntimeException e) {
@@ -152,15 +161,27 @@ final class BackupRunCommand extends EngineCommandBase {
                 throw new RefusedException("backup failed: " + e.getMessage());
             }
         }
-        quiesce.notes().forEach(n -> out.println("note: " + n));
+        quiesce.notes().forEach(n -> note(out, n));
         var s = snap.stats();
         String summary = String.format(java.util.Locale.ROOT, "snapshot %s: %d sources, %d files (%d unchanged), %s read, %d new chunks, %s added, in %.1f s",
                 snap.id(), snap.trees().size(), s.files(), s.filesUnchanged(), ByteSize.ofBytes(s.bytesRead()), s.chunksNew(),
                 ByteSize.ofBytes(s.bytesAdded()), s.millis() / 1000.0);
         out.println(summary);
         appendLog(logFile, "OK " + summary);
+        if (output.json) {
+            OutputOptions.print(spec, new Report(snap.id(), repositoryOptions.path(platform).toString(),
+                    snap.trees().stream().map(Snapshot.Tree::source).toList(), s, noted));
+        }
         return ExitCode.OK;
     }
+
+    private void note(PrintWriter out, String note) {
+        out.println("note: " + note);
+        noted.add(note);
+    }
+
+    /** backup run --json: the snapshot written, its sources, its statistics (bytes, milliseconds) and the notes. */
+    record Report(String snapshot, String repository, List<String> sources, Snapshot.Stats stats, List<String> notes) {}
 
     /** One line per run, oldest first: what kiban verify's backup-job check and the daily report read. */
     static void appendLog(Path file, String line) throws IOException {

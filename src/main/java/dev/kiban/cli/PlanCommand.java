@@ -34,17 +34,23 @@ final class PlanCommand implements Callable<Integer> {
             description = "Exit 4 when changes are pending (0 only when the host is in step).")
     boolean detailedExitCode;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws IOException {
         PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
-        var out = spec.commandLine().getOut();
-        out.print(plan.describe(dev.kiban.host.HostRoot.isSystemRoot(rootOptions.root)));
+        var out = output.text(spec);
+        boolean runsCommands = dev.kiban.host.HostRoot.isSystemRoot(rootOptions.root);
+        out.print(plan.describe(runsCommands));
         // read-only: the checks apply makes before writing (symbolic links on the way, missing programs)
         HostApply applier = new HostApply(rootOptions.root, (a, r) -> java.util.Optional.empty(), out);
-        applier.notes(plan).forEach(n -> out.println("note: " + n));
+        java.util.List<String> notes = applier.notes(plan);
+        notes.forEach(n -> out.println("note: " + n));
         java.util.List<String> preflight = plan.changesNothing() ? java.util.List.of() : applier.preflight(plan);
         preflight.forEach(r -> out.println("REFUSED: " + r));
+        if (output.json) OutputOptions.print(spec, PlanReport.of(plan, runsCommands, notes, preflight));
         if (!plan.refusals().isEmpty() || !preflight.isEmpty()) return ExitCode.FINDINGS;
         return detailedExitCode && !plan.changesNothing() ? ExitCode.CHANGES_PENDING : ExitCode.OK;
     }

@@ -44,13 +44,16 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Roll back without asking.")
     boolean yes;
 
+    @Mixin
+    OutputOptions output;
+
     RollbackCommand(KibanContext context) {
         this.context = context;
     }
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.text(spec);
         if (to != null && to < 0) throw new UsageException("--to takes a generation number (0 or more)");
         HostApply applier = new HostApply(rootOptions.root, context.checks(), out);
         try {
@@ -61,17 +64,27 @@ final class RollbackCommand implements Callable<Integer> {
             List<Generation> todo = applier.toUndo(Optional.ofNullable(to));
             if (todo.isEmpty()) {
                 out.println("nothing to roll back");
+                if (output.json) OutputOptions.print(spec, new Report(List.of()));
                 return ExitCode.OK;
             }
-            todo.forEach(g -> out.println("roll back generation " + g.number() + " (" + g.note() + ")"));
+            PrintWriter shown = yes ? out : output.prompt(spec);
+            todo.forEach(g -> shown.println("roll back generation " + g.number() + " (" + g.note() + ")"));
             String question = "Roll back " + (todo.size() == 1 ? "this generation?" : "these generations?");
-            if (!yes && !CommandSupport.confirm(context, out, question)) {
+            if (!yes && !CommandSupport.confirm(context, shown, question)) {
                 throw new DeclinedException("rollback not confirmed; nothing changed (confirm with y, or pass --yes)");
             }
             applier.rollback(Optional.ofNullable(to));
+            if (output.json) {
+                OutputOptions.print(spec, new Report(todo.stream().map(g -> new Report.Undone(g.number(), g.note())).toList()));
+            }
             return ExitCode.OK;
         } catch (HostRoot.Refusal e) {
             throw new RefusedException("rollback refused: " + e.getMessage());
         }
+    }
+
+    /** rollback --json: the generations undone, newest first (none when there was nothing to roll back). */
+    record Report(List<Undone> rolledBack) {
+        record Undone(int generation, String note) {}
     }
 }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,6 +40,9 @@ final class StackDeployCommand extends EngineCommandBase {
             description = "How long to wait for convergence (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Mixin
+    OutputOptions output;
+
     StackDeployCommand(KibanContext context) {
         super(context);
     }
@@ -51,7 +55,7 @@ final class StackDeployCommand extends EngineCommandBase {
         PlatformSpec platform = CommandSupport.spec(spec).require();
         Path tree = Path.of(platform.storage().compose().value());
         Path compose = file != null ? file : tree.resolve(name).resolve("docker-compose.yml");
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.text(spec);
 
         List<Problem> problems = new ArrayList<>();
         List<ComposeFile> files = new ArrayList<>(ComposeFile.read(compose, name, problems));
@@ -70,13 +74,24 @@ final class StackDeployCommand extends EngineCommandBase {
             if (!engine.swarm().manager()) {
                 throw new RefusedException("this engine is not a swarm manager; run 'kiban swarm init' first");
             }
-            out.println("deploying " + name + " from " + compose);
+            // the rollout as it goes is progress (stderr, on a terminal only); the outcome is the report
+            PrintWriter progress = output.progress(context, spec);
+            progress.println("deploying " + name + " from " + compose);
+            progress.flush();
             Tool.Result deployed = DockerCli.find(address).deploy(name, compose);
             if (!deployed.ok()) throw new RefusedException("docker stack deploy failed: " + deployed.gist());
-            StackRollout.Outcome outcome = StackRollout.follow(engine, name, timeout, out);
+            StackRollout.Outcome outcome = StackRollout.follow(engine, name, timeout, progress);
             if (!outcome.converged()) throw new RefusedException(name + " did not converge: " + outcome.reason());
+            outcome.services().forEach(p -> out.println("  " + p));
             out.println(name + " converged: " + outcome.services().size() + " service" + (outcome.services().size() == 1 ? "" : "s") + " running as declared");
+            if (output.json) {
+                OutputOptions.print(spec, new Report(name, compose.toString(), true, problems.stream().map(Problem::toString).toList(),
+                        outcome.services()));
+            }
             return ExitCode.OK;
         }
     }
+
+    /** stack deploy --json: the stack, its lint warnings, and each service's tasks running/desired once converged. */
+    record Report(String stack, String compose, boolean converged, List<String> warnings, List<StackRollout.Progress> services) {}
 }
