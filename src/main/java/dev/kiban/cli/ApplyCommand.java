@@ -58,7 +58,9 @@ final class ApplyCommand implements Callable<Integer> {
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
         if (plan.changesNothing()) {
             out.println("nothing to change: the host under " + rootOptions.root + " already matches the spec");
-            if (output.json) OutputOptions.print(spec, new Report(false, null, PlanReport.of(plan, false, List.of(), List.of())));
+            if (output.json) {
+                OutputOptions.print(spec, new Report(false, null, PlanReport.of(plan, false, List.of(), List.of())));
+            }
             return ExitCode.OK;
         }
         HostApply applier = new HostApply(rootOptions.root, context.checks(), out);
@@ -90,7 +92,9 @@ final class ApplyCommand implements Callable<Integer> {
                     outcome.failures());
         }
         out.println("applied as generation " + number + " ('kiban rollback' undoes it)");
-        if (output.json) OutputOptions.print(spec, new Report(true, number, PlanReport.of(plan, runsCommands, notes, preflight)));
+        if (output.json) {
+            OutputOptions.print(spec, new Report(true, number, PlanReport.of(plan, runsCommands, notes, preflight)));
+        }
         return ExitCode.OK;
     }
 

@@ -53,8 +53,8 @@ final class BackupPruneCommand implements Callable<Integer> {
         pruned.reindexed().forEach(p -> out.println((dryRun ? "would re-index" : "re-indexed") + " pack " + p
                 + " from its blob headers: a kept snapshot needs its chunks"));
         if (output.json) {
-            OutputOptions.print(spec, new Report(dryRun, pruned.snapshots(), pruned.chunks(), pruned.bytes(), pruned.reindexed(),
-                    pruned.missing()));
+            OutputOptions.print(spec, new Report(dryRun, pruned.snapshots(), pruned.chunks(), pruned.bytes(),
+                    pruned.reindexed(), pruned.missing()));
         }
         if (pruned.missing().isEmpty()) return ExitCode.OK;
         var err = spec.commandLine().getErr();
@@ -65,5 +65,6 @@ final class BackupPruneCommand implements Callable<Integer> {
     }
 
     /** prune --json: snapshots forgotten (or that would be), chunks and bytes freed, packs re-indexed, data missing. */
-    record Report(boolean dryRun, List<String> forgotten, long chunks, long bytes, List<String> reindexed, List<String> missing) {}
+    record Report(boolean dryRun, List<String> forgotten, long chunks, long bytes, List<String> reindexed,
+                  List<String> missing) {}
 }

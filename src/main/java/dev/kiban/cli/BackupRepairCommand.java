@@ -41,7 +41,8 @@ final class BackupRepairCommand implements Callable<Integer> {
             repaired = repo.repair(dryRun);
         }
         if (output.json) {
-            OutputOptions.print(spec, new Report(dryRun, repaired.actions(), repaired.unrecoverable(), repaired.missing()));
+            OutputOptions.print(spec, new Report(dryRun, repaired.actions(), repaired.unrecoverable(),
+                    repaired.missing()));
         }
         PrintWriter out = output.text(spec);
         repaired.actions().forEach(out::println);

@@ -41,6 +41,8 @@ import picocli.CommandLine.Parameters;
                     + "was, and no link in it is followed.",
             "--images loads the snapshot's images into the engine with their tags. --swarm creates the snapshot's Swarm configs that the "
                     + "engine lacks and lists the secrets to recreate by hand (their data was never readable: D5).",
+            "Progress is shown on stderr when a terminal is attached (not with --json); with --json the list of what "
+                    + "would be replaced and the question go to stderr.",
             ""})
 final class BackupRestoreCommand extends EngineCommandBase {
 
@@ -159,8 +161,10 @@ final class BackupRestoreCommand extends EngineCommandBase {
             out().printf("swarm: %d configs created, %d kept, %d secrets to recreate; the snapshot also records %d nodes and %d networks%n",
                     plan.create().size(), plan.existing().size(), plan.recreateByHand().size(), state.nodes().size(), state.networks().size());
             if (output.json) {
-                OutputOptions.print(spec, new SwarmReport(snap.id(), plan.create().stream().map(SwarmState.Config::name).toList(),
-                        plan.existing(), plan.recreateByHand().stream().map(s -> new SecretToRecreate(s.name(), s.usedBy())).toList(),
+                List<String> created = plan.create().stream().map(SwarmState.Config::name).toList();
+                List<SecretToRecreate> secrets = plan.recreateByHand().stream()
+                        .map(s -> new SecretToRecreate(s.name(), s.usedBy())).toList();
+                OutputOptions.print(spec, new SwarmReport(snap.id(), created, plan.existing(), secrets,
                         state.nodes().size(), state.networks().size()));
             }
             return plan.recreateByHand().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;

@@ -39,6 +39,8 @@ import picocli.CommandLine.Option;
                     + "run's packs by the next prune). Each run appends a line to the backup log, FAILED also when "
                     + "the repository cannot be opened. Only a run creates a repository, and only its last "
                     + "directory: a missing parent (a backup disk not mounted) fails the run.",
+            "Progress is shown on stderr when a terminal is attached (not with --json); the summary is the report, "
+                    + "on stdout.",
             ""})
 final class BackupRunCommand extends EngineCommandBase {
     @Mixin

@@ -56,7 +56,7 @@ final class BackupVerifyCommand extends RepositoryCommand {
         return problems == 0 ? ExitCode.OK : ExitCode.FINDINGS;
     }
 
-    /** verify --json: each snapshot's problems (none: sound), damaged files, packs without an index, problems in all. */
+    /** verify --json: each snapshot's problems (none: sound), damaged files, unindexed packs, problems in all. */
     record Report(boolean readData, List<Checked> snapshots, List<String> damaged, int unindexedPacks, int problems) {}
 
     record Checked(String id, List<String> problems) {}

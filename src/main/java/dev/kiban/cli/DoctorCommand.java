@@ -60,8 +60,8 @@ final class DoctorCommand extends EngineCommandBase {
     }
 
     /** doctor --json: the seven steps and the most likely cause; logs are the last lines, as the text shows them. */
-    record Report(String target, State state, List<String> taskErrors, List<String> logs, Optional<ContainerStats> stats,
-                  Map<String, String> networks, List<String> events, Diagnosis.HostResources host,
+    record Report(String target, State state, List<String> taskErrors, List<String> logs,
+                  Optional<ContainerStats> stats, Map<String, String> networks, List<String> events, Diagnosis.HostResources host,
                   Optional<Integer> selinuxDenials, Diagnosis.Finding finding) {
         record State(String name, String image, String status, boolean running, int exitCode, boolean oomKilled,
                      int restartCount, Optional<String> health) {}
@@ -69,8 +69,9 @@ final class DoctorCommand extends EngineCommandBase {
         static Report of(Diagnosis d) {
             var s = d.state();
             List<String> logs = d.logs().lines().toList();
-            return new Report(d.target(), new State(s.name(), s.image(), s.status(), s.running(), s.exitCode(), s.oomKilled(),
-                    s.restartCount(), s.health()), d.taskErrors(), logs.subList(Math.max(0, logs.size() - LOG_LINES), logs.size()),
+            State state = new State(s.name(), s.image(), s.status(), s.running(), s.exitCode(), s.oomKilled(),
+                    s.restartCount(), s.health());
+            return new Report(d.target(), state, d.taskErrors(), logs.subList(Math.max(0, logs.size() - LOG_LINES), logs.size()),
                     d.stats(), s.networks(), d.events(), d.host(), d.selinuxDenials(), d.finding());
         }
     }

@@ -13,13 +13,14 @@ import java.util.function.Function;
  * What commands get from outside: the environment, a way to reach an engine, and whether a terminal is
  * attached (progress is shown only then). Tests pass their own.
  */
-record KibanContext(Map<String, String> environment, Function<EngineAddress, Engine> engines, ArtifactCheck checks, InputStream input,
-                    boolean terminal) {
+record KibanContext(Map<String, String> environment, Function<EngineAddress, Engine> engines, ArtifactCheck checks,
+                    InputStream input, boolean terminal) {
     static KibanContext system() {
         return new KibanContext(System.getenv(), DockerEngine::connect, new ReaderChecks(), null);
     }
 
-    KibanContext(Map<String, String> environment, Function<EngineAddress, Engine> engines, ArtifactCheck checks, InputStream input) {
+    KibanContext(Map<String, String> environment, Function<EngineAddress, Engine> engines, ArtifactCheck checks,
+                 InputStream input) {
         this(environment, engines, checks, input, System.console() != null);
     }
 

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /** Options of commands that print a report, and where their report, text and progress go. */
 final class OutputOptions {
-    @Option(names = "--json", description = "Print the report as one JSON document on stdout (for scripts and monitoring).")
+    @Option(names = "--json",
+            description = "Print the report as one JSON document on stdout (for scripts and monitoring).")
     boolean json;
 
     /** Where the human text goes: stdout, or nowhere with --json (stdout then holds the JSON document alone). */

@@ -10,10 +10,10 @@ import java.util.Locale;
  * names stay stable when the host package changes, and a file's rendered content is left out (its diff says
  * what changes).
  */
-record PlanReport(boolean changesPending, boolean refused, boolean runsCommands, List<Step> directories, List<Step> files,
-                  List<Command> commands, List<String> notes, List<String> refusals, Summary summary) {
+record PlanReport(boolean changesPending, boolean refused, boolean runsCommands, List<Step> directories,
+                  List<Step> files, List<Command> commands, List<String> notes, List<String> refusals, Summary summary) {
 
-    /** A directory or file: change is create, update or unchanged; diff is empty for directories and unchanged files. */
+    /** Directory or file: change is create, update or unchanged; diff empty for directories and unchanged files. */
     record Step(String path, String change, String mode, String owner, String why, String diff) {}
 
     record Command(List<String> argv, String why) {}
@@ -31,8 +31,8 @@ record PlanReport(boolean changesPending, boolean refused, boolean runsCommands,
         allNotes.addAll(notes);
         List<String> allRefusals = new ArrayList<>(plan.refusals());
         allRefusals.addAll(refusals);
-        return new PlanReport(!plan.changesNothing(), !allRefusals.isEmpty(), runsCommands, directories, files, commands,
-                allNotes, allRefusals, new Summary(plan.count(Plan.Change.CREATE), plan.count(Plan.Change.UPDATE),
+        return new PlanReport(!plan.changesNothing(), !allRefusals.isEmpty(), runsCommands, directories, files,
+                commands, allNotes, allRefusals, new Summary(plan.count(Plan.Change.CREATE), plan.count(Plan.Change.UPDATE),
                         plan.count(Plan.Change.UNCHANGED), plan.commands().size()));
     }
 

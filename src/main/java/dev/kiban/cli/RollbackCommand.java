@@ -75,7 +75,8 @@ final class RollbackCommand implements Callable<Integer> {
             }
             applier.rollback(Optional.ofNullable(to));
             if (output.json) {
-                OutputOptions.print(spec, new Report(todo.stream().map(g -> new Report.Undone(g.number(), g.note())).toList()));
+                List<Report.Undone> undone = todo.stream().map(g -> new Report.Undone(g.number(), g.note())).toList();
+                OutputOptions.print(spec, new Report(undone));
             }
             return ExitCode.OK;
         } catch (HostRoot.Refusal e) {

@@ -28,6 +28,8 @@ import picocli.CommandLine.Parameters;
             "Lint a stack (with the other stacks of the compose tree, for the budget), stop on errors, deploy it to the swarm, then "
                     + "follow the rollout: tasks running/desired per service and failed tasks with the engine's error, until every "
                     + "service has converged (exit 0) or one keeps failing or the timeout passes (exit 1).",
+            "The rollout as it goes is shown on stderr when a terminal is attached (not with --json); the final "
+                    + "state of each service is the report, on stdout.",
             ""})
 final class StackDeployCommand extends EngineCommandBase {
     @Parameters(index = "0", paramLabel = "NAME", description = "Stack name.")
@@ -85,13 +87,14 @@ final class StackDeployCommand extends EngineCommandBase {
             outcome.services().forEach(p -> out.println("  " + p));
             out.println(name + " converged: " + outcome.services().size() + " service" + (outcome.services().size() == 1 ? "" : "s") + " running as declared");
             if (output.json) {
-                OutputOptions.print(spec, new Report(name, compose.toString(), true, problems.stream().map(Problem::toString).toList(),
-                        outcome.services()));
+                List<String> warnings = problems.stream().map(Problem::toString).toList();
+                OutputOptions.print(spec, new Report(name, compose.toString(), true, warnings, outcome.services()));
             }
             return ExitCode.OK;
         }
     }
 
     /** stack deploy --json: the stack, its lint warnings, and each service's tasks running/desired once converged. */
-    record Report(String stack, String compose, boolean converged, List<String> warnings, List<StackRollout.Progress> services) {}
+    record Report(String stack, String compose, boolean converged, List<String> warnings,
+                  List<StackRollout.Progress> services) {}
 }
