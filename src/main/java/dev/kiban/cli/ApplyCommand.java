@@ -65,7 +65,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         HostApply applier = new HostApply(rootOptions.root, context.checks(), out);
         // with --json the plan is shown (on stderr) only to someone asked to confirm it
-        PrintWriter shown = yes ? out : output.prompt(spec);
+        PrintWriter shown = yes ? out : output.notices(spec);
         boolean runsCommands = HostRoot.isSystemRoot(rootOptions.root);
         shown.print(plan.describe(runsCommands));
         List<String> notes = applier.notes(plan);

@@ -201,7 +201,7 @@ final class BackupRestoreCommand extends EngineCommandBase {
                 }
             }
             if (target == null) {
-                PrintWriter shown = yes ? out : output.prompt(spec); // a question keeps its context, also with --json
+                PrintWriter shown = yes ? out : output.notices(spec); // a question keeps its context, also with --json
                 shown.println("restoring in place:");
                 for (Destination d : destinations) {
                     boolean same = recorded(d.tree()).equals(d.path().toAbsolutePath().normalize().toString());
@@ -328,15 +328,21 @@ final class BackupRestoreCommand extends EngineCommandBase {
         QuiescedContainers stopper = running.isEmpty() ? null
                 : new QuiescedContainers(engine, new java.util.HashSet<>(running.stream().map(ContainerSummary::name).toList()), false);
         long bytes;
+        boolean done = false;
         if (stopper != null) stopper.before(asSource);
         progress().println("restoring " + printable(t.source()) + " to " + into + " ...");
         progress().flush();
         try {
             bytes = repo.restore(t, into);
+            done = true;
         } finally {
             if (stopper != null) {
                 stopper.after(asSource);
-                stopper.notes().forEach(this::note);
+                // a failed restore has no report: its notes (a container not started again) go with its error
+                for (String n : stopper.notes()) {
+                    if (done) note(n);
+                    else output.notices(spec).println("note: " + n);
+                }
             }
         }
         out().println("restored " + printable(t.source()) + " to " + into + " (" + t.entries().size() + " entries, "

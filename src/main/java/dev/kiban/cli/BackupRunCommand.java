@@ -158,7 +158,8 @@ final class BackupRunCommand extends EngineCommandBase {
             try {
                 snap = repo.backup(sources, streams, quiesce, notes);
             } catch (IOException | RuntimeException e) {
-                quiesce.notes().forEach(n -> out.println("note: " + n));
+                // a failed run has no report: its notes (a container not started again) go with its error
+                quiesce.notes().forEach(n -> output.notices(spec).println("note: " + n));
                 failed(logFile, repo.dir() + ": " + e.getMessage());
                 throw new RefusedException("backup failed: " + e.getMessage());
             }

@@ -16,8 +16,11 @@ final class OutputOptions {
         return json ? nowhere() : spec.commandLine().getOut();
     }
 
-    /** Where a question and what it is about go: stdout, or stderr with --json so the JSON document stays whole. */
-    PrintWriter prompt(CommandSpec spec) {
+    /**
+     * Where lines that must be seen but are not the report go (a question and what it is about, what a failure
+     * left behind): stdout, or stderr with --json so the JSON document stays whole.
+     */
+    PrintWriter notices(CommandSpec spec) {
         return json ? spec.commandLine().getErr() : spec.commandLine().getOut();
     }
 

@@ -67,7 +67,7 @@ final class RollbackCommand implements Callable<Integer> {
                 if (output.json) OutputOptions.print(spec, new Report(List.of()));
                 return ExitCode.OK;
             }
-            PrintWriter shown = yes ? out : output.prompt(spec);
+            PrintWriter shown = yes ? out : output.notices(spec);
             todo.forEach(g -> shown.println("roll back generation " + g.number() + " (" + g.note() + ")"));
             String question = "Roll back " + (todo.size() == 1 ? "this generation?" : "these generations?");
             if (!yes && !CommandSupport.confirm(context, shown, question)) {

@@ -67,6 +67,10 @@ final class StackDeployCommand extends EngineCommandBase {
         problems.addAll(StackLint.lint(files, platform));
         if (problems.stream().anyMatch(Problem::isError)) {
             StackLintCommand.report(out, files.size(), problems, false);
+            if (output.json) { // no report on stdout: the errors go with the refusal, on stderr
+                throw new RefusedException("not deploying " + name + ": the lint found errors",
+                        problems.stream().filter(Problem::isError).map(Problem::toString).toList());
+            }
             throw new RefusedException("not deploying " + name + ": the lint found errors");
         }
         problems.forEach(out::println);

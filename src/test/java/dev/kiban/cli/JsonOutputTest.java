@@ -246,6 +246,21 @@ class JsonOutputTest {
         assertThat(report.get("disks").isArray()).isTrue();
     }
 
+    @Test
+    void stackDeployJsonRefusedByTheLintPrintsNoReportAndTheErrorsOnStderr() throws Exception {
+        Path spec = TestSwarm.spec(dir, "storage: {compose: " + dir.resolve("compose") + "}\n");
+        Path compose = dir.resolve("web.yml");
+        Files.writeString(compose, "services:\n  s:\n    image: app:1.0\n"
+                + "    environment: {DB_PASSWORD: s3cret-hunter2}\n"
+                + "    volumes: [\"/var/run/docker.sock:/var/run/docker.sock\"]\n");
+        Run text = run(noEngine(), "-c", spec.toString(), "stack", "deploy", "web", compose.toString());
+        Run r = run(noEngine(), "-c", spec.toString(), "stack", "deploy", "web", compose.toString(), "--json");
+        assertThat(r.exit()).isEqualTo(text.exit()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("not deploying web: the lint found errors",
+                "mounting docker.sock is root on the host").doesNotContain("s3cret-hunter2");
+    }
+
     /** An engine answering the few reads these commands make; anything else is a bug in the test. */
     static Engine engine(Map<String, Object> answers) {
         Class<?>[] roles = {Engine.class};
