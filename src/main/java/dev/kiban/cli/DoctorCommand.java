@@ -61,8 +61,8 @@ final class DoctorCommand extends EngineCommandBase {
 
     /** doctor --json: the seven steps and the most likely cause; logs are the last lines, as the text shows them. */
     record Report(String target, State state, List<String> taskErrors, List<String> logs,
-                  Optional<ContainerStats> stats, Map<String, String> networks, List<String> events, Diagnosis.HostResources host,
-                  Optional<Integer> selinuxDenials, Diagnosis.Finding finding) {
+                  Optional<ContainerStats> stats, Map<String, String> networks, List<String> events,
+                  Diagnosis.HostResources host, Optional<Integer> selinuxDenials, Diagnosis.Finding finding) {
         record State(String name, String image, String status, boolean running, int exitCode, boolean oomKilled,
                      int restartCount, Optional<String> health) {}
 
@@ -71,8 +71,9 @@ final class DoctorCommand extends EngineCommandBase {
             List<String> logs = d.logs().lines().toList();
             State state = new State(s.name(), s.image(), s.status(), s.running(), s.exitCode(), s.oomKilled(),
                     s.restartCount(), s.health());
-            return new Report(d.target(), state, d.taskErrors(), logs.subList(Math.max(0, logs.size() - LOG_LINES), logs.size()),
-                    d.stats(), s.networks(), d.events(), d.host(), d.selinuxDenials(), d.finding());
+            List<String> lastLogs = logs.subList(Math.max(0, logs.size() - LOG_LINES), logs.size());
+            return new Report(d.target(), state, d.taskErrors(), lastLogs, d.stats(), s.networks(), d.events(), d.host(),
+                    d.selinuxDenials(), d.finding());
         }
     }
 }

@@ -11,7 +11,8 @@ import java.util.Locale;
  * what changes).
  */
 record PlanReport(boolean changesPending, boolean refused, boolean runsCommands, List<Step> directories,
-                  List<Step> files, List<Command> commands, List<String> notes, List<String> refusals, Summary summary) {
+                  List<Step> files, List<Command> commands, List<String> notes, List<String> refusals,
+                  Summary summary) {
 
     /** Directory or file: change is create, update or unchanged; diff empty for directories and unchanged files. */
     record Step(String path, String change, String mode, String owner, String why, String diff) {}
@@ -31,9 +32,10 @@ record PlanReport(boolean changesPending, boolean refused, boolean runsCommands,
         allNotes.addAll(notes);
         List<String> allRefusals = new ArrayList<>(plan.refusals());
         allRefusals.addAll(refusals);
+        Summary summary = new Summary(plan.count(Plan.Change.CREATE), plan.count(Plan.Change.UPDATE),
+                plan.count(Plan.Change.UNCHANGED), plan.commands().size());
         return new PlanReport(!plan.changesNothing(), !allRefusals.isEmpty(), runsCommands, directories, files,
-                commands, allNotes, allRefusals, new Summary(plan.count(Plan.Change.CREATE), plan.count(Plan.Change.UPDATE),
-                        plan.count(Plan.Change.UNCHANGED), plan.commands().size()));
+                commands, allNotes, allRefusals, summary);
     }
 
     private static String name(Plan.Change change) {

@@ -86,8 +86,8 @@ final class ReportDailyCommand extends EngineCommandBase {
                     : new Journal("not-installed", "", Map.of(), true);
             List<Disk> disks = f.disks().stream()
                     .map(d -> new Disk(d.path().toString(), d.usedPercent(), d.trendPoints())).toList();
-            return new Report(f.host(), f.since().toString(), f.now().toString(), f.containers(), f.errorLines(), journal,
-                    disks, f.backupLog().toString(), f.lastBackup(), f.alerts());
+            return new Report(f.host(), f.since().toString(), f.now().toString(), f.containers(), f.errorLines(),
+                    journal, disks, f.backupLog().toString(), f.lastBackup(), f.alerts());
         }
     }
 }
