@@ -2,10 +2,12 @@ package dev.kiban.backup;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -67,13 +69,24 @@ public final class RepositoryKey {
         return new RepositoryKey(material, file);
     }
 
-    /** Writes a new key file of 32 random bytes, mode 0600; refuses to overwrite one. */
+    /**
+     * Writes a new key file of 32 random bytes, created 0600 with O_CREAT|O_EXCL|O_NOFOLLOW: it refuses to
+     * overwrite one, or to write through a link, even one created between a check and the write.
+     */
     public static RepositoryKey generate(Path file) throws IOException {
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) throw new IOException("the backup key file " + file
-                + " exists already; it is never overwritten");
         byte[] material = new byte[32];
         RANDOM.nextBytes(material);
-        dev.kiban.host.AtomicFile.write(file, Base64.getEncoder().encode(material), "rw-------", false);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) Files.createDirectories(parent);
+        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                        "rw-------")))) {
+            ByteBuffer buf = ByteBuffer.wrap(Base64.getEncoder().encode(material));
+            while (buf.hasRemaining()) ch.write(buf);
+            ch.force(true);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IOException("the backup key file " + file + " exists already; it is never overwritten");
+        }
         return read(file);
     }
 
@@ -151,6 +164,11 @@ public final class RepositoryKey {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The key file this key was read from. */
+    Path file() {
+        return file;
     }
 
     @Override
