@@ -93,7 +93,8 @@ public final class BackupRepository implements AutoCloseable {
     }
 
     private static boolean hasConfig(Path dir) {
-        return Files.exists(dir.resolve(CONFIG), LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(dir.resolve(CONFIG));
+        Path config = dir.resolve(CONFIG);
+        return Files.exists(config, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(config);
     }
 
     /**
@@ -518,19 +519,30 @@ public final class BackupRepository implements AutoCloseable {
         }
     }
 
-    /** The results in order; a worker's IOException is rethrown as it was. */
     private static <T> List<T> await(List<Future<T>> futures) throws IOException {
+        return await(futures, "backup");
+    }
+
+    /**
+     * The results in order; a worker's IOException or RuntimeException is rethrown as it was, an Error too.
+     * The one wait for workers of backup and restore ({@code what} names it): nothing else is wrapped, so no
+     * Java class name reaches a message.
+     */
+    static <T> List<T> await(List<Future<T>> futures, String what) throws IOException {
         List<T> out = new ArrayList<>(futures.size());
         for (Future<T> f : futures) {
             try {
                 out.add(f.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("backup interrupted");
+                throw new java.io.InterruptedIOException(what + " interrupted");
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) throw io;
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw new IOException(e.getCause());
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) throw io;
+                if (cause instanceof RuntimeException r) throw r;
+                if (cause instanceof Error error) throw error;
+                throw new IOException(what + " failed in a worker"
+                        + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"));
             }
         }
         return out;
@@ -1076,7 +1088,8 @@ public final class BackupRepository implements AutoCloseable {
             Path k = key.file().toAbsolutePath();
             Path parent = k.getParent() == null ? null : k.getParent().toRealPath();
             Path real = parent == null ? k : parent.resolve(k.getFileName());
-            if (real.startsWith(dest) || (destKey != null && parent != null && ancestorKeys(parent).contains(destKey))) {
+            if (real.startsWith(dest)
+                    || (destKey != null && parent != null && ancestorKeys(parent).contains(destKey))) {
                 conflict = "holds the repository's key file " + real;
             }
         }

@@ -44,7 +44,8 @@ class RepositoryPlacementTest {
                         .hasMessageContaining("refused: the restore destination " + dest);
             }
             assertThatThrownBy(() -> r.restore(tree, repo.resolve("snapshots")))
-                    .isInstanceOf(RepositoryUsageException.class).hasMessageContaining("lies inside the backup repository");
+                    .isInstanceOf(RepositoryUsageException.class)
+                    .hasMessageContaining("lies inside the backup repository");
         }
         assertThat(RepositoryFixtures.snapshotFile(repo, id)).isRegularFile();
         assertThat(data.resolve("notes.txt")).isRegularFile();
@@ -55,7 +56,8 @@ class RepositoryPlacementTest {
         Path keys = Files.createDirectories(dir.resolve("etc/kiban"));
         Path key = keys.resolve("backup.key");
         Path repo = dir.resolve("repo");
-        String id = RepositoryFixtures.snapshot(repo, RepositoryFixtures.tree(dir.resolve("data"), 3), Optional.of(key));
+        String id = RepositoryFixtures.snapshot(repo, RepositoryFixtures.tree(dir.resolve("data"), 3),
+                Optional.of(key));
         Snapshot.Tree tree = onlyTree(repo, id, Optional.of(key));
         String keyText = Files.readString(key);
         try (BackupRepository r = BackupRepository.openExisting(repo, Optional.of(key))) {
@@ -79,8 +81,10 @@ class RepositoryPlacementTest {
                     .noneMatch(p -> p.startsWith("repo/"));
             assertThat(s.notes()).anyMatch(n -> n.contains("the backup repository itself"))
                     .anyMatch(n -> n.contains("the repository's key file"));
-            assertThatThrownBy(() -> r.backup(List.of(new BackupRepository.Source("path:x", repo.resolve("snapshots")))))
-                    .isInstanceOf(RepositoryUsageException.class).hasMessageContaining("lies inside the backup repository");
+            Path inside = repo.resolve("snapshots");
+            assertThatThrownBy(() -> r.backup(List.of(new BackupRepository.Source("path:x", inside))))
+                    .isInstanceOf(RepositoryUsageException.class)
+                    .hasMessageContaining("lies inside the backup repository");
         }
     }
 
@@ -116,7 +120,8 @@ class RepositoryPlacementTest {
                     .extracting(Snapshot.Entry::type).isEqualTo(Snapshot.Entry.Type.SYMLINK);
             r.restore(t, dir.resolve("back"));
         }
-        assertThat(Files.readString(dir.resolve("back/notes.txt"))).isEqualTo(Files.readString(data.resolve("notes.txt")));
+        assertThat(Files.readString(dir.resolve("back/notes.txt")))
+                .isEqualTo(Files.readString(data.resolve("notes.txt")));
     }
 
     @Test
