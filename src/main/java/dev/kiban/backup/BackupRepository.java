@@ -621,8 +621,11 @@ public final class BackupRepository implements AutoCloseable {
     private static final String DAMAGED = "damaged";
     private static final java.util.regex.Pattern CHUNK_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
-    /** A snapshot file that cannot be read: its id (the file's name), the file, and why. */
-    public record DamagedSnapshot(String id, Path file, String reason) {}
+    /**
+     * A snapshot file that cannot be read: its id (the file's name), the file, and why; {@code unreadable} when
+     * it could not be read at all (permission denied, an I/O error) rather than found damaged.
+     */
+    public record DamagedSnapshot(String id, Path file, String reason, boolean unreadable) {}
 
     /** Every snapshot file: the sound ones, oldest first, and the damaged ones, by name. */
     public record Catalog(List<Snapshot> snapshots, List<DamagedSnapshot> damaged) {}
@@ -637,7 +640,7 @@ public final class BackupRepository implements AutoCloseable {
             } catch (java.nio.file.NoSuchFileException e) {
                 // removed by a prune since the listing
             } catch (IOException e) {
-                damaged.add(new DamagedSnapshot(idOf(f), f, e.getMessage()));
+                damaged.add(new DamagedSnapshot(idOf(f), f, e.getMessage(), e instanceof UnreadableFileException));
             }
         }
         out.sort(Comparator.comparing((Snapshot s) -> Instant.parse(s.time())).thenComparing(Snapshot::id));
@@ -792,6 +795,12 @@ public final class BackupRepository implements AutoCloseable {
                         + " to is unknown; run kiban backup repair (it moves damaged "
                         + "files aside into " + dir.resolve(DAMAGED) + ") and prune again");
             }
+            if (!chunks.unreadableIndexes().isEmpty()) {
+                throw new IOException("prune removed nothing: the index" + (chunks.unreadableIndexes().size() == 1
+                        ? " of pack " : "es of packs ") + String.join(", ", chunks.unreadableIndexes())
+                        + " cannot be read (permission denied or an I/O error; kiban backup verify says which), so what "
+                        + "they hold is unknown; fix the access or the disk and prune again");
+            }
             List<Snapshot> all = catalog.snapshots();
             Set<String> keep = retention.keep(all);
             List<Snapshot> kept = all.stream().filter(s -> keep.contains(s.id())).toList();
@@ -925,7 +934,8 @@ public final class BackupRepository implements AutoCloseable {
     }
 
     /** What a repair did (or would do): each step, what kept snapshots still miss, and packs it could not re-index. */
-    public record Repaired(List<String> actions, List<String> missing, List<String> unrecoverable) {}
+    public record Repaired(List<String> actions, List<String> missing, List<String> unrecoverable,
+            List<String> unreadable) {}
 
     /**
      * Puts the repository back into a state every command can use, as restic's {@code repair index} and
@@ -940,12 +950,22 @@ public final class BackupRepository implements AutoCloseable {
             String stamp = stamp();
             String would = dryRun ? "would move " : "moved ";
             List<String> actions = new ArrayList<>();
+            List<String> unreadable = new ArrayList<>(); // not known to be damaged: left where they are
             Catalog catalog = catalog();
             for (DamagedSnapshot d : catalog.damaged()) {
+                if (d.unreadable()) {
+                    unreadable.add(d.reason());
+                    continue;
+                }
                 String to = dryRun ? "" : " to " + moveAside(d.file(), stamp, "snapshots");
                 actions.add(would + "the damaged snapshot " + d.id() + " aside" + to + " (" + d.reason() + ")");
             }
+            Set<String> unreadableIndexes = chunks.unreadableIndexes();
             for (Map.Entry<String, String> d : chunks.damagedIndexes().entrySet()) {
+                if (unreadableIndexes.contains(d.getKey())) {
+                    unreadable.add(d.getValue());
+                    continue;
+                }
                 String to = "";
                 if (!dryRun) {
                     to = " to " + moveAside(chunks.indexPath(d.getKey()), stamp, "index");
@@ -968,6 +988,7 @@ public final class BackupRepository implements AutoCloseable {
             Set<String> recovered = new HashSet<>();
             List<String> unrecoverable = new ArrayList<>();
             for (String pack : chunks.unindexedPacks()) {
+                if (unreadableIndexes.contains(pack)) continue; // its index is there, only unreadable now
                 ChunkStore.Scan scan = chunks.scan(pack);
                 if (!scan.headers()) {
                     unrecoverable.add("pack " + pack + " has no index and no blob headers (an earlier kiban wrote it): "
@@ -992,7 +1013,7 @@ public final class BackupRepository implements AutoCloseable {
             Set<String> missing = new HashSet<>(referenced);
             missing.removeAll(presentChunks(referenced));
             missing.removeAll(recovered);
-            return new Repaired(actions, describeMissing(sound, missing), unrecoverable);
+            return new Repaired(actions, describeMissing(sound, missing), unrecoverable, unreadable);
         }
     }
 

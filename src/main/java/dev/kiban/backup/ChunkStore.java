@@ -72,6 +72,7 @@ public final class ChunkStore implements AutoCloseable {
     private final Map<String, Reader> readers = new LinkedHashMap<>(16, 0.75f, true);
     private final java.util.Set<String> loadedIndexes = new java.util.HashSet<>();
     private final Map<String, String> damagedIndexes = new java.util.TreeMap<>();
+    private final java.util.Set<String> unreadableIndexes = new java.util.TreeSet<>();
     private Pack current;
     private final List<String> finishedThisRun = new ArrayList<>();
 
@@ -97,6 +98,7 @@ public final class ChunkStore implements AutoCloseable {
         if (current != null) throw new IllegalStateException("a pack is being written");
         java.util.Set<String> present = new java.util.HashSet<>();
         damagedIndexes.clear();
+        unreadableIndexes.clear();
         if (Files.isDirectory(index, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> files = Files.list(index)) {
                 for (Path f : files.filter(p -> isId(p.getFileName().toString(), 32)).toList()) {
@@ -111,6 +113,7 @@ public final class ChunkStore implements AutoCloseable {
                         present.add(pack);
                     } catch (IOException e) {
                         damagedIndexes.put(pack, e.getMessage()); // damage stays local: this pack counts as unindexed
+                        if (e instanceof UnreadableFileException) unreadableIndexes.add(pack);
                     }
                 }
             }
@@ -325,6 +328,14 @@ public final class ChunkStore implements AutoCloseable {
     /** The indexes that could not be read, by pack, with why. */
     public synchronized Map<String, String> damagedIndexes() {
         return new java.util.TreeMap<>(damagedIndexes);
+    }
+
+    /**
+     * Of the {@link #damagedIndexes}, those that could not be read (permission denied, an I/O error) rather
+     * than found damaged: never moved aside or rewritten.
+     */
+    public synchronized java.util.Set<String> unreadableIndexes() {
+        return new java.util.TreeSet<>(unreadableIndexes);
     }
 
     /**

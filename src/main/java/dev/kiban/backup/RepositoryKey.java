@@ -120,14 +120,34 @@ public final class RepositoryKey {
     /** A repository file's bytes, opened with {@code key} when the repository has one; {@code what} names it in the error. */
     static byte[] readFile(RepositoryKey key, Path file, String what) throws IOException {
         byte[] bytes;
-        try (var ch = Files.newByteChannel(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        java.nio.channels.SeekableByteChannel channel;
+        try {
+            IOException fault = readFault == null ? null : readFault.apply(file);
+            if (fault != null) throw fault;
             // O_NOFOLLOW: a link planted in a repository is not read
-            bytes = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
+            channel = Files.newByteChannel(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (java.nio.file.NoSuchFileException e) {
             throw e;
-        } catch (java.nio.file.FileSystemException e) {
-            throw new IOException(what + " " + file + " cannot be read (" + (e.getReason() != null ? e.getReason()
-                    : "not a regular file") + ")");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new UnreadableFileException(what + " " + file + " cannot be read (permission denied)");
+        } catch (IOException e) {
+            String reason = e instanceof java.nio.file.FileSystemException f ? f.getReason() : e.getMessage();
+            if (reason == null) reason = "not a regular file";
+            if (reason.contains("Input/output error")) {
+                throw new UnreadableFileException(what + " " + file + " cannot be read (" + reason + ")");
+            }
+            // a link (O_NOFOLLOW), a device, a FIFO: not what kiban wrote there, so damage
+            throw new IOException(what + " " + file + " cannot be read (" + reason + ")");
+        }
+        try (var ch = channel) {
+            bytes = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
+        } catch (IOException e) {
+            // opened, then the read failed: the disk, not the content (a directory: not what kiban wrote)
+            String reason = e.getMessage() == null ? "an I/O error" : e.getMessage();
+            if (reason.contains("Is a directory")) {
+                throw new IOException(what + " " + file + " cannot be read (" + reason + ")");
+            }
+            throw new UnreadableFileException(what + " " + file + " cannot be read (" + reason + ")");
         }
         if (key == null) return bytes;
         try {
@@ -136,6 +156,9 @@ public final class RepositoryKey {
             throw new IOException(what + " " + file + " does not decrypt: it is damaged, or of another key");
         }
     }
+
+    /** For tests: a read error to raise for a file as if the disk raised it (null: none). */
+    static volatile java.util.function.Function<Path, IOException> readFault;
 
     /** A value stored in the repository's config that only this key opens: tells a wrong key from damage. */
     String check() {
