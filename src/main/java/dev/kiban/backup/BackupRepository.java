@@ -798,8 +798,8 @@ public final class BackupRepository implements AutoCloseable {
             if (!chunks.unreadableIndexes().isEmpty()) {
                 throw new IOException("prune removed nothing: the index" + (chunks.unreadableIndexes().size() == 1
                         ? " of pack " : "es of packs ") + String.join(", ", chunks.unreadableIndexes())
-                        + " cannot be read (permission denied or an I/O error; kiban backup verify says which), so what "
-                        + "they hold is unknown; fix the access or the disk and prune again");
+                        + " cannot be read (permission denied or an I/O error; kiban backup verify says which), "
+                        + "so what they hold is unknown; fix the access or the disk and prune again");
             }
             List<Snapshot> all = catalog.snapshots();
             Set<String> keep = retention.keep(all);
