@@ -86,10 +86,29 @@ public final class BackupRepository implements AutoCloseable {
         return open(dir, Optional.empty(), chunker, 2);
     }
 
-    static BackupRepository open(Path dir, Optional<Path> keyFile, Chunker chunker, int threads) throws IOException {
-        if (!Files.exists(dir.resolve(CONFIG), LinkOption.NOFOLLOW_LINKS)
-                && !Files.isSymbolicLink(dir.resolve(CONFIG))) create(dir, keyFile);
+    static BackupRepository open(Path given, Optional<Path> keyFile, Chunker chunker, int threads) throws IOException {
+        Path dir = realRepository(given);
+        if (!hasConfig(dir)) create(dir, keyFile);
         return load(dir, keyFile, chunker, threads);
+    }
+
+    private static boolean hasConfig(Path dir) {
+        Path config = dir.resolve(CONFIG);
+        return Files.exists(config, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(config);
+    }
+
+    /**
+     * The operator's repository path resolved once, links included (the operator's own path): an existing
+     * directory's real path, or a new one's name in its parent's real path. Everything after works on it,
+     * so a link in the operator's path is followed once here and never again inside the repository. A
+     * path whose parent is missing, or that is a dangling link, is left as given for {@link #create} to refuse.
+     */
+    private static Path realRepository(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) return dir.toRealPath();
+        Path abs = dir.toAbsolutePath();
+        Path parent = abs.getParent();
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) || parent == null || !Files.isDirectory(parent)) return dir;
+        return parent.toRealPath().resolve(abs.getFileName());
     }
 
     /**
@@ -103,7 +122,7 @@ public final class BackupRepository implements AutoCloseable {
             throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (" + why
                     + "); check -r / backup.repository");
         }
-        return load(dir, keyFile, new Chunker(), Runtime.getRuntime().availableProcessors());
+        return load(dir.toRealPath(), keyFile, new Chunker(), Runtime.getRuntime().availableProcessors());
     }
 
     /**
@@ -117,16 +136,14 @@ public final class BackupRepository implements AutoCloseable {
 
     private static final String CONFIG = "config.json";
 
+    /**
+     * Creates the repository's directory (only its last one) and then, under the writer's lock, its key and
+     * configuration: two first runs at once create one key, not two (the second finds the configuration).
+     */
     private static void create(Path dir, Optional<Path> keyFile) throws IOException {
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> s = Files.list(dir)) {
-                if (s.findAny().isPresent()) {
-                    throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (it has no "
-                            + CONFIG + " and is not empty); "
-                            + "check -r / backup.repository, or give an empty or new directory");
-                }
-            }
-        } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            refuseForeign(dir, true);
+        } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new RepositoryUsageException("not a kiban backup repository: " + dir
                     + " (not a directory); check -r / backup.repository");
         } else {
@@ -137,21 +154,54 @@ public final class BackupRepository implements AutoCloseable {
                         + " does not exist: is the backup disk "
                         + "mounted? (create the directory to start a new repository there)");
             }
-            Files.createDirectory(dir);
+            try {
+                Files.createDirectory(dir, PRIVATE_DIR);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new RepositoryUsageException("not a kiban backup repository: " + dir
+                            + " (not a directory); check -r / backup.repository");
+                }
+            }
         }
-        RepositoryKey key = null;
-        if (keyFile.isPresent()) key = Files.exists(keyFile.get(), LinkOption.NOFOLLOW_LINKS)
-                ? RepositoryKey.read(keyFile.get())
-                : RepositoryKey.generate(keyFile.get());
-        Files.createDirectories(dir.resolve("snapshots"));
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("format", FORMAT);
-        conf.put("encryption", key == null ? "none" : "aes-256-gcm");
-        if (key != null) conf.put("keyCheck", key.check());
-        AtomicFile.write(dir.resolve(CONFIG), (JSON.writeValueAsString(conf) + "\n").getBytes(StandardCharsets.UTF_8),
-                "rw-------", false);
+        try (RepositoryLock lock = RepositoryLock.writer(dir, false)) {
+            if (hasConfig(dir)) return; // another first run created it meanwhile
+            refuseForeign(dir, false);
+            RepositoryKey key = null;
+            if (keyFile.isPresent()) key = Files.exists(keyFile.get(), LinkOption.NOFOLLOW_LINKS)
+                    || Files.isSymbolicLink(keyFile.get())
+                    ? RepositoryKey.read(keyFile.get())
+                    : RepositoryKey.generate(keyFile.get());
+            Path snapshots = dir.resolve("snapshots");
+            if (!Files.isDirectory(snapshots, LinkOption.NOFOLLOW_LINKS)) Files.createDirectory(snapshots, PRIVATE_DIR);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Map<String, String> conf = new LinkedHashMap<>();
+            conf.put("format", FORMAT);
+            conf.put("encryption", key == null ? "none" : "aes-256-gcm");
+            if (key != null) conf.put("keyCheck", key.check());
+            AtomicFile.write(dir.resolve(CONFIG),
+                    (JSON.writeValueAsString(conf) + "\n").getBytes(StandardCharsets.UTF_8), "rw-------", false);
+        }
     }
+
+    /**
+     * Refuses a directory that holds more than a first run leaves (its lock file and snapshots directory);
+     * before the lock ({@code creating}) also what another first run may be writing at that moment.
+     */
+    private static void refuseForeign(Path dir, boolean creating) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            if (s.map(p -> p.getFileName().toString()).anyMatch(n -> !n.equals(RepositoryLock.FILE)
+                    && !(n.equals("snapshots") && Files.isDirectory(dir.resolve(n), LinkOption.NOFOLLOW_LINKS))
+                    && !(creating && (n.equals(CONFIG) || (n.startsWith("." + CONFIG + ".") && n.endsWith(".tmp")))))) {
+                throw new RepositoryUsageException("not a kiban backup repository: " + dir + " (it has no "
+                        + CONFIG + " and is not empty); "
+                        + "check -r / backup.repository, or give an empty or new directory");
+            }
+        }
+    }
+
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_DIR =
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
 
     private static BackupRepository load(Path dir, Optional<Path> keyFile, Chunker chunker,
             int threads) throws IOException {
@@ -292,6 +342,7 @@ public final class BackupRepository implements AutoCloseable {
                 String id = ID.format(now) + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
                 List<String> allNotes = new ArrayList<>(notes);
                 allNotes.addAll(quiesce.notes());
+                allNotes.addAll(run.notes);
                 Snapshot snapshot = new Snapshot(id, now.toString(), host(), trees, run.stats(System.nanoTime() - start), allNotes);
                 // zstd: a snapshot lists every file with its chunk ids, 5 MB of JSON for 25,000 files, a fifth of that compressed
                 byte[] bytes = com.github.luben.zstd.Zstd.compress(JSON.writeValueAsBytes(snapshot), 3);
@@ -326,6 +377,7 @@ public final class BackupRepository implements AutoCloseable {
         final LongAdder bytesRead = new LongAdder();
         final LongAdder chunksNew = new LongAdder();
         final LongAdder bytesAdded = new LongAdder();
+        final List<String> notes = new ArrayList<>(); // what the run left out, for the snapshot's notes
 
         Snapshot.Stats stats(long nanos) {
             return new Snapshot.Stats(files.sum(), bytesRead.sum(), chunksNew.sum(), bytesAdded.sum(), unchanged.sum(), nanos / 1_000_000);
@@ -376,16 +428,32 @@ public final class BackupRepository implements AutoCloseable {
             Map<Long, String> inodes = new HashMap<>();
             List<Entry> entries = new ArrayList<>();
             Map<Integer, List<Future<String>>> pending = new HashMap<>();
-            Path root = source.path();
+            // the operator's (or the engine's) root may be a link, such as a mountpoint path: its target is
+            // walked; links inside the tree are stored as links
+            Path root = source.path().toRealPath();
+            Object repoKey = fileKey(dir);
+            if (ancestorKeys(root).contains(repoKey)) {
+                throw new RepositoryUsageException("the backup source " + source.path() + " lies inside the backup "
+                        + "repository " + dir + "; a repository is not backed up into itself");
+            }
+            Object keyKey = key == null ? null : fileKey(key.file());
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                    if (attrs.fileKey() != null && attrs.fileKey().equals(repoKey)) {
+                        notes.add(source.name() + ": left out " + d + ", the backup repository itself");
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
                     entries.add(entry(root, d, Type.DIR, 0, List.of(), ""));
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path f, BasicFileAttributes basic) throws IOException {
+                    if (keyKey != null && keyKey.equals(basic.fileKey())) {
+                        notes.add(source.name() + ": left out " + f + ", the repository's key file");
+                        return FileVisitResult.CONTINUE;
+                    }
                     if (basic.isSymbolicLink()) {
                         entries.add(entry(root, f, Type.SYMLINK, 0, List.of(), Files.readSymbolicLink(f).toString()));
                     } else if (basic.isRegularFile()) {
@@ -421,7 +489,7 @@ public final class BackupRepository implements AutoCloseable {
                 Entry e = entries.get(p.getKey());
                 entries.set(p.getKey(), e.withChunks(await(p.getValue())));
             }
-            return new Snapshot.Tree(source.name(), root.toString(), entries);
+            return new Snapshot.Tree(source.name(), source.path().toString(), entries);
         }
 
         Snapshot.Tree stream(StreamSource source, Optional<Snapshot.Tree> before) throws IOException {
@@ -451,19 +519,30 @@ public final class BackupRepository implements AutoCloseable {
         }
     }
 
-    /** The results in order; a worker's IOException is rethrown as it was. */
     private static <T> List<T> await(List<Future<T>> futures) throws IOException {
+        return await(futures, "backup");
+    }
+
+    /**
+     * The results in order; a worker's IOException or RuntimeException is rethrown as it was, an Error too.
+     * The one wait for workers of backup and restore ({@code what} names it): nothing else is wrapped, so no
+     * Java class name reaches a message.
+     */
+    static <T> List<T> await(List<Future<T>> futures, String what) throws IOException {
         List<T> out = new ArrayList<>(futures.size());
         for (Future<T> f : futures) {
             try {
                 out.add(f.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("backup interrupted");
+                throw new java.io.InterruptedIOException(what + " interrupted");
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) throw io;
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw new IOException(e.getCause());
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) throw io;
+                if (cause instanceof RuntimeException r) throw r;
+                if (cause instanceof Error error) throw error;
+                throw new IOException(what + " failed in a worker"
+                        + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"));
             }
         }
         return out;
@@ -542,8 +621,11 @@ public final class BackupRepository implements AutoCloseable {
     private static final String DAMAGED = "damaged";
     private static final java.util.regex.Pattern CHUNK_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
-    /** A snapshot file that cannot be read: its id (the file's name), the file, and why. */
-    public record DamagedSnapshot(String id, Path file, String reason) {}
+    /**
+     * A snapshot file that cannot be read: its id (the file's name), the file, and why; {@code unreadable} when
+     * it could not be read at all (permission denied, an I/O error) rather than found damaged.
+     */
+    public record DamagedSnapshot(String id, Path file, String reason, boolean unreadable) {}
 
     /** Every snapshot file: the sound ones, oldest first, and the damaged ones, by name. */
     public record Catalog(List<Snapshot> snapshots, List<DamagedSnapshot> damaged) {}
@@ -558,7 +640,7 @@ public final class BackupRepository implements AutoCloseable {
             } catch (java.nio.file.NoSuchFileException e) {
                 // removed by a prune since the listing
             } catch (IOException e) {
-                damaged.add(new DamagedSnapshot(idOf(f), f, e.getMessage()));
+                damaged.add(new DamagedSnapshot(idOf(f), f, e.getMessage(), e instanceof UnreadableFileException));
             }
         }
         out.sort(Comparator.comparing((Snapshot s) -> Instant.parse(s.time())).thenComparing(Snapshot::id));
@@ -713,6 +795,12 @@ public final class BackupRepository implements AutoCloseable {
                         + " to is unknown; run kiban backup repair (it moves damaged "
                         + "files aside into " + dir.resolve(DAMAGED) + ") and prune again");
             }
+            if (!chunks.unreadableIndexes().isEmpty()) {
+                throw new IOException("prune removed nothing: the index" + (chunks.unreadableIndexes().size() == 1
+                        ? " of pack " : "es of packs ") + String.join(", ", chunks.unreadableIndexes())
+                        + " cannot be read (permission denied or an I/O error; kiban backup verify says which), "
+                        + "so what they hold is unknown; fix the access or the disk and prune again");
+            }
             List<Snapshot> all = catalog.snapshots();
             Set<String> keep = retention.keep(all);
             List<Snapshot> kept = all.stream().filter(s -> keep.contains(s.id())).toList();
@@ -846,7 +934,8 @@ public final class BackupRepository implements AutoCloseable {
     }
 
     /** What a repair did (or would do): each step, what kept snapshots still miss, and packs it could not re-index. */
-    public record Repaired(List<String> actions, List<String> missing, List<String> unrecoverable) {}
+    public record Repaired(List<String> actions, List<String> missing, List<String> unrecoverable,
+            List<String> unreadable) {}
 
     /**
      * Puts the repository back into a state every command can use, as restic's {@code repair index} and
@@ -861,12 +950,22 @@ public final class BackupRepository implements AutoCloseable {
             String stamp = stamp();
             String would = dryRun ? "would move " : "moved ";
             List<String> actions = new ArrayList<>();
+            List<String> unreadable = new ArrayList<>(); // not known to be damaged: left where they are
             Catalog catalog = catalog();
             for (DamagedSnapshot d : catalog.damaged()) {
+                if (d.unreadable()) {
+                    unreadable.add(d.reason());
+                    continue;
+                }
                 String to = dryRun ? "" : " to " + moveAside(d.file(), stamp, "snapshots");
                 actions.add(would + "the damaged snapshot " + d.id() + " aside" + to + " (" + d.reason() + ")");
             }
+            Set<String> unreadableIndexes = chunks.unreadableIndexes();
             for (Map.Entry<String, String> d : chunks.damagedIndexes().entrySet()) {
+                if (unreadableIndexes.contains(d.getKey())) {
+                    unreadable.add(d.getValue());
+                    continue;
+                }
                 String to = "";
                 if (!dryRun) {
                     to = " to " + moveAside(chunks.indexPath(d.getKey()), stamp, "index");
@@ -889,6 +988,7 @@ public final class BackupRepository implements AutoCloseable {
             Set<String> recovered = new HashSet<>();
             List<String> unrecoverable = new ArrayList<>();
             for (String pack : chunks.unindexedPacks()) {
+                if (unreadableIndexes.contains(pack)) continue; // its index is there, only unreadable now
                 ChunkStore.Scan scan = chunks.scan(pack);
                 if (!scan.headers()) {
                     unrecoverable.add("pack " + pack + " has no index and no blob headers (an earlier kiban wrote it): "
@@ -913,7 +1013,7 @@ public final class BackupRepository implements AutoCloseable {
             Set<String> missing = new HashSet<>(referenced);
             missing.removeAll(presentChunks(referenced));
             missing.removeAll(recovered);
-            return new Repaired(actions, describeMissing(sound, missing), unrecoverable);
+            return new Repaired(actions, describeMissing(sound, missing), unrecoverable, unreadable);
         }
     }
 
@@ -984,7 +1084,60 @@ public final class BackupRepository implements AutoCloseable {
      * failed restore leaves it as it was ({@link SafeRestore} says why).
      */
     public long restore(Snapshot.Tree tree, Path target) throws IOException {
+        checkRestoreDestination(target);
         return new SafeRestore(this::read, threads).restore(tree, target);
+    }
+
+    /**
+     * Refuses (a usage mistake) a restore destination that is, holds or lies inside this repository, or
+     * holds its key file: the restore replaces the destination's tree and deletes the old one, the
+     * repository or key with it. Compared by device and inode (a bind mount too), walking up from the
+     * repository's and the key's real paths and from the destination's path, never following a link in it.
+     */
+    public void checkRestoreDestination(Path target) throws IOException {
+        Path dest = target.toAbsolutePath().normalize();
+        Path repo = dir.toRealPath();
+        Object destKey = fileKey(dest);
+        String conflict = null;
+        if (dest.equals(repo) || (destKey != null && destKey.equals(fileKey(repo)))) {
+            conflict = "is the backup repository";
+        } else if (repo.startsWith(dest) || (destKey != null && ancestorKeys(repo).contains(destKey))) {
+            conflict = "holds the backup repository " + repo;
+        } else if (dest.startsWith(repo) || ancestorKeys(dest).contains(fileKey(repo))) {
+            conflict = "lies inside the backup repository " + repo;
+        } else if (key != null) {
+            Path k = key.file().toAbsolutePath();
+            Path parent = k.getParent() == null ? null : k.getParent().toRealPath();
+            Path real = parent == null ? k : parent.resolve(k.getFileName());
+            if (real.startsWith(dest)
+                    || (destKey != null && parent != null && ancestorKeys(parent).contains(destKey))) {
+                conflict = "holds the repository's key file " + real;
+            }
+        }
+        if (conflict != null) {
+            throw new RepositoryUsageException("refused: the restore destination " + dest + " " + conflict
+                    + "; restoring there would replace it and delete the old tree with it. Restore elsewhere with "
+                    + "--target DIR, or move the repository and its key out of " + dest + " first");
+        }
+    }
+
+    /** The device and inode of {@code p} itself (not followed), or null when it does not exist. */
+    private static Object fileKey(Path p) {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The file keys of {@code p} and every directory above it that exists. */
+    private static Set<Object> ancestorKeys(Path p) {
+        Set<Object> out = new HashSet<>();
+        for (Path at = p.toAbsolutePath(); at != null; at = at.getParent()) {
+            Object k = fileKey(at);
+            if (k != null) out.add(k);
+        }
+        return out;
     }
 
     @Override

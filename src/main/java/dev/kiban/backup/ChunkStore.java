@@ -68,9 +68,11 @@ public final class ChunkStore implements AutoCloseable {
     private final RepositoryKey key;
     private final Map<String, Location> known = new ConcurrentHashMap<>();
     private final Map<String, Boolean> claimed = new ConcurrentHashMap<>();
-    private final Map<String, FileChannel> readers = new HashMap<>();
+    /** Open pack readers, least recently used first; only idle ones are closed to make room. */
+    private final Map<String, Reader> readers = new LinkedHashMap<>(16, 0.75f, true);
     private final java.util.Set<String> loadedIndexes = new java.util.HashSet<>();
     private final Map<String, String> damagedIndexes = new java.util.TreeMap<>();
+    private final java.util.Set<String> unreadableIndexes = new java.util.TreeSet<>();
     private Pack current;
     private final List<String> finishedThisRun = new ArrayList<>();
 
@@ -96,6 +98,7 @@ public final class ChunkStore implements AutoCloseable {
         if (current != null) throw new IllegalStateException("a pack is being written");
         java.util.Set<String> present = new java.util.HashSet<>();
         damagedIndexes.clear();
+        unreadableIndexes.clear();
         if (Files.isDirectory(index, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> files = Files.list(index)) {
                 for (Path f : files.filter(p -> isId(p.getFileName().toString(), 32)).toList()) {
@@ -110,6 +113,7 @@ public final class ChunkStore implements AutoCloseable {
                         present.add(pack);
                     } catch (IOException e) {
                         damagedIndexes.put(pack, e.getMessage()); // damage stays local: this pack counts as unindexed
+                        if (e instanceof UnreadableFileException) unreadableIndexes.add(pack);
                     }
                 }
             }
@@ -227,9 +231,15 @@ public final class ChunkStore implements AutoCloseable {
         if (at.length() > MAX_CHUNK + 1024) throw new CorruptChunkException(id, "its index gives a length of "
                 + at.length() + " bytes");
         ByteBuffer buf = ByteBuffer.allocate(at.length());
-        FileChannel ch = reader(at.pack());
-        while (buf.hasRemaining()) {
-            if (ch.read(buf, at.offset() + buf.position()) < 0) throw new CorruptChunkException(id, "its pack " + at.pack() + " is cut short");
+        Reader r = acquire(at.pack());
+        try {
+            while (buf.hasRemaining()) {
+                if (r.channel.read(buf, at.offset() + buf.position()) < 0) {
+                    throw new CorruptChunkException(id, "its pack " + at.pack() + " is cut short");
+                }
+            }
+        } finally {
+            release(r);
         }
         return decode(id, at, buf.array());
     }
@@ -318,6 +328,14 @@ public final class ChunkStore implements AutoCloseable {
     /** The indexes that could not be read, by pack, with why. */
     public synchronized Map<String, String> damagedIndexes() {
         return new java.util.TreeMap<>(damagedIndexes);
+    }
+
+    /**
+     * Of the {@link #damagedIndexes}, those that could not be read (permission denied, an I/O error) rather
+     * than found damaged: never moved aside or rewritten.
+     */
+    public synchronized java.util.Set<String> unreadableIndexes() {
+        return new java.util.TreeSet<>(unreadableIndexes);
     }
 
     /**
@@ -441,8 +459,8 @@ public final class ChunkStore implements AutoCloseable {
 
     /** Forgets a pack: index first (so nothing refers to it), then the data. */
     synchronized void dropPack(String pack) throws IOException {
-        FileChannel ch = readers.remove(pack);
-        if (ch != null) ch.close();
+        Reader r = readers.remove(pack);
+        if (r != null) r.retire();
         known.values().removeIf(at -> at.pack().equals(pack)); // only chunks no snapshot needs are still here
         loadedIndexes.remove(pack);
         Files.deleteIfExists(indexPath(pack));
@@ -486,20 +504,61 @@ public final class ChunkStore implements AutoCloseable {
         known.putAll(entries);
     }
 
-    private synchronized FileChannel reader(String pack) throws IOException {
-        FileChannel ch = readers.get(pack);
-        if (ch == null) {
-            if (readers.size() >= 64) close(); // bounded: a restore walks packs roughly in order
-            ch = FileChannel.open(packPath(pack), StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            readers.put(pack, ch);
+    /** An open pack file and how many reads use it now: closed only when no read does. */
+    private static final class Reader {
+        final FileChannel channel;
+        int users;
+        boolean retired;
+
+        Reader(FileChannel channel) {
+            this.channel = channel;
         }
-        return ch;
+
+        /** Closes it now when idle, else when its last read is done. */
+        void retire() throws IOException {
+            retired = true;
+            if (users == 0) channel.close();
+        }
     }
 
-    /** Closes the readers and drops a pack that was never flushed. */
+    static final int MAX_READERS = 64;
+
+    /**
+     * The pack's reader, counted as in use until {@link #release}. Bounded: a restore walks packs roughly in
+     * order, so the least recently used idle readers are closed to make room; one in use never is (several
+     * restore threads read at once).
+     */
+    private synchronized Reader acquire(String pack) throws IOException {
+        Reader r = readers.get(pack);
+        if (r == null) {
+            for (var it = readers.values().iterator(); it.hasNext() && readers.size() >= MAX_READERS; ) {
+                Reader old = it.next();
+                if (old.users > 0) continue;
+                it.remove();
+                old.retire();
+            }
+            r = new Reader(FileChannel.open(packPath(pack), StandardOpenOption.READ,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS));
+            readers.put(pack, r);
+        }
+        r.users++;
+        return r;
+    }
+
+    private synchronized void release(Reader r) throws IOException {
+        r.users--;
+        if (r.users == 0 && r.retired) r.channel.close();
+    }
+
+    /** How many pack readers are open: for the tests of the bound. */
+    synchronized int openReaders() {
+        return readers.size();
+    }
+
+    /** Closes the readers; the store is not used after. */
     @Override
     public synchronized void close() throws IOException {
-        for (FileChannel ch : readers.values()) ch.close();
+        for (Reader r : readers.values()) r.channel.close();
         readers.clear();
     }
 

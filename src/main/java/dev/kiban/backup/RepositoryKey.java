@@ -2,10 +2,12 @@ package dev.kiban.backup;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -67,13 +69,24 @@ public final class RepositoryKey {
         return new RepositoryKey(material, file);
     }
 
-    /** Writes a new key file of 32 random bytes, mode 0600; refuses to overwrite one. */
+    /**
+     * Writes a new key file of 32 random bytes, created 0600 with O_CREAT|O_EXCL|O_NOFOLLOW: it refuses to
+     * overwrite one, or to write through a link, even one created between a check and the write.
+     */
     public static RepositoryKey generate(Path file) throws IOException {
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) throw new IOException("the backup key file " + file
-                + " exists already; it is never overwritten");
         byte[] material = new byte[32];
         RANDOM.nextBytes(material);
-        dev.kiban.host.AtomicFile.write(file, Base64.getEncoder().encode(material), "rw-------", false);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) Files.createDirectories(parent);
+        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                        "rw-------")))) {
+            ByteBuffer buf = ByteBuffer.wrap(Base64.getEncoder().encode(material));
+            while (buf.hasRemaining()) ch.write(buf);
+            ch.force(true);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IOException("the backup key file " + file + " exists already; it is never overwritten");
+        }
         return read(file);
     }
 
@@ -107,14 +120,34 @@ public final class RepositoryKey {
     /** A repository file's bytes, opened with {@code key} when the repository has one; {@code what} names it in the error. */
     static byte[] readFile(RepositoryKey key, Path file, String what) throws IOException {
         byte[] bytes;
-        try (var ch = Files.newByteChannel(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        java.nio.channels.SeekableByteChannel channel;
+        try {
+            IOException fault = readFault == null ? null : readFault.apply(file);
+            if (fault != null) throw fault;
             // O_NOFOLLOW: a link planted in a repository is not read
-            bytes = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
+            channel = Files.newByteChannel(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (java.nio.file.NoSuchFileException e) {
             throw e;
-        } catch (java.nio.file.FileSystemException e) {
-            throw new IOException(what + " " + file + " cannot be read (" + (e.getReason() != null ? e.getReason()
-                    : "not a regular file") + ")");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new UnreadableFileException(what + " " + file + " cannot be read (permission denied)");
+        } catch (IOException e) {
+            String reason = e instanceof java.nio.file.FileSystemException f ? f.getReason() : e.getMessage();
+            if (reason == null) reason = "not a regular file";
+            if (reason.contains("Input/output error")) {
+                throw new UnreadableFileException(what + " " + file + " cannot be read (" + reason + ")");
+            }
+            // a link (O_NOFOLLOW), a device, a FIFO: not what kiban wrote there, so damage
+            throw new IOException(what + " " + file + " cannot be read (" + reason + ")");
+        }
+        try (var ch = channel) {
+            bytes = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
+        } catch (IOException e) {
+            // opened, then the read failed: the disk, not the content (a directory: not what kiban wrote)
+            String reason = e.getMessage() == null ? "an I/O error" : e.getMessage();
+            if (reason.contains("Is a directory")) {
+                throw new IOException(what + " " + file + " cannot be read (" + reason + ")");
+            }
+            throw new UnreadableFileException(what + " " + file + " cannot be read (" + reason + ")");
         }
         if (key == null) return bytes;
         try {
@@ -123,6 +156,9 @@ public final class RepositoryKey {
             throw new IOException(what + " " + file + " does not decrypt: it is damaged, or of another key");
         }
     }
+
+    /** For tests: a read error to raise for a file as if the disk raised it (null: none). */
+    static volatile java.util.function.Function<Path, IOException> readFault;
 
     /** A value stored in the repository's config that only this key opens: tells a wrong key from damage. */
     String check() {
@@ -151,6 +187,11 @@ public final class RepositoryKey {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The key file this key was read from. */
+    Path file() {
+        return file;
     }
 
     @Override

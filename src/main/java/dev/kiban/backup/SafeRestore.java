@@ -35,7 +35,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,7 +61,9 @@ import java.util.function.Function;
  * shows to be the directory or file this restore created.</li>
  * <li>The finished tree replaces the destination with two renames (rename acts on names, never through a
  * link). The replaced tree is removed with descriptor-relative calls ({@link SecureDirectoryStream}:
- * openat with O_NOFOLLOW, unlinkat), so links a container planted in it are removed, never followed.</li>
+ * openat with O_NOFOLLOW, unlinkat), so links a container planted in it are removed, never followed; that
+ * walk is iterative and bounded ({@link #MAX_DEPTH}) and does not enter another filesystem mounted inside the
+ * tree (what it leaves is reported).</li>
  * </ol>
  * Why not write in place: a container that mounts the volume can swap any name inside it between kiban's
  * check and its use (a TOCTOU no check closes); the names it cannot touch are the ones outside its mounts.
@@ -96,7 +97,7 @@ final class SafeRestore {
     SafeRestore(Function<Entry, InputStream> content, int threads) {
         this.content = content;
         this.threads = Math.max(1, threads);
-        this.root = "root".equals(System.getProperty("user.name"));
+        this.root = processUid() == 0; // the uid, not user.name: a property anyone can set, and a root by another name
     }
 
     /** Restores {@code tree} so that {@code dest} holds it; returns the bytes written. */
@@ -311,10 +312,16 @@ final class SafeRestore {
     }
 
     private static int ownUid() {
+        int uid = processUid();
+        return uid < 0 ? 0 : uid; // unknown: only root's directories are trusted
+    }
+
+    /** This process's uid (the owner of /proc/self), or -1 when it cannot be read. */
+    static int processUid() {
         try {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         } catch (IOException | RuntimeException e) {
-            return 0; // unknown: only root's directories are trusted
+            return -1;
         }
     }
 
@@ -366,7 +373,7 @@ final class SafeRestore {
         try {
             List<Future<Long>> done = new ArrayList<>();
             for (Entry e : plan.files()) done.add(pool.submit(() -> writeFile(work.resolve(e.path()), e)));
-            for (Future<Long> f : done) bytes += result(f);
+            for (long n : BackupRepository.await(done, "restore")) bytes += n;
         } finally {
             pool.shutdownNow();
             try {
@@ -411,19 +418,6 @@ final class SafeRestore {
         return n;
     }
 
-    private static long result(Future<Long> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("restore interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IOException(e.getCause());
-        }
-    }
-
     /** Refuses unless lstat shows {@code p} to be of this type (a directory or a regular file, never a link). */
     private static void expect(Path p, int type, String what) throws IOException {
         int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
@@ -466,21 +460,39 @@ final class SafeRestore {
         }
     }
 
+    /** Deeper than this, a replaced tree is left for the operator: each level holds a descriptor open. */
+    static final int MAX_DEPTH = 512;
+
     /**
      * Removes {@code dir} and everything in it through descriptor-relative calls: a directory is opened
      * with O_NOFOLLOW relative to its parent's descriptor, so a link planted anywhere in it is unlinked,
-     * never followed, even if it is swapped in while this runs.
+     * never followed, even if it is swapped in while this runs. The walk is iterative (no recursion) and
+     * stays on {@code dir}'s filesystem: a directory on another device (a mount inside the tree) is not
+     * entered, nor one deeper than {@link #MAX_DEPTH}; everything else is removed, and what is left is
+     * reported.
      */
     static void deleteTree(Path dir) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent)) {
             if (ds instanceof SecureDirectoryStream<Path> sds) {
-                deleteIn(sds, dir.getFileName());
+                deleteIn(sds, dir.getFileName(), dir);
                 return;
             }
         }
-        // no descriptor-relative calls on this platform: a walk that does not follow links
+        // no descriptor-relative calls on this platform: a walk that does not follow links, nor cross mounts
+        Object device = device(Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey());
+        List<String> left = new ArrayList<>();
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                if (device != null && !device.equals(device(a.fileKey()))) {
+                    left.add(d + " is another mount, not entered");
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
                 Files.delete(f);
@@ -490,24 +502,132 @@ final class SafeRestore {
             @Override
             public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
                 if (e != null) throw e;
-                Files.delete(d);
+                if (left.stream().noneMatch(l -> l.startsWith(d.toString()))) Files.delete(d);
                 return FileVisitResult.CONTINUE;
             }
         });
+        if (!left.isEmpty()) throw leftBehind(dir, left);
     }
 
-    private static void deleteIn(SecureDirectoryStream<Path> parent, Path name) throws IOException {
-        BasicFileAttributes a = parent
+    /** One directory being emptied: its stream, its name in its parent, what is left to remove in it. */
+    private static final class Level {
+        final SecureDirectoryStream<Path> parent;
+        final SecureDirectoryStream<Path> stream;
+        final Path name;
+        final Path shown;
+        final java.util.ArrayDeque<Path> children = new java.util.ArrayDeque<>();
+        boolean incomplete;
+
+        Level(SecureDirectoryStream<Path> parent, SecureDirectoryStream<Path> stream, Path name, Path shown) {
+            this.parent = parent;
+            this.stream = stream;
+            this.name = name;
+            this.shown = shown;
+            for (Path c : stream) children.add(c.getFileName());
+        }
+    }
+
+    private static void deleteIn(SecureDirectoryStream<Path> top, Path name, Path shown) throws IOException {
+        BasicFileAttributes a = top
                 .getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
         if (!a.isDirectory()) {
-            parent.deleteFile(name);
+            top.deleteFile(name);
             return;
         }
-        try (SecureDirectoryStream<Path> d = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-            List<Path> children = new ArrayList<>();
-            for (Path c : d) children.add(c.getFileName());
-            for (Path c : children) deleteIn(d, c);
+        java.util.ArrayDeque<Level> stack = new java.util.ArrayDeque<>();
+        List<String> left = new ArrayList<>();
+        try {
+            SecureDirectoryStream<Path> first = top.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+            Object device;
+            try {
+                device = device(fileKey(first));
+            } catch (IOException e) {
+                first.close();
+                throw e;
+            }
+            stack.push(level(top, first, name, shown));
+            while (!stack.isEmpty()) {
+                Level at = stack.peek();
+                Path child = at.children.poll();
+                if (child == null) {
+                    stack.pop();
+                    at.stream.close();
+                    if (at.incomplete) {
+                        if (!stack.isEmpty()) stack.peek().incomplete = true;
+                    } else {
+                        at.parent.deleteDirectory(at.name);
+                    }
+                    continue;
+                }
+                BasicFileAttributes c = at.stream
+                        .getFileAttributeView(child, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes();
+                if (!c.isDirectory()) {
+                    at.stream.deleteFile(child);
+                    continue;
+                }
+                Path childShown = at.shown.resolve(child);
+                if (stack.size() >= MAX_DEPTH) {
+                    left.add(childShown + " lies deeper than " + MAX_DEPTH + " levels, not entered");
+                    at.incomplete = true;
+                    continue;
+                }
+                SecureDirectoryStream<Path> sub = at.stream.newDirectoryStream(child, LinkOption.NOFOLLOW_LINKS);
+                Object subDevice = device(fileKey(sub));
+                if (device != null && !device.equals(subDevice)) {
+                    sub.close();
+                    left.add(childShown + " is another mount (a filesystem mounted inside the tree), not entered");
+                    at.incomplete = true;
+                    continue;
+                }
+                stack.push(level(at.stream, sub, child, childShown));
+            }
+        } finally {
+            for (Level l : stack) {
+                try {
+                    l.stream.close();
+                } catch (IOException ignored) {
+                    // closing what an error left open: the error is the one to report
+                }
+            }
         }
-        parent.deleteDirectory(name);
+        if (!left.isEmpty()) throw leftBehind(shown, left);
+    }
+
+    /** A level for {@code stream}, its names read; the stream is closed when they cannot be. */
+    private static Level level(SecureDirectoryStream<Path> parent, SecureDirectoryStream<Path> stream, Path name,
+            Path shown) throws IOException {
+        try {
+            return new Level(parent, stream, name, shown);
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            stream.close();
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
+        }
+    }
+
+    private static IOException leftBehind(Path dir, List<String> left) {
+        return new IOException(String.join("; ", left.stream().limit(5).toList())
+                + (left.size() > 5 ? "; and " + (left.size() - 5) + " more" : "") + "; the rest of " + dir
+                + " was removed");
+    }
+
+    private static Object fileKey(SecureDirectoryStream<Path> d) throws IOException {
+        return d.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+    }
+
+    /**
+     * The device part of a file key ("(dev=803,ino=42)" on Linux), or null when the platform's key has none: a
+     * directory whose device differs from its tree's is a mount point.
+     */
+    static Object device(Object fileKey) {
+        if (fileKey == null) return null;
+        String k = fileKey.toString();
+        int at = k.indexOf("dev=");
+        if (at < 0) return null;
+        int end = k.indexOf(',', at);
+        return end < 0 ? null : k.substring(at + 4, end);
     }
 }

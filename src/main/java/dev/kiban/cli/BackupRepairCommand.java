@@ -20,6 +20,9 @@ import picocli.CommandLine.Spec;
             "Exit 0 when nothing was wrong or everything was repaired; 1 when a sound snapshot still misses data (each "
                     + "such snapshot is named with its files). A pack of an earlier release without an index cannot be "
                     + "re-indexed (it has no blob headers); it is kept and named.",
+            "Only files whose content is damaged (they do not parse, decrypt or match their checksum, or are not "
+                    + "regular files) are moved. A file that cannot be read at all (permission denied, an I/O "
+                    + "error) is reported and left where it is, and the repair exits 1.",
             ""})
 final class BackupRepairCommand implements Callable<Integer> {
     @Spec
@@ -47,14 +50,20 @@ final class BackupRepairCommand implements Callable<Integer> {
         PrintWriter out = output.text(spec);
         repaired.actions().forEach(out::println);
         repaired.unrecoverable().forEach(u -> out.println("note: " + u));
+        PrintWriter err = spec.commandLine().getErr();
+        if (!repaired.unreadable().isEmpty()) {
+            err.println("kiban: left in place, as they could not be read rather than being damaged (fix the "
+                    + "permissions or the disk, then run kiban backup repair again):");
+            repaired.unreadable().forEach(u -> err.println("  " + u));
+        }
         if (repaired.missing().isEmpty()) {
+            if (!repaired.unreadable().isEmpty()) return ExitCode.FINDINGS;
             out.println(repaired.actions().isEmpty()
                     ? "nothing to repair: every snapshot and index is readable and every pack indexed"
                     : dryRun ? "after the repair every sound snapshot would have all its data"
                     : "repaired: every sound snapshot has all its data");
             return ExitCode.OK;
         }
-        PrintWriter err = spec.commandLine().getErr();
         err.println("kiban: " + (dryRun ? "after the repair, " : "")
                 + "these snapshots miss data that no pack holds (restoring them leaves "
                 + "those files out or fails; other snapshots are whole):");

@@ -38,7 +38,8 @@ import picocli.CommandLine.Parameters;
                     + "scaled to 0) and starts them again after.",
             "The snapshot's tree is checked whole, built in a new directory beside the destination and swapped "
                     + "in: the destination then holds exactly the snapshot's files, a failed restore leaves it as it "
-                    + "was, and no link in it is followed.",
+                    + "was, and no link in it is followed. A destination that is, holds or lies inside the "
+                    + "repository, or holds its key file, is refused (exit 2).",
             "--images loads the snapshot's images into the engine with their tags. --swarm creates the snapshot's Swarm configs that the "
                     + "engine lacks and lists the secrets to recreate by hand (their data was never readable: D5).",
             "Progress is shown on stderr when a terminal is attached (not with --json); with --json the list of what "
@@ -193,6 +194,8 @@ final class BackupRestoreCommand extends EngineCommandBase {
             PlatformSpec platform = target != null ? null : CommandSupport.spec(spec).require();
             List<Destination> destinations = new ArrayList<>();
             for (Snapshot.Tree t : trees) destinations.add(new Destination(t, destination(t, platform, engine)));
+            // before anything is restored: no destination may hold the repository or its key
+            for (Destination d : destinations) repo.checkRestoreDestination(d.path());
             Set<Path> seen = new HashSet<>();
             for (Destination d : destinations) {
                 if (!seen.add(d.path().toAbsolutePath().normalize())) {

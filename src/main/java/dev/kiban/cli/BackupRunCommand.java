@@ -41,6 +41,11 @@ import picocli.CommandLine.Option;
                     + "directory: a missing parent (a backup disk not mounted) fails the run.",
             "Progress is shown on stderr when a terminal is attached (not with --json); the summary is the report, "
                     + "on stdout.",
+            "",
+            "The repository is never backed up into itself: when it (or its key file) lies inside a source, it is "
+                    + "left out of that source with a note; a source inside the repository is refused. A source "
+                    + "whose own path is a symbolic link (a mountpoint path, say) is read at the link's target; "
+                    + "links inside a source are stored as links.",
             ""})
 final class BackupRunCommand extends EngineCommandBase {
     @Mixin
@@ -165,6 +170,9 @@ final class BackupRunCommand extends EngineCommandBase {
             }
         }
         quiesce.notes().forEach(n -> note(out, n));
+        // what the run left out (the repository or its key inside a source)
+        snap.notes().stream().filter(n -> !notes.contains(n) && !quiesce.notes().contains(n))
+                .forEach(n -> note(out, n));
         var s = snap.stats();
         String summary = String.format(java.util.Locale.ROOT, "snapshot %s: %d sources, %d files (%d unchanged), %s read, %d new chunks, %s added, in %.1f s",
                 snap.id(), snap.trees().size(), s.files(), s.filesUnchanged(), ByteSize.ofBytes(s.bytesRead()), s.chunksNew(),

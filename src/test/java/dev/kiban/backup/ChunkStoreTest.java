@@ -220,4 +220,38 @@ class ChunkStoreTest {
             assertThat(store.scan(store.locate(id).orElseThrow().pack()).headers()).isFalse();
         }
     }
+
+    @Test
+    void readersInUseAreNeverClosedToMakeRoomAndIdleOnesAre() throws Exception {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try (ChunkStore store = new ChunkStore(repo)) {
+            for (int i = 0; i < ChunkStore.MAX_READERS * 2; i++) {
+                byte[] data = ("pack " + i + " ").repeat(100).getBytes(StandardCharsets.UTF_8);
+                ids.add(store.put(data, data.length).id());
+                store.flush(); // one pack each
+            }
+        }
+        try (ChunkStore store = new ChunkStore(repo)) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                java.util.List<java.util.concurrent.Future<Integer>> readers = new java.util.ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    long seed = t;
+                    readers.add(pool.submit(() -> {
+                        Random random = new Random(seed);
+                        for (int n = 0; n < 3000; n++) {
+                            int i = random.nextInt(ids.size());
+                            assertThat(new String(store.get(ids.get(i)), StandardCharsets.UTF_8))
+                                    .startsWith("pack " + i + " ");
+                        }
+                        return 3000;
+                    }));
+                }
+                for (var f : readers) assertThat(f.get()).isEqualTo(3000); // no read met a channel closed under it
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(store.openReaders()).isLessThanOrEqualTo(ChunkStore.MAX_READERS);
+        }
+    }
 }

@@ -130,4 +130,12 @@ public final class RepositoryFixtures {
         after.removeAll(before);
         return after.get(0);
     }
+
+    /**
+     * Makes the repository's reads of some files fail as the disk or the permissions would ({@code fault} gives
+     * the error for a file, or null); null clears it.
+     */
+    public static void failReads(java.util.function.Function<Path, IOException> fault) {
+        RepositoryKey.readFault = fault;
+    }
 }

@@ -359,4 +359,38 @@ class HostileRepositoryTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void repairLeavesAnUnreadableSnapshotAndIndexInPlaceAndExitsOne() throws Exception {
+        Path snapFile = RepositoryFixtures.snapshotFile(repo, snap);
+        Path index = RepositoryFixtures.indexes(repo).get(0);
+        RepositoryFixtures.failReads(f -> f.equals(snapFile) ? new java.nio.file.AccessDeniedException(f.toString())
+                : f.equals(index) ? new java.io.IOException("Input/output error") : null);
+        try {
+            HostileCorpus.Outcome o = backup("repair");
+            expect(o, 1, "left in place, as they could not be read");
+            assertThat(o.all()).contains("permission denied").contains("Input/output error")
+                    .doesNotContain("moved the damaged").doesNotContain("re-indexed");
+            assertThat(snapFile).isRegularFile();
+            assertThat(index).isRegularFile();
+            assertThat(repo.resolve("damaged")).doesNotExist();
+            expect(backup("prune"), 1, "prune removed nothing");
+        } finally {
+            RepositoryFixtures.failReads(null);
+        }
+        expect(backup("verify", "--read-data"), 0, snap + ": sound");
+        expect(backup("repair"), 0, "nothing to repair");
+    }
+
+    @Test
+    void readersDoNotCreateTheLockFile() throws Exception {
+        String second = RepositoryFixtures.snapshot(repo, data, Optional.empty());
+        Files.delete(repo.resolve("kiban.lock"));
+        expect(backup("list"), 0, snap);
+        expect(backup("show", snap), 0, "snapshot " + snap);
+        expect(backup("verify"), 0, "sound");
+        expect(backup("diff", snap, second), 0, "");
+        expect(backup("restore", snap, "--target", dir.resolve("out").toString(), "--yes"), 0, "restored");
+        assertThat(repo.resolve("kiban.lock")).doesNotExist();
+    }
 }

@@ -276,6 +276,18 @@ class HostileRestoreTest {
                 w -> noEngine(w.inPlace(w.tree("volume:..", dir("."))))));
         c.add(new Case("--path tree restored in place", 2, "restore it with --target DIR",
                 w -> noEngine(w.inPlace(w.tree("path:" + w.sentinel.dir(), dir("."))))));
+        c.add(new Case("compose tree in place where the spec's compose tree holds the repository", 2,
+                "holds the backup repository", w -> {
+                    Path other = Files.createDirectories(w.root.resolve("other-spec"));
+                    Path spec = dev.kiban.testing.TestSwarm.spec(other, "storage: {volumes: " + w.volumes
+                            + ", compose: " + w.root + "}\n");
+                    String id = w.tree("compose", dir("."), w.file("secret.txt", "owned\n"));
+                    return HostileCorpus.run("-c", spec.toString(), "backup", "restore", id, "-r", w.repo.toString(),
+                            "--yes");
+                }, w -> assertThat(w.repo.resolve("config.json")).isRegularFile()));
+        c.add(new Case("--target inside the repository", 2, "lies inside the backup repository",
+                w -> HostileCorpus.run("-c", w.spec.toString(), "backup", "restore", w.volume(dir(".")), "-r",
+                        w.repo.toString(), "--target", w.repo.resolve("snapshots").toString(), "--yes")));
         return c.stream();
     }
 
