@@ -123,6 +123,16 @@ public final class HostRoot {
         return isSystemRoot(root) ? hostPath : hostPath + " under " + root;
     }
 
+    /** True when {@code hostPath} is a regular file under the root, reached without following any link. */
+    public static boolean isRegularFileUnder(Path root, String hostPath) {
+        try {
+            if (unsafe(root, hostPath).isPresent()) return false;
+            return lstat(under(root, hostPath)).map(BasicFileAttributes::isRegularFile).orElse(false);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** lstat: the attributes of the path itself (a link is not followed), empty when nothing is there. */
     static Optional<BasicFileAttributes> lstat(Path p) throws IOException {
         try {
