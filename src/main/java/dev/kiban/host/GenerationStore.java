@@ -114,6 +114,11 @@ public final class GenerationStore {
             if (e.mode() == null || !(e.mode().isEmpty() || e.mode().matches(MODE))) {
                 throw corrupt(n, manifest, "the mode recorded for " + e.path() + " is not like rw-r--r--");
             }
+            // a path that existed is put back with its mode: kiban always records one (a created path has none)
+            if (e.existed() && !e.wasLink() && e.mode().isEmpty()) {
+                throw corrupt(n, manifest, "no mode is recorded for " + e.path()
+                        + ", which existed before; expected one like rw-r--r--");
+            }
             if (e.owner() == null || !(e.owner().isEmpty() || e.owner().matches(OWNER))) {
                 throw corrupt(n, manifest, "the owner recorded for " + e.path() + " is not like user:group");
             }

@@ -218,6 +218,31 @@ class HostileRootTest {
         expect(rollback(), 0, "rolled back generation 1", SECRET);
     }
 
+    /**
+     * An entry for a file that existed but has no mode recorded cannot be put back: refused before any
+     * entry is restored (the first, valid one included), not a crash half-way through.
+     */
+    @Test
+    void aGenerationWithAnEmptyModeForAFileThatExistedIsRefusedBeforeAnythingChanges() throws IOException {
+        Path g = generation(1, """
+                {"number": 1, "created": "2026-01-01T00:00:00Z", "status": "APPLIED", "note": "crafted",
+                 "entries": [
+                  {"path": "/etc/a.conf", "directory": false, "existed": true, "mode": "rw-r--r--", "owner": ""},
+                  {"path": "/etc/b.conf", "directory": false, "existed": true, "mode": "", "owner": ""}]}
+                """);
+        Files.createDirectories(g.resolve("before/etc"));
+        Files.writeString(g.resolve("before/etc/a.conf"), "old a\n");
+        Files.writeString(g.resolve("before/etc/b.conf"), "old b\n");
+        Files.writeString(root.resolve("etc/a.conf"), "new a\n");
+        Files.writeString(root.resolve("etc/b.conf"), "new b\n");
+        Outcome o = rollback();
+        expect(o, 1, "no mode is recorded for /etc/b.conf, which existed before", SECRET);
+        assertThat(o.err()).contains("rollback refused");
+        assertThat(Files.readString(root.resolve("etc/a.conf"))).as("nothing put back half-way").isEqualTo("new a\n");
+        assertThat(Files.readString(root.resolve("etc/b.conf"))).isEqualTo("new b\n");
+        expect(run("generations", "--root", root.toString()), 1, "no mode is recorded for /etc/b.conf", SECRET);
+    }
+
     @Test
     void aGarbageManifestIsRefusedByRollbackAndGenerations() throws IOException {
         generation(1, "\u0000garbage{{");
