@@ -67,7 +67,8 @@ final class RollbackCommand implements Callable<Integer> {
                 err.println("kiban: rollback not confirmed; nothing changed (confirm with y, or pass --yes)");
                 return ExitCode.FINDINGS;
             }
-            applier.rollback(Optional.ofNullable(to));
+            // exactly the generations listed and confirmed: refused if they changed before the lock was taken
+            applier.rollback(Optional.ofNullable(to), todo);
             return ExitCode.OK;
         } catch (HostRoot.Refusal e) {
             err.println("kiban: rollback refused: " + e.getMessage());

@@ -329,10 +329,25 @@ public final class HostApply {
 
     /** Undoes every generation in force after {@code to} (default: the latest), newest first, under the lock. */
     public List<Generation> rollback(Optional<Integer> to) throws IOException {
-        if (toUndo(to).isEmpty()) return List.of(); // nothing to do: take no lock, create nothing
+        return rollback(to, toUndo(to));
+    }
+
+    /**
+     * Undoes exactly {@code confirmed} (what {@link #toUndo} listed and the operator agreed to): under the
+     * lock the generations are read again, and when they are no longer the same (another apply or
+     * rollback ran in between) nothing is undone and the rollback is refused.
+     */
+    public List<Generation> rollback(Optional<Integer> to, List<Generation> confirmed) throws IOException {
+        if (confirmed.isEmpty() && toUndo(to).isEmpty()) return List.of(); // nothing to do: no lock, create nothing
         try (GenerationStore.Lock lock = store.lock()) {
+            List<Generation> now = toUndo(to);
+            if (!now.equals(confirmed)) {
+                throw new HostRoot.Refusal("the generations to roll back changed since they were listed (now "
+                        + numbers(now) + ", confirmed " + numbers(confirmed) + "): another apply or rollback ran "
+                        + "in between; nothing was rolled back: run 'kiban rollback' again");
+            }
             List<Generation> undone = new ArrayList<>();
-            for (Generation g : toUndo(to)) {
+            for (Generation g : now) {
                 store.undo(g);
                 store.save(g.with(Generation.Status.ROLLED_BACK, g.note()));
                 out.println("rolled back generation " + g.number() + " (" + g.note() + ")");
@@ -341,6 +356,10 @@ public final class HostApply {
             }
             return undone;
         }
+    }
+
+    private static String numbers(List<Generation> gens) {
+        return gens.isEmpty() ? "none" : String.join(", ", gens.stream().map(g -> String.valueOf(g.number())).toList());
     }
 
     public GenerationStore generations() {

@@ -290,6 +290,47 @@ class HostileRootTest {
         assertThat(root.resolve("etc/docker/daemon.json")).exists();
     }
 
+    /**
+     * The generations the operator confirmed are the ones rolled back: when another apply records a new
+     * generation while the prompt waits, the rollback is refused and nothing is undone.
+     */
+    @Test
+    void aGenerationRecordedWhileTheRollbackPromptWaitsRefusesTheRollback() throws IOException {
+        expect(apply(), 0, "applied as generation 1");
+        java.io.InputStream answer = new java.io.InputStream() {
+            private final java.io.InputStream yes = new java.io.ByteArrayInputStream("y\n".getBytes());
+            private boolean raced;
+
+            @Override
+            public int read() throws IOException {
+                race();
+                return yes.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                race();
+                return yes.read(b, off, len);
+            }
+
+            private void race() throws IOException {
+                if (raced) return;
+                raced = true;
+                Files.createDirectories(root.resolve("var/lib/kiban/generations/2/before"));
+                Files.writeString(root.resolve("var/lib/kiban/generations/2/manifest.json"), """
+                        {"number": 2, "created": "2026-01-01T00:00:00Z", "status": "APPLIED",
+                         "note": "another apply", "entries": []}
+                        """);
+            }
+        };
+        Outcome o = run(Map.of(), a -> {
+            throw new AssertionError("no engine");
+        }, answer, "rollback", "--root", root.toString());
+        expect(o, 1, "the generations to roll back changed since they were listed (now 2, confirmed 1)", SECRET);
+        assertThat(o.out()).contains("roll back generation 1").doesNotContain("rolled back generation");
+        assertThat(root.resolve("etc/docker/daemon.json")).exists();
+    }
+
     @Test
     void planAndGenerationsOnARootWithoutStateCreateNothing() throws IOException {
         List<Path> before = tree();
