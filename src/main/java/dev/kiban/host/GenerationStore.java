@@ -158,7 +158,7 @@ public final class GenerationStore {
             directory(DirectoryLayout.GENERATIONS, false);
             return Optional.empty();
         } catch (IOException e) {
-            return Optional.of(String.valueOf(e.getMessage()));
+            return Optional.of(Failures.describe(e));
         }
     }
 

@@ -136,7 +136,7 @@ public final class HostApply {
                     .map(g -> "generation " + g.number() + " was interrupted (still 'applying'): run 'kiban rollback' "
                             + "first, then apply again");
         } catch (IOException e) {
-            return Optional.of(String.valueOf(e.getMessage()));
+            return Optional.of(Failures.describe(e));
         }
     }
 
@@ -225,7 +225,7 @@ public final class HostApply {
                 }
                 if (failures.isEmpty() && runCommands) failures.addAll(runCommands(plan.commands()));
             } catch (IOException | RuntimeException e) {
-                failures.add("writing failed: " + firstLine(e.getMessage()));
+                failures.add("writing failed: " + Failures.describe(e));
             }
             if (failures.isEmpty()) {
                 Generation applied = gen.with(Generation.Status.APPLIED, gen.note());
@@ -236,7 +236,7 @@ public final class HostApply {
                 store.undo(gen);
             } catch (IOException | RuntimeException e) {
                 // left "applying" on purpose: it is still in force, and 'kiban rollback' retries it
-                failures.add("could not put everything back: " + firstLine(e.getMessage()) + "; generation "
+                failures.add("could not put everything back: " + Failures.describe(e) + "; generation "
                         + gen.number() + " stays 'applying': fix that, then run 'kiban rollback'");
                 return new Outcome(Optional.of(gen), failures);
             }
@@ -300,7 +300,7 @@ public final class HostApply {
                 r = runner.run(c.argv(), Duration.ofMinutes(10));
             } catch (IOException e) {
                 // a program that cannot be started is a failed step like any other: everything goes back
-                return List.of("'" + c + "' could not be started: " + firstLine(e.getMessage()));
+                return List.of("'" + c + "' could not be started: " + Failures.describe(e));
             }
             if (!r.ok()) return List.of("'" + c + "' failed: " + r.gist());
         }

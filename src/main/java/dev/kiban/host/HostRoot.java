@@ -105,7 +105,7 @@ public final class HostRoot {
             parents(root, hostPath, false);
             return Optional.empty();
         } catch (IOException e) {
-            return Optional.of(String.valueOf(e.getMessage()));
+            return Optional.of(Failures.describe(e));
         }
     }
 
