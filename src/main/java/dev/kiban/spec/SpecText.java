@@ -174,29 +174,44 @@ public final class SpecText {
                 HostPath.parse(address.substring("unix://".length()));
                 return Optional.empty();
             } catch (IllegalArgumentException x) {
-                return Optional.of("expected unix:///absolute/path: " + x.getMessage());
+                // the parser's message repeats the path: not when it may carry a login
+                return Optional.of("expected unix:///absolute/path" + (mayCarryLogin(address) ? " (" + NOT_SHOWN + ")"
+                        : ": " + x.getMessage()));
             }
         }
         if (!address.startsWith("tcp://")) {
-            return Optional.of("expected unix:///path, fd:// or tcp://address:port, got " + shown(address));
+            return Optional.of("expected unix:///path, fd:// or tcp://address:port, " + got(address));
         }
         try {
             URI uri = new URI(address);
+            if (uri.getRawUserInfo() != null) {
+                return Optional.of("expected tcp://ADDRESS:PORT without a user name or password before the host ("
+                        + NOT_SHOWN + ")");
+            }
             if (uri.getHost() == null) {
-                return Optional.of("expected tcp://ADDRESS:PORT with an IP address or host name, got "
-                        + shown(address));
+                return Optional.of("expected tcp://ADDRESS:PORT with an IP address or host name, " + got(address));
             }
             if (uri.getPort() > 65535 || uri.getPort() == 0) {
                 return Optional.of("ports run from 1 to 65535, got " + uri.getPort());
             }
-            if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() || uri.getRawQuery() != null
-                    || uri.getRawUserInfo() != null) {
-                return Optional.of("expected tcp://ADDRESS:PORT and nothing more, got " + shown(address));
+            if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() || uri.getRawQuery() != null) {
+                return Optional.of("expected tcp://ADDRESS:PORT and nothing more, " + got(address));
             }
             return Optional.empty();
         } catch (URISyntaxException x) {
-            return Optional.of("expected tcp://ADDRESS:PORT (no spaces or other signs), got " + shown(address));
+            return Optional.of("expected tcp://ADDRESS:PORT (no spaces or other signs), " + got(address));
         }
+    }
+
+    private static final String NOT_SHOWN = "the value is not shown: it may carry a user name or password";
+
+    /** An address with an '@' may carry {@code user:password@}: such a value is never repeated in a message. */
+    private static boolean mayCarryLogin(String address) {
+        return address.indexOf('@') >= 0;
+    }
+
+    private static String got(String address) {
+        return mayCarryLogin(address) ? "(" + NOT_SHOWN + ")" : "got " + shown(address);
     }
 
     /**

@@ -235,6 +235,14 @@ class HostileSpecTest {
         refused("backup: {log: /etc/cron.d/kiban}\n", "backup.log");
     }
 
+    /** An engine address with a login: refused at the key, the password never repeated. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://user:hunter2pw@host:2375", "tcp://user:hunter2pw@host:2375/x",
+        "ssh://user:hunter2pw@host", "unix://user:hunter2pw@host", "tcp://user:hunter2pw@ho st:1"})
+    void engineHostWithALoginIsNotEchoed(String address) throws IOException {
+        refused("engine: {hosts: [\"" + address + "\"]}\n", "engine.hosts[0]", "hunter2pw");
+    }
+
     @Test
     void joinTokenFileOverTheSpecFileInEtcKiban() throws IOException {
         refused("swarm: {joinTokenFile: /etc/kiban/kiban.yaml}\n", "swarm.joinTokenFile");
