@@ -52,7 +52,8 @@ public final class Failures {
         if (f instanceof NotLinkException) return "not a symbolic link";
         if (f instanceof FileSystemLoopException) return "a loop of symbolic links";
         String reason = f.getReason();
-        return reason == null || reason.isBlank() ? "the file system refused" : reason.toLowerCase(java.util.Locale.ROOT);
+        return reason == null || reason.isBlank() ? "the file system refused"
+                : reason.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String firstLine(String s) {

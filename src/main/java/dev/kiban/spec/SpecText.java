@@ -43,6 +43,8 @@ public final class SpecText {
         FAIL2BAN_ACTION("a fail2ban action shortcut like action_, action_mw or action_mwl", "action_[a-z0-9_]{0,40}"),
         SYSCTL_KEY("a kernel parameter name like net.ipv4.ip_forward", "[A-Za-z0-9_][A-Za-z0-9_.\\-/]{0,127}"),
         ULIMIT("a ulimit name like nofile", "[a-z]{1,32}"),
+        /** logwatch's Detail: a level name or a number from 0 to 10, any case. */
+        LOGWATCH_DETAIL("low, med, high or 0 to 10", "(?i)low|med|high|\\d|10"),
         LOGWATCH_RANGE("a logwatch range like yesterday, today, all or 'between -7 days and -1 days'",
                 "[A-Za-z0-9][A-Za-z0-9 :-]{0,79}");
 
@@ -99,6 +101,18 @@ public final class SpecText {
     public static String requireLine(String key, String value) {
         if (controlCharacter(value).isPresent()) {
             throw new SpecException(key + ": refusing to render a value with a control character");
+        }
+        return value;
+    }
+
+    /**
+     * A text for a systemd unit line (a schedule, a channel name): {@link #requireLine}, and no '%' (a
+     * systemd specifier) or '\\' (an escape), so systemd reads the value as written.
+     */
+    public static String requireUnitText(String key, String value) {
+        requireLine(key, value);
+        if (value.contains("%") || value.contains("\\")) {
+            throw new SpecException(key + ": refusing to render % or \\ into a unit file");
         }
         return value;
     }

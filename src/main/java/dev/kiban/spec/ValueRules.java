@@ -168,9 +168,7 @@ final class ValueRules {
         url("monitor.channels.discord.webhook", Optional.of(m.channels().discord().webhook()));
         url("monitor.channels.webhook.url", m.channels().webhook().url());
         var r = m.report();
-        if (!r.detail().matches("(?i)low|med|high|\\d|10")) {
-            error("monitor.report.detail", "expected low, med, high or 0 to 10, got " + SpecText.shown(r.detail()));
-        }
+        form("monitor.report.detail", Form.LOGWATCH_DETAIL, r.detail());
         form("monitor.report.range", Form.LOGWATCH_RANGE, r.range());
         forms("monitor.report.services", Form.WORD, r.services());
     }
