@@ -310,6 +310,14 @@ public final class GenerationStore {
                 .orElseThrow(() -> new IOException("no generations under " + root));
         validate(gen, gen.number(), dir.resolve(gen.number() + "/manifest.json"));
         Path before = dir.resolve(gen.number() + "/before");
+        // what can be known before the first path changes is checked first: never stop half-way through
+        for (Generation.Entry e : gen.entries()) {
+            if (e.existed() && !FileOwnership.resolvable(root, e.owner())) {
+                throw new HostRoot.Refusal("generation " + gen.number() + ": the owner recorded for " + e.path()
+                        + " (" + e.owner() + ") is not a user and group on this machine; nothing was put back: "
+                        + "create them, or move that generation away");
+            }
+        }
         List<Generation.Entry> files = gen.entries().stream().filter(e -> !e.directory()).toList();
         List<String> problems = new ArrayList<>();
         for (Generation.Entry e : files) {

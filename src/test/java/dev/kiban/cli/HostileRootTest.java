@@ -243,6 +243,29 @@ class HostileRootTest {
         expect(run("generations", "--root", root.toString()), 1, "no mode is recorded for /etc/b.conf", SECRET);
     }
 
+    /** An owner that does not resolve here is found before the first file is put back (as root, owners apply). */
+    @Test
+    void aGenerationWhoseOwnerIsNotOnThisMachineIsRefusedBeforeAnythingChanges() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "owners are set only as root");
+        Path g = generation(1, """
+                {"number": 1, "created": "2026-01-01T00:00:00Z", "status": "APPLIED", "note": "crafted",
+                 "entries": [
+                  {"path": "/etc/a.conf", "directory": false, "existed": true, "mode": "rw-r--r--", "owner": ""},
+                  {"path": "/etc/b.conf", "directory": false, "existed": true, "mode": "rw-r--r--",
+                   "owner": "nosuchkibanuser:nosuchkibangroup"}]}
+                """);
+        Files.createDirectories(g.resolve("before/etc"));
+        Files.writeString(g.resolve("before/etc/a.conf"), "old a\n");
+        Files.writeString(g.resolve("before/etc/b.conf"), "old b\n");
+        Files.writeString(root.resolve("etc/a.conf"), "new a\n");
+        Files.writeString(root.resolve("etc/b.conf"), "new b\n");
+        expect(rollback(), 1, "the owner recorded for /etc/b.conf (nosuchkibanuser:nosuchkibangroup) is not a user",
+                SECRET);
+        assertThat(Files.readString(root.resolve("etc/a.conf"))).as("nothing put back half-way").isEqualTo("new a\n");
+        assertThat(Files.readString(root.resolve("etc/b.conf"))).isEqualTo("new b\n");
+    }
+
     @Test
     void aGarbageManifestIsRefusedByRollbackAndGenerations() throws IOException {
         generation(1, "\u0000garbage{{");
