@@ -63,7 +63,7 @@ public final class ReaderChecks implements ArtifactCheck {
         try {
             new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            return Optional.of("not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            return Optional.of("not valid JSON: " + Failures.describe(e));
         }
         Optional<Path> dockerd = Tool.find("dockerd");
         if (dockerd.isEmpty()) return Optional.empty();
@@ -132,7 +132,7 @@ public final class ReaderChecks implements ArtifactCheck {
             f.newDocumentBuilder().parse(file.toFile());
             return Optional.empty();
         } catch (Exception e) {
-            return Optional.of("not well-formed XML: " + e.getMessage());
+            return Optional.of("not well-formed XML: " + Failures.describe(e));
         }
     }
 
