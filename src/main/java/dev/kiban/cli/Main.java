@@ -123,8 +123,10 @@ public final class Main {
             err.println("kiban: the engine refused: " + e.getMessage());
             return ExitCode.FINDINGS;
         }
-        if (e instanceof java.io.IOException && e.getMessage() != null) {
-            err.println("kiban: " + cmd.getCommandSpec().qualifiedName() + " failed: " + e.getMessage());
+        if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+            // the file and the problem in words ("/x: permission denied"), never the exception's class
+            err.println("kiban: " + cmd.getCommandSpec().qualifiedName() + " failed: "
+                    + dev.kiban.host.Failures.describe(e));
             if (verbose(cmd)) e.printStackTrace(err);
             return ExitCode.FINDINGS;
         }

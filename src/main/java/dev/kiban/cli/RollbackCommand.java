@@ -73,7 +73,8 @@ final class RollbackCommand implements Callable<Integer> {
             if (!yes && !CommandSupport.confirm(context, shown, question)) {
                 throw new DeclinedException("rollback not confirmed; nothing changed (confirm with y, or pass --yes)");
             }
-            applier.rollback(Optional.ofNullable(to));
+            // exactly the generations listed and confirmed: refused if they changed before the lock was taken
+            applier.rollback(Optional.ofNullable(to), todo);
             if (output.json) {
                 List<Report.Undone> undone = todo.stream().map(g -> new Report.Undone(g.number(), g.note())).toList();
                 OutputOptions.print(spec, new Report(undone));

@@ -45,6 +45,16 @@ public final class AtomicFile {
         return write(target, content, mode, "", keepPrevious);
     }
 
+    /**
+     * Writes {@code hostPath} under {@code root} the rooted way: every directory on the way is checked
+     * component by component without following a link (and made when absent, by mkdir), so a symbolic
+     * link planted inside the root is refused rather than written through; then as {@link #write}.
+     */
+    public static Optional<Path> writeUnder(Path root, String hostPath, byte[] content, String mode,
+                                            boolean keepPrevious) throws IOException {
+        return write(HostRoot.parents(root, hostPath, true), content, mode, "", keepPrevious);
+    }
+
     /** As {@link #write(Path, byte[], String, boolean)}, giving the file to {@code owner} before the rename. */
     public static Optional<Path> write(Path target, byte[] content, String mode, String owner, boolean keepPrevious)
             throws IOException {

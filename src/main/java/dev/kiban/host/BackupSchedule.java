@@ -1,7 +1,6 @@
 package dev.kiban.host;
 
 import dev.kiban.spec.PlatformSpec;
-import dev.kiban.spec.SpecException;
 import dev.kiban.spec.SpecText;
 import java.util.List;
 
@@ -33,20 +32,12 @@ final class BackupSchedule {
                 + "ExecStart=" + kiban + " backup prune\n"
                 + "Nice=10\nIOSchedulingClass=best-effort\nIOSchedulingPriority=7\n";
         String timer = ManagedFile.header("#", "R5.2") + "[Unit]\nDescription=kiban: backup schedule ("
-                + unitText("backup.schedule", spec.backup().schedule().expression()) + ")\n\n"
-                + "[Timer]\nOnCalendar=" + unitText("backup.schedule", spec.backup().schedule().onCalendar())
+                + SpecText.requireUnitText("backup.schedule", spec.backup().schedule().expression()) + ")\n\n"
+                + "[Timer]\nOnCalendar="
+                + SpecText.requireUnitText("backup.schedule", spec.backup().schedule().onCalendar())
                 + "\nPersistent=true\nUnit=kiban-backup.service\n\n"
                 + "[Install]\nWantedBy=timers.target\n";
         return List.of(Artifact.config(SERVICE, service, "R5.2 the backup job", Artifact.Reader.SYSTEMD),
                 Artifact.config(TIMER, timer, "R5.2 the backup schedule", Artifact.Reader.SYSTEMD));
-    }
-
-    /** A schedule is parsed before it gets here; a line break, a specifier (%) or an escape (\\) is still refused. */
-    static String unitText(String key, String value) {
-        SpecText.requireLine(key, value);
-        if (value.contains("%") || value.contains("\\")) {
-            throw new SpecException(key + ": refusing to render % or \\ into a unit file");
-        }
-        return value;
     }
 }

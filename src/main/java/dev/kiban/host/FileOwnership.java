@@ -13,6 +13,20 @@ import java.nio.file.attribute.UserPrincipalNotFoundException;
 final class FileOwnership {
     private FileOwnership() {}
 
+    /** Whether {@link #set} can give a file to {@code owner} here: its user and group exist (or it sets nothing). */
+    static boolean resolvable(Path anywhere, String owner) {
+        if (owner.isEmpty() || !"root".equals(System.getProperty("user.name"))) return true;
+        String[] ug = owner.split(":", 2);
+        UserPrincipalLookupService lookup = anywhere.getFileSystem().getUserPrincipalLookupService();
+        try {
+            lookup.lookupPrincipalByName(ug[0]);
+            if (ug.length > 1) lookup.lookupPrincipalByGroupName(ug[1]);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static void set(Path path, String owner) throws IOException {
         if (owner.isEmpty() || !"root".equals(System.getProperty("user.name"))) return;
         String[] ug = owner.split(":", 2);

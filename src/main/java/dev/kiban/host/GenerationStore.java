@@ -114,6 +114,11 @@ public final class GenerationStore {
             if (e.mode() == null || !(e.mode().isEmpty() || e.mode().matches(MODE))) {
                 throw corrupt(n, manifest, "the mode recorded for " + e.path() + " is not like rw-r--r--");
             }
+            // a path that existed is put back with its mode: kiban always records one (a created path has none)
+            if (e.existed() && !e.wasLink() && e.mode().isEmpty()) {
+                throw corrupt(n, manifest, "no mode is recorded for " + e.path()
+                        + ", which existed before; expected one like rw-r--r--");
+            }
             if (e.owner() == null || !(e.owner().isEmpty() || e.owner().matches(OWNER))) {
                 throw corrupt(n, manifest, "the owner recorded for " + e.path() + " is not like user:group");
             }
@@ -153,7 +158,7 @@ public final class GenerationStore {
             directory(DirectoryLayout.GENERATIONS, false);
             return Optional.empty();
         } catch (IOException e) {
-            return Optional.of(String.valueOf(e.getMessage()));
+            return Optional.of(Failures.describe(e));
         }
     }
 
@@ -305,6 +310,14 @@ public final class GenerationStore {
                 .orElseThrow(() -> new IOException("no generations under " + root));
         validate(gen, gen.number(), dir.resolve(gen.number() + "/manifest.json"));
         Path before = dir.resolve(gen.number() + "/before");
+        // what can be known before the first path changes is checked first: never stop half-way through
+        for (Generation.Entry e : gen.entries()) {
+            if (e.existed() && !FileOwnership.resolvable(root, e.owner())) {
+                throw new HostRoot.Refusal("generation " + gen.number() + ": the owner recorded for " + e.path()
+                        + " (" + e.owner() + ") is not a user and group on this machine; nothing was put back: "
+                        + "create them, or move that generation away");
+            }
+        }
         List<Generation.Entry> files = gen.entries().stream().filter(e -> !e.directory()).toList();
         List<String> problems = new ArrayList<>();
         for (Generation.Entry e : files) {

@@ -162,7 +162,7 @@ public final class HostApply {
                     .map(g -> "generation " + g.number() + " was interrupted (still 'applying'): run 'kiban rollback' "
                             + "first, then apply again");
         } catch (IOException e) {
-            return Optional.of(String.valueOf(e.getMessage()));
+            return Optional.of(Failures.describe(e));
         }
     }
 
@@ -252,7 +252,7 @@ public final class HostApply {
                 }
                 if (failures.isEmpty() && runCommands) failures.addAll(runCommands(plan.commands()));
             } catch (IOException | RuntimeException e) {
-                failures.add(Failure.general("writing failed: " + firstLine(e.getMessage())));
+                failures.add(Failure.general("writing failed: " + Failures.describe(e)));
             }
             if (failures.isEmpty()) {
                 Generation applied = gen.with(Generation.Status.APPLIED, gen.note());
@@ -263,7 +263,7 @@ public final class HostApply {
                 store.undo(gen);
             } catch (IOException | RuntimeException e) {
                 // left "applying" on purpose: it is still in force, and 'kiban rollback' retries it
-                failures.add(Failure.general("could not put everything back: " + firstLine(e.getMessage())
+                failures.add(Failure.general("could not put everything back: " + Failures.describe(e)
                         + "; generation " + gen.number() + " stays 'applying': fix that, then run 'kiban rollback'"));
                 return new Outcome(Optional.of(gen), failures);
             }
@@ -327,7 +327,7 @@ public final class HostApply {
                 r = runner.run(c.argv(), Duration.ofMinutes(10));
             } catch (IOException e) {
                 // a program that cannot be started is a failed step like any other: everything goes back
-                return List.of(Failure.general("'" + c + "' could not be started: " + firstLine(e.getMessage())));
+                return List.of(Failure.general("'" + c + "' could not be started: " + Failures.describe(e)));
             }
             if (!r.ok()) return List.of(Failure.general("'" + c + "' failed: " + r.gist()));
         }
@@ -350,10 +350,25 @@ public final class HostApply {
 
     /** Undoes every generation in force after {@code to} (default: the latest), newest first, under the lock. */
     public List<Generation> rollback(Optional<Integer> to) throws IOException {
-        if (toUndo(to).isEmpty()) return List.of(); // nothing to do: take no lock, create nothing
+        return rollback(to, toUndo(to));
+    }
+
+    /**
+     * Undoes exactly {@code confirmed} (what {@link #toUndo} listed and the operator agreed to): under the
+     * lock the generations are read again, and when they are no longer the same (another apply or
+     * rollback ran in between) nothing is undone and the rollback is refused.
+     */
+    public List<Generation> rollback(Optional<Integer> to, List<Generation> confirmed) throws IOException {
+        if (confirmed.isEmpty() && toUndo(to).isEmpty()) return List.of(); // nothing to do: no lock, create nothing
         try (GenerationStore.Lock lock = store.lock()) {
+            List<Generation> now = toUndo(to);
+            if (!now.equals(confirmed)) {
+                throw new HostRoot.Refusal("the generations to roll back changed since they were listed (now "
+                        + numbers(now) + ", confirmed " + numbers(confirmed) + "): another apply or rollback ran "
+                        + "in between; nothing was rolled back: run 'kiban rollback' again");
+            }
             List<Generation> undone = new ArrayList<>();
-            for (Generation g : toUndo(to)) {
+            for (Generation g : now) {
                 store.undo(g);
                 store.save(g.with(Generation.Status.ROLLED_BACK, g.note()));
                 out.println("rolled back generation " + g.number() + " (" + g.note() + ")");
@@ -362,6 +377,10 @@ public final class HostApply {
             }
             return undone;
         }
+    }
+
+    private static String numbers(List<Generation> gens) {
+        return gens.isEmpty() ? "none" : String.join(", ", gens.stream().map(g -> String.valueOf(g.number())).toList());
     }
 
     public GenerationStore generations() {

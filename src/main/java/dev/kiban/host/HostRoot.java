@@ -6,6 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import dev.kiban.spec.SpecText;
 import java.util.Optional;
 
 /**
@@ -43,7 +44,12 @@ public final class HostRoot {
 
     /** What is wrong with {@code hostPath} as an absolute, plain host path, if anything. */
     static Optional<String> problem(String hostPath) {
-        if (hostPath == null || !hostPath.startsWith("/")) return Optional.of("not an absolute host path: " + hostPath);
+        if (hostPath == null) return Optional.of("not an absolute host path: none given");
+        // the spec's rule for every value (C0, DEL, C1, line separators, invisible format controls); the
+        // path is shown escaped, so a newline in it cannot start a line of kiban's own output
+        Optional<String> control = SpecText.controlCharacter(hostPath);
+        if (control.isPresent()) return Optional.of("host path " + SpecText.shown(hostPath) + " " + control.get());
+        if (!hostPath.startsWith("/")) return Optional.of("not an absolute host path: " + hostPath);
         if (hostPath.equals("/")) return Optional.of("the host root itself is not a file kiban manages");
         // an empty component ("//", a trailing "/") names the same path and cannot leave the root
         for (String c : hostPath.substring(1).split("/", -1)) {
@@ -51,7 +57,6 @@ public final class HostRoot {
                 return Optional.of("host path " + hostPath
                         + " has a '.' or '..' component; expected a plain absolute path");
             }
-            if (c.indexOf('\0') >= 0) return Optional.of("host path " + hostPath + " contains a NUL byte");
         }
         return Optional.empty();
     }
@@ -100,7 +105,7 @@ public final class HostRoot {
             parents(root, hostPath, false);
             return Optional.empty();
         } catch (IOException e) {
-            return Optional.of(String.valueOf(e.getMessage()));
+            return Optional.of(Failures.describe(e));
         }
     }
 
@@ -121,6 +126,16 @@ public final class HostRoot {
     /** The path as the operator names it: the host path, and the root when it is not {@code /}. */
     static String where(Path root, String hostPath) {
         return isSystemRoot(root) ? hostPath : hostPath + " under " + root;
+    }
+
+    /** True when {@code hostPath} is a regular file under the root, reached without following any link. */
+    public static boolean isRegularFileUnder(Path root, String hostPath) {
+        try {
+            if (unsafe(root, hostPath).isPresent()) return false;
+            return lstat(under(root, hostPath)).map(BasicFileAttributes::isRegularFile).orElse(false);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** lstat: the attributes of the path itself (a link is not followed), empty when nothing is there. */

@@ -21,9 +21,7 @@ public final class LogwatchReport {
     public static List<Artifact> render(PlatformSpec spec) {
         var r = spec.monitor().report();
         StringBuilder conf = new StringBuilder(ManagedFile.header("#", "R6.1"));
-        if (!r.detail().matches("(?i)low|med|high|\\d|10")) {
-            throw new dev.kiban.spec.SpecException("monitor.report.detail: refusing to render it");
-        }
+        SpecText.require("monitor.report.detail", Form.LOGWATCH_DETAIL, r.detail());
         String from = SpecText.require("security.updates.emailFrom", Form.EMAIL, spec.security().updates().emailFrom());
         String admin = SpecText.requireFilled("admin.email", Form.EMAIL, spec.admin().email());
         String range = SpecText.require("monitor.report.range", Form.LOGWATCH_RANGE, r.range());

@@ -19,7 +19,7 @@ final class MonitorService {
         String kiban = BackupSchedule.KIBAN + " -c " + BackupSchedule.SPEC;
         // channel names are one of discord, mail, webhook by validation; a unit line still takes no break or specifier
         List<String> channels = spec.monitor().rules().stream().flatMap(r -> r.channels().stream()).distinct()
-                .map(c -> BackupSchedule.unitText("monitor.rules.channels", c)).toList();
+                .map(c -> dev.kiban.spec.SpecText.requireUnitText("monitor.rules.channels", c)).toList();
         String agent = ManagedFile.header("#", "R6")
                 + "[Unit]\nDescription=kiban: monitoring agent (metrics, alerts to " + String.join(", ", channels)
                 + ")\n"

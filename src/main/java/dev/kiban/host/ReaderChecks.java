@@ -19,6 +19,19 @@ import javax.xml.parsers.DocumentBuilderFactory;
  */
 public final class ReaderChecks implements ArtifactCheck {
     private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final Path PRIVSEP = Path.of("/run/sshd");
+
+    /** The runtime directory sshd -t insists on (the ssh service creates it at start). */
+    private final Path privsep;
+
+    public ReaderChecks() {
+        this(PRIVSEP);
+    }
+
+    /** For tests: sshd's runtime directory elsewhere. */
+    ReaderChecks(Path privsep) {
+        this.privsep = privsep;
+    }
 
     @Override
     public Optional<String> check(Artifact a, Path root) throws IOException {
@@ -26,7 +39,7 @@ public final class ReaderChecks implements ArtifactCheck {
         return switch (a.reader()) {
             case DOCKERD -> dockerd(file);
             case SYSCTL -> keyValues(a);
-            case SSHD -> sshd(file);
+            case SSHD -> sshd(file, root);
             case FAIL2BAN -> a.path().equals(Fail2banJails.JAIL) ? fail2ban(root) : Optional.empty();
             case LOGWATCH -> a.path().equals(LogwatchReport.SCRIPT) ? tool("perl", "-c", file.toString()) : Optional.empty();
             case NFTABLES -> tool("nft", "-c", "-f", file.toString());
@@ -50,7 +63,7 @@ public final class ReaderChecks implements ArtifactCheck {
         try {
             new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            return Optional.of("not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            return Optional.of("not valid JSON: " + Failures.describe(e));
         }
         Optional<Path> dockerd = Tool.find("dockerd");
         if (dockerd.isEmpty()) return Optional.empty();
@@ -67,22 +80,31 @@ public final class ReaderChecks implements ArtifactCheck {
         return Optional.empty();
     }
 
-    private static Optional<String> sshd(Path file) throws IOException {
+    private Optional<String> sshd(Path file, Path root) throws IOException {
         Optional<Path> sshd = Tool.find("sshd");
         Optional<Path> keygen = Tool.find("ssh-keygen");
-        if (sshd.isEmpty() || keygen.isEmpty()) return Optional.empty();
+        if (sshd.isEmpty() || keygen.isEmpty() || !privsepReady(root, privsep)) return Optional.empty();
         Path dir = Files.createTempDirectory("kiban-sshd");
         try {
             Path key = dir.resolve("host_key");
             Tool.run(List.of(keygen.get().toString(), "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), LIMIT);
-            // sshd -t insists on its runtime directory, which the ssh service creates at start.
-            Path privsep = Path.of("/run/sshd");
-            if (!Files.isDirectory(privsep) && Files.isWritable(privsep.getParent())) Files.createDirectories(privsep);
             Tool.Result r = Tool.run(List.of(sshd.get().toString(), "-t", "-f", file.toString(), "-h", key.toString()), LIMIT);
             return r.ok() ? Optional.empty() : Optional.of("sshd -t: " + r.gist());
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /**
+     * Whether sshd -t can run: it insists on its runtime directory {@code privsep}. On {@code /} kiban makes
+     * it as the ssh service would at start; under {@code --root} nothing outside the root is created, so
+     * without it sshd -t is not run (the drop-in is checked when applied on the host itself).
+     */
+    static boolean privsepReady(Path root, Path privsep) throws IOException {
+        if (Files.isDirectory(privsep)) return true;
+        if (!HostRoot.isSystemRoot(root)) return false;
+        if (Files.isWritable(privsep.getParent())) Files.createDirectories(privsep);
+        return true;
     }
 
     /** fail2ban-client -t on the package's configuration with kiban's files laid over it. */
@@ -110,7 +132,7 @@ public final class ReaderChecks implements ArtifactCheck {
             f.newDocumentBuilder().parse(file.toFile());
             return Optional.empty();
         } catch (Exception e) {
-            return Optional.of("not well-formed XML: " + e.getMessage());
+            return Optional.of("not well-formed XML: " + Failures.describe(e));
         }
     }
 

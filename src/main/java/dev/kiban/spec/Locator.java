@@ -13,6 +13,11 @@ final class Locator {
     private final String file;
     private final Map<String, Location> written;
 
+    /** The name the spec file was read under (its -c path, or the built-in's name). */
+    String file() {
+        return file;
+    }
+
     Locator(String file, SpecNode userTree) {
         this.file = file;
         this.written = userTree == null ? Map.of() : SpecNode.index(userTree);

@@ -229,7 +229,7 @@ final class SpecRules {
             } catch (java.net.URISyntaxException e) {
                 continue; // malformed: ValueRules reports it at this key
             }
-            if (uri.getHost() == null) continue;
+            if (uri.getHost() == null || uri.getRawUserInfo() != null) continue; // ValueRules: a login, not shown
             if (SpecText.isLoopback(uri.getHost())) {
                 warning(path, "the Docker API on TCP is root access to anyone on this host who can reach " + host + "; prefer the unix socket");
             } else {

@@ -43,6 +43,8 @@ public final class SpecText {
         FAIL2BAN_ACTION("a fail2ban action shortcut like action_, action_mw or action_mwl", "action_[a-z0-9_]{0,40}"),
         SYSCTL_KEY("a kernel parameter name like net.ipv4.ip_forward", "[A-Za-z0-9_][A-Za-z0-9_.\\-/]{0,127}"),
         ULIMIT("a ulimit name like nofile", "[a-z]{1,32}"),
+        /** logwatch's Detail: a level name or a number from 0 to 10, any case. */
+        LOGWATCH_DETAIL("low, med, high or 0 to 10", "(?i)low|med|high|\\d|10"),
         LOGWATCH_RANGE("a logwatch range like yesterday, today, all or 'between -7 days and -1 days'",
                 "[A-Za-z0-9][A-Za-z0-9 :-]{0,79}");
 
@@ -99,6 +101,18 @@ public final class SpecText {
     public static String requireLine(String key, String value) {
         if (controlCharacter(value).isPresent()) {
             throw new SpecException(key + ": refusing to render a value with a control character");
+        }
+        return value;
+    }
+
+    /**
+     * A text for a systemd unit line (a schedule, a channel name): {@link #requireLine}, and no '%' (a
+     * systemd specifier) or '\\' (an escape), so systemd reads the value as written.
+     */
+    public static String requireUnitText(String key, String value) {
+        requireLine(key, value);
+        if (value.contains("%") || value.contains("\\")) {
+            throw new SpecException(key + ": refusing to render % or \\ into a unit file");
         }
         return value;
     }
@@ -174,29 +188,44 @@ public final class SpecText {
                 HostPath.parse(address.substring("unix://".length()));
                 return Optional.empty();
             } catch (IllegalArgumentException x) {
-                return Optional.of("expected unix:///absolute/path: " + x.getMessage());
+                // the parser's message repeats the path: not when it may carry a login
+                return Optional.of("expected unix:///absolute/path" + (mayCarryLogin(address) ? " (" + NOT_SHOWN + ")"
+                        : ": " + x.getMessage()));
             }
         }
         if (!address.startsWith("tcp://")) {
-            return Optional.of("expected unix:///path, fd:// or tcp://address:port, got " + shown(address));
+            return Optional.of("expected unix:///path, fd:// or tcp://address:port, " + got(address));
         }
         try {
             URI uri = new URI(address);
+            if (uri.getRawUserInfo() != null) {
+                return Optional.of("expected tcp://ADDRESS:PORT without a user name or password before the host ("
+                        + NOT_SHOWN + ")");
+            }
             if (uri.getHost() == null) {
-                return Optional.of("expected tcp://ADDRESS:PORT with an IP address or host name, got "
-                        + shown(address));
+                return Optional.of("expected tcp://ADDRESS:PORT with an IP address or host name, " + got(address));
             }
             if (uri.getPort() > 65535 || uri.getPort() == 0) {
                 return Optional.of("ports run from 1 to 65535, got " + uri.getPort());
             }
-            if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() || uri.getRawQuery() != null
-                    || uri.getRawUserInfo() != null) {
-                return Optional.of("expected tcp://ADDRESS:PORT and nothing more, got " + shown(address));
+            if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() || uri.getRawQuery() != null) {
+                return Optional.of("expected tcp://ADDRESS:PORT and nothing more, " + got(address));
             }
             return Optional.empty();
         } catch (URISyntaxException x) {
-            return Optional.of("expected tcp://ADDRESS:PORT (no spaces or other signs), got " + shown(address));
+            return Optional.of("expected tcp://ADDRESS:PORT (no spaces or other signs), " + got(address));
         }
+    }
+
+    private static final String NOT_SHOWN = "the value is not shown: it may carry a user name or password";
+
+    /** An address with an '@' may carry {@code user:password@}: such a value is never repeated in a message. */
+    private static boolean mayCarryLogin(String address) {
+        return address.indexOf('@') >= 0;
+    }
+
+    private static String got(String address) {
+        return mayCarryLogin(address) ? "(" + NOT_SHOWN + ")" : "got " + shown(address);
     }
 
     /**

@@ -12,6 +12,8 @@ import java.util.Optional;
  * renderers check again ({@link SpecText#require}) and refuse rather than write a bad value.
  */
 final class ValueRules {
+    /** kiban's own state (generations, the lock): no file the spec names may lie there. */
+    private static final String STATE = "/var/lib/kiban";
     private final PlatformSpec spec;
     private final Locator locator;
     private final List<Problem> problems;
@@ -95,14 +97,39 @@ final class ValueRules {
                 .ifPresent(why -> error("storage.commonEnv", "its directory " + why + "; kiban would chmod it 0750"));
         directory("backup.repository", spec.backup().repository(), "chmod it 0700");
         directory("monitor.state", spec.monitor().state(), "write the monitor's state into it");
-        spec.backup().log().systemTree(List.of())
-                .ifPresent(why -> error("backup.log", why + "; kiban writes its log elsewhere"));
-        spec.swarm().joinTokenFile().systemTree(List.of("/etc/kiban")).ifPresent(why -> error("swarm.joinTokenFile", why
-                + "; kiban writes the token there (keep it under /root or /etc/kiban)"));
-        if (spec.swarm().joinTokenFile().systemDirectory().isPresent()) {
-            error("swarm.joinTokenFile", spec.swarm().joinTokenFile()
-                    + " is a system directory, not a file kiban may write");
+        kibanFile("backup.log", spec.backup().log(), List.of(), "kiban appends its backup log there");
+        kibanFile("swarm.joinTokenFile", spec.swarm().joinTokenFile(), List.of("/etc/kiban"),
+                "kiban writes the token there (keep it under /root or /etc/kiban)");
+    }
+
+    /**
+     * A file kiban writes (a log, the join token): never the spec file itself, never inside kiban's own
+     * state (/var/lib/kiban), never a system directory or inside a system tree (but for {@code allowed}).
+     */
+    private void kibanFile(String key, HostPath file, List<String> allowed, String what) {
+        if (specFiles().contains(file.value())) {
+            error(key, "is the spec file itself; " + what + ", which would overwrite the spec");
+        } else if (file.within(new HostPath(STATE))) {
+            error(key, "lies in " + STATE + ", kiban's own state; " + what);
+        } else if (file.systemTree(allowed).isPresent()) {
+            error(key, file.systemTree(allowed).get() + "; " + what);
+        } else if (file.systemDirectory().isPresent()) {
+            error(key, file.systemDirectory().get() + ", not a file kiban may write");
         }
+    }
+
+    /** The spec file's paths: the default one and the one this spec was read from (-c), when it is a file. */
+    private List<String> specFiles() {
+        List<String> out = new java.util.ArrayList<>(List.of("/etc/kiban/kiban.yaml"));
+        String file = locator.file();
+        if (file != null && !file.startsWith("builtin")) {
+            try {
+                out.add(java.nio.file.Path.of(file).toAbsolutePath().normalize().toString());
+            } catch (java.nio.file.InvalidPathException e) {
+                // not a path kiban could name on this host: nothing to compare
+            }
+        }
+        return out;
     }
 
     private void directory(String key, HostPath path, String what) {
@@ -141,9 +168,7 @@ final class ValueRules {
         url("monitor.channels.discord.webhook", Optional.of(m.channels().discord().webhook()));
         url("monitor.channels.webhook.url", m.channels().webhook().url());
         var r = m.report();
-        if (!r.detail().matches("(?i)low|med|high|\\d|10")) {
-            error("monitor.report.detail", "expected low, med, high or 0 to 10, got " + SpecText.shown(r.detail()));
-        }
+        form("monitor.report.detail", Form.LOGWATCH_DETAIL, r.detail());
         form("monitor.report.range", Form.LOGWATCH_RANGE, r.range());
         forms("monitor.report.services", Form.WORD, r.services());
     }

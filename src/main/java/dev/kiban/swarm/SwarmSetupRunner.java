@@ -9,7 +9,6 @@ import dev.kiban.os.Wait;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +37,7 @@ public final class SwarmSetupRunner {
         Optional<NetworkSummary> gw = networks.stream().filter(n -> n.name().equals(GWBRIDGE)).findFirst();
         Optional<NetworkSummary> ingress = networks.stream().filter(NetworkSummary::ingress).findFirst();
         int services = swarm.manager() ? engine.serviceCount() : 0;
-        boolean saved = Files.isRegularFile(HostRoot.resolve(root, joinTokenFile));
+        boolean saved = HostRoot.isRegularFileUnder(root, joinTokenFile);
         return new SwarmObservation(swarm, engine.info().liveRestore(), gw, ingress, services, saved);
     }
 
@@ -73,7 +72,8 @@ public final class SwarmSetupRunner {
             } else if (step instanceof SwarmStep.SaveJoinToken t) {
                 String advertise = engine.swarm().nodeAddress();
                 String command = "docker swarm join --token " + engine.workerJoinToken() + " " + advertise + ":2377\n";
-                AtomicFile.write(HostRoot.resolve(root, t.path()), command.getBytes(StandardCharsets.UTF_8), "rw-------", false);
+                // rooted and no-follow: a symbolic link planted on the way to the file is refused, not written through
+                AtomicFile.writeUnder(root, t.path(), command.getBytes(StandardCharsets.UTF_8), "rw-------", false);
             }
         }
     }

@@ -51,10 +51,15 @@ final class HostileCorpus {
 
     /** Runs kiban with this environment, these engines and {@code stdin} as its input ("" answers no prompt). */
     static Outcome run(Map<String, String> env, Function<EngineAddress, Engine> engines, String stdin, String... args) {
+        return run(env, engines, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), args);
+    }
+
+    /** As above, with {@code stdin} as given (a test can act when kiban reads the operator's answer). */
+    static Outcome run(Map<String, String> env, Function<EngineAddress, Engine> engines, java.io.InputStream stdin,
+                       String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        var context = new KibanContext(env, engines, new dev.kiban.host.ReaderChecks(),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        var context = new KibanContext(env, engines, new dev.kiban.host.ReaderChecks(), stdin);
         var cli = Main.commandLine(context, args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));

@@ -218,6 +218,54 @@ class HostileRootTest {
         expect(rollback(), 0, "rolled back generation 1", SECRET);
     }
 
+    /**
+     * An entry for a file that existed but has no mode recorded cannot be put back: refused before any
+     * entry is restored (the first, valid one included), not a crash half-way through.
+     */
+    @Test
+    void aGenerationWithAnEmptyModeForAFileThatExistedIsRefusedBeforeAnythingChanges() throws IOException {
+        Path g = generation(1, """
+                {"number": 1, "created": "2026-01-01T00:00:00Z", "status": "APPLIED", "note": "crafted",
+                 "entries": [
+                  {"path": "/etc/a.conf", "directory": false, "existed": true, "mode": "rw-r--r--", "owner": ""},
+                  {"path": "/etc/b.conf", "directory": false, "existed": true, "mode": "", "owner": ""}]}
+                """);
+        Files.createDirectories(g.resolve("before/etc"));
+        Files.writeString(g.resolve("before/etc/a.conf"), "old a\n");
+        Files.writeString(g.resolve("before/etc/b.conf"), "old b\n");
+        Files.writeString(root.resolve("etc/a.conf"), "new a\n");
+        Files.writeString(root.resolve("etc/b.conf"), "new b\n");
+        Outcome o = rollback();
+        expect(o, 1, "no mode is recorded for /etc/b.conf, which existed before", SECRET);
+        assertThat(o.err()).contains("rollback refused");
+        assertThat(Files.readString(root.resolve("etc/a.conf"))).as("nothing put back half-way").isEqualTo("new a\n");
+        assertThat(Files.readString(root.resolve("etc/b.conf"))).isEqualTo("new b\n");
+        expect(run("generations", "--root", root.toString()), 1, "no mode is recorded for /etc/b.conf", SECRET);
+    }
+
+    /** An owner that does not resolve here is found before the first file is put back (as root, owners apply). */
+    @Test
+    void aGenerationWhoseOwnerIsNotOnThisMachineIsRefusedBeforeAnythingChanges() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "owners are set only as root");
+        Path g = generation(1, """
+                {"number": 1, "created": "2026-01-01T00:00:00Z", "status": "APPLIED", "note": "crafted",
+                 "entries": [
+                  {"path": "/etc/a.conf", "directory": false, "existed": true, "mode": "rw-r--r--", "owner": ""},
+                  {"path": "/etc/b.conf", "directory": false, "existed": true, "mode": "rw-r--r--",
+                   "owner": "nosuchkibanuser:nosuchkibangroup"}]}
+                """);
+        Files.createDirectories(g.resolve("before/etc"));
+        Files.writeString(g.resolve("before/etc/a.conf"), "old a\n");
+        Files.writeString(g.resolve("before/etc/b.conf"), "old b\n");
+        Files.writeString(root.resolve("etc/a.conf"), "new a\n");
+        Files.writeString(root.resolve("etc/b.conf"), "new b\n");
+        expect(rollback(), 1, "the owner recorded for /etc/b.conf (nosuchkibanuser:nosuchkibangroup) is not a user",
+                SECRET);
+        assertThat(Files.readString(root.resolve("etc/a.conf"))).as("nothing put back half-way").isEqualTo("new a\n");
+        assertThat(Files.readString(root.resolve("etc/b.conf"))).isEqualTo("new b\n");
+    }
+
     @Test
     void aGarbageManifestIsRefusedByRollbackAndGenerations() throws IOException {
         generation(1, "\u0000garbage{{");
@@ -262,6 +310,47 @@ class HostileRootTest {
         }, "n\n", "rollback", "--root", root.toString());
         expect(o, 1, "nothing changed");
         assertThat(o.out()).contains("roll back generation 1", "Roll back this generation? [y/N]");
+        assertThat(root.resolve("etc/docker/daemon.json")).exists();
+    }
+
+    /**
+     * The generations the operator confirmed are the ones rolled back: when another apply records a new
+     * generation while the prompt waits, the rollback is refused and nothing is undone.
+     */
+    @Test
+    void aGenerationRecordedWhileTheRollbackPromptWaitsRefusesTheRollback() throws IOException {
+        expect(apply(), 0, "applied as generation 1");
+        java.io.InputStream answer = new java.io.InputStream() {
+            private final java.io.InputStream yes = new java.io.ByteArrayInputStream("y\n".getBytes());
+            private boolean raced;
+
+            @Override
+            public int read() throws IOException {
+                race();
+                return yes.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                race();
+                return yes.read(b, off, len);
+            }
+
+            private void race() throws IOException {
+                if (raced) return;
+                raced = true;
+                Files.createDirectories(root.resolve("var/lib/kiban/generations/2/before"));
+                Files.writeString(root.resolve("var/lib/kiban/generations/2/manifest.json"), """
+                        {"number": 2, "created": "2026-01-01T00:00:00Z", "status": "APPLIED",
+                         "note": "another apply", "entries": []}
+                        """);
+            }
+        };
+        Outcome o = run(Map.of(), a -> {
+            throw new AssertionError("no engine");
+        }, answer, "rollback", "--root", root.toString());
+        expect(o, 1, "the generations to roll back changed since they were listed (now 2, confirmed 1)", SECRET);
+        assertThat(o.out()).contains("roll back generation 1").doesNotContain("rolled back generation");
         assertThat(root.resolve("etc/docker/daemon.json")).exists();
     }
 

@@ -235,6 +235,48 @@ class HostileSpecTest {
         refused("backup: {log: /etc/cron.d/kiban}\n", "backup.log");
     }
 
+    /** An engine address with a login: refused at the key, the password never repeated. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://user:hunter2pw@host:2375", "tcp://user:hunter2pw@host:2375/x",
+        "ssh://user:hunter2pw@host", "unix://user:hunter2pw@host", "tcp://user:hunter2pw@ho st:1"})
+    void engineHostWithALoginIsNotEchoed(String address) throws IOException {
+        refused("engine: {hosts: [\"" + address + "\"]}\n", "engine.hosts[0]", "hunter2pw");
+    }
+
+    @Test
+    void joinTokenFileOverTheSpecFileInEtcKiban() throws IOException {
+        refused("swarm: {joinTokenFile: /etc/kiban/kiban.yaml}\n", "swarm.joinTokenFile");
+    }
+
+    /** The spec named with -c (here under the test's directory) is the spec file too. */
+    @Test
+    void joinTokenFileOverTheSpecFileGivenWithDashC() throws IOException {
+        refused("swarm: {joinTokenFile: " + dir.resolve("kiban.yaml").toAbsolutePath() + "}\n",
+                "swarm.joinTokenFile");
+        assertThat(HostileCorpus.run("spec", "validate", dir.resolve("kiban.yaml").toString()).out())
+                .contains("swarm.joinTokenFile: error: is the spec file itself");
+    }
+
+    @Test
+    void backupLogOverTheSpecFile() throws IOException {
+        refused("backup: {log: /etc/kiban/kiban.yaml}\n", "backup.log");
+    }
+
+    @Test
+    void joinTokenFileInKibansState() throws IOException {
+        refused("swarm: {joinTokenFile: /var/lib/kiban/lock}\n", "swarm.joinTokenFile");
+    }
+
+    @Test
+    void backupLogInKibansState() throws IOException {
+        refused("backup: {log: /var/lib/kiban/backup.log}\n", "backup.log");
+    }
+
+    @Test
+    void backupLogAtASystemDirectory() throws IOException {
+        refused("backup: {log: /root}\n", "backup.log");
+    }
+
     // --- firewall.zone: a file name under /etc/firewalld/zones -------------------------------------
 
     @Test

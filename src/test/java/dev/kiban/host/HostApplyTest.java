@@ -78,6 +78,32 @@ class HostApplyTest {
         assertThat(root.resolve("etc/sysctl.d")).doesNotExist();
     }
 
+    /** A file-system failure is told as the file and the problem in words, never as a Java class name. */
+    @Test
+    void aFileSystemFailureIsAnOperatorSentenceNotAClassName() throws Exception {
+        ArtifactCheck denied = (art, r) -> {
+            throw new java.io.UncheckedIOException(new java.nio.file.AccessDeniedException("/etc/docker/daemon.json"));
+        };
+        HostApply a = new HostApply(root, denied, new PrintWriter(new StringWriter(), true), false,
+                p -> Optional.empty(), (argv, t) -> new Tool.Result(0, ""));
+        HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of()));
+        assertThat(o.ok()).isFalse();
+        assertThat(o.failures()).containsExactly("writing failed: /etc/docker/daemon.json: permission denied");
+        assertThat(o.restored()).isTrue();
+    }
+
+    @Test
+    void failuresNameTheFileAndTheProblem() {
+        assertThat(Failures.describe(new java.nio.file.AccessDeniedException("/x"))).isEqualTo("/x: permission denied");
+        assertThat(Failures.describe(new java.nio.file.NoSuchFileException("/x")))
+                .isEqualTo("/x: no such file or directory");
+        assertThat(Failures.describe(new java.nio.file.FileSystemException("/x", null, "Read-only file system")))
+                .isEqualTo("/x: read-only file system");
+        assertThat(Failures.describe(new IllegalStateException("java.nio.file.AccessDeniedException: /x")))
+                .isEqualTo("/x");
+        assertThat(Failures.describe(new NullPointerException())).doesNotContain("java.");
+    }
+
     @Test
     void aProgramThatIsNotInstalledIsRefusedBeforeAnythingIsWritten() throws Exception {
         AtomicBoolean ran = new AtomicBoolean();

@@ -22,6 +22,18 @@ class HostRootTest {
         assertThat(HostRoot.problem("/etc/../../x")).get().asString().contains("/etc/../../x", "'..'");
     }
 
+    /** Every control character SpecText refuses in a value, not only NUL, and shown escaped. */
+    @Test
+    void everyControlCharacterIsRefusedShownEscaped() {
+        for (char c : new char[] {'\0', '\n', '\r', '\t', 0x1b, 0x7f, 0x85, '\u2028', '\u202e', '\ufeff'}) {
+            String bad = "/etc/x" + c + "y";
+            assertThat(HostRoot.problem(bad)).as("U+%04X", (int) c).get().asString()
+                    .contains("control character").doesNotContain(String.valueOf(c));
+            assertThatThrownBy(() -> HostRoot.under(dir, bad)).isInstanceOf(HostRoot.Refusal.class);
+        }
+        assertThat(HostRoot.problem("/etc/x y")).isEmpty();
+    }
+
     @Test
     void anEmptyComponentNamesTheSamePathUnderTheRoot() throws Exception {
         assertThat(HostRoot.resolve(dir, "/etc//docker/")).isEqualTo(dir.resolve("etc/docker"));

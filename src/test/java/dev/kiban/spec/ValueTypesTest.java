@@ -149,4 +149,28 @@ class ValueTypesTest {
         assertThat(Suggestion.nearest("swapines", java.util.List.of("swappiness", "disks"))).contains("swappiness");
         assertThat(Suggestion.nearest("zzz", java.util.List.of("swappiness", "disks"))).isEmpty();
     }
+
+    /** One rule per shape, shared by spec validation and the renderers. */
+    @Nested
+    class SharedRules {
+        @Test
+        void logwatchDetailIsOneForm() {
+            for (String ok : new String[] {"low", "Med", "HIGH", "0", "7", "10"}) {
+                assertThat(SpecText.Form.LOGWATCH_DETAIL.accepts(ok)).as(ok).isTrue();
+            }
+            for (String bad : new String[] {"11", "lowx", "low\nService = x", "", "-1"}) {
+                assertThat(SpecText.Form.LOGWATCH_DETAIL.accepts(bad)).as(bad).isFalse();
+            }
+        }
+
+        @Test
+        void unitTextRefusesControlCharactersSpecifiersAndEscapes() {
+            assertThat(SpecText.requireUnitText("k", "*-*-* 03:00:00")).isEqualTo("*-*-* 03:00:00");
+            for (String bad : new String[] {"a\nb", "a%nb", "a\\b", "a\u2028b"}) {
+                assertThatThrownBy(() -> SpecText.requireUnitText("backup.schedule", bad)).as(bad)
+                        .isInstanceOf(SpecException.class).hasMessageStartingWith("backup.schedule: refusing")
+                        .hasMessageNotContaining(bad);
+            }
+        }
+    }
 }
