@@ -2,6 +2,7 @@ package dev.kiban.swarm;
 
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineApiException;
+import dev.kiban.engine.EngineConflictException;
 import dev.kiban.engine.NetworkSummary;
 import dev.kiban.host.AtomicFile;
 import dev.kiban.host.HostRoot;
@@ -107,8 +108,8 @@ public final class SwarmSetupRunner {
             try {
                 engine.createNetwork(INGRESS, "overlay", r.subnet(), r.gateway(), true, Map.of(), Map.of("dev.kiban.managed", "true"));
                 return;
-            } catch (EngineApiException e) {
-                if (e.status() != 409 || System.nanoTime() > deadline) throw e;
+            } catch (EngineConflictException e) {
+                if (System.nanoTime() > deadline) throw e;
                 sleep(200); // the old ingress is still being torn down
             }
         }

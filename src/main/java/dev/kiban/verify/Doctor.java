@@ -2,7 +2,6 @@ package dev.kiban.verify;
 
 import dev.kiban.engine.ContainerState;
 import dev.kiban.engine.Engine;
-import dev.kiban.engine.EngineApiException;
 import dev.kiban.engine.ServiceSummary;
 import dev.kiban.engine.TaskSummary;
 import dev.kiban.host.FilesystemUsage;
@@ -30,7 +29,9 @@ public final class Doctor {
             tasks.stream().filter(TaskSummary::failed).map(TaskSummary::error).filter(e -> !e.isEmpty()).distinct().forEach(taskErrors::add);
             Optional<TaskSummary> withContainer = tasks.stream().filter(t -> !t.containerId().isEmpty()).findFirst();
             if (withContainer.isEmpty()) {
-                throw new EngineApiException(404, "service " + target + " has no task with a container" + (taskErrors.isEmpty() ? "" : ": " + taskErrors.get(0)));
+                // not the engine refusing: the service exists, and its tasks never got as far as a container
+                throw new IOException("service " + target + " has no task with a container"
+                        + (taskErrors.isEmpty() ? "" : ": " + taskErrors.get(0)));
             }
             containerId = withContainer.get().containerId();
         }
