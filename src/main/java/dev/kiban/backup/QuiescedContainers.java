@@ -91,7 +91,8 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
             long since = System.nanoTime();
             String service = c.serviceId().orElse(null);
             if (service != null) {
-                int replicas = swarm.services(Map.of()).stream().filter(s -> s.id().equals(service)).findFirst().map(s -> s.replicas()).orElse(1);
+                int replicas = swarm.services(Map.of()).stream().filter(s -> s.id().equals(service)).findFirst()
+                        .map(s -> s.replicas()).orElse(1);
                 stopped.put(c.id(), new Stopped(c, service, replicas, since));
                 swarm.scaleService(service, 0);
                 awaitStopped(c);

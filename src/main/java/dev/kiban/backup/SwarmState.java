@@ -49,7 +49,7 @@ public record SwarmState(Cluster cluster, List<Config> configs, List<Secret> sec
         return read(engine, engine);
     }
 
-    /** The state of the Swarm {@code engine} manages, with its swarm-scoped {@code networks}; empty when it is not a manager. */
+    /** The state of the Swarm {@code engine} manages, with its swarm-scoped {@code networks}; empty off a manager. */
     public static Optional<SwarmState> read(Swarm engine, Networks networks) {
         SwarmSettings swarm = engine.swarm();
         if (!swarm.manager()) return Optional.empty();
@@ -68,14 +68,16 @@ public record SwarmState(Cluster cluster, List<Config> configs, List<Secret> sec
         for (NodeSummary n : engine.nodes()) nodes.add(new Node(n.hostname(), n.role(), n.availability(), n.address()));
         List<Network> swarmNetworks = new ArrayList<>();
         for (NetworkSummary n : networks.networks()) {
-            if (n.scope().equals("swarm")) swarmNetworks.add(new Network(n.name(), n.driver(), n.subnets(), n.ingress(), new TreeMap<>(n.labels())));
+            if (n.scope().equals("swarm")) {
+                swarmNetworks.add(new Network(n.name(), n.driver(), n.subnets(), n.ingress(), new TreeMap<>(n.labels())));
+            }
         }
         configs.sort(java.util.Comparator.comparing(Config::name));
         secrets.sort(java.util.Comparator.comparing(Secret::name));
         nodes.sort(java.util.Comparator.comparing(Node::hostname));
         swarmNetworks.sort(java.util.Comparator.comparing(Network::name));
-        return Optional.of(new SwarmState(new Cluster(swarm.defaultAddrPool(), swarm.subnetSize(), swarm.dataPathPort()), configs, secrets, nodes,
-                swarmNetworks));
+        Cluster cluster = new Cluster(swarm.defaultAddrPool(), swarm.subnetSize(), swarm.dataPathPort());
+        return Optional.of(new SwarmState(cluster, configs, secrets, nodes, swarmNetworks));
     }
 
     public byte[] toJson() {

@@ -41,7 +41,7 @@ public interface Containers {
     /** A one-shot stats sample; empty when the container is not running. */
     Optional<ContainerStats> stats(String id);
 
-    /** One-shot cumulative counters (no waiting for a second sample); empty when the container is not running or gone. */
+    /** One-shot cumulative counters (no waiting for a second sample); empty when the container is stopped or gone. */
     Optional<ContainerCounters> counters(String id);
 
     /** The engine's events about a container since {@code sinceEpochSeconds}, oldest first, as "time action". */

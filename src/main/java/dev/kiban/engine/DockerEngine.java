@@ -369,7 +369,7 @@ public final class DockerEngine implements Engine {
     @Override
     public java.util.Optional<ContainerStats> stats(String id) {
         JsonNode s = api("GET", "/containers/" + id + "/stats?stream=false", null);
-        if (s.path("memory_stats").isEmpty() && s.path("cpu_stats").path("cpu_usage").isEmpty()) return java.util.Optional.empty();
+        if (notRunning(s)) return java.util.Optional.empty();
         JsonNode cpu = s.path("cpu_stats");
         JsonNode pre = s.path("precpu_stats");
         double cpuDelta = cpu.path("cpu_usage").path("total_usage").asDouble() - pre.path("cpu_usage").path("total_usage").asDouble();
@@ -381,6 +381,16 @@ public final class DockerEngine implements Engine {
         long inactive = mem.path("stats").path("total_inactive_file").asLong(mem.path("stats").path("inactive_file").asLong(0));
         long used = Math.max(0, mem.path("usage").asLong() - inactive);
         return java.util.Optional.of(new ContainerStats(percent, used, mem.path("limit").asLong()));
+    }
+
+    /**
+     * Whether a stats answer is the engine's placeholder for a container that is not running: it reads at
+     * the zero time ("0001-01-01…") with zeroed CPU counters rather than omitting them.
+     */
+    static boolean notRunning(JsonNode stats) {
+        if (stats.path("read").asText("").startsWith("0001-")) return true;
+        return stats.path("memory_stats").isEmpty()
+                && stats.path("cpu_stats").path("cpu_usage").path("total_usage").asLong(0) == 0;
     }
 
     @Override
@@ -461,7 +471,9 @@ public final class DockerEngine implements Engine {
         // the engine answers only when every layer is in: no read limit
         try (DockerHttpClient.Response r = send(request, null)) {
             String answer = new String(r.getBody().readAllBytes(), StandardCharsets.UTF_8);
-            if (r.getStatusCode() >= 400 || answer.contains("\"error\"")) throw refused(r.getStatusCode(), "docker load failed: " + answer.strip());
+            if (r.getStatusCode() >= 400 || answer.contains("\"error\"")) {
+                throw refused(r.getStatusCode(), "docker load failed: " + answer.strip());
+            }
         } catch (IOException e) {
             throw broken(what(request), e);
         }
@@ -649,7 +661,7 @@ public final class DockerEngine implements Engine {
             return java.util.Optional.empty();
         }
         JsonNode mem = s.path("memory_stats");
-        if (mem.isEmpty() && s.path("cpu_stats").path("cpu_usage").isEmpty()) return java.util.Optional.empty();
+        if (notRunning(s)) return java.util.Optional.empty();
         long inactive = mem.path("stats").path("total_inactive_file").asLong(mem.path("stats").path("inactive_file").asLong(0));
         long limit = mem.path("limit").asLong(0);
         return java.util.Optional.of(new ContainerCounters(s.path("cpu_stats").path("cpu_usage").path("total_usage").asLong(), mem.path("usage").asLong(),
@@ -736,7 +748,8 @@ public final class DockerEngine implements Engine {
             byte[] bytes = r.getBody().readAllBytes();
             JsonNode json = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
             if (r.getStatusCode() >= 400) {
-                throw refused(r.getStatusCode(), json.path("message").asText(method + " " + path + " failed with " + r.getStatusCode()));
+                String message = json.path("message").asText(method + " " + path + " failed with " + r.getStatusCode());
+                throw refused(r.getStatusCode(), message);
             }
             return json;
         } catch (IOException e) {

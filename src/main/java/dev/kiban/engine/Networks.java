@@ -16,8 +16,8 @@ public interface Networks {
      * Creates a network; {@code ingress} makes it the Swarm routing-mesh network. A network of that name
      * already there is an {@link EngineConflictException}.
      */
-    void createNetwork(String name, String driver, String subnet, String gateway, boolean ingress, Map<String, String> options,
-                       Map<String, String> labels);
+    void createNetwork(String name, String driver, String subnet, String gateway, boolean ingress,
+                       Map<String, String> options, Map<String, String> labels);
 
     /** Removes a network; an unknown one is an {@link EngineNotFoundException}. */
     void removeNetwork(String nameOrId);

@@ -57,7 +57,8 @@ public final class Collector implements AutoCloseable {
         this(engine, engine, cgroups, host, filesystems, backupLog);
     }
 
-    public Collector(Containers containers, Swarm swarm, CgroupFiles cgroups, HostFacts host, List<Path> filesystems, Path backupLog) {
+    public Collector(Containers containers, Swarm swarm, CgroupFiles cgroups, HostFacts host, List<Path> filesystems,
+                     Path backupLog) {
         this.backupLog = backupLog;
         this.engine = containers;
         this.swarm = swarm;

@@ -50,7 +50,8 @@ public abstract class EngineContract {
     }
 
     private String run(String name) {
-        String id = engine().runContainer(new ContainerRequest(name, image(), List.of("sleep", "300"), LABELS, 0, 0, Optional.empty()));
+        String id = engine().runContainer(new ContainerRequest(name, image(), List.of("sleep", "300"), LABELS, 0, 0,
+                Optional.empty()));
         containersMade.add(id);
         return id;
     }
@@ -66,7 +67,8 @@ public abstract class EngineContract {
         assertThat(state.running()).isTrue();
         assertThat(state.status()).isEqualTo("running");
         assertThat(engine().inspectContainer(name).id()).isEqualTo(id);
-        ContainerSummary listed = engine().containers().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+        ContainerSummary listed = engine().containers().stream().filter(c -> c.id().equals(id)).findFirst()
+                .orElseThrow();
         assertThat(listed.name()).isEqualTo(name);
         assertThat(listed.running()).isTrue();
         assertThat(listed.labels()).containsAllEntriesOf(LABELS);
@@ -78,7 +80,8 @@ public abstract class EngineContract {
         engine().stopContainer(id, 1);
         assertThat(engine().inspectContainer(id).running()).isFalse();
         assertThat(engine().inspectContainer(id).status()).isEqualTo("exited");
-        assertThat(engine().containers().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow().state()).isEqualTo("exited");
+        assertThat(engine().containers().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow().state())
+                .isEqualTo("exited");
         engine().stopContainer(id, 1);
         engine().startContainer(id);
         assertThat(engine().inspectContainer(id).running()).isTrue();
@@ -114,8 +117,8 @@ public abstract class EngineContract {
         run(name);
         assertThatThrownBy(() -> run(name)).isInstanceOf(EngineConflictException.class);
         String other = unique("kiban-contract-noimage");
-        assertThatThrownBy(() -> engine().runContainer(new ContainerRequest(other, ABSENT_IMAGE, List.of("true"), LABELS, 0, 0,
-                Optional.empty()))).isInstanceOf(EngineNotFoundException.class);
+        var noImage = new ContainerRequest(other, ABSENT_IMAGE, List.of("true"), LABELS, 0, 0, Optional.empty());
+        assertThatThrownBy(() -> engine().runContainer(noImage)).isInstanceOf(EngineNotFoundException.class);
         assertThat(engine().containers()).noneMatch(c -> c.name().equals(other));
     }
 
@@ -193,7 +196,8 @@ public abstract class EngineContract {
     @Test
     void offASwarmTheSettingsSaySoAndManagerCallsAreRefusedAsSuch() {
         SwarmSettings swarm = engine().swarm();
-        Assumptions.assumeFalse(swarm.active(), "the engine is in a swarm (" + swarm.state() + "); this case needs one that is not");
+        Assumptions.assumeFalse(swarm.active(), "the engine is in a swarm (" + swarm.state()
+                + "); this case needs one that is not");
         assertThat(swarm.state()).isEqualTo("inactive");
         assertThat(swarm.manager()).isFalse();
         assertThat(swarm.defaultAddrPool()).isEmpty();

@@ -69,7 +69,8 @@ public final class FakeEngine implements Engine {
         final List<Map.Entry<Instant, String>> output = new ArrayList<>();
         final List<String> events = new ArrayList<>();
 
-        Box(String id, String name, String image, Map<String, String> labels, List<ContainerSummary.Mount> mounts, String state) {
+        Box(String id, String name, String image, Map<String, String> labels, List<ContainerSummary.Mount> mounts,
+            String state) {
             this.id = id;
             this.name = name;
             this.image = image;
@@ -151,7 +152,8 @@ public final class FakeEngine implements Engine {
     }
 
     /** A container that already exists in this state ("running", "exited", "created"…); its id. */
-    public synchronized String addContainer(String name, String state, Map<String, String> labels, List<ContainerSummary.Mount> mounts) {
+    public synchronized String addContainer(String name, String state, Map<String, String> labels,
+                                            List<ContainerSummary.Mount> mounts) {
         Box b = new Box(newId(), name, BASE_IMAGE, labels, mounts, state);
         containers.put(b.id, b);
         return b.id;
@@ -202,7 +204,7 @@ public final class FakeEngine implements Engine {
         eventStream.add(event);
     }
 
-    /** What {@code exec} runs; by default a shell that knows {@code echo}, {@code exit}, {@code true} and {@code false}. */
+    /** What {@code exec} runs; by default a shell knowing {@code echo}, {@code exit}, {@code true}, {@code false}. */
     public synchronized void onExec(BiFunction<String, List<String>, ExecResult> exec) {
         this.exec = exec;
     }
@@ -233,15 +235,18 @@ public final class FakeEngine implements Engine {
     public synchronized EngineInfo info() {
         reachable();
         int managers = (int) nodes.stream().filter(n -> n.role().equals("manager")).count();
-        return new EngineInfo("24.0.9", "1.43", "Rocky Linux 9.6", "5.14.0", "overlay2", "/var/lib/docker", "2", "systemd",
-                new EngineInfo.SwarmState(swarm.state(), swarm.manager(), nodes.size(), managers), images.size(), false);
+        var membership = new EngineInfo.SwarmState(swarm.state(), swarm.manager(), nodes.size(), managers);
+        return new EngineInfo("24.0.9", "1.43", "Rocky Linux 9.6", "5.14.0", "overlay2", "/var/lib/docker", "2",
+                "systemd", membership, images.size(), false);
     }
 
     @Override
     public synchronized List<ContainerSummary> containers() {
         reachable();
-        return containers.values().stream().map(b -> new ContainerSummary(b.id, b.name, b.image, b.state, b.statusText(),
-                Map.copyOf(b.labels), b.mounts)).toList();
+        return containers.values().stream()
+                .map(b -> new ContainerSummary(b.id, b.name, b.image, b.state, b.statusText(), Map.copyOf(b.labels),
+                        b.mounts))
+                .toList();
     }
 
     @Override
@@ -263,8 +268,9 @@ public final class FakeEngine implements Engine {
     @Override
     public synchronized ContainerState inspectContainer(String id) {
         Box b = box(id);
-        return new ContainerState(b.id, b.name, b.image, b.state, b.running(), b.exitCode, b.oomKilled, b.restartCount, b.health, "",
-                Optional.empty(), "", b.memoryLimit, b.nanoCpus, b.running() ? Map.of("bridge", "172.17.0.2") : Map.of(), "", "");
+        Map<String, String> networks = b.running() ? Map.of("bridge", "172.17.0.2") : Map.of();
+        return new ContainerState(b.id, b.name, b.image, b.state, b.running(), b.exitCode, b.oomKilled, b.restartCount,
+                b.health, "", Optional.empty(), "", b.memoryLimit, b.nanoCpus, networks, "", "");
     }
 
     @Override
@@ -351,7 +357,8 @@ public final class FakeEngine implements Engine {
     public synchronized boolean hasImage(String image) {
         reachable();
         String tag = image.contains(":") && !image.startsWith("sha256:") ? image : image + ":latest";
-        return images.stream().anyMatch(i -> i.id().equals(image) || i.tags().contains(tag) || i.tags().contains(image));
+        return images.stream().anyMatch(i -> i.id().equals(image) || i.tags().contains(tag)
+                || i.tags().contains(image));
     }
 
     @Override
@@ -392,14 +399,17 @@ public final class FakeEngine implements Engine {
                                            Map<String, String> options, Map<String, String> labels) {
         reachable();
         if (driver.equals("overlay") && !swarm.manager()) throw new NotSwarmManagerException(NOT_A_MANAGER);
-        if (networks.containsKey(name)) throw new EngineConflictException("network with name " + name + " already exists");
+        if (networks.containsKey(name)) {
+            throw new EngineConflictException("network with name " + name + " already exists");
+        }
         networks.put(name, new NetworkSummary(newId(), name, driver, driver.equals("overlay") ? "swarm" : "local",
                 subnet == null ? List.of() : List.of(subnet), ingress, 0, Map.copyOf(labels)));
     }
 
     @Override
     public synchronized void removeNetwork(String nameOrId) {
-        NetworkSummary n = network(nameOrId).orElseThrow(() -> new EngineNotFoundException("network " + nameOrId + " not found"));
+        NetworkSummary n = network(nameOrId)
+                .orElseThrow(() -> new EngineNotFoundException("network " + nameOrId + " not found"));
         if (List.of("bridge", "host", "none").contains(n.name())) {
             throw new EngineApiException(403, n.name() + " is a pre-defined network and cannot be removed");
         }
@@ -446,15 +456,16 @@ public final class FakeEngine implements Engine {
     @Override
     public synchronized List<ServiceReplicas> serviceReplicas() {
         manager();
-        return services.values().stream().map(s -> new ServiceReplicas(s.id(), s.name(), (int) tasksOf(s.id()).filter(Box::running).count(),
-                s.global() ? nodes.size() : s.replicas())).toList();
+        return services.values().stream().map(s -> new ServiceReplicas(s.id(), s.name(),
+                (int) tasksOf(s.id()).filter(Box::running).count(), s.global() ? nodes.size() : s.replicas())).toList();
     }
 
     @Override
     public synchronized List<TaskSummary> tasks(String serviceId) {
         manager();
         if (!services.containsKey(serviceId)) throw new EngineNotFoundException("service " + serviceId + " not found");
-        return tasks.stream().filter(t -> t.serviceId().equals(serviceId)).sorted((a, b) -> b.timestamp().compareTo(a.timestamp())).toList();
+        return tasks.stream().filter(t -> t.serviceId().equals(serviceId))
+                .sorted((a, b) -> b.timestamp().compareTo(a.timestamp())).toList();
     }
 
     @Override
@@ -462,14 +473,23 @@ public final class FakeEngine implements Engine {
         manager();
         ServiceSummary s = services.get(id);
         if (s == null) throw new EngineNotFoundException("service " + id + " not found");
-        if (s.global()) throw new EngineApiException(400, "service " + s.name() + " is global; it has no replica count");
-        services.put(id, new ServiceSummary(s.id(), s.name(), s.image(), false, replicas, s.labels(), s.secrets(), s.configs()));
+        if (s.global()) {
+            throw new EngineApiException(400, "service " + s.name() + " is global; it has no replica count");
+        }
+        services.put(id, new ServiceSummary(s.id(), s.name(), s.image(), false, replicas, s.labels(), s.secrets(),
+                s.configs()));
         // the orchestrator's part, done at once: tasks beyond the count stop, missing ones start
         List<Box> mine = tasksOf(id).toList();
         for (int i = 0; i < mine.size(); i++) {
             Box b = mine.get(i);
-            if (i >= replicas && b.running()) stopContainer(b.id, 0);
-            if (i < replicas && !b.running()) startContainer(b.id);
+            if (i >= replicas && b.running()) {
+                b.state = "exited";
+                b.status = null;
+            }
+            if (i < replicas && !b.running()) {
+                b.state = "running";
+                b.status = null;
+            }
         }
     }
 
@@ -488,7 +508,9 @@ public final class FakeEngine implements Engine {
     @Override
     public synchronized String createConfig(String name, Map<String, String> labels, byte[] data) {
         manager();
-        if (configs.stream().anyMatch(c -> c.name().equals(name))) throw new EngineConflictException("config " + name + " already exists");
+        if (configs.stream().anyMatch(c -> c.name().equals(name))) {
+            throw new EngineConflictException("config " + name + " already exists");
+        }
         SwarmObject c = new SwarmObject(newId(), name, Map.copyOf(labels), data.clone());
         configs.add(c);
         return c.id();
@@ -516,7 +538,9 @@ public final class FakeEngine implements Engine {
     }
 
     private void reachable() {
-        if (lost) throw new EngineUnavailableException("no Docker engine answers at " + address + ": connection refused");
+        if (lost) {
+            throw new EngineUnavailableException("no Docker engine answers at " + address + ": connection refused");
+        }
     }
 
     private void manager() {
