@@ -9,18 +9,34 @@ import dev.kiban.testing.FakeEngine;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The engine part of the doctor, over an in-memory engine (the host part reads this machine's /proc). */
+/** The engine part of the doctor, over an in-memory engine and fixed host readings. */
 class DoctorTest {
     private final FakeEngine engine = new FakeEngine();
+    private final Doctor.HostReadings host = new Doctor.HostReadings() {
+        @Override
+        public Diagnosis.HostResources resources() {
+            return new Diagnosis.HostResources(0.5, 4L << 30, 8L << 30, 40);
+        }
+
+        @Override
+        public Optional<Integer> selinuxDenials() {
+            return Optional.empty();
+        }
+    };
+
+    private Diagnosis examine(String target) throws IOException {
+        return Doctor.examine(engine, engine, target, host);
+    }
 
     @Test
     void examinesAContainerByNameOffASwarm() throws IOException {
         String web = engine.addContainer("web", "running", Map.of(), List.of());
         engine.write(web, "ERROR: database unreachable");
 
-        Diagnosis d = Doctor.examine(engine, "web");
+        Diagnosis d = examine("web");
 
         assertThat(d.state().id()).isEqualTo(web);
         assertThat(d.taskErrors()).isEmpty();
@@ -37,7 +53,7 @@ class DoctorTest {
                 "2026-01-01T10:00:00Z", ""));
         engine.addTask(new TaskSummary("t2", api, 1, "running", "running", "", "2026-01-01T10:05:00Z", task));
 
-        Diagnosis d = Doctor.examine(engine, "api");
+        Diagnosis d = examine("api");
 
         assertThat(d.state().id()).isEqualTo(task);
         assertThat(d.stats()).isEmpty(); // not running
@@ -51,12 +67,12 @@ class DoctorTest {
         engine.addTask(new TaskSummary("t1", api, 1, "shutdown", "rejected", "No such image: example/api:2",
                 "2026-01-01T10:00:00Z", ""));
 
-        assertThatThrownBy(() -> Doctor.examine(engine, "api")).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> examine("api")).isInstanceOf(IOException.class)
                 .hasMessage("service api has no task with a container: No such image: example/api:2");
     }
 
     @Test
     void anUnknownTargetIsTheEnginesNotFound() {
-        assertThatThrownBy(() -> Doctor.examine(engine, "nothing")).isInstanceOf(EngineNotFoundException.class);
+        assertThatThrownBy(() -> examine("nothing")).isInstanceOf(EngineNotFoundException.class);
     }
 }
