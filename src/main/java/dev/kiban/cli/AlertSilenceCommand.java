@@ -2,7 +2,7 @@ package dev.kiban.cli;
 
 import dev.kiban.monitor.MonitorState;
 import dev.kiban.monitor.Silence;
-import dev.kiban.spec.TimeSpan;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +27,9 @@ final class AlertSilenceCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MATCHER", description = "Which alerts.")
     String matcher;
 
-    @Option(names = "--for", required = true, paramLabel = "DURATION", description = "How long (e.g. 30m, 2h, 1d).")
-    String duration;
+    @Option(names = "--for", required = true, paramLabel = "DURATION", description = "How long (e.g. 30m, 2h, 1d).",
+            converter = DurationConverter.class)
+    Duration duration;
 
     @Option(names = "--comment", paramLabel = "TEXT", description = "Why (shown by alert ls).")
     String comment = "";
@@ -37,12 +38,7 @@ final class AlertSilenceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MonitorState state = stateOptions.open(CommandSupport.spec(spec).require());
         Instant now = Instant.now();
-        Instant until;
-        try {
-            until = now.plus(TimeSpan.parse(duration).duration());
-        } catch (IllegalArgumentException e) {
-            throw new dev.kiban.spec.SpecException("--for " + duration + ": " + e.getMessage());
-        }
+        Instant until = now.plus(duration);
         List<Silence> all = new ArrayList<>(state.silences());
         String id = Long.toString(now.toEpochMilli() % 1_000_000_000L, 36);
         all.add(new Silence(id, matcher, until, comment));

@@ -1,5 +1,6 @@
 package dev.kiban.cli;
 
+import dev.kiban.failure.RefusedException;
 import dev.kiban.monitor.MonitorState;
 import dev.kiban.monitor.Silence;
 import java.time.Instant;
@@ -28,8 +29,7 @@ final class AlertUnsilenceCommand implements Callable<Integer> {
         List<Silence> all = state.silences();
         List<Silence> keep = all.stream().filter(s -> !s.id().equals(which) && !s.matcher().equals(which)).toList();
         if (keep.size() == all.size()) {
-            spec.commandLine().getErr().println("kiban: no silence " + which + " (kiban alert ls lists them)");
-            return ExitCode.FINDINGS;
+            throw new RefusedException("no silence " + which + " (kiban alert ls lists them)");
         }
         state.saveSilences(keep, Instant.now());
         spec.commandLine().getOut().println("ended " + (all.size() - keep.size()) + " silence" + (all.size() - keep.size() == 1 ? "" : "s"));

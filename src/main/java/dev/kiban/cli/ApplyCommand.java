@@ -1,5 +1,7 @@
 package dev.kiban.cli;
 
+import dev.kiban.failure.DeclinedException;
+import dev.kiban.failure.RefusedException;
 import dev.kiban.host.HostApply;
 import dev.kiban.host.HostPlanner;
 import dev.kiban.host.HostRoot;
@@ -42,55 +44,60 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Apply without asking.")
     boolean yes;
 
+    @Mixin
+    OutputOptions output;
+
     ApplyCommand(KibanContext context) {
         this.context = context;
     }
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = output.text(spec);
         PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
         if (plan.changesNothing()) {
             out.println("nothing to change: the host under " + rootOptions.root + " already matches the spec");
+            if (output.json) {
+                OutputOptions.print(spec, new Report(false, null, PlanReport.of(plan, false, List.of(), List.of())));
+            }
             return ExitCode.OK;
         }
         HostApply applier = new HostApply(rootOptions.root, context.checks(), out);
-        out.print(plan.describe(HostRoot.isSystemRoot(rootOptions.root)));
-        applier.notes(plan).forEach(n -> out.println("note: " + n));
+        // with --json the plan is shown (on stderr) only to someone asked to confirm it
+        PrintWriter shown = yes ? out : output.notices(spec);
+        boolean runsCommands = HostRoot.isSystemRoot(rootOptions.root);
+        shown.print(plan.describe(runsCommands));
+        List<String> notes = applier.notes(plan);
+        notes.forEach(n -> shown.println("note: " + n));
         List<String> preflight = applier.preflight(plan);
-        preflight.forEach(r -> out.println("REFUSED: " + r));
+        preflight.forEach(r -> shown.println("REFUSED: " + r));
         List<String> refusals = new ArrayList<>(plan.refusals());
         refusals.addAll(preflight);
-        if (!refusals.isEmpty()) {
-            err.println("kiban: not applying: " + String.join("; ", refusals));
-            return ExitCode.FINDINGS;
-        }
-        if (!yes && !CommandSupport.confirm(context, out, "Apply these changes?")) {
-            err.println("kiban: not applied (confirm with y, or pass --yes)");
-            return ExitCode.USAGE;
+        if (!refusals.isEmpty()) throw new RefusedException("not applying: " + String.join("; ", refusals));
+        if (!yes && !CommandSupport.confirm(context, shown, "Apply these changes?")) {
+            throw new DeclinedException("not applied; nothing changed (confirm with y, or pass --yes)");
         }
         HostApply.Outcome outcome;
         try {
             outcome = applier.apply(plan);
         } catch (HostRoot.Refusal e) {
-            err.println("kiban: " + e.getMessage());
-            return ExitCode.FINDINGS;
+            throw new RefusedException(e.getMessage());
         }
         int number = outcome.generation().map(g -> g.number()).orElse(0);
         if (!outcome.ok()) {
-            if (outcome.restored()) {
-                err.println("kiban: apply failed; every file is back as it was (generation " + number
-                        + " recorded as failed):");
-            } else {
-                err.println("kiban: apply failed and NOT every file is back (generation " + number
-                        + " is still in force):");
-            }
-            outcome.failures().forEach(f -> err.println("  " + f));
-            return ExitCode.FINDINGS;
+            throw new RefusedException(outcome.restored()
+                    ? "apply failed; every file is back as it was (generation " + number + " recorded as failed):"
+                    : "apply failed and NOT every file is back (generation " + number + " is still in force):",
+                    outcome.failures());
         }
         out.println("applied as generation " + number + " ('kiban rollback' undoes it)");
+        if (output.json) {
+            OutputOptions.print(spec, new Report(true, number, PlanReport.of(plan, runsCommands, notes, preflight)));
+        }
         return ExitCode.OK;
     }
+
+    /** apply --json: whether anything was applied, the generation recorded (null when none), and the plan. */
+    record Report(boolean applied, Integer generation, PlanReport plan) {}
 }

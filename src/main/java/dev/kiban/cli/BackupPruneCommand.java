@@ -6,6 +6,7 @@ import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +33,9 @@ final class BackupPruneCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Say what would be removed; remove nothing.")
     boolean dryRun;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws IOException {
         PlatformSpec platform = CommandSupport.spec(spec).require();
@@ -41,13 +45,17 @@ final class BackupPruneCommand implements Callable<Integer> {
         try (BackupRepository repo = repositoryOptions.openForWrite(platform)) {
             pruned = repo.prune(retention, dryRun);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.text(spec);
         String verb = dryRun ? "would forget" : "forgot";
         out.println(verb + " " + pruned.snapshots().size() + " snapshot" + (pruned.snapshots().size() == 1 ? "" : "s")
                 + (pruned.snapshots().isEmpty() ? "" : " (" + String.join(", ", pruned.snapshots()) + ")") + " and "
                 + (dryRun ? "would free " : "freed ") + pruned.chunks() + " chunks, " + ByteSize.ofBytes(pruned.bytes()));
         pruned.reindexed().forEach(p -> out.println((dryRun ? "would re-index" : "re-indexed") + " pack " + p
                 + " from its blob headers: a kept snapshot needs its chunks"));
+        if (output.json) {
+            OutputOptions.print(spec, new Report(dryRun, pruned.snapshots(), pruned.chunks(), pruned.bytes(),
+                    pruned.reindexed(), pruned.missing()));
+        }
         if (pruned.missing().isEmpty()) return ExitCode.OK;
         var err = spec.commandLine().getErr();
         err.println("kiban: kept snapshots miss data that no pack holds (kiban backup verify and kiban backup "
@@ -55,4 +63,8 @@ final class BackupPruneCommand implements Callable<Integer> {
         pruned.missing().forEach(m -> err.println("  " + m));
         return ExitCode.FINDINGS;
     }
+
+    /** prune --json: snapshots forgotten (or that would be), chunks and bytes freed, packs re-indexed, data missing. */
+    record Report(boolean dryRun, List<String> forgotten, long chunks, long bytes, List<String> reindexed,
+                  List<String> missing) {}
 }

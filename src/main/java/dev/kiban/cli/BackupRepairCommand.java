@@ -3,6 +3,7 @@ package dev.kiban.cli;
 import dev.kiban.backup.BackupRepository;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,13 +31,20 @@ final class BackupRepairCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Say what would be done; change nothing.")
     boolean dryRun;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws IOException {
         BackupRepository.Repaired repaired;
         try (BackupRepository repo = repositoryOptions.openForWrite(CommandSupport.spec(spec).require())) {
             repaired = repo.repair(dryRun);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        if (output.json) {
+            OutputOptions.print(spec, new Report(dryRun, repaired.actions(), repaired.unrecoverable(),
+                    repaired.missing()));
+        }
+        PrintWriter out = output.text(spec);
         repaired.actions().forEach(out::println);
         repaired.unrecoverable().forEach(u -> out.println("note: " + u));
         if (repaired.missing().isEmpty()) {
@@ -53,4 +61,7 @@ final class BackupRepairCommand implements Callable<Integer> {
         repaired.missing().forEach(m -> err.println("  " + m));
         return ExitCode.FINDINGS;
     }
+
+    /** repair --json: what was done (or would be), packs that cannot be re-indexed, snapshots still missing data. */
+    record Report(boolean dryRun, List<String> actions, List<String> unrecoverable, List<String> missing) {}
 }

@@ -8,6 +8,8 @@ import dev.kiban.backup.SwarmState;
 import dev.kiban.engine.ContainerSummary;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.VolumeSummary;
+import dev.kiban.failure.DeclinedException;
+import dev.kiban.failure.UsageException;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.SpecException;
@@ -39,6 +41,8 @@ import picocli.CommandLine.Parameters;
                     + "was, and no link in it is followed.",
             "--images loads the snapshot's images into the engine with their tags. --swarm creates the snapshot's Swarm configs that the "
                     + "engine lacks and lists the secrets to recreate by hand (their data was never readable: D5).",
+            "Progress is shown on stderr when a terminal is attached (not with --json); with --json the list of what "
+                    + "would be replaced and the question go to stderr.",
             ""})
 final class BackupRestoreCommand extends EngineCommandBase {
 
@@ -72,13 +76,40 @@ final class BackupRestoreCommand extends EngineCommandBase {
     @Option(names = {"-y", "--yes"}, description = "Restore over existing files without asking.")
     boolean yes;
 
+    @Mixin
+    OutputOptions output;
+
+    /** What was restored and noted so far, for the JSON report. */
+    private final List<Restored> restored = new ArrayList<>();
+    private final List<String> noted = new ArrayList<>();
+
     BackupRestoreCommand(KibanContext context) {
         super(context);
     }
 
     private PrintWriter out() {
-        return spec.commandLine().getOut();
+        return output.text(spec);
     }
+
+    private PrintWriter progress() {
+        return output.progress(context, spec);
+    }
+
+    /** restore --json of file sources: each tree restored (bytes written) and the notes. */
+    record FilesReport(String snapshot, List<Restored> restored, List<String> notes) {}
+
+    record Restored(String source, String path, int entries, long bytes) {}
+
+    /** restore --images --json: each image archive loaded, with its tags (empty: untagged). */
+    record ImagesReport(String snapshot, List<Image> images) {}
+
+    record Image(String source, String archive, String tags) {}
+
+    /** restore --swarm --json: configs created and kept, secrets to recreate by hand (names only: D5). */
+    record SwarmReport(String snapshot, List<String> configsCreated, List<String> configsKept,
+                       List<SecretToRecreate> secretsToRecreate, int nodes, int networks) {}
+
+    record SecretToRecreate(String name, List<String> usedBy) {}
 
     @Override
     public Integer call() throws IOException {
@@ -92,16 +123,21 @@ final class BackupRestoreCommand extends EngineCommandBase {
 
     private int images(BackupRepository repo, Snapshot snap) throws IOException {
         List<Snapshot.Tree> saved = snap.trees().stream().filter(t -> t.source().startsWith(ImageSources.PREFIX)).toList();
+        List<Image> loaded = new ArrayList<>();
         try (Engine engine = connect()) {
             for (Snapshot.Tree t : saved) {
+                progress().println("loading " + t.source() + " ...");
+                progress().flush();
                 try (InputStream archive = repo.read(t.entries().get(0))) {
                     engine.loadImages(archive);
                 }
                 String tags = t.meta().getOrDefault("tags", "");
                 out().println("loaded " + t.source() + " (" + t.entries().get(0).target() + (tags.isEmpty() ? ", untagged" : ", " + tags) + ")");
+                loaded.add(new Image(t.source(), t.entries().get(0).target(), tags));
             }
         }
         out().println("loaded " + saved.size() + " image" + (saved.size() == 1 ? "" : "s") + " from " + snap.id());
+        if (output.json) OutputOptions.print(spec, new ImagesReport(snap.id(), loaded));
         return ExitCode.OK;
     }
 
@@ -124,6 +160,13 @@ final class BackupRestoreCommand extends EngineCommandBase {
             }
             out().printf("swarm: %d configs created, %d kept, %d secrets to recreate; the snapshot also records %d nodes and %d networks%n",
                     plan.create().size(), plan.existing().size(), plan.recreateByHand().size(), state.nodes().size(), state.networks().size());
+            if (output.json) {
+                List<String> created = plan.create().stream().map(SwarmState.Config::name).toList();
+                List<SecretToRecreate> secrets = plan.recreateByHand().stream()
+                        .map(s -> new SecretToRecreate(s.name(), s.usedBy())).toList();
+                OutputOptions.print(spec, new SwarmReport(snap.id(), created, plan.existing(), secrets,
+                        state.nodes().size(), state.networks().size()));
+            }
             return plan.recreateByHand().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
         }
     }
@@ -144,7 +187,7 @@ final class BackupRestoreCommand extends EngineCommandBase {
         for (Snapshot.Tree t : trees) checkSourceName(t);
         boolean volumes = trees.stream().anyMatch(t -> t.source().startsWith(VOLUME));
         Engine engine = target != null || !volumes ? null
-                : connectIfAvailable(why -> out.println("note: no engine answers; not checking which containers use "
+                : connectIfAvailable(why -> note("no engine answers; not checking which containers use "
                         + "the volumes, and only the spec's volume tree is known"));
         try {
             PlatformSpec platform = target != null ? null : CommandSupport.spec(spec).require();
@@ -158,16 +201,16 @@ final class BackupRestoreCommand extends EngineCommandBase {
                 }
             }
             if (target == null) {
-                out.println("restoring in place:");
+                PrintWriter shown = yes ? out : output.notices(spec); // a question keeps its context, also with --json
+                shown.println("restoring in place:");
                 for (Destination d : destinations) {
                     boolean same = recorded(d.tree()).equals(d.path().toAbsolutePath().normalize().toString());
-                    out.println("  " + printable(d.tree().source()) + " -> " + d.path()
+                    shown.println("  " + printable(d.tree().source()) + " -> " + d.path()
                             + (same ? "" : "   (backed up from " + printable(d.tree().path()) + ")"));
                 }
-                if (!yes && !CommandSupport.confirm(context, out, "Replace the files there with the snapshot's?")) {
-                    spec.commandLine().getErr().println("kiban: not restored (confirm with y, pass --yes, or restore "
+                if (!yes && !CommandSupport.confirm(context, shown, "Replace the files there with the snapshot's?")) {
+                    throw new DeclinedException("not restored; nothing changed (confirm with y, pass --yes, or restore "
                             + "elsewhere with --target DIR)");
-                    return ExitCode.USAGE;
                 }
             }
             for (Destination d : destinations) {
@@ -177,6 +220,7 @@ final class BackupRestoreCommand extends EngineCommandBase {
         } finally {
             if (engine != null) engine.close();
         }
+        if (output.json) OutputOptions.print(spec, new FilesReport(snap.id(), restored, noted));
         return ExitCode.OK;
     }
 
@@ -269,9 +313,7 @@ final class BackupRestoreCommand extends EngineCommandBase {
         if (target != null && !yes && Files.isDirectory(into, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> s = Files.list(into)) {
                 if (s.findAny().isPresent()) {
-                    spec.commandLine().getErr().println("kiban: " + into + " already holds files; replace them with "
-                            + "--yes");
-                    return ExitCode.USAGE;
+                    throw new UsageException(into + " already holds files; replace them with --yes");
                 }
             }
         }
@@ -279,25 +321,38 @@ final class BackupRestoreCommand extends EngineCommandBase {
         QuiescedContainers users = engine == null ? null : new QuiescedContainers(engine, java.util.Set.of(), false);
         List<ContainerSummary> running = users == null ? List.of() : users.writersOf(asSource);
         if (!running.isEmpty() && !stop) {
-            spec.commandLine().getErr().println("kiban: " + printable(t.source()) + " is in use by "
+            throw new UsageException(printable(t.source()) + " is in use by "
                     + String.join(", ", running.stream().map(ContainerSummary::name).toList())
                     + "; stop them first, or pass --stop to have kiban stop and restart them around the restore");
-            return ExitCode.USAGE;
         }
         QuiescedContainers stopper = running.isEmpty() ? null
                 : new QuiescedContainers(engine, new java.util.HashSet<>(running.stream().map(ContainerSummary::name).toList()), false);
         long bytes;
+        boolean done = false;
         if (stopper != null) stopper.before(asSource);
+        progress().println("restoring " + printable(t.source()) + " to " + into + " ...");
+        progress().flush();
         try {
             bytes = repo.restore(t, into);
+            done = true;
         } finally {
             if (stopper != null) {
                 stopper.after(asSource);
-                stopper.notes().forEach(n -> out().println("note: " + n));
+                // a failed restore has no report: its notes (a container not started again) go with its error
+                for (String n : stopper.notes()) {
+                    if (done) note(n);
+                    else output.notices(spec).println("note: " + n);
+                }
             }
         }
         out().println("restored " + printable(t.source()) + " to " + into + " (" + t.entries().size() + " entries, "
                 + ByteSize.ofBytes(bytes) + ", every chunk checked)");
+        restored.add(new Restored(t.source(), into.toString(), t.entries().size(), bytes));
         return ExitCode.OK;
+    }
+
+    private void note(String note) {
+        out().println("note: " + note);
+        noted.add(note);
     }
 }

@@ -7,6 +7,8 @@ import dev.kiban.backup.SwarmState;
 import dev.kiban.backup.Snapshot;
 import dev.kiban.backup.VolumeSources;
 import dev.kiban.engine.Engine;
+import dev.kiban.failure.RefusedException;
+import dev.kiban.failure.UsageException;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
@@ -37,14 +39,17 @@ import picocli.CommandLine.Option;
                     + "run's packs by the next prune). Each run appends a line to the backup log, FAILED also when "
                     + "the repository cannot be opened. Only a run creates a repository, and only its last "
                     + "directory: a missing parent (a backup disk not mounted) fails the run.",
+            "Progress is shown on stderr when a terminal is attached (not with --json); the summary is the report, "
+                    + "on stdout.",
             ""})
 final class BackupRunCommand extends EngineCommandBase {
     @Mixin
     RepositoryOptions repositoryOptions;
 
     @Option(names = "--source", paramLabel = "volumes|images|compose|swarm", split = ",",
+            converter = ChoiceConverter.BackupSourceChoice.class,
             description = "What to back up. Default: the spec's backup.sources.")
-    List<String> what;
+    List<PlatformSpec.BackupSource> what;
 
     @Option(names = "--path", paramLabel = "DIR", description = "Also back up this directory (repeatable).")
     List<Path> paths = List.of();
@@ -54,6 +59,12 @@ final class BackupRunCommand extends EngineCommandBase {
 
     @Option(names = "--log", paramLabel = "FILE", description = "Backup log to append to. Default: the spec's backup.log.")
     Path log;
+
+    @Mixin
+    OutputOptions output;
+
+    /** The notes printed so far, for the JSON report. */
+    private final List<String> noted = new ArrayList<>();
 
     BackupRunCommand(KibanContext context) {
         super(context);
@@ -69,11 +80,11 @@ final class BackupRunCommand extends EngineCommandBase {
             if (log != null) failed(log, "the spec cannot be used: " + e.getMessage());
             throw e;
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.text(spec);
         Path logFile = log != null ? log : Path.of(platform.backup().log().value());
         Engine engine = null;
         try {
-            engine = connectIfAvailable(why -> out.println("note: no engine answers; backing up files only (" + why
+            engine = connectIfAvailable(why -> note(out, "no engine answers; backing up files only (" + why
                     + ")"));
             return run(platform, out, engine, logFile);
         } catch (IOException | RuntimeException e) {
@@ -103,20 +114,21 @@ final class BackupRunCommand extends EngineCommandBase {
         List<BackupRepository.StreamSource> streams = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         boolean local = engine != null && engine.address().isLocal();
-        List<String> which = what != null ? what : platform.backup().sources().stream().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).toList();
-        for (String w : which) {
+        List<PlatformSpec.BackupSource> which = what != null ? what : platform.backup().sources();
+        for (PlatformSpec.BackupSource w : which) {
             switch (w) {
-                case "volumes" -> sources.addAll(VolumeSources.of(Path.of(platform.storage().volumes().value()), local ? engine.volumes() : List.of()));
-                case "images" -> {
+                case VOLUMES -> sources.addAll(VolumeSources.of(Path.of(platform.storage().volumes().value()),
+                        local ? engine.volumes() : List.of()));
+                case IMAGES -> {
                     if (engine != null) streams.addAll(ImageSources.of(engine));
                     else notes.add("images: skipped, no engine");
                 }
-                case "compose" -> {
+                case COMPOSE -> {
                     Path compose = Path.of(platform.storage().compose().value());
                     if (Files.isDirectory(compose)) sources.add(new BackupRepository.Source("compose", compose));
                     else notes.add("compose: no compose tree at " + compose);
                 }
-                case "swarm" -> {
+                case SWARM -> {
                     Optional<SwarmState> swarm = engine == null ? Optional.empty() : SwarmState.read(engine);
                     if (swarm.isPresent()) {
                         streams.add(swarm.get().source());
@@ -125,41 +137,54 @@ final class BackupRunCommand extends EngineCommandBase {
                         notes.add("swarm: skipped, " + (engine == null ? "no engine" : "this engine is not a Swarm manager"));
                     }
                 }
-                default -> throw new dev.kiban.spec.SpecException("--source takes volumes, images, compose or swarm, not " + w);
             }
         }
         for (Path p : paths) {
-            if (!Files.isDirectory(p)) throw new dev.kiban.spec.SpecException("--path " + p + ": not a directory");
+            if (!Files.isDirectory(p)) throw new UsageException("--path " + p + ": not a directory");
             sources.add(new BackupRepository.Source("path:" + p.toAbsolutePath().normalize(), p));
         }
-        notes.forEach(n -> out.println("note: " + n));
+        notes.forEach(n -> note(out, n));
         if (sources.isEmpty() && streams.isEmpty()) {
             String why = "nothing to back up (no volumes, no compose tree, no engine, no --path)";
             failed(logFile, repositoryOptions.path(platform) + ": " + why);
-            spec.commandLine().getErr().println("kiban: " + why);
-            return ExitCode.FINDINGS;
+            throw new RefusedException(why);
         }
         BackupRepository.Quiesce quiesce = local ? new QuiescedContainers(engine, Set.copyOf(stop)) : BackupRepository.Quiesce.NONE;
         Snapshot snap;
         try (BackupRepository repo = repositoryOptions.openOrCreate(platform)) {
+            PrintWriter progress = output.progress(context, spec);
+            progress.println("backing up " + (sources.size() + streams.size()) + " sources to " + repo.dir() + " ...");
+            progress.flush();
             try {
                 snap = repo.backup(sources, streams, quiesce, notes);
             } catch (IOException | RuntimeException e) {
-                quiesce.notes().forEach(n -> out.println("note: " + n));
+                // a failed run has no report: its notes (a container not started again) go with its error
+                quiesce.notes().forEach(n -> output.notices(spec).println("note: " + n));
                 failed(logFile, repo.dir() + ": " + e.getMessage());
-                spec.commandLine().getErr().println("kiban: backup failed: " + e.getMessage());
-                return ExitCode.FINDINGS;
+                throw new RefusedException("backup failed: " + e.getMessage());
             }
         }
-        quiesce.notes().forEach(n -> out.println("note: " + n));
+        quiesce.notes().forEach(n -> note(out, n));
         var s = snap.stats();
         String summary = String.format(java.util.Locale.ROOT, "snapshot %s: %d sources, %d files (%d unchanged), %s read, %d new chunks, %s added, in %.1f s",
                 snap.id(), snap.trees().size(), s.files(), s.filesUnchanged(), ByteSize.ofBytes(s.bytesRead()), s.chunksNew(),
                 ByteSize.ofBytes(s.bytesAdded()), s.millis() / 1000.0);
         out.println(summary);
         appendLog(logFile, "OK " + summary);
+        if (output.json) {
+            OutputOptions.print(spec, new Report(snap.id(), repositoryOptions.path(platform).toString(),
+                    snap.trees().stream().map(Snapshot.Tree::source).toList(), s, noted));
+        }
         return ExitCode.OK;
     }
+
+    private void note(PrintWriter out, String note) {
+        out.println("note: " + note);
+        noted.add(note);
+    }
+
+    /** backup run --json: the snapshot written, its sources, its statistics (bytes, milliseconds) and the notes. */
+    record Report(String snapshot, String repository, List<String> sources, Snapshot.Stats stats, List<String> notes) {}
 
     /** One line per run, oldest first: what kiban verify's backup-job check and the daily report read. */
     static void appendLog(Path file, String line) throws IOException {

@@ -4,8 +4,10 @@ import dev.kiban.backup.BackupRepository;
 import dev.kiban.backup.Snapshot;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,22 +22,29 @@ final class BackupVerifyCommand extends RepositoryCommand {
     @Option(names = "--read-data", description = "Read and re-hash every chunk, not just check that it exists.")
     boolean readData;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     int call(BackupRepository repo) throws IOException {
         List<Snapshot> which = snapshot == null ? repo.snapshots() : List.of(repo.snapshot(snapshot));
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.text(spec);
         int problems = 0;
+        List<Checked> checked = new ArrayList<>();
+        List<String> damage = List.of();
+        int unindexed = 0;
         for (Snapshot s : which) {
             List<String> found = repo.verify(s, readData);
+            checked.add(new Checked(s.id(), found));
             out.println(s.id() + ": " + (found.isEmpty() ? "sound" : found.size() + " problem" + (found.size() == 1 ? "" : "s")));
             found.forEach(p -> out.println("  " + p));
             problems += found.size();
         }
         if (snapshot == null) {
-            List<String> damage = repo.damage();
+            damage = repo.damage();
             damage.forEach(d -> out.println("damaged: " + d));
             problems += damage.size();
-            int unindexed = repo.unindexedPacks();
+            unindexed = repo.unindexedPacks();
             if (unindexed > 0) {
                 out.println("note: " + unindexed + " pack" + (unindexed == 1 ? " has" : "s have")
                         + " no index (a killed run's leftover, or an "
@@ -43,6 +52,12 @@ final class BackupVerifyCommand extends RepositoryCommand {
             }
             if (which.isEmpty() && damage.isEmpty()) out.println("no snapshots");
         }
+        if (output.json) OutputOptions.print(spec, new Report(readData, checked, damage, unindexed, problems));
         return problems == 0 ? ExitCode.OK : ExitCode.FINDINGS;
     }
+
+    /** verify --json: each snapshot's problems (none: sound), damaged files, unindexed packs, problems in all. */
+    record Report(boolean readData, List<Checked> snapshots, List<String> damaged, int unindexedPacks, int problems) {}
+
+    record Checked(String id, List<String> problems) {}
 }

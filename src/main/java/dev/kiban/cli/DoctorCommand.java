@@ -1,12 +1,17 @@
 package dev.kiban.cli;
 
+import dev.kiban.engine.ContainerStats;
 import dev.kiban.engine.Engine;
 import dev.kiban.verify.Diagnosis;
 import dev.kiban.verify.Doctor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
@@ -16,8 +21,13 @@ import picocli.CommandLine.Parameters;
                     + "events of the last hour, host resources, SELinux denials where the audit tools exist; then the most likely cause.",
             ""})
 final class DoctorCommand extends EngineCommandBase {
+    private static final int LOG_LINES = 15;
+
     @Parameters(index = "0", paramLabel = "SERVICE|CONTAINER")
     String target;
+
+    @Mixin
+    OutputOptions output;
 
     DoctorCommand(KibanContext context) {
         super(context);
@@ -27,13 +37,13 @@ final class DoctorCommand extends EngineCommandBase {
     public Integer call() throws IOException {
         try (Engine engine = connect()) {
             Diagnosis d = Doctor.examine(engine, target);
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = output.text(spec);
             var s = d.state();
             out.println("1. State       " + s.name() + " (" + s.image() + "): " + s.status() + (s.running() ? "" : ", exit code " + s.exitCode())
                     + (s.oomKilled() ? ", OOM-killed" : "") + ", " + s.restartCount() + " restarts" + s.health().map(h -> ", health " + h).orElse(""));
             d.taskErrors().forEach(e -> out.println("              task error: " + e));
             out.println("2. Last logs");
-            d.logs().lines().skip(Math.max(0, d.logs().lines().count() - 15)).forEach(l -> out.println("              " + l));
+            d.logs().lines().skip(Math.max(0, d.logs().lines().count() - LOG_LINES)).forEach(l -> out.println("              " + l));
             out.println("3. Stats       " + d.stats().map(st -> String.format(Locale.ROOT, "CPU %.1f%%, memory %dM of %dM", st.cpuPercent(),
                     st.memoryUsed() >> 20, st.memoryLimit() >> 20)).orElse("not running"));
             out.println("4. Networks    " + (d.state().networks().isEmpty() ? "none" : d.state().networks().toString()));
@@ -42,8 +52,28 @@ final class DoctorCommand extends EngineCommandBase {
             out.println(String.format(Locale.ROOT, "6. Host        load %.2f, memory %dM available of %dM, engine disk %.0f%% full", h.load1(),
                     h.memoryAvailable() >> 20, h.memoryTotal() >> 20, h.dataRootUsedPercent()));
             out.println("7. SELinux     " + d.selinuxDenials().map(n -> n + " AVC denials in the last hour").orElse("no audit tools here (ausearch): skipped"));
-            out.println("Most likely:   " + d.cause());
-            return d.cause().startsWith("no fault found") ? ExitCode.OK : ExitCode.FINDINGS;
+            Diagnosis.Finding finding = d.finding();
+            out.println("Most likely:   " + finding.cause());
+            if (output.json) OutputOptions.print(spec, Report.of(d));
+            return finding.fault() ? ExitCode.FINDINGS : ExitCode.OK;
+        }
+    }
+
+    /** doctor --json: the seven steps and the most likely cause; logs are the last lines, as the text shows them. */
+    record Report(String target, State state, List<String> taskErrors, List<String> logs,
+                  Optional<ContainerStats> stats, Map<String, String> networks, List<String> events,
+                  Diagnosis.HostResources host, Optional<Integer> selinuxDenials, Diagnosis.Finding finding) {
+        record State(String name, String image, String status, boolean running, int exitCode, boolean oomKilled,
+                     int restartCount, Optional<String> health) {}
+
+        static Report of(Diagnosis d) {
+            var s = d.state();
+            List<String> logs = d.logs().lines().toList();
+            State state = new State(s.name(), s.image(), s.status(), s.running(), s.exitCode(), s.oomKilled(),
+                    s.restartCount(), s.health());
+            List<String> lastLogs = logs.subList(Math.max(0, logs.size() - LOG_LINES), logs.size());
+            return new Report(d.target(), state, d.taskErrors(), lastLogs, d.stats(), s.networks(), d.events(), d.host(),
+                    d.selinuxDenials(), d.finding());
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiban.cli;
 
+import dev.kiban.failure.DeclinedException;
+import dev.kiban.failure.RefusedException;
 import dev.kiban.host.EngineInstallation;
 import dev.kiban.host.HostCommand;
 import dev.kiban.host.HostPlanner;
@@ -48,18 +50,12 @@ final class EngineInstallCommand implements Callable<Integer> {
             out.println("(not run: --root is not /)");
             return ExitCode.OK;
         }
-        if (!yes) {
-            spec.commandLine().getErr().println("kiban: not installing without --yes");
-            return ExitCode.USAGE;
-        }
+        if (!yes) throw new DeclinedException("not installing without --yes; nothing changed");
         for (HostCommand c : steps) {
             out.println("running " + c);
             out.flush();
             Tool.Result r = Tool.run(c.argv(), Duration.ofMinutes(15));
-            if (!r.ok()) {
-                spec.commandLine().getErr().println("kiban: '" + c + "' failed: " + r.gist());
-                return ExitCode.FINDINGS;
-            }
+            if (!r.ok()) throw new RefusedException("'" + c + "' failed: " + r.gist());
         }
         out.println("engine installed and started");
         return ExitCode.OK;

@@ -1,5 +1,6 @@
 package dev.kiban.cli;
 
+import dev.kiban.failure.RefusedException;
 import dev.kiban.host.Generation;
 import dev.kiban.host.GenerationStore;
 import dev.kiban.host.HostRoot;
@@ -31,8 +32,7 @@ final class GenerationsCommand implements Callable<Integer> {
         try {
             all = new GenerationStore(rootOptions.root).list(); // read-only: no lock, creates nothing
         } catch (HostRoot.Refusal e) {
-            spec.commandLine().getErr().println("kiban: " + e.getMessage());
-            return ExitCode.FINDINGS;
+            throw new RefusedException(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {

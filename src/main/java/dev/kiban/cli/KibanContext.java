@@ -9,13 +9,27 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.function.Function;
 
-/** What commands get from outside: the environment and a way to reach an engine. Tests pass their own. */
-record KibanContext(Map<String, String> environment, Function<EngineAddress, Engine> engines, ArtifactCheck checks, InputStream input) {
+/**
+ * What commands get from outside: the environment, a way to reach an engine, and whether a terminal is
+ * attached (progress is shown only then). Tests pass their own.
+ */
+record KibanContext(Map<String, String> environment, Function<EngineAddress, Engine> engines, ArtifactCheck checks,
+                    InputStream input, boolean terminal) {
     static KibanContext system() {
         return new KibanContext(System.getenv(), DockerEngine::connect, new ReaderChecks(), null);
     }
 
+    KibanContext(Map<String, String> environment, Function<EngineAddress, Engine> engines, ArtifactCheck checks,
+                 InputStream input) {
+        this(environment, engines, checks, input, System.console() != null);
+    }
+
     KibanContext(Map<String, String> environment, Function<EngineAddress, Engine> engines) {
         this(environment, engines, new ReaderChecks(), null);
+    }
+
+    /** The same context with a terminal attached or not: for tests of what is shown on one. */
+    KibanContext onTerminal(boolean attached) {
+        return new KibanContext(environment, engines, checks, input, attached);
     }
 }

@@ -1,10 +1,10 @@
 package dev.kiban.cli;
 
 import dev.kiban.engine.EngineApiException;
-import dev.kiban.engine.EngineUnavailableException;
-import dev.kiban.spec.SpecException;
+import dev.kiban.failure.KibanException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
@@ -91,8 +91,10 @@ public final class Main {
         return null;
     }
 
+    /** By name: picocli builds a command's object lazily, so its type is not known yet here. */
     private static void withExitCodeHelp(CommandLine cli) {
-        cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.help());
+        cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(ExitCode.help(cli.getCommandSpec().qualifiedName().equals("kiban plan")));
         cli.getSubcommands().values().forEach(Main::withExitCodeHelp);
     }
 
@@ -105,18 +107,17 @@ public final class Main {
         return ExitCode.USAGE;
     }
 
-    /** One line for what went wrong; the stack trace only with --verbose. */
+    /** One line for what went wrong, its exit code by type alone; the stack trace only with --verbose. */
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        if (e instanceof SpecException s) {
-            err.println("kiban: " + s.getMessage());
-            s.problems().stream().limit(MAX_PROBLEMS_SHOWN).forEach(p -> err.println("  " + p));
-            if (s.problems().size() > MAX_PROBLEMS_SHOWN) err.println("  ... and " + (s.problems().size() - MAX_PROBLEMS_SHOWN) + " more");
-            return ExitCode.USAGE;
-        }
-        if (e instanceof EngineUnavailableException) {
-            err.println("kiban: " + e.getMessage());
-            return ExitCode.UNAVAILABLE;
+        if (e instanceof KibanException k) {
+            err.println("kiban: " + k.getMessage());
+            List<String> details = k.details();
+            details.stream().limit(MAX_PROBLEMS_SHOWN).forEach(p -> err.println("  " + p));
+            if (details.size() > MAX_PROBLEMS_SHOWN) {
+                err.println("  ... and " + (details.size() - MAX_PROBLEMS_SHOWN) + " more");
+            }
+            return k.exitCode();
         }
         if (e instanceof EngineApiException) {
             err.println("kiban: the engine refused: " + e.getMessage());
@@ -131,7 +132,7 @@ public final class Main {
         err.println("kiban: " + cmd.getCommandSpec().qualifiedName()
                 + " failed: an internal error (run again with --verbose)");
         if (verbose(cmd)) e.printStackTrace(err);
-        return ExitCode.FINDINGS;
+        return ExitCode.INTERNAL;
     }
 
     private static boolean verbose(CommandLine cmd) {

@@ -38,8 +38,9 @@ final class MonitorCommand extends EngineCommandBase {
     @Option(names = "--once", description = "One sweep: print it, send what it fires, exit (1 when alerts are firing).")
     boolean once;
 
-    @Option(names = "--interval", paramLabel = "DURATION", description = "Override monitor.interval (e.g. 10s).")
-    String interval;
+    @Option(names = "--interval", paramLabel = "DURATION", description = "Override monitor.interval (e.g. 10s).",
+            converter = DurationConverter.class)
+    Duration interval;
 
     @Option(names = "--state", paramLabel = "DIR", description = "Override monitor.state (outbox, alert states, silences).")
     Path stateDir;
@@ -91,7 +92,7 @@ final class MonitorCommand extends EngineCommandBase {
             MetricsEndpoint endpoint = port < 0 ? null : new MetricsEndpoint(platform.monitor().metrics().listen().toString(), port, agent::metrics);
             try {
                 agent.start();
-                Duration every = interval != null ? dev.kiban.spec.TimeSpan.parse(interval).duration() : platform.monitor().interval().duration();
+                Duration every = interval != null ? interval : platform.monitor().interval().duration();
                 out.println("kiban monitor: " + channels.keySet() + " channels, every " + every.toSeconds() + " s, state in " + state.dir()
                         + (endpoint == null ? "" : ", metrics on http://" + platform.monitor().metrics().listen() + ":" + endpoint.port() + "/metrics"));
                 out.flush();

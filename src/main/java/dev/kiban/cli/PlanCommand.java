@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
@@ -19,6 +20,8 @@ import picocli.CommandLine.Spec;
                     + "that would run, and a one-line summary. Changes nothing.",
             "Refuses (exit 1) when hardening sshd would lock out the configured users, when a directory on the "
                     + "way to a file is a symbolic link, or when a program the plan runs is not installed.",
+            "With --detailed-exitcode: 0 the host is in step with the spec, 4 changes are pending, 1 refused. Not "
+                    + "terraform's 2 for pending changes: 2 is kiban's usage or spec error.",
             ""})
 final class PlanCommand implements Callable<Integer> {
     @Spec
@@ -27,17 +30,28 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     RootOptions rootOptions;
 
+    @Option(names = "--detailed-exitcode",
+            description = "Exit 4 when changes are pending (0 only when the host is in step).")
+    boolean detailedExitCode;
+
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws IOException {
         PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
-        var out = spec.commandLine().getOut();
-        out.print(plan.describe(dev.kiban.host.HostRoot.isSystemRoot(rootOptions.root)));
+        var out = output.text(spec);
+        boolean runsCommands = dev.kiban.host.HostRoot.isSystemRoot(rootOptions.root);
+        out.print(plan.describe(runsCommands));
         // read-only: the checks apply makes before writing (symbolic links on the way, missing programs)
         HostApply applier = new HostApply(rootOptions.root, (a, r) -> java.util.Optional.empty(), out);
-        applier.notes(plan).forEach(n -> out.println("note: " + n));
+        java.util.List<String> notes = applier.notes(plan);
+        notes.forEach(n -> out.println("note: " + n));
         java.util.List<String> preflight = plan.changesNothing() ? java.util.List.of() : applier.preflight(plan);
         preflight.forEach(r -> out.println("REFUSED: " + r));
-        return plan.refusals().isEmpty() && preflight.isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
+        if (output.json) OutputOptions.print(spec, PlanReport.of(plan, runsCommands, notes, preflight));
+        if (!plan.refusals().isEmpty() || !preflight.isEmpty()) return ExitCode.FINDINGS;
+        return detailedExitCode && !plan.changesNothing() ? ExitCode.CHANGES_PENDING : ExitCode.OK;
     }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +29,9 @@ final class ReportDailyCommand extends EngineCommandBase {
     @Option(names = "--backup-log", paramLabel = "FILE", description = "The backup log to read. Default: the spec's backup.log.")
     Path backupLog;
 
+    @Mixin
+    OutputOptions output;
+
     ReportDailyCommand(KibanContext context) {
         super(context);
     }
@@ -37,20 +42,52 @@ final class ReportDailyCommand extends EngineCommandBase {
         Engine engine = connectIfAvailable(why -> { }); // the report says so in its containers section
         Instant now = Instant.now();
         String host = java.net.InetAddress.getLocalHost().getHostName();
-        String text;
+        DailyReport.Facts facts;
         try {
-            text = DailyReport.render(new DailyReport.Inputs(engine, MonitorCommand.filesystems(platform), stateOptions.open(platform),
+            facts = DailyReport.gather(new DailyReport.Inputs(engine, MonitorCommand.filesystems(platform), stateOptions.open(platform),
                     backupLog != null ? backupLog : Path.of(platform.backup().log().value()), now.minus(Duration.ofDays(1)), now, host));
         } finally {
             if (engine != null) engine.close();
         }
+        String text = DailyReport.render(facts);
         if (!mail) {
-            spec.commandLine().getOut().print(text);
+            if (output.json) OutputOptions.print(spec, Report.of(facts));
+            else spec.commandLine().getOut().print(text);
             return ExitCode.OK;
         }
         MailChannel channel = (MailChannel) ChannelSettings.of(platform, context.environment(), List.of("mail")).get("mail");
         Delivery d = channel.send("[kiban] daily report for " + host, text, now.toEpochMilli() + "-daily");
-        spec.commandLine().getOut().println(d instanceof Delivery.Delivered ok ? "mailed: " + ok.detail() : "not mailed: " + d);
+        if (output.json) {
+            String detail = d instanceof Delivery.Delivered ok ? ok.detail()
+                    : d instanceof Delivery.Retry retry ? retry.reason() : ((Delivery.Rejected) d).reason();
+            OutputOptions.print(spec, Map.of("mailed", d instanceof Delivery.Delivered, "detail", detail));
+        } else {
+            spec.commandLine().getOut().println(d instanceof Delivery.Delivered ok ? "mailed: " + ok.detail() : "not mailed: " + d);
+        }
         return d instanceof Delivery.Delivered ? ExitCode.OK : ExitCode.FINDINGS;
+    }
+
+    /**
+     * report daily --json: the facts the text is made of. Times and paths as text; containers is null when no
+     * engine answered; journal.status is counts, not-installed or unreadable.
+     */
+    record Report(String host, String since, String until, Optional<List<DailyReport.ContainerLine>> containers,
+                  Map<String, Map<String, Integer>> errorLines, Journal journal, List<Disk> disks, String backupLog,
+                  Optional<String> lastBackup, List<String> alerts) {
+        record Journal(String status, String reason, Map<String, Long> counts, boolean noEntries) {}
+
+        record Disk(String path, Optional<Double> usedPercent, Optional<Double> trendPoints) {}
+
+        static Report of(DailyReport.Facts f) {
+            Journal journal = f.journal() instanceof DailyReport.Journal.Counts c
+                    ? new Journal("counts", "", c.counts(), c.noEntries())
+                    : f.journal() instanceof DailyReport.Journal.Unreadable u
+                    ? new Journal("unreadable", u.reason(), Map.of(), true)
+                    : new Journal("not-installed", "", Map.of(), true);
+            List<Disk> disks = f.disks().stream()
+                    .map(d -> new Disk(d.path().toString(), d.usedPercent(), d.trendPoints())).toList();
+            return new Report(f.host(), f.since().toString(), f.now().toString(), f.containers(), f.errorLines(),
+                    journal, disks, f.backupLog().toString(), f.lastBackup(), f.alerts());
+        }
     }
 }

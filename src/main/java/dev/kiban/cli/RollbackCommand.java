@@ -1,5 +1,8 @@
 package dev.kiban.cli;
 
+import dev.kiban.failure.DeclinedException;
+import dev.kiban.failure.RefusedException;
+import dev.kiban.failure.UsageException;
 import dev.kiban.host.Generation;
 import dev.kiban.host.HostApply;
 import dev.kiban.host.HostRoot;
@@ -41,37 +44,48 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Roll back without asking.")
     boolean yes;
 
+    @Mixin
+    OutputOptions output;
+
     RollbackCommand(KibanContext context) {
         this.context = context;
     }
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (to != null && to < 0) throw new dev.kiban.spec.SpecException("--to takes a generation number (0 or more)");
+        PrintWriter out = output.text(spec);
+        if (to != null && to < 0) throw new UsageException("--to takes a generation number (0 or more)");
         HostApply applier = new HostApply(rootOptions.root, context.checks(), out);
         try {
             if (to != null && to > 0 && applier.generations().get(to).isEmpty()) {
-                throw new dev.kiban.spec.SpecException("no generation " + to + " under " + rootOptions.root
+                throw new UsageException("no generation " + to + " under " + rootOptions.root
                         + " ('kiban generations' lists them)");
             }
             List<Generation> todo = applier.toUndo(Optional.ofNullable(to));
             if (todo.isEmpty()) {
                 out.println("nothing to roll back");
+                if (output.json) OutputOptions.print(spec, new Report(List.of()));
                 return ExitCode.OK;
             }
-            todo.forEach(g -> out.println("roll back generation " + g.number() + " (" + g.note() + ")"));
+            PrintWriter shown = yes ? out : output.notices(spec);
+            todo.forEach(g -> shown.println("roll back generation " + g.number() + " (" + g.note() + ")"));
             String question = "Roll back " + (todo.size() == 1 ? "this generation?" : "these generations?");
-            if (!yes && !CommandSupport.confirm(context, out, question)) {
-                err.println("kiban: rollback not confirmed; nothing changed (confirm with y, or pass --yes)");
-                return ExitCode.FINDINGS;
+            if (!yes && !CommandSupport.confirm(context, shown, question)) {
+                throw new DeclinedException("rollback not confirmed; nothing changed (confirm with y, or pass --yes)");
             }
             applier.rollback(Optional.ofNullable(to));
+            if (output.json) {
+                List<Report.Undone> undone = todo.stream().map(g -> new Report.Undone(g.number(), g.note())).toList();
+                OutputOptions.print(spec, new Report(undone));
+            }
             return ExitCode.OK;
         } catch (HostRoot.Refusal e) {
-            err.println("kiban: rollback refused: " + e.getMessage());
-            return ExitCode.FINDINGS;
+            throw new RefusedException("rollback refused: " + e.getMessage());
         }
+    }
+
+    /** rollback --json: the generations undone, newest first (none when there was nothing to roll back). */
+    record Report(List<Undone> rolledBack) {
+        record Undone(int generation, String note) {}
     }
 }

@@ -10,15 +10,11 @@ final class RootOptions {
     @Option(names = "--root", paramLabel = "DIR", description = "Host root to read and write under (default /). Commands run only when it is /.")
     Path root = Path.of("/");
 
-    @Option(names = "--family", paramLabel = "rhel|debian", description = "Render for this OS family instead of reading <root>/etc/os-release.")
-    String family;
+    @Option(names = "--family", paramLabel = "rhel|debian", converter = ChoiceConverter.FamilyChoice.class,
+            description = "Render for this OS family instead of reading <root>/etc/os-release.")
+    Family family;
 
     Optional<Family> family() {
-        if (family == null) return Optional.empty();
-        return switch (family) {
-            case "rhel" -> Optional.of(Family.RHEL);
-            case "debian" -> Optional.of(Family.DEBIAN);
-            default -> throw new dev.kiban.spec.SpecException("--family takes rhel or debian, not " + family);
-        };
+        return Optional.ofNullable(family);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiban.cli;
 
+import dev.kiban.failure.UsageException;
 import dev.kiban.host.AtomicFile;
 import dev.kiban.spec.SpecDocument;
 import java.io.IOException;
@@ -42,9 +43,8 @@ final class SpecInitCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         if (Files.exists(file) && !force) {
-            spec.commandLine().getErr().println("kiban: " + file + " exists; not replacing it without --force (the old one is then kept as "
+            throw new UsageException(file + " exists; not replacing it without --force (the old one is then kept as "
                     + file.getFileName() + ".previous)");
-            return ExitCode.USAGE;
         }
         Optional<Path> previous = AtomicFile.write(file, text.getBytes(StandardCharsets.UTF_8), "rw-------", true);
         var out = spec.commandLine().getOut();

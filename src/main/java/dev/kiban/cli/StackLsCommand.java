@@ -9,9 +9,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "ls", mixinStandardHelpOptions = true, description = {"The stacks on the swarm and their services.", ""})
 final class StackLsCommand extends EngineCommandBase {
+    @Mixin
+    OutputOptions output;
+
     StackLsCommand(KibanContext context) {
         super(context);
     }
@@ -22,6 +26,11 @@ final class StackLsCommand extends EngineCommandBase {
             Map<String, List<ServiceSummary>> stacks = engine.services(Map.of()).stream()
                     .filter(s -> s.labels().containsKey(StackRollout.NAMESPACE_LABEL))
                     .collect(Collectors.groupingBy(s -> s.labels().get(StackRollout.NAMESPACE_LABEL), TreeMap::new, Collectors.toList()));
+            if (output.json) {
+                OutputOptions.print(spec, Map.of("stacks", stacks.entrySet().stream().map(e -> new Stack(e.getKey(),
+                        e.getValue().stream().map(ServiceSummary::name).sorted().toList())).toList()));
+                return ExitCode.OK;
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (stacks.isEmpty()) out.println("no stacks");
             stacks.forEach((name, services) -> out.printf("%-20s %d service%s: %s%n", name, services.size(), services.size() == 1 ? "" : "s",
@@ -29,4 +38,7 @@ final class StackLsCommand extends EngineCommandBase {
             return ExitCode.OK;
         }
     }
+
+    /** stack ls --json: a stack and the names of its services. */
+    record Stack(String name, List<String> services) {}
 }

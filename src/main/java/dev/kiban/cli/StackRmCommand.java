@@ -2,6 +2,8 @@ package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
+import dev.kiban.failure.DeclinedException;
+import dev.kiban.failure.RefusedException;
 import dev.kiban.host.Tool;
 import dev.kiban.stack.DockerCli;
 import dev.kiban.stack.StackRollout;
@@ -29,19 +31,13 @@ final class StackRmCommand extends EngineCommandBase {
         EngineAddress address = address();
         try (Engine engine = context.engines().apply(address)) {
             int services = engine.services(Map.of(StackRollout.NAMESPACE_LABEL, name)).size();
-            if (services == 0) {
-                spec.commandLine().getErr().println("kiban: no stack " + name);
-                return ExitCode.FINDINGS;
-            }
+            if (services == 0) throw new RefusedException("no stack " + name);
             if (!yes) {
-                spec.commandLine().getErr().println("kiban: would remove " + services + " service(s) of " + name + " (volumes stay); run again with --yes");
-                return ExitCode.USAGE;
+                throw new DeclinedException("would remove " + services + " service(s) of " + name
+                        + " (volumes stay); nothing changed: run again with --yes");
             }
             Tool.Result r = DockerCli.find(address).remove(name);
-            if (!r.ok()) {
-                spec.commandLine().getErr().println("kiban: docker stack rm failed: " + r.gist());
-                return ExitCode.FINDINGS;
-            }
+            if (!r.ok()) throw new RefusedException("docker stack rm failed: " + r.gist());
             spec.commandLine().getOut().println("removed " + name + " (" + services + " services); its volumes are kept (D9)");
             return ExitCode.OK;
         }

@@ -1,6 +1,8 @@
 package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
+import dev.kiban.failure.DeclinedException;
+import dev.kiban.failure.RefusedException;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.swarm.SwarmSetup;
 import dev.kiban.swarm.SwarmSetupRunner;
@@ -37,8 +39,7 @@ final class SwarmInitCommand extends EngineCommandBase {
         try (Engine engine = connect()) {
             SwarmSetup.Plan plan = SwarmSetup.plan(resolved, SwarmSetupRunner.observe(engine, root, resolved.swarm().joinTokenFile().value()));
             if (!plan.refusals().isEmpty()) {
-                plan.refusals().forEach(r -> spec.commandLine().getErr().println("kiban: not initialising: " + r));
-                return ExitCode.FINDINGS;
+                throw new RefusedException("not initialising: " + String.join("; ", plan.refusals()));
             }
             plan.drift().forEach(d -> out.println("drift: " + d));
             if (plan.steps().isEmpty()) {
@@ -48,8 +49,7 @@ final class SwarmInitCommand extends EngineCommandBase {
             }
             if (!yes) {
                 plan.steps().forEach(s -> out.println("would " + s.describe()));
-                spec.commandLine().getErr().println("kiban: not initialised; run again with --yes");
-                return ExitCode.USAGE;
+                throw new DeclinedException("not initialised; nothing changed: run again with --yes");
             }
             new SwarmSetupRunner(engine, root, out).run(plan);
             boolean init = plan.steps().stream().anyMatch(s -> s instanceof SwarmStep.InitSwarm);

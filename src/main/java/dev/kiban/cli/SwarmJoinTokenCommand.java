@@ -2,6 +2,7 @@ package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.SwarmSettings;
+import dev.kiban.failure.RefusedException;
 import picocli.CommandLine.Command;
 
 @Command(name = "join-token", mixinStandardHelpOptions = true,
@@ -16,8 +17,8 @@ final class SwarmJoinTokenCommand extends EngineCommandBase {
         try (Engine engine = connect()) {
             SwarmSettings swarm = engine.swarm();
             if (!swarm.manager()) {
-                spec.commandLine().getErr().println("kiban: this node is not a swarm manager (state: " + swarm.state() + "); run 'kiban swarm init' first");
-                return ExitCode.FINDINGS;
+                throw new RefusedException("this node is not a swarm manager (state: " + swarm.state()
+                        + "); run 'kiban swarm init' first");
             }
             spec.commandLine().getOut().println("docker swarm join --token " + engine.workerJoinToken() + " " + swarm.nodeAddress() + ":2377");
             return ExitCode.OK;

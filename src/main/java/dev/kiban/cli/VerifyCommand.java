@@ -31,11 +31,19 @@ import picocli.CommandLine.Option;
             "Exit 0 when nothing failed, 1 otherwise.",
             ""})
 final class VerifyCommand extends EngineCommandBase {
-    @Option(names = "--only", paramLabel = "unit|integration", description = "Run one group only.")
-    String only;
+    /** The groups of checks, as {@code --only} names them. */
+    enum CheckGroup { UNIT, INTEGRATION }
 
-    @Option(names = "--format", paramLabel = "text|json|junit", defaultValue = "text", description = "Report format (default ${DEFAULT-VALUE}).")
-    String format;
+    enum ReportFormat { TEXT, JSON, JUNIT }
+
+    @Option(names = "--only", paramLabel = "unit|integration", converter = ChoiceConverter.CheckGroupChoice.class,
+            description = "Run one group only.")
+    CheckGroup only;
+
+    @Option(names = "--format", paramLabel = "text|json|junit", defaultValue = "text",
+            converter = ChoiceConverter.ReportFormatChoice.class,
+            description = "Report format (default ${DEFAULT-VALUE}).")
+    ReportFormat format;
 
     @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE (progress still goes to the terminal).")
     Path output;
@@ -61,8 +69,6 @@ final class VerifyCommand extends EngineCommandBase {
 
     @Override
     public Integer call() throws IOException {
-        if (only != null && !List.of("unit", "integration").contains(only)) throw new dev.kiban.spec.SpecException("--only takes unit or integration, not " + only);
-        if (!List.of("text", "json", "junit").contains(format)) throw new dev.kiban.spec.SpecException("--format takes text, json or junit, not " + format);
         // The family is the running host's: the root only says where the files are.
         Optional<PlatformSpec.Family> family = dev.kiban.host.OsRelease.read(root).or(() -> {
             try {
@@ -87,11 +93,12 @@ final class VerifyCommand extends EngineCommandBase {
             }
             return Optional.ofNullable(engine[0]);
         }, webImage, webPort, toolImage, containers);
-        boolean live = format.equals("text") || output != null;
+        boolean live = format == ReportFormat.TEXT || output != null;
         long start = System.nanoTime();
         List<CheckResult> results;
         try {
-            results = Verification.run(Verification.checks(only), checks, r -> {
+            String group = only == null ? null : ChoiceConverter.word(only);
+            results = Verification.run(Verification.checks(group), checks, r -> {
                 if (live) {
                     out.println(line(r));
                     out.flush();
@@ -105,8 +112,8 @@ final class VerifyCommand extends EngineCommandBase {
         String summary = (results.size() - failed - skipped) + " passed, " + failed + " failed, " + skipped + " skipped in "
                 + Math.round((System.nanoTime() - start) / 1e8) / 10.0 + " s";
         String report = switch (format) {
-            case "json" -> Json.json(java.util.Map.of("results", results, "summary", summary)) + "\n";
-            case "junit" -> Verification.junit(results);
+            case JSON -> Json.json(java.util.Map.of("results", results, "summary", summary)) + "\n";
+            case JUNIT -> Verification.junit(results);
             default -> String.join("\n", results.stream().map(VerifyCommand::line).toList()) + "\n" + summary + "\n";
         };
         if (output != null) {

@@ -63,9 +63,35 @@ public final class HostApply {
         this.runner = runner;
     }
 
-    public record Outcome(Optional<Generation> generation, List<String> failures) {
+    /** One thing that went wrong, with the host path it concerns when it is about one file. */
+    public record Failure(Optional<String> path, String reason) {
+        static Failure at(String path, String reason) {
+            return new Failure(Optional.of(path), reason);
+        }
+
+        static Failure general(String reason) {
+            return new Failure(Optional.empty(), reason);
+        }
+
+        /** What the failure is about, for the generation's note: the path, or the reason's first line. */
+        String subject() {
+            return path.orElseGet(() -> firstLine(reason));
+        }
+
+        @Override
+        public String toString() {
+            return path.map(p -> p + ": " + reason).orElse(reason);
+        }
+    }
+
+    public record Outcome(Optional<Generation> generation, List<Failure> problems) {
         public boolean ok() {
-            return failures.isEmpty();
+            return problems.isEmpty();
+        }
+
+        /** Each failure as the operator reads it: the path first when it is about one file. */
+        public List<String> failures() {
+            return problems.stream().map(Failure::toString).toList();
         }
 
         /** Failed, and every path is back as it was (the generation is marked failed, not left applying). */
@@ -217,15 +243,16 @@ public final class HostApply {
             Generation gen = store.begin(files.stream().map(f -> f.artifact().path()).toList(),
                     dirs.stream().map(d -> d.directory().path()).toList(),
                     files.size() + " files, " + dirs.size() + " directories");
-            List<String> failures = new ArrayList<>();
+            List<Failure> failures = new ArrayList<>();
             try {
                 write(files, dirs);
                 for (Plan.FileStep f : files) {
-                    checks.check(f.artifact(), root).ifPresent(why -> failures.add(f.artifact().path() + ": " + why));
+                    checks.check(f.artifact(), root)
+                            .ifPresent(why -> failures.add(Failure.at(f.artifact().path(), why)));
                 }
                 if (failures.isEmpty() && runCommands) failures.addAll(runCommands(plan.commands()));
             } catch (IOException | RuntimeException e) {
-                failures.add("writing failed: " + firstLine(e.getMessage()));
+                failures.add(Failure.general("writing failed: " + firstLine(e.getMessage())));
             }
             if (failures.isEmpty()) {
                 Generation applied = gen.with(Generation.Status.APPLIED, gen.note());
@@ -236,12 +263,12 @@ public final class HostApply {
                 store.undo(gen);
             } catch (IOException | RuntimeException e) {
                 // left "applying" on purpose: it is still in force, and 'kiban rollback' retries it
-                failures.add("could not put everything back: " + firstLine(e.getMessage()) + "; generation "
-                        + gen.number() + " stays 'applying': fix that, then run 'kiban rollback'");
+                failures.add(Failure.general("could not put everything back: " + firstLine(e.getMessage())
+                        + "; generation " + gen.number() + " stays 'applying': fix that, then run 'kiban rollback'"));
                 return new Outcome(Optional.of(gen), failures);
             }
             Generation failed = gen.with(Generation.Status.FAILED, "rejected: " + String.join(", ", failures.stream()
-                    .map(HostApply::subject).toList()));
+                    .map(Failure::subject).toList()));
             store.save(failed);
             return new Outcome(Optional.of(failed), failures);
         }
@@ -291,7 +318,7 @@ public final class HostApply {
         }
     }
 
-    private List<String> runCommands(List<HostCommand> commands) {
+    private List<Failure> runCommands(List<HostCommand> commands) {
         for (HostCommand c : commands) {
             out.println("running " + c);
             out.flush();
@@ -300,17 +327,11 @@ public final class HostApply {
                 r = runner.run(c.argv(), Duration.ofMinutes(10));
             } catch (IOException e) {
                 // a program that cannot be started is a failed step like any other: everything goes back
-                return List.of("'" + c + "' could not be started: " + firstLine(e.getMessage()));
+                return List.of(Failure.general("'" + c + "' could not be started: " + firstLine(e.getMessage())));
             }
-            if (!r.ok()) return List.of("'" + c + "' failed: " + r.gist());
+            if (!r.ok()) return List.of(Failure.general("'" + c + "' failed: " + r.gist()));
         }
         return List.of();
-    }
-
-    /** What a failure is about, for the generation's note: the path, or the failure's first line. */
-    private static String subject(String failure) {
-        int colon = failure.indexOf(": ");
-        return colon > 0 && failure.startsWith("/") ? failure.substring(0, colon) : firstLine(failure);
     }
 
     private static String firstLine(String s) {

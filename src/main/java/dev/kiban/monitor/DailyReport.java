@@ -27,50 +27,120 @@ import java.util.TreeMap;
 public final class DailyReport {
     private DailyReport() {}
 
-    public record Inputs(Engine engine, List<Path> filesystems, MonitorState state, Path backupLog, Instant since, Instant now, String host) {}
+    public record Inputs(Engine engine, List<Path> filesystems, MonitorState state, Path backupLog, Instant since,
+                         Instant now, String host) {}
 
-    public static String render(Inputs in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        b.append("kiban daily report for ").append(in.host()).append(", ").append(in.since()).append(" to ").append(in.now()).append("\n\n");
-        containers(in, b);
-        journal(in, b);
-        disks(in, b);
-        backup(in, b);
-        alerts(in, b);
-        return b.toString();
+    /** Everything the report says, gathered first; {@link #render} only formats it. */
+    public record Facts(String host, Instant since, Instant now, Optional<List<ContainerLine>> containers,
+                        Map<String, Map<String, Integer>> errorLines, Journal journal, List<Disk> disks,
+                        Path backupLog, Optional<String> lastBackup, List<String> alerts) {}
+
+    /** One container; {@code containers} is empty when no engine answered. */
+    public record ContainerLine(String name, String state, int restarts, boolean oomKilled, boolean unhealthy) {}
+
+    /** A watched filesystem: empty use when it is not there; the trend in points over the last 24 h. */
+    public record Disk(Path path, Optional<Double> usedPercent, Optional<Double> trendPoints) {}
+
+    /** What the journal said about sshd and fail2ban, or why it could not say. */
+    public sealed interface Journal {
+        record NotInstalled() implements Journal {}
+
+        record Unreadable(String reason) implements Journal {}
+
+        record Counts(Map<String, Long> counts, boolean noEntries) implements Journal {}
     }
 
-    private static void containers(Inputs in, StringBuilder b) {
-        b.append("== Containers\n");
-        if (in.engine() == null) {
-            b.append("  no engine answered\n\n");
-            return;
-        }
-        List<ContainerSummary> all = in.engine().containers();
-        long running = all.stream().filter(ContainerSummary::running).count();
-        b.append(String.format(Locale.ROOT, "  %d containers, %d running%n", all.size(), running));
-        for (ContainerSummary c : all.stream().sorted(Comparator.comparing(ContainerSummary::name)).toList()) {
-            ContainerState s = in.engine().inspectContainer(c.id());
-            b.append(String.format(Locale.ROOT, "  %-36s %-10s restarts %-3d%s%s%n", c.name(), c.state(), s.restartCount(),
-                    s.oomKilled() ? " OOM-killed" : "", c.health() == ContainerSummary.Health.UNHEALTHY ? " UNHEALTHY" : ""));
-        }
-        b.append("\n== Error lines (most frequent per container)\n");
-        boolean any = false;
-        for (ContainerSummary c : all.stream().filter(ContainerSummary::running).sorted(Comparator.comparing(ContainerSummary::name)).toList()) {
-            Map<String, Integer> counts = new TreeMap<>();
-            for (String line : in.engine().logLines(c.id(), in.since().getEpochSecond(), 100_000)) {
-                int sp = line.indexOf(' ');
-                String text = sp < 0 ? line : line.substring(sp + 1);
-                if (Collector.ERROR.matcher(text).find()) counts.merge(normalise(text), 1, Integer::sum);
+    public static String render(Inputs in) throws IOException {
+        return render(gather(in));
+    }
+
+    public static Facts gather(Inputs in) throws IOException {
+        Optional<List<ContainerLine>> containers = Optional.empty();
+        Map<String, Map<String, Integer>> errors = new LinkedHashMap<>();
+        if (in.engine() != null) {
+            List<ContainerSummary> all = in.engine().containers().stream()
+                    .sorted(Comparator.comparing(ContainerSummary::name)).toList();
+            List<ContainerLine> lines = new ArrayList<>();
+            for (ContainerSummary c : all) {
+                ContainerState s = in.engine().inspectContainer(c.id());
+                lines.add(new ContainerLine(c.name(), c.state(), s.restartCount(), s.oomKilled(),
+                        c.health() == ContainerSummary.Health.UNHEALTHY));
+                if (c.running()) {
+                    Map<String, Integer> counts = errorCounts(in.engine().logLines(c.id(), in.since().getEpochSecond(), 100_000));
+                    if (!counts.isEmpty()) errors.put(c.name(), counts);
+                }
             }
-            if (counts.isEmpty()) continue;
-            any = true;
-            b.append("  ").append(c.name()).append(": ").append(counts.values().stream().mapToInt(Integer::intValue).sum()).append(" error lines\n");
-            counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(5)
-                    .forEach(e -> b.append(String.format(Locale.ROOT, "    %5d x %s%n", e.getValue(), e.getKey())));
+            containers = Optional.of(lines);
         }
-        if (!any) b.append("  none\n");
-        b.append('\n');
+        Optional<String> lastBackup = Optional.empty();
+        if (in.backupLog() != null && Files.exists(in.backupLog())) {
+            List<String> lines = Files.readAllLines(in.backupLog());
+            lastBackup = Optional.of(lines.isEmpty() ? "none" : lines.get(lines.size() - 1));
+        }
+        return new Facts(in.host(), in.since(), in.now(), containers, errors, journal(in.since()), disks(in),
+                in.backupLog(), lastBackup, in.state().history(in.since()));
+    }
+
+    static Map<String, Integer> errorCounts(List<String> logLines) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String line : logLines) {
+            int sp = line.indexOf(' ');
+            String text = sp < 0 ? line : line.substring(sp + 1);
+            if (Collector.ERROR.matcher(text).find()) counts.merge(normalise(text), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    public static String render(Facts f) {
+        StringBuilder b = new StringBuilder();
+        b.append("kiban daily report for ").append(f.host()).append(", ").append(f.since()).append(" to ")
+                .append(f.now()).append("\n\n");
+        b.append("== Containers\n");
+        if (f.containers().isEmpty()) {
+            b.append("  no engine answered\n\n");
+        } else {
+            List<ContainerLine> all = f.containers().get();
+            long running = all.stream().filter(c -> c.state().equals("running")).count();
+            b.append(String.format(Locale.ROOT, "  %d containers, %d running%n", all.size(), running));
+            for (ContainerLine c : all) {
+                b.append(String.format(Locale.ROOT, "  %-36s %-10s restarts %-3d%s%s%n", c.name(), c.state(), c.restarts(),
+                        c.oomKilled() ? " OOM-killed" : "", c.unhealthy() ? " UNHEALTHY" : ""));
+            }
+            b.append("\n== Error lines (most frequent per container)\n");
+            f.errorLines().forEach((name, counts) -> {
+                b.append("  ").append(name).append(": ").append(counts.values().stream().mapToInt(Integer::intValue).sum())
+                        .append(" error lines\n");
+                counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(5)
+                        .forEach(e -> b.append(String.format(Locale.ROOT, "    %5d x %s%n", e.getValue(), e.getKey())));
+            });
+            if (f.errorLines().isEmpty()) b.append("  none\n");
+            b.append('\n');
+        }
+        b.append("== sshd and fail2ban (journal)\n");
+        if (f.journal() instanceof Journal.NotInstalled) {
+            b.append("  journalctl is not installed\n");
+        } else if (f.journal() instanceof Journal.Unreadable u) {
+            b.append("  the journal could not be read: ").append(u.reason()).append('\n');
+        } else if (f.journal() instanceof Journal.Counts c) {
+            if (c.noEntries()) b.append("  no entries (is the journal persistent? R6.1)\n");
+            c.counts().forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %-16s %d%n", k, v)));
+        }
+        b.append("\n== Disks\n");
+        for (Disk d : f.disks()) {
+            if (d.usedPercent().isEmpty()) {
+                b.append("  ").append(d.path()).append(": not present\n");
+                continue;
+            }
+            String trend = d.trendPoints().map(t -> String.format(Locale.ROOT, " (%+.1f points in 24 h)", t)).orElse("");
+            b.append(String.format(Locale.ROOT, "  %-28s %5.1f%% used%s%n", d.path(), d.usedPercent().get(), trend));
+        }
+        b.append("\n== Backup\n");
+        if (f.lastBackup().isEmpty()) b.append("  no backup has run (no ").append(f.backupLog()).append(")\n\n");
+        else b.append("  last run: ").append(f.lastBackup().get()).append("\n\n");
+        b.append("== Alerts\n");
+        if (f.alerts().isEmpty()) b.append("  none\n");
+        f.alerts().forEach(l -> b.append("  ").append(l).append('\n'));
+        return b.toString();
     }
 
     /** Numbers and hex ids vary between otherwise identical lines; group on the rest. */
@@ -79,31 +149,28 @@ public final class DailyReport {
         return s.length() > 160 ? s.substring(0, 159) + "…" : s;
     }
 
-    private static void journal(Inputs in, StringBuilder b) throws IOException {
-        b.append("== sshd and fail2ban (journal)\n");
+    private static Journal journal(Instant since) throws IOException {
         Optional<Path> journalctl = Tool.find("journalctl");
-        if (journalctl.isEmpty()) {
-            b.append("  journalctl is not installed\n\n");
-            return;
+        if (journalctl.isEmpty()) return new Journal.NotInstalled();
+        Tool.Result r = Tool.run(List.of(journalctl.get().toString(), "--no-pager", "-o", "cat", "--since",
+                "@" + since.getEpochSecond(), "-u", "ssh", "-u", "sshd", "-u", "fail2ban"), Duration.ofSeconds(60));
+        // A failed journalctl is not "no logins": say it could not be read, with its first line.
+        if (!r.ok()) {
+            return new Journal.Unreadable(r.output().lines().findFirst().orElse("journalctl failed").strip());
         }
-        Tool.Result r = Tool.run(List.of(journalctl.get().toString(), "--no-pager", "-o", "cat", "--since", "@" + in.since().getEpochSecond(), "-u", "ssh",
-                "-u", "sshd", "-u", "fail2ban"), Duration.ofSeconds(60));
-        if (!r.ok() && r.output().isBlank()) {
-            b.append("  the journal could not be read\n\n");
-            return;
-        }
-        Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put("failed logins", r.output().lines().filter(l -> l.contains("Failed password") || l.contains("Invalid user")).count());
-        counts.put("accepted logins", r.output().lines().filter(l -> l.startsWith("Accepted ")).count());
-        counts.put("bans", r.output().lines().filter(l -> l.contains(" Ban ")).count());
-        counts.put("unbans", r.output().lines().filter(l -> l.contains(" Unban ")).count());
-        if (r.output().contains("No entries") || r.output().isBlank()) b.append("  no entries (is the journal persistent? R6.1)\n");
-        counts.forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %-16s %d%n", k, v)));
-        b.append('\n');
+        return journalCounts(r.output());
     }
 
-    private static void disks(Inputs in, StringBuilder b) throws IOException {
-        b.append("== Disks\n");
+    static Journal.Counts journalCounts(String journal) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("failed logins", journal.lines().filter(l -> l.contains("Failed password") || l.contains("Invalid user")).count());
+        counts.put("accepted logins", journal.lines().filter(l -> l.startsWith("Accepted ")).count());
+        counts.put("bans", journal.lines().filter(l -> l.contains(" Ban ")).count());
+        counts.put("unbans", journal.lines().filter(l -> l.contains(" Unban ")).count());
+        return new Journal.Counts(counts, journal.contains("No entries") || journal.isBlank());
+    }
+
+    private static List<Disk> disks(Inputs in) throws IOException {
         Map<String, List<String[]>> history = new TreeMap<>();
         Path log = in.state().dir().resolve("disk.log");
         if (Files.exists(log)) {
@@ -112,36 +179,20 @@ public final class DailyReport {
                 if (f.length == 3) history.computeIfAbsent(f[1], k -> new ArrayList<>()).add(f);
             }
         }
+        List<Disk> disks = new ArrayList<>();
+        Instant dayAgo = in.now().minus(Duration.ofDays(1));
         for (Path p : in.filesystems()) {
             Optional<FilesystemUsage> u = FilesystemUsage.of(p);
             if (u.isEmpty()) {
-                b.append("  ").append(p).append(": not present\n");
+                disks.add(new Disk(p, Optional.empty(), Optional.empty()));
                 continue;
             }
-            String trend = "";
-            List<String[]> h = history.getOrDefault(p.toString(), List.of());
-            Instant dayAgo = in.now().minus(Duration.ofDays(1));
-            Optional<String[]> then = h.stream().filter(f -> !Instant.parse(f[0]).isAfter(dayAgo)).reduce((x, y) -> y);
-            if (then.isPresent()) trend = String.format(Locale.ROOT, " (%+.1f points in 24 h)", u.get().usedPercent() - Double.parseDouble(then.get()[2]));
-            b.append(String.format(Locale.ROOT, "  %-28s %5.1f%% used%s%n", p, u.get().usedPercent(), trend));
+            Optional<Double> trend = history.getOrDefault(p.toString(), List.of()).stream()
+                    .filter(f -> !Instant.parse(f[0]).isAfter(dayAgo)).reduce((x, y) -> y)
+                    .map(then -> u.get().usedPercent() - Double.parseDouble(then[2]));
+            disks.add(new Disk(p, Optional.of(u.get().usedPercent()), trend));
         }
-        b.append('\n');
-    }
-
-    private static void backup(Inputs in, StringBuilder b) throws IOException {
-        b.append("== Backup\n");
-        if (in.backupLog() == null || !Files.exists(in.backupLog())) b.append("  no backup has run (no ").append(in.backupLog()).append(")\n\n");
-        else {
-            List<String> lines = Files.readAllLines(in.backupLog());
-            b.append("  last run: ").append(lines.isEmpty() ? "none" : lines.get(lines.size() - 1)).append("\n\n");
-        }
-    }
-
-    private static void alerts(Inputs in, StringBuilder b) throws IOException {
-        b.append("== Alerts\n");
-        List<String> lines = in.state().history(in.since());
-        if (lines.isEmpty()) b.append("  none\n");
-        lines.forEach(l -> b.append("  ").append(l).append('\n'));
+        return disks;
     }
 
     /** What the agent appends hourly so the report can show a trend: time, path, used percent. */

@@ -15,31 +15,35 @@ public final class MetricsText {
     public static String render(Sweep sweep, Collection<Alert> alerts, int outboxPending, long eventsSeen) {
         MetricsText m = new MetricsText();
         m.family("kiban_container_up", "gauge", "1 when the container is running");
-        sweep.containers().forEach(c -> m.sample("kiban_container_up", c.running() ? 1 : 0, "container", c.name(), "service", c.service()));
-        m.family("kiban_container_cpu_limit_percent", "gauge", "CPU use as a percentage of the container's CPU limit (of the host without one)");
-        sweep.containers().forEach(c -> m.sample("kiban_container_cpu_limit_percent", c.cpuPercentOfLimit(), "container", c.name(), "service", c.service()));
-        m.family("kiban_container_cpu_host_percent", "gauge", "CPU use as a percentage of all the host's CPUs");
-        sweep.containers().forEach(c -> m.sample("kiban_container_cpu_host_percent", c.cpuPercentOfHost(), "container", c.name(), "service", c.service()));
-        m.family("kiban_container_memory_working_set_bytes", "gauge", "memory in use minus inactive page cache, as docker stats computes it");
-        sweep.containers().stream().filter(Sweep.ContainerSample::running).forEach(c -> m.sample("kiban_container_memory_working_set_bytes", c.workingSet(),
-                "container", c.name(), "service", c.service()));
-        m.family("kiban_container_memory_limit_percent", "gauge", "working set as a percentage of the memory limit (of the host without one)");
-        sweep.containers().stream().filter(Sweep.ContainerSample::running).forEach(c -> m.sample("kiban_container_memory_limit_percent", c.memoryPercent(),
-                "container", c.name(), "service", c.service()));
-        m.family("kiban_container_restarts", "gauge", "restarts the engine counted for the container");
-        sweep.containers().forEach(c -> m.sample("kiban_container_restarts", c.restartCount(), "container", c.name(), "service", c.service()));
-        m.family("kiban_container_oom_kills", "gauge", "OOM kills in the container's memory cgroup");
-        sweep.containers().forEach(c -> m.sample("kiban_container_oom_kills", c.oomKills(), "container", c.name(), "service", c.service()));
-        m.family("kiban_container_log_error_lines", "gauge", "error-level lines the container wrote since the previous sweep");
-        sweep.containers().forEach(c -> m.sample("kiban_container_log_error_lines", c.logErrors(), "container", c.name(), "service", c.service()));
+        sweep.containers().forEach(c -> m.sample("kiban_container_up", c.running() ? 1 : 0, labels(c)));
+        m.family("kiban_container_cpu_limit_ratio", "gauge",
+                "CPU use as a fraction of the container's CPU limit (of the host without one)");
+        sweep.containers().forEach(c -> m.sample("kiban_container_cpu_limit_ratio", c.cpuPercentOfLimit() / 100, labels(c)));
+        m.family("kiban_container_cpu_host_ratio", "gauge", "CPU use as a fraction of all the host's CPUs");
+        sweep.containers().forEach(c -> m.sample("kiban_container_cpu_host_ratio", c.cpuPercentOfHost() / 100, labels(c)));
+        m.family("kiban_container_memory_working_set_bytes", "gauge",
+                "memory in use minus inactive page cache, as docker stats computes it");
+        running(sweep).forEach(c -> m.sample("kiban_container_memory_working_set_bytes", c.workingSet(), labels(c)));
+        m.family("kiban_container_memory_limit_ratio", "gauge",
+                "working set as a fraction of the memory limit (of the host without one)");
+        running(sweep).forEach(c -> m.sample("kiban_container_memory_limit_ratio", c.memoryPercent() / 100, labels(c)));
+        m.family("kiban_container_restarts_total", "counter", "restarts the engine counted for the container");
+        sweep.containers().forEach(c -> m.sample("kiban_container_restarts_total", c.restartCount(), labels(c)));
+        m.family("kiban_container_oom_kills_total", "counter", "OOM kills in the container's memory cgroup");
+        sweep.containers().forEach(c -> m.sample("kiban_container_oom_kills_total", c.oomKills(), labels(c)));
+        // A per-sweep count, not a running total: a gauge, named for what one sample holds.
+        m.family("kiban_container_log_error_lines_last_sweep", "gauge",
+                "error-level lines the container wrote since the previous sweep");
+        sweep.containers().forEach(c -> m.sample("kiban_container_log_error_lines_last_sweep", c.logErrors(), labels(c)));
         m.family("kiban_service_replicas_running", "gauge", "running tasks of a Swarm service");
         sweep.services().forEach(s -> m.sample("kiban_service_replicas_running", s.running(), "service", s.name()));
         m.family("kiban_service_replicas_desired", "gauge", "tasks a Swarm service wants");
         sweep.services().forEach(s -> m.sample("kiban_service_replicas_desired", s.desired(), "service", s.name()));
-        m.family("kiban_filesystem_used_percent", "gauge", "used space of a watched filesystem, as df shows it");
-        sweep.filesystems().forEach(f -> m.sample("kiban_filesystem_used_percent", f.usedPercent(), "path", f.path()));
+        m.family("kiban_filesystem_used_ratio", "gauge", "used fraction of a watched filesystem, as df shows it");
+        sweep.filesystems().forEach(f -> m.sample("kiban_filesystem_used_ratio", f.usedPercent() / 100, "path", f.path()));
         m.family("kiban_alert", "gauge", "1 for each pending or firing alert");
-        alerts.forEach(a -> m.sample("kiban_alert", 1, "rule", a.key().rule(), "subject", a.key().subject(), "state", a.state().name().toLowerCase(Locale.ROOT)));
+        alerts.forEach(a -> m.sample("kiban_alert", 1, "rule", a.key().rule(), "subject", a.key().subject(),
+                "state", a.state().name().toLowerCase(Locale.ROOT)));
         m.family("kiban_outbox_pending", "gauge", "notifications waiting to be delivered");
         m.sample("kiban_outbox_pending", outboxPending);
         m.family("kiban_engine_events_total", "counter", "container events received from the engine");
@@ -47,6 +51,14 @@ public final class MetricsText {
         m.family("kiban_sweep_duration_seconds", "gauge", "how long the last collection sweep took");
         m.sample("kiban_sweep_duration_seconds", sweep.nanos() / 1e9);
         return m.out.toString();
+    }
+
+    private static String[] labels(Sweep.ContainerSample c) {
+        return new String[] {"container", c.name(), "service", c.service()};
+    }
+
+    private static java.util.stream.Stream<Sweep.ContainerSample> running(Sweep sweep) {
+        return sweep.containers().stream().filter(Sweep.ContainerSample::running);
     }
 
     private void family(String name, String type, String help) {
@@ -66,7 +78,8 @@ public final class MetricsText {
             out.append('}');
         }
         out.append(' ');
-        out.append(value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.format(Locale.ROOT, "%.4f", value));
+        out.append(value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
+                : String.format(Locale.ROOT, "%.6f", value));
         out.append('\n');
     }
 

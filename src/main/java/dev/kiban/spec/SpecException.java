@@ -1,9 +1,10 @@
 package dev.kiban.spec;
 
+import dev.kiban.failure.SpecProblem;
 import java.util.List;
 
 /** The spec cannot be used as it stands: unreadable, invalid, or missing a value a command needs. */
-public class SpecException extends RuntimeException {
+public class SpecException extends SpecProblem {
     private final transient List<Problem> problems;
 
     public SpecException(String message) {
@@ -17,5 +18,10 @@ public class SpecException extends RuntimeException {
 
     public List<Problem> problems() {
         return problems;
+    }
+
+    @Override
+    public List<String> details() {
+        return problems.stream().map(Problem::toString).toList();
     }
 }

@@ -1,12 +1,15 @@
 package dev.kiban.stack;
 
 import dev.kiban.engine.EngineAddress;
+import dev.kiban.failure.UnavailableException;
 import dev.kiban.host.Tool;
+import dev.kiban.os.Wait;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The docker CLI, for what only it does: {@code stack deploy} turns a compose file into services on
@@ -15,7 +18,7 @@ import java.util.Map;
 public record DockerCli(Path docker, EngineAddress address) {
 
     public static DockerCli find(EngineAddress address) {
-        Path docker = Tool.find("docker").orElseThrow(() -> new IllegalStateException(
+        Path docker = Tool.find("docker").orElseThrow(() -> new UnavailableException(
                 "the docker CLI is not installed; stacks are deployed with 'docker stack deploy' (package docker.io or docker-ce-cli)"));
         return new DockerCli(docker, address);
     }
@@ -30,17 +33,16 @@ public record DockerCli(Path docker, EngineAddress address) {
      * the services are gone but their tasks are still stopping, a race the CLI does not wait out.
      */
     public Tool.Result remove(String stack) throws IOException {
-        Tool.Result r = run("stack", "rm", stack);
-        for (int attempt = 0; attempt < 15 && !r.ok() && r.output().contains("is in use by task"); attempt++) {
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return r;
-            }
-            r = run("stack", "rm", stack);
+        Tool.Result[] last = {null};
+        try {
+            return Wait.until(() -> {
+                last[0] = run("stack", "rm", stack);
+                boolean racing = !last[0].ok() && last[0].output().contains("is in use by task");
+                return racing ? Optional.empty() : Optional.of(last[0]);
+            }, Duration.ofSeconds(15), Duration.ofSeconds(1), "the stack's tasks to stop");
+        } catch (Wait.TimedOut e) {
+            return last[0]; // the CLI's own error says which network is still in use
         }
-        return r;
     }
 
     private Tool.Result run(String... args) throws IOException {

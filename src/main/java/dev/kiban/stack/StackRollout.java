@@ -3,6 +3,7 @@ package dev.kiban.stack;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.ServiceSummary;
 import dev.kiban.engine.TaskSummary;
+import dev.kiban.os.Wait;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,36 +59,43 @@ public final class StackRollout {
     }
 
     public static Outcome follow(Engine engine, String stack, Duration timeout, PrintWriter out) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, String> lastSeen = new LinkedHashMap<>();
-        List<Progress> progress = List.of();
+        List<List<Progress>> latest = new ArrayList<>(List.of(List.of()));
         int nodes = Math.max(1, engine.nodes().size());
-        while (System.nanoTime() < deadline) {
-            List<ServiceSummary> services = engine.services(Map.of(NAMESPACE_LABEL, stack));
-            Map<String, List<TaskSummary>> tasks = new LinkedHashMap<>();
-            services.forEach(s -> tasks.put(s.id(), engine.tasks(s.id())));
-            progress = assess(services, tasks, nodes);
-            for (Progress p : progress) {
-                if (!p.toString().equals(lastSeen.get(p.service()))) {
-                    out.println("  " + p);
-                    out.flush();
-                    lastSeen.put(p.service(), p.toString());
+        try {
+            return Wait.until(() -> {
+                List<ServiceSummary> services = engine.services(Map.of(NAMESPACE_LABEL, stack));
+                Map<String, List<TaskSummary>> tasks = new LinkedHashMap<>();
+                services.forEach(s -> tasks.put(s.id(), engine.tasks(s.id())));
+                List<Progress> progress = assess(services, tasks, nodes);
+                latest.set(0, progress);
+                for (Progress p : progress) {
+                    if (!p.toString().equals(lastSeen.get(p.service()))) {
+                        out.println("  " + p);
+                        out.flush();
+                        lastSeen.put(p.service(), p.toString());
+                    }
                 }
-            }
-            if (services.isEmpty()) return new Outcome(false, progress, "the stack has no services");
-            if (progress.stream().allMatch(Progress::converged)) return new Outcome(true, progress, "");
-            List<Progress> failed = progress.stream().filter(Progress::givenUp).toList();
-            if (!failed.isEmpty()) {
-                return new Outcome(false, progress, "gave up on " + String.join(", ", failed.stream().map(Progress::service).toList())
-                        + " after " + FAILURES_BEFORE_GIVING_UP + " failed tasks: " + String.join("; ", failed.stream().flatMap(p -> p.errors().stream()).distinct().toList()));
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Outcome(false, progress, "interrupted");
-            }
+                return verdict(services, progress);
+            }, timeout, Duration.ofSeconds(1), "convergence");
+        } catch (Wait.TimedOut e) {
+            return new Outcome(false, latest.get(0), "not converged within " + timeout.toSeconds() + " s");
+        } catch (java.io.InterruptedIOException e) {
+            return new Outcome(false, latest.get(0), "interrupted");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // the looks above read the engine only, which throws unchecked
         }
-        return new Outcome(false, progress, "not converged within " + timeout.toSeconds() + " s");
+    }
+
+    /** The rollout's end once it is decided; empty while it is still under way. */
+    private static Optional<Outcome> verdict(List<ServiceSummary> services, List<Progress> progress) {
+        if (services.isEmpty()) return Optional.of(new Outcome(false, progress, "the stack has no services"));
+        if (progress.stream().allMatch(Progress::converged)) return Optional.of(new Outcome(true, progress, ""));
+        List<Progress> failed = progress.stream().filter(Progress::givenUp).toList();
+        if (failed.isEmpty()) return Optional.empty();
+        return Optional.of(new Outcome(false, progress, "gave up on "
+                + String.join(", ", failed.stream().map(Progress::service).toList())
+                + " after " + FAILURES_BEFORE_GIVING_UP + " failed tasks: "
+                + String.join("; ", failed.stream().flatMap(p -> p.errors().stream()).distinct().toList())));
     }
 }

@@ -6,11 +6,14 @@ import dev.kiban.engine.EngineConflictException;
 import dev.kiban.engine.NetworkSummary;
 import dev.kiban.host.AtomicFile;
 import dev.kiban.host.HostRoot;
+import dev.kiban.os.Wait;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -57,15 +60,17 @@ public final class SwarmSetupRunner {
                 // eventually consistent: the by-name view can report it gone while the engine still refuses a
                 // new one of that name (409). Wait for it, remove it, wait until no listing shows it, and
                 // retry the create while the engine still holds the old one.
-                waitUntil(() -> ingress().isPresent(), "the default ingress network to appear");
+                Wait.until(() -> ingress().isPresent(), SETTLE, "the default ingress network to appear");
                 ingress().ifPresent(n -> engine.removeNetwork(n.id()));
-                waitUntil(() -> ingress().isEmpty() && engine.networks().stream().noneMatch(n -> n.ingress() || n.name().equals(INGRESS)),
+                Wait.until(() -> ingress().isEmpty() && engine.networks().stream()
+                        .noneMatch(n -> n.ingress() || n.name().equals(INGRESS)), SETTLE,
                         "the default ingress network to be removed");
                 createIngress(r);
                 // The node's agent may still bring up (and then drop) the network it was creating at init:
                 // done only when one ingress, on the spec's subnet, has been all there is for a few seconds.
-                waitUntilSteady(() -> engine.networks().stream().filter(NetworkSummary::ingress).map(NetworkSummary::subnets).toList()
-                        .equals(java.util.List.of(java.util.List.of(r.subnet()))));
+                Wait.steady(() -> engine.networks().stream().filter(NetworkSummary::ingress)
+                        .map(NetworkSummary::subnets).toList().equals(List.of(List.of(r.subnet()))),
+                        Duration.ofSeconds(3), SETTLE, "one ingress network on " + r.subnet());
             } else if (step instanceof SwarmStep.SaveJoinToken t) {
                 String advertise = engine.swarm().nodeAddress();
                 String command = "docker swarm join --token " + engine.workerJoinToken() + " " + advertise + ":2377\n";
@@ -83,49 +88,18 @@ public final class SwarmSetupRunner {
         }
     }
 
-    private static void waitUntilSteady(java.util.function.BooleanSupplier done) {
-        long steadySince = -1;
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (!done.getAsBoolean()) steadySince = -1;
-            else if (steadySince < 0) steadySince = System.nanoTime();
-            else if (System.nanoTime() - steadySince > 3_000_000_000L) return;
-            sleep(200);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void createIngress(SwarmStep.RecreateIngress r) throws IOException {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (true) {
+        Wait.until(() -> {
             try {
-                engine.createNetwork(INGRESS, "overlay", r.subnet(), r.gateway(), true, Map.of(), Map.of("dev.kiban.managed", "true"));
-                return;
+                engine.createNetwork(INGRESS, "overlay", r.subnet(), r.gateway(), true, Map.of(),
+                        Map.of("dev.kiban.managed", "true"));
+                return Optional.of(Boolean.TRUE);
             } catch (EngineConflictException e) {
-                if (System.nanoTime() > deadline) throw e;
-                sleep(200); // the old ingress is still being torn down
+                return Optional.empty(); // the old ingress is still being torn down
             }
-        }
+        }, SETTLE, Duration.ofMillis(200), "the old ingress network to be torn down");
     }
 
-    private static final long WAIT_NANOS = 20_000_000_000L;
-
-    /**
-     * Waits up to 20 s: swarm network changes return before every view of the engine agrees. A timeout
-     * is an error: carrying on would report a swarm set up that is not.
-     */
-    private static void waitUntil(java.util.function.BooleanSupplier done, String what) throws IOException {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new IOException("timed out after 20 s waiting for " + what);
-            sleep(100);
-        }
-    }
+    /** Swarm network changes return before every view of the engine agrees; 20 s is ample on one node. */
+    private static final Duration SETTLE = Duration.ofSeconds(20);
 }

@@ -3,6 +3,7 @@ package dev.kiban.verify;
 import dev.kiban.engine.ContainerRequest;
 import dev.kiban.engine.ContainerState;
 import dev.kiban.engine.Engine;
+import dev.kiban.os.Wait;
 import dev.kiban.spec.ByteSize;
 import java.io.IOException;
 import java.net.URI;
@@ -43,25 +44,35 @@ public final class IntegrationChecks {
             String id = engine.runContainer(new ContainerRequest(name("web"), c.webImage(), List.of(), labels(), 64L << 20, 250_000_000L,
                     Optional.of(c.webPort())));
             try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                String last = "no answer";
+                String[] last = {"no answer"};
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-                while (System.nanoTime() < deadline) {
-                    ContainerState state = engine.inspectContainer(id);
-                    if (!state.running()) return Check.Outcome.fail("the container stopped: " + state.status() + " exit " + state.exitCode());
-                    if (state.hostPort().isPresent()) {
+                try {
+                    return Wait.until(() -> {
+                        ContainerState state = engine.inspectContainer(id);
+                        if (!state.running()) {
+                            return Optional.of(Check.Outcome.fail("the container stopped: " + state.status()
+                                    + " exit " + state.exitCode()));
+                        }
+                        if (state.hostPort().isEmpty()) return Optional.empty();
                         URI uri = URI.create("http://127.0.0.1:" + state.hostPort().get() + "/");
                         try {
-                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                            if (r.statusCode() == 200) return Check.Outcome.pass("GET " + uri + " -> 200 from " + c.webImage());
-                            last = "GET " + uri + " -> " + r.statusCode();
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2))
+                                    .build(), HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 200) {
+                                return Optional.of(Check.Outcome.pass("GET " + uri + " -> 200 from " + c.webImage()));
+                            }
+                            last[0] = "GET " + uri + " -> " + r.statusCode();
                         } catch (IOException e) {
-                            last = "GET " + uri + ": " + e.getMessage();
+                            last[0] = "GET " + uri + ": " + e.getMessage();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new java.io.InterruptedIOException("interrupted");
                         }
-                    }
-                    Thread.sleep(300);
+                        return Optional.empty();
+                    }, Duration.ofSeconds(30), Duration.ofMillis(300), "HTTP 200");
+                } catch (Wait.TimedOut e) {
+                    return Check.Outcome.fail(last[0] + " within 30 s");
                 }
-                return Check.Outcome.fail(last + " within 30 s");
             } finally {
                 engine.removeContainer(id);
             }
@@ -76,17 +87,18 @@ public final class IntegrationChecks {
             String id = engine.runContainer(new ContainerRequest(name("oom"), c.toolImage(), List.of("tail", "/dev/zero"), labels(), 32L << 20, 0,
                     Optional.empty()));
             try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (System.nanoTime() < deadline) {
-                    ContainerState state = engine.inspectContainer(id);
-                    if (!state.running()) {
-                        return state.oomKilled()
+                try {
+                    return Wait.until(() -> {
+                        ContainerState state = engine.inspectContainer(id);
+                        if (state.running()) return Optional.empty();
+                        return Optional.of(state.oomKilled()
                                 ? Check.Outcome.pass("32M limit: State.OOMKilled = true, exit " + state.exitCode())
-                                : Check.Outcome.fail("stopped with exit " + state.exitCode() + " but State.OOMKilled is false");
-                    }
-                    Thread.sleep(200);
+                                : Check.Outcome.fail("stopped with exit " + state.exitCode()
+                                        + " but State.OOMKilled is false"));
+                    }, Duration.ofSeconds(60), Duration.ofMillis(200), "the OOM kill");
+                } catch (Wait.TimedOut e) {
+                    return Check.Outcome.fail("still running after 60 s with a 32M limit: is the memory cgroup enabled?");
                 }
-                return Check.Outcome.fail("still running after 60 s with a 32M limit: is the memory cgroup enabled?");
             } finally {
                 engine.removeContainer(id);
             }

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Swarm state through a backup (D5): a config comes back with its data; a secret is named, never read. */
 @ExtendWith(LiveEngine.class)
+@ExtendWith(TestSwarm.class)
 class SwarmBackupIT {
     @TempDir
     static Path dir;
@@ -26,14 +26,8 @@ class SwarmBackupIT {
 
     @BeforeAll
     static void aSwarm() throws Exception {
-        TestSwarm.requireOutsideASwarm();
         spec = TestSwarm.spec(dir, "");
         TestSwarm.init(spec, TestRoots.withOperator(dir.resolve("root"), "ID=debian\n"));
-    }
-
-    @AfterAll
-    static void leave() {
-        TestSwarm.leave();
     }
 
     @Test

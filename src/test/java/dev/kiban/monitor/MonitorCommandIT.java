@@ -81,7 +81,7 @@ class MonitorCommandIT {
                 assertThat(metrics.statusCode()).isEqualTo(200);
                 assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
                 assertThat(metrics.body()).contains("kiban_container_up{container=\"" + loud + "\",service=\"\"} 1")
-                        .contains("kiban_container_memory_working_set_bytes{container=\"" + loud + "\"").contains("kiban_filesystem_used_percent{path=\"" + dir + "\"}");
+                        .contains("kiban_container_memory_working_set_bytes{container=\"" + loud + "\"").contains("kiban_filesystem_used_ratio{path=\"" + dir + "\"}");
                 Path text = dir.resolve("metrics.txt");
                 Files.writeString(text, metrics.body());
                 Tool.Result check = Tool.run(List.of("sh", "-c", promtool + " check metrics < " + text), Duration.ofSeconds(30));

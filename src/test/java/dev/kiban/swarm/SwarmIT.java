@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,19 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * afterwards, giving the engine back as it found it.
  */
 @ExtendWith(LiveEngine.class)
+@ExtendWith(TestSwarm.class)
 class SwarmIT {
     @TempDir
     static Path dir;
-
-    @BeforeAll
-    static void anEngineOutsideAnySwarm() {
-        TestSwarm.requireOutsideASwarm();
-    }
-
-    @AfterAll
-    static void leaveTheSwarm() {
-        TestSwarm.leave();
-    }
 
     @Test
     void initSetsThePoolAndIngressThenReportsNoDriftThenDrift() throws Exception {
@@ -42,7 +31,7 @@ class SwarmIT {
         Files.createDirectories(root);
 
         KibanProcess.Result dry = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--root", root.toString());
-        assertThat(dry.exit()).isEqualTo(2);
+        assertThat(dry.exit()).as("declined without --yes").isEqualTo(1);
         assertThat(dry.out()).contains("would swarm init --advertise-addr", "--default-addr-pool 10.20.0.0/16");
 
         KibanProcess.Result init = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root", root.toString());

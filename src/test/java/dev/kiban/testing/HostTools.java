@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real programs that read kiban's files (sshd, fail2ban, nft, iptables, logwatch, firewalld,
@@ -18,17 +17,13 @@ public final class HostTools {
     public static Path require(String program) {
         var p = Tool.find(program);
         if (p.isPresent()) return p.get();
-        String message = program + " is not installed; scripts/test-engine installs the tools the host tests use";
-        if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(message);
-        Assumptions.abort(message);
+        Prerequisite.missing(program + " is not installed; scripts/test-engine installs the tools the host tests use");
         return null;
     }
 
     public static void requireRoot() {
-        if ("root".equals(System.getProperty("user.name"))) return;
-        String message = "this test needs root (network and mount namespaces)";
-        if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(message);
-        Assumptions.abort(message);
+        Prerequisite.require("root".equals(System.getProperty("user.name")),
+                "this test needs root (network and mount namespaces)");
     }
 
     public static Tool.Result run(String... argv) throws IOException {

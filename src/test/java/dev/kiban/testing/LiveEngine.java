@@ -39,9 +39,8 @@ public final class LiveEngine implements BeforeAllCallback, AfterEachCallback, P
     public void beforeAll(ExtensionContext context) {
         String problem = reachable();
         if (problem == null) return;
-        String message = "no Docker engine for integration tests (" + problem + "); run scripts/test-engine as root first";
-        if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(message);
-        org.junit.jupiter.api.Assumptions.abort(message);
+        Prerequisite.missing("no Docker engine for integration tests (" + problem
+                + "); run scripts/test-engine as root first");
     }
 
     private static synchronized String reachable() {

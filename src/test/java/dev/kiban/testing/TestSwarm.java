@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiban.cli.KibanProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The live engine made a single-manager swarm by {@code kiban swarm init}, for tests that need one,
- * and given back afterwards (swarm left, docker_gwbridge removed). The engine must start outside any
- * swarm, as it does in CI.
+ * and given back afterwards (swarm left, docker_gwbridge removed). As an extension (after
+ * {@link LiveEngine}) it requires an engine outside any swarm before the class, under the one
+ * {@link Prerequisite} policy, and leaves the swarm after it; the class calls {@link #init} when ready.
  */
-public final class TestSwarm {
+public final class TestSwarm implements BeforeAllCallback, AfterAllCallback {
     /** A spec with the values the design leaves open filled in. */
     public static final String SPEC = """
             admin: {email: ops@example.org}
@@ -20,11 +23,16 @@ public final class TestSwarm {
             security: {ssh: {allowUsers: [deploy]}}
             """;
 
-    private TestSwarm() {}
-
-    public static void requireOutsideASwarm() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
         String state = LiveEngine.docker().infoCmd().exec().getSwarm().getLocalNodeState().getValue();
-        Assumptions.assumeTrue(state.equals("inactive"), "the engine is already in a swarm (" + state + "); these tests need one they may initialise");
+        Prerequisite.require(state.equals("inactive"), "the engine is already in a swarm (" + state
+                + "); these tests need one they may initialise: docker swarm leave --force");
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        leave();
     }
 
     /** Writes {@code SPEC + extra} to {@code dir/kiban.yaml}. */

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,6 +27,7 @@ import org.w3c.dom.NodeList;
  * report says the same.
  */
 @ExtendWith(LiveEngine.class)
+@ExtendWith(TestSwarm.class)
 class VerifyIT {
     @TempDir
     static Path dir;
@@ -36,17 +36,11 @@ class VerifyIT {
 
     @BeforeAll
     static void anAppliedRootAndASwarm() throws Exception {
-        TestSwarm.requireOutsideASwarm();
         spec = TestSwarm.spec(dir, "");
         root = TestRoots.withOperator(dir.resolve("root"), "ID=debian\n");
         KibanProcess.Result apply = KibanProcess.run("-c", spec.toString(), "apply", "--root", root.toString(), "--yes");
         assertThat(apply.exit()).as(apply.err()).isZero();
         TestSwarm.init(spec, root);
-    }
-
-    @AfterAll
-    static void leave() {
-        TestSwarm.leave();
     }
 
     @Test
