@@ -6,6 +6,7 @@ import dev.kiban.engine.Engine;
 import dev.kiban.engine.ServiceSummary;
 import dev.kiban.engine.Swarm;
 import dev.kiban.engine.TaskSummary;
+import dev.kiban.failure.RefusedException;
 import dev.kiban.host.FilesystemUsage;
 import dev.kiban.host.Tool;
 import java.io.IOException;
@@ -54,7 +55,7 @@ public final class Doctor {
             Optional<TaskSummary> withContainer = tasks.stream().filter(t -> !t.containerId().isEmpty()).findFirst();
             if (withContainer.isEmpty()) {
                 // not the engine refusing: the service exists, and its tasks never got as far as a container
-                throw new IOException("service " + target + " has no task with a container"
+                throw new RefusedException("service " + target + " has no task with a container"
                         + (taskErrors.isEmpty() ? "" : ": " + taskErrors.get(0)));
             }
             containerId = withContainer.get().containerId();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiban.engine.EngineNotFoundException;
 import dev.kiban.engine.TaskSummary;
+import dev.kiban.failure.RefusedException;
 import dev.kiban.testing.FakeEngine;
 import java.io.IOException;
 import java.util.List;
@@ -67,7 +68,7 @@ class DoctorTest {
         engine.addTask(new TaskSummary("t1", api, 1, "shutdown", "rejected", "No such image: example/api:2",
                 "2026-01-01T10:00:00Z", ""));
 
-        assertThatThrownBy(() -> examine("api")).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> examine("api")).isInstanceOf(RefusedException.class)
                 .hasMessage("service api has no task with a container: No such image: example/api:2");
     }
 
