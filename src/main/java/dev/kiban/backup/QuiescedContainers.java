@@ -2,8 +2,11 @@ package dev.kiban.backup;
 
 import dev.kiban.engine.ContainerState;
 import dev.kiban.engine.ContainerSummary;
+import dev.kiban.engine.Containers;
 import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineNotFoundException;
 import dev.kiban.engine.ExecResult;
+import dev.kiban.engine.Swarm;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +29,8 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
     public static final String POST = "kiban.backup.post";
     private static final int STOP_SECONDS = 30;
 
-    private final Engine engine;
+    private final Containers engine;
+    private final Swarm swarm;
     private final Set<String> stopNames;
     private final List<String> notes = new ArrayList<>();
     private final Map<String, Stopped> stopped = new LinkedHashMap<>();
@@ -42,7 +46,13 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
 
     /** {@code hooks} false: only stop and start (a restore must not run a backup's dump command). */
     public QuiescedContainers(Engine engine, Set<String> stopNames, boolean hooks) {
-        this.engine = engine;
+        this(engine, engine, stopNames, hooks);
+    }
+
+    /** Over the two roles it uses: the containers, and the Swarm whose services it scales. */
+    public QuiescedContainers(Containers containers, Swarm swarm, Set<String> stopNames, boolean hooks) {
+        this.engine = containers;
+        this.swarm = swarm;
         this.stopNames = stopNames;
         this.hooks = hooks;
     }
@@ -81,9 +91,10 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
             long since = System.nanoTime();
             String service = c.serviceId().orElse(null);
             if (service != null) {
-                int replicas = engine.services(Map.of()).stream().filter(s -> s.id().equals(service)).findFirst().map(s -> s.replicas()).orElse(1);
+                int replicas = swarm.services(Map.of()).stream().filter(s -> s.id().equals(service)).findFirst()
+                        .map(s -> s.replicas()).orElse(1);
                 stopped.put(c.id(), new Stopped(c, service, replicas, since));
-                engine.scaleService(service, 0);
+                swarm.scaleService(service, 0);
                 awaitStopped(c);
             } else {
                 stopped.put(c.id(), new Stopped(c, null, 0, since));
@@ -99,8 +110,8 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
             try {
                 ContainerState s = engine.inspectContainer(c.id());
                 if (!s.running()) return;
-            } catch (RuntimeException gone) {
-                return; // the task's container was removed
+            } catch (EngineNotFoundException gone) {
+                return; // the task's container was removed; a lost engine is no reason to copy on, so it propagates
             }
             try {
                 Thread.sleep(200);
@@ -119,7 +130,7 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
         for (ContainerSummary c : writersOfStopped(source)) {
             Stopped s = stopped.remove(c.id());
             try {
-                if (s.serviceId() != null) engine.scaleService(s.serviceId(), s.replicas());
+                if (s.serviceId() != null) swarm.scaleService(s.serviceId(), s.replicas());
                 else engine.startContainer(c.id());
                 notes.add(String.format(Locale.ROOT, "%s: %s for %.1f s while %s was copied", c.name(),
                         s.serviceId() != null ? "service scaled to 0" : "stopped", (System.nanoTime() - s.since()) / 1e9, source.name()));

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.NetworkSummary;
+import dev.kiban.engine.Networks;
 import dev.kiban.engine.NodeSummary;
 import dev.kiban.engine.ServiceSummary;
+import dev.kiban.engine.Swarm;
 import dev.kiban.engine.SwarmObject;
 import dev.kiban.engine.SwarmSettings;
 import java.io.ByteArrayInputStream;
@@ -44,6 +46,11 @@ public record SwarmState(Cluster cluster, List<Config> configs, List<Secret> sec
 
     /** The state of the Swarm this engine manages; empty when it is not a manager. */
     public static Optional<SwarmState> read(Engine engine) {
+        return read(engine, engine);
+    }
+
+    /** The state of the Swarm {@code engine} manages, with its swarm-scoped {@code networks}; empty off a manager. */
+    public static Optional<SwarmState> read(Swarm engine, Networks networks) {
         SwarmSettings swarm = engine.swarm();
         if (!swarm.manager()) return Optional.empty();
         List<ServiceSummary> services = engine.services(Map.of());
@@ -59,15 +66,18 @@ public record SwarmState(Cluster cluster, List<Config> configs, List<Secret> sec
         }
         List<Node> nodes = new ArrayList<>();
         for (NodeSummary n : engine.nodes()) nodes.add(new Node(n.hostname(), n.role(), n.availability(), n.address()));
-        List<Network> networks = new ArrayList<>();
-        for (NetworkSummary n : engine.networks()) {
-            if (n.scope().equals("swarm")) networks.add(new Network(n.name(), n.driver(), n.subnets(), n.ingress(), new TreeMap<>(n.labels())));
+        List<Network> swarmNetworks = new ArrayList<>();
+        for (NetworkSummary n : networks.networks()) {
+            if (n.scope().equals("swarm")) {
+                swarmNetworks.add(new Network(n.name(), n.driver(), n.subnets(), n.ingress(), new TreeMap<>(n.labels())));
+            }
         }
         configs.sort(java.util.Comparator.comparing(Config::name));
         secrets.sort(java.util.Comparator.comparing(Secret::name));
         nodes.sort(java.util.Comparator.comparing(Node::hostname));
-        networks.sort(java.util.Comparator.comparing(Network::name));
-        return Optional.of(new SwarmState(new Cluster(swarm.defaultAddrPool(), swarm.subnetSize(), swarm.dataPathPort()), configs, secrets, nodes, networks));
+        swarmNetworks.sort(java.util.Comparator.comparing(Network::name));
+        Cluster cluster = new Cluster(swarm.defaultAddrPool(), swarm.subnetSize(), swarm.dataPathPort());
+        return Optional.of(new SwarmState(cluster, configs, secrets, nodes, swarmNetworks));
     }
 
     public byte[] toJson() {
@@ -101,7 +111,7 @@ public record SwarmState(Cluster cluster, List<Config> configs, List<Secret> sec
     /** What a restore would do on an engine: configs to create, configs that exist, secrets to recreate by hand. */
     public record RestorePlan(List<Config> create, List<String> existing, List<Secret> recreateByHand) {}
 
-    public RestorePlan plan(Engine engine) {
+    public RestorePlan plan(Swarm engine) {
         java.util.Set<String> present = new java.util.HashSet<>(engine.configs().stream().map(SwarmObject::name).toList());
         java.util.Set<String> secretsPresent = new java.util.HashSet<>(engine.secrets().stream().map(SwarmObject::name).toList());
         return new RestorePlan(configs.stream().filter(c -> !present.contains(c.name())).toList(),

@@ -344,7 +344,7 @@ public final class DockerEngine implements Engine {
                 .path(v("/containers/" + id + "/logs?stdout=true&stderr=true&tail=" + lines)).build();
         try (DockerHttpClient.Response r = send(request)) {
             byte[] raw = r.getBody().readAllBytes();
-            if (r.getStatusCode() >= 400) throw new EngineApiException(r.getStatusCode(), new String(raw, StandardCharsets.UTF_8));
+            if (r.getStatusCode() >= 400) throw refused(r.getStatusCode(), new String(raw, StandardCharsets.UTF_8));
             return demultiplex(raw);
         } catch (IOException e) {
             throw broken(what(request), e);
@@ -369,7 +369,7 @@ public final class DockerEngine implements Engine {
     @Override
     public java.util.Optional<ContainerStats> stats(String id) {
         JsonNode s = api("GET", "/containers/" + id + "/stats?stream=false", null);
-        if (s.path("memory_stats").isEmpty() && s.path("cpu_stats").path("cpu_usage").isEmpty()) return java.util.Optional.empty();
+        if (notRunning(s)) return java.util.Optional.empty();
         JsonNode cpu = s.path("cpu_stats");
         JsonNode pre = s.path("precpu_stats");
         double cpuDelta = cpu.path("cpu_usage").path("total_usage").asDouble() - pre.path("cpu_usage").path("total_usage").asDouble();
@@ -381,6 +381,16 @@ public final class DockerEngine implements Engine {
         long inactive = mem.path("stats").path("total_inactive_file").asLong(mem.path("stats").path("inactive_file").asLong(0));
         long used = Math.max(0, mem.path("usage").asLong() - inactive);
         return java.util.Optional.of(new ContainerStats(percent, used, mem.path("limit").asLong()));
+    }
+
+    /**
+     * Whether a stats answer is the engine's placeholder for a container that is not running: it reads at
+     * the zero time ("0001-01-01…") with zeroed CPU counters rather than omitting them.
+     */
+    static boolean notRunning(JsonNode stats) {
+        if (stats.path("read").asText("").startsWith("0001-")) return true;
+        return stats.path("memory_stats").isEmpty()
+                && stats.path("cpu_stats").path("cpu_usage").path("total_usage").asLong(0) == 0;
     }
 
     @Override
@@ -411,8 +421,8 @@ public final class DockerEngine implements Engine {
     public void removeContainer(String id) {
         try {
             api("DELETE", "/containers/" + id + "?force=true&v=true", null);
-        } catch (EngineApiException e) {
-            if (e.status() != 404) throw e;
+        } catch (EngineNotFoundException e) {
+            // already removed
         }
     }
 
@@ -442,7 +452,7 @@ public final class DockerEngine implements Engine {
         DockerHttpClient.Response r = send(request, null);
         if (r.getStatusCode() >= 400) {
             r.close();
-            throw new EngineApiException(r.getStatusCode(), "saving " + names + " failed with " + r.getStatusCode());
+            throw refused(r.getStatusCode(), "saving " + names + " failed with " + r.getStatusCode());
         }
         return new java.io.FilterInputStream(r.getBody()) {
             @Override
@@ -461,7 +471,9 @@ public final class DockerEngine implements Engine {
         // the engine answers only when every layer is in: no read limit
         try (DockerHttpClient.Response r = send(request, null)) {
             String answer = new String(r.getBody().readAllBytes(), StandardCharsets.UTF_8);
-            if (r.getStatusCode() >= 400 || answer.contains("\"error\"")) throw new EngineApiException(r.getStatusCode(), "docker load failed: " + answer.strip());
+            if (r.getStatusCode() >= 400 || answer.contains("\"error\"")) {
+                throw refused(r.getStatusCode(), "docker load failed: " + answer.strip());
+            }
         } catch (IOException e) {
             throw broken(what(request), e);
         }
@@ -472,9 +484,8 @@ public final class DockerEngine implements Engine {
         try {
             api("GET", "/images/" + image + "/json", null);
             return true;
-        } catch (EngineApiException e) {
-            if (e.status() == 404) return false;
-            throw e;
+        } catch (EngineNotFoundException e) {
+            return false;
         }
     }
 
@@ -535,9 +546,8 @@ public final class DockerEngine implements Engine {
         JsonNode n;
         try {
             n = api("GET", "/networks/" + nameOrId, null);
-        } catch (EngineApiException e) {
-            if (e.status() == 404) return java.util.Optional.empty();
-            throw e;
+        } catch (EngineNotFoundException e) {
+            return java.util.Optional.empty();
         }
         {
             List<String> subnets = new ArrayList<>();
@@ -598,7 +608,7 @@ public final class DockerEngine implements Engine {
         // the command runs as long as it runs (a database dump): no read limit
         try (DockerHttpClient.Response r = send(request, null)) {
             byte[] raw = r.getBody().readAllBytes(); // the stream ends when the command does
-            if (r.getStatusCode() >= 400) throw new EngineApiException(r.getStatusCode(), new String(raw, StandardCharsets.UTF_8));
+            if (r.getStatusCode() >= 400) throw refused(r.getStatusCode(), new String(raw, StandardCharsets.UTF_8));
             output = demultiplex(raw);
         } catch (IOException e) {
             throw broken(what(request), e);
@@ -647,12 +657,11 @@ public final class DockerEngine implements Engine {
         JsonNode s;
         try {
             s = api("GET", "/containers/" + id + "/stats?stream=false&one-shot=true", null);
-        } catch (EngineApiException e) {
-            if (e.status() == 404) return java.util.Optional.empty();
-            throw e;
+        } catch (EngineNotFoundException e) {
+            return java.util.Optional.empty();
         }
         JsonNode mem = s.path("memory_stats");
-        if (mem.isEmpty() && s.path("cpu_stats").path("cpu_usage").isEmpty()) return java.util.Optional.empty();
+        if (notRunning(s)) return java.util.Optional.empty();
         long inactive = mem.path("stats").path("total_inactive_file").asLong(mem.path("stats").path("inactive_file").asLong(0));
         long limit = mem.path("limit").asLong(0);
         return java.util.Optional.of(new ContainerCounters(s.path("cpu_stats").path("cpu_usage").path("total_usage").asLong(), mem.path("usage").asLong(),
@@ -678,8 +687,8 @@ public final class DockerEngine implements Engine {
                         + "&tail=" + max)).build();
         try (DockerHttpClient.Response r = send(request)) {
             byte[] raw = r.getBody().readAllBytes();
-            if (r.getStatusCode() == 404) return List.of();
-            if (r.getStatusCode() >= 400) throw new EngineApiException(r.getStatusCode(), new String(raw, StandardCharsets.UTF_8));
+            if (r.getStatusCode() == 404) return List.of(); // the container is gone: it wrote nothing more
+            if (r.getStatusCode() >= 400) throw refused(r.getStatusCode(), new String(raw, StandardCharsets.UTF_8));
             text = demultiplex(raw);
         } catch (IOException e) {
             throw broken(what(request), e);
@@ -695,7 +704,7 @@ public final class DockerEngine implements Engine {
                 .path(v("/events?since=" + sinceEpochSeconds + "&filters=" + urlEncode(filters.toString()))).build();
         // a quiet host sends no events for hours: no read limit (the agent reconnects when the engine goes)
         try (DockerHttpClient.Response r = send(request, null)) {
-            if (r.getStatusCode() >= 400) throw new EngineApiException(r.getStatusCode(), "the event stream was refused");
+            if (r.getStatusCode() >= 400) throw refused(r.getStatusCode(), "the event stream was refused");
             var events = JSON.readValues(JSON.getFactory().createParser(r.getBody()), JsonNode.class);
             while (events.hasNext()) {
                 JsonNode e = events.next();
@@ -705,6 +714,19 @@ public final class DockerEngine implements Engine {
         } catch (IOException e) {
             throw broken(what(request), e);
         }
+    }
+
+    /**
+     * The engine's refusal as its type: not found (404), a conflict (409), not a Swarm manager (503, which
+     * the engine answers only for Swarm requests) or any other; callers decide on the type, never the number.
+     */
+    static EngineApiException refused(int status, String message) {
+        return switch (status) {
+            case 404 -> new EngineNotFoundException(message);
+            case 409 -> new EngineConflictException(message);
+            case 503 -> new NotSwarmManagerException(message);
+            default -> new EngineApiException(status, message);
+        };
     }
 
     /**
@@ -726,7 +748,8 @@ public final class DockerEngine implements Engine {
             byte[] bytes = r.getBody().readAllBytes();
             JsonNode json = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
             if (r.getStatusCode() >= 400) {
-                throw new EngineApiException(r.getStatusCode(), json.path("message").asText(method + " " + path + " failed with " + r.getStatusCode()));
+                String message = json.path("message").asText(method + " " + path + " failed with " + r.getStatusCode());
+                throw refused(r.getStatusCode(), message);
             }
             return json;
         } catch (IOException e) {

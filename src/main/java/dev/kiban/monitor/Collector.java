@@ -3,9 +3,12 @@ package dev.kiban.monitor;
 import dev.kiban.engine.ContainerCounters;
 import dev.kiban.engine.ContainerState;
 import dev.kiban.engine.ContainerSummary;
+import dev.kiban.engine.Containers;
 import dev.kiban.engine.Engine;
-import dev.kiban.engine.EngineApiException;
+import dev.kiban.engine.EngineNotFoundException;
+import dev.kiban.engine.NotSwarmManagerException;
 import dev.kiban.engine.ServiceReplicas;
+import dev.kiban.engine.Swarm;
 import dev.kiban.host.FilesystemUsage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,13 +29,15 @@ import java.util.regex.Pattern;
  * {@code docker stats} (which waits for a second sample, about 2 s a container). CPU rates come from the
  * previous sweep's counters. Limits and restart counts come from one inspect per container, repeated
  * only when the events say it changed. Error lines are counted from each container's output since the
- * previous sweep.
+ * previous sweep. A container removed mid-sweep is simply not in it; any other failed sample is named in
+ * the sweep's failures.
  */
 public final class Collector implements AutoCloseable {
     static final Pattern ERROR = Pattern.compile("(?i)\\b(error|critical|fatal|panic|emerg|emergency)\\b|level=(err|crit|fatal)");
     private static final int LOG_LINES = 2000;
 
-    private final Engine engine;
+    private final Containers engine;
+    private final Swarm swarm;
     private final CgroupFiles cgroups;
     private final HostFacts host;
     private final List<Path> filesystems;
@@ -49,8 +54,14 @@ public final class Collector implements AutoCloseable {
     private final JournalErrors journal = new JournalErrors();
 
     public Collector(Engine engine, CgroupFiles cgroups, HostFacts host, List<Path> filesystems, Path backupLog) {
+        this(engine, engine, cgroups, host, filesystems, backupLog);
+    }
+
+    public Collector(Containers containers, Swarm swarm, CgroupFiles cgroups, HostFacts host, List<Path> filesystems,
+                     Path backupLog) {
         this.backupLog = backupLog;
-        this.engine = engine;
+        this.engine = containers;
+        this.swarm = swarm;
         this.cgroups = cgroups;
         this.host = host;
         this.filesystems = filesystems;
@@ -69,14 +80,18 @@ public final class Collector implements AutoCloseable {
         String[] source = {"cgroup"};
         for (ContainerSummary c : listed) futures.add(pool.submit(() -> sample(c, logs, source)));
         List<Sweep.ContainerSample> samples = new ArrayList<>();
-        for (Future<Sweep.ContainerSample> f : futures) {
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
             try {
-                samples.add(f.get());
+                samples.add(futures.get(i).get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } catch (java.util.concurrent.ExecutionException e) {
-                // a container removed mid-sweep: it is simply not in this sweep
+                // a container removed mid-sweep is simply not in this sweep; anything else is a sample lost
+                if (!(e.getCause() instanceof EngineNotFoundException)) {
+                    failures.add(listed.get(i).name() + ": " + e.getCause().getMessage());
+                }
             }
         }
         lastCpu.keySet().retainAll(listed.stream().map(ContainerSummary::id).toList());
@@ -84,10 +99,11 @@ public final class Collector implements AutoCloseable {
         List<ServiceReplicas> services = List.of();
         if (serviceListing) {
             try {
-                services = engine.serviceReplicas();
+                services = swarm.serviceReplicas();
+            } catch (NotSwarmManagerException e) {
+                serviceListing = false; // a worker or no swarm: stop asking
             } catch (RuntimeException e) {
-                // a worker or no swarm, which the engine answers with 503 (unavailable): stop asking
-                serviceListing = !(e instanceof EngineApiException api && api.status() == 503);
+                failures.add("services: " + e.getMessage());
             }
         }
         List<Sweep.FilesystemSample> fs = new ArrayList<>();
@@ -99,7 +115,8 @@ public final class Collector implements AutoCloseable {
                 // not mounted right now: the disk rule sees no signal for it
             }
         }
-        return new Sweep(at, samples, services, fs, System.nanoTime() - start, source[0], lastLine(backupLog), logs ? journal.read() : Map.of());
+        return new Sweep(at, samples, services, fs, System.nanoTime() - start, source[0], lastLine(backupLog),
+                logs ? journal.read() : Map.of(), List.copyOf(failures));
     }
 
     private static Optional<String> lastLine(Path log) {

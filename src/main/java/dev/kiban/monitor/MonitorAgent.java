@@ -104,6 +104,10 @@ public final class MonitorAgent implements AutoCloseable {
     /** One full evaluation: collect, read every rule, update the book, queue what is to be said. */
     public Sweep sweep() throws IOException {
         Sweep s = collector.sweep(true);
+        if (!s.failures().isEmpty()) {
+            s.failures().forEach(f -> log.println(clock.instant() + " not sampled: " + f));
+            log.flush();
+        }
         synchronized (lock) {
             List<Notification> out = book.update(clock.instant(), evaluator.all(s, tracker), evaluator.ruleNames(), state.silences());
             queue(out);

@@ -6,11 +6,19 @@ import java.util.List;
 
 /**
  * One collection: every container, service and watched filesystem at one moment, the backup log's last
- * line, the error-level journal entries of docker, sshd and fail2ban since the last sweep, and how long
- * it took.
+ * line, the error-level journal entries of docker, sshd and fail2ban since the last sweep, how long
+ * it took, and what could not be sampled (a container or the service listing whose engine call failed:
+ * missing from this sweep, so the agent says why rather than the container seeming to vanish).
  */
 public record Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services, List<FilesystemSample> filesystems, long nanos,
-                    String counterSource, java.util.Optional<String> lastBackup, java.util.Map<String, List<String>> journalErrors) {
+                    String counterSource, java.util.Optional<String> lastBackup, java.util.Map<String, List<String>> journalErrors,
+                    List<String> failures) {
+
+    /** A sweep in which every sample was taken. */
+    public Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services, List<FilesystemSample> filesystems, long nanos,
+                 String counterSource, java.util.Optional<String> lastBackup, java.util.Map<String, List<String>> journalErrors) {
+        this(at, containers, services, filesystems, nanos, counterSource, lastBackup, journalErrors, List.of());
+    }
 
     /**
      * One container. CPU percentages are NaN on a container's first sweep (a rate needs two readings);

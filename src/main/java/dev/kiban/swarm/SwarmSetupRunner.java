@@ -2,6 +2,7 @@ package dev.kiban.swarm;
 
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineApiException;
+import dev.kiban.engine.EngineConflictException;
 import dev.kiban.engine.NetworkSummary;
 import dev.kiban.host.AtomicFile;
 import dev.kiban.host.HostRoot;
@@ -93,8 +94,7 @@ public final class SwarmSetupRunner {
                 engine.createNetwork(INGRESS, "overlay", r.subnet(), r.gateway(), true, Map.of(),
                         Map.of("dev.kiban.managed", "true"));
                 return Optional.of(Boolean.TRUE);
-            } catch (EngineApiException e) {
-                if (e.status() != 409) throw e;
+            } catch (EngineConflictException e) {
                 return Optional.empty(); // the old ingress is still being torn down
             }
         }, SETTLE, Duration.ofMillis(200), "the old ingress network to be torn down");

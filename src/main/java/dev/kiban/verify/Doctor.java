@@ -1,10 +1,12 @@
 package dev.kiban.verify;
 
 import dev.kiban.engine.ContainerState;
+import dev.kiban.engine.Containers;
 import dev.kiban.engine.Engine;
-import dev.kiban.engine.EngineApiException;
 import dev.kiban.engine.ServiceSummary;
+import dev.kiban.engine.Swarm;
 import dev.kiban.engine.TaskSummary;
+import dev.kiban.failure.RefusedException;
 import dev.kiban.host.FilesystemUsage;
 import dev.kiban.host.Tool;
 import java.io.IOException;
@@ -20,17 +22,41 @@ import java.util.Optional;
 public final class Doctor {
     private Doctor() {}
 
+    /** What the doctor reads of the host, after the engine's part: its resources and SELinux denials. */
+    interface HostReadings {
+        Diagnosis.HostResources resources() throws IOException;
+
+        Optional<Integer> selinuxDenials() throws IOException;
+    }
+
     public static Diagnosis examine(Engine engine, String target) throws IOException {
+        return examine(engine, engine, target, new HostReadings() {
+            @Override
+            public Diagnosis.HostResources resources() throws IOException {
+                return host(engine);
+            }
+
+            @Override
+            public Optional<Integer> selinuxDenials() throws IOException {
+                return Doctor.selinuxDenials();
+            }
+        });
+    }
+
+    /** Over the roles the engine's part uses: the containers, and the Swarm whose service may be the target. */
+    static Diagnosis examine(Containers engine, Swarm swarm, String target, HostReadings host) throws IOException {
         List<String> taskErrors = new ArrayList<>();
         String containerId = target;
-        Optional<ServiceSummary> service = engine.swarm().manager()
-                ? engine.services(Map.of()).stream().filter(s -> s.name().equals(target) || s.id().startsWith(target)).findFirst() : Optional.empty();
+        Optional<ServiceSummary> service = swarm.swarm().manager()
+                ? swarm.services(Map.of()).stream().filter(s -> s.name().equals(target) || s.id().startsWith(target)).findFirst() : Optional.empty();
         if (service.isPresent()) {
-            List<TaskSummary> tasks = engine.tasks(service.get().id());
+            List<TaskSummary> tasks = swarm.tasks(service.get().id());
             tasks.stream().filter(TaskSummary::failed).map(TaskSummary::error).filter(e -> !e.isEmpty()).distinct().forEach(taskErrors::add);
             Optional<TaskSummary> withContainer = tasks.stream().filter(t -> !t.containerId().isEmpty()).findFirst();
             if (withContainer.isEmpty()) {
-                throw new EngineApiException(404, "service " + target + " has no task with a container" + (taskErrors.isEmpty() ? "" : ": " + taskErrors.get(0)));
+                // not the engine refusing: the service exists, and its tasks never got as far as a container
+                throw new RefusedException("service " + target + " has no task with a container"
+                        + (taskErrors.isEmpty() ? "" : ": " + taskErrors.get(0)));
             }
             containerId = withContainer.get().containerId();
         }
@@ -40,7 +66,7 @@ public final class Doctor {
         // Health probes run as exec_* events every few seconds; they would drown the ones that matter.
         List<String> events = engine.events(state.id(), System.currentTimeMillis() / 1000 - 3600).stream()
                 .filter(e -> !e.contains(" exec_")).toList();
-        return new Diagnosis(target, state, taskErrors, logs, stats, events, host(engine), selinuxDenials());
+        return new Diagnosis(target, state, taskErrors, logs, stats, events, host.resources(), host.selinuxDenials());
     }
 
     private static Diagnosis.HostResources host(Engine engine) throws IOException {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
 import dev.kiban.engine.EngineUnavailableException;
+import dev.kiban.testing.FakeEngine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,0 +1,34 @@
+package dev.kiban.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** How DockerEngine reads the engine's answers into kiban's types, without an engine. */
+class DockerEngineRefusalTest {
+
+    @Test
+    void statusesCallersActOnBecomeTypes() {
+        assertThat(DockerEngine.refused(404, "No such container: x")).isExactlyInstanceOf(EngineNotFoundException.class)
+                .hasMessage("No such container: x");
+        assertThat(DockerEngine.refused(409, "network with name n already exists"))
+                .isExactlyInstanceOf(EngineConflictException.class);
+        assertThat(DockerEngine.refused(503, "This node is not a swarm manager."))
+                .isExactlyInstanceOf(NotSwarmManagerException.class);
+        assertThat(DockerEngine.refused(500, "boom")).isExactlyInstanceOf(EngineApiException.class)
+                .satisfies(e -> assertThat(e.status()).isEqualTo(500));
+    }
+
+    @Test
+    void aStoppedContainersStatsAreThePlaceholderNotASample() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String stopped = """
+                {"read": "0001-01-01T00:00:00Z", "memory_stats": {}, "cpu_stats": {"cpu_usage": {"total_usage": 0}}}""";
+        String running = """
+                {"read": "2026-12-05T12:00:00Z", "memory_stats": {"usage": 1048576},
+                 "cpu_stats": {"cpu_usage": {"total_usage": 5}}}""";
+        assertThat(DockerEngine.notRunning(json.readTree(stopped))).isTrue();
+        assertThat(DockerEngine.notRunning(json.readTree(running))).isFalse();
+    }
+}

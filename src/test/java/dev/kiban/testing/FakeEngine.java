@@ -1,0 +1,605 @@
+package dev.kiban.testing;
+
+import dev.kiban.engine.ContainerCounters;
+import dev.kiban.engine.ContainerRequest;
+import dev.kiban.engine.ContainerState;
+import dev.kiban.engine.ContainerStats;
+import dev.kiban.engine.ContainerSummary;
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineAddress;
+import dev.kiban.engine.EngineApiException;
+import dev.kiban.engine.EngineConflictException;
+import dev.kiban.engine.EngineEvent;
+import dev.kiban.engine.EngineInfo;
+import dev.kiban.engine.EngineNotFoundException;
+import dev.kiban.engine.EngineUnavailableException;
+import dev.kiban.engine.ExecResult;
+import dev.kiban.engine.ImageSummary;
+import dev.kiban.engine.NetworkSummary;
+import dev.kiban.engine.NodeSummary;
+import dev.kiban.engine.NotSwarmManagerException;
+import dev.kiban.engine.ServiceReplicas;
+import dev.kiban.engine.ServiceSummary;
+import dev.kiban.engine.SwarmInit;
+import dev.kiban.engine.SwarmObject;
+import dev.kiban.engine.SwarmSettings;
+import dev.kiban.engine.TaskSummary;
+import dev.kiban.engine.VolumeSummary;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * An engine in memory, for testing kiban's parts without a daemon. For the calls it supports it answers
+ * as a Docker engine does — {@link EngineContract} runs the same cases against both — unknown ids are
+ * {@link EngineNotFoundException}, a name in use is {@link EngineConflictException}, Swarm calls off a
+ * manager are {@link NotSwarmManagerException}. Tests set it up through its {@code add…} methods and
+ * make it fail through {@link #failOn} and {@link #lose}. Every method is synchronized: the monitor's
+ * collector samples from several threads.
+ */
+public final class FakeEngine implements Engine {
+    public static final String BASE_IMAGE = "kiban-test/base:latest";
+    private static final String NOT_A_MANAGER = "This node is not a swarm manager. Use \"docker swarm init\" or "
+            + "\"docker swarm join\" to connect this node to swarm and try again.";
+
+    /** A container as the fake keeps it; {@code status} overrides the text derived from the state. */
+    private static final class Box {
+        final String id;
+        final String name;
+        final String image;
+        final Map<String, String> labels;
+        final List<ContainerSummary.Mount> mounts;
+        String state;
+        String status;
+        int exitCode;
+        boolean oomKilled;
+        int restartCount;
+        Optional<String> health = Optional.empty();
+        long memoryLimit;
+        long nanoCpus;
+        ContainerCounters counters = new ContainerCounters(0, 8 << 20, 0, 0, 0);
+        final List<Map.Entry<Instant, String>> output = new ArrayList<>();
+        final List<String> events = new ArrayList<>();
+
+        Box(String id, String name, String image, Map<String, String> labels, List<ContainerSummary.Mount> mounts,
+            String state) {
+            this.id = id;
+            this.name = name;
+            this.image = image;
+            this.labels = new TreeMap<>(labels);
+            this.mounts = List.copyOf(mounts);
+            this.state = state;
+        }
+
+        boolean running() {
+            return state.equals("running");
+        }
+
+        String statusText() {
+            if (status != null) return status;
+            return switch (state) {
+                case "running" -> "Up 1 second";
+                case "exited" -> "Exited (" + exitCode + ") 1 second ago";
+                default -> "Created";
+            };
+        }
+    }
+
+    private final EngineAddress address = new EngineAddress("unix:///fake.sock", "default");
+    private final Map<String, Box> containers = new LinkedHashMap<>();
+    private final List<ImageSummary> images = new ArrayList<>();
+    private final List<VolumeSummary> volumes = new ArrayList<>();
+    private final Map<String, NetworkSummary> networks = new LinkedHashMap<>();
+    private final Map<String, ServiceSummary> services = new LinkedHashMap<>();
+    private final List<TaskSummary> tasks = new ArrayList<>();
+    private final List<SwarmObject> configs = new ArrayList<>();
+    private final List<SwarmObject> secrets = new ArrayList<>();
+    private final List<NodeSummary> nodes = new ArrayList<>();
+    private final List<EngineEvent> eventStream = new ArrayList<>();
+    private final Map<String, RuntimeException> failures = new HashMap<>();
+    private final List<String> execs = new ArrayList<>();
+    private SwarmSettings swarm = SwarmSettings.INACTIVE;
+    private BiFunction<String, List<String>, ExecResult> exec = FakeEngine::shell;
+    private boolean lost;
+    private long nextId = 1;
+
+    /** An engine with the base image and the three predefined networks, no containers, not in a swarm. */
+    public FakeEngine() {
+        addImage(BASE_IMAGE);
+        for (String n : List.of("bridge", "host", "none")) {
+            networks.put(n, new NetworkSummary(newId(), n, n.equals("none") ? "null" : n, "local",
+                    n.equals("bridge") ? List.of("172.17.0.0/16") : List.of(), false, 0, Map.of()));
+        }
+    }
+
+    /** A single-manager swarm with two services and three volumes, holding these containers as listed. */
+    public static FakeEngine withContainers(ContainerSummary... listed) {
+        FakeEngine engine = new FakeEngine().asManager(List.of("10.0.0.0/8"), 24);
+        for (ContainerSummary c : listed) {
+            Box b = new Box(c.id(), c.name(), c.image(), c.labels(), c.mounts(), c.state());
+            b.status = c.status();
+            engine.containers.put(b.id, b);
+        }
+        for (String v : List.of("data", "db", "logs")) engine.addVolume(v);
+        engine.addService("web", 2, Map.of());
+        engine.addService("db", 1, Map.of());
+        return engine;
+    }
+
+    /** A listed container of that name, its id {@code name-id}. */
+    public static ContainerSummary container(String name, String state, String status) {
+        return new ContainerSummary(name + "-id", name, "kiban-test/base", state, status, Map.of());
+    }
+
+    // ---- setting up ----
+
+    public synchronized FakeEngine addImage(String tag) {
+        images.add(new ImageSummary("sha256:" + newId(), List.of(tag), List.of(), 1 << 20));
+        return this;
+    }
+
+    public synchronized FakeEngine addVolume(String name) {
+        volumes.add(new VolumeSummary(name, "local", "/var/lib/docker/volumes/" + name + "/_data", Map.of(), Map.of()));
+        return this;
+    }
+
+    /** A container that already exists in this state ("running", "exited", "created"…); its id. */
+    public synchronized String addContainer(String name, String state, Map<String, String> labels,
+                                            List<ContainerSummary.Mount> mounts) {
+        Box b = new Box(newId(), name, BASE_IMAGE, labels, mounts, state);
+        containers.put(b.id, b);
+        return b.id;
+    }
+
+    /** Makes this node the manager of a one-node swarm with that address pool. */
+    public synchronized FakeEngine asManager(List<String> pool, int subnetSize) {
+        swarm = new SwarmSettings("active", true, "192.0.2.10", List.copyOf(pool), subnetSize, 4789);
+        nodes.add(new NodeSummary(newId(), "fake-host", "manager", "active", "ready", "192.0.2.10", true));
+        return this;
+    }
+
+    /** A replicated service; its id. Containers labelled {@code com.docker.swarm.service.id} with it are its tasks. */
+    public synchronized String addService(String name, int replicas, Map<String, String> labels) {
+        return addService(new ServiceSummary(newId(), name, BASE_IMAGE, false, replicas, labels, List.of(), List.of()));
+    }
+
+    public synchronized String addService(ServiceSummary service) {
+        services.put(service.id(), service);
+        return service.id();
+    }
+
+    public synchronized void addTask(TaskSummary task) {
+        tasks.add(task);
+    }
+
+    public synchronized void addSecret(String name, Map<String, String> labels) {
+        secrets.add(new SwarmObject(newId(), name, Map.copyOf(labels), new byte[0]));
+    }
+
+    /** Output a container wrote just now. */
+    public synchronized void write(String id, String line) {
+        box(id).output.add(Map.entry(Instant.now(), line));
+    }
+
+    public synchronized void setCounters(String id, ContainerCounters counters) {
+        box(id).counters = counters;
+    }
+
+    public synchronized void setRestarts(String id, int restarts, boolean oomKilled) {
+        Box b = box(id);
+        b.restartCount = restarts;
+        b.oomKilled = oomKilled;
+    }
+
+    /** An event {@link #followEvents} delivers before its stream ends. */
+    public synchronized void queueEvent(EngineEvent event) {
+        eventStream.add(event);
+    }
+
+    /** What {@code exec} runs; by default a shell knowing {@code echo}, {@code exit}, {@code true}, {@code false}. */
+    public synchronized void onExec(BiFunction<String, List<String>, ExecResult> exec) {
+        this.exec = exec;
+    }
+
+    /** Every command exec'd, as "containerId: command words". */
+    public synchronized List<String> execs() {
+        return List.copyOf(execs);
+    }
+
+    /** From now on every call about this container (by id or name) throws {@code failure}. */
+    public synchronized void failOn(String idOrName, RuntimeException failure) {
+        failures.put(idOrName, failure);
+    }
+
+    /** From now on the engine is gone: every call is an {@link EngineUnavailableException}. */
+    public synchronized void lose() {
+        lost = true;
+    }
+
+    // ---- Engine ----
+
+    @Override
+    public EngineAddress address() {
+        return address;
+    }
+
+    @Override
+    public synchronized EngineInfo info() {
+        reachable();
+        int managers = (int) nodes.stream().filter(n -> n.role().equals("manager")).count();
+        var membership = new EngineInfo.SwarmState(swarm.state(), swarm.manager(), nodes.size(), managers);
+        return new EngineInfo("24.0.9", "1.43", "Rocky Linux 9.6", "5.14.0", "overlay2", "/var/lib/docker", "2",
+                "systemd", membership, images.size(), false);
+    }
+
+    @Override
+    public synchronized List<ContainerSummary> containers() {
+        reachable();
+        return containers.values().stream()
+                .map(b -> new ContainerSummary(b.id, b.name, b.image, b.state, b.statusText(), Map.copyOf(b.labels),
+                        b.mounts))
+                .toList();
+    }
+
+    @Override
+    public synchronized String runContainer(ContainerRequest r) {
+        reachable();
+        if (containers.values().stream().anyMatch(b -> b.name.equals(r.name()))) {
+            throw new EngineConflictException("Conflict. The container name \"/" + r.name() + "\" is already in use");
+        }
+        if (!hasImage(r.image())) throw new EngineNotFoundException("No such image: " + r.image());
+        Box b = new Box(newId(), r.name(), r.image(), r.labels(), List.of(), "running");
+        b.memoryLimit = r.memoryBytes();
+        b.nanoCpus = r.nanoCpus();
+        containers.put(b.id, b);
+        b.events.add(Instant.now() + " create");
+        b.events.add(Instant.now() + " start");
+        return b.id;
+    }
+
+    @Override
+    public synchronized ContainerState inspectContainer(String id) {
+        Box b = box(id);
+        Map<String, String> networks = b.running() ? Map.of("bridge", "172.17.0.2") : Map.of();
+        return new ContainerState(b.id, b.name, b.image, b.state, b.running(), b.exitCode, b.oomKilled, b.restartCount,
+                b.health, "", Optional.empty(), "", b.memoryLimit, b.nanoCpus, networks, "", "");
+    }
+
+    @Override
+    public synchronized void stopContainer(String id, int seconds) {
+        Box b = box(id);
+        if (!b.running()) return; // the engine answers 304: nothing to do
+        b.state = "exited";
+        b.status = null;
+        b.exitCode = 137; // most images' PID 1 ignores SIGTERM: the engine kills it after the grace period
+        b.events.add(Instant.now() + " die");
+        b.events.add(Instant.now() + " stop");
+    }
+
+    @Override
+    public synchronized void startContainer(String id) {
+        Box b = box(id);
+        if (b.running()) return;
+        b.state = "running";
+        b.status = null;
+        b.events.add(Instant.now() + " start");
+    }
+
+    @Override
+    public synchronized void removeContainer(String id) {
+        reachable();
+        Optional<Box> b = find(id);
+        b.ifPresent(x -> containers.remove(x.id));
+    }
+
+    @Override
+    public synchronized ExecResult exec(String id, List<String> command) {
+        Box b = box(id);
+        if (!b.running()) throw new EngineConflictException("Container " + b.id + " is not running");
+        execs.add(b.id + ": " + String.join(" ", command));
+        return exec.apply(b.id, command);
+    }
+
+    @Override
+    public synchronized String logs(String id, int lines) {
+        List<Map.Entry<Instant, String>> out = box(id).output;
+        return out.subList(Math.max(0, out.size() - lines), out.size()).stream().map(e -> e.getValue() + "\n")
+                .reduce("", String::concat);
+    }
+
+    @Override
+    public synchronized List<String> logLines(String id, long sinceEpochSeconds, int max) {
+        reachable();
+        Optional<Box> b = find(id);
+        if (b.isEmpty()) return List.of();
+        checkFailure(b.get());
+        List<String> out = b.get().output.stream().filter(e -> e.getKey().getEpochSecond() >= sinceEpochSeconds)
+                .map(e -> e.getKey() + " " + e.getValue()).toList();
+        return out.subList(Math.max(0, out.size() - max), out.size());
+    }
+
+    @Override
+    public synchronized Optional<ContainerStats> stats(String id) {
+        Box b = box(id);
+        if (!b.running()) return Optional.empty();
+        return Optional.of(new ContainerStats(0, b.counters.workingSet(), b.counters.memoryLimit()));
+    }
+
+    @Override
+    public synchronized Optional<ContainerCounters> counters(String id) {
+        reachable();
+        Optional<Box> b = find(id);
+        if (b.isEmpty()) return Optional.empty();
+        checkFailure(b.get());
+        return b.get().running() ? Optional.of(b.get().counters) : Optional.empty();
+    }
+
+    @Override
+    public synchronized List<String> events(String id, long sinceEpochSeconds) {
+        return List.copyOf(box(id).events);
+    }
+
+    @Override
+    public synchronized List<ImageSummary> images() {
+        reachable();
+        return List.copyOf(images);
+    }
+
+    @Override
+    public synchronized boolean hasImage(String image) {
+        reachable();
+        String tag = image.contains(":") && !image.startsWith("sha256:") ? image : image + ":latest";
+        return images.stream().anyMatch(i -> i.id().equals(image) || i.tags().contains(tag)
+                || i.tags().contains(image));
+    }
+
+    @Override
+    public InputStream saveImages(List<String> names) {
+        throw new UnsupportedOperationException("the fake engine keeps no image archives");
+    }
+
+    @Override
+    public void loadImages(InputStream archive) {
+        throw new UnsupportedOperationException("the fake engine keeps no image archives");
+    }
+
+    @Override
+    public synchronized List<VolumeSummary> volumes() {
+        reachable();
+        return List.copyOf(volumes);
+    }
+
+    @Override
+    public synchronized int volumeCount() {
+        return volumes().size();
+    }
+
+    @Override
+    public synchronized List<NetworkSummary> networks() {
+        reachable();
+        return List.copyOf(networks.values());
+    }
+
+    @Override
+    public synchronized Optional<NetworkSummary> network(String nameOrId) {
+        reachable();
+        return networks.values().stream().filter(n -> n.name().equals(nameOrId) || n.id().equals(nameOrId)).findFirst();
+    }
+
+    @Override
+    public synchronized void createNetwork(String name, String driver, String subnet, String gateway, boolean ingress,
+                                           Map<String, String> options, Map<String, String> labels) {
+        reachable();
+        if (driver.equals("overlay") && !swarm.manager()) throw new NotSwarmManagerException(NOT_A_MANAGER);
+        if (networks.containsKey(name)) {
+            throw new EngineConflictException("network with name " + name + " already exists");
+        }
+        networks.put(name, new NetworkSummary(newId(), name, driver, driver.equals("overlay") ? "swarm" : "local",
+                subnet == null ? List.of() : List.of(subnet), ingress, 0, Map.copyOf(labels)));
+    }
+
+    @Override
+    public synchronized void removeNetwork(String nameOrId) {
+        NetworkSummary n = network(nameOrId)
+                .orElseThrow(() -> new EngineNotFoundException("network " + nameOrId + " not found"));
+        if (List.of("bridge", "host", "none").contains(n.name())) {
+            throw new EngineApiException(403, n.name() + " is a pre-defined network and cannot be removed");
+        }
+        networks.remove(n.name());
+    }
+
+    @Override
+    public synchronized SwarmSettings swarm() {
+        reachable();
+        return swarm;
+    }
+
+    @Override
+    public synchronized void initSwarm(SwarmInit init) {
+        reachable();
+        if (swarm.active()) throw new EngineConflictException("This node is already part of a swarm");
+        asManager(init.defaultAddrPool(), init.subnetSize());
+    }
+
+    @Override
+    public synchronized String workerJoinToken() {
+        manager();
+        return "SWMTKN-1-fake";
+    }
+
+    @Override
+    public synchronized List<NodeSummary> nodes() {
+        manager();
+        return List.copyOf(nodes);
+    }
+
+    @Override
+    public synchronized int serviceCount() {
+        manager();
+        return services.size();
+    }
+
+    @Override
+    public synchronized List<ServiceSummary> services(Map<String, String> labels) {
+        manager();
+        return services.values().stream().filter(s -> s.labels().entrySet().containsAll(labels.entrySet())).toList();
+    }
+
+    @Override
+    public synchronized List<ServiceReplicas> serviceReplicas() {
+        manager();
+        return services.values().stream().map(s -> new ServiceReplicas(s.id(), s.name(),
+                (int) tasksOf(s.id()).filter(Box::running).count(), s.global() ? nodes.size() : s.replicas())).toList();
+    }
+
+    @Override
+    public synchronized List<TaskSummary> tasks(String serviceId) {
+        manager();
+        if (!services.containsKey(serviceId)) throw new EngineNotFoundException("service " + serviceId + " not found");
+        return tasks.stream().filter(t -> t.serviceId().equals(serviceId))
+                .sorted((a, b) -> b.timestamp().compareTo(a.timestamp())).toList();
+    }
+
+    @Override
+    public synchronized void scaleService(String id, int replicas) {
+        manager();
+        ServiceSummary s = services.get(id);
+        if (s == null) throw new EngineNotFoundException("service " + id + " not found");
+        if (s.global()) {
+            throw new EngineApiException(400, "service " + s.name() + " is global; it has no replica count");
+        }
+        services.put(id, new ServiceSummary(s.id(), s.name(), s.image(), false, replicas, s.labels(), s.secrets(),
+                s.configs()));
+        // the orchestrator's part, done at once: tasks beyond the count stop, missing ones start
+        List<Box> mine = tasksOf(id).toList();
+        for (int i = 0; i < mine.size(); i++) {
+            Box b = mine.get(i);
+            if (i >= replicas && b.running()) {
+                b.state = "exited";
+                b.status = null;
+            }
+            if (i < replicas && !b.running()) {
+                b.state = "running";
+                b.status = null;
+            }
+        }
+    }
+
+    @Override
+    public synchronized List<SwarmObject> configs() {
+        manager();
+        return List.copyOf(configs);
+    }
+
+    @Override
+    public synchronized List<SwarmObject> secrets() {
+        manager();
+        return List.copyOf(secrets);
+    }
+
+    @Override
+    public synchronized String createConfig(String name, Map<String, String> labels, byte[] data) {
+        manager();
+        if (configs.stream().anyMatch(c -> c.name().equals(name))) {
+            throw new EngineConflictException("config " + name + " already exists");
+        }
+        SwarmObject c = new SwarmObject(newId(), name, Map.copyOf(labels), data.clone());
+        configs.add(c);
+        return c.id();
+    }
+
+    @Override
+    public void followEvents(long sinceEpochSeconds, Consumer<EngineEvent> sink) {
+        List<EngineEvent> queued;
+        synchronized (this) {
+            reachable();
+            queued = List.copyOf(eventStream);
+        }
+        queued.stream().filter(e -> e.timeNanos() / 1_000_000_000L >= sinceEpochSeconds).forEach(sink);
+    }
+
+    @Override
+    public void close() {
+        // nothing held
+    }
+
+    // ---- the engine's rules ----
+
+    private String newId() {
+        return String.format("%016x", nextId++).repeat(4);
+    }
+
+    private void reachable() {
+        if (lost) {
+            throw new EngineUnavailableException("no Docker engine answers at " + address + ": connection refused");
+        }
+    }
+
+    private void manager() {
+        reachable();
+        if (!swarm.manager()) throw new NotSwarmManagerException(NOT_A_MANAGER);
+    }
+
+    /** By id, name, or an unambiguous id prefix, as the engine resolves them. */
+    private Optional<Box> find(String idOrName) {
+        Box exact = containers.get(idOrName);
+        if (exact != null) return Optional.of(exact);
+        Optional<Box> named = containers.values().stream().filter(b -> b.name.equals(idOrName)).findFirst();
+        if (named.isPresent()) return named;
+        List<Box> prefixed = containers.values().stream().filter(b -> b.id.startsWith(idOrName)).toList();
+        return prefixed.size() == 1 ? Optional.of(prefixed.get(0)) : Optional.empty();
+    }
+
+    private Box box(String idOrName) {
+        reachable();
+        Box b = find(idOrName).orElseThrow(() -> new EngineNotFoundException("No such container: " + idOrName));
+        checkFailure(b);
+        return b;
+    }
+
+    private void checkFailure(Box b) {
+        RuntimeException f = failures.getOrDefault(b.id, failures.get(b.name));
+        if (f != null) throw f;
+    }
+
+    private java.util.stream.Stream<Box> tasksOf(String serviceId) {
+        return containers.values().stream().filter(b -> serviceId.equals(b.labels.get("com.docker.swarm.service.id")));
+    }
+
+    /** {@code sh -c "echo …; exit N"}: enough of a shell for hooks and the contract's exec case. */
+    private static ExecResult shell(String id, List<String> command) {
+        List<String> script = command.size() == 3 && command.get(0).equals("sh") && command.get(1).equals("-c")
+                ? List.of(command.get(2).split(";")) : List.of(String.join(" ", command));
+        StringBuilder out = new StringBuilder();
+        int status = 0;
+        for (String raw : script) {
+            String line = raw.strip();
+            if (line.isEmpty()) continue;
+            String[] words = line.split("\\s+");
+            switch (words[0]) {
+                case "echo" -> {
+                    out.append(line.substring(4).strip()).append('\n');
+                    status = 0;
+                }
+                case "exit" -> {
+                    return new ExecResult(words.length > 1 ? Integer.parseInt(words[1]) : status, out.toString());
+                }
+                case "true" -> status = 0;
+                case "false" -> status = 1;
+                default -> {
+                    out.append("sh: ").append(words[0]).append(": not found\n");
+                    status = 127;
+                }
+            }
+        }
+        return new ExecResult(status, out.toString());
+    }
+}
