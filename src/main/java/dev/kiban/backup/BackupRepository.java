@@ -141,9 +141,16 @@ public final class BackupRepository implements AutoCloseable {
      * configuration: two first runs at once create one key, not two (the second finds the configuration).
      */
     private static void create(Path dir, Optional<Path> keyFile) throws IOException {
-        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        // one look at the path: two looks (is it a directory? does it exist?) race another first run's mkdir
+        java.nio.file.attribute.BasicFileAttributes seen;
+        try {
+            seen = Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException absent) {
+            seen = null;
+        }
+        if (seen != null && seen.isDirectory()) {
             refuseForeign(dir, true);
-        } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        } else if (seen != null) {
             throw new RepositoryUsageException("not a kiban backup repository: " + dir
                     + " (not a directory); check -r / backup.repository");
         } else {
