@@ -4,8 +4,8 @@ import dev.kiban.failure.DeclinedException;
 import dev.kiban.failure.RefusedException;
 import dev.kiban.host.HostApply;
 import dev.kiban.host.HostPlanner;
-import dev.kiban.host.HostRoot;
 import dev.kiban.host.Plan;
+import dev.kiban.os.HostRoot;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,7 +63,7 @@ final class ApplyCommand implements Callable<Integer> {
             }
             return ExitCode.OK;
         }
-        HostApply applier = new HostApply(rootOptions.root, context.checks(), out);
+        HostApply applier = new HostApply(rootOptions.root, context.checks(), out, context.programs(), context.environment());
         // with --json the plan is shown (on stderr) only to someone asked to confirm it
         PrintWriter shown = yes ? out : output.notices(spec);
         boolean runsCommands = HostRoot.isSystemRoot(rootOptions.root);

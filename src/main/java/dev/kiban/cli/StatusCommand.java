@@ -4,7 +4,7 @@ import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineInfo;
 import dev.kiban.engine.EngineSnapshot;
 import dev.kiban.engine.PlatformStatus;
-import dev.kiban.host.FilesystemUsage;
+import dev.kiban.os.FilesystemUsage;
 import dev.kiban.spec.SpecDocument;
 import dev.kiban.spec.SpecFiles;
 import java.io.PrintWriter;

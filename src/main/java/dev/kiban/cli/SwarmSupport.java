@@ -1,7 +1,7 @@
 package dev.kiban.cli;
 
-import dev.kiban.host.OsRelease;
-import dev.kiban.host.PrimaryAddress;
+import dev.kiban.os.OsRelease;
+import dev.kiban.os.PrimaryAddress;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
 import java.io.IOException;

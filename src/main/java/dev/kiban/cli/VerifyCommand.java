@@ -3,8 +3,8 @@ package dev.kiban.cli;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
 import dev.kiban.engine.EngineUnavailableException;
-import dev.kiban.host.AtomicFile;
 import dev.kiban.host.HostPlanner;
+import dev.kiban.os.AtomicFile;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.verify.CheckContext;
 import dev.kiban.verify.CheckResult;
@@ -70,13 +70,13 @@ final class VerifyCommand extends EngineCommandBase {
     @Override
     public Integer call() throws IOException {
         // The family is the running host's: the root only says where the files are.
-        Optional<PlatformSpec.Family> family = dev.kiban.host.OsRelease.read(root).or(() -> {
+        Optional<PlatformSpec.Family> family = dev.kiban.os.OsRelease.read(root).or(() -> {
             try {
-                return dev.kiban.host.OsRelease.read(Path.of("/"));
+                return dev.kiban.os.OsRelease.read(Path.of("/"));
             } catch (IOException e) {
                 return Optional.empty();
             }
-        }).flatMap(dev.kiban.host.OsRelease::family);
+        }).flatMap(dev.kiban.os.OsRelease::family);
         PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), root, family);
         EngineAddress address = address();
         PrintWriter out = spec.commandLine().getOut();
@@ -92,7 +92,7 @@ final class VerifyCommand extends EngineCommandBase {
                 }
             }
             return Optional.ofNullable(engine[0]);
-        }, webImage, webPort, toolImage, containers);
+        }, context.programs(), webImage, webPort, toolImage, containers);
         boolean live = format == ReportFormat.TEXT || output != null;
         long start = System.nanoTime();
         List<CheckResult> results;

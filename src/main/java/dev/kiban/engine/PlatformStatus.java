@@ -1,6 +1,6 @@
 package dev.kiban.engine;
 
-import dev.kiban.host.FilesystemUsage;
+import dev.kiban.os.FilesystemUsage;
 import dev.kiban.spec.Percent;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package dev.kiban.host;
 
+import dev.kiban.os.HostRoot;
+import dev.kiban.os.OsRelease;
+import dev.kiban.os.PrimaryAddress;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.spec.SpecException;

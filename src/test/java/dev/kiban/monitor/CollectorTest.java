@@ -7,6 +7,7 @@ import dev.kiban.engine.EngineApiException;
 import dev.kiban.engine.EngineNotFoundException;
 import dev.kiban.engine.ServiceReplicas;
 import dev.kiban.engine.Swarm;
+import dev.kiban.os.HostPrograms;
 import dev.kiban.testing.FakeEngine;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -26,7 +27,7 @@ class CollectorTest {
     private Collector collector;
 
     private Collector collector(Swarm swarm) {
-        collector = new Collector(engine, swarm, new CgroupFiles(cgroupRoot), HOST, List.of(), null);
+        collector = new Collector(engine, swarm, new CgroupFiles(cgroupRoot), HOST, List.of(), null, HostPrograms.system());
         return collector;
     }
 
