@@ -6,6 +6,7 @@ import dev.kiban.host.HostApply;
 import dev.kiban.host.HostPlanner;
 import dev.kiban.host.Plan;
 import dev.kiban.os.HostRoot;
+import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,7 +55,8 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = output.text(spec);
-        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
+        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(CommandSupport.spec(spec).require(),
+                rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
         if (plan.changesNothing()) {
             out.println("nothing to change: the host under " + rootOptions.root + " already matches the spec");

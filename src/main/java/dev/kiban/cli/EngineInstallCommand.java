@@ -4,9 +4,9 @@ import dev.kiban.failure.DeclinedException;
 import dev.kiban.failure.RefusedException;
 import dev.kiban.host.EngineInstallation;
 import dev.kiban.host.HostCommand;
-import dev.kiban.host.HostPlanner;
 import dev.kiban.os.HostPrograms;
 import dev.kiban.os.HostRoot;
+import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -44,7 +44,8 @@ final class EngineInstallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
+        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(CommandSupport.spec(spec).require(),
+                rootOptions.family());
         List<HostCommand> steps = EngineInstallation.plan(resolved.host().family(), rootOptions.root);
         if (steps.isEmpty()) {
             out.println("the engine is installed under " + rootOptions.root + "; nothing to do");

@@ -3,6 +3,7 @@ package dev.kiban.cli;
 import dev.kiban.host.HostApply;
 import dev.kiban.host.HostPlanner;
 import dev.kiban.host.Plan;
+import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -45,7 +46,8 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
+        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(CommandSupport.spec(spec).require(),
+                rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
         var out = output.text(spec);
         boolean runsCommands = dev.kiban.os.HostRoot.isSystemRoot(rootOptions.root);

@@ -20,7 +20,8 @@ public interface HostPrograms {
 
         /** The first lines of the output, enough to say what the tool objected to. */
         public String gist() {
-            return output.lines().filter(l -> !l.isBlank()).limit(6).reduce((a, b) -> a + "\n" + b).orElse("(no output, exit " + exit + ")");
+            return output.lines().filter(l -> !l.isBlank()).limit(6).reduce((a, b) -> a + "\n" + b)
+                    .orElse("(no output, exit " + exit + ")");
         }
     }
 

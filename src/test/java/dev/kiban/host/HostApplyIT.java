@@ -3,6 +3,7 @@ package dev.kiban.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiban.os.HostPrograms;
+import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.spec.SpecDocument;
@@ -52,7 +53,8 @@ class HostApplyIT {
     }
 
     PlatformSpec spec(String extra) throws IOException {
-        return HostPlanner.resolve(SpecDocument.parse("kiban.yaml", FILLED + extra, false).require(), root, Optional.empty());
+        return ThisHost.under(root).resolveForHost(SpecDocument.parse("kiban.yaml", FILLED + extra, false).require(),
+                Optional.empty());
     }
 
     HostApply applier(ArtifactCheck checks, StringWriter out) {
@@ -109,7 +111,8 @@ class HostApplyIT {
         assertThat(apply.apply(HostPlanner.plan(spec(""), root)).ok()).isTrue();
         TreeMap<String, String> first = snapshot();
         String edited = FILLED.replace("security: {ssh: {allowUsers: [deploy]}}", "security: {ssh: {allowUsers: [deploy]}, fail2ban: {maxretry: 3}}");
-        PlatformSpec second = HostPlanner.resolve(SpecDocument.parse("kiban.yaml", edited, false).require(), root, Optional.empty());
+        PlatformSpec second = ThisHost.under(root).resolveForHost(SpecDocument.parse("kiban.yaml", edited, false).require(),
+                Optional.empty());
         assertThat(apply.apply(HostPlanner.plan(second, root)).ok()).isTrue();
         assertThat(Files.readString(root.resolve("etc/fail2ban/jail.local"))).contains("maxretry = 3");
 
