@@ -65,7 +65,8 @@ final class ApplyCommand implements Callable<Integer> {
             }
             return ExitCode.OK;
         }
-        HostApply applier = new HostApply(rootOptions.root, context.checks(), out, context.programs(), context.environment());
+        HostApply applier = new HostApply(rootOptions.root, context.checks(), out, context.programs(),
+                context.environment());
         // with --json the plan is shown (on stderr) only to someone asked to confirm it
         PrintWriter shown = yes ? out : output.notices(spec);
         boolean runsCommands = HostRoot.isSystemRoot(rootOptions.root);

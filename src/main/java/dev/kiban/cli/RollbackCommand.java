@@ -55,7 +55,8 @@ final class RollbackCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = output.text(spec);
         if (to != null && to < 0) throw new UsageException("--to takes a generation number (0 or more)");
-        HostApply applier = new HostApply(rootOptions.root, context.checks(), out, context.programs(), context.environment());
+        HostApply applier = new HostApply(rootOptions.root, context.checks(), out, context.programs(),
+                context.environment());
         try {
             if (to != null && to > 0 && applier.generations().get(to).isEmpty()) {
                 throw new UsageException("no generation " + to + " under " + rootOptions.root

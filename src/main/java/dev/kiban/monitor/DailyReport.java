@@ -77,8 +77,8 @@ public final class DailyReport {
             List<String> lines = Files.readAllLines(in.backupLog());
             lastBackup = Optional.of(lines.isEmpty() ? "none" : lines.get(lines.size() - 1));
         }
-        return new Facts(in.host(), in.since(), in.now(), containers, errors, journal(in.programs(), in.since()), disks(in),
-                in.backupLog(), lastBackup, in.state().history(in.since()));
+        return new Facts(in.host(), in.since(), in.now(), containers, errors, journal(in.programs(), in.since()),
+                disks(in), in.backupLog(), lastBackup, in.state().history(in.since()));
     }
 
     static Map<String, Integer> errorCounts(List<String> logLines) {

@@ -47,9 +47,6 @@ public interface HostPrograms {
         return run(argv, Map.of(), timeout);
     }
 
-    /** Where PATH lookup starts on a root other than {@code /}: the usual program directories under it. */
-    List<String> ROOT_PATH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
-
     /**
      * The program as the host under {@code root} would find it: on {@code /} the PATH lookup of
      * {@link #find}; under another root, the usual program directories beneath it. A path with a slash
@@ -64,7 +61,7 @@ public interface HostPrograms {
             return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
         }
         if (system) return find(program);
-        for (String dir : ROOT_PATH) {
+        for (String dir : SystemPrograms.ROOT_PATH) {
             Path p = HostRoot.resolve(root, dir + "/" + program);
             if (Files.isRegularFile(p) && Files.isExecutable(p)) return Optional.of(p);
         }

@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 /** The real {@link HostPrograms}: PATH lookup and child processes of this JVM. */
 final class SystemPrograms implements HostPrograms {
     static final SystemPrograms INSTANCE = new SystemPrograms();
+    /** Where PATH lookup starts on a root other than {@code /}: the usual program directories under it. */
+    static final List<String> ROOT_PATH =
+            List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
     private SystemPrograms() {}
 
