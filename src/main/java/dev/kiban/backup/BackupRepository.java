@@ -3,7 +3,7 @@ package dev.kiban.backup;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiban.backup.Snapshot.Entry;
 import dev.kiban.backup.Snapshot.Entry.Type;
-import dev.kiban.host.AtomicFile;
+import dev.kiban.os.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -473,7 +473,7 @@ public final class ChunkStore implements AutoCloseable {
         HexFormat hex = HexFormat.of();
         entries.forEach((id, at) -> buf.put(hex.parseHex(id)).putLong(at.offset()).putInt(at.length()).putInt(at.size()));
         byte[] bytes = key == null ? buf.array() : key.seal(buf.array());
-        dev.kiban.host.AtomicFile.write(indexPath(pack), bytes, "rw-------", false);
+        dev.kiban.os.AtomicFile.write(indexPath(pack), bytes, "rw-------", false);
         try (FileChannel dir = FileChannel.open(index, StandardOpenOption.READ)) {
             dir.force(true); // the rename itself must survive a power loss
         }

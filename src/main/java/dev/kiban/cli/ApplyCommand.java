@@ -4,8 +4,9 @@ import dev.kiban.failure.DeclinedException;
 import dev.kiban.failure.RefusedException;
 import dev.kiban.host.HostApply;
 import dev.kiban.host.HostPlanner;
-import dev.kiban.host.HostRoot;
 import dev.kiban.host.Plan;
+import dev.kiban.os.HostRoot;
+import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,7 +55,8 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = output.text(spec);
-        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
+        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(CommandSupport.spec(spec).require(),
+                rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
         if (plan.changesNothing()) {
             out.println("nothing to change: the host under " + rootOptions.root + " already matches the spec");
@@ -63,7 +65,8 @@ final class ApplyCommand implements Callable<Integer> {
             }
             return ExitCode.OK;
         }
-        HostApply applier = new HostApply(rootOptions.root, context.checks(), out);
+        HostApply applier = new HostApply(rootOptions.root, context.checks(), out, context.programs(),
+                context.environment());
         // with --json the plan is shown (on stderr) only to someone asked to confirm it
         PrintWriter shown = yes ? out : output.notices(spec);
         boolean runsCommands = HostRoot.isSystemRoot(rootOptions.root);

@@ -36,7 +36,7 @@ final class DoctorCommand extends EngineCommandBase {
     @Override
     public Integer call() throws IOException {
         try (Engine engine = connect()) {
-            Diagnosis d = Doctor.examine(engine, target);
+            Diagnosis d = Doctor.examine(engine, context.programs(), target);
             PrintWriter out = output.text(spec);
             var s = d.state();
             out.println("1. State       " + s.name() + " (" + s.image() + "): " + s.status() + (s.running() ? "" : ", exit code " + s.exitCode())

@@ -4,9 +4,9 @@ import dev.kiban.failure.DeclinedException;
 import dev.kiban.failure.RefusedException;
 import dev.kiban.host.EngineInstallation;
 import dev.kiban.host.HostCommand;
-import dev.kiban.host.HostPlanner;
-import dev.kiban.host.HostRoot;
-import dev.kiban.host.Tool;
+import dev.kiban.os.HostPrograms;
+import dev.kiban.os.HostRoot;
+import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
             "Lists the commands first; runs them only on / and only with --yes. 'kiban apply' plans the same step when the engine is absent.",
             ""})
 final class EngineInstallCommand implements Callable<Integer> {
+    private final KibanContext context;
+
     @Spec
     CommandSpec spec;
 
@@ -35,10 +37,15 @@ final class EngineInstallCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Run the commands (on / only).")
     boolean yes;
 
+    EngineInstallCommand(KibanContext context) {
+        this.context = context;
+    }
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
+        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(CommandSupport.spec(spec).require(),
+                rootOptions.family());
         List<HostCommand> steps = EngineInstallation.plan(resolved.host().family(), rootOptions.root);
         if (steps.isEmpty()) {
             out.println("the engine is installed under " + rootOptions.root + "; nothing to do");
@@ -54,7 +61,7 @@ final class EngineInstallCommand implements Callable<Integer> {
         for (HostCommand c : steps) {
             out.println("running " + c);
             out.flush();
-            Tool.Result r = Tool.run(c.argv(), Duration.ofMinutes(15));
+            HostPrograms.Result r = context.programs().run(c.argv(), Duration.ofMinutes(15));
             if (!r.ok()) throw new RefusedException("'" + c + "' failed: " + r.gist());
         }
         out.println("engine installed and started");

@@ -3,7 +3,7 @@ package dev.kiban.cli;
 import dev.kiban.failure.RefusedException;
 import dev.kiban.host.Generation;
 import dev.kiban.host.GenerationStore;
-import dev.kiban.host.HostRoot;
+import dev.kiban.os.HostRoot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;

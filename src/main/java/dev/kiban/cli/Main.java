@@ -126,7 +126,7 @@ public final class Main {
         if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
             // the file and the problem in words ("/x: permission denied"), never the exception's class
             err.println("kiban: " + cmd.getCommandSpec().qualifiedName() + " failed: "
-                    + dev.kiban.host.Failures.describe(e));
+                    + dev.kiban.os.Failures.describe(e));
             if (verbose(cmd)) e.printStackTrace(err);
             return ExitCode.FINDINGS;
         }

@@ -1,7 +1,6 @@
 package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
-import dev.kiban.host.HostRoot;
 import dev.kiban.monitor.AlertPolicy;
 import dev.kiban.monitor.CgroupFiles;
 import dev.kiban.monitor.ChannelSettings;
@@ -11,6 +10,7 @@ import dev.kiban.monitor.MetricsEndpoint;
 import dev.kiban.monitor.MonitorAgent;
 import dev.kiban.monitor.MonitorState;
 import dev.kiban.monitor.Sweep;
+import dev.kiban.os.HostRoot;
 import dev.kiban.spec.PlatformSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -74,7 +74,7 @@ final class MonitorCommand extends EngineCommandBase {
         MonitorState state = new MonitorState(stateDir != null ? stateDir : HostRoot.resolve(Path.of("/"), platform.monitor().state().value()));
         Engine engine = connect();
         Collector collector = new Collector(engine, CgroupFiles.system(), HostFacts.read(), filesystems != null ? filesystems : filesystems(platform),
-                backupLog != null ? backupLog : Path.of(platform.backup().log().value()));
+                backupLog != null ? backupLog : Path.of(platform.backup().log().value()), context.programs());
         String host = java.net.InetAddress.getLocalHost().getHostName();
         try (MonitorAgent agent = new MonitorAgent(engine, this::connect, collector, AlertPolicy.of(platform), channels, state, host, Clock.systemUTC(), out)) {
             if (once) {

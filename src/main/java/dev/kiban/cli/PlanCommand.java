@@ -3,6 +3,7 @@ package dev.kiban.cli;
 import dev.kiban.host.HostApply;
 import dev.kiban.host.HostPlanner;
 import dev.kiban.host.Plan;
+import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -24,6 +25,8 @@ import picocli.CommandLine.Spec;
                     + "terraform's 2 for pending changes: 2 is kiban's usage or spec error.",
             ""})
 final class PlanCommand implements Callable<Integer> {
+    private final KibanContext context;
+
     @Spec
     CommandSpec spec;
 
@@ -37,15 +40,21 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    PlanCommand(KibanContext context) {
+        this.context = context;
+    }
+
     @Override
     public Integer call() throws IOException {
-        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), rootOptions.root, rootOptions.family());
+        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(CommandSupport.spec(spec).require(),
+                rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
         var out = output.text(spec);
-        boolean runsCommands = dev.kiban.host.HostRoot.isSystemRoot(rootOptions.root);
+        boolean runsCommands = dev.kiban.os.HostRoot.isSystemRoot(rootOptions.root);
         out.print(plan.describe(runsCommands));
         // read-only: the checks apply makes before writing (symbolic links on the way, missing programs)
-        HostApply applier = new HostApply(rootOptions.root, (a, r) -> java.util.Optional.empty(), out);
+        HostApply applier = new HostApply(rootOptions.root, (a, r) -> java.util.Optional.empty(), out, context.programs(),
+                context.environment());
         java.util.List<String> notes = applier.notes(plan);
         notes.forEach(n -> out.println("note: " + n));
         java.util.List<String> preflight = plan.changesNothing() ? java.util.List.of() : applier.preflight(plan);

@@ -45,7 +45,8 @@ final class ReportDailyCommand extends EngineCommandBase {
         DailyReport.Facts facts;
         try {
             facts = DailyReport.gather(new DailyReport.Inputs(engine, MonitorCommand.filesystems(platform), stateOptions.open(platform),
-                    backupLog != null ? backupLog : Path.of(platform.backup().log().value()), now.minus(Duration.ofDays(1)), now, host));
+                    backupLog != null ? backupLog : Path.of(platform.backup().log().value()), now.minus(Duration.ofDays(1)), now, host,
+                    context.programs()));
         } finally {
             if (engine != null) engine.close();
         }

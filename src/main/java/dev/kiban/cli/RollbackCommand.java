@@ -5,7 +5,7 @@ import dev.kiban.failure.RefusedException;
 import dev.kiban.failure.UsageException;
 import dev.kiban.host.Generation;
 import dev.kiban.host.HostApply;
-import dev.kiban.host.HostRoot;
+import dev.kiban.os.HostRoot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -55,7 +55,8 @@ final class RollbackCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = output.text(spec);
         if (to != null && to < 0) throw new UsageException("--to takes a generation number (0 or more)");
-        HostApply applier = new HostApply(rootOptions.root, context.checks(), out);
+        HostApply applier = new HostApply(rootOptions.root, context.checks(), out, context.programs(),
+                context.environment());
         try {
             if (to != null && to > 0 && applier.generations().get(to).isEmpty()) {
                 throw new UsageException("no generation " + to + " under " + rootOptions.root

@@ -1,7 +1,7 @@
 package dev.kiban.cli;
 
 import dev.kiban.failure.UsageException;
-import dev.kiban.host.AtomicFile;
+import dev.kiban.os.AtomicFile;
 import dev.kiban.spec.SpecDocument;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,9 @@
 package dev.kiban.cli;
 
-import dev.kiban.host.OsRelease;
-import dev.kiban.host.PrimaryAddress;
-import dev.kiban.spec.PlatformSpec;
-import dev.kiban.spec.PlatformSpec.Family;
+import dev.kiban.os.ThisHost;
 import dev.kiban.spec.SpecDocument;
 import dev.kiban.spec.SpecTree;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,10 +32,7 @@ final class SpecShowCommand implements Callable<Integer> {
         SpecDocument doc = CommandSupport.spec(spec);
         Object tree;
         if (effective) {
-            PlatformSpec s = doc.require();
-            Family family = OsRelease.read(Path.of("/")).flatMap(OsRelease::family).orElse(Family.AUTO);
-            String address = PrimaryAddress.find().orElse("auto");
-            tree = SpecTree.of(s.resolved(family, address));
+            tree = SpecTree.of(ThisHost.system().resolveAsFarAsKnown(doc.require()));
         } else {
             doc.require();
             tree = SpecTree.of(doc.written());

@@ -3,7 +3,7 @@ package dev.kiban.cli;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
 import dev.kiban.failure.RefusedException;
-import dev.kiban.host.Tool;
+import dev.kiban.os.HostPrograms;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.Problem;
 import dev.kiban.failure.UsageException;
@@ -84,7 +84,7 @@ final class StackDeployCommand extends EngineCommandBase {
             PrintWriter progress = output.progress(context, spec);
             progress.println("deploying " + name + " from " + compose);
             progress.flush();
-            Tool.Result deployed = DockerCli.find(address).deploy(name, compose);
+            HostPrograms.Result deployed = DockerCli.find(context.programs(), address).deploy(name, compose);
             if (!deployed.ok()) throw new RefusedException("docker stack deploy failed: " + deployed.gist());
             StackRollout.Outcome outcome = StackRollout.follow(engine, name, timeout, progress);
             if (!outcome.converged()) throw new RefusedException(name + " did not converge: " + outcome.reason());

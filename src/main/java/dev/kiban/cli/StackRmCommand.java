@@ -4,7 +4,7 @@ import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
 import dev.kiban.failure.DeclinedException;
 import dev.kiban.failure.RefusedException;
-import dev.kiban.host.Tool;
+import dev.kiban.os.HostPrograms;
 import dev.kiban.stack.DockerCli;
 import dev.kiban.stack.StackRollout;
 import java.io.IOException;
@@ -36,7 +36,7 @@ final class StackRmCommand extends EngineCommandBase {
                 throw new DeclinedException("would remove " + services + " service(s) of " + name
                         + " (volumes stay); nothing changed: run again with --yes");
             }
-            Tool.Result r = DockerCli.find(address).remove(name);
+            HostPrograms.Result r = DockerCli.find(context.programs(), address).remove(name);
             if (!r.ok()) throw new RefusedException("docker stack rm failed: " + r.gist());
             spec.commandLine().getOut().println("removed " + name + " (" + services + " services); its volumes are kept (D9)");
             return ExitCode.OK;

@@ -2,11 +2,11 @@ package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineInfo;
-import dev.kiban.engine.EngineSnapshot;
-import dev.kiban.engine.PlatformStatus;
-import dev.kiban.host.FilesystemUsage;
+import dev.kiban.os.FilesystemUsage;
 import dev.kiban.spec.SpecDocument;
 import dev.kiban.spec.SpecFiles;
+import dev.kiban.status.EngineSnapshot;
+import dev.kiban.status.PlatformStatus;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;

@@ -3,6 +3,7 @@ package dev.kiban.cli;
 import dev.kiban.engine.Engine;
 import dev.kiban.failure.DeclinedException;
 import dev.kiban.failure.RefusedException;
+import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.swarm.SwarmSetup;
 import dev.kiban.swarm.SwarmSetupRunner;
@@ -34,7 +35,7 @@ final class SwarmInitCommand extends EngineCommandBase {
 
     @Override
     public Integer call() throws IOException {
-        PlatformSpec resolved = SwarmSupport.resolvedSpec(spec);
+        PlatformSpec resolved = ThisHost.system().resolveForSwarm(CommandSupport.spec(spec).require());
         PrintWriter out = spec.commandLine().getOut();
         try (Engine engine = connect()) {
             SwarmSetup.Plan plan = SwarmSetup.plan(resolved, SwarmSetupRunner.observe(engine, root, resolved.swarm().joinTokenFile().value()));

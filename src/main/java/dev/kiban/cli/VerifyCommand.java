@@ -3,8 +3,8 @@ package dev.kiban.cli;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
 import dev.kiban.engine.EngineUnavailableException;
-import dev.kiban.host.AtomicFile;
-import dev.kiban.host.HostPlanner;
+import dev.kiban.os.AtomicFile;
+import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.verify.CheckContext;
 import dev.kiban.verify.CheckResult;
@@ -69,15 +69,8 @@ final class VerifyCommand extends EngineCommandBase {
 
     @Override
     public Integer call() throws IOException {
-        // The family is the running host's: the root only says where the files are.
-        Optional<PlatformSpec.Family> family = dev.kiban.host.OsRelease.read(root).or(() -> {
-            try {
-                return dev.kiban.host.OsRelease.read(Path.of("/"));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }).flatMap(dev.kiban.host.OsRelease::family);
-        PlatformSpec resolved = HostPlanner.resolve(CommandSupport.spec(spec).require(), root, family);
+        PlatformSpec resolved = ThisHost.under(root).familyFromSystemWhenRootHasNone()
+                .resolveForHost(CommandSupport.spec(spec).require(), Optional.empty());
         EngineAddress address = address();
         PrintWriter out = spec.commandLine().getOut();
         Engine[] engine = {null};
@@ -92,7 +85,7 @@ final class VerifyCommand extends EngineCommandBase {
                 }
             }
             return Optional.ofNullable(engine[0]);
-        }, webImage, webPort, toolImage, containers);
+        }, context.programs(), webImage, webPort, toolImage, containers);
         boolean live = format == ReportFormat.TEXT || output != null;
         long start = System.nanoTime();
         List<CheckResult> results;

@@ -1,5 +1,6 @@
 package dev.kiban.host;
 
+import dev.kiban.os.HostRoot;
 import dev.kiban.spec.PlatformSpec.Family;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,10 @@
 package dev.kiban.host;
 
+import dev.kiban.os.AtomicFile;
+import dev.kiban.os.Failures;
+import dev.kiban.os.FileOwnership;
+import dev.kiban.os.HostPrograms;
+import dev.kiban.os.HostRoot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The one part of host configuration that touches the machine. Under the root's lock it checks the plan
@@ -33,34 +37,30 @@ public final class HostApply {
     /** For tests of interrupted applies: pause this many milliseconds after each file written. */
     static final String PAUSE_ENV = "KIBAN_APPLY_PAUSE_MS";
 
-    /** Starts a host program; the real one is {@link Tool#run}. */
-    @FunctionalInterface
-    interface Runner {
-        Tool.Result run(List<String> argv, Duration timeout) throws IOException;
-    }
-
     private final Path root;
     private final ArtifactCheck checks;
     private final PrintWriter out;
     private final GenerationStore store;
     private final boolean runCommands;
-    private final Function<String, Optional<Path>> programs;
-    private final Runner runner;
+    private final HostPrograms programs;
+    private final long pauseMillis;
 
-    public HostApply(Path root, ArtifactCheck checks, PrintWriter out) {
-        this(root, checks, out, HostRoot.isSystemRoot(root), p -> Tool.findUnder(root, p), Tool::run);
+    /** {@code environment} is the process's: only its {@link #PAUSE_ENV} is read. */
+    public HostApply(Path root, ArtifactCheck checks, PrintWriter out, HostPrograms programs,
+                     Map<String, String> environment) {
+        this(root, checks, out, HostRoot.isSystemRoot(root), programs, environment);
     }
 
     /** For tests: run the commands on a test root, with programs looked up and started as given. */
-    HostApply(Path root, ArtifactCheck checks, PrintWriter out, boolean runCommands,
-              Function<String, Optional<Path>> programs, Runner runner) {
+    HostApply(Path root, ArtifactCheck checks, PrintWriter out, boolean runCommands, HostPrograms programs,
+              Map<String, String> environment) {
         this.root = root;
         this.checks = checks;
         this.out = out;
         this.store = new GenerationStore(root);
         this.runCommands = runCommands;
         this.programs = programs;
-        this.runner = runner;
+        this.pauseMillis = pauseMillis(environment);
     }
 
     /** One thing that went wrong, with the host path it concerns when it is about one file. */
@@ -204,7 +204,7 @@ public final class HostApply {
             String program = c.program();
             boolean provided = written.contains(program)
                     || PROVIDED_BY.getOrDefault(program, List.of()).stream().anyMatch(installed::contains);
-            if (!provided && programs.apply(program).isEmpty()) {
+            if (!provided && programs.findUnder(root, program).isEmpty()) {
                 missing.add(program.isEmpty() ? "(an empty command)" : program);
             }
             boolean installs = List.of("dnf", "yum", "apt-get", "apt").contains(program)
@@ -292,7 +292,7 @@ public final class HostApply {
     }
 
     private void write(List<Plan.FileStep> files, List<Plan.DirectoryStep> dirs) throws IOException {
-        long pause = pauseMillis();
+        long pause = pauseMillis;
         for (Plan.DirectoryStep d : dirs) {
             String hostPath = d.directory().path();
             Path p = HostRoot.parents(root, hostPath, true);
@@ -322,9 +322,9 @@ public final class HostApply {
         for (HostCommand c : commands) {
             out.println("running " + c);
             out.flush();
-            Tool.Result r;
+            HostPrograms.Result r;
             try {
-                r = runner.run(c.argv(), Duration.ofMinutes(10));
+                r = programs.run(c.argv(), Duration.ofMinutes(10));
             } catch (IOException e) {
                 // a program that cannot be started is a failed step like any other: everything goes back
                 return List.of(Failure.general("'" + c + "' could not be started: " + Failures.describe(e)));
@@ -387,8 +387,8 @@ public final class HostApply {
         return store;
     }
 
-    private static long pauseMillis() {
-        String v = System.getenv(PAUSE_ENV);
+    private static long pauseMillis(Map<String, String> environment) {
+        String v = environment.get(PAUSE_ENV);
         return v == null || !v.matches("\\d+") ? 0 : Long.parseLong(v);
     }
 

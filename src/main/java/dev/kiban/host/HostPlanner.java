@@ -1,28 +1,15 @@
 package dev.kiban.host;
 
+import dev.kiban.os.HostRoot;
 import dev.kiban.spec.PlatformSpec;
-import dev.kiban.spec.PlatformSpec.Family;
-import dev.kiban.spec.SpecException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** Reads what the host has under a root and plans the change to what the spec renders. */
 public final class HostPlanner {
     private HostPlanner() {}
-
-    /** The spec with every auto decided for this root: family from its os-release unless given. */
-    public static PlatformSpec resolve(PlatformSpec spec, Path root, Optional<Family> family) throws IOException {
-        Family f = family.orElseGet(() -> spec.host().family());
-        if (f == Family.AUTO) {
-            f = OsRelease.read(root).flatMap(OsRelease::family).orElseThrow(() -> new SpecException(
-                    "cannot tell the OS family from " + root.resolve("etc/os-release") + "; give --family rhel|debian or set host.family"));
-        }
-        String address = HostRoot.isSystemRoot(root) ? PrimaryAddress.find().orElse("127.0.0.1") : "127.0.0.1";
-        return spec.resolved(f, address);
-    }
 
     public static Plan plan(PlatformSpec resolved, Path root) throws IOException {
         HostConfiguration desired = HostConfiguration.render(resolved);

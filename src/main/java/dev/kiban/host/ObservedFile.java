@@ -1,5 +1,6 @@
 package dev.kiban.host;
 
+import dev.kiban.os.HostRoot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;

@@ -1,6 +1,9 @@
 package dev.kiban.host;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiban.os.Failures;
+import dev.kiban.os.HostPrograms;
+import dev.kiban.os.HostRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,15 +24,17 @@ public final class ReaderChecks implements ArtifactCheck {
     private static final Duration LIMIT = Duration.ofSeconds(60);
     private static final Path PRIVSEP = Path.of("/run/sshd");
 
+    private final HostPrograms programs;
     /** The runtime directory sshd -t insists on (the ssh service creates it at start). */
     private final Path privsep;
 
-    public ReaderChecks() {
-        this(PRIVSEP);
+    public ReaderChecks(HostPrograms programs) {
+        this(programs, PRIVSEP);
     }
 
     /** For tests: sshd's runtime directory elsewhere. */
-    ReaderChecks(Path privsep) {
+    ReaderChecks(HostPrograms programs, Path privsep) {
+        this.programs = programs;
         this.privsep = privsep;
     }
 
@@ -50,24 +55,24 @@ public final class ReaderChecks implements ArtifactCheck {
         };
     }
 
-    private static Optional<String> tool(String program, String... args) throws IOException {
-        Optional<Path> p = Tool.find(program);
+    private Optional<String> tool(String program, String... args) throws IOException {
+        Optional<Path> p = programs.find(program);
         if (p.isEmpty()) return Optional.empty();
         List<String> argv = new ArrayList<>(List.of(p.get().toString()));
         argv.addAll(List.of(args));
-        Tool.Result r = Tool.run(argv, LIMIT);
+        HostPrograms.Result r = programs.run(argv, LIMIT);
         return r.ok() ? Optional.empty() : Optional.of(program + ": " + r.gist());
     }
 
-    private static Optional<String> dockerd(Path file) throws IOException {
+    private Optional<String> dockerd(Path file) throws IOException {
         try {
             new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
             return Optional.of("not valid JSON: " + Failures.describe(e));
         }
-        Optional<Path> dockerd = Tool.find("dockerd");
+        Optional<Path> dockerd = programs.find("dockerd");
         if (dockerd.isEmpty()) return Optional.empty();
-        Tool.Result r = Tool.run(List.of(dockerd.get().toString(), "--validate", "--config-file", file.toString()), LIMIT);
+        HostPrograms.Result r = programs.run(List.of(dockerd.get().toString(), "--validate", "--config-file", file.toString()), LIMIT);
         if (r.ok() || r.output().contains("unknown flag: --validate")) return Optional.empty(); // engines before 23.0 cannot validate
         return Optional.of("dockerd --validate: " + r.gist());
     }
@@ -81,14 +86,14 @@ public final class ReaderChecks implements ArtifactCheck {
     }
 
     private Optional<String> sshd(Path file, Path root) throws IOException {
-        Optional<Path> sshd = Tool.find("sshd");
-        Optional<Path> keygen = Tool.find("ssh-keygen");
+        Optional<Path> sshd = programs.find("sshd");
+        Optional<Path> keygen = programs.find("ssh-keygen");
         if (sshd.isEmpty() || keygen.isEmpty() || !privsepReady(root, privsep)) return Optional.empty();
         Path dir = Files.createTempDirectory("kiban-sshd");
         try {
             Path key = dir.resolve("host_key");
-            Tool.run(List.of(keygen.get().toString(), "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), LIMIT);
-            Tool.Result r = Tool.run(List.of(sshd.get().toString(), "-t", "-f", file.toString(), "-h", key.toString()), LIMIT);
+            programs.run(List.of(keygen.get().toString(), "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), LIMIT);
+            HostPrograms.Result r = programs.run(List.of(sshd.get().toString(), "-t", "-f", file.toString(), "-h", key.toString()), LIMIT);
             return r.ok() ? Optional.empty() : Optional.of("sshd -t: " + r.gist());
         } finally {
             deleteTree(dir);
@@ -108,8 +113,8 @@ public final class ReaderChecks implements ArtifactCheck {
     }
 
     /** fail2ban-client -t on the package's configuration with kiban's files laid over it. */
-    private static Optional<String> fail2ban(Path root) throws IOException {
-        Optional<Path> client = Tool.find("fail2ban-client");
+    private Optional<String> fail2ban(Path root) throws IOException {
+        Optional<Path> client = programs.find("fail2ban-client");
         Path stock = Path.of("/etc/fail2ban");
         if (client.isEmpty() || !Files.isRegularFile(stock.resolve("fail2ban.conf"))) return Optional.empty();
         Path dir = Files.createTempDirectory("kiban-fail2ban");
@@ -118,7 +123,7 @@ public final class ReaderChecks implements ArtifactCheck {
             Files.copy(HostRoot.resolve(root, Fail2banJails.JAIL), dir.resolve("jail.local"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Path filter = HostRoot.resolve(root, Fail2banJails.FILTER);
             if (Files.exists(filter)) Files.copy(filter, dir.resolve("filter.d/docker-api.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Tool.Result r = Tool.run(List.of(client.get().toString(), "-c", dir.toString(), "-t"), LIMIT);
+            HostPrograms.Result r = programs.run(List.of(client.get().toString(), "-c", dir.toString(), "-t"), LIMIT);
             return r.ok() ? Optional.empty() : Optional.of("fail2ban-client -t: " + r.gist());
         } finally {
             deleteTree(dir);
@@ -136,7 +141,7 @@ public final class ReaderChecks implements ArtifactCheck {
         }
     }
 
-    private static Optional<String> unit(Artifact a) throws IOException {
+    private Optional<String> unit(Artifact a) throws IOException {
         String kind = a.path().endsWith(".timer") ? "[Timer]" : "[Service]";
         if (!a.content().contains("[Unit]") || !a.content().contains(kind)) return Optional.of("a unit needs [Unit] and " + kind + " sections");
         // systemd-analyze verify needs a running systemd; calendar parsing does not, and a bad OnCalendar would leave the timer dead

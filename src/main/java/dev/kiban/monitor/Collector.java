@@ -9,7 +9,8 @@ import dev.kiban.engine.EngineNotFoundException;
 import dev.kiban.engine.NotSwarmManagerException;
 import dev.kiban.engine.ServiceReplicas;
 import dev.kiban.engine.Swarm;
-import dev.kiban.host.FilesystemUsage;
+import dev.kiban.os.FilesystemUsage;
+import dev.kiban.os.HostPrograms;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -51,20 +52,22 @@ public final class Collector implements AutoCloseable {
     private final Map<String, ContainerState> inspected = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastLogTime = new ConcurrentHashMap<>();
     private boolean serviceListing = true;
-    private final JournalErrors journal = new JournalErrors();
+    private final JournalErrors journal;
 
-    public Collector(Engine engine, CgroupFiles cgroups, HostFacts host, List<Path> filesystems, Path backupLog) {
-        this(engine, engine, cgroups, host, filesystems, backupLog);
+    public Collector(Engine engine, CgroupFiles cgroups, HostFacts host, List<Path> filesystems, Path backupLog,
+                     HostPrograms programs) {
+        this(engine, engine, cgroups, host, filesystems, backupLog, programs);
     }
 
     public Collector(Containers containers, Swarm swarm, CgroupFiles cgroups, HostFacts host, List<Path> filesystems,
-                     Path backupLog) {
+                     Path backupLog, HostPrograms programs) {
         this.backupLog = backupLog;
         this.engine = containers;
         this.swarm = swarm;
         this.cgroups = cgroups;
         this.host = host;
         this.filesystems = filesystems;
+        this.journal = new JournalErrors(programs, Instant.now());
     }
 
     /** Forget what is known of a container: the next sweep inspects it again (after a die, start, oom …). */
@@ -115,8 +118,16 @@ public final class Collector implements AutoCloseable {
                 // not mounted right now: the disk rule sees no signal for it
             }
         }
+        Map<String, List<String>> journalErrors = Map.of();
+        if (logs) {
+            try {
+                journalErrors = journal.read();
+            } catch (IOException e) {
+                failures.add("journal: " + e.getMessage());
+            }
+        }
         return new Sweep(at, samples, services, fs, System.nanoTime() - start, source[0], lastLine(backupLog),
-                logs ? journal.read() : Map.of(), List.copyOf(failures));
+                journalErrors, List.copyOf(failures));
     }
 
     private static Optional<String> lastLine(Path log) {

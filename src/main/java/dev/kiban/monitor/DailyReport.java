@@ -3,8 +3,8 @@ package dev.kiban.monitor;
 import dev.kiban.engine.ContainerState;
 import dev.kiban.engine.ContainerSummary;
 import dev.kiban.engine.Engine;
-import dev.kiban.host.FilesystemUsage;
-import dev.kiban.host.Tool;
+import dev.kiban.os.FilesystemUsage;
+import dev.kiban.os.HostPrograms;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ public final class DailyReport {
     private DailyReport() {}
 
     public record Inputs(Engine engine, List<Path> filesystems, MonitorState state, Path backupLog, Instant since,
-                         Instant now, String host) {}
+                         Instant now, String host, HostPrograms programs) {}
 
     /** Everything the report says, gathered first; {@link #render} only formats it. */
     public record Facts(String host, Instant since, Instant now, Optional<List<ContainerLine>> containers,
@@ -77,8 +77,8 @@ public final class DailyReport {
             List<String> lines = Files.readAllLines(in.backupLog());
             lastBackup = Optional.of(lines.isEmpty() ? "none" : lines.get(lines.size() - 1));
         }
-        return new Facts(in.host(), in.since(), in.now(), containers, errors, journal(in.since()), disks(in),
-                in.backupLog(), lastBackup, in.state().history(in.since()));
+        return new Facts(in.host(), in.since(), in.now(), containers, errors, journal(in.programs(), in.since()),
+                disks(in), in.backupLog(), lastBackup, in.state().history(in.since()));
     }
 
     static Map<String, Integer> errorCounts(List<String> logLines) {
@@ -149,10 +149,10 @@ public final class DailyReport {
         return s.length() > 160 ? s.substring(0, 159) + "…" : s;
     }
 
-    private static Journal journal(Instant since) throws IOException {
-        Optional<Path> journalctl = Tool.find("journalctl");
+    static Journal journal(HostPrograms programs, Instant since) throws IOException {
+        Optional<Path> journalctl = programs.find("journalctl");
         if (journalctl.isEmpty()) return new Journal.NotInstalled();
-        Tool.Result r = Tool.run(List.of(journalctl.get().toString(), "--no-pager", "-o", "cat", "--since",
+        HostPrograms.Result r = programs.run(List.of(journalctl.get().toString(), "--no-pager", "-o", "cat", "--since",
                 "@" + since.getEpochSecond(), "-u", "ssh", "-u", "sshd", "-u", "fail2ban"), Duration.ofSeconds(60));
         // A failed journalctl is not "no logins": say it could not be read, with its first line.
         if (!r.ok()) {

@@ -1,5 +1,6 @@
 package dev.kiban.monitor;
 
+import dev.kiban.os.MemInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +11,7 @@ public record HostFacts(int cpus, long memoryBytes) {
         int cpus = Runtime.getRuntime().availableProcessors();
         long memory = 0;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) memory = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
+            memory = MemInfo.read().totalBytes();
             long online = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.matches("cpu\\d+ .*")).count();
             if (online > 0) cpus = (int) online;
         } catch (IOException | RuntimeException e) {

@@ -2,7 +2,7 @@ package dev.kiban.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiban.host.Tool;
+import dev.kiban.os.HostPrograms;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,28 +16,35 @@ import java.util.TreeMap;
 /**
  * Error-level journal entries (priority err and worse) of the units the design watches — docker, sshd
  * and fail2ban — since the previous read, grouped by unit. Read with {@code journalctl -o json}; a host
- * without journalctl (or without a journal) simply has none.
+ * without journalctl simply has none. A journalctl that fails is an error, not "no errors".
  */
 public final class JournalErrors {
     static final List<String> UNITS = List.of("docker.service", "ssh.service", "sshd.service", "fail2ban.service");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Optional<Path> journalctl = Tool.find("journalctl");
-    private Instant since = Instant.now();
+    private final HostPrograms programs;
+    private final Optional<Path> journalctl;
+    private Instant since;
 
-    /** Unit → messages, since the last call. */
-    public Map<String, List<String>> read() {
+    public JournalErrors(HostPrograms programs, Instant since) {
+        this.programs = programs;
+        this.journalctl = programs.find("journalctl");
+        this.since = since;
+    }
+
+    /**
+     * Unit → messages, since the last successful call. Throws when journalctl cannot be started or fails; the
+     * next call then covers the same time again.
+     */
+    public Map<String, List<String>> read() throws IOException {
         if (journalctl.isEmpty()) return Map.of();
         List<String> argv = new ArrayList<>(List.of(journalctl.get().toString(), "--no-pager", "-o", "json", "-p", "err", "--since",
                 "@" + since.getEpochSecond()));
         UNITS.forEach(u -> argv.addAll(List.of("-u", u)));
-        try {
-            Tool.Result r = Tool.run(argv, Duration.ofSeconds(20));
-            Map<String, List<String>> out = parse(r.output(), since);
-            since = Instant.now();
-            return out;
-        } catch (IOException e) {
-            return Map.of();
-        }
+        HostPrograms.Result r = programs.run(argv, Duration.ofSeconds(20));
+        if (!r.ok()) throw new IOException("journalctl exited " + r.exit() + ": " + r.gist());
+        Map<String, List<String>> out = parse(r.output(), since);
+        since = Instant.now();
+        return out;
     }
 
     /** journalctl's JSON lines, newer than {@code after} (--since is whole seconds), by unit without ".service". */

@@ -7,8 +7,9 @@ import dev.kiban.engine.ServiceSummary;
 import dev.kiban.engine.Swarm;
 import dev.kiban.engine.TaskSummary;
 import dev.kiban.failure.RefusedException;
-import dev.kiban.host.FilesystemUsage;
-import dev.kiban.host.Tool;
+import dev.kiban.os.FilesystemUsage;
+import dev.kiban.os.HostPrograms;
+import dev.kiban.os.MemInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public final class Doctor {
         Optional<Integer> selinuxDenials() throws IOException;
     }
 
-    public static Diagnosis examine(Engine engine, String target) throws IOException {
+    public static Diagnosis examine(Engine engine, HostPrograms programs, String target) throws IOException {
         return examine(engine, engine, target, new HostReadings() {
             @Override
             public Diagnosis.HostResources resources() throws IOException {
@@ -38,7 +39,7 @@ public final class Doctor {
 
             @Override
             public Optional<Integer> selinuxDenials() throws IOException {
-                return Doctor.selinuxDenials();
+                return Doctor.selinuxDenials(programs);
             }
         });
     }
@@ -74,11 +75,10 @@ public final class Doctor {
         long total = 0;
         long available = 0;
         if (Files.exists(Path.of("/proc/loadavg"))) load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-        if (Files.exists(Path.of("/proc/meminfo"))) {
-            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (l.startsWith("MemTotal:")) total = Long.parseLong(l.replaceAll("\\D", "")) * 1024;
-                if (l.startsWith("MemAvailable:")) available = Long.parseLong(l.replaceAll("\\D", "")) * 1024;
-            }
+        if (Files.exists(MemInfo.PROC)) {
+            MemInfo memory = MemInfo.read();
+            total = memory.totalBytes();
+            available = memory.availableBytes();
         }
         double disk = engine.address().isLocal()
                 ? FilesystemUsage.of(Path.of(engine.info().dataRoot())).map(FilesystemUsage::usedPercent).orElse(0.0) : 0;
@@ -86,10 +86,10 @@ public final class Doctor {
     }
 
     /** AVC denials of the last hour, where the audit tools exist (rhel); empty elsewhere. */
-    private static Optional<Integer> selinuxDenials() throws IOException {
-        Optional<Path> ausearch = Tool.find("ausearch");
+    private static Optional<Integer> selinuxDenials(HostPrograms programs) throws IOException {
+        Optional<Path> ausearch = programs.find("ausearch");
         if (ausearch.isEmpty()) return Optional.empty();
-        Tool.Result r = Tool.run(List.of(ausearch.get().toString(), "-m", "avc", "-ts", "recent"), Duration.ofSeconds(30));
+        HostPrograms.Result r = programs.run(List.of(ausearch.get().toString(), "-m", "avc", "-ts", "recent"), Duration.ofSeconds(30));
         return Optional.of((int) r.output().lines().filter(l -> l.startsWith("type=AVC")).count());
     }
 }

@@ -3,6 +3,7 @@ package dev.kiban.verify;
 import dev.kiban.engine.ContainerRequest;
 import dev.kiban.engine.ContainerState;
 import dev.kiban.engine.Engine;
+import dev.kiban.os.MemInfo;
 import dev.kiban.os.Wait;
 import dev.kiban.spec.ByteSize;
 import java.io.IOException;
@@ -218,7 +219,8 @@ public final class IntegrationChecks {
                     new dev.kiban.monitor.WebhookChannel("http://127.0.0.1:" + receiver.getAddress().getPort() + "/kiban"));
             String id = null;
             try (var agent = new dev.kiban.monitor.MonitorAgent(own, () -> dev.kiban.engine.DockerEngine.connect(engine.address()),
-                    new dev.kiban.monitor.Collector(own, dev.kiban.monitor.CgroupFiles.system(), dev.kiban.monitor.HostFacts.read(), List.of(), null),
+                    new dev.kiban.monitor.Collector(own, dev.kiban.monitor.CgroupFiles.system(), dev.kiban.monitor.HostFacts.read(), List.of(), null,
+                            c.programs()),
                     List.of(policy), channels, new dev.kiban.monitor.MonitorState(state), "verify", java.time.Clock.systemUTC(),
                     new java.io.PrintWriter(java.io.Writer.nullWriter()))) {
                 agent.start();
@@ -315,13 +317,7 @@ public final class IntegrationChecks {
 
         private static long memoryUsed() {
             try {
-                long total = 0;
-                long available = 0;
-                for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                    if (l.startsWith("MemTotal:")) total = Long.parseLong(l.replaceAll("\\D", "")) * 1024;
-                    if (l.startsWith("MemAvailable:")) available = Long.parseLong(l.replaceAll("\\D", "")) * 1024;
-                }
-                return total - available;
+                return MemInfo.read().usedBytes();
             } catch (IOException | RuntimeException e) {
                 return 0;
             }

@@ -3,9 +3,9 @@ package dev.kiban.verify;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.SwarmSettings;
 import dev.kiban.host.HostPlanner;
-import dev.kiban.host.HostRoot;
 import dev.kiban.host.Plan;
-import dev.kiban.host.Tool;
+import dev.kiban.os.HostPrograms;
+import dev.kiban.os.HostRoot;
 import dev.kiban.spec.Cidr;
 import dev.kiban.spec.PlatformSpec.Family;
 import java.io.IOException;
@@ -37,13 +37,13 @@ public final class UnitChecks {
 
     static Check composeV2() {
         return new NamedCheck("compose-v2", "unit", "R11.1, R2.1", "Docker Compose v2 available", c -> {
-            Optional<Path> docker = Tool.find("docker");
+            Optional<Path> docker = c.programs().find("docker");
             if (docker.isPresent()) {
-                Tool.Result plugin = Tool.run(List.of(docker.get().toString(), "compose", "version"), LIMIT);
+                HostPrograms.Result plugin = c.programs().run(List.of(docker.get().toString(), "compose", "version"), LIMIT);
                 if (plugin.ok() && plugin.output().matches("(?s).*v?2\\.\\d+.*")) return Check.Outcome.pass(plugin.output().strip());
             }
-            Optional<Path> v1 = Tool.find("docker-compose");
-            String installed = v1.isPresent() ? Tool.run(List.of(v1.get().toString(), "version", "--short"), LIMIT).output().strip() : "";
+            Optional<Path> v1 = c.programs().find("docker-compose");
+            String installed = v1.isPresent() ? c.programs().run(List.of(v1.get().toString(), "version", "--short"), LIMIT).output().strip() : "";
             return Check.Outcome.fail("'docker compose' (v2) is not available" + (installed.isEmpty() ? "" : "; docker-compose " + installed + " is installed")
                     + "; install docker-compose-plugin from Docker's repository");
         });
@@ -109,9 +109,9 @@ public final class UnitChecks {
 
     static Check fail2banSshd() {
         return new NamedCheck("fail2ban-sshd", "unit", "R11.1, R7.3", "fail2ban sshd jail enabled", c -> {
-            Optional<Path> client = Tool.find("fail2ban-client");
+            Optional<Path> client = c.programs().find("fail2ban-client");
             if (client.isEmpty()) return Check.Outcome.fail("fail2ban is not installed; 'kiban apply' installs it");
-            Tool.Result r = Tool.run(List.of(client.get().toString(), "status", "sshd"), LIMIT);
+            HostPrograms.Result r = c.programs().run(List.of(client.get().toString(), "status", "sshd"), LIMIT);
             if (r.ok() && r.output().contains("Status for the jail: sshd")) {
                 return Check.Outcome.pass(r.output().lines().filter(l -> l.contains("Currently banned") || l.contains("Total failed")).map(String::strip)
                         .reduce((a, b) -> a + "; " + b).orElse("jail sshd active"));
@@ -125,18 +125,18 @@ public final class UnitChecks {
             if (c.spec().host().family() != Family.RHEL) {
                 return Check.Outcome.skip("the host is " + c.spec().host().family().name().toLowerCase() + ", which confines with AppArmor, not SELinux");
             }
-            Optional<Path> getenforce = Tool.find("getenforce");
+            Optional<Path> getenforce = c.programs().find("getenforce");
             if (getenforce.isEmpty()) return Check.Outcome.fail("getenforce not found: SELinux tools are missing");
-            String mode = Tool.run(List.of(getenforce.get().toString()), LIMIT).output().strip();
+            String mode = c.programs().run(List.of(getenforce.get().toString()), LIMIT).output().strip();
             return mode.equals("Enforcing") ? Check.Outcome.pass("getenforce: Enforcing") : Check.Outcome.fail("getenforce: " + mode);
         });
     }
 
     static Check logwatchReport() {
         return new NamedCheck("logwatch-report", "unit", "R11.1, R6.1", "logwatch produces a report", c -> {
-            Optional<Path> logwatch = Tool.find("logwatch");
+            Optional<Path> logwatch = c.programs().find("logwatch");
             if (logwatch.isEmpty()) return Check.Outcome.fail("logwatch is not installed; 'kiban apply' installs it");
-            Tool.Result r = Tool.run(List.of(logwatch.get().toString(), "--detail", "Med", "--range", "Today", "--output", "stdout"), Duration.ofMinutes(3));
+            HostPrograms.Result r = c.programs().run(List.of(logwatch.get().toString(), "--detail", "Med", "--range", "Today", "--output", "stdout"), Duration.ofMinutes(3));
             if (!r.ok()) return Check.Outcome.fail("logwatch exited " + r.exit() + ": " + r.gist());
             long lines = r.output().lines().count();
             return Check.Outcome.pass("logwatch --detail Med --range Today: report of " + lines + " lines");

@@ -103,7 +103,7 @@ class BackupIT {
         Files.writeString(context.resolve("Dockerfile.two"), "FROM " + tag + "-one\nCOPY small /small\n");
         try {
             for (String which : List.of("one", "two")) {
-                var built = dev.kiban.host.Tool.run(List.of("docker", "-H", LiveEngine.address().uri(), "build", "-q", "-f",
+                var built = dev.kiban.os.HostPrograms.system().run(List.of("docker", "-H", LiveEngine.address().uri(), "build", "-q", "-f",
                         context.resolve("Dockerfile." + which).toString(), "-t", tag + "-" + which, context.toString()), Map.of("DOCKER_BUILDKIT", "0"),
                         java.time.Duration.ofSeconds(120));
                 assertThat(built.ok()).as(built.output()).isTrue();

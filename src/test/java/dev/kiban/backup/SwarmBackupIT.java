@@ -56,7 +56,7 @@ class SwarmBackupIT {
                 .contains("recreate secret kiban-it-db-password by hand").contains("1 configs created, 0 kept, 1 secrets to recreate");
         assertThat(restore.exit()).as("a secret left to recreate is a finding").isEqualTo(1);
         // Read back with the docker CLI, not with kiban's own engine code.
-        var inspect = dev.kiban.host.Tool.run(java.util.List.of("docker", "-H", LiveEngine.address().uri(), "config", "inspect", "--format",
+        var inspect = dev.kiban.os.HostPrograms.system().run(java.util.List.of("docker", "-H", LiveEngine.address().uri(), "config", "inspect", "--format",
                 "{{json .Spec}}", config), java.time.Duration.ofSeconds(30));
         assertThat(inspect.ok()).as(inspect.output()).isTrue();
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(inspect.output());

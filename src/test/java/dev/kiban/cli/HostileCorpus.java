@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
+import dev.kiban.os.HostPrograms;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -59,7 +60,7 @@ final class HostileCorpus {
                        String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        var context = new KibanContext(env, engines, new dev.kiban.host.ReaderChecks(), stdin);
+        var context = new KibanContext(env, engines, new dev.kiban.host.ReaderChecks(HostPrograms.system()), stdin);
         var cli = Main.commandLine(context, args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));

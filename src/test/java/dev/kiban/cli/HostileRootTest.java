@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiban.cli.HostileCorpus.Outcome;
 import dev.kiban.cli.HostileCorpus.Sentinel;
-import dev.kiban.host.AtomicFileTempNames;
+import dev.kiban.os.AtomicFileTempNames;
 import dev.kiban.testing.LockHolder;
 import dev.kiban.testing.TestRoots;
 import java.io.IOException;

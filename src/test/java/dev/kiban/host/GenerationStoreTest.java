@@ -3,6 +3,8 @@ package dev.kiban.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiban.os.AtomicFile;
+import dev.kiban.os.HostRoot;
 import dev.kiban.testing.LockHolder;
 import java.nio.file.Files;
 import java.nio.file.Path;

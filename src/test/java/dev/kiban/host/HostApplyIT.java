@@ -2,6 +2,8 @@ package dev.kiban.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiban.os.HostPrograms;
+import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.spec.SpecDocument;
@@ -51,11 +53,12 @@ class HostApplyIT {
     }
 
     PlatformSpec spec(String extra) throws IOException {
-        return HostPlanner.resolve(SpecDocument.parse("kiban.yaml", FILLED + extra, false).require(), root, Optional.empty());
+        return ThisHost.under(root).resolveForHost(SpecDocument.parse("kiban.yaml", FILLED + extra, false).require(),
+                Optional.empty());
     }
 
     HostApply applier(ArtifactCheck checks, StringWriter out) {
-        return new HostApply(root, checks, new PrintWriter(out, true));
+        return new HostApply(root, checks, new PrintWriter(out, true), HostPrograms.system(), System.getenv());
     }
 
     /** Every file under the root except kiban's own generation records (and their parents): path -> mode + content. */
@@ -75,7 +78,7 @@ class HostApplyIT {
     @Test
     void applyWritesCheckedFilesAndASecondApplyChangesNothing() throws Exception {
         PlatformSpec spec = spec("");
-        HostApply.Outcome outcome = applier(new ReaderChecks(), new StringWriter()).apply(HostPlanner.plan(spec, root));
+        HostApply.Outcome outcome = applier(new ReaderChecks(HostPrograms.system()), new StringWriter()).apply(HostPlanner.plan(spec, root));
         assertThat(outcome.failures()).isEmpty();
         assertThat(outcome.generation().orElseThrow().status()).isEqualTo(Generation.Status.APPLIED);
         assertThat(Files.readString(root.resolve("etc/fail2ban/jail.local"))).contains("[docker-api]");
@@ -90,7 +93,7 @@ class HostApplyIT {
     @Test
     void aRejectedFilePutsEveryFileBackByteForByte() throws Exception {
         TreeMap<String, String> before = snapshot();
-        ReaderChecks real = new ReaderChecks();
+        ReaderChecks real = new ReaderChecks(HostPrograms.system());
         ArtifactCheck sshdRejects = (a, r) -> a.path().equals(SshdHardening.PATH) ? Optional.of("sshd -t: forced failure for the test") : real.check(a, r);
         StringWriter out = new StringWriter();
         HostApply.Outcome outcome = applier(sshdRejects, out).apply(HostPlanner.plan(spec(""), root));
@@ -104,11 +107,12 @@ class HostApplyIT {
     @Test
     void rollbackToAGenerationRestoresItAndRollbackToZeroRestoresTheHost() throws Exception {
         TreeMap<String, String> original = snapshot();
-        HostApply apply = applier(new ReaderChecks(), new StringWriter());
+        HostApply apply = applier(new ReaderChecks(HostPrograms.system()), new StringWriter());
         assertThat(apply.apply(HostPlanner.plan(spec(""), root)).ok()).isTrue();
         TreeMap<String, String> first = snapshot();
         String edited = FILLED.replace("security: {ssh: {allowUsers: [deploy]}}", "security: {ssh: {allowUsers: [deploy]}, fail2ban: {maxretry: 3}}");
-        PlatformSpec second = HostPlanner.resolve(SpecDocument.parse("kiban.yaml", edited, false).require(), root, Optional.empty());
+        PlatformSpec second = ThisHost.under(root).resolveForHost(SpecDocument.parse("kiban.yaml", edited, false).require(),
+                Optional.empty());
         assertThat(apply.apply(HostPlanner.plan(second, root)).ok()).isTrue();
         assertThat(Files.readString(root.resolve("etc/fail2ban/jail.local"))).contains("maxretry = 3");
 
@@ -142,7 +146,7 @@ class HostApplyIT {
         GenerationStore store = new GenerationStore(root);
         assertThat(store.list()).singleElement().extracting(Generation::status).isEqualTo(Generation.Status.APPLYING);
 
-        List<Generation> undone = applier(new ReaderChecks(), new StringWriter()).rollback(Optional.empty());
+        List<Generation> undone = applier(new ReaderChecks(HostPrograms.system()), new StringWriter()).rollback(Optional.empty());
         assertThat(undone).extracting(Generation::number).containsExactly(1);
         assertThat(snapshot()).isEqualTo(before);
         Files.delete(log);

@@ -3,6 +3,10 @@ package dev.kiban.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiban.os.Failures;
+import dev.kiban.os.HostPrograms;
+import dev.kiban.os.HostRoot;
+import dev.kiban.testing.FakePrograms;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -11,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,9 +57,8 @@ class HostApplyTest {
         return new Plan(fs, ds, commands, List.of(), List.of());
     }
 
-    HostApply applier(Writer out, boolean run, List<String> installed, HostApply.Runner runner) {
-        return new HostApply(root, ACCEPT, new PrintWriter(out, true), run,
-                p -> installed.contains(p) ? Optional.of(Path.of("/usr/sbin", p)) : Optional.empty(), runner);
+    HostApply applier(Writer out, boolean run, List<String> installed, FakePrograms.Answer answer) {
+        return new HostApply(root, ACCEPT, new PrintWriter(out, true), run, new FakePrograms(installed, answer), Map.of());
     }
 
     static final List<Artifact> TWO = List.of(file("/etc/docker/daemon.json", "{}\n"),
@@ -65,7 +69,7 @@ class HostApplyTest {
         Files.createDirectories(root.resolve("etc/docker"));
         Files.writeString(root.resolve("etc/docker/daemon.json"), "{ \"debug\": true }\n");
         // the lookup says it is there (it was removed since, or is not executable): starting it fails
-        HostApply a = applier(new StringWriter(), true, List.of("modprobe-that-is-not-installed-anywhere"), Tool::run);
+        HostApply a = applier(new StringWriter(), true, List.of("modprobe-that-is-not-installed-anywhere"), HostPrograms.system()::run);
         HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of(HostCommand.of("load br_netfilter", List.of(),
                 "modprobe-that-is-not-installed-anywhere", "br_netfilter"))));
         assertThat(o.ok()).isFalse();
@@ -85,7 +89,7 @@ class HostApplyTest {
             throw new java.io.UncheckedIOException(new java.nio.file.AccessDeniedException("/etc/docker/daemon.json"));
         };
         HostApply a = new HostApply(root, denied, new PrintWriter(new StringWriter(), true), false,
-                p -> Optional.empty(), (argv, t) -> new Tool.Result(0, ""));
+                FakePrograms.none(), Map.of());
         HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of()));
         assertThat(o.ok()).isFalse();
         assertThat(o.failures()).containsExactly("writing failed: /etc/docker/daemon.json: permission denied");
@@ -109,7 +113,7 @@ class HostApplyTest {
         AtomicBoolean ran = new AtomicBoolean();
         HostApply a = applier(new StringWriter(), true, List.of("sysctl"), (argv, t) -> {
             ran.set(true);
-            return new Tool.Result(0, "");
+            return new HostPrograms.Result(0, "");
         });
         Plan plan = plan(TWO, List.of(), List.of(HostCommand.of("x", List.of(), "sysctl", "--system"),
                 HostCommand.of("y", List.of(), "modprobe", "br_netfilter"), HostCommand.of("z", List.of(),
@@ -126,7 +130,7 @@ class HostApplyTest {
 
     @Test
     void programsThePlanWritesOrInstallsFirstAreNotMissing() throws Exception {
-        HostApply a = applier(new StringWriter(), true, List.of("dnf"), (argv, t) -> new Tool.Result(0, ""));
+        HostApply a = applier(new StringWriter(), true, List.of("dnf"), (argv, t) -> new HostPrograms.Result(0, ""));
         String script = "/usr/local/libexec/kiban/docker-user-rules";
         Plan plan = plan(List.of(file(script, "#!/bin/sh\n")), List.of(), List.of(
                 HostCommand.of("x", List.of(), "firewall-cmd", "--reload"),
@@ -141,19 +145,19 @@ class HostApplyTest {
 
     @Test
     void underATestRootProgramsAreLookedUpBeneathIt() throws Exception {
-        assertThat(Tool.findUnder(root, "modprobe")).isEmpty();
+        assertThat(HostPrograms.system().findUnder(root, "modprobe")).isEmpty();
         Path modprobe = Files.createDirectories(root.resolve("usr/sbin")).resolve("modprobe");
         Files.writeString(modprobe, "#!/bin/sh\n");
-        assertThat(Tool.findUnder(root, "modprobe")).as("not executable").isEmpty();
+        assertThat(HostPrograms.system().findUnder(root, "modprobe")).as("not executable").isEmpty();
         assertThat(modprobe.toFile().setExecutable(true)).isTrue();
-        assertThat(Tool.findUnder(root, "modprobe")).contains(modprobe);
-        assertThat(Tool.findUnder(root, "/usr/sbin/modprobe")).contains(modprobe);
-        assertThat(Tool.findUnder(root, "/usr/sbin/../sbin/modprobe")).isEmpty();
+        assertThat(HostPrograms.system().findUnder(root, "modprobe")).contains(modprobe);
+        assertThat(HostPrograms.system().findUnder(root, "/usr/sbin/modprobe")).contains(modprobe);
+        assertThat(HostPrograms.system().findUnder(root, "/usr/sbin/../sbin/modprobe")).isEmpty();
     }
 
     @Test
     void anInterruptedApplyMustBeRolledBackBeforeTheNextOne() throws Exception {
-        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new HostPrograms.Result(0, ""));
         new GenerationStore(root).begin(List.of("/etc/docker/daemon.json"), List.of(), "killed");
         Plan plan = plan(TWO, List.of(), List.of());
         assertThat(a.preflight(plan)).containsExactly("generation 1 was interrupted (still 'applying'): "
@@ -165,7 +169,7 @@ class HostApplyTest {
 
     @Test
     void aFailingProgramPutsEveryFileBack() throws Exception {
-        HostApply a = applier(new StringWriter(), true, List.of("sysctl"), (argv, t) -> new Tool.Result(1,
+        HostApply a = applier(new StringWriter(), true, List.of("sysctl"), (argv, t) -> new HostPrograms.Result(1,
                 "sysctl: bad key"));
         HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of(HostCommand.of("x", List.of(), "sysctl",
                 "--system"))));
@@ -193,7 +197,7 @@ class HostApplyTest {
                 }
             }
         };
-        HostApply a = applier(planting, false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        HostApply a = applier(planting, false, List.of(), (argv, t) -> new HostPrograms.Result(0, ""));
         HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of()));
         assertThat(o.failures()).singleElement().asString().contains("refusing /etc/sysctl.d/99-docker.conf under "
                 + root,
@@ -210,7 +214,7 @@ class HostApplyTest {
     void aTargetThatIsALinkIsReplacedAndRollbackMakesTheLinkAgain() throws Exception {
         Files.createDirectories(root.resolve("etc/docker"));
         Path daemon = Files.createSymbolicLink(root.resolve("etc/docker/daemon.json"), sentinel.resolve("secret"));
-        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new HostPrograms.Result(0, ""));
         Plan plan = plan(TWO, List.of(), List.of());
         assertThat(a.notes(plan)).singleElement().asString().contains("/etc/docker/daemon.json is a symbolic link (to "
                 + sentinel.resolve("secret") + "): apply replaces the link");
@@ -229,7 +233,7 @@ class HostApplyTest {
     void aDirectoryThatIsALinkIsRefusedNotReplaced() throws Exception {
         Files.createDirectories(root.resolve("data"));
         Files.createSymbolicLink(root.resolve("data/docker"), sentinel);
-        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new HostPrograms.Result(0, ""));
         Plan plan = plan(List.of(), List.of(new HostDirectory("/data/docker", "rwx------", "root:root", "test")),
                 List.of());
         assertThat(a.preflight(plan)).singleElement().asString().contains("/data/docker under " + root
@@ -241,7 +245,7 @@ class HostApplyTest {
 
     @Test
     void aPlanMadeBeforeSomeoneElseChangedTheHostIsRefused() throws Exception {
-        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new HostPrograms.Result(0, ""));
         Plan plan = plan(TWO, List.of(), List.of());
         Files.createDirectories(root.resolve("etc/docker"));
         Files.writeString(root.resolve("etc/docker/daemon.json"), "{\"theirs\": 1}\n");
@@ -254,7 +258,7 @@ class HostApplyTest {
     void rollbackRefusesAGenerationWithAPathOutsideTheRoot() throws Exception {
         Path g = Files.createDirectories(root.resolve("var/lib/kiban/generations/1"));
         Files.writeString(g.resolve("manifest.json"), GenerationStoreTest.manifest(1, "/../sentinel/secret"));
-        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new Tool.Result(0, ""));
+        HostApply a = applier(new StringWriter(), false, List.of(), (argv, t) -> new HostPrograms.Result(0, ""));
         assertThatThrownBy(() -> a.rollback(Optional.empty())).isInstanceOf(HostRoot.Refusal.class)
                 .hasMessageContaining("'..'");
         assertThat(sentinel.resolve("secret")).hasContent("outside");

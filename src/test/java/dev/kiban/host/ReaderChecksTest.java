@@ -2,6 +2,7 @@ package dev.kiban.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiban.os.HostPrograms;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class ReaderChecksTest {
         Path privsep = Files.createDirectories(dir.resolve("host/run")).resolve("sshd");
         Artifact a = Artifact.config("/etc/ssh/sshd_config.d/10-kiban.conf", "PermitRootLogin no\n", "test",
                 Artifact.Reader.SSHD);
-        new ReaderChecks(privsep).check(a, root);
+        new ReaderChecks(HostPrograms.system(), privsep).check(a, root);
         assertThat(privsep).as("nothing outside the root is created under --root").doesNotExist();
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiban.os.HostPrograms;
+import dev.kiban.os.HostRoot;
 import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.testing.HostTools;
 import dev.kiban.testing.LiveEngine;
@@ -47,7 +49,7 @@ class RenderedConfigIT {
         HostTools.run(keygen.toString(), "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("key").toString());
         Files.createDirectories(Path.of("/run/sshd"));
         Path conf = write(dir, artifact(debian, SshdHardening.PATH));
-        Tool.Result ok = HostTools.run(sshd.toString(), "-t", "-f", conf.toString(), "-h", dir.resolve("key").toString());
+        HostPrograms.Result ok = HostTools.run(sshd.toString(), "-t", "-f", conf.toString(), "-h", dir.resolve("key").toString());
         assertThat(ok.ok()).as(ok.output()).isTrue();
 
         Files.writeString(conf, Files.readString(conf) + "PermitRootLogin sometimes\n");
@@ -62,14 +64,14 @@ class RenderedConfigIT {
         ReaderChecks.copyTree(Path.of("/etc/fail2ban"), conf);
         Files.writeString(conf.resolve("jail.local"), artifact(rhel, Fail2banJails.JAIL).content());
         Files.writeString(conf.resolve("filter.d/docker-api.conf"), artifact(rhel, Fail2banJails.FILTER).content());
-        Tool.Result test = HostTools.run(client.toString(), "-c", conf.toString(), "-t");
+        HostPrograms.Result test = HostTools.run(client.toString(), "-c", conf.toString(), "-t");
         assertThat(test.ok()).as(test.output()).isTrue();
         assertThat(test.output()).contains("OK: configuration test is successful");
 
         String filter = conf.resolve("filter.d/docker-api.conf").toString();
         String attack = "time=\"2026-11-28T02:00:01.123456789Z\" level=info msg=\"http: TLS handshake error from 203.0.113.7:41234: "
                 + "remote error: tls: bad certificate\"";
-        Tool.Result hit = HostTools.run(regex.toString(), "-v", attack, filter);
+        HostPrograms.Result hit = HostTools.run(regex.toString(), "-v", attack, filter);
         assertThat(hit.output()).contains("Failregex: 1 total").containsPattern("\\|\\s+203\\.0\\.113\\.7\\s");
         String normal = "time=\"2026-11-28T02:00:02.000000000Z\" level=info msg=\"API listen on /run/docker.sock\"";
         assertThat(HostTools.run(regex.toString(), normal, filter).output()).contains("Failregex: 0 total");
@@ -80,7 +82,7 @@ class RenderedConfigIT {
         Path aptConfig = HostTools.require("apt-config");
         for (Artifact a : debian.artifacts()) {
             if (!a.path().startsWith("/etc/apt/")) continue;
-            Tool.Result r = HostTools.run(aptConfig.toString(), "-c", write(dir, a).toString(), "dump");
+            HostPrograms.Result r = HostTools.run(aptConfig.toString(), "-c", write(dir, a).toString(), "dump");
             assertThat(r.ok()).as(a.path() + ": " + r.output()).isTrue();
             if (a.path().endsWith("unattended-upgrades")) {
                 assertThat(r.output()).contains("Unattended-Upgrade::Origins-Pattern:: \"origin=Debian,codename=${distro_codename}-security,label=Debian-Security\";",
@@ -98,7 +100,7 @@ class RenderedConfigIT {
         assertThat(HostTools.run("nft", "-c", "-f", file.toString()).ok()).isTrue();
         try (NetNamespace ns = new NetNamespace()) {
             assertThat(ns.exec("nft", "-f", file.toString()).ok()).isTrue();
-            Tool.Result again = ns.exec("nft", "-f", file.toString());
+            HostPrograms.Result again = ns.exec("nft", "-f", file.toString());
             assertThat(again.ok()).as("a reload replaces the table: " + again.output()).isTrue();
             String table = ns.exec("nft", "list", "table", "inet", "kiban").output();
             assertThat(table).contains("policy drop", "tcp dport 443 accept", "tcp dport 2375 reject",
@@ -111,7 +113,7 @@ class RenderedConfigIT {
         HostTools.require("iptables");
         Path script = write(dir, artifact(debian, FirewallRules.DOCKER_USER_SCRIPT));
         try (NetNamespace ns = new NetNamespace()) {
-            Tool.Result r = ns.exec("sh", script.toString());
+            HostPrograms.Result r = ns.exec("sh", script.toString());
             assertThat(r.ok()).as(r.output()).isTrue();
             assertThat(ns.exec("sh", script.toString()).ok()).as("running it twice is safe").isTrue();
             List<String> rules = ns.exec("iptables", "-S", "DOCKER-USER").output().lines().toList();
@@ -130,7 +132,7 @@ class RenderedConfigIT {
         Files.writeString(netOnly, params.entrySet().stream().filter(e -> e.getKey().startsWith("net.ipv4."))
                 .map(e -> e.getKey() + " = " + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
         try (NetNamespace ns = new NetNamespace()) {
-            Tool.Result r = ns.exec("sysctl", "-p", netOnly.toString());
+            HostPrograms.Result r = ns.exec("sysctl", "-p", netOnly.toString());
             assertThat(r.ok()).as(r.output()).isTrue();
             assertThat(ns.exec("sysctl", "-n", "net.ipv4.ip_forward").output().strip()).isEqualTo("1");
         }
@@ -162,7 +164,7 @@ class RenderedConfigIT {
         Files.writeString(service, Files.readString(service).replace("LogFile = none", "LogFile = kiban-sample").replace("*JournalCtl", "#*JournalCtl"));
         Files.createDirectories(etc.resolve("conf/logfiles"));
         Files.writeString(etc.resolve("conf/logfiles/kiban-sample.conf"), "LogFile = " + log + "\n");
-        Tool.Result r = HostTools.withMountedOver(etc, "/etc/logwatch", "logwatch --service docker --range All --detail Med --output stdout");
+        HostPrograms.Result r = HostTools.withMountedOver(etc, "/etc/logwatch", "logwatch --service docker --range All --detail Med --output stdout");
         assertThat(r.ok()).as(r.output()).isTrue();
         assertThat(r.output()).contains("Docker").contains("Handler for GET /containers/json returned error: write unix /run/docker.sock: broken pipe: 2 time(s)")
                 .doesNotContain("API listen");
@@ -177,7 +179,7 @@ class RenderedConfigIT {
         if (Files.exists(stock)) Files.copy(stock, etc.resolve("firewalld.conf"));
         Artifact zone = rhel.artifacts().stream().filter(a -> a.reader() == Artifact.Reader.FIREWALLD).findFirst().orElseThrow();
         Files.writeString(etc.resolve("zones/public.xml"), zone.content());
-        Tool.Result r = HostTools.withMountedOver(etc, "/etc/firewalld", "firewall-offline-cmd --check-config && firewall-offline-cmd --zone=public --list-all");
+        HostPrograms.Result r = HostTools.withMountedOver(etc, "/etc/firewalld", "firewall-offline-cmd --check-config && firewall-offline-cmd --zone=public --list-all");
         assertThat(r.ok()).as(r.output()).isTrue();
         assertThat(r.output()).contains("ports: 22/tcp 80/tcp 443/tcp")
                 .contains("rule family=\"ipv4\" source address=\"192.168.10.0/24\" port port=\"2377\" protocol=\"tcp\" accept")
@@ -212,14 +214,14 @@ class RenderedConfigIT {
             assertThat(info.get("DockerRootDir").asText()).isEqualTo(dir.resolve("data").toString());
             // Settings info does not show are checked from inside a container started by this daemon.
             String docker = "docker -H unix://" + sock;
-            Tool.Result load = HostTools.run("sh", "-c", "docker save " + LiveEngine.BASE_IMAGE + " | " + docker + " load");
+            HostPrograms.Result load = HostTools.run("sh", "-c", "docker save " + LiveEngine.BASE_IMAGE + " | " + docker + " load");
             assertThat(load.ok()).as(load.output()).isTrue();
             // The rendered nofile 64000 needs dockerd's own hard limit at least as high, which docker.service
             // gives it (LimitNOFILE=infinity); this sandbox caps it at 20000, so the test lowers it per container.
-            Tool.Result inside = HostTools.run("sh", "-c", docker + " run --rm --network none --ulimit nofile=1024:1024 " + LiveEngine.BASE_IMAGE
+            HostPrograms.Result inside = HostTools.run("sh", "-c", docker + " run --rm --network none --ulimit nofile=1024:1024 " + LiveEngine.BASE_IMAGE
                     + " grep NoNewPrivs /proc/self/status");
             assertThat(inside.output()).as("no-new-privileges").containsPattern("NoNewPrivs:\\s+1");
-            Tool.Result bridge = HostTools.run("nsenter", "-t", String.valueOf(daemon.pid()), "-n", "ip", "-4", "addr", "show", "docker0");
+            HostPrograms.Result bridge = HostTools.run("nsenter", "-t", String.valueOf(daemon.pid()), "-n", "ip", "-4", "addr", "show", "docker0");
             assertThat(bridge.output()).contains("172.17.0.1/16");
         } finally {
             daemon.destroy();
@@ -233,7 +235,7 @@ class RenderedConfigIT {
         while (System.nanoTime() < deadline) {
             if (!daemon.isAlive()) throw new AssertionError("dockerd exited " + daemon.exitValue() + ":\n" + Files.readString(log));
             if (Files.exists(sock)) {
-                Tool.Result r = HostTools.run("docker", "-H", "unix://" + sock, "info", "--format", "{{json .}}");
+                HostPrograms.Result r = HostTools.run("docker", "-H", "unix://" + sock, "info", "--format", "{{json .}}");
                 if (r.ok()) return new ObjectMapper().readTree(r.output());
             }
             Thread.sleep(250);

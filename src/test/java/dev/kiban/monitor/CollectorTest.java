@@ -8,6 +8,7 @@ import dev.kiban.engine.EngineNotFoundException;
 import dev.kiban.engine.ServiceReplicas;
 import dev.kiban.engine.Swarm;
 import dev.kiban.testing.FakeEngine;
+import dev.kiban.testing.FakePrograms;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class CollectorTest {
     private Collector collector;
 
     private Collector collector(Swarm swarm) {
-        collector = new Collector(engine, swarm, new CgroupFiles(cgroupRoot), HOST, List.of(), null);
+        collector = new Collector(engine, swarm, new CgroupFiles(cgroupRoot), HOST, List.of(), null, FakePrograms.none());
         return collector;
     }
 
@@ -130,5 +131,14 @@ class CollectorTest {
         assertThat(c.sweep(false).failures()).containsExactly("services: raft is busy");
         broken[0] = false;
         assertThat(c.sweep(false).services()).extracting(ServiceReplicas::name).containsExactly("api");
+    }
+
+    @Test
+    void aJournalThatCannotBeReadIsASweepFailureNotAQuietJournal() {
+        var programs = FakePrograms.answering(List.of("journalctl"), 1, "Failed to open journal: Permission denied\n");
+        collector = new Collector(engine, new CgroupFiles(cgroupRoot), HOST, List.of(), null, programs);
+        Sweep s = collector.sweep(true);
+        assertThat(s.journalErrors()).isEmpty();
+        assertThat(s.failures()).containsExactly("journal: journalctl exited 1: Failed to open journal: Permission denied");
     }
 }

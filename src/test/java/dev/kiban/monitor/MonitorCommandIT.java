@@ -3,7 +3,7 @@ package dev.kiban.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiban.cli.KibanProcess;
-import dev.kiban.host.Tool;
+import dev.kiban.os.HostPrograms;
 import dev.kiban.testing.DiscordReceiver;
 import dev.kiban.testing.HostTools;
 import dev.kiban.testing.LiveEngine;
@@ -84,7 +84,7 @@ class MonitorCommandIT {
                         .contains("kiban_container_memory_working_set_bytes{container=\"" + loud + "\"").contains("kiban_filesystem_used_ratio{path=\"" + dir + "\"}");
                 Path text = dir.resolve("metrics.txt");
                 Files.writeString(text, metrics.body());
-                Tool.Result check = Tool.run(List.of("sh", "-c", promtool + " check metrics < " + text), Duration.ofSeconds(30));
+                HostPrograms.Result check = HostPrograms.system().run(List.of("sh", "-c", promtool + " check metrics < " + text), Duration.ofSeconds(30));
                 assertThat(check.ok()).as("promtool check metrics: " + check.output()).isTrue();
 
                 LiveEngine.docker().killContainerCmd(quiet).exec();

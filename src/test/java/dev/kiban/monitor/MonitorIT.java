@@ -9,6 +9,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.kiban.engine.DockerEngine;
 import dev.kiban.engine.Engine;
+import dev.kiban.os.HostPrograms;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.testing.DiscordReceiver;
 import dev.kiban.testing.HostTools;
@@ -69,7 +70,8 @@ class MonitorIT {
     MonitorAgent agent(PlatformSpec spec, String webhook, List<Path> filesystems, StringWriter log) throws Exception {
         Engine engine = DockerEngine.connect(LiveEngine.address());
         Map<String, Channel> channels = ChannelSettings.of(spec, Map.of("DISCORD_WEBHOOK", webhook), ChannelSettings.used(spec));
-        Collector collector = new Collector(engine, CgroupFiles.system(), HostFacts.read(), filesystems, dir.resolve("backup.log"));
+        Collector collector = new Collector(engine, CgroupFiles.system(), HostFacts.read(), filesystems, dir.resolve("backup.log"),
+                HostPrograms.system());
         return new MonitorAgent(engine, () -> DockerEngine.connect(LiveEngine.address()), collector, AlertPolicy.of(spec), channels,
                 new MonitorState(dir.resolve("state")), "ws1", Clock.systemUTC(), new PrintWriter(log, true));
     }

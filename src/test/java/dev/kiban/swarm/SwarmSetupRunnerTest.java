@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineInfo;
 import dev.kiban.engine.SwarmSettings;
-import dev.kiban.host.HostRoot;
+import dev.kiban.os.HostRoot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

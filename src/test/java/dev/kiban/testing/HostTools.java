@@ -1,6 +1,6 @@
 package dev.kiban.testing;
 
-import dev.kiban.host.Tool;
+import dev.kiban.os.HostPrograms;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +15,7 @@ public final class HostTools {
     private HostTools() {}
 
     public static Path require(String program) {
-        var p = Tool.find(program);
+        var p = HostPrograms.system().find(program);
         if (p.isPresent()) return p.get();
         Prerequisite.missing(program + " is not installed; scripts/test-engine installs the tools the host tests use");
         return null;
@@ -26,15 +26,15 @@ public final class HostTools {
                 "this test needs root (network and mount namespaces)");
     }
 
-    public static Tool.Result run(String... argv) throws IOException {
-        return Tool.run(List.of(argv), Duration.ofSeconds(120));
+    public static HostPrograms.Result run(String... argv) throws IOException {
+        return HostPrograms.system().run(List.of(argv), Duration.ofSeconds(120));
     }
 
     /**
      * Runs {@code command} with {@code dir} mounted over {@code target} in a private mount namespace:
      * the program sees kiban's files where it expects its configuration, and the real directory is untouched.
      */
-    public static Tool.Result withMountedOver(Path dir, String target, String command) throws IOException {
+    public static HostPrograms.Result withMountedOver(Path dir, String target, String command) throws IOException {
         requireRoot();
         require("unshare");
         return run("unshare", "-m", "sh", "-c", "mount --bind " + dir + " " + target + " && " + command);
@@ -48,14 +48,14 @@ public final class HostTools {
             requireRoot();
             require("ip");
             name = "kiban-it-" + Long.toHexString(System.nanoTime());
-            Tool.Result r = run("ip", "netns", "add", name);
+            HostPrograms.Result r = run("ip", "netns", "add", name);
             if (!r.ok()) throw new IOException("ip netns add failed: " + r.output());
         }
 
-        public Tool.Result exec(String... argv) throws IOException {
+        public HostPrograms.Result exec(String... argv) throws IOException {
             List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", name));
             all.addAll(List.of(argv));
-            return Tool.run(all, Duration.ofSeconds(120));
+            return HostPrograms.system().run(all, Duration.ofSeconds(120));
         }
 
         @Override

@@ -3,7 +3,7 @@ package dev.kiban.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiban.cli.KibanProcess;
-import dev.kiban.host.Tool;
+import dev.kiban.os.HostPrograms;
 import dev.kiban.testing.LiveEngine;
 import dev.kiban.testing.TestRoots;
 import dev.kiban.testing.TestSwarm;
@@ -62,9 +62,9 @@ class VerifyIT {
                 .containsEntry("host-no-drift", "PASS").containsEntry("web-http-200", "PASS").containsEntry("oom-kill", "PASS")
                 .containsEntry("many-containers", "PASS").containsEntry("backup-restore", "PASS").containsEntry("alert-delivery", "PASS");
         // These two depend on what the machine has; the test asks the same tools itself.
-        boolean compose = Tool.run(List.of("docker", "compose", "version"), Duration.ofSeconds(30)).ok();
+        boolean compose = HostPrograms.system().run(List.of("docker", "compose", "version"), Duration.ofSeconds(30)).ok();
         assertThat(verdicts.get("compose-v2")).isEqualTo(compose ? "PASS" : "FAIL");
-        boolean fail2ban = Tool.run(List.of("fail2ban-client", "status", "sshd"), Duration.ofSeconds(30)).ok();
+        boolean fail2ban = HostPrograms.system().run(List.of("fail2ban-client", "status", "sshd"), Duration.ofSeconds(30)).ok();
         assertThat(verdicts.get("fail2ban-sshd")).isEqualTo(fail2ban ? "PASS" : "FAIL");
         assertThat(r.out()).contains("swarm-active").contains("address pool [10.20.0.0/16] /24").contains("selinux-enforcing  SELinux enforcing — the host is debian")
                 .containsPattern("backup-job .*timer installed; last run .* OK").containsPattern("backup-restore .*restored identical")

@@ -1,6 +1,8 @@
-package dev.kiban.engine;
+package dev.kiban.status;
 
-import dev.kiban.host.FilesystemUsage;
+import dev.kiban.engine.ContainerSummary;
+import dev.kiban.engine.EngineInfo;
+import dev.kiban.os.FilesystemUsage;
 import dev.kiban.spec.Percent;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;

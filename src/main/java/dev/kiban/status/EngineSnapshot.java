@@ -1,5 +1,9 @@
-package dev.kiban.engine;
+package dev.kiban.status;
 
+import dev.kiban.engine.ContainerSummary;
+import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineAddress;
+import dev.kiban.engine.EngineInfo;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package dev.kiban.host;
+package dev.kiban.os;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,14 +36,14 @@ public final class HostRoot {
     }
 
     /** As {@link #resolve}, with a checked refusal for paths read from a file (a generation manifest). */
-    static Path under(Path root, String hostPath) throws IOException {
+    public static Path under(Path root, String hostPath) throws IOException {
         Optional<String> why = problem(hostPath);
         if (why.isPresent()) throw new Refusal(why.get());
         return root.resolve(hostPath.substring(1));
     }
 
     /** What is wrong with {@code hostPath} as an absolute, plain host path, if anything. */
-    static Optional<String> problem(String hostPath) {
+    public static Optional<String> problem(String hostPath) {
         if (hostPath == null) return Optional.of("not an absolute host path: none given");
         // the spec's rule for every value (C0, DEL, C1, line separators, invisible format controls); the
         // path is shown escaped, so a newline in it cannot start a line of kiban's own output
@@ -79,7 +79,7 @@ public final class HostRoot {
      *
      * @return the path under the root, its parents checked
      */
-    static Path parents(Path root, String hostPath, boolean create) throws IOException {
+    public static Path parents(Path root, String hostPath, boolean create) throws IOException {
         Path target = under(root, hostPath);
         Path at = root;
         String[] parts = java.util.Arrays.stream(hostPath.substring(1).split("/")).filter(s -> !s.isEmpty())
@@ -100,7 +100,7 @@ public final class HostRoot {
     }
 
     /** The first refusal on the way to {@code hostPath} (an intermediate symlink or non-directory), read-only. */
-    static Optional<String> unsafe(Path root, String hostPath) {
+    public static Optional<String> unsafe(Path root, String hostPath) {
         try {
             parents(root, hostPath, false);
             return Optional.empty();
@@ -124,7 +124,7 @@ public final class HostRoot {
     }
 
     /** The path as the operator names it: the host path, and the root when it is not {@code /}. */
-    static String where(Path root, String hostPath) {
+    public static String where(Path root, String hostPath) {
         return isSystemRoot(root) ? hostPath : hostPath + " under " + root;
     }
 
@@ -139,7 +139,7 @@ public final class HostRoot {
     }
 
     /** lstat: the attributes of the path itself (a link is not followed), empty when nothing is there. */
-    static Optional<BasicFileAttributes> lstat(Path p) throws IOException {
+    public static Optional<BasicFileAttributes> lstat(Path p) throws IOException {
         try {
             return Optional.of(Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
         } catch (NoSuchFileException e) {

@@ -1,4 +1,4 @@
-package dev.kiban.host;
+package dev.kiban.os;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,11 +10,11 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 
 /** Sets {@code user:group} on a path; only root may give files away, so others keep their own. */
-final class FileOwnership {
+public final class FileOwnership {
     private FileOwnership() {}
 
     /** Whether {@link #set} can give a file to {@code owner} here: its user and group exist (or it sets nothing). */
-    static boolean resolvable(Path anywhere, String owner) {
+    public static boolean resolvable(Path anywhere, String owner) {
         if (owner.isEmpty() || !"root".equals(System.getProperty("user.name"))) return true;
         String[] ug = owner.split(":", 2);
         UserPrincipalLookupService lookup = anywhere.getFileSystem().getUserPrincipalLookupService();
@@ -27,7 +27,7 @@ final class FileOwnership {
         }
     }
 
-    static void set(Path path, String owner) throws IOException {
+    public static void set(Path path, String owner) throws IOException {
         if (owner.isEmpty() || !"root".equals(System.getProperty("user.name"))) return;
         String[] ug = owner.split(":", 2);
         UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();

@@ -1,4 +1,4 @@
-package dev.kiban.host;
+package dev.kiban.os;
 
 import dev.kiban.spec.PlatformSpec.Family;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.kiban.host;
+package dev.kiban.os;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.kiban.host;
+package dev.kiban.os;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -82,7 +82,7 @@ public final class AtomicFile {
     }
 
     /** Makes {@code target} a symbolic link to {@code linkTarget}, replacing whatever is there (rollback of a link). */
-    static void symlink(Path target, String linkTarget) throws IOException {
+    public static void symlink(Path target, String linkTarget) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         requireRealDirectory(dir);
         for (int i = 0; ; i++) {
@@ -103,7 +103,7 @@ public final class AtomicFile {
     }
 
     /** Fails unless {@code dir} is a directory itself (lstat), not a symbolic link to one. */
-    static void requireRealDirectory(Path dir) throws IOException {
+    public static void requireRealDirectory(Path dir) throws IOException {
         Optional<BasicFileAttributes> a = HostRoot.lstat(dir);
         if (a.isPresent() && a.get().isSymbolicLink()) {
             throw new HostRoot.Refusal("refusing to write into " + dir + ": it is a symbolic link (to "

@@ -1,0 +1,4 @@
+package dev.kiban.archfixture.backup;
+
+/** A capability of the fixture tree. */
+public class Backup {}

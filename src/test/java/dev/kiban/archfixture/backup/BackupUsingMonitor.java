@@ -1,0 +1,8 @@
+package dev.kiban.archfixture.backup;
+
+import dev.kiban.archfixture.monitor.Monitor;
+
+/** Forbidden: one capability uses another. */
+public class BackupUsingMonitor {
+    Monitor monitor;
+}

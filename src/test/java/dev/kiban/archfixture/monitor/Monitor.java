@@ -1,0 +1,4 @@
+package dev.kiban.archfixture.monitor;
+
+/** Another capability of the fixture tree. */
+public class Monitor {}
