@@ -61,7 +61,6 @@ public final class BackupRepository implements AutoCloseable {
         return open(dir, Optional.empty(), chunker, 2);
     }
 
-
     static BackupRepository open(Path given, Optional<Path> keyFile, Chunker chunker, int threads) throws IOException {
         Path dir = RepositoryConfig.realRepository(given);
         if (!RepositoryConfig.hasConfig(dir)) RepositoryConfig.create(dir, keyFile);
