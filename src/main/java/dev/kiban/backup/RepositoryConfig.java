@@ -52,7 +52,9 @@ final class RepositoryConfig {
     static void create(Path dir, Optional<Path> keyFile) throws IOException {
         if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             refuseForeign(dir, true);
-        } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
+                // asked again: another first run may have created the directory since the first question
+                && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new RepositoryUsageException("not a kiban backup repository: " + dir
                     + " (not a directory); check -r / backup.repository");
         } else {
