@@ -373,7 +373,7 @@ final class SafeRestore {
         try {
             List<Future<Long>> done = new ArrayList<>();
             for (Entry e : plan.files()) done.add(pool.submit(() -> writeFile(work.resolve(e.path()), e)));
-            for (long n : BackupRepository.await(done, "restore")) bytes += n;
+            for (long n : BackupRun.await(done, "restore")) bytes += n;
         } finally {
             pool.shutdownNow();
             try {

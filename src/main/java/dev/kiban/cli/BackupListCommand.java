@@ -2,6 +2,7 @@ package dev.kiban.cli;
 
 import dev.kiban.backup.BackupRepository;
 import dev.kiban.backup.Snapshot;
+import dev.kiban.backup.SnapshotStore;
 import dev.kiban.spec.ByteSize;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,7 +19,7 @@ final class BackupListCommand extends RepositoryCommand {
 
     @Override
     int call(BackupRepository repo) throws IOException {
-        BackupRepository.Catalog catalog = repo.catalog();
+        SnapshotStore.Catalog catalog = repo.catalog();
         List<Snapshot> all = catalog.snapshots();
         int exit = catalog.damaged().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
         PrintWriter out = spec.commandLine().getOut();
@@ -36,7 +37,7 @@ final class BackupListCommand extends RepositoryCommand {
             out.printf("%-26s %-30s %3d sources %7d files  %9s added%n", s.id(), s.time(), s.trees().size(), s.stats().files(),
                     ByteSize.ofBytes(s.stats().bytesAdded()));
         }
-        for (BackupRepository.DamagedSnapshot d : catalog.damaged()) out.printf("%-26s DAMAGED: %s%n", d.id(),
+        for (SnapshotStore.DamagedSnapshot d : catalog.damaged()) out.printf("%-26s DAMAGED: %s%n", d.id(),
                 d.reason());
         if (exit != ExitCode.OK) {
             spec.commandLine().getErr().println("kiban: " + catalog.damaged().size() + " snapshot file"

@@ -30,7 +30,7 @@ final class BackupPruneCommand implements Callable<Integer> {
     @Mixin
     RepositoryOptions repositoryOptions;
 
-    @Option(names = "--dry-run", description = "Say what would be removed; remove nothing.")
+    @Option(names = "--dry-run", description = "Print the plan, step by step; change nothing.")
     boolean dryRun;
 
     @Mixin
@@ -50,11 +50,18 @@ final class BackupPruneCommand implements Callable<Integer> {
         out.println(verb + " " + pruned.snapshots().size() + " snapshot" + (pruned.snapshots().size() == 1 ? "" : "s")
                 + (pruned.snapshots().isEmpty() ? "" : " (" + String.join(", ", pruned.snapshots()) + ")") + " and "
                 + (dryRun ? "would free " : "freed ") + pruned.chunks() + " chunks, " + ByteSize.ofBytes(pruned.bytes()));
-        pruned.reindexed().forEach(p -> out.println((dryRun ? "would re-index" : "re-indexed") + " pack " + p
-                + " from its blob headers: a kept snapshot needs its chunks"));
+        List<String> steps = pruned.plan().steps();
+        if (dryRun) {
+            // the plan itself, step by step: what a prune now would do, in the order it would
+            out.println(steps.isEmpty() ? "the plan: nothing to do" : "the plan (nothing was changed):");
+            steps.forEach(step -> out.println("  " + step));
+        } else {
+            pruned.reindexed().forEach(p -> out.println("re-indexed pack " + p
+                    + " from its blob headers: a kept snapshot needs its chunks"));
+        }
         if (output.json) {
             OutputOptions.print(spec, new Report(dryRun, pruned.snapshots(), pruned.chunks(), pruned.bytes(),
-                    pruned.reindexed(), pruned.missing()));
+                    pruned.reindexed(), pruned.missing(), steps));
         }
         if (pruned.missing().isEmpty()) return ExitCode.OK;
         var err = spec.commandLine().getErr();
@@ -64,7 +71,10 @@ final class BackupPruneCommand implements Callable<Integer> {
         return ExitCode.FINDINGS;
     }
 
-    /** prune --json: snapshots forgotten (or that would be), chunks and bytes freed, packs re-indexed, data missing. */
+    /**
+     * prune --json: snapshots forgotten (or that would be), chunks and bytes freed, packs re-indexed, data
+     * missing, and the plan's steps.
+     */
     record Report(boolean dryRun, List<String> forgotten, long chunks, long bytes, List<String> reindexed,
-                  List<String> missing) {}
+                  List<String> missing, List<String> steps) {}
 }

@@ -1,25 +1,18 @@
 package dev.kiban.cli;
 
 import dev.kiban.backup.BackupRepository;
-import dev.kiban.backup.ImageSources;
-import dev.kiban.backup.QuiescedContainers;
-import dev.kiban.backup.SwarmState;
+import dev.kiban.backup.BackupSources;
 import dev.kiban.backup.Snapshot;
-import dev.kiban.backup.VolumeSources;
 import dev.kiban.engine.Engine;
 import dev.kiban.failure.RefusedException;
-import dev.kiban.failure.UsageException;
+import dev.kiban.os.BackupLog;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,7 +100,7 @@ final class BackupRunCommand extends EngineCommandBase {
      */
     private void failed(Path logFile, String what) {
         try {
-            appendLog(logFile, "FAILED " + what);
+            new BackupLog(logFile).failed(what);
         } catch (IOException | RuntimeException e) {
             spec.commandLine().getErr().println("kiban: the backup log " + logFile + " cannot be written ("
                     + e.getMessage() + ")");
@@ -115,53 +108,22 @@ final class BackupRunCommand extends EngineCommandBase {
     }
 
     private int run(PlatformSpec platform, PrintWriter out, Engine engine, Path logFile) throws IOException {
-        List<BackupRepository.Source> sources = new ArrayList<>();
-        List<BackupRepository.StreamSource> streams = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-        boolean local = engine != null && engine.address().isLocal();
-        List<PlatformSpec.BackupSource> which = what != null ? what : platform.backup().sources();
-        for (PlatformSpec.BackupSource w : which) {
-            switch (w) {
-                case VOLUMES -> sources.addAll(VolumeSources.of(Path.of(platform.storage().volumes().value()),
-                        local ? engine.volumes() : List.of()));
-                case IMAGES -> {
-                    if (engine != null) streams.addAll(ImageSources.of(engine));
-                    else notes.add("images: skipped, no engine");
-                }
-                case COMPOSE -> {
-                    Path compose = Path.of(platform.storage().compose().value());
-                    if (Files.isDirectory(compose)) sources.add(new BackupRepository.Source("compose", compose));
-                    else notes.add("compose: no compose tree at " + compose);
-                }
-                case SWARM -> {
-                    Optional<SwarmState> swarm = engine == null ? Optional.empty() : SwarmState.read(engine);
-                    if (swarm.isPresent()) {
-                        streams.add(swarm.get().source());
-                        swarm.get().secretsNote().ifPresent(notes::add);
-                    } else {
-                        notes.add("swarm: skipped, " + (engine == null ? "no engine" : "this engine is not a Swarm manager"));
-                    }
-                }
-            }
-        }
-        for (Path p : paths) {
-            if (!Files.isDirectory(p)) throw new UsageException("--path " + p + ": not a directory");
-            sources.add(new BackupRepository.Source("path:" + p.toAbsolutePath().normalize(), p));
-        }
+        BackupSources.Selection selection = BackupSources.select(platform, what, paths, engine);
+        List<String> notes = selection.notes();
         notes.forEach(n -> note(out, n));
-        if (sources.isEmpty() && streams.isEmpty()) {
+        if (selection.empty()) {
             String why = "nothing to back up (no volumes, no compose tree, no engine, no --path)";
             failed(logFile, repositoryOptions.path(platform) + ": " + why);
             throw new RefusedException(why);
         }
-        BackupRepository.Quiesce quiesce = local ? new QuiescedContainers(engine, Set.copyOf(stop)) : BackupRepository.Quiesce.NONE;
+        BackupRepository.Quiesce quiesce = BackupSources.quiesce(engine, Set.copyOf(stop));
         Snapshot snap;
         try (BackupRepository repo = repositoryOptions.openOrCreate(platform)) {
             PrintWriter progress = output.progress(context, spec);
-            progress.println("backing up " + (sources.size() + streams.size()) + " sources to " + repo.dir() + " ...");
+            progress.println("backing up " + selection.size() + " sources to " + repo.dir() + " ...");
             progress.flush();
             try {
-                snap = repo.backup(sources, streams, quiesce, notes);
+                snap = repo.backup(selection.files(), selection.streams(), quiesce, notes);
             } catch (IOException | RuntimeException e) {
                 // a failed run has no report: its notes (a container not started again) go with its error
                 quiesce.notes().forEach(n -> output.notices(spec).println("note: " + n));
@@ -178,7 +140,7 @@ final class BackupRunCommand extends EngineCommandBase {
                 snap.id(), snap.trees().size(), s.files(), s.filesUnchanged(), ByteSize.ofBytes(s.bytesRead()), s.chunksNew(),
                 ByteSize.ofBytes(s.bytesAdded()), s.millis() / 1000.0);
         out.println(summary);
-        appendLog(logFile, "OK " + summary);
+        new BackupLog(logFile).ok(summary);
         if (output.json) {
             OutputOptions.print(spec, new Report(snap.id(), repositoryOptions.path(platform).toString(),
                     snap.trees().stream().map(Snapshot.Tree::source).toList(), s, noted));
@@ -193,11 +155,4 @@ final class BackupRunCommand extends EngineCommandBase {
 
     /** backup run --json: the snapshot written, its sources, its statistics (bytes, milliseconds) and the notes. */
     record Report(String snapshot, String repository, List<String> sources, Snapshot.Stats stats, List<String> notes) {}
-
-    /** One line per run, oldest first: what kiban verify's backup-job check and the daily report read. */
-    static void appendLog(Path file, String line) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, java.time.Instant.now() + " " + line.replace('\n', ' ') + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
-    }
 }

@@ -133,8 +133,7 @@ public final class Collector implements AutoCloseable {
     private static Optional<String> lastLine(Path log) {
         if (log == null || !java.nio.file.Files.isRegularFile(log)) return Optional.empty();
         try {
-            List<String> lines = java.nio.file.Files.readAllLines(log);
-            return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(lines.size() - 1));
+            return new dev.kiban.os.BackupLog(log).lastLine();
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package dev.kiban.monitor;
 
 import dev.kiban.engine.ServiceReplicas;
+import dev.kiban.os.BackupLog;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.PlatformSpec.Metric;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** Turns a sweep and the event tracker into the signals each rule reads. Pure apart from remembering when a container last logged an error. */
 public final class Evaluator {
@@ -95,17 +97,16 @@ public final class Evaluator {
 
     /** The backup log's last line: FAILED fires at once; OK older than 8 days (a weekly schedule missed) fires too. */
     static Signal backup(AlertPolicy p, String line, Instant now) {
-        String[] parts = line.split(" ", 3);
-        Instant when;
-        try {
-            when = Instant.parse(parts[0]);
-        } catch (RuntimeException e) {
+        Optional<BackupLog.Line> parsed = BackupLog.parse(line);
+        if (parsed.isEmpty()) {
             return Signal.condition(p, "backup", true, 0, "the backup log's last line is not kiban's: " + line);
         }
-        boolean failed = parts.length > 1 && parts[1].equals("FAILED");
+        Instant when = parsed.get().time();
         long days = Duration.between(when, now).toDays();
-        String rest = parts.length > 2 ? parts[2] : "";
-        if (failed) return Signal.condition(p, "backup", true, days, "the backup of " + when + " failed: " + rest);
+        String rest = parsed.get().detail();
+        if (!parsed.get().ok()) {
+            return Signal.condition(p, "backup", true, days, "the backup of " + when + " failed: " + rest);
+        }
         if (days > 8) return Signal.condition(p, "backup", true, days, "the last successful backup is " + days + " days old (" + when + ")");
         return Signal.condition(p, "backup", false, days, "the backup of " + when + " succeeded");
     }

@@ -4,6 +4,7 @@ import dev.kiban.engine.Engine;
 import dev.kiban.engine.SwarmSettings;
 import dev.kiban.host.HostPlanner;
 import dev.kiban.host.Plan;
+import dev.kiban.os.BackupLog;
 import dev.kiban.os.HostPrograms;
 import dev.kiban.os.HostRoot;
 import dev.kiban.spec.Cidr;
@@ -89,21 +90,17 @@ public final class UnitChecks {
             Path timer = HostRoot.resolve(c.root(), "/etc/systemd/system/kiban-backup.timer");
             if (!Files.exists(timer)) return Check.Outcome.fail("no backup timer at " + timer + "; 'kiban apply' installs it (R5.2)");
             Path log = HostRoot.resolve(c.root(), c.spec().backup().log().value());
-            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-            if (lines.isEmpty()) return Check.Outcome.skip("the timer is installed (" + c.spec().backup().schedule().onCalendar() + ") but no backup has run yet; "
+            Optional<String> last = new BackupLog(log).lastLine();
+            if (last.isEmpty()) return Check.Outcome.skip("the timer is installed (" + c.spec().backup().schedule().onCalendar() + ") but no backup has run yet; "
                     + "run 'kiban backup run' once to check the whole path");
-            String last = lines.get(lines.size() - 1);
-            String[] parts = last.split(" ", 3);
-            java.time.Instant when;
-            try {
-                when = java.time.Instant.parse(parts[0]);
-            } catch (RuntimeException e) {
-                return Check.Outcome.fail("the last line of " + log + " is not kiban's: " + last);
-            }
+            Optional<BackupLog.Line> line = BackupLog.parse(last.get());
+            if (line.isEmpty()) return Check.Outcome.fail("the last line of " + log + " is not kiban's: " + last.get());
+            java.time.Instant when = line.get().time();
+            String detail = line.get().detail();
             long days = java.time.Duration.between(when, java.time.Instant.now()).toDays();
-            if (parts.length < 2 || !parts[1].equals("OK")) return Check.Outcome.fail("the last backup failed (" + when + "): " + (parts.length > 2 ? parts[2] : last));
+            if (!line.get().ok()) return Check.Outcome.fail("the last backup failed (" + when + "): " + detail);
             if (days > 8) return Check.Outcome.fail("the last successful backup is " + days + " days old (" + when + "); is the timer running?");
-            return Check.Outcome.pass("timer installed; last run " + when + " OK" + (parts.length > 2 ? ": " + parts[2].replaceFirst(" in [0-9.]+ s$", "") : ""));
+            return Check.Outcome.pass("timer installed; last run " + when + " OK" + (detail.isEmpty() ? "" : ": " + detail.replaceFirst(" in [0-9.]+ s$", "")));
         });
     }
 

@@ -169,7 +169,7 @@ class RepositoryDamageTest {
         String second = RepositoryFixtures.snapshot(repo, data, Optional.empty());
         RepositoryFixtures.garbage(RepositoryFixtures.snapshotFile(repo, first), 5);
         try (BackupRepository r = open()) {
-            BackupRepository.Catalog c = r.catalog();
+            SnapshotStore.Catalog c = r.catalog();
             assertThat(c.snapshots()).extracting(Snapshot::id).containsExactly(second);
             assertThat(c.damaged()).singleElement().satisfies(d -> assertThat(d.id()).isEqualTo(first));
             assertRestoresExactly(r, second);
@@ -207,7 +207,7 @@ class RepositoryDamageTest {
                 "{\"id\": \"../config\", \"time\": \"2020-01-01T00:00:00Z\", \"host\": \"h\", \"trees\": [], "
                         + "\"stats\": {}}");
         try (BackupRepository r = open()) {
-            assertThat(r.catalog().damaged()).extracting(BackupRepository.DamagedSnapshot::reason)
+            assertThat(r.catalog().damaged()).extracting(SnapshotStore.DamagedSnapshot::reason)
                     .anySatisfy(m -> assertThat(m).contains("invalid JSON"))
                     .anySatisfy(m -> assertThat(m).contains("names itself ../config"));
             assertThat(r.snapshots()).extracting(Snapshot::id).containsExactly(first);
