@@ -36,7 +36,7 @@ final class AlertSilenceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MonitorState state = stateOptions.open(CommandSupport.spec(spec).require());
+        MonitorState state = stateOptions.open(SpecLoading.spec(spec).require());
         Instant now = Instant.now();
         Instant until = now.plus(duration);
         List<Silence> all = new ArrayList<>(state.silences());

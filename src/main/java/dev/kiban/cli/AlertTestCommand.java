@@ -35,7 +35,7 @@ final class AlertTestCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PlatformSpec platform = CommandSupport.spec(spec).require();
+        PlatformSpec platform = SpecLoading.spec(spec).require();
         List<String> names = channel != null ? List.of(channel) : ChannelSettings.used(platform);
         Map<String, Channel> channels = ChannelSettings.of(platform, context.environment(), names);
         MonitorState state = stateOptions.open(platform);

@@ -25,7 +25,7 @@ final class AlertUnsilenceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MonitorState state = stateOptions.open(CommandSupport.spec(spec).require());
+        MonitorState state = stateOptions.open(SpecLoading.spec(spec).require());
         List<Silence> all = state.silences();
         List<Silence> keep = all.stream().filter(s -> !s.id().equals(which) && !s.matcher().equals(which)).toList();
         if (keep.size() == all.size()) {

@@ -26,7 +26,7 @@ final class BackupDiffCommand extends RepositoryCommand {
         SnapshotDiff diff = SnapshotDiff.between(repo.snapshot(a), repo.snapshot(b));
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
-            out.println(Json.json(diff));
+            out.println(StructuredOutput.json(diff));
         } else {
             diff.changes().forEach(c -> out.println(c.line()));
             out.printf("%s -> %s: %d added, %d removed, %d modified%n", diff.from(), diff.to(), diff.count(SnapshotDiff.Kind.ADDED),

@@ -29,7 +29,7 @@ final class BackupListCommand extends RepositoryCommand {
                     "host", String.valueOf(s.host()), "sources", s.trees().stream().map(Snapshot.Tree::source).toList(),
                             "stats", s.stats())).toList());
             catalog.damaged().forEach(d -> rows.add(java.util.Map.of("id", d.id(), "damaged", d.reason())));
-            out.println(Json.json(rows));
+            out.println(StructuredOutput.json(rows));
             return exit;
         }
         if (all.isEmpty() && catalog.damaged().isEmpty()) out.println("no snapshots");

@@ -38,7 +38,7 @@ final class BackupPruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PlatformSpec platform = CommandSupport.spec(spec).require();
+        PlatformSpec platform = SpecLoading.spec(spec).require();
         var r = platform.backup().retention();
         Retention retention = new Retention(r.keepLast(), r.keepDaily().orElse(0), r.keepWeekly(), r.keepMonthly());
         BackupRepository.Pruned pruned;

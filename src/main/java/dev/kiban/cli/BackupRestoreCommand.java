@@ -31,11 +31,11 @@ import picocli.CommandLine.Parameters;
                     + "was, and no link in it is followed. A destination that is, holds or lies inside the "
                     + "repository, or holds its key file, is refused (exit 2).",
             "--images loads the snapshot's images into the engine with their tags. --swarm creates the snapshot's Swarm configs that the "
-                    + "engine lacks and lists the secrets to recreate by hand (their data was never readable: D5).",
+                    + "engine lacks and lists the secrets to recreate by hand (their data was never readable).",
             "Progress is shown on stderr when a terminal is attached (not with --json); with --json the list of what "
                     + "would be replaced and the question go to stderr.",
             ""})
-final class BackupRestoreCommand extends EngineCommandBase {
+final class BackupRestoreCommand extends EngineBoundCommand {
 
     @Mixin
     RepositoryOptions repositoryOptions;
@@ -104,7 +104,7 @@ final class BackupRestoreCommand extends EngineCommandBase {
 
     @Override
     public Integer call() throws IOException {
-        try (BackupRepository repo = repositoryOptions.open(CommandSupport.spec(spec).require())) {
+        try (BackupRepository repo = repositoryOptions.open(SpecLoading.spec(spec).require())) {
             Snapshot snap = repo.snapshot(snapshot);
             if (images) return images(repo, snap);
             if (swarm) return swarm(repo, snap);
@@ -179,13 +179,13 @@ final class BackupRestoreCommand extends EngineCommandBase {
                 : connectIfAvailable(why -> note("no engine answers; not checking which containers use "
                         + "the volumes, and only the spec's volume tree is known"));
         try {
-            PlatformSpec platform = target != null ? null : CommandSupport.spec(spec).require();
+            PlatformSpec platform = target != null ? null : SpecLoading.spec(spec).require();
             FileRestorePlan plan = FileRestorePlan.of(repo, trees, target, platform, engine);
             if (plan.inPlace()) {
                 PrintWriter shown = yes ? out : output.notices(spec); // a question keeps its context, also with --json
                 shown.println("restoring in place:");
                 plan.lines().forEach(shown::println);
-                if (!yes && !CommandSupport.confirm(context, shown, "Replace the files there with the snapshot's?")) {
+                if (!yes && !Prompt.confirm(context, shown, "Replace the files there with the snapshot's?")) {
                     throw new DeclinedException("not restored; nothing changed (confirm with y, pass --yes, or restore "
                             + "elsewhere with --target DIR)");
                 }

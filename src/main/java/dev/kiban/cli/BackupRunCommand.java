@@ -22,11 +22,11 @@ import picocli.CommandLine.Option;
         description = {
             "volumes: every directory of the spec's volume tree and every local named volume of the engine. images: one docker save per "
                     + "image, by its tags (or id), so restore --images loads them back. compose: the compose tree with its .env files. swarm: "
-                    + "configs with their data, secrets by name and users (their data cannot be read back: D5), nodes, networks.",
+                    + "configs with their data, secrets by name and users (their data cannot be read back), nodes, networks.",
             "Files are split into content-defined chunks, stored once across snapshots in pack files, zstd-compressed, addressed by SHA-256 "
                     + "(and AES-256-GCM encrypted with backup.encryptionKey); files unchanged since the last snapshot are not read again.",
-            "Consistency (R5.5): running containers labelled kiban.backup.stop=true are stopped (their service scaled to 0) while their "
-                    + "volumes are copied and started again after, even on failure; kiban.backup.pre / kiban.backup.post run inside them around it.",
+            "Consistency: running containers labelled kiban.backup.stop=true are stopped (their service scaled to 0) while their "
+                    + "volumes are copied and started again after, even on failure; kiban.backup.pre / kiban.backup.post run inside them around it (R5.5).",
             "One writer at a time (a kernel lock, released when its process dies: a second run is refused). A "
                     + "failed or killed run leaves the earlier snapshots intact and its own data removed (a killed "
                     + "run's packs by the next prune). Each run appends a line to the backup log, FAILED also when "
@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
                     + "whose own path is a symbolic link (a mountpoint path, say) is read at the link's target; "
                     + "links inside a source are stored as links.",
             ""})
-final class BackupRunCommand extends EngineCommandBase {
+final class BackupRunCommand extends EngineBoundCommand {
     @Mixin
     RepositoryOptions repositoryOptions;
 
@@ -72,7 +72,7 @@ final class BackupRunCommand extends EngineCommandBase {
     public Integer call() throws IOException {
         PlatformSpec platform;
         try {
-            platform = CommandSupport.spec(spec).require();
+            platform = SpecLoading.spec(spec).require();
         } catch (RuntimeException e) {
             // without a spec only --log says where
             if (log != null) failed(log, "the spec cannot be used: " + e.getMessage());

@@ -33,7 +33,7 @@ final class BackupShowCommand extends RepositoryCommand {
             Snapshot.Tree t = s.tree(files).orElseThrow(() -> new dev.kiban.spec.SpecException("snapshot " + s.id() + " has no source " + files
                     + "; it has " + String.join(", ", s.trees().stream().map(Snapshot.Tree::source).toList())));
             if (output.json) {
-                out.println(Json.json(t.entries().stream().map(e -> Map.of("path", e.path(), "type", e.type(), "mode", String.format("%04o", e.mode()),
+                out.println(StructuredOutput.json(t.entries().stream().map(e -> Map.of("path", e.path(), "type", e.type(), "mode", String.format("%04o", e.mode()),
                         "uid", e.uid(), "gid", e.gid(), "size", e.size(), "mtime", java.time.Instant.ofEpochMilli(e.mtime()).toString())).toList()));
                 return ExitCode.OK;
             }
@@ -53,7 +53,7 @@ final class BackupShowCommand extends RepositoryCommand {
             json.put("notes", s.notes());
             json.put("sources", s.trees().stream().map(t -> Map.of("source", t.source(), "path", t.path(), "entries", t.entries().size(),
                     "bytes", t.bytes(), "meta", t.meta())).toList());
-            out.println(Json.json(json));
+            out.println(StructuredOutput.json(json));
             return ExitCode.OK;
         }
         var st = s.stats();

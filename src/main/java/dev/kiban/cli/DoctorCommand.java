@@ -17,10 +17,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         header = "Troubleshoot a container or service (R9.2).",
         description = {
-            "The troubleshooting flow of R9.2 for one container or Swarm service, in order: state, last logs, stats, networks, "
-                    + "events of the last hour, host resources, SELinux denials where the audit tools exist; then the most likely cause.",
+            "The troubleshooting flow for one container or Swarm service, in order: state, last logs, stats, networks, "
+                    + "events of the last hour, host resources, SELinux denials where the audit tools exist; then the most likely cause (R9.2).",
             ""})
-final class DoctorCommand extends EngineCommandBase {
+final class DoctorCommand extends EngineBoundCommand {
     private static final int LOG_LINES = 15;
 
     @Parameters(index = "0", paramLabel = "SERVICE|CONTAINER")

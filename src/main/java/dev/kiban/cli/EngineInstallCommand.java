@@ -44,7 +44,7 @@ final class EngineInstallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(CommandSupport.spec(spec).require(),
+        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(SpecLoading.spec(spec).require(),
                 rootOptions.family());
         List<HostCommand> steps = EngineInstallation.plan(resolved.host().family(), rootOptions.root);
         if (steps.isEmpty()) {

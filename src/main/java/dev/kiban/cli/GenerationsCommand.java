@@ -36,7 +36,7 @@ final class GenerationsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
-            out.println(Json.json(all));
+            out.println(StructuredOutput.json(all));
             return ExitCode.OK;
         }
         if (all.isEmpty()) out.println("no generations under " + rootOptions.root);

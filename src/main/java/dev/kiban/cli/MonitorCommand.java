@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
                     + "evaluation. Every notification goes through a persistent outbox under monitor.state: an outage or a restart delays it, never loses it.",
             "Metrics: GET http://<monitor.metrics.listen>:<port>/metrics (Prometheus text format). 'kiban apply' installs this as kiban-monitor.service.",
             ""})
-final class MonitorCommand extends EngineCommandBase {
+final class MonitorCommand extends EngineBoundCommand {
     @Option(names = "--once", description = "One sweep: print it, send what it fires, exit (1 when alerts are firing).")
     boolean once;
 
@@ -68,7 +68,7 @@ final class MonitorCommand extends EngineCommandBase {
 
     @Override
     public Integer call() throws Exception {
-        PlatformSpec platform = CommandSupport.spec(spec).require();
+        PlatformSpec platform = SpecLoading.spec(spec).require();
         PrintWriter out = spec.commandLine().getOut();
         Map<String, dev.kiban.monitor.Channel> channels = ChannelSettings.of(platform, context.environment(), ChannelSettings.used(platform));
         MonitorState state = new MonitorState(stateDir != null ? stateDir : HostRoot.resolve(Path.of("/"), platform.monitor().state().value()));

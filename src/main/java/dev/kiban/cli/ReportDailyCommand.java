@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "daily", mixinStandardHelpOptions = true, header = "The daily report: containers and restarts, error lines, sshd/fail2ban, disks, backup, alerts.",
         description = {"Covers the last 24 hours. With --mail it goes to the mail channel's recipients (monitor.channels.mail); 'kiban apply' "
                 + "installs a timer that mails it every morning.", ""})
-final class ReportDailyCommand extends EngineCommandBase {
+final class ReportDailyCommand extends EngineBoundCommand {
     @Mixin
     StateOptions stateOptions;
 
@@ -38,7 +38,7 @@ final class ReportDailyCommand extends EngineCommandBase {
 
     @Override
     public Integer call() throws Exception {
-        PlatformSpec platform = CommandSupport.spec(spec).require();
+        PlatformSpec platform = SpecLoading.spec(spec).require();
         Engine engine = connectIfAvailable(why -> { }); // the report says so in its containers section
         Instant now = Instant.now();
         String host = java.net.InetAddress.getLocalHost().getHostName();

@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
             "The rollout as it goes is shown on stderr when a terminal is attached (not with --json); the final "
                     + "state of each service is the report, on stdout.",
             ""})
-final class StackDeployCommand extends EngineCommandBase {
+final class StackDeployCommand extends EngineBoundCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Stack name.")
     String name;
 
@@ -54,7 +54,7 @@ final class StackDeployCommand extends EngineCommandBase {
         if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
             throw new UsageException("stack name " + name + ": letters, digits, _ . - only");
         }
-        PlatformSpec platform = CommandSupport.spec(spec).require();
+        PlatformSpec platform = SpecLoading.spec(spec).require();
         Path tree = Path.of(platform.storage().compose().value());
         Path compose = file != null ? file : tree.resolve(name).resolve("docker-compose.yml");
         PrintWriter out = output.text(spec);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "ls", mixinStandardHelpOptions = true, description = {"The stacks on the swarm and their services.", ""})
-final class StackLsCommand extends EngineCommandBase {
+final class StackLsCommand extends EngineBoundCommand {
     @Mixin
     OutputOptions output;
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ps", mixinStandardHelpOptions = true, description = {"The tasks of a stack: desired and current state, and errors.", ""})
-final class StackPsCommand extends EngineCommandBase {
+final class StackPsCommand extends EngineBoundCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "rm", mixinStandardHelpOptions = true,
         description = {"Remove a stack's services and networks. Its volumes are never removed: they hold the data (D9).", ""})
-final class StackRmCommand extends EngineCommandBase {
+final class StackRmCommand extends EngineBoundCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 

@@ -23,7 +23,7 @@ import picocli.CommandLine.Mixin;
             "Exits 1 when a disk is over the threshold or a container is unhealthy or restarting.",
             "Without a spec file it uses the built-in spec and says so.",
             ""})
-final class StatusCommand extends EngineCommandBase {
+final class StatusCommand extends EngineBoundCommand {
     @Mixin
     OutputOptions output;
 
@@ -33,7 +33,7 @@ final class StatusCommand extends EngineCommandBase {
 
     @Override
     public Integer call() {
-        String config = CommandSupport.root(spec).config;
+        String config = SpecLoading.root(spec).config;
         // Reading the spec and asking the engine are independent and both mostly cold-start work
         // (class loading, reflection): do them side by side.
         CompletableFuture<SpecDocument> specRead = CompletableFuture.supplyAsync(
@@ -45,7 +45,7 @@ final class StatusCommand extends EngineCommandBase {
         SpecDocument doc = join(specRead);
         PlatformStatus status = PlatformStatus.of(snapshot, doc.require(), doc.file(), FilesystemUsage::of);
         PrintWriter out = spec.commandLine().getOut();
-        if (output.json) out.println(Json.json(status));
+        if (output.json) out.println(StructuredOutput.json(status));
         else print(status, out);
         return status.findings().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
     }

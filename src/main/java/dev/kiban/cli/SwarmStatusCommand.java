@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"The swarm: nodes and managers, the default address pool, and every network with its subnets.", ""})
-final class SwarmStatusCommand extends EngineCommandBase {
+final class SwarmStatusCommand extends EngineBoundCommand {
     @Mixin
     OutputOptions output;
 
@@ -33,7 +33,7 @@ final class SwarmStatusCommand extends EngineCommandBase {
                 report.put("swarm", swarm);
                 report.put("nodes", nodes);
                 report.put("networks", networks);
-                out.println(Json.json(report));
+                out.println(StructuredOutput.json(report));
                 return ExitCode.OK;
             }
             out.printf("Swarm        %s%s%n", swarm.state(), swarm.active() ? (swarm.manager() ? " (this node is a manager)" : " (this node is a worker)") : "");

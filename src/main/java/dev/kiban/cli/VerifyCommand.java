@@ -19,18 +19,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        header = "Run the design's test strategy (R11) on this host.",
+        header = "Run the design's test strategy on this host (R11).",
         description = {
-            "Run the design's test strategy (R11) against this host and print each check with its evidence and verdict.",
-            "unit (R11.1): engine active, Compose v2, Swarm with the spec's address pool, /data/docker mounted, backup job, "
-                    + "fail2ban sshd jail, SELinux enforcing (rhel), logwatch report, host files as kiban renders them.",
-            "integration (R11.2): a web container answers HTTP 200, a container past its memory limit is OOM-killed, many "
+            "Run the design's test strategy against this host and print each check with its evidence and verdict (R11).",
+            "unit: engine active, Compose v2, Swarm with the spec's address pool, /data/docker mounted, backup job, "
+                    + "fail2ban sshd jail, SELinux enforcing (rhel), logwatch report, host files as kiban renders them (R11.1).",
+            "integration: a web container answers HTTP 200, a container past its memory limit is OOM-killed, many "
                     + "containers at once stay within the budget (peak host CPU and memory reported), backup/restore and alert "
                     + "delivery (skipped until those capabilities exist). Throwaway containers carry the label dev.kiban.verify "
-                    + "and are removed.",
+                    + "and are removed (R11.2).",
             "Exit 0 when nothing failed, 1 otherwise.",
             ""})
-final class VerifyCommand extends EngineCommandBase {
+final class VerifyCommand extends EngineBoundCommand {
     /** The groups of checks, as {@code --only} names them. */
     enum CheckGroup { UNIT, INTEGRATION }
 
@@ -70,7 +70,7 @@ final class VerifyCommand extends EngineCommandBase {
     @Override
     public Integer call() throws IOException {
         PlatformSpec resolved = ThisHost.under(root).familyFromSystemWhenRootHasNone()
-                .resolveForHost(CommandSupport.spec(spec).require(), Optional.empty());
+                .resolveForHost(SpecLoading.spec(spec).require(), Optional.empty());
         EngineAddress address = address();
         PrintWriter out = spec.commandLine().getOut();
         Engine[] engine = {null};
@@ -105,7 +105,7 @@ final class VerifyCommand extends EngineCommandBase {
         String summary = (results.size() - failed - skipped) + " passed, " + failed + " failed, " + skipped + " skipped in "
                 + Math.round((System.nanoTime() - start) / 1e8) / 10.0 + " s";
         String report = switch (format) {
-            case JSON -> Json.json(java.util.Map.of("results", results, "summary", summary)) + "\n";
+            case JSON -> StructuredOutput.json(java.util.Map.of("results", results, "summary", summary)) + "\n";
             case JUNIT -> Verification.junit(results);
             default -> String.join("\n", results.stream().map(VerifyCommand::line).toList()) + "\n" + summary + "\n";
         };

@@ -34,7 +34,8 @@ public final class SwarmSetup {
             return new Plan(steps, drift, refusals);
         }
         if (now.liveRestore()) {
-            refusals.add("the engine runs with live-restore, which Swarm mode refuses (D1); set engine.liveRestore to auto and run 'kiban apply'");
+            refusals.add("the engine runs with live-restore, which Swarm mode refuses; set engine.liveRestore to auto and run "
+                    + "'kiban apply' (D1)");
         }
         List<String> pool = s.defaultAddrPool().stream().map(Cidr::toString).toList();
         String ingressGateway = firstHost(nets.ingress());

@@ -2,7 +2,7 @@ package dev.kiban.swarm;
 
 import dev.kiban.engine.SwarmInit;
 
-/** One change {@code kiban swarm init} makes, as data: printed by the plan, carried out by {@link SwarmSetupRunner}. */
+/** One change {@code kiban swarm init} makes, as data: printed by the plan, carried out by {@link SwarmSetupApply}. */
 public sealed interface SwarmStep {
     String describe();
 
@@ -30,7 +30,7 @@ public sealed interface SwarmStep {
 
     record SaveJoinToken(String path) implements SwarmStep {
         public String describe() {
-            return "save the worker join command to " + path + " (0600, R8.1)";
+            return "save the worker join command to " + path + ", mode 0600 (R8.1)";
         }
     }
 }

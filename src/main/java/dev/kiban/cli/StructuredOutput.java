@@ -9,8 +9,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.UncheckedIOException;
 
 /** JSON and YAML output of reports. Built on first use: most commands print neither. */
-final class Json {
-    private Json() {}
+final class StructuredOutput {
+    private StructuredOutput() {}
 
     static String json(Object value) {
         try {
