@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "unsilence", mixinStandardHelpOptions = true, header = "End silences, by id or by matcher.", description = {""})
+@Command(name = "unsilence", mixinStandardHelpOptions = true, header = "End silences, by id or by matcher.",
+        description = {""})
 final class AlertUnsilenceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,7 +33,8 @@ final class AlertUnsilenceCommand implements Callable<Integer> {
             throw new RefusedException("no silence " + which + " (kiban alert ls lists them)");
         }
         state.saveSilences(keep, Instant.now());
-        spec.commandLine().getOut().println("ended " + (all.size() - keep.size()) + " silence" + (all.size() - keep.size() == 1 ? "" : "s"));
+        spec.commandLine().getOut().println("ended " + (all.size() - keep.size()) + " silence"
+                + (all.size() - keep.size() == 1 ? "" : "s"));
         return ExitCode.OK;
     }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "diff", mixinStandardHelpOptions = true, header = "What changed between two snapshots, path by path.",
-        description = {"+ added, - removed, M modified (content, type, mode, owner or link target; a new mtime alone is not a change).",
+        description = {"+ added, - removed, M modified (content, type, mode, owner or link target; a new mtime alone "
+                + "is not a change).",
             "Exit 0 when the snapshots hold the same, 1 when they differ.", ""})
 final class BackupDiffCommand extends RepositoryCommand {
     @Mixin
@@ -29,7 +30,8 @@ final class BackupDiffCommand extends RepositoryCommand {
             out.println(StructuredOutput.json(diff));
         } else {
             diff.changes().forEach(c -> out.println(c.line()));
-            out.printf("%s -> %s: %d added, %d removed, %d modified%n", diff.from(), diff.to(), diff.count(SnapshotDiff.Kind.ADDED),
+            out.printf("%s -> %s: %d added, %d removed, %d modified%n", diff.from(), diff.to(),
+                    diff.count(SnapshotDiff.Kind.ADDED),
                     diff.count(SnapshotDiff.Kind.REMOVED), diff.count(SnapshotDiff.Kind.MODIFIED));
         }
         return diff.changes().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;

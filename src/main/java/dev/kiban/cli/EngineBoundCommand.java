@@ -30,7 +30,10 @@ abstract class EngineBoundCommand implements Callable<Integer> {
         return context.engines().apply(address());
     }
 
-    /** Connects, or says why not through {@code note} and gives null: for commands that do part of their work without an engine. */
+    /**
+     * Connects, or says why not through {@code note} and gives null: for commands that do part of their work without an
+     * engine.
+     */
     Engine connectIfAvailable(java.util.function.Consumer<String> note) {
         try {
             return connect();

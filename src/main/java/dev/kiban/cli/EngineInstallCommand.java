@@ -21,9 +21,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {
-            "Install and start the Docker engine for the host's family: Docker's CE repository on rhel (docker-ce, containerd.io, "
-                    + "the buildx and compose plugins), docker.io on debian. Does nothing when dockerd is already installed.",
-            "Lists the commands first; runs them only on / and only with --yes. 'kiban apply' plans the same step when the engine is absent.",
+            "Install and start the Docker engine for the host's family: Docker's CE repository on rhel (docker-ce, "
+                    + "containerd.io, the buildx and compose plugins), docker.io on debian. Does nothing when dockerd "
+                    + "is already installed.",
+            "Lists the commands first; runs them only on / and only with --yes. 'kiban apply' plans the same step when "
+                    + "the engine is absent.",
             ""})
 final class EngineInstallCommand implements Callable<Integer> {
     private final KibanContext context;

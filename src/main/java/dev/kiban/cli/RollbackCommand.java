@@ -38,7 +38,8 @@ final class RollbackCommand implements Callable<Integer> {
     @Mixin
     RootOptions rootOptions;
 
-    @Option(names = "--to", paramLabel = "N", description = "Keep generation N and undo everything after it (0: undo all).")
+    @Option(names = "--to", paramLabel = "N",
+            description = "Keep generation N and undo everything after it (0: undo all).")
     Integer to;
 
     @Option(names = {"-y", "--yes"}, description = "Roll back without asking.")

@@ -37,7 +37,8 @@ final class SpecShowCommand implements Callable<Integer> {
             doc.require();
             tree = SpecTree.of(doc.written());
         }
-        spec.commandLine().getOut().print(output.json ? StructuredOutput.json(tree) + "\n" : StructuredOutput.yaml(tree));
+        spec.commandLine().getOut().print(output.json ? StructuredOutput.json(tree) + "\n"
+                : StructuredOutput.yaml(tree));
         return ExitCode.OK;
     }
 }

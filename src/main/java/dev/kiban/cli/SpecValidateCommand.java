@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
             "Check a spec and print every problem at once, as FILE:LINE:COL key.path: severity: message.",
             "Checks YAML syntax, unknown keys (with the nearest known one), types and units (sizes, durations, CIDRs, "
                     + "ports, schedules), the resource budget against the host, overlapping networks including the "
-                    + "Swarm address pool, ports outside their class and the Docker API, live-restore with Swarm (which "
-                    + "refuses it) and data-root over the volume tree (R1.2, R3.3, R3.4, D1, D2, D6).",
+                    + "Swarm address pool, ports outside their class and the Docker API, live-restore with Swarm "
+                    + "(which refuses it) and data-root over the volume tree (R1.2, R3.3, R3.4, D1, D2, D6).",
             "Placeholders the design leaves open are warnings; --strict makes every warning an error.",
             ""})
 final class SpecValidateCommand implements Callable<Integer> {

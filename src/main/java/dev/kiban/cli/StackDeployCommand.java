@@ -25,9 +25,10 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = {
-            "Lint a stack (with the other stacks of the compose tree, for the budget), stop on errors, deploy it to the swarm, then "
-                    + "follow the rollout: tasks running/desired per service and failed tasks with the engine's error, until every "
-                    + "service has converged (exit 0) or one keeps failing or the timeout passes (exit 1).",
+            "Lint a stack (with the other stacks of the compose tree, for the budget), stop on errors, deploy it to "
+                    + "the swarm, then follow the rollout: tasks running/desired per service and failed tasks with the "
+                    + "engine's error, until every service has converged (exit 0) or one keeps failing or the timeout "
+                    + "passes (exit 1).",
             "The rollout as it goes is shown on stderr when a terminal is attached (not with --json); the final "
                     + "state of each service is the report, on stdout.",
             ""})
@@ -35,7 +36,8 @@ final class StackDeployCommand extends EngineBoundCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Stack name.")
     String name;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "Compose file. Default: <storage.compose>/NAME/docker-compose.yml")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE",
+            description = "Compose file. Default: <storage.compose>/NAME/docker-compose.yml")
     Path file;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "120s", converter = DurationConverter.class,
@@ -89,7 +91,8 @@ final class StackDeployCommand extends EngineBoundCommand {
             StackRollout.Outcome outcome = StackRollout.follow(engine, name, timeout, progress);
             if (!outcome.converged()) throw new RefusedException(name + " did not converge: " + outcome.reason());
             outcome.services().forEach(p -> out.println("  " + p));
-            out.println(name + " converged: " + outcome.services().size() + " service" + (outcome.services().size() == 1 ? "" : "s") + " running as declared");
+            out.println(name + " converged: " + outcome.services().size() + " service"
+                    + (outcome.services().size() == 1 ? "" : "s") + " running as declared");
             if (output.json) {
                 List<String> warnings = problems.stream().map(Problem::toString).toList();
                 OutputOptions.print(spec, new Report(name, compose.toString(), true, warnings, outcome.services()));

@@ -14,7 +14,8 @@ final class StructuredOutput {
 
     static String json(Object value) {
         try {
-            return new ObjectMapper().registerModule(new Jdk8Module()).enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+            return new ObjectMapper().registerModule(new Jdk8Module()).enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
