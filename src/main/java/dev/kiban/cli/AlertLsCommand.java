@@ -28,7 +28,7 @@ final class AlertLsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MonitorState state = stateOptions.open(CommandSupport.spec(spec).require());
+        MonitorState state = stateOptions.open(SpecLoading.spec(spec).require());
         PrintWriter out = spec.commandLine().getOut();
         var snapshot = state.alerts();
         List<Alert> alerts = snapshot.map(MonitorState.Snapshot::alerts).orElse(List.of());
@@ -36,20 +36,24 @@ final class AlertLsCommand implements Callable<Integer> {
         List<Silence> silences = state.silences().stream().filter(s -> s.until().isAfter(now)).toList();
         boolean firing = alerts.stream().anyMatch(a -> a.state() == Alert.State.FIRING);
         if (output.json) {
-            out.println(Json.json(Map.of("updated", snapshot.map(s -> s.updated().toString()).orElse(""), "alerts", alerts, "silences", silences)));
+            out.println(StructuredOutput.json(Map.of("updated", snapshot.map(s -> s.updated().toString()).orElse(""),
+                    "alerts", alerts, "silences", silences)));
             return firing ? ExitCode.FINDINGS : ExitCode.OK;
         }
         if (snapshot.isEmpty()) out.println("no monitor state in " + state.dir() + " (is 'kiban monitor' running?)");
         else {
             Duration age = Duration.between(snapshot.get().updated(), now);
-            out.println("as of " + snapshot.get().updated() + " (" + age.toSeconds() + " s ago, agent pid " + snapshot.get().pid() + ")");
+            out.println("as of " + snapshot.get().updated() + " (" + age.toSeconds() + " s ago, agent pid "
+                    + snapshot.get().pid() + ")");
         }
         if (alerts.isEmpty()) out.println("no alerts");
         for (Alert a : alerts) {
             boolean quiet = silences.stream().anyMatch(s -> s.matches(a.key(), now));
-            out.printf("%-8s %-40s since %s%s  %s%n", a.state(), a.key(), a.since(), quiet ? " (silenced)" : "", a.summary());
+            out.printf("%-8s %-40s since %s%s  %s%n", a.state(), a.key(), a.since(), quiet ? " (silenced)" : "",
+                    a.summary());
         }
-        for (Silence s : silences) out.printf("silence %s: %s until %s%s%n", s.id(), s.matcher(), s.until(), s.comment().isEmpty() ? "" : " (" + s.comment() + ")");
+        for (Silence s : silences) out.printf("silence %s: %s until %s%s%n", s.id(), s.matcher(), s.until(),
+                s.comment().isEmpty() ? "" : " (" + s.comment() + ")");
         return firing ? ExitCode.FINDINGS : ExitCode.OK;
     }
 }

@@ -14,8 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "silence", mixinStandardHelpOptions = true, header = "Keep matching alerts quiet for a while (they are still tracked).",
-        description = {"MATCHER is a glob on rule/subject (cpu-high/web-*), or without a slash a rule or a subject (cpu-high, web-1).",
+@Command(name = "silence", mixinStandardHelpOptions = true,
+        header = "Keep matching alerts quiet for a while (they are still tracked).",
+        description = {"MATCHER is a glob on rule/subject (cpu-high/web-*), or without a slash a rule or a subject "
+                + "(cpu-high, web-1).",
             "Example: kiban alert silence 'container-down/db*' --for 2h --comment 'db migration'", ""})
 final class AlertSilenceCommand implements Callable<Integer> {
     @Spec
@@ -36,14 +38,15 @@ final class AlertSilenceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MonitorState state = stateOptions.open(CommandSupport.spec(spec).require());
+        MonitorState state = stateOptions.open(SpecLoading.spec(spec).require());
         Instant now = Instant.now();
         Instant until = now.plus(duration);
         List<Silence> all = new ArrayList<>(state.silences());
         String id = Long.toString(now.toEpochMilli() % 1_000_000_000L, 36);
         all.add(new Silence(id, matcher, until, comment));
         state.saveSilences(all, now);
-        spec.commandLine().getOut().println("silence " + id + ": " + matcher + " until " + until + " ('kiban alert unsilence " + id + "' ends it)");
+        spec.commandLine().getOut().println("silence " + id + ": " + matcher + " until " + until
+                + " ('kiban alert unsilence " + id + "' ends it)");
         return ExitCode.OK;
     }
 }

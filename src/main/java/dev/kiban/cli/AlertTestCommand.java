@@ -14,9 +14,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "test", mixinStandardHelpOptions = true, header = "Send a test notification through the real path and say whether it arrived (R11.2).",
-        description = {"The notification goes through the outbox and the channel as an alert would. Exit 0 when every channel took it, 1 otherwise "
-                + "(a notification that could not be sent stays in the outbox for the agent to retry).", ""})
+@Command(name = "test", mixinStandardHelpOptions = true,
+        header = "Send a test notification through the real path and say whether it arrived (R11.2).",
+        description = {"The notification goes through the outbox and the channel as an alert would. Exit 0 when every "
+                + "channel took it, 1 otherwise (a notification that could not be sent stays in the outbox for the "
+                + "agent to retry).", ""})
 final class AlertTestCommand implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -26,7 +28,8 @@ final class AlertTestCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     StateOptions stateOptions;
 
-    @Option(names = "--channel", paramLabel = "NAME", description = "Only this channel (discord, mail, webhook). Default: every channel a rule uses.")
+    @Option(names = "--channel", paramLabel = "NAME",
+            description = "Only this channel (discord, mail, webhook). Default: every channel a rule uses.")
     String channel;
 
     AlertTestCommand(KibanContext context) {
@@ -35,7 +38,7 @@ final class AlertTestCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PlatformSpec platform = CommandSupport.spec(spec).require();
+        PlatformSpec platform = SpecLoading.spec(spec).require();
         List<String> names = channel != null ? List.of(channel) : ChannelSettings.used(platform);
         Map<String, Channel> channels = ChannelSettings.of(platform, context.environment(), names);
         MonitorState state = stateOptions.open(platform);
@@ -48,10 +51,12 @@ final class AlertTestCommand implements java.util.concurrent.Callable<Integer> {
             Notification n = new Notification(now.toEpochMilli() + "-test-" + name, name, host, now, List.of(), true);
             outbox.add(n);
             Outbox.Report r = outbox.drainOne(channels, n, now);
-            if (!r.delivered().isEmpty()) out.println(name + ": delivered (" + r.delivered().get(0).replaceFirst("^\\S+ \\S+: ", "") + ")");
+            if (!r.delivered().isEmpty()) out.println(name + ": delivered ("
+                    + r.delivered().get(0).replaceFirst("^\\S+ \\S+: ", "") + ")");
             else {
                 failed++;
-                String why = !r.rejected().isEmpty() ? "refused: " + r.rejected().get(0) : !r.retrying().isEmpty() ? "not delivered, kept for retry: " + r.retrying().get(0) : "not sent";
+                String why = !r.rejected().isEmpty() ? "refused: " + r.rejected().get(0) : !r.retrying().isEmpty()
+                        ? "not delivered, kept for retry: " + r.retrying().get(0) : "not sent";
                 out.println(name + ": " + why.replaceFirst(name + " \\S+: ", ""));
             }
         }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "unsilence", mixinStandardHelpOptions = true, header = "End silences, by id or by matcher.", description = {""})
+@Command(name = "unsilence", mixinStandardHelpOptions = true, header = "End silences, by id or by matcher.",
+        description = {""})
 final class AlertUnsilenceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -25,14 +26,15 @@ final class AlertUnsilenceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MonitorState state = stateOptions.open(CommandSupport.spec(spec).require());
+        MonitorState state = stateOptions.open(SpecLoading.spec(spec).require());
         List<Silence> all = state.silences();
         List<Silence> keep = all.stream().filter(s -> !s.id().equals(which) && !s.matcher().equals(which)).toList();
         if (keep.size() == all.size()) {
             throw new RefusedException("no silence " + which + " (kiban alert ls lists them)");
         }
         state.saveSilences(keep, Instant.now());
-        spec.commandLine().getOut().println("ended " + (all.size() - keep.size()) + " silence" + (all.size() - keep.size() == 1 ? "" : "s"));
+        spec.commandLine().getOut().println("ended " + (all.size() - keep.size()) + " silence"
+                + (all.size() - keep.size() == 1 ? "" : "s"));
         return ExitCode.OK;
     }
 }

@@ -55,7 +55,7 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = output.text(spec);
-        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(CommandSupport.spec(spec).require(),
+        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(SpecLoading.spec(spec).require(),
                 rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
         if (plan.changesNothing()) {
@@ -78,7 +78,7 @@ final class ApplyCommand implements Callable<Integer> {
         List<String> refusals = new ArrayList<>(plan.refusals());
         refusals.addAll(preflight);
         if (!refusals.isEmpty()) throw new RefusedException("not applying: " + String.join("; ", refusals));
-        if (!yes && !CommandSupport.confirm(context, shown, "Apply these changes?")) {
+        if (!yes && !Prompt.confirm(context, shown, "Apply these changes?")) {
             throw new DeclinedException("not applied; nothing changed (confirm with y, or pass --yes)");
         }
         HostApply.Outcome outcome;

@@ -9,7 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "diff", mixinStandardHelpOptions = true, header = "What changed between two snapshots, path by path.",
-        description = {"+ added, - removed, M modified (content, type, mode, owner or link target; a new mtime alone is not a change).",
+        description = {"+ added, - removed, M modified (content, type, mode, owner or link target; a new mtime alone "
+                + "is not a change).",
             "Exit 0 when the snapshots hold the same, 1 when they differ.", ""})
 final class BackupDiffCommand extends RepositoryCommand {
     @Mixin
@@ -26,10 +27,11 @@ final class BackupDiffCommand extends RepositoryCommand {
         SnapshotDiff diff = SnapshotDiff.between(repo.snapshot(a), repo.snapshot(b));
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
-            out.println(Json.json(diff));
+            out.println(StructuredOutput.json(diff));
         } else {
             diff.changes().forEach(c -> out.println(c.line()));
-            out.printf("%s -> %s: %d added, %d removed, %d modified%n", diff.from(), diff.to(), diff.count(SnapshotDiff.Kind.ADDED),
+            out.printf("%s -> %s: %d added, %d removed, %d modified%n", diff.from(), diff.to(),
+                    diff.count(SnapshotDiff.Kind.ADDED),
                     diff.count(SnapshotDiff.Kind.REMOVED), diff.count(SnapshotDiff.Kind.MODIFIED));
         }
         return diff.changes().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;

@@ -29,13 +29,13 @@ final class BackupListCommand extends RepositoryCommand {
                     "host", String.valueOf(s.host()), "sources", s.trees().stream().map(Snapshot.Tree::source).toList(),
                             "stats", s.stats())).toList());
             catalog.damaged().forEach(d -> rows.add(java.util.Map.of("id", d.id(), "damaged", d.reason())));
-            out.println(Json.json(rows));
+            out.println(StructuredOutput.json(rows));
             return exit;
         }
         if (all.isEmpty() && catalog.damaged().isEmpty()) out.println("no snapshots");
         for (Snapshot s : all) {
-            out.printf("%-26s %-30s %3d sources %7d files  %9s added%n", s.id(), s.time(), s.trees().size(), s.stats().files(),
-                    ByteSize.ofBytes(s.stats().bytesAdded()));
+            out.printf("%-26s %-30s %3d sources %7d files  %9s added%n", s.id(), s.time(), s.trees().size(),
+                    s.stats().files(), ByteSize.ofBytes(s.stats().bytesAdded()));
         }
         for (SnapshotStore.DamagedSnapshot d : catalog.damaged()) out.printf("%-26s DAMAGED: %s%n", d.id(),
                 d.reason());

@@ -14,10 +14,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "prune", mixinStandardHelpOptions = true, header = "Forget snapshots past the spec's retention and free their chunks.",
-        description = {
-            "Keeps backup.retention's keepLast, and the newest snapshot of each of the last keepDaily days, keepWeekly weeks and "
-                    + "keepMonthly months; the newest snapshot is always kept. Chunks no kept snapshot needs are deleted.",
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        header = "Forget snapshots past the spec's retention and free their chunks.", description = {
+            "Keeps backup.retention's keepLast, and the newest snapshot of each of the last keepDaily days, keepWeekly "
+                    + "weeks and keepMonthly months; the newest snapshot is always kept. Chunks no kept snapshot needs "
+                    + "are deleted.",
             "A pack without an index is re-indexed from its blob headers while a kept snapshot needs it, and "
                     + "deleted only when nothing kept does (a killed run's leftover). Prune deletes nothing and "
                     + "exits 1 when a snapshot file is damaged, or when a kept snapshot misses a chunk that an "
@@ -38,7 +39,7 @@ final class BackupPruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PlatformSpec platform = CommandSupport.spec(spec).require();
+        PlatformSpec platform = SpecLoading.spec(spec).require();
         var r = platform.backup().retention();
         Retention retention = new Retention(r.keepLast(), r.keepDaily().orElse(0), r.keepWeekly(), r.keepMonthly());
         BackupRepository.Pruned pruned;
@@ -49,7 +50,8 @@ final class BackupPruneCommand implements Callable<Integer> {
         String verb = dryRun ? "would forget" : "forgot";
         out.println(verb + " " + pruned.snapshots().size() + " snapshot" + (pruned.snapshots().size() == 1 ? "" : "s")
                 + (pruned.snapshots().isEmpty() ? "" : " (" + String.join(", ", pruned.snapshots()) + ")") + " and "
-                + (dryRun ? "would free " : "freed ") + pruned.chunks() + " chunks, " + ByteSize.ofBytes(pruned.bytes()));
+                + (dryRun ? "would free " : "freed ") + pruned.chunks() + " chunks, "
+                + ByteSize.ofBytes(pruned.bytes()));
         List<String> steps = pruned.plan().steps();
         if (dryRun) {
             // the plan itself, step by step: what a prune now would do, in the order it would

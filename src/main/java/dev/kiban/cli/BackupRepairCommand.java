@@ -40,7 +40,7 @@ final class BackupRepairCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         BackupRepository.Repaired repaired;
-        try (BackupRepository repo = repositoryOptions.openForWrite(CommandSupport.spec(spec).require())) {
+        try (BackupRepository repo = repositoryOptions.openForWrite(SpecLoading.spec(spec).require())) {
             repaired = repo.repair(dryRun);
         }
         if (output.json) {

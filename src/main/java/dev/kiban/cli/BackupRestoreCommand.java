@@ -19,8 +19,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "restore", mixinStandardHelpOptions = true, header = "Restore a snapshot byte for byte, checking every chunk's hash as it is written.",
-        description = {
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        header = "Restore a snapshot byte for byte, checking every chunk's hash as it is written.", description = {
             "Files: with --target DIR each source goes to DIR/<source name>; without it a volume goes back to "
                     + "the spec's volume tree or to the engine's local volume of that name, the compose tree to the "
                     + "spec's, after a confirmation (or --yes); a --path source needs --target. A volume that a "
@@ -30,12 +30,13 @@ import picocli.CommandLine.Parameters;
                     + "in: the destination then holds exactly the snapshot's files, a failed restore leaves it as it "
                     + "was, and no link in it is followed. A destination that is, holds or lies inside the "
                     + "repository, or holds its key file, is refused (exit 2).",
-            "--images loads the snapshot's images into the engine with their tags. --swarm creates the snapshot's Swarm configs that the "
-                    + "engine lacks and lists the secrets to recreate by hand (their data was never readable: D5).",
+            "--images loads the snapshot's images into the engine with their tags. --swarm creates the snapshot's "
+                    + "Swarm configs that the engine lacks and lists the secrets to recreate by hand (their data was "
+                    + "never readable).",
             "Progress is shown on stderr when a terminal is attached (not with --json); with --json the list of what "
                     + "would be replaced and the question go to stderr.",
             ""})
-final class BackupRestoreCommand extends EngineCommandBase {
+final class BackupRestoreCommand extends EngineBoundCommand {
 
     @Mixin
     RepositoryOptions repositoryOptions;
@@ -43,16 +44,19 @@ final class BackupRestoreCommand extends EngineCommandBase {
     @Parameters(index = "0", paramLabel = "SNAP", description = "A snapshot id (or its start, or 'latest').")
     String snapshot;
 
-    @Option(names = "--source", paramLabel = "NAME", description = "Restore only this source (e.g. volume:db_data, compose).")
+    @Option(names = "--source", paramLabel = "NAME",
+            description = "Restore only this source (e.g. volume:db_data, compose).")
     String source;
 
-    @Option(names = "--volume", paramLabel = "NAME", description = "Restore only this volume (same as --source volume:NAME).")
+    @Option(names = "--volume", paramLabel = "NAME",
+            description = "Restore only this volume (same as --source volume:NAME).")
     String volume;
 
     @Option(names = "--compose", description = "Restore only the compose tree.")
     boolean compose;
 
-    @Option(names = "--target", paramLabel = "DIR", description = "Restore the file sources under DIR instead of in place.")
+    @Option(names = "--target", paramLabel = "DIR",
+            description = "Restore the file sources under DIR instead of in place.")
     Path target;
 
     @Option(names = "--images", description = "Load the snapshot's images into the engine, with their tags.")
@@ -61,7 +65,8 @@ final class BackupRestoreCommand extends EngineCommandBase {
     @Option(names = "--swarm", description = "Recreate the snapshot's Swarm configs; list the secrets to recreate.")
     boolean swarm;
 
-    @Option(names = "--stop", description = "Stop the containers using a volume while it is restored in place, and start them after.")
+    @Option(names = "--stop", description = "Stop the containers using a volume while it is restored in place, and "
+            + "start them after.")
     boolean stop;
 
     @Option(names = {"-y", "--yes"}, description = "Restore over existing files without asking.")
@@ -104,7 +109,7 @@ final class BackupRestoreCommand extends EngineCommandBase {
 
     @Override
     public Integer call() throws IOException {
-        try (BackupRepository repo = repositoryOptions.open(CommandSupport.spec(spec).require())) {
+        try (BackupRepository repo = repositoryOptions.open(SpecLoading.spec(spec).require())) {
             Snapshot snap = repo.snapshot(snapshot);
             if (images) return images(repo, snap);
             if (swarm) return swarm(repo, snap);
@@ -153,13 +158,17 @@ final class BackupRestoreCommand extends EngineCommandBase {
             SwarmState.RestorePlan plan = new RestoreRun(repo, engine, report()).swarm(state, c ->
                     out().println("created config " + c.name() + " (" + c.bytes().length + " bytes"
                             + (c.usedBy().isEmpty() ? "" : ", used by " + String.join(", ", c.usedBy())) + ")"));
-            plan.existing().forEach(n -> out().println("kept config " + n + " (the engine has it; configs cannot be changed in place)"));
+            plan.existing().forEach(n -> out().println("kept config " + n
+                    + " (the engine has it; configs cannot be changed in place)"));
             for (SwarmState.Secret s : plan.recreateByHand()) {
-                out().println("recreate secret " + s.name() + " by hand: printf '%s' \"$VALUE\" | docker secret create " + s.name() + " -"
+                out().println("recreate secret " + s.name() + " by hand: printf '%s' \"$VALUE\" | docker secret create "
+                        + s.name() + " -"
                         + (s.usedBy().isEmpty() ? "" : "   (used by " + String.join(", ", s.usedBy()) + ")"));
             }
-            out().printf("swarm: %d configs created, %d kept, %d secrets to recreate; the snapshot also records %d nodes and %d networks%n",
-                    plan.create().size(), plan.existing().size(), plan.recreateByHand().size(), state.nodes().size(), state.networks().size());
+            out().printf("swarm: %d configs created, %d kept, %d secrets to recreate; the snapshot also records %d "
+                    + "nodes and %d networks%n",
+                    plan.create().size(), plan.existing().size(), plan.recreateByHand().size(), state.nodes().size(),
+                    state.networks().size());
             if (output.json) {
                 List<String> created = plan.create().stream().map(SwarmState.Config::name).toList();
                 List<SecretToRecreate> secrets = plan.recreateByHand().stream()
@@ -179,13 +188,13 @@ final class BackupRestoreCommand extends EngineCommandBase {
                 : connectIfAvailable(why -> note("no engine answers; not checking which containers use "
                         + "the volumes, and only the spec's volume tree is known"));
         try {
-            PlatformSpec platform = target != null ? null : CommandSupport.spec(spec).require();
+            PlatformSpec platform = target != null ? null : SpecLoading.spec(spec).require();
             FileRestorePlan plan = FileRestorePlan.of(repo, trees, target, platform, engine);
             if (plan.inPlace()) {
                 PrintWriter shown = yes ? out : output.notices(spec); // a question keeps its context, also with --json
                 shown.println("restoring in place:");
                 plan.lines().forEach(shown::println);
-                if (!yes && !CommandSupport.confirm(context, shown, "Replace the files there with the snapshot's?")) {
+                if (!yes && !Prompt.confirm(context, shown, "Replace the files there with the snapshot's?")) {
                     throw new DeclinedException("not restored; nothing changed (confirm with y, pass --yes, or restore "
                             + "elsewhere with --target DIR)");
                 }

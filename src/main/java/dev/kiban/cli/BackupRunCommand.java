@@ -18,15 +18,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", mixinStandardHelpOptions = true, header = "Write one snapshot of the volumes, images, compose tree and Swarm state.",
-        description = {
-            "volumes: every directory of the spec's volume tree and every local named volume of the engine. images: one docker save per "
-                    + "image, by its tags (or id), so restore --images loads them back. compose: the compose tree with its .env files. swarm: "
-                    + "configs with their data, secrets by name and users (their data cannot be read back: D5), nodes, networks.",
-            "Files are split into content-defined chunks, stored once across snapshots in pack files, zstd-compressed, addressed by SHA-256 "
-                    + "(and AES-256-GCM encrypted with backup.encryptionKey); files unchanged since the last snapshot are not read again.",
-            "Consistency (R5.5): running containers labelled kiban.backup.stop=true are stopped (their service scaled to 0) while their "
-                    + "volumes are copied and started again after, even on failure; kiban.backup.pre / kiban.backup.post run inside them around it.",
+@Command(name = "run", mixinStandardHelpOptions = true,
+        header = "Write one snapshot of the volumes, images, compose tree and Swarm state.", description = {
+            "volumes: every directory of the spec's volume tree and every local named volume of the engine. images: "
+                    + "one docker save per image, by its tags (or id), so restore --images loads them back. compose: "
+                    + "the compose tree with its .env files. swarm: configs with their data, secrets by name and users "
+                    + "(their data cannot be read back), nodes, networks.",
+            "Files are split into content-defined chunks, stored once across snapshots in pack files, zstd-compressed, "
+                    + "addressed by SHA-256 (and AES-256-GCM encrypted with backup.encryptionKey); files unchanged "
+                    + "since the last snapshot are not read again.",
+            "Consistency: running containers labelled kiban.backup.stop=true are stopped (their service scaled to 0) "
+                    + "while their volumes are copied and started again after, even on failure; kiban.backup.pre / "
+                    + "kiban.backup.post run inside them around it (R5.5).",
             "One writer at a time (a kernel lock, released when its process dies: a second run is refused). A "
                     + "failed or killed run leaves the earlier snapshots intact and its own data removed (a killed "
                     + "run's packs by the next prune). Each run appends a line to the backup log, FAILED also when "
@@ -40,7 +43,7 @@ import picocli.CommandLine.Option;
                     + "whose own path is a symbolic link (a mountpoint path, say) is read at the link's target; "
                     + "links inside a source are stored as links.",
             ""})
-final class BackupRunCommand extends EngineCommandBase {
+final class BackupRunCommand extends EngineBoundCommand {
     @Mixin
     RepositoryOptions repositoryOptions;
 
@@ -52,10 +55,12 @@ final class BackupRunCommand extends EngineCommandBase {
     @Option(names = "--path", paramLabel = "DIR", description = "Also back up this directory (repeatable).")
     List<Path> paths = List.of();
 
-    @Option(names = "--stop", paramLabel = "CONTAINER", split = ",", description = "Also stop these containers while their volumes are copied.")
+    @Option(names = "--stop", paramLabel = "CONTAINER", split = ",",
+            description = "Also stop these containers while their volumes are copied.")
     List<String> stop = List.of();
 
-    @Option(names = "--log", paramLabel = "FILE", description = "Backup log to append to. Default: the spec's backup.log.")
+    @Option(names = "--log", paramLabel = "FILE",
+            description = "Backup log to append to. Default: the spec's backup.log.")
     Path log;
 
     @Mixin
@@ -72,7 +77,7 @@ final class BackupRunCommand extends EngineCommandBase {
     public Integer call() throws IOException {
         PlatformSpec platform;
         try {
-            platform = CommandSupport.spec(spec).require();
+            platform = SpecLoading.spec(spec).require();
         } catch (RuntimeException e) {
             // without a spec only --log says where
             if (log != null) failed(log, "the spec cannot be used: " + e.getMessage());
@@ -136,9 +141,10 @@ final class BackupRunCommand extends EngineCommandBase {
         snap.notes().stream().filter(n -> !notes.contains(n) && !quiesce.notes().contains(n))
                 .forEach(n -> note(out, n));
         var s = snap.stats();
-        String summary = String.format(java.util.Locale.ROOT, "snapshot %s: %d sources, %d files (%d unchanged), %s read, %d new chunks, %s added, in %.1f s",
-                snap.id(), snap.trees().size(), s.files(), s.filesUnchanged(), ByteSize.ofBytes(s.bytesRead()), s.chunksNew(),
-                ByteSize.ofBytes(s.bytesAdded()), s.millis() / 1000.0);
+        String summary = String.format(java.util.Locale.ROOT,
+                "snapshot %s: %d sources, %d files (%d unchanged), %s read, %d new chunks, %s added, in %.1f s",
+                snap.id(), snap.trees().size(), s.files(), s.filesUnchanged(), ByteSize.ofBytes(s.bytesRead()),
+                s.chunksNew(), ByteSize.ofBytes(s.bytesAdded()), s.millis() / 1000.0);
         out.println(summary);
         new BackupLog(logFile).ok(summary);
         if (output.json) {

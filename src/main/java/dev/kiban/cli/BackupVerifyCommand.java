@@ -11,12 +11,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "verify", mixinStandardHelpOptions = true, header = "Check snapshots: every chunk there, and with --read-data every chunk re-hashed.",
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        header = "Check snapshots: every chunk there, and with --read-data every chunk re-hashed.",
         description = {"Exit 1 when anything is missing or damaged; each problem names the file it belongs to. Without "
                 + "SNAP, damaged snapshot files and indexes are reported too (kiban backup repair moves them aside and "
                 + "re-indexes).", ""})
 final class BackupVerifyCommand extends RepositoryCommand {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SNAP", description = "A snapshot id (or its start, or 'latest'). Default: all.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SNAP",
+            description = "A snapshot id (or its start, or 'latest'). Default: all.")
     String snapshot;
 
     @Option(names = "--read-data", description = "Read and re-hash every chunk, not just check that it exists.")
@@ -36,7 +38,8 @@ final class BackupVerifyCommand extends RepositoryCommand {
         for (Snapshot s : which) {
             List<String> found = repo.verify(s, readData);
             checked.add(new Checked(s.id(), found));
-            out.println(s.id() + ": " + (found.isEmpty() ? "sound" : found.size() + " problem" + (found.size() == 1 ? "" : "s")));
+            out.println(s.id() + ": " + (found.isEmpty() ? "sound" : found.size() + " problem"
+                    + (found.size() == 1 ? "" : "s")));
             found.forEach(p -> out.println("  " + p));
             problems += found.size();
         }

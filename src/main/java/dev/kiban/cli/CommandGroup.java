@@ -12,6 +12,7 @@ abstract class CommandGroup implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: one of " + String.join(", ", spec.subcommands().keySet()));
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: one of "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 }

@@ -17,10 +17,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         header = "Troubleshoot a container or service (R9.2).",
         description = {
-            "The troubleshooting flow of R9.2 for one container or Swarm service, in order: state, last logs, stats, networks, "
-                    + "events of the last hour, host resources, SELinux denials where the audit tools exist; then the most likely cause.",
+            "The troubleshooting flow for one container or Swarm service, in order: state, last logs, stats, networks, "
+                    + "events of the last hour, host resources, SELinux denials where the audit tools exist; then the "
+                    + "most likely cause (R9.2).",
             ""})
-final class DoctorCommand extends EngineCommandBase {
+final class DoctorCommand extends EngineBoundCommand {
     private static final int LOG_LINES = 15;
 
     @Parameters(index = "0", paramLabel = "SERVICE|CONTAINER")
@@ -39,19 +40,27 @@ final class DoctorCommand extends EngineCommandBase {
             Diagnosis d = Doctor.examine(engine, context.programs(), target);
             PrintWriter out = output.text(spec);
             var s = d.state();
-            out.println("1. State       " + s.name() + " (" + s.image() + "): " + s.status() + (s.running() ? "" : ", exit code " + s.exitCode())
-                    + (s.oomKilled() ? ", OOM-killed" : "") + ", " + s.restartCount() + " restarts" + s.health().map(h -> ", health " + h).orElse(""));
+            out.println("1. State       " + s.name() + " (" + s.image() + "): " + s.status()
+                    + (s.running() ? "" : ", exit code " + s.exitCode())
+                    + (s.oomKilled() ? ", OOM-killed" : "") + ", " + s.restartCount() + " restarts"
+                    + s.health().map(h -> ", health " + h).orElse(""));
             d.taskErrors().forEach(e -> out.println("              task error: " + e));
             out.println("2. Last logs");
-            d.logs().lines().skip(Math.max(0, d.logs().lines().count() - LOG_LINES)).forEach(l -> out.println("              " + l));
-            out.println("3. Stats       " + d.stats().map(st -> String.format(Locale.ROOT, "CPU %.1f%%, memory %dM of %dM", st.cpuPercent(),
+            d.logs().lines().skip(Math.max(0, d.logs().lines().count() - LOG_LINES))
+                    .forEach(l -> out.println("              " + l));
+            out.println("3. Stats       " + d.stats().map(st -> String.format(Locale.ROOT,
+                    "CPU %.1f%%, memory %dM of %dM", st.cpuPercent(),
                     st.memoryUsed() >> 20, st.memoryLimit() >> 20)).orElse("not running"));
-            out.println("4. Networks    " + (d.state().networks().isEmpty() ? "none" : d.state().networks().toString()));
-            out.println("5. Events (1h) " + (d.events().isEmpty() ? "none" : String.join(", ", d.events().subList(Math.max(0, d.events().size() - 10), d.events().size()))));
+            out.println("4. Networks    " + (d.state().networks().isEmpty() ? "none"
+                    : d.state().networks().toString()));
+            out.println("5. Events (1h) " + (d.events().isEmpty() ? "none"
+                    : String.join(", ", d.events().subList(Math.max(0, d.events().size() - 10), d.events().size()))));
             var h = d.host();
-            out.println(String.format(Locale.ROOT, "6. Host        load %.2f, memory %dM available of %dM, engine disk %.0f%% full", h.load1(),
+            out.println(String.format(Locale.ROOT, "6. Host        load %.2f, memory %dM available of %dM, engine disk "
+                    + "%.0f%% full", h.load1(),
                     h.memoryAvailable() >> 20, h.memoryTotal() >> 20, h.dataRootUsedPercent()));
-            out.println("7. SELinux     " + d.selinuxDenials().map(n -> n + " AVC denials in the last hour").orElse("no audit tools here (ausearch): skipped"));
+            out.println("7. SELinux     " + d.selinuxDenials().map(n -> n + " AVC denials in the last hour")
+                    .orElse("no audit tools here (ausearch): skipped"));
             Diagnosis.Finding finding = d.finding();
             out.println("Most likely:   " + finding.cause());
             if (output.json) OutputOptions.print(spec, Report.of(d));
@@ -72,8 +81,8 @@ final class DoctorCommand extends EngineCommandBase {
             State state = new State(s.name(), s.image(), s.status(), s.running(), s.exitCode(), s.oomKilled(),
                     s.restartCount(), s.health());
             List<String> lastLogs = logs.subList(Math.max(0, logs.size() - LOG_LINES), logs.size());
-            return new Report(d.target(), state, d.taskErrors(), lastLogs, d.stats(), s.networks(), d.events(), d.host(),
-                    d.selinuxDenials(), d.finding());
+            return new Report(d.target(), state, d.taskErrors(), lastLogs, d.stats(), s.networks(), d.events(),
+                    d.host(), d.selinuxDenials(), d.finding());
         }
     }
 }

@@ -21,9 +21,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {
-            "Install and start the Docker engine for the host's family: Docker's CE repository on rhel (docker-ce, containerd.io, "
-                    + "the buildx and compose plugins), docker.io on debian. Does nothing when dockerd is already installed.",
-            "Lists the commands first; runs them only on / and only with --yes. 'kiban apply' plans the same step when the engine is absent.",
+            "Install and start the Docker engine for the host's family: Docker's CE repository on rhel (docker-ce, "
+                    + "containerd.io, the buildx and compose plugins), docker.io on debian. Does nothing when dockerd "
+                    + "is already installed.",
+            "Lists the commands first; runs them only on / and only with --yes. 'kiban apply' plans the same step when "
+                    + "the engine is absent.",
             ""})
 final class EngineInstallCommand implements Callable<Integer> {
     private final KibanContext context;
@@ -44,7 +46,7 @@ final class EngineInstallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(CommandSupport.spec(spec).require(),
+        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(SpecLoading.spec(spec).require(),
                 rootOptions.family());
         List<HostCommand> steps = EngineInstallation.plan(resolved.host().family(), rootOptions.root);
         if (steps.isEmpty()) {

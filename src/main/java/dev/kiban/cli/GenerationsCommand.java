@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "generations", mixinStandardHelpOptions = true,
         header = "List the recorded applies.",
-        description = {"List the recorded applies: number, time, status (applied, applying = interrupted, failed, rolled-back).", ""})
+        description = {"List the recorded applies: number, time, status (applied, applying = interrupted, failed, "
+                + "rolled-back).", ""})
 final class GenerationsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,12 +37,13 @@ final class GenerationsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
-            out.println(Json.json(all));
+            out.println(StructuredOutput.json(all));
             return ExitCode.OK;
         }
         if (all.isEmpty()) out.println("no generations under " + rootOptions.root);
         for (Generation g : all) {
-            out.printf("%4d  %-24s  %-12s  %s%n", g.number(), g.created(), g.status().name().toLowerCase().replace('_', '-'), g.note());
+            out.printf("%4d  %-24s  %-12s  %s%n", g.number(), g.created(),
+                    g.status().name().toLowerCase().replace('_', '-'), g.note());
         }
         return ExitCode.OK;
     }

@@ -22,12 +22,15 @@ import picocli.CommandLine.ScopeType;
             "  kiban verify            the design's test strategy, check by check",
             "  kiban status / doctor   what runs, and why something does not",
             ""},
-        footer = {"", "The spec is -c FILE, else ./kiban.yaml, else /etc/kiban/kiban.yaml; -c builtin uses the design's defaults."})
+        footer = {"", "The spec is -c FILE, else ./kiban.yaml, else /etc/kiban/kiban.yaml; -c builtin uses the "
+                + "design's defaults."})
 public final class KibanCommand extends CommandGroup {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "Spec file. Default: ./kiban.yaml, then /etc/kiban/kiban.yaml. 'builtin' = the design's defaults.")
+            description = "Spec file. Default: ./kiban.yaml, then /etc/kiban/kiban.yaml. 'builtin' = the design's "
+                    + "defaults.")
     String config;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Show stack traces of unexpected errors.")
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Show stack traces of unexpected errors.")
     boolean verbose;
 }

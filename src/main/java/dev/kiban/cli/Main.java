@@ -69,7 +69,8 @@ public final class Main {
         CommandLine cli = new CommandLine(KibanCommand.class, factory);
         String requested = requestedCommand(args);
         for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
-            if (requested == null || requested.equals(c.getKey())) cli.addSubcommand(c.getKey(), new CommandLine(c.getValue(), factory));
+            if (requested == null || requested.equals(c.getKey())) cli.addSubcommand(c.getKey(),
+                    new CommandLine(c.getValue(), factory));
         }
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::usage);

@@ -35,7 +35,7 @@ final class OutputOptions {
     /** Prints {@code report} as the command's one JSON document. */
     static void print(CommandSpec spec, Object report) {
         PrintWriter out = spec.commandLine().getOut();
-        out.println(Json.json(report));
+        out.println(StructuredOutput.json(report));
         out.flush();
     }
 

@@ -16,9 +16,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         header = "Show the diff between the host and what the spec renders.",
         description = {
-            "Show what 'kiban apply' would change on the host: a unified diff per file (daemon.json, sysctl, journald, fail2ban, "
-                    + "logwatch, automatic updates, sshd, firewall, DOCKER-USER rules), the directories of the layout, the commands "
-                    + "that would run, and a one-line summary. Changes nothing.",
+            "Show what 'kiban apply' would change on the host: a unified diff per file (daemon.json, sysctl, journald, "
+                    + "fail2ban, logwatch, automatic updates, sshd, firewall, DOCKER-USER rules), the directories of "
+                    + "the layout, the commands that would run, and a one-line summary. Changes nothing.",
             "Refuses (exit 1) when hardening sshd would lock out the configured users, when a directory on the "
                     + "way to a file is a symbolic link, or when a program the plan runs is not installed.",
             "With --detailed-exitcode: 0 the host is in step with the spec, 4 changes are pending, 1 refused. Not "
@@ -46,15 +46,15 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(CommandSupport.spec(spec).require(),
+        PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(SpecLoading.spec(spec).require(),
                 rootOptions.family());
         Plan plan = HostPlanner.plan(resolved, rootOptions.root);
         var out = output.text(spec);
         boolean runsCommands = dev.kiban.os.HostRoot.isSystemRoot(rootOptions.root);
         out.print(plan.describe(runsCommands));
         // read-only: the checks apply makes before writing (symbolic links on the way, missing programs)
-        HostApply applier = new HostApply(rootOptions.root, (a, r) -> java.util.Optional.empty(), out, context.programs(),
-                context.environment());
+        HostApply applier = new HostApply(rootOptions.root, (a, r) -> java.util.Optional.empty(), out,
+                context.programs(), context.environment());
         java.util.List<String> notes = applier.notes(plan);
         notes.forEach(n -> out.println("note: " + n));
         java.util.List<String> preflight = plan.changesNothing() ? java.util.List.of() : applier.preflight(plan);

@@ -16,17 +16,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "daily", mixinStandardHelpOptions = true, header = "The daily report: containers and restarts, error lines, sshd/fail2ban, disks, backup, alerts.",
-        description = {"Covers the last 24 hours. With --mail it goes to the mail channel's recipients (monitor.channels.mail); 'kiban apply' "
-                + "installs a timer that mails it every morning.", ""})
-final class ReportDailyCommand extends EngineCommandBase {
+@Command(name = "daily", mixinStandardHelpOptions = true,
+        header = "The daily report: containers and restarts, error lines, sshd/fail2ban, disks, backup, alerts.",
+        description = {"Covers the last 24 hours. With --mail it goes to the mail channel's recipients "
+                + "(monitor.channels.mail); 'kiban apply' installs a timer that mails it every morning.", ""})
+final class ReportDailyCommand extends EngineBoundCommand {
     @Mixin
     StateOptions stateOptions;
 
     @Option(names = "--mail", description = "Mail the report instead of printing it.")
     boolean mail;
 
-    @Option(names = "--backup-log", paramLabel = "FILE", description = "The backup log to read. Default: the spec's backup.log.")
+    @Option(names = "--backup-log", paramLabel = "FILE",
+            description = "The backup log to read. Default: the spec's backup.log.")
     Path backupLog;
 
     @Mixin
@@ -38,15 +40,16 @@ final class ReportDailyCommand extends EngineCommandBase {
 
     @Override
     public Integer call() throws Exception {
-        PlatformSpec platform = CommandSupport.spec(spec).require();
+        PlatformSpec platform = SpecLoading.spec(spec).require();
         Engine engine = connectIfAvailable(why -> { }); // the report says so in its containers section
         Instant now = Instant.now();
         String host = java.net.InetAddress.getLocalHost().getHostName();
         DailyReport.Facts facts;
         try {
-            facts = DailyReport.gather(new DailyReport.Inputs(engine, MonitorCommand.filesystems(platform), stateOptions.open(platform),
-                    backupLog != null ? backupLog : Path.of(platform.backup().log().value()), now.minus(Duration.ofDays(1)), now, host,
-                    context.programs()));
+            facts = DailyReport.gather(new DailyReport.Inputs(engine, MonitorCommand.filesystems(platform),
+                    stateOptions.open(platform),
+                    backupLog != null ? backupLog : Path.of(platform.backup().log().value()),
+                    now.minus(Duration.ofDays(1)), now, host, context.programs()));
         } finally {
             if (engine != null) engine.close();
         }
@@ -56,14 +59,16 @@ final class ReportDailyCommand extends EngineCommandBase {
             else spec.commandLine().getOut().print(text);
             return ExitCode.OK;
         }
-        MailChannel channel = (MailChannel) ChannelSettings.of(platform, context.environment(), List.of("mail")).get("mail");
+        MailChannel channel = (MailChannel) ChannelSettings.of(platform, context.environment(), List.of("mail"))
+                .get("mail");
         Delivery d = channel.send("[kiban] daily report for " + host, text, now.toEpochMilli() + "-daily");
         if (output.json) {
             String detail = d instanceof Delivery.Delivered ok ? ok.detail()
                     : d instanceof Delivery.Retry retry ? retry.reason() : ((Delivery.Rejected) d).reason();
             OutputOptions.print(spec, Map.of("mailed", d instanceof Delivery.Delivered, "detail", detail));
         } else {
-            spec.commandLine().getOut().println(d instanceof Delivery.Delivered ok ? "mailed: " + ok.detail() : "not mailed: " + d);
+            spec.commandLine().getOut().println(d instanceof Delivery.Delivered ok ? "mailed: " + ok.detail()
+                    : "not mailed: " + d);
         }
         return d instanceof Delivery.Delivered ? ExitCode.OK : ExitCode.FINDINGS;
     }

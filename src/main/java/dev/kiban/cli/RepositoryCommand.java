@@ -23,7 +23,7 @@ abstract class RepositoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (BackupRepository repo = repositoryOptions.open(CommandSupport.spec(spec).require())) {
+        try (BackupRepository repo = repositoryOptions.open(SpecLoading.spec(spec).require())) {
             return call(repo);
         }
     }

@@ -9,9 +9,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** Which backup repository, and its key: --repository and --key-file, else the spec's backup.repository and backup.encryptionKey. */
+/**
+ * Which backup repository, and its key: --repository and --key-file, else the spec's backup.repository and
+ * backup.encryptionKey.
+ */
 final class RepositoryOptions {
-    @Option(names = {"-r", "--repository"}, paramLabel = "DIR", description = "Backup repository. Default: the spec's backup.repository.")
+    @Option(names = {"-r", "--repository"}, paramLabel = "DIR",
+            description = "Backup repository. Default: the spec's backup.repository.")
     Path repository;
 
     @Option(names = "--key-file", paramLabel = "FILE", description = "Key file of an encrypted repository "
@@ -53,8 +57,8 @@ final class RepositoryOptions {
         Optional<SecretRef> ref = spec.backup().encryptionKey();
         if (ref.isEmpty()) return Optional.empty();
         if (ref.get().kind() != SecretRef.Kind.FILE) {
-            throw new SpecException("backup.encryptionKey: give the key as file:/path of a key file (kiban writes a new one there when the "
-                    + "repository is created), not " + ref.get());
+            throw new SpecException("backup.encryptionKey: give the key as file:/path of a key file (kiban writes a "
+                    + "new one there when the repository is created), not " + ref.get());
         }
         return Optional.of(Path.of(ref.get().value()));
     }

@@ -38,7 +38,8 @@ final class RollbackCommand implements Callable<Integer> {
     @Mixin
     RootOptions rootOptions;
 
-    @Option(names = "--to", paramLabel = "N", description = "Keep generation N and undo everything after it (0: undo all).")
+    @Option(names = "--to", paramLabel = "N",
+            description = "Keep generation N and undo everything after it (0: undo all).")
     Integer to;
 
     @Option(names = {"-y", "--yes"}, description = "Roll back without asking.")
@@ -71,7 +72,7 @@ final class RollbackCommand implements Callable<Integer> {
             PrintWriter shown = yes ? out : output.notices(spec);
             todo.forEach(g -> shown.println("roll back generation " + g.number() + " (" + g.note() + ")"));
             String question = "Roll back " + (todo.size() == 1 ? "this generation?" : "these generations?");
-            if (!yes && !CommandSupport.confirm(context, shown, question)) {
+            if (!yes && !Prompt.confirm(context, shown, question)) {
                 throw new DeclinedException("rollback not confirmed; nothing changed (confirm with y, or pass --yes)");
             }
             // exactly the generations listed and confirmed: refused if they changed before the lock was taken

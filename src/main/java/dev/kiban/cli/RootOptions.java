@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /** Where the host's files are, and which family to render for. */
 final class RootOptions {
-    @Option(names = "--root", paramLabel = "DIR", description = "Host root to read and write under (default /). Commands run only when it is /.")
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "Host root to read and write under (default /). Commands run only when it is /.")
     Path root = Path.of("/");
 
     @Option(names = "--family", paramLabel = "rhel|debian", converter = ChoiceConverter.FamilyChoice.class,

@@ -29,7 +29,7 @@ final class SpecShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SpecDocument doc = CommandSupport.spec(spec);
+        SpecDocument doc = SpecLoading.spec(spec);
         Object tree;
         if (effective) {
             tree = SpecTree.of(ThisHost.system().resolveAsFarAsKnown(doc.require()));
@@ -37,7 +37,8 @@ final class SpecShowCommand implements Callable<Integer> {
             doc.require();
             tree = SpecTree.of(doc.written());
         }
-        spec.commandLine().getOut().print(output.json ? Json.json(tree) + "\n" : Json.yaml(tree));
+        spec.commandLine().getOut().print(output.json ? StructuredOutput.json(tree) + "\n"
+                : StructuredOutput.yaml(tree));
         return ExitCode.OK;
     }
 }

@@ -19,9 +19,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Check a spec and print every problem at once, as FILE:LINE:COL key.path: severity: message.",
             "Checks YAML syntax, unknown keys (with the nearest known one), types and units (sizes, durations, CIDRs, "
-                    + "ports, schedules), the resource budget against the host (R1.2), overlapping networks including the "
-                    + "Swarm address pool (R3.3, D2), ports outside their class and the Docker API (R3.4), live-restore "
-                    + "with Swarm (D1) and data-root over the volume tree (D6).",
+                    + "ports, schedules), the resource budget against the host, overlapping networks including the "
+                    + "Swarm address pool, ports outside their class and the Docker API, live-restore with Swarm "
+                    + "(which refuses it) and data-root over the volume tree (R1.2, R3.3, R3.4, D1, D2, D6).",
             "Placeholders the design leaves open are warnings; --strict makes every warning an error.",
             ""})
 final class SpecValidateCommand implements Callable<Integer> {
@@ -40,7 +40,7 @@ final class SpecValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SpecDocument doc = SpecFiles.find(file != null ? file : CommandSupport.root(spec).config);
+        SpecDocument doc = SpecFiles.find(file != null ? file : SpecLoading.root(spec).config);
         List<Problem> problems = strict ? doc.strictProblems() : doc.problems();
         long errors = problems.stream().filter(Problem::isError).count();
         long warnings = problems.size() - errors;
@@ -52,7 +52,7 @@ final class SpecValidateCommand implements Callable<Integer> {
             report.put("errors", errors);
             report.put("warnings", warnings);
             report.put("problems", problems);
-            out.println(Json.json(report));
+            out.println(StructuredOutput.json(report));
         } else {
             problems.forEach(out::println);
             out.println(doc.file() + ": " + (errors == 0 ? "valid" : errors + " error" + (errors == 1 ? "" : "s"))

@@ -25,17 +25,19 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = {
-            "Lint a stack (with the other stacks of the compose tree, for the budget), stop on errors, deploy it to the swarm, then "
-                    + "follow the rollout: tasks running/desired per service and failed tasks with the engine's error, until every "
-                    + "service has converged (exit 0) or one keeps failing or the timeout passes (exit 1).",
+            "Lint a stack (with the other stacks of the compose tree, for the budget), stop on errors, deploy it to "
+                    + "the swarm, then follow the rollout: tasks running/desired per service and failed tasks with the "
+                    + "engine's error, until every service has converged (exit 0) or one keeps failing or the timeout "
+                    + "passes (exit 1).",
             "The rollout as it goes is shown on stderr when a terminal is attached (not with --json); the final "
                     + "state of each service is the report, on stdout.",
             ""})
-final class StackDeployCommand extends EngineCommandBase {
+final class StackDeployCommand extends EngineBoundCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Stack name.")
     String name;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "Compose file. Default: <storage.compose>/NAME/docker-compose.yml")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE",
+            description = "Compose file. Default: <storage.compose>/NAME/docker-compose.yml")
     Path file;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "120s", converter = DurationConverter.class,
@@ -54,7 +56,7 @@ final class StackDeployCommand extends EngineCommandBase {
         if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
             throw new UsageException("stack name " + name + ": letters, digits, _ . - only");
         }
-        PlatformSpec platform = CommandSupport.spec(spec).require();
+        PlatformSpec platform = SpecLoading.spec(spec).require();
         Path tree = Path.of(platform.storage().compose().value());
         Path compose = file != null ? file : tree.resolve(name).resolve("docker-compose.yml");
         PrintWriter out = output.text(spec);
@@ -89,7 +91,8 @@ final class StackDeployCommand extends EngineCommandBase {
             StackRollout.Outcome outcome = StackRollout.follow(engine, name, timeout, progress);
             if (!outcome.converged()) throw new RefusedException(name + " did not converge: " + outcome.reason());
             outcome.services().forEach(p -> out.println("  " + p));
-            out.println(name + " converged: " + outcome.services().size() + " service" + (outcome.services().size() == 1 ? "" : "s") + " running as declared");
+            out.println(name + " converged: " + outcome.services().size() + " service"
+                    + (outcome.services().size() == 1 ? "" : "s") + " running as declared");
             if (output.json) {
                 List<String> warnings = problems.stream().map(Problem::toString).toList();
                 OutputOptions.print(spec, new Report(name, compose.toString(), true, warnings, outcome.services()));

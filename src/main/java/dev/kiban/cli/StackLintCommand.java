@@ -18,14 +18,15 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "lint", mixinStandardHelpOptions = true,
         description = {
-            "Check compose files against the spec: cpu/memory limits and reservations on every service (R1.3), all stacks' limits "
-                    + "within the Docker budget with its overcommit (R1.2), published ports in their class and never 2375/2376 (R3.4), "
-                    + "networks overlay or inside the service range and overlapping nothing (R3.3), volumes bound under the volume "
-                    + "tree (R4.3), 'version:' (D10).",
-            "Every way a service reaches the host is an error unless the service carries the class's waiver label with a "
-                    + "reason (kiban.waiver.CLASS: \"why\"): privileged, docker-sock (runtime sockets by any spelling), host-mount "
-                    + "(/, /etc, /proc, /sys, /dev, /run, ... binds), host-network, host-namespace (pid/ipc/uts/userns/cgroup: host), "
-                    + "capabilities (cap_add), devices, security-opt (seccomp/apparmor/label unconfined).",
+            "Check compose files against the spec: cpu/memory limits and reservations on every service, all stacks' "
+                    + "limits within the Docker budget with its overcommit, published ports in their class and never "
+                    + "2375/2376, networks overlay or inside the service range and overlapping nothing, volumes bound "
+                    + "under the volume tree, no obsolete 'version:' key (R1.2, R1.3, R3.3, R3.4, R4.3, D10).",
+            "Every way a service reaches the host is an error unless the service carries the class's waiver label with "
+                    + "a reason (kiban.waiver.CLASS: \"why\"): privileged, docker-sock (runtime sockets by any "
+                    + "spelling), host-mount (/, /etc, /proc, /sys, /dev, /run, ... binds), host-network, "
+                    + "host-namespace (pid/ipc/uts/userns/cgroup: host), capabilities (cap_add), devices, security-opt "
+                    + "(seccomp/apparmor/label unconfined).",
             "Compose is read as Docker reads it: YAML 1.2 types, anchors, aliases and merge keys; paths normalised.",
             "Findings print as FILE:LINE:COL key.path: severity: message. Exit 1 when any is an error.",
             ""})
@@ -33,7 +34,9 @@ final class StackLintCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE|DIR", description = "A compose file, or a tree of <stack>/docker-compose.yml. Default: the spec's storage.compose.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE|DIR",
+            description = "A compose file, or a tree of <stack>/docker-compose.yml. Default: the spec's "
+                    + "storage.compose.")
     Path target;
 
     @Mixin
@@ -41,7 +44,7 @@ final class StackLintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PlatformSpec platform = CommandSupport.spec(spec).require();
+        PlatformSpec platform = SpecLoading.spec(spec).require();
         Path where = target != null ? target : Path.of(platform.storage().compose().value());
         List<Problem> problems = new ArrayList<>();
         List<ComposeFile> files = ComposeFile.find(where, problems);
@@ -52,10 +55,12 @@ final class StackLintCommand implements Callable<Integer> {
     static int report(PrintWriter out, int files, List<Problem> problems, boolean json) {
         long errors = problems.stream().filter(Problem::isError).count();
         if (json) {
-            out.println(Json.json(java.util.Map.of("files", files, "errors", errors, "problems", problems)));
+            out.println(StructuredOutput.json(java.util.Map.of("files", files, "errors", errors, "problems",
+                    problems)));
         } else {
             problems.forEach(out::println);
-            out.println(files + " compose file" + (files == 1 ? "" : "s") + ": " + errors + " error" + (errors == 1 ? "" : "s") + ", "
+            out.println(files + " compose file" + (files == 1 ? "" : "s") + ": " + errors + " error"
+                    + (errors == 1 ? "" : "s") + ", "
                     + (problems.size() - errors) + " warning" + (problems.size() - errors == 1 ? "" : "s"));
         }
         return errors == 0 ? ExitCode.OK : ExitCode.FINDINGS;

@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ps", mixinStandardHelpOptions = true, description = {"The tasks of a stack: desired and current state, and errors.", ""})
-final class StackPsCommand extends EngineCommandBase {
+@Command(name = "ps", mixinStandardHelpOptions = true,
+        description = {"The tasks of a stack: desired and current state, and errors.", ""})
+final class StackPsCommand extends EngineBoundCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
@@ -35,7 +36,8 @@ final class StackPsCommand extends EngineCommandBase {
             for (ServiceSummary s : services) {
                 for (TaskSummary t : engine.tasks(s.id())) {
                     tasks.add(new Task(s.name(), t.slot(), t.desiredState(), t.state(), t.error()));
-                    out.printf("%-28s %-9s %-9s %s%n", s.name() + "." + t.slot(), t.desiredState(), t.state(), t.error());
+                    out.printf("%-28s %-9s %-9s %s%n", s.name() + "." + t.slot(), t.desiredState(), t.state(),
+                            t.error());
                 }
             }
             if (output.json) OutputOptions.print(spec, new Report(name, tasks));

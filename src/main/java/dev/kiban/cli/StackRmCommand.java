@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "rm", mixinStandardHelpOptions = true,
-        description = {"Remove a stack's services and networks. Its volumes are never removed: they hold the data (D9).", ""})
-final class StackRmCommand extends EngineCommandBase {
+        description = {"Remove a stack's services and networks. Its volumes are never removed: they hold the data "
+                + "(D9).", ""})
+final class StackRmCommand extends EngineBoundCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
@@ -38,7 +39,8 @@ final class StackRmCommand extends EngineCommandBase {
             }
             HostPrograms.Result r = DockerCli.find(context.programs(), address).remove(name);
             if (!r.ok()) throw new RefusedException("docker stack rm failed: " + r.gist());
-            spec.commandLine().getOut().println("removed " + name + " (" + services + " services); its volumes are kept (D9)");
+            spec.commandLine().getOut().println("removed " + name + " (" + services
+                    + " services); its volumes are kept (D9)");
             return ExitCode.OK;
         }
     }

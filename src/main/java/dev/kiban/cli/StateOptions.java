@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** Where the monitor keeps its state: --state, else the spec's monitor.state. */
 final class StateOptions {
-    @Option(names = "--state", paramLabel = "DIR", description = "The monitor's state directory. Default: the spec's monitor.state.")
+    @Option(names = "--state", paramLabel = "DIR",
+            description = "The monitor's state directory. Default: the spec's monitor.state.")
     Path dir;
 
     MonitorState open(PlatformSpec spec) throws IOException {

@@ -18,12 +18,13 @@ import picocli.CommandLine.Mixin;
         header = "The engine, Swarm, containers and disks, against the spec.",
         description = {
             "What the Docker engine is doing: versions, storage driver and data root, cgroup version, Swarm state, "
-                    + "containers (running, stopped, unhealthy, restarting), images and volumes, and how full the engine's "
-                    + "data root and the spec's /data/docker and backup paths are against the spec's disk threshold.",
+                    + "containers (running, stopped, unhealthy, restarting), images and volumes, and how full the "
+                    + "engine's data root and the spec's /data/docker and backup paths are against the spec's disk "
+                    + "threshold.",
             "Exits 1 when a disk is over the threshold or a container is unhealthy or restarting.",
             "Without a spec file it uses the built-in spec and says so.",
             ""})
-final class StatusCommand extends EngineCommandBase {
+final class StatusCommand extends EngineBoundCommand {
     @Mixin
     OutputOptions output;
 
@@ -33,11 +34,12 @@ final class StatusCommand extends EngineCommandBase {
 
     @Override
     public Integer call() {
-        String config = CommandSupport.root(spec).config;
+        String config = SpecLoading.root(spec).config;
         // Reading the spec and asking the engine are independent and both mostly cold-start work
         // (class loading, reflection): do them side by side.
         CompletableFuture<SpecDocument> specRead = CompletableFuture.supplyAsync(
-                () -> config == null && SpecFiles.locate(null).isEmpty() ? SpecDocument.builtin() : SpecFiles.find(config));
+                () -> config == null && SpecFiles.locate(null).isEmpty() ? SpecDocument.builtin()
+                        : SpecFiles.find(config));
         EngineSnapshot snapshot;
         try (Engine engine = connect()) {
             snapshot = EngineSnapshot.take(engine);
@@ -45,7 +47,7 @@ final class StatusCommand extends EngineCommandBase {
         SpecDocument doc = join(specRead);
         PlatformStatus status = PlatformStatus.of(snapshot, doc.require(), doc.file(), FilesystemUsage::of);
         PrintWriter out = spec.commandLine().getOut();
-        if (output.json) out.println(Json.json(status));
+        if (output.json) out.println(StructuredOutput.json(status));
         else print(status, out);
         return status.findings().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
     }
@@ -67,16 +69,21 @@ final class StatusCommand extends EngineCommandBase {
         out.printf("Cgroups      v%s (%s driver)%n", e.cgroupVersion(), e.cgroupDriver());
         EngineInfo.SwarmState sw = e.swarm();
         String swarm = !sw.active() ? sw.state()
-                : (sw.manager() ? "manager" : "worker") + ", " + plural(sw.nodes(), "node") + " (" + plural(sw.managers(), "manager") + ")"
+                : (sw.manager() ? "manager" : "worker") + ", " + plural(sw.nodes(), "node") + " ("
+                + plural(sw.managers(), "manager") + ")"
                         + s.services().map(n -> ", " + plural(n, "service")).orElse("");
         out.printf("Swarm        %s%n", swarm);
         var c = s.containers();
-        out.printf("Containers   %d running, %d stopped, %d unhealthy, %d restarting%n", c.running(), c.stopped(), c.unhealthy(), c.restarting());
+        out.printf("Containers   %d running, %d stopped, %d unhealthy, %d restarting%n", c.running(), c.stopped(),
+                c.unhealthy(), c.restarting());
         out.printf("Images       %d%nVolumes      %d%n", e.images(), s.volumes());
-        out.printf("Disks        (threshold %s)%n", percent(s.disks().isEmpty() ? PlatformStatus.DEFAULT_DISK_THRESHOLD : s.disks().get(0).thresholdPercent()));
+        out.printf("Disks        (threshold %s)%n",
+                percent(s.disks().isEmpty() ? PlatformStatus.DEFAULT_DISK_THRESHOLD
+                        : s.disks().get(0).thresholdPercent()));
         int width = s.disks().stream().mapToInt(d -> d.role().length()).max().orElse(10);
         for (PlatformStatus.DiskStatus d : s.disks()) {
-            out.printf("  %-" + width + "s  %-22s %s%n", d.role(), d.path(), d.usage().map(u -> usage(u, d)).orElse("absent on this host"));
+            out.printf("  %-" + width + "s  %-22s %s%n", d.role(), d.path(),
+                    d.usage().map(u -> usage(u, d)).orElse("absent on this host"));
         }
         out.printf("Spec         %s%n", s.spec());
         if (s.findings().isEmpty()) {
@@ -88,8 +95,8 @@ final class StatusCommand extends EngineCommandBase {
     }
 
     private static String usage(FilesystemUsage u, PlatformStatus.DiskStatus d) {
-        return String.format(Locale.ROOT, "%s used of %s on %s%s", percent(u.usedPercent()), human(u.usedBytes() + u.availableBytes()),
-                u.filesystem(), d.overThreshold() ? "  OVER THRESHOLD" : "");
+        return String.format(Locale.ROOT, "%s used of %s on %s%s", percent(u.usedPercent()),
+                human(u.usedBytes() + u.availableBytes()), u.filesystem(), d.overThreshold() ? "  OVER THRESHOLD" : "");
     }
 
     private static String percent(double p) {

@@ -6,8 +6,9 @@ import dev.kiban.failure.RefusedException;
 import picocli.CommandLine.Command;
 
 @Command(name = "join-token", mixinStandardHelpOptions = true,
-        description = {"Print the command a new worker runs to join this swarm (R8.3). It holds a secret: do not log it.", ""})
-final class SwarmJoinTokenCommand extends EngineCommandBase {
+        description = {"Print the command a new worker runs to join this swarm. It holds a secret: do not log it "
+                + "(R8.3).", ""})
+final class SwarmJoinTokenCommand extends EngineBoundCommand {
     SwarmJoinTokenCommand(KibanContext context) {
         super(context);
     }
@@ -20,7 +21,8 @@ final class SwarmJoinTokenCommand extends EngineCommandBase {
                 throw new RefusedException("this node is not a swarm manager (state: " + swarm.state()
                         + "); run 'kiban swarm init' first");
             }
-            spec.commandLine().getOut().println("docker swarm join --token " + engine.workerJoinToken() + " " + swarm.nodeAddress() + ":2377");
+            spec.commandLine().getOut().println("docker swarm join --token " + engine.workerJoinToken() + " "
+                    + swarm.nodeAddress() + ":2377");
             return ExitCode.OK;
         }
     }

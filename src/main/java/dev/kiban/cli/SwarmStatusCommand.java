@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"The swarm: nodes and managers, the default address pool, and every network with its subnets.", ""})
-final class SwarmStatusCommand extends EngineCommandBase {
+        description = {"The swarm: nodes and managers, the default address pool, and every network with its subnets.",
+                ""})
+final class SwarmStatusCommand extends EngineBoundCommand {
     @Mixin
     OutputOptions output;
 
@@ -33,20 +34,25 @@ final class SwarmStatusCommand extends EngineCommandBase {
                 report.put("swarm", swarm);
                 report.put("nodes", nodes);
                 report.put("networks", networks);
-                out.println(Json.json(report));
+                out.println(StructuredOutput.json(report));
                 return ExitCode.OK;
             }
-            out.printf("Swarm        %s%s%n", swarm.state(), swarm.active() ? (swarm.manager() ? " (this node is a manager)" : " (this node is a worker)") : "");
+            out.printf("Swarm        %s%s%n", swarm.state(), swarm.active()
+                    ? (swarm.manager() ? " (this node is a manager)" : " (this node is a worker)") : "");
             if (swarm.manager()) {
-                out.printf("Address pool %s, /%d subnets, VXLAN port %d%n", swarm.defaultAddrPool(), swarm.subnetSize(), swarm.dataPathPort());
-                out.printf("Nodes        %d (%d managers)%n", nodes.size(), nodes.stream().filter(n -> n.role().equals("manager")).count());
+                out.printf("Address pool %s, /%d subnets, VXLAN port %d%n", swarm.defaultAddrPool(), swarm.subnetSize(),
+                        swarm.dataPathPort());
+                out.printf("Nodes        %d (%d managers)%n", nodes.size(),
+                        nodes.stream().filter(n -> n.role().equals("manager")).count());
                 for (NodeSummary n : nodes) {
-                    out.printf("  %-20s %-8s %-7s %-6s %s%s%n", n.hostname(), n.role(), n.availability(), n.state(), n.address(), n.leader() ? "  leader" : "");
+                    out.printf("  %-20s %-8s %-7s %-6s %s%s%n", n.hostname(), n.role(), n.availability(), n.state(),
+                            n.address(), n.leader() ? "  leader" : "");
                 }
             }
             out.println("Networks");
             for (NetworkSummary n : networks) {
-                out.printf("  %-20s %-8s %-6s %s%s%n", n.name(), n.driver(), n.scope(), String.join(", ", n.subnets()), n.ingress() ? "  (ingress)" : "");
+                out.printf("  %-20s %-8s %-6s %s%s%n", n.name(), n.driver(), n.scope(), String.join(", ", n.subnets()),
+                        n.ingress() ? "  (ingress)" : "");
             }
             return ExitCode.OK;
         }

@@ -19,18 +19,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        header = "Run the design's test strategy (R11) on this host.",
+        header = "Run the design's test strategy on this host (R11).",
         description = {
-            "Run the design's test strategy (R11) against this host and print each check with its evidence and verdict.",
-            "unit (R11.1): engine active, Compose v2, Swarm with the spec's address pool, /data/docker mounted, backup job, "
-                    + "fail2ban sshd jail, SELinux enforcing (rhel), logwatch report, host files as kiban renders them.",
-            "integration (R11.2): a web container answers HTTP 200, a container past its memory limit is OOM-killed, many "
-                    + "containers at once stay within the budget (peak host CPU and memory reported), backup/restore and alert "
-                    + "delivery (skipped until those capabilities exist). Throwaway containers carry the label dev.kiban.verify "
-                    + "and are removed.",
+            "Run the design's test strategy against this host and print each check with its evidence and verdict "
+                    + "(R11).",
+            "unit: engine active, Compose v2, Swarm with the spec's address pool, /data/docker mounted, backup job, "
+                    + "fail2ban sshd jail, SELinux enforcing (rhel), logwatch report, host files as kiban renders them "
+                    + "(R11.1).",
+            "integration: a web container answers HTTP 200, a container past its memory limit is OOM-killed, many "
+                    + "containers at once stay within the budget (peak host CPU and memory reported), backup/restore "
+                    + "and alert delivery (skipped until those capabilities exist). Throwaway containers carry the "
+                    + "label dev.kiban.verify and are removed (R11.2).",
             "Exit 0 when nothing failed, 1 otherwise.",
             ""})
-final class VerifyCommand extends EngineCommandBase {
+final class VerifyCommand extends EngineBoundCommand {
     /** The groups of checks, as {@code --only} names them. */
     enum CheckGroup { UNIT, INTEGRATION }
 
@@ -45,22 +47,27 @@ final class VerifyCommand extends EngineCommandBase {
             description = "Report format (default ${DEFAULT-VALUE}).")
     ReportFormat format;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE (progress still goes to the terminal).")
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "Write the report to FILE (progress still goes to the terminal).")
     Path output;
 
     @Option(names = "--root", paramLabel = "DIR", description = "Host root the file checks look under (default /).")
     Path root = Path.of("/");
 
-    @Option(names = "--web-image", paramLabel = "IMAGE", defaultValue = "nginx:1.27-alpine", description = "Image of the HTTP check (default ${DEFAULT-VALUE}); not pulled.")
+    @Option(names = "--web-image", paramLabel = "IMAGE", defaultValue = "nginx:1.27-alpine",
+            description = "Image of the HTTP check (default ${DEFAULT-VALUE}); not pulled.")
     String webImage;
 
-    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "80", description = "Port the web image listens on (default ${DEFAULT-VALUE}).")
+    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "80",
+            description = "Port the web image listens on (default ${DEFAULT-VALUE}).")
     int webPort;
 
-    @Option(names = "--tool-image", paramLabel = "IMAGE", defaultValue = "busybox:1.36", description = "Image with sh, sleep and tail for the OOM and load checks (default ${DEFAULT-VALUE}).")
+    @Option(names = "--tool-image", paramLabel = "IMAGE", defaultValue = "busybox:1.36",
+            description = "Image with sh, sleep and tail for the OOM and load checks (default ${DEFAULT-VALUE}).")
     String toolImage;
 
-    @Option(names = "--containers", paramLabel = "N", defaultValue = "20", description = "Containers the load check starts at once (default ${DEFAULT-VALUE}).")
+    @Option(names = "--containers", paramLabel = "N", defaultValue = "20",
+            description = "Containers the load check starts at once (default ${DEFAULT-VALUE}).")
     int containers;
 
     VerifyCommand(KibanContext context) {
@@ -70,7 +77,7 @@ final class VerifyCommand extends EngineCommandBase {
     @Override
     public Integer call() throws IOException {
         PlatformSpec resolved = ThisHost.under(root).familyFromSystemWhenRootHasNone()
-                .resolveForHost(CommandSupport.spec(spec).require(), Optional.empty());
+                .resolveForHost(SpecLoading.spec(spec).require(), Optional.empty());
         EngineAddress address = address();
         PrintWriter out = spec.commandLine().getOut();
         Engine[] engine = {null};
@@ -102,10 +109,11 @@ final class VerifyCommand extends EngineCommandBase {
         }
         long failed = results.stream().filter(CheckResult::failed).count();
         long skipped = results.stream().filter(r -> r.verdict() == CheckResult.Verdict.SKIP).count();
-        String summary = (results.size() - failed - skipped) + " passed, " + failed + " failed, " + skipped + " skipped in "
+        String summary = (results.size() - failed - skipped) + " passed, " + failed + " failed, " + skipped
+                + " skipped in "
                 + Math.round((System.nanoTime() - start) / 1e8) / 10.0 + " s";
         String report = switch (format) {
-            case JSON -> Json.json(java.util.Map.of("results", results, "summary", summary)) + "\n";
+            case JSON -> StructuredOutput.json(java.util.Map.of("results", results, "summary", summary)) + "\n";
             case JUNIT -> Verification.junit(results);
             default -> String.join("\n", results.stream().map(VerifyCommand::line).toList()) + "\n" + summary + "\n";
         };

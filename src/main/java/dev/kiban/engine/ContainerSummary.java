@@ -4,13 +4,18 @@ import java.util.List;
 import java.util.Map;
 
 /** One container as the engine lists it, with what it mounts. */
-public record ContainerSummary(String id, String name, String image, String state, String status, Map<String, String> labels, List<Mount> mounts) {
+public record ContainerSummary(String id, String name, String image, String state, String status,
+        Map<String, String> labels, List<Mount> mounts) {
 
-    public ContainerSummary(String id, String name, String image, String state, String status, Map<String, String> labels) {
+    public ContainerSummary(String id, String name, String image, String state, String status,
+            Map<String, String> labels) {
         this(id, name, image, state, status, labels, List.of());
     }
 
-    /** A mount: {@code volume} (a named volume: {@code name}), {@code bind}, or {@code tmpfs}; {@code source} is the host path. */
+    /**
+     * A mount: {@code volume} (a named volume: {@code name}), {@code bind}, or {@code tmpfs}; {@code source} is the
+     * host path.
+     */
     public record Mount(String type, String name, String source, String destination) {}
 
     public enum Health { NONE, STARTING, HEALTHY, UNHEALTHY }

@@ -66,7 +66,8 @@ public final class DockerEngine implements Engine {
                 http = new UnixSocketTransport(address.socketPath().toString(), timeouts);
             } else {
                 // TCP engines may need TLS: docker-java's configuration reads DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.
-                DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(address.uri()).build();
+                DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                        .withDockerHost(address.uri()).build();
                 http = new ZerodepDockerHttpClient.Builder()
                         .dockerHost(URI.create(address.uri()))
                         .sslConfig(config.getSSLConfig())
@@ -94,18 +95,22 @@ public final class DockerEngine implements Engine {
 
     private static EngineUnavailableException unavailable(EngineAddress address, String why) {
         String hint = address.isUnixSocket()
-                ? "start one with 'systemctl start docker' (or 'scripts/test-engine' on a test machine), or point DOCKER_HOST at a running engine"
+                ? "start one with 'systemctl start docker' (or 'scripts/test-engine' on a test machine), or point "
+                + "DOCKER_HOST at a running engine"
                 : "check that the engine listens there, or unset DOCKER_HOST to use the local socket";
         String from = address.source().equals("default") ? "" : " (from " + address.source() + ")";
-        return new EngineUnavailableException("no Docker engine answers at " + address + from + ": " + why + "; " + hint);
+        return new EngineUnavailableException("no Docker engine answers at " + address + from + ": " + why + "; "
+                + hint);
     }
 
     static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
         String m = Objects.requireNonNullElse(t.getMessage(), t.getClass().getSimpleName());
-        if (m.contains("Permission denied") || m.contains("[13]")) return "permission denied (run as root or as a member of the docker group)";
-        if (m.contains("Connection refused") || m.contains("[111]")) return "connection refused (the socket exists but nothing listens)";
+        if (m.contains("Permission denied") || m.contains("[13]")) return "permission denied (run as root or as a "
+                + "member of the docker group)";
+        if (m.contains("Connection refused") || m.contains("[111]")) return "connection refused (the socket exists but "
+                + "nothing listens)";
         return m;
     }
 
@@ -123,25 +128,28 @@ public final class DockerEngine implements Engine {
         JsonNode swarm = info.path("Swarm");
         String state = swarm.path("LocalNodeState").asText("");
         EngineInfo.SwarmState swarmState = new EngineInfo.SwarmState(state.isEmpty() ? "inactive" : state,
-                swarm.path("ControlAvailable").asBoolean(false), swarm.path("Nodes").asInt(0), swarm.path("Managers").asInt(0));
-        return new EngineInfo(version.path("Version").asText(), version.path("ApiVersion").asText(), info.path("OperatingSystem").asText(),
+                swarm.path("ControlAvailable").asBoolean(false), swarm.path("Nodes").asInt(0),
+                swarm.path("Managers").asInt(0));
+        return new EngineInfo(version.path("Version").asText(), version.path("ApiVersion").asText(),
+                info.path("OperatingSystem").asText(),
                 info.path("KernelVersion").asText(), info.path("Driver").asText(), info.path("DockerRootDir").asText(),
-                info.path("CgroupVersion").asText(""), info.path("CgroupDriver").asText(""), swarmState, info.path("Images").asInt(0),
-                info.path("LiveRestoreEnabled").asBoolean(false));
+                info.path("CgroupVersion").asText(""), info.path("CgroupDriver").asText(""), swarmState,
+                info.path("Images").asInt(0), info.path("LiveRestoreEnabled").asBoolean(false));
     }
 
     @Override
     public List<ContainerSummary> containers() {
         List<ContainerSummary> out = new ArrayList<>();
         for (JsonNode c : api("GET", "/containers/json?all=true", null)) {
-            String name = c.path("Names").size() == 0 ? c.path("Id").asText() : c.path("Names").get(0).asText().replaceFirst("^/", "");
+            String name = c.path("Names").size() == 0 ? c.path("Id").asText()
+                    : c.path("Names").get(0).asText().replaceFirst("^/", "");
             Map<String, String> labels = new java.util.TreeMap<>();
             c.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
             List<ContainerSummary.Mount> mounts = new ArrayList<>();
-            c.path("Mounts").forEach(m -> mounts.add(new ContainerSummary.Mount(m.path("Type").asText(), m.path("Name").asText(""),
-                    m.path("Source").asText(""), m.path("Destination").asText(""))));
-            out.add(new ContainerSummary(c.path("Id").asText(), name, c.path("Image").asText(), c.path("State").asText(), c.path("Status").asText(),
-                    labels, mounts));
+            c.path("Mounts").forEach(m -> mounts.add(new ContainerSummary.Mount(m.path("Type").asText(),
+                    m.path("Name").asText(""), m.path("Source").asText(""), m.path("Destination").asText(""))));
+            out.add(new ContainerSummary(c.path("Id").asText(), name, c.path("Image").asText(),
+                    c.path("State").asText(), c.path("Status").asText(), labels, mounts));
         }
         return out;
     }
@@ -155,8 +163,8 @@ public final class DockerEngine implements Engine {
     public List<VolumeSummary> volumes() {
         List<VolumeSummary> out = new ArrayList<>();
         for (JsonNode v : api("GET", "/volumes", null).path("Volumes")) {
-            out.add(new VolumeSummary(v.path("Name").asText(), v.path("Driver").asText(), v.path("Mountpoint").asText(), strings(v.path("Options")),
-                    strings(v.path("Labels"))));
+            out.add(new VolumeSummary(v.path("Name").asText(), v.path("Driver").asText(), v.path("Mountpoint").asText(),
+                    strings(v.path("Options")), strings(v.path("Labels"))));
         }
         return out;
     }
@@ -174,10 +182,12 @@ public final class DockerEngine implements Engine {
 
     /** {@code /_ping}, unversioned as the API documents it; gives the engine's API-Version header ("" without one). */
     private String ping() {
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path("/_ping").build();
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path("/_ping").build();
         try (DockerHttpClient.Response r = send(request, timeouts.ping())) {
             r.getBody().readAllBytes();
-            if (r.getStatusCode() != 200) throw new EngineApiException(r.getStatusCode(), "ping answered " + r.getStatusCode());
+            if (r.getStatusCode() != 200) throw new EngineApiException(r.getStatusCode(), "ping answered "
+                    + r.getStatusCode());
             List<String> v = r.getHeaders().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("API-Version"))
                     .map(Map.Entry::getValue).findFirst().orElse(List.of());
             return v.isEmpty() ? "" : v.get(0).strip();
@@ -267,8 +277,10 @@ public final class DockerEngine implements Engine {
             container.path("Secrets").forEach(x -> secrets.add(x.path("SecretName").asText()));
             List<String> configs = new ArrayList<>();
             container.path("Configs").forEach(x -> configs.add(x.path("ConfigName").asText()));
-            out.add(new ServiceSummary(svc.path("ID").asText(), spec.path("Name").asText(), container.path("Image").asText(),
-                    global, spec.path("Mode").path("Replicated").path("Replicas").asInt(global ? 0 : 1), lbls, secrets, configs));
+            out.add(new ServiceSummary(svc.path("ID").asText(), spec.path("Name").asText(),
+                    container.path("Image").asText(),
+                    global, spec.path("Mode").path("Replicated").path("Replicas").asInt(global ? 0 : 1), lbls, secrets,
+                    configs));
         }
         return out;
     }
@@ -279,8 +291,10 @@ public final class DockerEngine implements Engine {
         filters.putArray("service").add(serviceId);
         List<TaskSummary> out = new ArrayList<>();
         for (JsonNode t : api("GET", "/tasks?filters=" + urlEncode(filters.toString()), null)) {
-            out.add(new TaskSummary(t.path("ID").asText(), t.path("ServiceID").asText(), t.path("Slot").asInt(0), t.path("DesiredState").asText(),
-                    t.path("Status").path("State").asText(), t.path("Status").path("Err").asText(""), t.path("Status").path("Timestamp").asText(""),
+            out.add(new TaskSummary(t.path("ID").asText(), t.path("ServiceID").asText(), t.path("Slot").asInt(0),
+                    t.path("DesiredState").asText(),
+                    t.path("Status").path("State").asText(), t.path("Status").path("Err").asText(""),
+                    t.path("Status").path("Timestamp").asText(""),
                     t.path("Status").path("ContainerStatus").path("ContainerID").asText("")));
         }
         out.sort(java.util.Comparator.comparing(TaskSummary::timestamp).reversed());
@@ -309,7 +323,8 @@ public final class DockerEngine implements Engine {
         if (r.nanoCpus() > 0) host.put("NanoCpus", r.nanoCpus());
         r.publishLoopback().ifPresent(port -> {
             body.putObject("ExposedPorts").putObject(port + "/tcp");
-            host.putObject("PortBindings").putArray(port + "/tcp").addObject().put("HostIp", "127.0.0.1").put("HostPort", "");
+            host.putObject("PortBindings").putArray(port + "/tcp").addObject().put("HostIp", "127.0.0.1")
+                    .put("HostPort", "");
         });
         String id = api("POST", "/containers/create?name=" + urlEncode(r.name()), body).path("Id").asText();
         api("POST", "/containers/" + id + "/start", null);
@@ -324,23 +339,29 @@ public final class DockerEngine implements Engine {
         var ports = c.path("NetworkSettings").path("Ports").fields();
         while (ports.hasNext()) {
             var binding = ports.next().getValue();
-            if (binding.isArray() && binding.size() > 0) hostPort = java.util.Optional.of(binding.get(0).path("HostPort").asInt());
+            if (binding.isArray() && binding.size() > 0) hostPort = java.util.Optional.of(binding.get(0)
+                    .path("HostPort").asInt());
         }
-        java.util.Optional<String> health = state.has("Health") ? java.util.Optional.of(state.path("Health").path("Status").asText()) : java.util.Optional.empty();
+        java.util.Optional<String> health = state.has("Health")
+                ? java.util.Optional.of(state.path("Health").path("Status").asText()) : java.util.Optional.empty();
         JsonNode probes = state.path("Health").path("Log");
         String lastProbe = probes.size() == 0 ? "" : probes.get(probes.size() - 1).path("Output").asText("").strip();
         Map<String, String> networks = new java.util.TreeMap<>();
-        c.path("NetworkSettings").path("Networks").fields().forEachRemaining(e -> networks.put(e.getKey(), e.getValue().path("IPAddress").asText()));
-        return new ContainerState(c.path("Id").asText(), c.path("Name").asText().replaceFirst("^/", ""), c.path("Config").path("Image").asText(),
-                state.path("Status").asText(), state.path("Running").asBoolean(), state.path("ExitCode").asInt(), state.path("OOMKilled").asBoolean(),
+        c.path("NetworkSettings").path("Networks").fields()
+                .forEachRemaining(e -> networks.put(e.getKey(), e.getValue().path("IPAddress").asText()));
+        return new ContainerState(c.path("Id").asText(), c.path("Name").asText().replaceFirst("^/", ""),
+                c.path("Config").path("Image").asText(),
+                state.path("Status").asText(), state.path("Running").asBoolean(), state.path("ExitCode").asInt(),
+                state.path("OOMKilled").asBoolean(),
                 c.path("RestartCount").asInt(), health, lastProbe, hostPort, state.path("Error").asText(""),
-                c.path("HostConfig").path("Memory").asLong(0), c.path("HostConfig").path("NanoCpus").asLong(0), networks,
-                state.path("StartedAt").asText(""), state.path("FinishedAt").asText(""));
+                c.path("HostConfig").path("Memory").asLong(0), c.path("HostConfig").path("NanoCpus").asLong(0),
+                networks, state.path("StartedAt").asText(""), state.path("FinishedAt").asText(""));
     }
 
     @Override
     public String logs(String id, int lines) {
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
                 .path(v("/containers/" + id + "/logs?stdout=true&stderr=true&tail=" + lines)).build();
         try (DockerHttpClient.Response r = send(request)) {
             byte[] raw = r.getBody().readAllBytes();
@@ -353,11 +374,13 @@ public final class DockerEngine implements Engine {
 
     /** Without a TTY the engine frames each chunk with an 8-byte header (stream, 0, 0, 0, size); strip it. */
     static String demultiplex(byte[] raw) {
-        if (raw.length < 8 || raw[0] > 2 || raw[1] != 0 || raw[2] != 0 || raw[3] != 0) return new String(raw, StandardCharsets.UTF_8);
+        if (raw.length < 8 || raw[0] > 2 || raw[1] != 0 || raw[2] != 0 || raw[3] != 0) return new String(raw,
+                StandardCharsets.UTF_8);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         int i = 0;
         while (i + 8 <= raw.length) {
-            int size = ((raw[i + 4] & 0xff) << 24) | ((raw[i + 5] & 0xff) << 16) | ((raw[i + 6] & 0xff) << 8) | (raw[i + 7] & 0xff);
+            int size = ((raw[i + 4] & 0xff) << 24) | ((raw[i + 5] & 0xff) << 16) | ((raw[i + 6] & 0xff) << 8)
+                    | (raw[i + 7] & 0xff);
             int from = i + 8;
             int to = Math.min(raw.length, from + size);
             out.write(raw, from, to - from);
@@ -372,13 +395,16 @@ public final class DockerEngine implements Engine {
         if (notRunning(s)) return java.util.Optional.empty();
         JsonNode cpu = s.path("cpu_stats");
         JsonNode pre = s.path("precpu_stats");
-        double cpuDelta = cpu.path("cpu_usage").path("total_usage").asDouble() - pre.path("cpu_usage").path("total_usage").asDouble();
+        double cpuDelta = cpu.path("cpu_usage").path("total_usage").asDouble()
+                - pre.path("cpu_usage").path("total_usage").asDouble();
         double systemDelta = cpu.path("system_cpu_usage").asDouble() - pre.path("system_cpu_usage").asDouble();
         int cpus = cpu.path("online_cpus").asInt(Math.max(1, cpu.path("cpu_usage").path("percpu_usage").size()));
         double percent = systemDelta > 0 && cpuDelta > 0 ? cpuDelta / systemDelta * cpus * 100 : 0;
         JsonNode mem = s.path("memory_stats");
-        // docker stats' "used": usage minus the page cache the kernel can drop (v1: total_inactive_file, v2: inactive_file).
-        long inactive = mem.path("stats").path("total_inactive_file").asLong(mem.path("stats").path("inactive_file").asLong(0));
+        // docker stats' "used": usage minus the page cache the kernel can drop (v1: total_inactive_file, v2:
+        // inactive_file).
+        long inactive = mem.path("stats").path("total_inactive_file")
+                .asLong(mem.path("stats").path("inactive_file").asLong(0));
         long used = Math.max(0, mem.path("usage").asLong() - inactive);
         return java.util.Optional.of(new ContainerStats(percent, used, mem.path("limit").asLong()));
     }
@@ -398,7 +424,8 @@ public final class DockerEngine implements Engine {
         ObjectNode filters = JSON.createObjectNode();
         filters.putArray("container").add(id);
         long now = System.currentTimeMillis() / 1000 + 1; // "until" is whole seconds: include the current one
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
                 .path(v("/events?since=" + sinceEpochSeconds + "&until=" + now
                         + "&filters=" + urlEncode(filters.toString())))
                 .build();
@@ -409,7 +436,8 @@ public final class DockerEngine implements Engine {
             var events = JSON.readValues(parser, JsonNode.class);
             while (events.hasNext()) {
                 JsonNode e = events.next();
-                out.add(java.time.Instant.ofEpochSecond(e.path("time").asLong()) + " " + e.path("Action").asText(e.path("status").asText()));
+                out.add(java.time.Instant.ofEpochSecond(e.path("time").asLong()) + " "
+                        + e.path("Action").asText(e.path("status").asText()));
             }
         } catch (IOException e) {
             throw broken(what(request), e);
@@ -494,12 +522,13 @@ public final class DockerEngine implements Engine {
         JsonNode swarm = api("GET", "/info", null).path("Swarm");
         String state = swarm.path("LocalNodeState").asText("inactive");
         boolean manager = swarm.path("ControlAvailable").asBoolean(false);
-        if (!manager) return new SwarmSettings(state.isEmpty() ? "inactive" : state, false, swarm.path("NodeAddr").asText(""), List.of(), 0, 0);
+        if (!manager) return new SwarmSettings(state.isEmpty() ? "inactive" : state, false,
+                swarm.path("NodeAddr").asText(""), List.of(), 0, 0);
         JsonNode cluster = api("GET", "/swarm", null);
         List<String> pool = new ArrayList<>();
         cluster.path("DefaultAddrPool").forEach(p -> pool.add(p.asText()));
-        return new SwarmSettings(state, true, swarm.path("NodeAddr").asText(""), pool, cluster.path("SubnetSize").asInt(0),
-                cluster.path("DataPathPort").asInt(0));
+        return new SwarmSettings(state, true, swarm.path("NodeAddr").asText(""), pool,
+                cluster.path("SubnetSize").asInt(0), cluster.path("DataPathPort").asInt(0));
     }
 
     @Override
@@ -524,9 +553,10 @@ public final class DockerEngine implements Engine {
     public List<NodeSummary> nodes() {
         List<NodeSummary> out = new ArrayList<>();
         for (JsonNode n : api("GET", "/nodes", null)) {
-            out.add(new NodeSummary(n.path("ID").asText(), n.path("Description").path("Hostname").asText(), n.path("Spec").path("Role").asText(),
-                    n.path("Spec").path("Availability").asText(), n.path("Status").path("State").asText(), n.path("Status").path("Addr").asText(),
-                    n.path("ManagerStatus").path("Leader").asBoolean(false)));
+            out.add(new NodeSummary(n.path("ID").asText(), n.path("Description").path("Hostname").asText(),
+                    n.path("Spec").path("Role").asText(),
+                    n.path("Spec").path("Availability").asText(), n.path("Status").path("State").asText(),
+                    n.path("Status").path("Addr").asText(), n.path("ManagerStatus").path("Leader").asBoolean(false)));
         }
         return out;
     }
@@ -556,20 +586,23 @@ public final class DockerEngine implements Engine {
             });
             Map<String, String> labels = new java.util.TreeMap<>();
             n.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-            return java.util.Optional.of(new NetworkSummary(n.path("Id").asText(), n.path("Name").asText(), n.path("Driver").asText(),
-                    n.path("Scope").asText(), subnets, n.path("Ingress").asBoolean(false), n.path("Containers").size(), labels));
+            return java.util.Optional.of(new NetworkSummary(n.path("Id").asText(), n.path("Name").asText(),
+                    n.path("Driver").asText(),
+                    n.path("Scope").asText(), subnets, n.path("Ingress").asBoolean(false), n.path("Containers").size(),
+                    labels));
         }
     }
 
     @Override
-    public void createNetwork(String name, String driver, String subnet, String gateway, boolean ingress, Map<String, String> options,
-                              Map<String, String> labels) {
+    public void createNetwork(String name, String driver, String subnet, String gateway, boolean ingress,
+                              Map<String, String> options, Map<String, String> labels) {
         ObjectNode body = JSON.createObjectNode();
         body.put("Name", name);
         body.put("Driver", driver);
         body.put("CheckDuplicate", true);
         if (ingress) body.put("Ingress", true);
-        ObjectNode ipamConfig = body.putObject("IPAM").put("Driver", "default").putArray("Config").addObject().put("Subnet", subnet);
+        ObjectNode ipamConfig = body.putObject("IPAM").put("Driver", "default").putArray("Config").addObject()
+                .put("Subnet", subnet);
         if (gateway != null) ipamConfig.put("Gateway", gateway);
         ObjectNode opts = body.putObject("Options");
         options.forEach(opts::put);
@@ -603,7 +636,8 @@ public final class DockerEngine implements Engine {
         String exec = api("POST", "/containers/" + id + "/exec", create).path("Id").asText();
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.POST).path(v("/exec/" + exec + "/start"))
-                .putHeader("Content-Type", "application/json").bodyBytes("{\"Detach\":false,\"Tty\":false}".getBytes(StandardCharsets.UTF_8)).build();
+                .putHeader("Content-Type", "application/json")
+                .bodyBytes("{\"Detach\":false,\"Tty\":false}".getBytes(StandardCharsets.UTF_8)).build();
         String output;
         // the command runs as long as it runs (a database dump): no read limit
         try (DockerHttpClient.Response r = send(request, null)) {
@@ -620,7 +654,8 @@ public final class DockerEngine implements Engine {
     public void scaleService(String id, int replicas) {
         JsonNode service = api("GET", "/services/" + id, null);
         ObjectNode spec = (ObjectNode) service.path("Spec");
-        if (!spec.path("Mode").has("Replicated")) throw new EngineApiException(400, "service " + spec.path("Name").asText() + " is global; it has no replica count");
+        if (!spec.path("Mode").has("Replicated")) throw new EngineApiException(400, "service "
+                + spec.path("Name").asText() + " is global; it has no replica count");
         ((ObjectNode) spec.path("Mode").path("Replicated")).put("Replicas", replicas);
         api("POST", "/services/" + id + "/update?version=" + service.path("Version").path("Index").asLong(), spec);
     }
@@ -629,7 +664,8 @@ public final class DockerEngine implements Engine {
     public List<SwarmObject> configs() {
         List<SwarmObject> out = new ArrayList<>();
         for (JsonNode c : api("GET", "/configs", null)) {
-            out.add(new SwarmObject(c.path("ID").asText(), c.path("Spec").path("Name").asText(), strings(c.path("Spec").path("Labels")),
+            out.add(new SwarmObject(c.path("ID").asText(), c.path("Spec").path("Name").asText(),
+                    strings(c.path("Spec").path("Labels")),
                     java.util.Base64.getDecoder().decode(c.path("Spec").path("Data").asText(""))));
         }
         return out;
@@ -639,14 +675,16 @@ public final class DockerEngine implements Engine {
     public List<SwarmObject> secrets() {
         List<SwarmObject> out = new ArrayList<>();
         for (JsonNode c : api("GET", "/secrets", null)) {
-            out.add(new SwarmObject(c.path("ID").asText(), c.path("Spec").path("Name").asText(), strings(c.path("Spec").path("Labels")), new byte[0]));
+            out.add(new SwarmObject(c.path("ID").asText(), c.path("Spec").path("Name").asText(),
+                    strings(c.path("Spec").path("Labels")), new byte[0]));
         }
         return out;
     }
 
     @Override
     public String createConfig(String name, Map<String, String> labels, byte[] data) {
-        ObjectNode body = JSON.createObjectNode().put("Name", name).put("Data", java.util.Base64.getEncoder().encodeToString(data));
+        ObjectNode body = JSON.createObjectNode().put("Name", name)
+                .put("Data", java.util.Base64.getEncoder().encodeToString(data));
         ObjectNode lbls = body.putObject("Labels");
         labels.forEach(lbls::put);
         return api("POST", "/configs/create", body).path("ID").asText();
@@ -662,9 +700,11 @@ public final class DockerEngine implements Engine {
         }
         JsonNode mem = s.path("memory_stats");
         if (notRunning(s)) return java.util.Optional.empty();
-        long inactive = mem.path("stats").path("total_inactive_file").asLong(mem.path("stats").path("inactive_file").asLong(0));
+        long inactive = mem.path("stats").path("total_inactive_file")
+                .asLong(mem.path("stats").path("inactive_file").asLong(0));
         long limit = mem.path("limit").asLong(0);
-        return java.util.Optional.of(new ContainerCounters(s.path("cpu_stats").path("cpu_usage").path("total_usage").asLong(), mem.path("usage").asLong(),
+        return java.util.Optional.of(new ContainerCounters(
+                s.path("cpu_stats").path("cpu_usage").path("total_usage").asLong(), mem.path("usage").asLong(),
                 inactive, limit, 0)); // the stats API has no OOM kill count; events and inspect give it
     }
 
@@ -673,8 +713,8 @@ public final class DockerEngine implements Engine {
         List<ServiceReplicas> out = new ArrayList<>();
         for (JsonNode svc : api("GET", "/services?status=true", null)) {
             JsonNode status = svc.path("ServiceStatus");
-            out.add(new ServiceReplicas(svc.path("ID").asText(), svc.path("Spec").path("Name").asText(), status.path("RunningTasks").asInt(),
-                    status.path("DesiredTasks").asInt()));
+            out.add(new ServiceReplicas(svc.path("ID").asText(), svc.path("Spec").path("Name").asText(),
+                    status.path("RunningTasks").asInt(), status.path("DesiredTasks").asInt()));
         }
         return out;
     }
@@ -682,7 +722,8 @@ public final class DockerEngine implements Engine {
     @Override
     public List<String> logLines(String id, long sinceEpochSeconds, int max) {
         String text;
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
                 .path(v("/containers/" + id + "/logs?stdout=true&stderr=true&timestamps=true&since=" + sinceEpochSeconds
                         + "&tail=" + max)).build();
         try (DockerHttpClient.Response r = send(request)) {
@@ -700,7 +741,8 @@ public final class DockerEngine implements Engine {
     public void followEvents(long sinceEpochSeconds, java.util.function.Consumer<EngineEvent> sink) {
         ObjectNode filters = JSON.createObjectNode();
         filters.putArray("type").add("container");
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
                 .path(v("/events?since=" + sinceEpochSeconds + "&filters=" + urlEncode(filters.toString()))).build();
         // a quiet host sends no events for hours: no read limit (the agent reconnects when the engine goes)
         try (DockerHttpClient.Response r = send(request, null)) {
@@ -708,7 +750,8 @@ public final class DockerEngine implements Engine {
             var events = JSON.readValues(JSON.getFactory().createParser(r.getBody()), JsonNode.class);
             while (events.hasNext()) {
                 JsonNode e = events.next();
-                sink.accept(new EngineEvent(e.path("Type").asText(), e.path("Action").asText(), e.path("Actor").path("ID").asText(),
+                sink.accept(new EngineEvent(e.path("Type").asText(), e.path("Action").asText(),
+                        e.path("Actor").path("ID").asText(),
                         strings(e.path("Actor").path("Attributes")), e.path("timeNano").asLong()));
             }
         } catch (IOException e) {

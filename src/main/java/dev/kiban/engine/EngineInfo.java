@@ -14,7 +14,9 @@ public record EngineInfo(
         int images,
         boolean liveRestore) {
 
-    /** The node's Swarm membership: {@code inactive}, {@code active}, {@code pending}, {@code error} or {@code locked}. */
+    /**
+     * The node's Swarm membership: {@code inactive}, {@code active}, {@code pending}, {@code error} or {@code locked}.
+     */
     public record SwarmState(String state, boolean manager, int nodes, int managers) {
         public boolean active() {
             return "active".equals(state);

@@ -56,7 +56,8 @@ final class UnixSocketTransport implements DockerHttpClient {
     /** The request with its own read limit: null or zero for a stream that may be silent for as long as it likes. */
     Response execute(Request request, Duration readTimeout) {
         if (request.hijackedInput() != null) {
-            throw new UnsupportedOperationException("attaching to a container's input needs docker-java's TCP transport");
+            throw new UnsupportedOperationException("attaching to a container's input needs docker-java's TCP "
+                    + "transport");
         }
         String what = request.method() + " " + request.path().replaceFirst("\\?.*", "");
         Connection c = null;
@@ -110,12 +111,14 @@ final class UnixSocketTransport implements DockerHttpClient {
         InputStream in = new BufferedInputStream(socket.input(), 1 << 16);
         String status = line(in);
         String[] parts = status.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) throw new IOException("not an HTTP response from the engine: " + status);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) throw new IOException("not an HTTP response from the "
+                + "engine: " + status);
         int code = Integer.parseInt(parts[1]);
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (String h = line(in); !h.isEmpty(); h = line(in)) {
             int colon = h.indexOf(':');
-            if (colon > 0) headers.computeIfAbsent(h.substring(0, colon).trim(), k -> new ArrayList<>()).add(h.substring(colon + 1).trim());
+            if (colon > 0) headers.computeIfAbsent(h.substring(0, colon).trim(), k -> new ArrayList<>())
+                    .add(h.substring(colon + 1).trim());
         }
         InputStream body;
         String encoding = first(headers, "Transfer-Encoding");

@@ -41,7 +41,8 @@ public final class AtomicFile {
      * {@code keepPrevious} is true and the target exists, the old file is kept as {@code NAME.previous}
      * and its path returned.
      */
-    public static Optional<Path> write(Path target, byte[] content, String mode, boolean keepPrevious) throws IOException {
+    public static Optional<Path> write(Path target, byte[] content, String mode,
+            boolean keepPrevious) throws IOException {
         return write(target, content, mode, "", keepPrevious);
     }
 

@@ -31,7 +31,8 @@ public final class FileOwnership {
         if (owner.isEmpty() || !"root".equals(System.getProperty("user.name"))) return;
         String[] ug = owner.split(":", 2);
         UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
         try {
             view.setOwner(lookup.lookupPrincipalByName(ug[0]));
             if (ug.length > 1) {

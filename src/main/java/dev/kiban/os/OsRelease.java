@@ -29,7 +29,8 @@ public record OsRelease(Map<String, String> fields) {
             int eq = line.indexOf('=');
             if (line.isBlank() || line.startsWith("#") || eq < 0) continue;
             String value = line.substring(eq + 1).trim();
-            if (value.length() >= 2 && (value.startsWith("\"") || value.startsWith("'"))) value = value.substring(1, value.length() - 1);
+            if (value.length() >= 2 && (value.startsWith("\"") || value.startsWith("'"))) value = value.substring(1,
+                    value.length() - 1);
             fields.put(line.substring(0, eq).trim(), value);
         }
         return new OsRelease(Map.copyOf(fields));

@@ -28,7 +28,8 @@ public final class PrimaryAddress {
         }
         try {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nic.isUp() || nic.isLoopback() || nic.getName().startsWith("docker") || nic.getName().startsWith("br-")
+                if (!nic.isUp() || nic.isLoopback() || nic.getName().startsWith("docker")
+                        || nic.getName().startsWith("br-")
                         || nic.getName().startsWith("veth") || nic.getName().startsWith("virbr")) continue;
                 Optional<String> a = ipv4Of(nic.getName());
                 if (a.isPresent()) return a;

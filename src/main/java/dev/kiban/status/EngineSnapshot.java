@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** What the engine reports in one pass: facts, every container, the volume and service counts. */
-public record EngineSnapshot(EngineAddress address, EngineInfo info, List<ContainerSummary> containers, int volumes, Optional<Integer> services) {
+public record EngineSnapshot(EngineAddress address, EngineInfo info, List<ContainerSummary> containers, int volumes,
+        Optional<Integer> services) {
 
     public static EngineSnapshot take(Engine engine) {
         EngineInfo info = engine.info();

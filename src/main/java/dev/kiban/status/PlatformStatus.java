@@ -26,9 +26,13 @@ public record PlatformStatus(
         List<DiskStatus> disks,
         List<String> findings) {
 
-    public record Containers(int running, int stopped, int unhealthy, int restarting, List<String> unhealthyNames, List<String> restartingNames) {}
+    public record Containers(int running, int stopped, int unhealthy, int restarting, List<String> unhealthyNames,
+            List<String> restartingNames) {}
 
-    /** A path the platform depends on and how full its filesystem is; {@code usage} is empty when the path is absent here. */
+    /**
+     * A path the platform depends on and how full its filesystem is; {@code usage} is empty when the path is absent
+     * here.
+     */
     public record DiskStatus(String role, String path, Optional<FilesystemUsage> usage, double thresholdPercent) {
         public boolean overThreshold() {
             return usage.map(u -> u.usedPercent() > thresholdPercent).orElse(false);
@@ -47,27 +51,33 @@ public record PlatformStatus(
     public static PlatformStatus of(EngineSnapshot snapshot, PlatformSpec spec, String specName, DiskProbe probe) {
         EngineInfo info = snapshot.info();
         List<ContainerSummary> all = snapshot.containers();
-        List<String> unhealthy = all.stream().filter(c -> c.health() == ContainerSummary.Health.UNHEALTHY).map(ContainerSummary::name).sorted().toList();
-        List<String> restarting = all.stream().filter(ContainerSummary::restarting).map(ContainerSummary::name).sorted().toList();
+        List<String> unhealthy = all.stream().filter(c -> c.health() == ContainerSummary.Health.UNHEALTHY)
+                .map(ContainerSummary::name).sorted().toList();
+        List<String> restarting = all.stream().filter(ContainerSummary::restarting).map(ContainerSummary::name).sorted()
+                .toList();
         int running = (int) all.stream().filter(ContainerSummary::running).count();
-        Containers containers = new Containers(running, all.size() - running - restarting.size(), unhealthy.size(), restarting.size(), unhealthy, restarting);
+        Containers containers = new Containers(running, all.size() - running - restarting.size(), unhealthy.size(),
+                restarting.size(), unhealthy, restarting);
 
-        double threshold = spec.monitor().threshold(PlatformSpec.Metric.DISK).map(Percent::value).orElse(DEFAULT_DISK_THRESHOLD);
+        double threshold = spec.monitor().threshold(PlatformSpec.Metric.DISK).map(Percent::value)
+                .orElse(DEFAULT_DISK_THRESHOLD);
         List<DiskStatus> disks = new ArrayList<>();
-        if (snapshot.address().isLocal() && info.dataRoot() != null) disks.add(disk("engine data root", info.dataRoot(), threshold, probe));
+        if (snapshot.address().isLocal() && info.dataRoot() != null) disks.add(disk("engine data root", info.dataRoot(),
+                threshold, probe));
         disks.add(disk("volume data (storage.data)", spec.storage().data().value(), threshold, probe));
         disks.add(disk("backup repository (backup.repository)", spec.backup().repository().value(), threshold, probe));
 
         List<String> findings = new ArrayList<>();
         for (DiskStatus d : disks) {
             if (d.overThreshold()) {
-                findings.add(String.format(java.util.Locale.ROOT, "%s %s is %.0f%% full (threshold %s)", d.role(), d.path(),
-                        d.usage().orElseThrow().usedPercent(), new Percent(threshold)));
+                findings.add(String.format(java.util.Locale.ROOT, "%s %s is %.0f%% full (threshold %s)", d.role(),
+                        d.path(), d.usage().orElseThrow().usedPercent(), new Percent(threshold)));
             }
         }
         unhealthy.forEach(n -> findings.add("container " + n + " is unhealthy"));
         restarting.forEach(n -> findings.add("container " + n + " is restarting"));
-        return new PlatformStatus(snapshot.address().uri(), specName, info, snapshot.services(), containers, snapshot.volumes(), disks, findings);
+        return new PlatformStatus(snapshot.address().uri(), specName, info, snapshot.services(), containers,
+                snapshot.volumes(), disks, findings);
     }
 
     private static DiskStatus disk(String role, String path, double threshold, DiskProbe probe) {

@@ -5,5 +5,5 @@ import dev.kiban.engine.SwarmSettings;
 import java.util.Optional;
 
 /** What the engine says now, as far as setting up Swarm is concerned. */
-public record SwarmObservation(SwarmSettings swarm, boolean liveRestore, Optional<NetworkSummary> gwbridge, Optional<NetworkSummary> ingress,
-                               int services, boolean joinTokenSaved) {}
+public record SwarmObservation(SwarmSettings swarm, boolean liveRestore, Optional<NetworkSummary> gwbridge,
+                               Optional<NetworkSummary> ingress, int services, boolean joinTokenSaved) {}

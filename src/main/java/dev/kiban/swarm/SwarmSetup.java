@@ -34,7 +34,8 @@ public final class SwarmSetup {
             return new Plan(steps, drift, refusals);
         }
         if (now.liveRestore()) {
-            refusals.add("the engine runs with live-restore, which Swarm mode refuses (D1); set engine.liveRestore to auto and run 'kiban apply'");
+            refusals.add("the engine runs with live-restore, which Swarm mode refuses; set engine.liveRestore to auto "
+                    + "and run 'kiban apply' (D1)");
         }
         List<String> pool = s.defaultAddrPool().stream().map(Cidr::toString).toList();
         String ingressGateway = firstHost(nets.ingress());
@@ -45,13 +46,14 @@ public final class SwarmSetup {
                     steps.add(new SwarmStep.CreateGatewayBridge(nets.gwbridge().toString(), false));
                 } else if (!gw.get().subnets().contains(nets.gwbridge().toString())) {
                     if (gw.get().containers() > 0) {
-                        refusals.add("docker_gwbridge is on " + gw.get().subnets() + ", not " + nets.gwbridge() + ", and containers use it");
+                        refusals.add("docker_gwbridge is on " + gw.get().subnets() + ", not " + nets.gwbridge()
+                                + ", and containers use it");
                     } else {
                         steps.add(new SwarmStep.CreateGatewayBridge(nets.gwbridge().toString(), true));
                     }
                 }
-                steps.add(new SwarmStep.InitSwarm(new SwarmInit(s.advertiseAddress().address(), s.listenAddress().address() + ":2377", pool,
-                        s.subnetSize(), s.dataPathPort())));
+                steps.add(new SwarmStep.InitSwarm(new SwarmInit(s.advertiseAddress().address(),
+                        s.listenAddress().address() + ":2377", pool, s.subnetSize(), s.dataPathPort())));
                 steps.add(new SwarmStep.RecreateIngress(nets.ingress().toString(), ingressGateway));
                 steps.add(new SwarmStep.SaveJoinToken(s.joinTokenFile().value()));
             }
@@ -61,31 +63,39 @@ public final class SwarmSetup {
                     break;
                 }
                 if (!now.swarm().defaultAddrPool().equals(pool)) {
-                    drift.add("swarm.defaultAddrPool: the swarm uses " + now.swarm().defaultAddrPool() + ", the spec says " + pool
+                    drift.add("swarm.defaultAddrPool: the swarm uses " + now.swarm().defaultAddrPool()
+                            + ", the spec says " + pool
                             + " (fixed at init; changing it means re-creating the swarm)");
                 }
                 if (now.swarm().subnetSize() != s.subnetSize()) {
-                    drift.add("swarm.subnetSize: the swarm uses /" + now.swarm().subnetSize() + ", the spec says /" + s.subnetSize());
+                    drift.add("swarm.subnetSize: the swarm uses /" + now.swarm().subnetSize() + ", the spec says /"
+                            + s.subnetSize());
                 }
                 if (now.swarm().dataPathPort() != s.dataPathPort()) {
-                    drift.add("swarm.dataPathPort: the swarm uses " + now.swarm().dataPathPort() + ", the spec says " + s.dataPathPort());
+                    drift.add("swarm.dataPathPort: the swarm uses " + now.swarm().dataPathPort() + ", the spec says "
+                            + s.dataPathPort());
                 }
                 if (!now.swarm().nodeAddress().equals(s.advertiseAddress().address())) {
-                    drift.add("swarm.advertiseAddress: this node advertises " + now.swarm().nodeAddress() + ", the spec says " + s.advertiseAddress());
+                    drift.add("swarm.advertiseAddress: this node advertises " + now.swarm().nodeAddress()
+                            + ", the spec says " + s.advertiseAddress());
                 }
                 List<String> ingress = now.ingress().map(NetworkSummary::subnets).orElse(List.of());
                 if (!ingress.contains(nets.ingress().toString())) {
-                    if (now.services() == 0) steps.add(new SwarmStep.RecreateIngress(nets.ingress().toString(), ingressGateway));
-                    else drift.add("networks.docker.ingress: ingress is on " + ingress + ", the spec says " + nets.ingress()
+                    if (now.services() == 0) steps.add(new SwarmStep.RecreateIngress(nets.ingress().toString(),
+                            ingressGateway));
+                    else drift.add("networks.docker.ingress: ingress is on " + ingress + ", the spec says "
+                            + nets.ingress()
                             + " (it can only be re-created while no service exists)");
                 }
                 List<String> gw = now.gwbridge().map(NetworkSummary::subnets).orElse(List.of());
                 if (!gw.contains(nets.gwbridge().toString())) {
-                    drift.add("networks.docker.gwbridge: docker_gwbridge is on " + gw + ", the spec says " + nets.gwbridge());
+                    drift.add("networks.docker.gwbridge: docker_gwbridge is on " + gw + ", the spec says "
+                            + nets.gwbridge());
                 }
                 if (!now.joinTokenSaved()) steps.add(new SwarmStep.SaveJoinToken(s.joinTokenFile().value()));
             }
-            default -> refusals.add("the node's Swarm state is " + now.swarm().state() + "; resolve it with 'docker info' before kiban swarm init");
+            default -> refusals.add("the node's Swarm state is " + now.swarm().state()
+                    + "; resolve it with 'docker info' before kiban swarm init");
         }
         return new Plan(List.copyOf(steps), List.copyOf(drift), List.copyOf(refusals));
     }

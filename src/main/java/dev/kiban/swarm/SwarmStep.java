@@ -2,7 +2,7 @@ package dev.kiban.swarm;
 
 import dev.kiban.engine.SwarmInit;
 
-/** One change {@code kiban swarm init} makes, as data: printed by the plan, carried out by {@link SwarmSetupRunner}. */
+/** One change {@code kiban swarm init} makes, as data: printed by the plan, carried out by {@link SwarmSetupApply}. */
 public sealed interface SwarmStep {
     String describe();
 
@@ -15,13 +15,16 @@ public sealed interface SwarmStep {
 
     record InitSwarm(SwarmInit init) implements SwarmStep {
         public String describe() {
-            return "swarm init --advertise-addr " + init.advertiseAddress() + " --listen-addr " + init.listenAddress() + " --default-addr-pool "
-                    + String.join(",", init.defaultAddrPool()) + " --default-addr-pool-mask-length " + init.subnetSize() + " --data-path-port "
-                    + init.dataPathPort() + " (R8.1, D2, D15)";
+            return "swarm init --advertise-addr " + init.advertiseAddress() + " --listen-addr " + init.listenAddress()
+                    + " --default-addr-pool " + String.join(",", init.defaultAddrPool())
+                    + " --default-addr-pool-mask-length " + init.subnetSize()
+                    + " --data-path-port " + init.dataPathPort() + " (R8.1, D2, D15)";
         }
     }
 
-    /** The engine creates ingress on 10.0.0.0/24, a libvirt network (D2); it can be replaced while no service exists. */
+    /**
+     * The engine creates ingress on 10.0.0.0/24, a libvirt network (D2); it can be replaced while no service exists.
+     */
     record RecreateIngress(String subnet, String gateway) implements SwarmStep {
         public String describe() {
             return "re-create the ingress network on " + subnet + " (D2)";
@@ -30,7 +33,7 @@ public sealed interface SwarmStep {
 
     record SaveJoinToken(String path) implements SwarmStep {
         public String describe() {
-            return "save the worker join command to " + path + " (0600, R8.1)";
+            return "save the worker join command to " + path + ", mode 0600 (R8.1)";
         }
     }
 }

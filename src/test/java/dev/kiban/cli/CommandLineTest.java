@@ -49,13 +49,16 @@ class CommandLineTest {
     class Help {
         @Test
         void everyCommandListsTheExitCodes() {
-            for (String[] cmd : new String[][] {{"--help"}, {"spec", "--help"}, {"spec", "init", "--help"}, {"spec", "validate", "--help"},
-                    {"spec", "show", "--help"}, {"status", "--help"}, {"plan", "--help"}, {"apply", "--help"}, {"rollback", "--help"},
-                    {"generations", "--help"}, {"engine", "install", "--help"}, {"swarm", "init", "--help"}, {"swarm", "status", "--help"},
-                    {"swarm", "join-token", "--help"}}) {
+            for (String[] cmd : new String[][] {{"--help"}, {"spec", "--help"}, {"spec", "init", "--help"},
+                    {"spec", "validate", "--help"},
+                    {"spec", "show", "--help"}, {"status", "--help"}, {"plan", "--help"}, {"apply", "--help"},
+                    {"rollback", "--help"},
+                    {"generations", "--help"}, {"engine", "install", "--help"}, {"swarm", "init", "--help"},
+                    {"swarm", "status", "--help"}, {"swarm", "join-token", "--help"}}) {
                 Run r = run(cmd);
                 assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
-                assertThat(r.out()).as(String.join(" ", cmd)).contains("Exit codes:", "0   OK", "1   findings or failed checks",
+                assertThat(r.out()).as(String.join(" ", cmd))
+                        .contains("Exit codes:", "0   OK", "1   findings or failed checks",
                         "2   usage or spec error", "3   environment unavailable");
             }
         }
@@ -64,7 +67,9 @@ class CommandLineTest {
         void noSubcommandIsAUsageError() {
             Run r = run();
             assertThat(r.exit()).isEqualTo(2);
-            assertThat(r.err()).contains("Missing subcommand: one of spec, status, plan, apply, rollback, generations, engine, swarm, stack, backup, monitor, alert, report, verify, doctor").contains("See 'kiban --help'");
+            assertThat(r.err()).contains("Missing subcommand: one of spec, status, plan, apply, rollback, generations, "
+                    + "engine, swarm, stack, backup, monitor, alert, report, verify, doctor")
+                    .contains("See 'kiban --help'");
             assertThat(run("spec").err()).contains("Missing subcommand: one of init, validate, show");
         }
 
@@ -83,7 +88,8 @@ class CommandLineTest {
             Path file = dir.resolve("kiban.yaml");
             Run first = run("spec", "init", file.toString());
             assertThat(first.exit()).isZero();
-            assertThat(Files.readString(file)).contains("apiVersion: kiban.dev/v1", "liveRestore: auto", "<admin e-mail address>");
+            assertThat(Files.readString(file)).contains("apiVersion: kiban.dev/v1", "liveRestore: auto",
+                    "<admin e-mail address>");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
 
             Files.writeString(file, "# mine\n" + FILLED);
@@ -111,7 +117,8 @@ class CommandLineTest {
             Files.writeString(file, FILLED + "engine: {liveRestore: true}\n");
             Run bad = run("spec", "validate", "-c", file.toString());
             assertThat(bad.exit()).isEqualTo(2);
-            assertThat(bad.out()).contains(file + ":4:10 engine.liveRestore: error: live-restore cannot be combined with Swarm mode");
+            assertThat(bad.out()).contains(file + ":4:10 engine.liveRestore: error: live-restore cannot be combined "
+                    + "with Swarm mode");
         }
 
         @Test
@@ -162,7 +169,8 @@ class CommandLineTest {
                     FakeEngine.container("loop", "restarting", "Restarting (1) 3 seconds ago"));
             Run r = run(a -> engine, "-c", "builtin", "status");
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.out()).contains("Engine       24.0.9 (API 1.43) at unix:///fake.sock", "Storage      overlay2, data root /var/lib/docker",
+            assertThat(r.out()).contains("Engine       24.0.9 (API 1.43) at unix:///fake.sock",
+                    "Storage      overlay2, data root /var/lib/docker",
                     "Cgroups      v2 (systemd driver)", "Swarm        manager, 1 node (1 manager), 2 services",
                     "Containers   2 running, 1 stopped, 1 unhealthy, 1 restarting", "Volumes      3",
                     "- container db is unhealthy", "- container loop is restarting");

@@ -48,10 +48,12 @@ class HostCommandsTest {
     void planReadsTheFamilyFromTheRootAndSaysWhy() {
         Run r = run(null, "-c", spec.toString(), "plan", "--root", root.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("create file /etc/firewalld/zones/public.xml", "create file /etc/dnf/automatic.conf",
+        assertThat(r.out()).contains("create file /etc/firewalld/zones/public.xml",
+                "create file /etc/dnf/automatic.conf",
                 "restorecon -R /data/docker/volumes", "note: live-restore is off: Swarm mode refuses it (D1)")
                 .doesNotContain("nftables").doesNotContain("dnf config-manager");
-        assertThat(r.out().lines().reduce((a, b) -> b).orElseThrow()).matches("\\d+ to create, 0 to change, 0 unchanged, \\d+ commands");
+        assertThat(r.out().lines().reduce((a, b) -> b).orElseThrow())
+                .matches("\\d+ to create, 0 to change, 0 unchanged, \\d+ commands");
     }
 
     @Test
@@ -111,7 +113,8 @@ class HostCommandsTest {
         Files.writeString(spec, CommandLineTest.FILLED + "engine: {seccompProfile: /etc/docker/seccomp.json}\n");
         Run r = run(null, "-c", spec.toString(), "plan", "--root", root.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("REFUSED: engine.seccompProfile: /etc/docker/seccomp.json does not exist; dockerd would not start (D12)");
+        assertThat(r.out()).contains("REFUSED: engine.seccompProfile: /etc/docker/seccomp.json does not exist; dockerd "
+                + "would not start (D12)");
     }
 
     @Test
@@ -124,14 +127,17 @@ class HostCommandsTest {
     @Test
     void engineInstallListsTheFamilysStepsAndSkipsAnInstalledEngine() throws Exception {
         Run rhel = run(null, "-c", spec.toString(), "engine", "install", "--root", root.toString());
-        assertThat(rhel.out()).contains("dnf config-manager --add-repo https://download.docker.com/linux/rhel/docker-ce.repo",
+        assertThat(rhel.out()).contains("dnf config-manager --add-repo "
+                + "https://download.docker.com/linux/rhel/docker-ce.repo",
                 "docker-ce docker-ce-cli containerd.io", "systemctl enable --now docker", "(not run: --root is not /)");
-        Run debian = run(null, "-c", spec.toString(), "engine", "install", "--root", root.toString(), "--family", "debian");
+        Run debian = run(null, "-c", spec.toString(), "engine", "install", "--root", root.toString(), "--family",
+                "debian");
         assertThat(debian.out()).contains("apt-get install -y docker.io").contains("Compose v2");
 
         Files.createDirectories(root.resolve("usr/bin"));
         Path dockerd = Files.writeString(root.resolve("usr/bin/dockerd"), "#!/bin/sh\n");
         dockerd.toFile().setExecutable(true);
-        assertThat(run(null, "-c", spec.toString(), "engine", "install", "--root", root.toString()).out()).contains("nothing to do");
+        assertThat(run(null, "-c", spec.toString(), "engine", "install", "--root", root.toString()).out())
+                .contains("nothing to do");
     }
 }

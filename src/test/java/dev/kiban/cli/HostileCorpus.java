@@ -77,7 +77,8 @@ final class HostileCorpus {
         assertThat(o.all()).as("message").contains(fragment);
         for (String s : secrets) assertThat(o.all()).as("a secret in the output").doesNotContain(s);
         assertThat(o.all()).as("no Java class names or stack traces")
-                .doesNotContainPattern("(java|javax|jdk|sun|com\\.fasterxml|picocli)\\.[a-z]+\\.[A-Za-z.]*(Exception|Error)")
+                .doesNotContainPattern("(java|javax|jdk|sun|com\\.fasterxml|picocli)"
+                        + "\\.[a-z]+\\.[A-Za-z.]*(Exception|Error)")
                 .doesNotContain("\tat ");
     }
 
@@ -144,11 +145,13 @@ final class HostileCorpus {
         }
 
         private static String describe(Path p) throws IOException {
-            Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,lastModifiedTime,nlink", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,lastModifiedTime,nlink",
+                    LinkOption.NOFOLLOW_LINKS);
             StringBuilder s = new StringBuilder(List.of(a.get("mode"), a.get("uid"), a.get("gid"), a.get("size"),
                     a.get("lastModifiedTime"), a.get("nlink")).toString());
             if (Files.isSymbolicLink(p)) s.append(" -> ").append(Files.readSymbolicLink(p));
-            else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) s.append(" ").append(HexFormat.of().formatHex(Files.readAllBytes(p)));
+            else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) s.append(" ")
+                    .append(HexFormat.of().formatHex(Files.readAllBytes(p)));
             return s.toString();
         }
     }

@@ -53,7 +53,8 @@ class HungEngineTest {
     }
 
     HostileCorpus.Outcome status(Path socket) {
-        return HostileCorpus.run(Map.of("DOCKER_HOST", "unix://" + socket), a -> DockerEngine.connect(a, SHORT), "", "status");
+        return HostileCorpus.run(Map.of("DOCKER_HOST", "unix://" + socket), a -> DockerEngine.connect(a, SHORT), "",
+                "status");
     }
 
     @Test

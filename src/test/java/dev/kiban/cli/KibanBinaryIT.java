@@ -21,7 +21,8 @@ class KibanBinaryIT {
     void statusReportsTheLiveEngine() throws Exception {
         KibanProcess.Result r = kiban("-c", "builtin", "status");
         assertThat(r.exit()).as(r.err()).isIn(0, 1);
-        assertThat(r.out()).contains("Engine       " + LiveEngine.docker().versionCmd().exec().getVersion(), "Swarm ", "Containers ");
+        assertThat(r.out()).contains("Engine       " + LiveEngine.docker().versionCmd().exec().getVersion(), "Swarm ",
+                "Containers ");
         assertThat(r.err()).isEmpty();
     }
 
@@ -40,7 +41,8 @@ class KibanBinaryIT {
         assertThat(kiban("spec", "init", spec.toString()).exit()).isZero();
         KibanProcess.Result r = kiban("-c", spec.toString(), "spec", "validate");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("admin.email: warning:", "monitor.channels.discord.webhook: warning:", "security.ssh.allowUsers[0]: warning:");
+        assertThat(r.out()).contains("admin.email: warning:", "monitor.channels.discord.webhook: warning:",
+                "security.ssh.allowUsers[0]: warning:");
         assertThat(kiban("-c", spec.toString(), "spec", "validate", "--strict").exit()).isEqualTo(2);
     }
 
@@ -50,6 +52,7 @@ class KibanBinaryIT {
         Files.writeString(spec, "engine:\n  dataRoot: /data/docker\n");
         KibanProcess.Result r = kiban("spec", "validate", spec.toString());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.out()).contains(spec + ":2:3 engine.dataRoot: error: data-root /data/docker overlaps the bind-mount volume tree", "(D6)");
+        assertThat(r.out()).contains(spec + ":2:3 engine.dataRoot: error: data-root /data/docker overlaps the "
+                + "bind-mount volume tree", "(D6)");
     }
 }

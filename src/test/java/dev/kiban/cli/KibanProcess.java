@@ -19,7 +19,8 @@ public final class KibanProcess {
     }
 
     /** With these variables added to the environment (e.g. a secret given as env:NAME). */
-    public static Result run(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+    public static Result run(java.util.Map<String, String> env, String... args) throws IOException,
+            InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bin/kiban"));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("kiban-out", ".txt");
@@ -32,7 +33,8 @@ public final class KibanProcess {
                 p.destroyForcibly();
                 throw new AssertionError("kiban " + String.join(" ", args) + " did not finish in 120 s");
             }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

@@ -26,7 +26,8 @@ class StatusIT {
 
         String sick = live.create("kiban-it-unhealthy", c -> c.withCmd("sleep", "300")
                 .withHealthcheck(new HealthCheck().withTest(List.of("CMD", "false"))
-                        .withInterval(Duration.ofMillis(500).toNanos()).withTimeout(Duration.ofSeconds(1).toNanos()).withRetries(1)));
+                        .withInterval(Duration.ofMillis(500).toNanos()).withTimeout(Duration.ofSeconds(1).toNanos())
+                        .withRetries(1)));
         docker.startContainerCmd(sick).exec();
         waitUntilUnhealthy(sick);
 

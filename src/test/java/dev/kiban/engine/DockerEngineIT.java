@@ -30,7 +30,8 @@ class DockerEngineIT {
     void listsContainersWithTheirHealth(LiveEngine live) throws Exception {
         String name = live.create("kiban-it-list", c -> c.withCmd("sleep", "60"));
         try (DockerEngine engine = DockerEngine.connect(LiveEngine.address())) {
-            ContainerSummary mine = engine.containers().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+            ContainerSummary mine = engine.containers().stream().filter(c -> c.name().equals(name)).findFirst()
+                    .orElseThrow();
             assertThat(mine.state()).isEqualTo("created");
             assertThat(mine.labels()).containsEntry(LiveEngine.TEST_LABEL, "true");
             assertThat(mine.health()).isEqualTo(ContainerSummary.Health.NONE);
@@ -43,7 +44,8 @@ class DockerEngineIT {
         EngineAddress nowhere = new EngineAddress("unix://" + dir.resolve("docker.sock"), "DOCKER_HOST");
         assertThatThrownBy(() -> DockerEngine.connect(nowhere))
                 .isInstanceOf(EngineUnavailableException.class)
-                .hasMessageStartingWith("no Docker engine answers at unix://" + dir.resolve("docker.sock") + " (from DOCKER_HOST): no socket at")
+                .hasMessageStartingWith("no Docker engine answers at unix://" + dir.resolve("docker.sock")
+                        + " (from DOCKER_HOST): no socket at")
                 .hasMessageContaining("systemctl start docker");
     }
 

@@ -16,9 +16,11 @@ class HostFactsTest {
     @Test
     void rockyIsRhelAndDebianIsDebian(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve("etc"));
-        Files.writeString(root.resolve("etc/os-release"), "NAME=\"Rocky Linux\"\nID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.6\"\n");
+        Files.writeString(root.resolve("etc/os-release"),
+                "NAME=\"Rocky Linux\"\nID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.6\"\n");
         assertThat(OsRelease.read(root).flatMap(OsRelease::family)).contains(Family.RHEL);
-        assertThat(OsRelease.parse("ID=debian\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n").family()).contains(Family.DEBIAN);
+        assertThat(OsRelease.parse("ID=debian\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n").family())
+                .contains(Family.DEBIAN);
         assertThat(OsRelease.parse("ID=ubuntu\nID_LIKE=debian\n").family()).contains(Family.DEBIAN);
         assertThat(OsRelease.parse("ID=alpine\n").family()).isEmpty();
     }
@@ -45,12 +47,14 @@ class HostFactsTest {
         assertThat(AtomicFile.write(target, "one".getBytes(StandardCharsets.UTF_8), "rw-------", true)).isEmpty();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
 
-        Path previous = AtomicFile.write(target, "two".getBytes(StandardCharsets.UTF_8), "rw-r-----", true).orElseThrow();
+        Path previous = AtomicFile.write(target, "two".getBytes(StandardCharsets.UTF_8), "rw-r-----", true)
+                .orElseThrow();
         assertThat(Files.readString(target)).isEqualTo("two");
         assertThat(Files.readString(previous)).isEqualTo("one");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r-----");
         try (var files = Files.list(target.getParent())) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("kiban.yaml", "kiban.yaml.previous");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("kiban.yaml", "kiban.yaml.previous");
         }
     }
 

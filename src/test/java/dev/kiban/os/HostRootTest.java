@@ -39,7 +39,8 @@ class HostRootTest {
         assertThat(HostRoot.resolve(dir, "/etc//docker/")).isEqualTo(dir.resolve("etc/docker"));
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         Files.createSymbolicLink(dir.resolve("etc"), elsewhere);
-        assertThat(HostRoot.unsafe(dir, "//etc//docker/daemon.json")).get().asString().contains("/etc is a symbolic link");
+        assertThat(HostRoot.unsafe(dir, "//etc//docker/daemon.json")).get().asString()
+                .contains("/etc is a symbolic link");
     }
 
     @Test

@@ -19,14 +19,16 @@ class WaitTest {
 
     @Test
     void answersWhatTheProbeFoundOnceItFindsIt() throws IOException {
-        var answers = new ArrayDeque<>(List.of(Optional.<String>empty(), Optional.<String>empty(), Optional.of("ready")));
+        var answers = new ArrayDeque<>(List.of(Optional.<String>empty(), Optional.<String>empty(),
+                Optional.of("ready")));
         assertThat(wait.poll(answers::poll, Duration.ofSeconds(5), Duration.ofMillis(200), "x")).isEqualTo("ready");
         assertThat(now.get()).isEqualTo(Duration.ofMillis(400).toNanos());
     }
 
     @Test
     void aTimeoutIsAnErrorNamingWhatItWaitedFor() {
-        assertThatThrownBy(() -> wait.poll(Optional::empty, Duration.ofSeconds(20), Duration.ofMillis(100), "the ingress network"))
+        assertThatThrownBy(() -> wait.poll(Optional::empty, Duration.ofSeconds(20), Duration.ofMillis(100),
+                "the ingress network"))
                 .isInstanceOf(Wait.TimedOut.class)
                 .hasMessage("timed out after 20 s waiting for the ingress network");
         assertThat(now.get()).isBetween(Duration.ofSeconds(20).toNanos(), Duration.ofMillis(20_100).toNanos());
@@ -57,7 +59,8 @@ class WaitTest {
     @Test
     void steadyThatNeverSettlesTimesOut() {
         boolean[] flip = {false};
-        assertThatThrownBy(() -> wait.holdSteady(() -> flip[0] = !flip[0], Duration.ofSeconds(3), Duration.ofSeconds(20),
+        assertThatThrownBy(() -> wait.holdSteady(() -> flip[0] = !flip[0], Duration.ofSeconds(3),
+                Duration.ofSeconds(20),
                 "one ingress")).isInstanceOf(Wait.TimedOut.class)
                 .hasMessage("timed out after 20 s waiting for one ingress (steady for 3 s)");
     }

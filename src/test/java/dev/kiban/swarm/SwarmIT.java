@@ -34,7 +34,8 @@ class SwarmIT {
         assertThat(dry.exit()).as("declined without --yes").isEqualTo(1);
         assertThat(dry.out()).contains("would swarm init --advertise-addr", "--default-addr-pool 10.20.0.0/16");
 
-        KibanProcess.Result init = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root", root.toString());
+        KibanProcess.Result init = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root",
+                root.toString());
         assertThat(init.exit()).as(init.err()).isZero();
         assertThat(init.out()).contains("swarm initialised");
 
@@ -50,7 +51,8 @@ class SwarmIT {
         try {
             // the manager allocates the subnet after the create returns: wait for it
             String subnet = null;
-            for (long end = System.nanoTime() + 10_000_000_000L; subnet == null && System.nanoTime() < end; Thread.sleep(100)) {
+            for (long end = System.nanoTime() + 10_000_000_000L;
+                    subnet == null && System.nanoTime() < end; Thread.sleep(100)) {
                 var config = docker.inspectNetworkCmd().withNetworkId(overlay).exec().getIpam().getConfig();
                 if (config != null && !config.isEmpty()) subnet = config.get(0).getSubnet();
             }
@@ -65,17 +67,21 @@ class SwarmIT {
         KibanProcess.Result joinToken = KibanProcess.run("swarm", "join-token");
         assertThat(joinToken.out().strip()).isEqualTo(Files.readString(token).strip());
 
-        KibanProcess.Result again = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root", root.toString());
+        KibanProcess.Result again = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root",
+                root.toString());
         assertThat(again.exit()).isZero();
         assertThat(again.out()).contains("the swarm is initialised as the spec says; nothing to do");
 
         KibanProcess.Result status = KibanProcess.run("swarm", "status");
-        assertThat(status.out()).contains("active (this node is a manager)", "Address pool [10.20.0.0/16], /24 subnets", "10.0.255.0/24  (ingress)");
+        assertThat(status.out()).contains("active (this node is a manager)", "Address pool [10.20.0.0/16], /24 subnets",
+                "10.0.255.0/24  (ingress)");
         assertThat(status.out()).doesNotContain("SWMTKN");
 
         TestSwarm.spec(dir, "swarm: {defaultAddrPool: [10.30.0.0/16]}\n");
-        KibanProcess.Result drift = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root", root.toString());
+        KibanProcess.Result drift = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root",
+                root.toString());
         assertThat(drift.exit()).isEqualTo(1);
-        assertThat(drift.out()).contains("drift: swarm.defaultAddrPool: the swarm uses [10.20.0.0/16], the spec says [10.30.0.0/16]");
+        assertThat(drift.out()).contains("drift: swarm.defaultAddrPool: the swarm uses [10.20.0.0/16], the spec says "
+                + "[10.30.0.0/16]");
     }
 }

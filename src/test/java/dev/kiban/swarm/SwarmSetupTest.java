@@ -22,7 +22,8 @@ class SwarmSetupTest {
     final PlatformSpec spec = SpecDocument.parse("k", FILLED, false).require().resolved(Family.DEBIAN, "192.0.2.10");
 
     static NetworkSummary net(String name, String subnet, boolean ingress, int containers) {
-        return new NetworkSummary(name + "-id", name, ingress ? "overlay" : "bridge", ingress ? "swarm" : "local", List.of(subnet), ingress, containers, Map.of());
+        return new NetworkSummary(name + "-id", name, ingress ? "overlay" : "bridge", ingress ? "swarm" : "local",
+                List.of(subnet), ingress, containers, Map.of());
     }
 
     static SwarmObservation inactive(boolean liveRestore) {
@@ -31,7 +32,8 @@ class SwarmSetupTest {
 
     static SwarmObservation manager(List<String> pool, String ingress, int services) {
         return new SwarmObservation(new SwarmSettings("active", true, "192.0.2.10", pool, 24, 4789), false,
-                Optional.of(net("docker_gwbridge", "172.18.0.0/16", false, 0)), Optional.of(net("ingress", ingress, true, 0)), services, true);
+                Optional.of(net("docker_gwbridge", "172.18.0.0/16", false, 0)),
+                Optional.of(net("ingress", ingress, true, 0)), services, true);
     }
 
     @Test
@@ -40,7 +42,8 @@ class SwarmSetupTest {
         assertThat(plan.refusals()).isEmpty();
         assertThat(plan.steps()).containsExactly(
                 new SwarmStep.CreateGatewayBridge("172.18.0.0/16", false),
-                new SwarmStep.InitSwarm(new SwarmInit("192.0.2.10", "192.0.2.10:2377", List.of("10.20.0.0/16"), 24, 4789)),
+                new SwarmStep.InitSwarm(new SwarmInit("192.0.2.10", "192.0.2.10:2377", List.of("10.20.0.0/16"), 24,
+                        4789)),
                 new SwarmStep.RecreateIngress("10.0.255.0/24", "10.0.255.1"),
                 new SwarmStep.SaveJoinToken("/root/.docker-swarm-token"));
     }
@@ -48,7 +51,7 @@ class SwarmSetupTest {
     @Test
     void liveRestoreOnTheEngineIsRefusedD1() {
         assertThat(SwarmSetup.plan(spec, inactive(true)).refusals()).singleElement().asString()
-                .contains("live-restore, which Swarm mode refuses (D1)");
+                .contains("live-restore, which Swarm mode refuses;").endsWith("(D1)");
     }
 
     @Test
@@ -60,7 +63,8 @@ class SwarmSetupTest {
     void aDifferentPoolIsDriftNotAChange() {
         SwarmSetup.Plan plan = SwarmSetup.plan(spec, manager(List.of("10.0.0.0/8"), "10.0.255.0/24", 0));
         assertThat(plan.steps()).isEmpty();
-        assertThat(plan.drift()).singleElement().asString().startsWith("swarm.defaultAddrPool: the swarm uses [10.0.0.0/8], the spec says [10.20.0.0/16]");
+        assertThat(plan.drift()).singleElement().asString()
+                .startsWith("swarm.defaultAddrPool: the swarm uses [10.0.0.0/8], the spec says [10.20.0.0/16]");
     }
 
     @Test
@@ -69,25 +73,28 @@ class SwarmSetupTest {
                 .containsExactly(new SwarmStep.RecreateIngress("10.0.255.0/24", "10.0.255.1"));
         SwarmSetup.Plan busy = SwarmSetup.plan(spec, manager(List.of("10.20.0.0/16"), "10.0.0.0/24", 2));
         assertThat(busy.steps()).isEmpty();
-        assertThat(busy.drift()).singleElement().asString().contains("ingress is on [10.0.0.0/24], the spec says 10.0.255.0/24");
+        assertThat(busy.drift()).singleElement().asString()
+                .contains("ingress is on [10.0.0.0/24], the spec says 10.0.255.0/24");
     }
 
     @Test
     void aWorkerOrALockedNodeIsRefused() {
-        var worker = new SwarmObservation(new SwarmSettings("active", false, "192.0.2.10", List.of(), 0, 0), false, Optional.empty(),
-                Optional.empty(), 0, false);
+        var worker = new SwarmObservation(new SwarmSettings("active", false, "192.0.2.10", List.of(), 0, 0), false,
+                Optional.empty(), Optional.empty(), 0, false);
         assertThat(SwarmSetup.plan(spec, worker).refusals()).singleElement().asString().contains("worker");
-        var locked = new SwarmObservation(new SwarmSettings("locked", false, "", List.of(), 0, 0), false, Optional.empty(), Optional.empty(), 0, false);
+        var locked = new SwarmObservation(new SwarmSettings("locked", false, "", List.of(), 0, 0), false,
+                Optional.empty(), Optional.empty(), 0, false);
         assertThat(SwarmSetup.plan(spec, locked).refusals()).singleElement().asString().contains("state is locked");
     }
 
     @Test
     void aGatewayBridgeInUseOnTheWrongSubnetIsRefused() {
-        var wrong = new SwarmObservation(SwarmSettings.INACTIVE, false, Optional.of(net("docker_gwbridge", "172.31.0.0/16", false, 2)),
-                Optional.empty(), 0, false);
+        var wrong = new SwarmObservation(SwarmSettings.INACTIVE, false,
+                Optional.of(net("docker_gwbridge", "172.31.0.0/16", false, 2)), Optional.empty(), 0, false);
         assertThat(SwarmSetup.plan(spec, wrong).refusals()).singleElement().asString().contains("containers use it");
-        var unused = new SwarmObservation(SwarmSettings.INACTIVE, false, Optional.of(net("docker_gwbridge", "172.31.0.0/16", false, 0)),
-                Optional.empty(), 0, false);
-        assertThat(SwarmSetup.plan(spec, unused).steps().get(0)).isEqualTo(new SwarmStep.CreateGatewayBridge("172.18.0.0/16", true));
+        var unused = new SwarmObservation(SwarmSettings.INACTIVE, false,
+                Optional.of(net("docker_gwbridge", "172.31.0.0/16", false, 0)), Optional.empty(), 0, false);
+        assertThat(SwarmSetup.plan(spec, unused).steps().get(0))
+                .isEqualTo(new SwarmStep.CreateGatewayBridge("172.18.0.0/16", true));
     }
 }

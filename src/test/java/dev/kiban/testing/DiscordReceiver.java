@@ -90,7 +90,8 @@ public final class DiscordReceiver implements AutoCloseable {
             x.getResponseHeaders().add("X-RateLimit-Remaining", "0");
             x.getResponseHeaders().add("X-RateLimit-Reset-After", String.valueOf(retryAfter));
             x.getResponseHeaders().add("X-RateLimit-Scope", "shared");
-            answer(x, 429, "{\"message\": \"You are being rate limited.\", \"retry_after\": " + retryAfter + ", \"global\": false}");
+            answer(x, 429, "{\"message\": \"You are being rate limited.\", \"retry_after\": " + retryAfter
+                    + ", \"global\": false}");
             return;
         }
         JsonNode msg;
@@ -102,7 +103,8 @@ public final class DiscordReceiver implements AutoCloseable {
         }
         List<String> problems = limits(msg);
         if (!problems.isEmpty()) {
-            answer(x, 400, "{\"message\": \"Invalid Form Body\", \"code\": 50035, \"errors\": " + JSON.writeValueAsString(problems) + "}");
+            answer(x, 400, "{\"message\": \"Invalid Form Body\", \"code\": 50035, \"errors\": "
+                    + JSON.writeValueAsString(problems) + "}");
             return;
         }
         messages.add(msg);
@@ -115,7 +117,8 @@ public final class DiscordReceiver implements AutoCloseable {
             x.close();
             return;
         }
-        answer(x, 200, "{\"id\": \"" + snowflake.incrementAndGet() + "\", \"type\": 0, \"channel_id\": \"42\", \"webhook_id\": \"" + ID + "\"}");
+        answer(x, 200, "{\"id\": \"" + snowflake.incrementAndGet()
+                + "\", \"type\": 0, \"channel_id\": \"42\", \"webhook_id\": \"" + ID + "\"}");
     }
 
     /** Discord's documented message and embed limits. */
@@ -135,7 +138,8 @@ public final class DiscordReceiver implements AutoCloseable {
             if (footer > 2048) p.add("footer > 2048");
             if (e.path("fields").size() > 25) p.add("more than 25 fields");
             total += title + description + footer + e.path("author").path("name").asText("").length();
-            for (JsonNode f : e.path("fields")) total += f.path("name").asText("").length() + f.path("value").asText("").length();
+            for (JsonNode f : e.path("fields")) total += f.path("name").asText("").length()
+                    + f.path("value").asText("").length();
         }
         if (total > 6000) p.add("embeds total " + total + " > 6000");
         return p;

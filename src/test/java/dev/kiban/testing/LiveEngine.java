@@ -59,7 +59,8 @@ public final class LiveEngine implements BeforeAllCallback, AfterEachCallback, P
     public static synchronized DockerClient docker() {
         if (client == null) {
             var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(address().uri()).build();
-            client = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder().dockerHost(URI.create(address().uri())).build());
+            client = DockerClientImpl.getInstance(config,
+                    new ZerodepDockerHttpClient.Builder().dockerHost(URI.create(address().uri())).build());
         }
         return client;
     }
@@ -67,7 +68,8 @@ public final class LiveEngine implements BeforeAllCallback, AfterEachCallback, P
     /** Creates (not starts) a labelled container from the base image; removed after the test. */
     public String create(String namePrefix, Consumer<CreateContainerCmd> settings) {
         String name = namePrefix + "-" + Long.toHexString(System.nanoTime());
-        CreateContainerCmd cmd = docker().createContainerCmd(BASE_IMAGE).withName(name).withLabels(Map.of(TEST_LABEL, "true"));
+        CreateContainerCmd cmd = docker().createContainerCmd(BASE_IMAGE).withName(name)
+                .withLabels(Map.of(TEST_LABEL, "true"));
         settings.accept(cmd);
         String id = cmd.exec().getId();
         created.add(id);

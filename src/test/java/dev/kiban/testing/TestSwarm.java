@@ -43,7 +43,8 @@ public final class TestSwarm implements BeforeAllCallback, AfterAllCallback {
     }
 
     public static void init(Path spec, Path root) throws Exception {
-        KibanProcess.Result init = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root", root.toString());
+        KibanProcess.Result init = KibanProcess.run("-c", spec.toString(), "swarm", "init", "--yes", "--root",
+                root.toString());
         assertThat(init.exit()).as(init.err()).isZero();
     }
 

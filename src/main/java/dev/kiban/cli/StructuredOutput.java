@@ -9,12 +9,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.UncheckedIOException;
 
 /** JSON and YAML output of reports. Built on first use: most commands print neither. */
-final class Json {
-    private Json() {}
+final class StructuredOutput {
+    private StructuredOutput() {}
 
     static String json(Object value) {
         try {
-            return new ObjectMapper().registerModule(new Jdk8Module()).enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+            return new ObjectMapper().registerModule(new Jdk8Module()).enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

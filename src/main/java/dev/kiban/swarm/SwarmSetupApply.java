@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Carries out a {@link SwarmSetup.Plan} against the engine; the join token goes to a 0600 file under the root. */
-public final class SwarmSetupRunner {
+public final class SwarmSetupApply {
     public static final String GWBRIDGE = "docker_gwbridge";
     public static final String INGRESS = "ingress";
 
@@ -25,7 +25,7 @@ public final class SwarmSetupRunner {
     private final Path root;
     private final PrintWriter out;
 
-    public SwarmSetupRunner(Engine engine, Path root, PrintWriter out) {
+    public SwarmSetupApply(Engine engine, Path root, PrintWriter out) {
         this.engine = engine;
         this.root = root;
         this.out = out;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** A command that talks to the engine: its context, the -H option, and one way to connect. */
-abstract class EngineCommandBase implements Callable<Integer> {
+abstract class EngineBoundCommand implements Callable<Integer> {
     final KibanContext context;
 
     @Spec
@@ -17,7 +17,7 @@ abstract class EngineCommandBase implements Callable<Integer> {
     @Mixin
     EngineOptions engineOptions;
 
-    EngineCommandBase(KibanContext context) {
+    EngineBoundCommand(KibanContext context) {
         this.context = context;
     }
 
@@ -30,7 +30,10 @@ abstract class EngineCommandBase implements Callable<Integer> {
         return context.engines().apply(address());
     }
 
-    /** Connects, or says why not through {@code note} and gives null: for commands that do part of their work without an engine. */
+    /**
+     * Connects, or says why not through {@code note} and gives null: for commands that do part of their work without an
+     * engine.
+     */
     Engine connectIfAvailable(java.util.function.Consumer<String> note) {
         try {
             return connect();

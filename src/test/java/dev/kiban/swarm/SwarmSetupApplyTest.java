@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The join token file is written the rooted way: never through a symbolic link planted inside the root. */
-class SwarmSetupRunnerTest {
+class SwarmSetupApplyTest {
     static final String TOKEN = "SWMTKN-1-secret";
 
     @TempDir
@@ -36,7 +36,7 @@ class SwarmSetupRunnerTest {
     }
 
     void save(Path root, String path) throws IOException {
-        new SwarmSetupRunner(engine(), root, new PrintWriter(new StringWriter()))
+        new SwarmSetupApply(engine(), root, new PrintWriter(new StringWriter()))
                 .run(new SwarmSetup.Plan(List.of(new SwarmStep.SaveJoinToken(path)), List.of(), List.of()));
     }
 
@@ -47,7 +47,7 @@ class SwarmSetupRunnerTest {
         Path file = root.resolve("root/swarm/join-token");
         assertThat(Files.readString(file)).contains("--token " + TOKEN + " 192.0.2.10:2377");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(SwarmSetupRunner.observe(engineWithNetworks(), root, "/root/swarm/join-token").joinTokenSaved())
+        assertThat(SwarmSetupApply.observe(engineWithNetworks(), root, "/root/swarm/join-token").joinTokenSaved())
                 .isTrue();
     }
 
@@ -70,7 +70,7 @@ class SwarmSetupRunnerTest {
         Path outside = Files.createDirectories(dir.resolve("outside/kiban"));
         Files.writeString(outside.resolve("join-token"), "not kiban's\n");
         Files.createSymbolicLink(root.resolve("etc"), outside.getParent());
-        assertThat(SwarmSetupRunner.observe(engineWithNetworks(), root, "/etc/kiban/join-token").joinTokenSaved())
+        assertThat(SwarmSetupApply.observe(engineWithNetworks(), root, "/etc/kiban/join-token").joinTokenSaved())
                 .isFalse();
     }
 
