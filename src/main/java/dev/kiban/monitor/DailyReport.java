@@ -122,7 +122,7 @@ public final class DailyReport {
         } else if (f.journal() instanceof Journal.Unreadable u) {
             b.append("  the journal could not be read: ").append(u.reason()).append('\n');
         } else if (f.journal() instanceof Journal.Counts c) {
-            if (c.noEntries()) b.append("  no entries (is the journal persistent? R6.1)\n");
+            if (c.noEntries()) b.append("  no entries; is the journal persistent? (R6.1)\n");
             c.counts().forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %-16s %d%n", k, v)));
         }
         b.append("\n== Disks\n");

@@ -53,7 +53,8 @@ public final class MonitorAgent implements AutoCloseable {
         this.log = log;
         this.book = new AlertBook(policies, host);
         this.evaluator = new Evaluator(policies);
-        var saved = state.alerts();
+        // a damaged alerts.json is set aside, never a reason not to start
+        var saved = state.alertsOrSetAside(line -> log.println(clock.instant() + " state: " + line));
         saved.ifPresent(s -> book.restore(s.alerts()));
         // a restarted agent treats exits since its last save (or the last 10 minutes) as news
         this.started = saved.map(MonitorState.Snapshot::updated).orElse(clock.instant().minus(Duration.ofMinutes(10)));
@@ -109,7 +110,7 @@ public final class MonitorAgent implements AutoCloseable {
             log.flush();
         }
         synchronized (lock) {
-            List<Notification> out = book.update(clock.instant(), evaluator.all(s, tracker), evaluator.ruleNames(), state.silences());
+            List<Notification> out = book.update(clock.instant(), evaluator.all(s, tracker), evaluator.ruleNames(), silences());
             queue(out);
             state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
             DailyReport.recordDisks(state, s);
@@ -201,9 +202,14 @@ public final class MonitorAgent implements AutoCloseable {
         }
     }
 
+    /** The silences; a damaged silences.json is set aside and the sweep goes on without silences. */
+    private List<Silence> silences() throws IOException {
+        return state.silencesOrSetAside(line -> log.println(clock.instant() + " state: " + line));
+    }
+
     /** The event rules alone, at once: a crash does not wait for the next sweep. */
     private void evaluateEvents() throws IOException {
-        queue(book.update(clock.instant(), evaluator.events(tracker, clock.instant()), evaluator.eventRuleNames(), state.silences()));
+        queue(book.update(clock.instant(), evaluator.events(tracker, clock.instant()), evaluator.eventRuleNames(), silences()));
         state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
     }
 

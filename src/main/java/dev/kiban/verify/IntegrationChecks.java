@@ -3,6 +3,7 @@ package dev.kiban.verify;
 import dev.kiban.engine.ContainerRequest;
 import dev.kiban.engine.ContainerState;
 import dev.kiban.engine.Engine;
+import dev.kiban.failure.UnavailableException;
 import dev.kiban.os.MemInfo;
 import dev.kiban.os.Wait;
 import dev.kiban.spec.ByteSize;
@@ -250,7 +251,7 @@ public final class IntegrationChecks {
     }
 
     private static Engine engine(CheckContext c) {
-        return c.engine().get().orElseThrow(() -> new IllegalStateException("no engine answers"));
+        return c.engine().get().orElseThrow(() -> new UnavailableException("no engine answers"));
     }
 
     private static Map<String, String> labels() {

@@ -72,7 +72,7 @@ public final class UnitChecks {
             Optional<String> mount = mountPointOf(data);
             String disk = c.spec().host().disks().stream().filter(d -> d.mount().value().equals("/data")).map(d -> d.mount().value()).findFirst().orElse("/data");
             if (mount.isPresent() && !mount.get().equals("/")) return Check.Outcome.pass(data + " is on the filesystem mounted at " + mount.get());
-            return Check.Outcome.fail(data + " is on the root filesystem, not on its own disk (" + disk + ", R4.2)");
+            return Check.Outcome.fail(data + " is on the root filesystem (" + disk + "), not on its own disk (R4.2)");
         });
     }
 
