@@ -41,8 +41,9 @@ public final class MonitorAgent implements AutoCloseable {
     private volatile String metrics = "";
     private final List<Thread> threads = new ArrayList<>();
 
-    public MonitorAgent(Engine engine, Supplier<Engine> connect, Collector collector, List<AlertPolicy> policies, Map<String, Channel> channels,
-                        MonitorState state, String host, Clock clock, PrintWriter log) throws IOException {
+    public MonitorAgent(Engine engine, Supplier<Engine> connect, Collector collector, List<AlertPolicy> policies,
+                        Map<String, Channel> channels, MonitorState state, String host, Clock clock, PrintWriter log)
+            throws IOException {
         this.engine = engine;
         this.connect = connect;
         this.collector = collector;
@@ -110,7 +111,8 @@ public final class MonitorAgent implements AutoCloseable {
             log.flush();
         }
         synchronized (lock) {
-            List<Notification> out = book.update(clock.instant(), evaluator.all(s, tracker), evaluator.ruleNames(), silences());
+            List<Notification> out = book.update(clock.instant(), evaluator.all(s, tracker), evaluator.ruleNames(),
+                    silences());
             queue(out);
             state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
             DailyReport.recordDisks(state, s);
@@ -150,10 +152,12 @@ public final class MonitorAgent implements AutoCloseable {
                     current = connect.get();
                     synchronized (lock) {
                         listedAtNanos = epochNanos();
-                        tracker.reconcile(current.containers(), current::inspectContainer, Instant.ofEpochSecond(since), this::knownDown);
+                        tracker.reconcile(current.containers(), current::inspectContainer,
+                                Instant.ofEpochSecond(since), this::knownDown);
                         evaluateEvents();
                     }
-                    log.println(clock.instant() + " reconnected to the engine; reconciled " + tracker.tracked() + " containers");
+                    log.println(clock.instant() + " reconnected to the engine; reconciled " + tracker.tracked()
+                            + " containers");
                     log.flush();
                     backoff = 1000;
                 }
@@ -161,7 +165,8 @@ public final class MonitorAgent implements AutoCloseable {
                 since = clock.instant().getEpochSecond(); // the stream ended: the engine restarted or closed it
             } catch (RuntimeException | IOException e) {
                 if (!running) return;
-                log.println(clock.instant() + " lost the engine's event stream (" + e.getMessage() + "); reconnecting in " + backoff / 1000 + " s");
+                log.println(clock.instant() + " lost the engine's event stream (" + e.getMessage()
+                        + "); reconnecting in " + backoff / 1000 + " s");
                 log.flush();
                 if (current != engine && current != null) current.close();
                 current = null;
@@ -176,9 +181,13 @@ public final class MonitorAgent implements AutoCloseable {
         }
     }
 
-    /** Whether the book holds a container-down alert for this subject (restored from a previous agent, or raised before a reconnect). */
+    /**
+     * Whether the book holds a container-down alert for this subject (restored from a previous agent, or
+     * raised before a reconnect).
+     */
     private boolean knownDown(String subject) {
-        return book.alerts().stream().anyMatch(a -> a.key().subject().equals(subject) && evaluator.downRuleNames().contains(a.key().rule()));
+        return book.alerts().stream().anyMatch(a -> a.key().subject().equals(subject)
+                && evaluator.downRuleNames().contains(a.key().rule()));
     }
 
     private long epochNanos() {
@@ -209,7 +218,8 @@ public final class MonitorAgent implements AutoCloseable {
 
     /** The event rules alone, at once: a crash does not wait for the next sweep. */
     private void evaluateEvents() throws IOException {
-        queue(book.update(clock.instant(), evaluator.events(tracker, clock.instant()), evaluator.eventRuleNames(), silences()));
+        queue(book.update(clock.instant(), evaluator.events(tracker, clock.instant()), evaluator.eventRuleNames(),
+                silences()));
         state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
     }
 

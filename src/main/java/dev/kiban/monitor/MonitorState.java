@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * outbox. All 0600 in a 0700 directory.
  */
 public final class MonitorState {
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     /** What alerts.json holds: when it was written, by which agent, and the alerts. */
     public record Snapshot(Instant updated, long pid, List<Alert> alerts) {}
@@ -53,8 +54,8 @@ public final class MonitorState {
     }
 
     public void saveAlerts(Instant now, List<Alert> alerts) throws IOException {
-        AtomicFile.write(dir.resolve("alerts.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Snapshot(now,
-                ProcessHandle.current().pid(), alerts)), "rw-------", false);
+        AtomicFile.write(dir.resolve("alerts.json"), JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(new Snapshot(now, ProcessHandle.current().pid(), alerts)), "rw-------", false);
     }
 
     /** The saved alerts; a {@link RefusedException} naming the file when alerts.json cannot be read. */
@@ -121,7 +122,8 @@ public final class MonitorState {
     private String setAside(String name, String why) {
         Path f = dir.resolve(name);
         Path target = dir.resolve(name + ".bad");
-        for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) target = dir.resolve(name + "." + i + ".bad");
+        for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) target = dir.resolve(name + "." + i
+                + ".bad");
         try {
             Files.move(f, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -133,15 +135,16 @@ public final class MonitorState {
     /** Writes the silences, dropping those that ended. */
     public void saveSilences(List<Silence> silences, Instant now) throws IOException {
         List<Silence> live = new ArrayList<>(silences.stream().filter(s -> s.until().isAfter(now)).toList());
-        AtomicFile.write(dir.resolve("silences.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(live), "rw-------", false);
+        AtomicFile.write(dir.resolve("silences.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(live),
+                "rw-------", false);
     }
 
     public void record(List<Notification> sent) throws IOException {
         StringBuilder b = new StringBuilder();
         for (Notification n : sent) {
             for (AlertEvent e : n.events()) {
-                b.append(e.at()).append(' ').append(e.kind()).append(' ').append(e.key()).append(' ').append(n.channel()).append(' ')
-                        .append(e.summary().replace('\n', ' ')).append('\n');
+                b.append(e.at()).append(' ').append(e.kind()).append(' ').append(e.key()).append(' ')
+                        .append(n.channel()).append(' ').append(e.summary().replace('\n', ' ')).append('\n');
             }
         }
         if (b.length() == 0) return;

@@ -46,7 +46,8 @@ class MonitorStateTest {
         assertThat(dir.resolve("alerts.json.1.bad")).hasContent("not json");
         assertThat(dir.resolve("silences.json.bad")).hasContent("[{");
         assertThat(log).hasSize(2);
-        assertThat(log.get(0)).contains("alerts.json cannot be read").endsWith("moved to alerts.json.1.bad, starting without it.");
+        assertThat(log.get(0)).contains("alerts.json cannot be read")
+                .endsWith("moved to alerts.json.1.bad, starting without it.");
         assertThat(log.get(1)).contains("silences.json cannot be read").contains("moved to silences.json.bad");
 
         // and the next save and read work as before
