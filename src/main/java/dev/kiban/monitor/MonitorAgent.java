@@ -213,7 +213,10 @@ public final class MonitorAgent implements AutoCloseable {
 
     /** The silences; a damaged silences.json is set aside and the sweep goes on without silences. */
     private List<Silence> silences() throws IOException {
-        return state.silencesOrSetAside(line -> log.println(clock.instant() + " state: " + line));
+        return state.silencesOrSetAside(line -> {
+            log.println(clock.instant() + " state: " + line);
+            log.flush(); // said now, not at the next line something else logs
+        });
     }
 
     /** The event rules alone, at once: a crash does not wait for the next sweep. */
