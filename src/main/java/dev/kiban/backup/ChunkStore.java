@@ -225,7 +225,10 @@ public final class ChunkStore implements AutoCloseable {
 
     /** The chunk's bytes, checked against its id; a {@link CorruptChunkException} when they differ. */
     public byte[] get(String id) throws IOException {
-        checkId(id);
+        // the id comes from a snapshot or tree, which may be damaged: an I/O failure, not a bug
+        if (!isId(id, 64)) {
+            throw new IOException("not a chunk id: " + id + " (the snapshot or tree that names it is damaged)");
+        }
         Location at = known.get(id);
         if (at == null) throw new NoSuchFileException("chunk " + id + " is not in the repository");
         if (at.length() > MAX_CHUNK + 1024) throw new CorruptChunkException(id, "its index gives a length of "
@@ -261,13 +264,19 @@ public final class ChunkStore implements AutoCloseable {
         }
         byte[] data;
         try {
-            if (body.length == 0 || (body[0] != RAW && body[0] != ZSTD)) throw new IllegalStateException("unknown blob type");
+            // a damaged pack, not a bug: typed here rather than relying on the catch below
+            if (body.length == 0 || (body[0] != RAW && body[0] != ZSTD)) {
+                throw new CorruptChunkException(id, "its blob type is unknown");
+            }
             if (body[0] == RAW) {
                 data = java.util.Arrays.copyOfRange(body, 1, body.length);
             } else {
                 data = new byte[at.size()];
                 long n = Zstd.decompressByteArray(data, 0, data.length, body, 1, body.length - 1);
-                if (Zstd.isError(n) || n != data.length) throw new IllegalStateException(Zstd.isError(n) ? Zstd.getErrorName(n) : n + " bytes, not " + data.length);
+                if (Zstd.isError(n) || n != data.length) {
+                    throw new CorruptChunkException(id, "it does not decompress ("
+                            + (Zstd.isError(n) ? Zstd.getErrorName(n) : n + " bytes, not " + data.length) + ")");
+                }
             }
         } catch (RuntimeException e) {
             throw new CorruptChunkException(id, "cannot be decompressed (" + e.getMessage() + ")");

@@ -541,7 +541,21 @@ public final class DockerEngine implements Engine {
         body.put("SubnetSize", init.subnetSize());
         body.put("DataPathPort", init.dataPathPort());
         body.putObject("Spec");
-        api("POST", "/swarm/init", body);
+        try {
+            api("POST", "/swarm/init", body);
+        } catch (NotSwarmManagerException e) {
+            throw initRefused(e);
+        }
+    }
+
+    /**
+     * A 503 to swarm init means "node is already part of a swarm", not "no manager": it collides with the
+     * node's state, so it is a conflict, whatever {@link #refused} made of the status.
+     */
+    static EngineConflictException initRefused(NotSwarmManagerException e) {
+        EngineConflictException conflict = new EngineConflictException(e.getMessage());
+        conflict.initCause(e);
+        return conflict;
     }
 
     @Override

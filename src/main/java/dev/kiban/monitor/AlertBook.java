@@ -42,7 +42,8 @@ public final class AlertBook {
      * subject gave no signal is gone (a removed container, an unmounted disk) and resolves; alerts of
      * rules not evaluated this time keep their state.
      */
-    public List<Notification> update(Instant now, Collection<Signal> signals, Collection<String> rules, List<Silence> silences) {
+    public List<Notification> update(Instant now, Collection<Signal> signals, Collection<String> rules,
+            List<Silence> silences) {
         List<AlertEvent> events = new ArrayList<>();
         Map<AlertKey, Signal> seen = new LinkedHashMap<>();
         signals.forEach(s -> seen.put(s.key(), s));
@@ -52,26 +53,31 @@ public final class AlertBook {
             Alert a = alerts.get(s.key());
             switch (s.level()) {
                 case BREACHED -> {
-                    if (a == null) a = new Alert(s.key(), Alert.State.PENDING, now, null, null, s.value(), s.summary(), p.channels());
+                    if (a == null) a = new Alert(s.key(), Alert.State.PENDING, now, null, null, s.value(), s.summary(),
+                            p.channels());
                     if (a.state() == Alert.State.PENDING && !now.isBefore(a.since().plus(p.forDuration()))) {
                         a = a.with(Alert.State.FIRING, now, now, s.value(), s.summary());
-                        events.add(new AlertEvent(AlertEvent.Kind.FIRING, a.key(), s.value(), s.summary(), a.since(), now));
+                        events.add(new AlertEvent(AlertEvent.Kind.FIRING, a.key(), s.value(), s.summary(),
+                                a.since(), now));
                     } else if (a.state() == Alert.State.FIRING && !now.isBefore(a.lastSent().plus(p.repeat()))) {
                         a = a.with(Alert.State.FIRING, a.firedAt(), now, s.value(), s.summary());
-                        events.add(new AlertEvent(AlertEvent.Kind.REPEAT, a.key(), s.value(), s.summary(), a.since(), now));
+                        events.add(new AlertEvent(AlertEvent.Kind.REPEAT, a.key(), s.value(), s.summary(),
+                                a.since(), now));
                     } else {
                         a = a.with(a.state(), a.firedAt(), a.lastSent(), s.value(), s.summary());
                     }
                     alerts.put(a.key(), a);
                 }
                 case HOLD -> {
-                    if (a != null) alerts.put(a.key(), a.with(a.state(), a.firedAt(), a.lastSent(), s.value(), s.summary()));
+                    if (a != null) alerts.put(a.key(), a.with(a.state(), a.firedAt(), a.lastSent(), s.value(),
+                            s.summary()));
                 }
                 case CLEAR -> resolve(a, now, s.value(), s.summary(), events);
             }
         }
         for (Alert a : List.copyOf(alerts.values())) {
-            if (rules.contains(a.key().rule()) && !seen.containsKey(a.key())) resolve(a, now, a.value(), "gone (" + a.key().subject() + " is no longer there)", events);
+            if (rules.contains(a.key().rule()) && !seen.containsKey(a.key())) resolve(a, now, a.value(), "gone ("
+                    + a.key().subject() + " is no longer there)", events);
         }
         return notifications(now, events, silences);
     }
@@ -80,17 +86,20 @@ public final class AlertBook {
         if (a == null) return;
         alerts.remove(a.key());
         // a pending alert that never fired resolves silently: nobody was told it began
-        if (a.state() == Alert.State.FIRING) events.add(new AlertEvent(AlertEvent.Kind.RESOLVED, a.key(), value, summary, a.since(), now));
+        if (a.state() == Alert.State.FIRING) events.add(new AlertEvent(AlertEvent.Kind.RESOLVED, a.key(), value,
+                summary, a.since(), now));
     }
 
     private List<Notification> notifications(Instant now, List<AlertEvent> events, List<Silence> silences) {
         Map<String, List<AlertEvent>> byChannel = new TreeMap<>();
         for (AlertEvent e : events) {
             if (silences.stream().anyMatch(s -> s.matches(e.key(), now))) continue;
-            for (String channel : policies.get(e.key().rule()).channels()) byChannel.computeIfAbsent(channel, c -> new ArrayList<>()).add(e);
+            for (String channel : policies.get(e.key().rule()).channels()) byChannel.computeIfAbsent(channel,
+                    c -> new ArrayList<>()).add(e);
         }
         List<Notification> out = new ArrayList<>();
-        byChannel.forEach((channel, list) -> out.add(new Notification(id(now), channel, host, now, List.copyOf(list), false)));
+        byChannel.forEach((channel, list) -> out.add(new Notification(id(now), channel, host, now, List.copyOf(list),
+                false)));
         return out;
     }
 

@@ -10,16 +10,17 @@ import java.util.List;
  * send again every {@code repeat} while firing. Event rules (container down, restart loop) have no
  * threshold and fire at once.
  */
-public record AlertPolicy(String name, PlatformSpec.Metric metric, double above, double clear, Duration forDuration, Duration repeat, int count,
-                          Duration window, List<String> channels) {
+public record AlertPolicy(String name, PlatformSpec.Metric metric, double above, double clear, Duration forDuration,
+                          Duration repeat, int count, Duration window, List<String> channels) {
     public static final Duration DEFAULT_REPEAT = Duration.ofHours(4);
 
     public static AlertPolicy of(PlatformSpec.AlertRule r) {
         double above = r.above().map(p -> p.value()).orElse(0.0);
         double clear = r.clear().map(p -> p.value()).orElse(above * 0.9);
-        return new AlertPolicy(r.name(), r.metric(), above, clear, r.forDuration().map(t -> t.duration()).orElse(Duration.ZERO),
-                r.repeat().map(t -> t.duration()).orElse(DEFAULT_REPEAT), r.count().orElse(3), r.window().map(t -> t.duration()).orElse(Duration.ofMinutes(10)),
-                List.copyOf(r.channels()));
+        return new AlertPolicy(r.name(), r.metric(), above, clear,
+                r.forDuration().map(t -> t.duration()).orElse(Duration.ZERO),
+                r.repeat().map(t -> t.duration()).orElse(DEFAULT_REPEAT), r.count().orElse(3),
+                r.window().map(t -> t.duration()).orElse(Duration.ofMinutes(10)), List.copyOf(r.channels()));
     }
 
     public static List<AlertPolicy> of(PlatformSpec spec) {

@@ -41,9 +41,12 @@ public final class CgroupFiles {
     }
 
     private Optional<ContainerCounters> readV1(String id) throws IOException {
-        Optional<Path> cpu = first(List.of(root.resolve("cpuacct/docker/" + id), root.resolve("cpu,cpuacct/docker/" + id),
-                root.resolve("cpuacct/system.slice/docker-" + id + ".scope"), root.resolve("cpu,cpuacct/system.slice/docker-" + id + ".scope")));
-        Optional<Path> mem = first(List.of(root.resolve("memory/docker/" + id), root.resolve("memory/system.slice/docker-" + id + ".scope")));
+        Optional<Path> cpu = first(List.of(root.resolve("cpuacct/docker/" + id),
+                root.resolve("cpu,cpuacct/docker/" + id),
+                root.resolve("cpuacct/system.slice/docker-" + id + ".scope"),
+                root.resolve("cpu,cpuacct/system.slice/docker-" + id + ".scope")));
+        Optional<Path> mem = first(List.of(root.resolve("memory/docker/" + id),
+                root.resolve("memory/system.slice/docker-" + id + ".scope")));
         if (cpu.isEmpty() || mem.isEmpty()) return Optional.empty();
         long cpuNanos = Long.parseLong(Files.readString(cpu.get().resolve("cpuacct.usage")).strip());
         long usage = Long.parseLong(Files.readString(mem.get().resolve("memory.usage_in_bytes")).strip());
@@ -54,14 +57,16 @@ public final class CgroupFiles {
     }
 
     private Optional<ContainerCounters> readV2(String id) throws IOException {
-        Optional<Path> dir = first(List.of(root.resolve("system.slice/docker-" + id + ".scope"), root.resolve("docker/" + id)));
+        Optional<Path> dir = first(List.of(root.resolve("system.slice/docker-" + id + ".scope"),
+                root.resolve("docker/" + id)));
         if (dir.isEmpty()) return Optional.empty();
         long cpuNanos = stat(dir.get().resolve("cpu.stat"), "usage_usec") * 1000;
         long usage = Long.parseLong(Files.readString(dir.get().resolve("memory.current")).strip());
         long inactive = stat(dir.get().resolve("memory.stat"), "inactive_file");
         String max = Files.readString(dir.get().resolve("memory.max")).strip();
         long oom = stat(dir.get().resolve("memory.events"), "oom_kill");
-        return Optional.of(new ContainerCounters(cpuNanos, usage, inactive, max.equals("max") ? 0 : Long.parseLong(max), oom));
+        return Optional.of(new ContainerCounters(cpuNanos, usage, inactive, max.equals("max") ? 0
+                : Long.parseLong(max), oom));
     }
 
     /** The value of {@code key} in a "key value" file; 0 when absent. */

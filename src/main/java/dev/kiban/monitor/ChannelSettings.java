@@ -21,11 +21,14 @@ public final class ChannelSettings {
         var ch = spec.monitor().channels();
         for (String name : wanted) {
             switch (name) {
-                case "discord" -> out.put(name, new DiscordChannel(ch.discord().webhook().reveal("monitor.channels.discord.webhook", env)));
+                case "discord" -> out.put(name, new DiscordChannel(ch.discord().webhook()
+                        .reveal("monitor.channels.discord.webhook", env)));
                 case "mail" -> {
                     var m = ch.mail();
                     List<String> to = m.to().isEmpty() ? List.of(spec.admin().email()) : m.to();
-                    if (to.stream().anyMatch(dev.kiban.spec.Placeholder::is)) throw new SpecException("monitor.channels.mail.to (or admin.email) is still a placeholder");
+                    if (to.stream().anyMatch(dev.kiban.spec.Placeholder::is)) {
+                        throw new SpecException("monitor.channels.mail.to (or admin.email) is still a placeholder");
+                    }
                     String password = m.password().map(p -> p.reveal("monitor.channels.mail.password", env)).orElse("");
                     MailChannel.Tls tls = MailChannel.Tls.of(m.smtpPort(), m.starttls());
                     out.put(name, new MailChannel(new MailChannel.Settings(m.smtpHost(), m.smtpPort(), tls,

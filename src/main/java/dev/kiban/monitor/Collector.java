@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * the sweep's failures.
  */
 public final class Collector implements AutoCloseable {
-    static final Pattern ERROR = Pattern.compile("(?i)\\b(error|critical|fatal|panic|emerg|emergency)\\b|level=(err|crit|fatal)");
+    static final Pattern ERROR = Pattern.compile("(?i)\\b(error|critical|fatal|panic|emerg|emergency)\\b"
+            + "|level=(err|crit|fatal)");
     private static final int LOG_LINES = 2000;
 
     private final Containers engine;
@@ -113,7 +114,8 @@ public final class Collector implements AutoCloseable {
         for (Path p : filesystems) {
             try {
                 Optional<FilesystemUsage> u = FilesystemUsage.of(p);
-                u.ifPresent(x -> fs.add(new Sweep.FilesystemSample(p.toString(), x.filesystem(), x.totalBytes(), x.usedBytes(), x.usedPercent())));
+                u.ifPresent(x -> fs.add(new Sweep.FilesystemSample(p.toString(), x.filesystem(), x.totalBytes(),
+                        x.usedBytes(), x.usedPercent())));
             } catch (IOException e) {
                 // not mounted right now: the disk rule sees no signal for it
             }
@@ -141,7 +143,8 @@ public final class Collector implements AutoCloseable {
 
     private Sweep.ContainerSample sample(ContainerSummary c, boolean logs, String[] source) {
         ContainerState state = inspected.computeIfAbsent(c.id(), engine::inspectContainer);
-        String service = c.labels().getOrDefault("com.docker.swarm.service.name", c.labels().getOrDefault("com.docker.compose.service", ""));
+        String service = c.labels().getOrDefault("com.docker.swarm.service.name",
+                c.labels().getOrDefault("com.docker.compose.service", ""));
         double cpuLimit = state.nanoCpus() > 0 ? state.nanoCpus() / 1e9 : host.cpus();
         double ofLimit = Double.NaN;
         double ofHost = Double.NaN;
@@ -177,8 +180,9 @@ public final class Collector implements AutoCloseable {
         }
         long against = limit > 0 ? limit : host.memoryBytes();
         double memPercent = against > 0 ? workingSet * 100.0 / against : 0;
-        return new Sweep.ContainerSample(c.id(), c.name(), service, c.image(), c.state(), c.health().name().toLowerCase(), ofLimit, ofHost, cpuLimit,
-                workingSet, limit, memPercent, Math.max(oom, state.oomKilled() ? 1 : 0), state.restartCount(), errors, errorLines);
+        return new Sweep.ContainerSample(c.id(), c.name(), service, c.image(), c.state(),
+                c.health().name().toLowerCase(), ofLimit, ofHost, cpuLimit, workingSet, limit, memPercent,
+                Math.max(oom, state.oomKilled() ? 1 : 0), state.restartCount(), errors, errorLines);
     }
 
     /** Error-level lines the container wrote since the last sweep (the engine's timestamps tell old from new). */

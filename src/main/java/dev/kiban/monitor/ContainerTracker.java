@@ -53,14 +53,16 @@ public final class ContainerTracker {
     }
 
     private Tracked track(String id, Map<String, String> labels, String name) {
-        return byId.computeIfAbsent(id, i -> new Tracked(i, subject(labels, name), labels.getOrDefault("com.docker.swarm.service.name", "")));
+        return byId.computeIfAbsent(id, i -> new Tracked(i, subject(labels, name),
+                labels.getOrDefault("com.docker.swarm.service.name", "")));
     }
 
     /** Applies one event; true when it may change an alert at once (a crash, an OOM kill, a health change, a start). */
     public boolean onEvent(EngineEvent e, Instant at) {
         if (!e.type().equals("container")) return false;
         Tracked t = track(e.id(), e.attributes(), e.name());
-        if (e.verb().equals("die") && !t.running && t.downSince != null) return false; // a replay of a die already counted (reconnects overlap a second)
+        // a replay of a die already counted (reconnects overlap a second)
+        if (e.verb().equals("die") && !t.running && t.downSince != null) return false;
         switch (e.verb()) {
             case "start" -> {
                 t.running = true;
@@ -90,7 +92,8 @@ public final class ContainerTracker {
                 return true;
             }
             case "health_status" -> {
-                t.health = e.action().contains("unhealthy") ? "unhealthy" : e.action().contains("healthy") ? "healthy" : "starting";
+                t.health = e.action().contains("unhealthy") ? "unhealthy" : e.action().contains("healthy") ? "healthy"
+                        : "starting";
                 return true;
             }
             case "destroy" -> {
@@ -134,28 +137,37 @@ public final class ContainerTracker {
             t.exitCode = s.exitCode();
             t.oom = s.oomKilled();
             Instant finished = parseTime(s.finishedAt());
-            if ((t.exitCode != 0 || t.oom) && (finished.isAfter(since) || knownDown.test(t.subject)) && t.downSince == null) crash(t, finished);
+            if ((t.exitCode != 0 || t.oom) && (finished.isAfter(since) || knownDown.test(t.subject))
+                    && t.downSince == null) crash(t, finished);
         }
         byId.keySet().retainAll(ids);
     }
 
-    /** Per subject: down (crashed and not back), or unhealthy. Swarm slots are down only while no container of the slot runs. */
+    /**
+     * Per subject: down (crashed and not back), or unhealthy. Swarm slots are down only while no container of
+     * the slot runs.
+     */
     public List<Signal> down(AlertPolicy p) {
         Map<String, Tracked> worst = new LinkedHashMap<>();
         Map<String, Boolean> slotRunning = new LinkedHashMap<>();
         for (Tracked t : byId.values()) {
             slotRunning.merge(t.subject, t.running && !t.health.equals("unhealthy"), Boolean::logicalOr);
             Tracked w = worst.get(t.subject);
-            if (w == null || (t.downSince != null && (w.downSince == null || t.downSince.isAfter(w.downSince)))) worst.put(t.subject, t);
+            if (w == null || (t.downSince != null && (w.downSince == null
+                    || t.downSince.isAfter(w.downSince)))) worst.put(t.subject, t);
         }
         List<Signal> out = new ArrayList<>();
         for (Map.Entry<String, Tracked> e : worst.entrySet()) {
             Tracked t = e.getValue();
-            boolean unhealthy = byId.values().stream().anyMatch(x -> x.subject.equals(e.getKey()) && x.running && x.health.equals("unhealthy"));
+            boolean unhealthy = byId.values().stream().anyMatch(x -> x.subject.equals(e.getKey()) && x.running
+                    && x.health.equals("unhealthy"));
             boolean crashed = t.downSince != null && !slotRunning.get(e.getKey());
-            String why = unhealthy ? "unhealthy: its health check fails" : t.oom ? "OOM-killed (exit " + t.exitCode + ")"
-                    : t.exitCode == 137 ? "killed (exit 137) at " + t.downSince : "exited " + t.exitCode + " at " + t.downSince;
-            out.add(Signal.condition(p, e.getKey(), crashed || unhealthy, t.exitCode, crashed || unhealthy ? why : "running"));
+            String why = unhealthy ? "unhealthy: its health check fails"
+                    : t.oom ? "OOM-killed (exit " + t.exitCode + ")"
+                    : t.exitCode == 137 ? "killed (exit 137) at " + t.downSince
+                    : "exited " + t.exitCode + " at " + t.downSince;
+            out.add(Signal.condition(p, e.getKey(), crashed || unhealthy, t.exitCode,
+                    crashed || unhealthy ? why : "running"));
         }
         return out;
     }
@@ -168,8 +180,10 @@ public final class ContainerTracker {
             Deque<Instant> q = e.getValue();
             while (!q.isEmpty() && q.peekFirst().isBefore(from)) q.pollFirst();
             int n = q.size();
-            Signal.Level level = n >= p.count() ? Signal.Level.BREACHED : n == 0 ? Signal.Level.CLEAR : Signal.Level.HOLD;
-            out.add(new Signal(new AlertKey(p.name(), e.getKey()), level, n, n + " crashes in the last " + p.window().toMinutes() + " min"));
+            Signal.Level level = n >= p.count() ? Signal.Level.BREACHED : n == 0 ? Signal.Level.CLEAR
+                    : Signal.Level.HOLD;
+            out.add(new Signal(new AlertKey(p.name(), e.getKey()), level, n, n + " crashes in the last "
+                    + p.window().toMinutes() + " min"));
         }
         crashes.values().removeIf(Deque::isEmpty);
         return out;

@@ -66,7 +66,8 @@ public final class DailyReport {
                 lines.add(new ContainerLine(c.name(), c.state(), s.restartCount(), s.oomKilled(),
                         c.health() == ContainerSummary.Health.UNHEALTHY));
                 if (c.running()) {
-                    Map<String, Integer> counts = errorCounts(in.engine().logLines(c.id(), in.since().getEpochSecond(), 100_000));
+                    Map<String, Integer> counts = errorCounts(in.engine().logLines(c.id(), in.since().getEpochSecond(),
+                            100_000));
                     if (!counts.isEmpty()) errors.put(c.name(), counts);
                 }
             }
@@ -103,13 +104,13 @@ public final class DailyReport {
             long running = all.stream().filter(c -> c.state().equals("running")).count();
             b.append(String.format(Locale.ROOT, "  %d containers, %d running%n", all.size(), running));
             for (ContainerLine c : all) {
-                b.append(String.format(Locale.ROOT, "  %-36s %-10s restarts %-3d%s%s%n", c.name(), c.state(), c.restarts(),
-                        c.oomKilled() ? " OOM-killed" : "", c.unhealthy() ? " UNHEALTHY" : ""));
+                b.append(String.format(Locale.ROOT, "  %-36s %-10s restarts %-3d%s%s%n", c.name(), c.state(),
+                        c.restarts(), c.oomKilled() ? " OOM-killed" : "", c.unhealthy() ? " UNHEALTHY" : ""));
             }
             b.append("\n== Error lines (most frequent per container)\n");
             f.errorLines().forEach((name, counts) -> {
-                b.append("  ").append(name).append(": ").append(counts.values().stream().mapToInt(Integer::intValue).sum())
-                        .append(" error lines\n");
+                b.append("  ").append(name).append(": ").append(counts.values().stream()
+                        .mapToInt(Integer::intValue).sum()).append(" error lines\n");
                 counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(5)
                         .forEach(e -> b.append(String.format(Locale.ROOT, "    %5d x %s%n", e.getValue(), e.getKey())));
             });
@@ -122,7 +123,7 @@ public final class DailyReport {
         } else if (f.journal() instanceof Journal.Unreadable u) {
             b.append("  the journal could not be read: ").append(u.reason()).append('\n');
         } else if (f.journal() instanceof Journal.Counts c) {
-            if (c.noEntries()) b.append("  no entries (is the journal persistent? R6.1)\n");
+            if (c.noEntries()) b.append("  no entries; is the journal persistent? (R6.1)\n");
             c.counts().forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %-16s %d%n", k, v)));
         }
         b.append("\n== Disks\n");
@@ -131,7 +132,8 @@ public final class DailyReport {
                 b.append("  ").append(d.path()).append(": not present\n");
                 continue;
             }
-            String trend = d.trendPoints().map(t -> String.format(Locale.ROOT, " (%+.1f points in 24 h)", t)).orElse("");
+            String trend = d.trendPoints().map(t -> String.format(Locale.ROOT, " (%+.1f points in 24 h)", t))
+                    .orElse("");
             b.append(String.format(Locale.ROOT, "  %-28s %5.1f%% used%s%n", d.path(), d.usedPercent().get(), trend));
         }
         b.append("\n== Backup\n");
@@ -163,7 +165,8 @@ public final class DailyReport {
 
     static Journal.Counts journalCounts(String journal) {
         Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put("failed logins", journal.lines().filter(l -> l.contains("Failed password") || l.contains("Invalid user")).count());
+        counts.put("failed logins", journal.lines().filter(l -> l.contains("Failed password")
+                || l.contains("Invalid user")).count());
         counts.put("accepted logins", journal.lines().filter(l -> l.startsWith("Accepted ")).count());
         counts.put("bans", journal.lines().filter(l -> l.contains(" Ban ")).count());
         counts.put("unbans", journal.lines().filter(l -> l.contains(" Unban ")).count());

@@ -6,7 +6,10 @@ import java.time.Duration;
 public sealed interface Delivery {
     record Delivered(String detail) implements Delivery {}
 
-    /** A transient failure (429, 5xx, connection refused): the outbox keeps the notification; {@code after} zero: the outbox's back-off decides. */
+    /**
+     * A transient failure (429, 5xx, connection refused): the outbox keeps the notification; {@code after}
+     * zero: the outbox's back-off decides.
+     */
     record Retry(Duration after, String reason) implements Delivery {}
 
     /**

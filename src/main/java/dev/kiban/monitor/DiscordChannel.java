@@ -34,7 +34,10 @@ public final class DiscordChannel implements Channel {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /** {@code https://discord.com/api/webhooks/ID/TOKEN} → {@code https://discord.com/api/v10/webhooks/ID/TOKEN?wait=true}. */
+    /**
+     * {@code https://discord.com/api/webhooks/ID/TOKEN} →
+     * {@code https://discord.com/api/v10/webhooks/ID/TOKEN?wait=true}.
+     */
     static URI versioned(String url) {
         URI u = ChannelUrls.parse(KEY, url, true);
         String raw = u.getRawPath() == null ? "" : u.getRawPath();
@@ -59,15 +62,18 @@ public final class DiscordChannel implements Channel {
     @Override
     public Delivery send(Notification n, boolean redelivery) {
         Instant now = Instant.now();
-        if (now.isBefore(quietUntil)) return new Delivery.Retry(Duration.between(now, quietUntil), "Discord's rate limit bucket is empty");
+        if (now.isBefore(quietUntil)) return new Delivery.Retry(Duration.between(now, quietUntil),
+                "Discord's rate limit bucket is empty");
         byte[] body;
         try {
             body = JSON.writeValueAsBytes(DiscordMessage.of(n, redelivery));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
-                .header("User-Agent", "kiban (https://github.com/kiban, 1)").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "kiban (https://github.com/kiban, 1)")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<String> r;
         try {
             r = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -87,12 +93,15 @@ public final class DiscordChannel implements Channel {
         int status = r.statusCode();
         if (status == 200 || status == 204) return new Delivery.Delivered("Discord message " + field(r.body(), "id"));
         if (status == 429) {
-            Duration wait = seconds(field(r.body(), "retry_after").isEmpty() ? r.headers().firstValue("Retry-After").orElse("1") : field(r.body(), "retry_after"));
+            Duration wait = seconds(field(r.body(), "retry_after").isEmpty()
+                    ? r.headers().firstValue("Retry-After").orElse("1") : field(r.body(), "retry_after"));
             quietUntil = Instant.now().plus(wait);
             return new Delivery.Retry(wait, "Discord rate limit (429), retry after " + wait.toMillis() + " ms");
         }
-        if (status == 404) return new Delivery.Rejected("the Discord webhook no longer exists (404); give a new one in monitor.channels.discord.webhook", true);
-        if (status == 401 || status == 403) return new Delivery.Rejected("Discord refused the webhook's token (" + status + ")", true);
+        if (status == 404) return new Delivery.Rejected("the Discord webhook no longer exists (404); give a new one "
+                + "in monitor.channels.discord.webhook", true);
+        if (status == 401 || status == 403) return new Delivery.Rejected("Discord refused the webhook's token ("
+                + status + ")", true);
         if (status >= 500) return new Delivery.Retry(Duration.ZERO, "Discord answered " + status);
         String said = ChannelUrls.redact(DiscordMessage.cut(r.body(), 300), name(), secrets);
         return new Delivery.Rejected("Discord answered " + status + ": " + said, false);

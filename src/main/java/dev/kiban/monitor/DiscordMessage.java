@@ -28,7 +28,8 @@ public final class DiscordMessage {
     public static ObjectNode of(Notification n, boolean redelivery) {
         ObjectNode msg = JSON.createObjectNode();
         msg.put("username", cut("kiban " + n.host(), USERNAME));
-        msg.put("content", cut(n.title() + (redelivery ? " (sent again after an interruption; it may be a repeat)" : ""), CONTENT));
+        msg.put("content", cut(n.title() + (redelivery ? " (sent again after an interruption; it may be a repeat)"
+                : ""), CONTENT));
         msg.putObject("allowed_mentions").putArray("parse"); // an alert text never pings anyone
         ArrayNode embeds = msg.putArray("embeds");
         List<AlertEvent> events = n.events();
@@ -37,13 +38,17 @@ public final class DiscordMessage {
         String footer = cut("kiban · " + n.id(), FOOTER);
         for (int i = 0; i < shown; i++) {
             AlertEvent e = events.get(i);
-            int share = budget / (shown - i + (events.size() > shown ? 1 : 0)); // what is left, split over the embeds still to come
-            String title = cut((e.kind() == AlertEvent.Kind.RESOLVED ? "RESOLVED " : "FIRING ") + e.key(), Math.min(TITLE, Math.max(1, share / 4)));
-            String description = cut(e.summary() + (e.kind() == AlertEvent.Kind.REPEAT ? "\nfiring since " + e.since() : ""),
+            // what is left, split over the embeds still to come
+            int share = budget / (shown - i + (events.size() > shown ? 1 : 0));
+            String title = cut((e.kind() == AlertEvent.Kind.RESOLVED ? "RESOLVED " : "FIRING ") + e.key(),
+                    Math.min(TITLE, Math.max(1, share / 4)));
+            String description = cut(e.summary() + (e.kind() == AlertEvent.Kind.REPEAT
+                    ? "\nfiring since " + e.since() : ""),
                     Math.min(DESCRIPTION, Math.max(1, share - title.length() - footer.length())));
             String foot = cut(footer, Math.max(0, share - title.length() - description.length()));
             ObjectNode embed = embeds.addObject().put("title", title).put("description", description)
-                    .put("color", n.test() ? BLUE : e.kind() == AlertEvent.Kind.RESOLVED ? GREEN : RED).put("timestamp", e.at().toString());
+                    .put("color", n.test() ? BLUE : e.kind() == AlertEvent.Kind.RESOLVED ? GREEN : RED)
+                    .put("timestamp", e.at().toString());
             if (!foot.isEmpty()) embed.putObject("footer").put("text", foot);
             budget -= title.length() + description.length() + foot.length();
         }
@@ -52,19 +57,24 @@ public final class DiscordMessage {
             embeds.addObject().put("title", cut(more, Math.min(TITLE, Math.max(1, budget)))).put("color", RED);
         }
         if (events.isEmpty()) {
-            embeds.addObject().put("title", cut(n.title(), TITLE)).put("description", "This is a test: the path from kiban to this channel works.")
-                    .put("color", BLUE);
+            embeds.addObject().put("title", cut(n.title(), TITLE)).put("description",
+                    "This is a test: the path from kiban to this channel works.").put("color", BLUE);
         }
         return msg;
     }
 
-    /** The characters Discord counts toward its 6000 limit: every embed's title, description, field names and values, footer, author. */
+    /**
+     * The characters Discord counts toward its 6000 limit: every embed's title, description, field names and
+     * values, footer, author.
+     */
     static int counted(ObjectNode msg) {
         int n = 0;
         for (var e : msg.path("embeds")) {
-            n += e.path("title").asText("").length() + e.path("description").asText("").length() + e.path("footer").path("text").asText("").length()
+            n += e.path("title").asText("").length() + e.path("description").asText("").length()
+                    + e.path("footer").path("text").asText("").length()
                     + e.path("author").path("name").asText("").length();
-            for (var f : e.path("fields")) n += f.path("name").asText("").length() + f.path("value").asText("").length();
+            for (var f : e.path("fields")) n += f.path("name").asText("").length()
+                    + f.path("value").asText("").length();
         }
         return n;
     }

@@ -13,7 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Turns a sweep and the event tracker into the signals each rule reads. Pure apart from remembering when a container last logged an error. */
+/**
+ * Turns a sweep and the event tracker into the signals each rule reads. Pure apart from remembering when a
+ * container last logged an error.
+ */
 public final class Evaluator {
     /** An error-log alert resolves after this long without a new error line. */
     static final Duration LOG_QUIET = Duration.ofMinutes(10);
@@ -34,7 +37,8 @@ public final class Evaluator {
 
     /** The rules that need no sweep: what an event can change at once. */
     public List<String> eventRuleNames() {
-        return policies.stream().filter(p -> p.metric() == Metric.CONTAINER_DOWN || p.metric() == Metric.RESTART_LOOP).map(AlertPolicy::name).toList();
+        return policies.stream().filter(p -> p.metric() == Metric.CONTAINER_DOWN
+                || p.metric() == Metric.RESTART_LOOP).map(AlertPolicy::name).toList();
     }
 
     public List<Signal> events(ContainerTracker tracker, Instant now) {
@@ -50,14 +54,19 @@ public final class Evaluator {
         List<Signal> out = new ArrayList<>(events(tracker, sweep.at()));
         for (AlertPolicy p : policies) {
             switch (p.metric()) {
-                case CPU -> sweep.containers().stream().filter(c -> c.running() && !Double.isNaN(c.cpuPercentOfLimit())).forEach(c -> out.add(Signal.of(p,
-                        c.name(), c.cpuPercentOfLimit(), String.format(Locale.ROOT, "CPU %.0f%% of its %s-core limit (%.0f%% of the host)",
-                                c.cpuPercentOfLimit(), trim(c.cpuLimit()), c.cpuPercentOfHost()))));
-                case MEMORY -> sweep.containers().stream().filter(Sweep.ContainerSample::running).forEach(c -> out.add(Signal.of(p, c.name(),
-                        c.memoryPercent(), String.format(Locale.ROOT, "memory %s, %.0f%% of %s", ByteSize.ofBytes(c.workingSet()), c.memoryPercent(),
-                                c.memoryLimit() > 0 ? "its " + ByteSize.ofBytes(c.memoryLimit()) + " limit" : "the host (no limit set)"))));
-                case DISK -> sweep.filesystems().forEach(f -> out.add(Signal.of(p, f.path(), f.usedPercent(), String.format(Locale.ROOT,
-                        "%s %.0f%% used (%s of %s)", f.path(), f.usedPercent(), ByteSize.ofBytes(f.used()), ByteSize.ofBytes(f.total())))));
+                case CPU -> sweep.containers().stream().filter(c -> c.running() && !Double.isNaN(c.cpuPercentOfLimit()))
+                        .forEach(c -> out.add(Signal.of(p, c.name(), c.cpuPercentOfLimit(),
+                                String.format(Locale.ROOT, "CPU %.0f%% of its %s-core limit (%.0f%% of the host)",
+                                        c.cpuPercentOfLimit(), trim(c.cpuLimit()), c.cpuPercentOfHost()))));
+                case MEMORY -> sweep.containers().stream().filter(Sweep.ContainerSample::running)
+                        .forEach(c -> out.add(Signal.of(p, c.name(), c.memoryPercent(),
+                                String.format(Locale.ROOT, "memory %s, %.0f%% of %s", ByteSize.ofBytes(c.workingSet()),
+                                        c.memoryPercent(), c.memoryLimit() > 0
+                                                ? "its " + ByteSize.ofBytes(c.memoryLimit()) + " limit"
+                                                : "the host (no limit set)"))));
+                case DISK -> sweep.filesystems().forEach(f -> out.add(Signal.of(p, f.path(), f.usedPercent(),
+                        String.format(Locale.ROOT, "%s %.0f%% used (%s of %s)", f.path(), f.usedPercent(),
+                                ByteSize.ofBytes(f.used()), ByteSize.ofBytes(f.total())))));
                 case REPLICAS -> {
                     for (ServiceReplicas s : sweep.services()) {
                         if (s.desired() == 0) continue;
@@ -66,9 +75,11 @@ public final class Evaluator {
                     }
                 }
                 case LOG_ERRORS -> {
-                    for (Sweep.ContainerSample c : sweep.containers()) out.add(logSignal(p, c.name(), c.errorLines(), c.logErrors(), sweep.at()));
+                    for (Sweep.ContainerSample c : sweep.containers()) out.add(logSignal(p, c.name(), c.errorLines(),
+                            c.logErrors(), sweep.at()));
                     java.util.Set<String> units = new java.util.TreeSet<>(sweep.journalErrors().keySet());
-                    lastError.keySet().stream().filter(k -> k.startsWith("journal:")).forEach(k -> units.add(k.substring("journal:".length())));
+                    lastError.keySet().stream().filter(k -> k.startsWith("journal:"))
+                            .forEach(k -> units.add(k.substring("journal:".length())));
                     for (String unit : units) {
                         List<String> lines = sweep.journalErrors().getOrDefault(unit, List.of());
                         out.add(logSignal(p, "journal:" + unit, lines, lines.size(), sweep.at()));
@@ -107,7 +118,8 @@ public final class Evaluator {
         if (!parsed.get().ok()) {
             return Signal.condition(p, "backup", true, days, "the backup of " + when + " failed: " + rest);
         }
-        if (days > 8) return Signal.condition(p, "backup", true, days, "the last successful backup is " + days + " days old (" + when + ")");
+        if (days > 8) return Signal.condition(p, "backup", true, days, "the last successful backup is " + days
+                + " days old (" + when + ")");
         return Signal.condition(p, "backup", false, days, "the backup of " + when + " succeeded");
     }
 

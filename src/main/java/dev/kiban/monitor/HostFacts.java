@@ -12,7 +12,8 @@ public record HostFacts(int cpus, long memoryBytes) {
         long memory = 0;
         try {
             memory = MemInfo.read().totalBytes();
-            long online = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.matches("cpu\\d+ .*")).count();
+            long online = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.matches("cpu\\d+ .*"))
+                    .count();
             if (online > 0) cpus = (int) online;
         } catch (IOException | RuntimeException e) {
             memory = Runtime.getRuntime().maxMemory();

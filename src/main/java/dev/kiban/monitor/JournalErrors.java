@@ -37,8 +37,8 @@ public final class JournalErrors {
      */
     public Map<String, List<String>> read() throws IOException {
         if (journalctl.isEmpty()) return Map.of();
-        List<String> argv = new ArrayList<>(List.of(journalctl.get().toString(), "--no-pager", "-o", "json", "-p", "err", "--since",
-                "@" + since.getEpochSecond()));
+        List<String> argv = new ArrayList<>(List.of(journalctl.get().toString(), "--no-pager", "-o", "json", "-p",
+                "err", "--since", "@" + since.getEpochSecond()));
         UNITS.forEach(u -> argv.addAll(List.of("-u", u)));
         HostPrograms.Result r = programs.run(argv, Duration.ofSeconds(20));
         if (!r.ok()) throw new IOException("journalctl exited " + r.exit() + ": " + r.gist());
@@ -56,9 +56,11 @@ public final class JournalErrors {
             try {
                 JsonNode e = JSON.readTree(line);
                 if (e.path("__REALTIME_TIMESTAMP").asLong(0) <= afterMicros) continue;
-                String unit = e.path("_SYSTEMD_UNIT").asText(e.path("UNIT").asText("journal")).replaceFirst("\\.service$", "");
+                String unit = e.path("_SYSTEMD_UNIT").asText(e.path("UNIT").asText("journal"))
+                        .replaceFirst("\\.service$", "");
                 JsonNode message = e.path("MESSAGE");
-                out.computeIfAbsent(unit, u -> new ArrayList<>()).add(message.isTextual() ? message.asText() : message.toString());
+                out.computeIfAbsent(unit, u -> new ArrayList<>()).add(message.isTextual() ? message.asText()
+                        : message.toString());
             } catch (IOException ex) {
                 // a line journalctl cut short: skip it
             }

@@ -141,7 +141,8 @@ public final class MailChannel implements Channel {
             MimeMessage m = message(session, subject, body, id);
             if (auth) Transport.send(m, settings.username(), settings.password());
             else Transport.send(m);
-            return new Delivery.Delivered("mail accepted by " + settings.host() + ":" + settings.port() + " for " + String.join(", ", settings.to()));
+            return new Delivery.Delivered("mail accepted by " + settings.host() + ":" + settings.port() + " for "
+                    + String.join(", ", settings.to()));
         } catch (SendFailedException e) {
             return new Delivery.Rejected("the SMTP server refused the recipients: " + said(e), false);
         } catch (MessagingException e) {

@@ -18,9 +18,11 @@ public final class MetricsText {
         sweep.containers().forEach(c -> m.sample("kiban_container_up", c.running() ? 1 : 0, labels(c)));
         m.family("kiban_container_cpu_limit_ratio", "gauge",
                 "CPU use as a fraction of the container's CPU limit (of the host without one)");
-        sweep.containers().forEach(c -> m.sample("kiban_container_cpu_limit_ratio", c.cpuPercentOfLimit() / 100, labels(c)));
+        sweep.containers().forEach(c -> m.sample("kiban_container_cpu_limit_ratio", c.cpuPercentOfLimit() / 100,
+                labels(c)));
         m.family("kiban_container_cpu_host_ratio", "gauge", "CPU use as a fraction of all the host's CPUs");
-        sweep.containers().forEach(c -> m.sample("kiban_container_cpu_host_ratio", c.cpuPercentOfHost() / 100, labels(c)));
+        sweep.containers().forEach(c -> m.sample("kiban_container_cpu_host_ratio", c.cpuPercentOfHost() / 100,
+                labels(c)));
         m.family("kiban_container_memory_working_set_bytes", "gauge",
                 "memory in use minus inactive page cache, as docker stats computes it");
         running(sweep).forEach(c -> m.sample("kiban_container_memory_working_set_bytes", c.workingSet(), labels(c)));
@@ -34,13 +36,15 @@ public final class MetricsText {
         // A per-sweep count, not a running total: a gauge, named for what one sample holds.
         m.family("kiban_container_log_error_lines_last_sweep", "gauge",
                 "error-level lines the container wrote since the previous sweep");
-        sweep.containers().forEach(c -> m.sample("kiban_container_log_error_lines_last_sweep", c.logErrors(), labels(c)));
+        sweep.containers().forEach(c -> m.sample("kiban_container_log_error_lines_last_sweep", c.logErrors(),
+                labels(c)));
         m.family("kiban_service_replicas_running", "gauge", "running tasks of a Swarm service");
         sweep.services().forEach(s -> m.sample("kiban_service_replicas_running", s.running(), "service", s.name()));
         m.family("kiban_service_replicas_desired", "gauge", "tasks a Swarm service wants");
         sweep.services().forEach(s -> m.sample("kiban_service_replicas_desired", s.desired(), "service", s.name()));
         m.family("kiban_filesystem_used_ratio", "gauge", "used fraction of a watched filesystem, as df shows it");
-        sweep.filesystems().forEach(f -> m.sample("kiban_filesystem_used_ratio", f.usedPercent() / 100, "path", f.path()));
+        sweep.filesystems().forEach(f -> m.sample("kiban_filesystem_used_ratio", f.usedPercent() / 100, "path",
+                f.path()));
         m.family("kiban_alert", "gauge", "1 for each pending or firing alert");
         alerts.forEach(a -> m.sample("kiban_alert", 1, "rule", a.key().rule(), "subject", a.key().subject(),
                 "state", a.state().name().toLowerCase(Locale.ROOT)));

@@ -41,8 +41,9 @@ public final class MonitorAgent implements AutoCloseable {
     private volatile String metrics = "";
     private final List<Thread> threads = new ArrayList<>();
 
-    public MonitorAgent(Engine engine, Supplier<Engine> connect, Collector collector, List<AlertPolicy> policies, Map<String, Channel> channels,
-                        MonitorState state, String host, Clock clock, PrintWriter log) throws IOException {
+    public MonitorAgent(Engine engine, Supplier<Engine> connect, Collector collector, List<AlertPolicy> policies,
+                        Map<String, Channel> channels, MonitorState state, String host, Clock clock, PrintWriter log)
+            throws IOException {
         this.engine = engine;
         this.connect = connect;
         this.collector = collector;
@@ -53,7 +54,8 @@ public final class MonitorAgent implements AutoCloseable {
         this.log = log;
         this.book = new AlertBook(policies, host);
         this.evaluator = new Evaluator(policies);
-        var saved = state.alerts();
+        // a damaged alerts.json is set aside, never a reason not to start
+        var saved = state.alertsOrSetAside(line -> log.println(clock.instant() + " state: " + line));
         saved.ifPresent(s -> book.restore(s.alerts()));
         // a restarted agent treats exits since its last save (or the last 10 minutes) as news
         this.started = saved.map(MonitorState.Snapshot::updated).orElse(clock.instant().minus(Duration.ofMinutes(10)));
@@ -109,7 +111,8 @@ public final class MonitorAgent implements AutoCloseable {
             log.flush();
         }
         synchronized (lock) {
-            List<Notification> out = book.update(clock.instant(), evaluator.all(s, tracker), evaluator.ruleNames(), state.silences());
+            List<Notification> out = book.update(clock.instant(), evaluator.all(s, tracker), evaluator.ruleNames(),
+                    silences());
             queue(out);
             state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
             DailyReport.recordDisks(state, s);
@@ -149,10 +152,12 @@ public final class MonitorAgent implements AutoCloseable {
                     current = connect.get();
                     synchronized (lock) {
                         listedAtNanos = epochNanos();
-                        tracker.reconcile(current.containers(), current::inspectContainer, Instant.ofEpochSecond(since), this::knownDown);
+                        tracker.reconcile(current.containers(), current::inspectContainer,
+                                Instant.ofEpochSecond(since), this::knownDown);
                         evaluateEvents();
                     }
-                    log.println(clock.instant() + " reconnected to the engine; reconciled " + tracker.tracked() + " containers");
+                    log.println(clock.instant() + " reconnected to the engine; reconciled " + tracker.tracked()
+                            + " containers");
                     log.flush();
                     backoff = 1000;
                 }
@@ -160,7 +165,8 @@ public final class MonitorAgent implements AutoCloseable {
                 since = clock.instant().getEpochSecond(); // the stream ended: the engine restarted or closed it
             } catch (RuntimeException | IOException e) {
                 if (!running) return;
-                log.println(clock.instant() + " lost the engine's event stream (" + e.getMessage() + "); reconnecting in " + backoff / 1000 + " s");
+                log.println(clock.instant() + " lost the engine's event stream (" + e.getMessage()
+                        + "); reconnecting in " + backoff / 1000 + " s");
                 log.flush();
                 if (current != engine && current != null) current.close();
                 current = null;
@@ -175,9 +181,13 @@ public final class MonitorAgent implements AutoCloseable {
         }
     }
 
-    /** Whether the book holds a container-down alert for this subject (restored from a previous agent, or raised before a reconnect). */
+    /**
+     * Whether the book holds a container-down alert for this subject (restored from a previous agent, or
+     * raised before a reconnect).
+     */
     private boolean knownDown(String subject) {
-        return book.alerts().stream().anyMatch(a -> a.key().subject().equals(subject) && evaluator.downRuleNames().contains(a.key().rule()));
+        return book.alerts().stream().anyMatch(a -> a.key().subject().equals(subject)
+                && evaluator.downRuleNames().contains(a.key().rule()));
     }
 
     private long epochNanos() {
@@ -201,9 +211,18 @@ public final class MonitorAgent implements AutoCloseable {
         }
     }
 
+    /** The silences; a damaged silences.json is set aside and the sweep goes on without silences. */
+    private List<Silence> silences() throws IOException {
+        return state.silencesOrSetAside(line -> {
+            log.println(clock.instant() + " state: " + line);
+            log.flush(); // said now, not at the next line something else logs
+        });
+    }
+
     /** The event rules alone, at once: a crash does not wait for the next sweep. */
     private void evaluateEvents() throws IOException {
-        queue(book.update(clock.instant(), evaluator.events(tracker, clock.instant()), evaluator.eventRuleNames(), state.silences()));
+        queue(book.update(clock.instant(), evaluator.events(tracker, clock.instant()), evaluator.eventRuleNames(),
+                silences()));
         state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
     }
 

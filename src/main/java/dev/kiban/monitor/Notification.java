@@ -8,7 +8,8 @@ import java.util.List;
  * ten containers going down together make one message, not ten. {@code id} is stable across retries
  * (the outbox file name, the mail's Message-ID, the webhook's idempotency key).
  */
-public record Notification(String id, String channel, String host, Instant created, List<AlertEvent> events, boolean test) {
+public record Notification(String id, String channel, String host, Instant created, List<AlertEvent> events,
+        boolean test) {
 
     public long count(AlertEvent.Kind kind) {
         return events.stream().filter(e -> e.kind() == kind).count();

@@ -34,10 +34,12 @@ import java.util.stream.Stream;
  * moves to {@code failed/} with the reason.
  */
 public final class Outbox {
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     /** One queued notification and what its delivery has been through. */
-    public record Item(Notification notification, int attempts, Instant nextAttempt, boolean inFlight, boolean redelivery, String lastError) {}
+    public record Item(Notification notification, int attempts, Instant nextAttempt, boolean inFlight,
+            boolean redelivery, String lastError) {}
 
     /** What a drain did; {@code quarantined}: outbox files it could not use and set aside. */
     public record Report(List<String> delivered, List<String> retrying, List<String> rejected,
@@ -110,7 +112,8 @@ public final class Outbox {
                 quarantine(f, why).ifPresent(quarantined::add);
             }
         }
-        out.sort(Comparator.comparing((Item i) -> i.notification().created()).thenComparing(i -> i.notification().id()));
+        out.sort(Comparator.comparing((Item i) -> i.notification().created())
+                .thenComparing(i -> i.notification().id()));
         return out;
     }
 
@@ -236,7 +239,8 @@ public final class Outbox {
                 held.add(n.channel());
             } else if (d instanceof Delivery.Rejected x) {
                 AtomicFile.write(dir.resolve("failed").resolve(file(n).getFileName()),
-                        JSON.writeValueAsBytes(new Item(n, item.attempts() + 1, now, false, again, x.reason())), "rw-------", false);
+                        JSON.writeValueAsBytes(new Item(n, item.attempts() + 1, now, false, again, x.reason())),
+                        "rw-------", false);
                 Files.deleteIfExists(file(n));
                 rejected.add(n.channel() + " " + n.id() + ": " + x.reason());
                 if (x.channelGone()) held.add(n.channel());
@@ -272,7 +276,8 @@ public final class Outbox {
     public List<String> recover() throws IOException {
         List<String> quarantined = new ArrayList<>();
         for (Item i : pending(quarantined)) {
-            if (i.inFlight()) write(new Item(i.notification(), i.attempts(), i.nextAttempt(), false, true, "interrupted while being sent"));
+            if (i.inFlight()) write(new Item(i.notification(), i.attempts(), i.nextAttempt(), false, true,
+                    "interrupted while being sent"));
         }
         return quarantined;
     }

@@ -19,6 +19,7 @@ public record Silence(String id, String matcher, Instant until, String comment) 
 
     private static boolean glob(String pattern, String text) {
         // PathMatcher's glob treats '/' as a separator, so match on a '/'-free stand-in
-        return FileSystems.getDefault().getPathMatcher("glob:" + pattern.replace('/', '\u0001')).matches(Path.of(text.replace('/', '\u0001')));
+        return FileSystems.getDefault().getPathMatcher("glob:" + pattern.replace('/', '\u0001'))
+                .matches(Path.of(text.replace('/', '\u0001')));
     }
 }

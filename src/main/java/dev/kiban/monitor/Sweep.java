@@ -10,13 +10,15 @@ import java.util.List;
  * it took, and what could not be sampled (a container or the service listing whose engine call failed:
  * missing from this sweep, so the agent says why rather than the container seeming to vanish).
  */
-public record Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services, List<FilesystemSample> filesystems, long nanos,
-                    String counterSource, java.util.Optional<String> lastBackup, java.util.Map<String, List<String>> journalErrors,
+public record Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services,
+                    List<FilesystemSample> filesystems, long nanos, String counterSource,
+                    java.util.Optional<String> lastBackup, java.util.Map<String, List<String>> journalErrors,
                     List<String> failures) {
 
     /** A sweep in which every sample was taken. */
-    public Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services, List<FilesystemSample> filesystems, long nanos,
-                 String counterSource, java.util.Optional<String> lastBackup, java.util.Map<String, List<String>> journalErrors) {
+    public Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services,
+                 List<FilesystemSample> filesystems, long nanos, String counterSource,
+                 java.util.Optional<String> lastBackup, java.util.Map<String, List<String>> journalErrors) {
         this(at, containers, services, filesystems, nanos, counterSource, lastBackup, journalErrors, List.of());
     }
 
@@ -25,9 +27,10 @@ public record Sweep(Instant at, List<ContainerSample> containers, List<ServiceRe
      * {@code cpuLimit} is in cores (the host's count when it has none); memory is the working set
      * against the limit, or against the host's memory when there is none.
      */
-    public record ContainerSample(String id, String name, String service, String image, String state, String health, double cpuPercentOfLimit,
-                                  double cpuPercentOfHost, double cpuLimit, long workingSet, long memoryLimit, double memoryPercent, long oomKills,
-                                  int restartCount, int logErrors, List<String> errorLines) {
+    public record ContainerSample(String id, String name, String service, String image, String state, String health,
+                                  double cpuPercentOfLimit, double cpuPercentOfHost, double cpuLimit, long workingSet,
+                                  long memoryLimit, double memoryPercent, long oomKills, int restartCount,
+                                  int logErrors, List<String> errorLines) {
         public boolean running() {
             return "running".equals(state);
         }

@@ -38,12 +38,13 @@ public final class WebhookChannel implements Channel {
     }
 
     static ObjectNode payload(Notification n, boolean redelivery) {
-        ObjectNode body = JSON.createObjectNode().put("id", n.id()).put("host", n.host()).put("title", n.title()).put("test", n.test())
-                .put("redelivery", redelivery).put("created", n.created().toString());
+        ObjectNode body = JSON.createObjectNode().put("id", n.id()).put("host", n.host()).put("title", n.title())
+                .put("test", n.test()).put("redelivery", redelivery).put("created", n.created().toString());
         var events = body.putArray("events");
         for (AlertEvent e : n.events()) {
-            events.addObject().put("kind", e.kind().name().toLowerCase()).put("rule", e.key().rule()).put("subject", e.key().subject())
-                    .put("value", e.value()).put("summary", e.summary()).put("since", e.since().toString()).put("at", e.at().toString());
+            events.addObject().put("kind", e.kind().name().toLowerCase()).put("rule", e.key().rule())
+                    .put("subject", e.key().subject()).put("value", e.value()).put("summary", e.summary())
+                    .put("since", e.since().toString()).put("at", e.at().toString());
         }
         return body;
     }
@@ -51,8 +52,11 @@ public final class WebhookChannel implements Channel {
     @Override
     public Delivery send(Notification n, boolean redelivery) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
-                    .header("Idempotency-Key", n.id()).POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(payload(n, redelivery)))).build();
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15))
+                    .header("Content-Type", "application/json")
+                    .header("Idempotency-Key", n.id())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(payload(n, redelivery))))
+                    .build();
             HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
             int s = r.statusCode();
             if (s >= 200 && s < 300) return new Delivery.Delivered("webhook answered " + s);

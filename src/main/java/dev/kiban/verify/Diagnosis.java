@@ -9,8 +9,9 @@ import java.util.Optional;
  * The facts the troubleshooting flow of R9.2 gathers for one container, in the order the design walks
  * them, and the most likely cause they point to. {@link #cause()} is pure, so each rule is tested alone.
  */
-public record Diagnosis(String target, ContainerState state, List<String> taskErrors, String logs, Optional<ContainerStats> stats,
-                        List<String> events, HostResources host, Optional<Integer> selinuxDenials) {
+public record Diagnosis(String target, ContainerState state, List<String> taskErrors, String logs,
+                        Optional<ContainerStats> stats, List<String> events, HostResources host,
+                        Optional<Integer> selinuxDenials) {
 
     /** The host at the time: load, memory available, and how full the engine's data root is. */
     public record HostResources(double load1, long memoryAvailable, long memoryTotal, double dataRootUsedPercent) {}
@@ -58,7 +59,8 @@ public record Diagnosis(String target, ContainerState state, List<String> taskEr
             return fault("CPU-bound at its limit of " + s.nanoCpus() / 1e9
                     + " CPU: raise deploy.resources.limits.cpus or find the hot loop");
         }
-        if (stats.isPresent() && stats.get().memoryLimit() > 0 && stats.get().memoryUsed() > 0.9 * stats.get().memoryLimit()) {
+        if (stats.isPresent() && stats.get().memoryLimit() > 0
+                && stats.get().memoryUsed() > 0.9 * stats.get().memoryLimit()) {
             return fault("close to its memory limit (" + mebibytes(stats.get().memoryUsed()) + " of "
                     + mebibytes(stats.get().memoryLimit()) + ")");
         }
@@ -75,7 +77,8 @@ public record Diagnosis(String target, ContainerState state, List<String> taskEr
         List<String> lines = logs.lines().filter(l -> !l.isBlank()).toList();
         for (int i = lines.size() - 1; i >= 0; i--) {
             String l = lines.get(i).toLowerCase();
-            if (l.contains("error") || l.contains("fatal") || l.contains("panic") || l.contains("exception")) return lines.get(i).strip();
+            if (l.contains("error") || l.contains("fatal") || l.contains("panic")
+                    || l.contains("exception")) return lines.get(i).strip();
         }
         return lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
     }

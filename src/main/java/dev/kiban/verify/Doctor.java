@@ -49,10 +49,13 @@ public final class Doctor {
         List<String> taskErrors = new ArrayList<>();
         String containerId = target;
         Optional<ServiceSummary> service = swarm.swarm().manager()
-                ? swarm.services(Map.of()).stream().filter(s -> s.name().equals(target) || s.id().startsWith(target)).findFirst() : Optional.empty();
+                ? swarm.services(Map.of()).stream()
+                        .filter(s -> s.name().equals(target) || s.id().startsWith(target)).findFirst()
+                : Optional.empty();
         if (service.isPresent()) {
             List<TaskSummary> tasks = swarm.tasks(service.get().id());
-            tasks.stream().filter(TaskSummary::failed).map(TaskSummary::error).filter(e -> !e.isEmpty()).distinct().forEach(taskErrors::add);
+            tasks.stream().filter(TaskSummary::failed).map(TaskSummary::error).filter(e -> !e.isEmpty()).distinct()
+                    .forEach(taskErrors::add);
             Optional<TaskSummary> withContainer = tasks.stream().filter(t -> !t.containerId().isEmpty()).findFirst();
             if (withContainer.isEmpty()) {
                 // not the engine refusing: the service exists, and its tasks never got as far as a container
@@ -74,14 +77,17 @@ public final class Doctor {
         double load = 0;
         long total = 0;
         long available = 0;
-        if (Files.exists(Path.of("/proc/loadavg"))) load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        if (Files.exists(Path.of("/proc/loadavg"))) {
+            load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        }
         if (Files.exists(MemInfo.PROC)) {
             MemInfo memory = MemInfo.read();
             total = memory.totalBytes();
             available = memory.availableBytes();
         }
         double disk = engine.address().isLocal()
-                ? FilesystemUsage.of(Path.of(engine.info().dataRoot())).map(FilesystemUsage::usedPercent).orElse(0.0) : 0;
+                ? FilesystemUsage.of(Path.of(engine.info().dataRoot())).map(FilesystemUsage::usedPercent).orElse(0.0)
+                : 0;
         return new Diagnosis.HostResources(load, available, total, disk);
     }
 
@@ -89,7 +95,8 @@ public final class Doctor {
     private static Optional<Integer> selinuxDenials(HostPrograms programs) throws IOException {
         Optional<Path> ausearch = programs.find("ausearch");
         if (ausearch.isEmpty()) return Optional.empty();
-        HostPrograms.Result r = programs.run(List.of(ausearch.get().toString(), "-m", "avc", "-ts", "recent"), Duration.ofSeconds(30));
+        HostPrograms.Result r = programs.run(List.of(ausearch.get().toString(), "-m", "avc", "-ts", "recent"),
+                Duration.ofSeconds(30));
         return Optional.of((int) r.output().lines().filter(l -> l.startsWith("type=AVC")).count());
     }
 }

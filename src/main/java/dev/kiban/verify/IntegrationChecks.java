@@ -3,6 +3,7 @@ package dev.kiban.verify;
 import dev.kiban.engine.ContainerRequest;
 import dev.kiban.engine.ContainerState;
 import dev.kiban.engine.Engine;
+import dev.kiban.failure.UnavailableException;
 import dev.kiban.os.MemInfo;
 import dev.kiban.os.Wait;
 import dev.kiban.spec.ByteSize;
@@ -42,8 +43,8 @@ public final class IntegrationChecks {
         return new NamedCheck("web-http-200", "integration", "R11.2", "a web container answers HTTP 200", c -> {
             Engine engine = engine(c);
             if (!engine.hasImage(c.webImage())) return missing(c.webImage(), "--web-image");
-            String id = engine.runContainer(new ContainerRequest(name("web"), c.webImage(), List.of(), labels(), 64L << 20, 250_000_000L,
-                    Optional.of(c.webPort())));
+            String id = engine.runContainer(new ContainerRequest(name("web"), c.webImage(), List.of(), labels(),
+                    64L << 20, 250_000_000L, Optional.of(c.webPort())));
             try {
                 String[] last = {"no answer"};
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -57,8 +58,8 @@ public final class IntegrationChecks {
                         if (state.hostPort().isEmpty()) return Optional.empty();
                         URI uri = URI.create("http://127.0.0.1:" + state.hostPort().get() + "/");
                         try {
-                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2))
-                                    .build(), HttpResponse.BodyHandlers.ofString());
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                             if (r.statusCode() == 200) {
                                 return Optional.of(Check.Outcome.pass("GET " + uri + " -> 200 from " + c.webImage()));
                             }
@@ -81,12 +82,13 @@ public final class IntegrationChecks {
     }
 
     static Check oomKill() {
-        return new NamedCheck("oom-kill", "integration", "R11.2, R1.3", "a container past its memory limit is OOM-killed", c -> {
+        return new NamedCheck("oom-kill", "integration", "R11.2, R1.3",
+                "a container past its memory limit is OOM-killed", c -> {
             Engine engine = engine(c);
             if (!engine.hasImage(c.toolImage())) return missing(c.toolImage(), "--tool-image");
             // tail buffers an endless line from /dev/zero: memory grows until the limit stops it.
-            String id = engine.runContainer(new ContainerRequest(name("oom"), c.toolImage(), List.of("tail", "/dev/zero"), labels(), 32L << 20, 0,
-                    Optional.empty()));
+            String id = engine.runContainer(new ContainerRequest(name("oom"), c.toolImage(),
+                    List.of("tail", "/dev/zero"), labels(), 32L << 20, 0, Optional.empty()));
             try {
                 try {
                     return Wait.until(() -> {
@@ -98,7 +100,8 @@ public final class IntegrationChecks {
                                         + " but State.OOMKilled is false"));
                     }, Duration.ofSeconds(60), Duration.ofMillis(200), "the OOM kill");
                 } catch (Wait.TimedOut e) {
-                    return Check.Outcome.fail("still running after 60 s with a 32M limit: is the memory cgroup enabled?");
+                    return Check.Outcome.fail("still running after 60 s with a 32M limit: is the memory cgroup "
+                            + "enabled?");
                 }
             } finally {
                 engine.removeContainer(id);
@@ -107,7 +110,8 @@ public final class IntegrationChecks {
     }
 
     static Check manyContainers() {
-        return new NamedCheck("many-containers", "integration", "R11.2, R1.2", "many containers at once stay within the budget", c -> {
+        return new NamedCheck("many-containers", "integration", "R11.2, R1.2",
+                "many containers at once stay within the budget", c -> {
             Engine engine = engine(c);
             if (!engine.hasImage(c.toolImage())) return missing(c.toolImage(), "--tool-image");
             int n = c.containers();
@@ -117,7 +121,8 @@ public final class IntegrationChecks {
             long memSum = n * memory;
             var budget = c.spec().budget();
             if (cpuSum > budget.dockerVcpus() || memSum > budget.docker().memory().bytes()) {
-                return Check.Outcome.fail(n + " containers would need " + cpuSum + " vCPU / " + ByteSize.ofBytes(memSum) + ", over the budget");
+                return Check.Outcome.fail(n + " containers would need " + cpuSum + " vCPU / " + ByteSize.ofBytes(memSum)
+                        + ", over the budget");
             }
             HostLoad load = HostLoad.start();
             List<String> ids = new ArrayList<>();
@@ -126,8 +131,8 @@ public final class IntegrationChecks {
                 List<Future<String>> started = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     String name = name("load" + i);
-                    started.add(pool.submit(() -> engine.runContainer(new ContainerRequest(name, c.toolImage(), List.of("sleep", "30"), labels(), memory,
-                            nanoCpus, Optional.empty()))));
+                    started.add(pool.submit(() -> engine.runContainer(new ContainerRequest(name, c.toolImage(),
+                            List.of("sleep", "30"), labels(), memory, nanoCpus, Optional.empty()))));
                 }
                 List<String> errors = new ArrayList<>();
                 for (Future<String> f : started) {
@@ -140,9 +145,10 @@ public final class IntegrationChecks {
                 Thread.sleep(2000);
                 long running = ids.stream().map(engine::inspectContainer).filter(ContainerState::running).count();
                 HostLoad.Peak peak = load.stop();
-                String evidence = running + "/" + n + " running; limits sum " + cpuSum + " vCPU of " + budget.dockerVcpus() + ", " + ByteSize.ofBytes(memSum)
-                        + " of " + budget.docker().memory() + "; peak host CPU " + Math.round(peak.cpuPercent()) + "%, memory " + ByteSize.ofBytes(peak.memoryUsed())
-                        + " used";
+                String evidence = running + "/" + n + " running; limits sum " + cpuSum + " vCPU of "
+                        + budget.dockerVcpus() + ", " + ByteSize.ofBytes(memSum)
+                        + " of " + budget.docker().memory() + "; peak host CPU " + Math.round(peak.cpuPercent())
+                        + "%, memory " + ByteSize.ofBytes(peak.memoryUsed()) + " used";
                 if (!errors.isEmpty()) return Check.Outcome.fail(evidence + "; failed to start: " + errors.get(0));
                 return running == n ? Check.Outcome.pass(evidence) : Check.Outcome.fail(evidence);
             } finally {
@@ -168,20 +174,26 @@ public final class IntegrationChecks {
                 byte[] big = new byte[6 << 20];
                 random.nextBytes(big);
                 Files.write(data.resolve("db/base/16384"), big);
-                for (int i = 0; i < 200; i++) Files.writeString(data.resolve("db/row-" + i), "row " + i + "\n".repeat(i));
-                Files.setPosixFilePermissions(data.resolve("db"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                for (int i = 0; i < 200; i++) Files.writeString(data.resolve("db/row-" + i), "row " + i
+                        + "\n".repeat(i));
+                Files.setPosixFilePermissions(data.resolve("db"),
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
                 Files.createSymbolicLink(data.resolve("current"), Path.of("db/base"));
                 Files.createLink(data.resolve("db/base/16384.link"), data.resolve("db/base/16384"));
                 long start = System.nanoTime();
                 try (BackupRepository repo = BackupRepository.open(work.resolve("repo"))) {
                     Snapshot snap = repo.backup(List.of(new BackupRepository.Source("volume:verify", data)));
                     repo.restore(repo.snapshot(snap.id()).trees().get(0), work.resolve("restored"));
-                    List<String> diff = TreeListing.differences(TreeListing.of(data), TreeListing.of(work.resolve("restored")), 3);
-                    if (!diff.isEmpty()) return Check.Outcome.fail("the restored tree differs: " + String.join("; ", diff));
+                    List<String> diff = TreeListing.differences(TreeListing.of(data),
+                            TreeListing.of(work.resolve("restored")), 3);
+                    if (!diff.isEmpty()) return Check.Outcome.fail("the restored tree differs: "
+                            + String.join("; ", diff));
                     List<String> problems = repo.verify(snap, true);
                     if (!problems.isEmpty()) return Check.Outcome.fail("verify --read-data: " + problems.get(0));
-                    return Check.Outcome.pass(String.format(java.util.Locale.ROOT, "%d files, %s: restored identical (content, modes, links), "
-                            + "every chunk re-hashed, in %.1f s", snap.stats().files(), dev.kiban.spec.ByteSize.ofBytes(snap.stats().bytesRead()),
+                    return Check.Outcome.pass(String.format(java.util.Locale.ROOT,
+                            "%d files, %s: restored identical (content, modes, links), "
+                            + "every chunk re-hashed, in %.1f s", snap.stats().files(),
+                            dev.kiban.spec.ByteSize.ofBytes(snap.stats().bytesRead()),
                             (System.nanoTime() - start) / 1e9));
                 }
             } finally {
@@ -198,12 +210,14 @@ public final class IntegrationChecks {
      * channels are not used ('kiban alert test' is for those).
      */
     static Check alertDelivery() {
-        return new NamedCheck("alert-delivery", "integration", "R11.2, R6.3", "an induced fault produces a notification that arrives", c -> {
+        return new NamedCheck("alert-delivery", "integration", "R11.2, R6.3",
+                "an induced fault produces a notification that arrives", c -> {
             Engine engine = engine(c);
             if (!engine.hasImage(c.toolImage())) return missing(c.toolImage(), "--tool-image");
             java.util.concurrent.CompletableFuture<Long> received = new java.util.concurrent.CompletableFuture<>();
             String victim = name("crash");
-            com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
             receiver.createContext("/", x -> {
                 String body = new String(x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 if (body.contains("container-down") && body.contains(victim)) received.complete(System.nanoTime());
@@ -212,25 +226,30 @@ public final class IntegrationChecks {
             });
             receiver.start();
             Path state = Files.createTempDirectory("kiban-verify-alert");
-            var policy = new dev.kiban.monitor.AlertPolicy("container-down", dev.kiban.spec.PlatformSpec.Metric.CONTAINER_DOWN, 0, 0, Duration.ZERO,
+            var policy = new dev.kiban.monitor.AlertPolicy("container-down",
+                    dev.kiban.spec.PlatformSpec.Metric.CONTAINER_DOWN, 0, 0, Duration.ZERO,
                     Duration.ofHours(4), 3, Duration.ofMinutes(10), List.of("webhook"));
             Engine own = dev.kiban.engine.DockerEngine.connect(engine.address());
             var channels = Map.<String, dev.kiban.monitor.Channel>of("webhook",
-                    new dev.kiban.monitor.WebhookChannel("http://127.0.0.1:" + receiver.getAddress().getPort() + "/kiban"));
+                    new dev.kiban.monitor.WebhookChannel("http://127.0.0.1:" + receiver.getAddress().getPort()
+                            + "/kiban"));
             String id = null;
-            try (var agent = new dev.kiban.monitor.MonitorAgent(own, () -> dev.kiban.engine.DockerEngine.connect(engine.address()),
-                    new dev.kiban.monitor.Collector(own, dev.kiban.monitor.CgroupFiles.system(), dev.kiban.monitor.HostFacts.read(), List.of(), null,
-                            c.programs()),
-                    List.of(policy), channels, new dev.kiban.monitor.MonitorState(state), "verify", java.time.Clock.systemUTC(),
-                    new java.io.PrintWriter(java.io.Writer.nullWriter()))) {
+            try (var agent = new dev.kiban.monitor.MonitorAgent(own,
+                    () -> dev.kiban.engine.DockerEngine.connect(engine.address()),
+                    new dev.kiban.monitor.Collector(own, dev.kiban.monitor.CgroupFiles.system(),
+                            dev.kiban.monitor.HostFacts.read(), List.of(), null, c.programs()),
+                    List.of(policy), channels, new dev.kiban.monitor.MonitorState(state), "verify",
+                    java.time.Clock.systemUTC(), new java.io.PrintWriter(java.io.Writer.nullWriter()))) {
                 agent.start();
-                id = engine.runContainer(new ContainerRequest(victim, c.toolImage(), List.of("sh", "-c", "sleep 1; exit 3"), labels(), 16L << 20, 0,
-                        Optional.empty()));
+                id = engine.runContainer(new ContainerRequest(victim, c.toolImage(),
+                        List.of("sh", "-c", "sleep 1; exit 3"), labels(), 16L << 20, 0, Optional.empty()));
                 long started = System.nanoTime();
                 try {
                     long at = received.get(30, java.util.concurrent.TimeUnit.SECONDS);
-                    return Check.Outcome.pass(String.format(java.util.Locale.ROOT, "a container that exited 3 was reported through the event stream, "
-                            + "the outbox and a webhook on 127.0.0.1 %.1f s after it started (it ran 1 s)", (at - started) / 1e9));
+                    return Check.Outcome.pass(String.format(java.util.Locale.ROOT,
+                            "a container that exited 3 was reported through the event stream, "
+                            + "the outbox and a webhook on 127.0.0.1 %.1f s after it started (it ran 1 s)",
+                            (at - started) / 1e9));
                 } catch (java.util.concurrent.TimeoutException e) {
                     return Check.Outcome.fail("no notification arrived within 30 s of the crash of " + victim);
                 }
@@ -250,7 +269,7 @@ public final class IntegrationChecks {
     }
 
     private static Engine engine(CheckContext c) {
-        return c.engine().get().orElseThrow(() -> new IllegalStateException("no engine answers"));
+        return c.engine().get().orElseThrow(() -> new UnavailableException("no engine answers"));
     }
 
     private static Map<String, String> labels() {

@@ -23,8 +23,8 @@ public final class UnitChecks {
     private UnitChecks() {}
 
     public static List<Check> all() {
-        return List.of(engineActive(), composeV2(), swarmActive(), dataMounted(), backupJob(), fail2banSshd(), selinuxEnforcing(),
-                logwatchReport(), noDrift());
+        return List.of(engineActive(), composeV2(), swarmActive(), dataMounted(), backupJob(), fail2banSshd(),
+                selinuxEnforcing(), logwatchReport(), noDrift());
     }
 
     static Check engineActive() {
@@ -32,7 +32,8 @@ public final class UnitChecks {
             Optional<Engine> engine = c.engine().get();
             if (engine.isEmpty()) return Check.Outcome.fail("no engine answers");
             var info = engine.get().info();
-            return Check.Outcome.pass("engine " + info.version() + " (API " + info.apiVersion() + "), " + info.storageDriver() + ", cgroup v" + info.cgroupVersion());
+            return Check.Outcome.pass("engine " + info.version() + " (API " + info.apiVersion() + "), "
+                    + info.storageDriver() + ", cgroup v" + info.cgroupVersion());
         });
     }
 
@@ -40,25 +41,32 @@ public final class UnitChecks {
         return new NamedCheck("compose-v2", "unit", "R11.1, R2.1", "Docker Compose v2 available", c -> {
             Optional<Path> docker = c.programs().find("docker");
             if (docker.isPresent()) {
-                HostPrograms.Result plugin = c.programs().run(List.of(docker.get().toString(), "compose", "version"), LIMIT);
-                if (plugin.ok() && plugin.output().matches("(?s).*v?2\\.\\d+.*")) return Check.Outcome.pass(plugin.output().strip());
+                HostPrograms.Result plugin = c.programs().run(List.of(docker.get().toString(), "compose",
+                        "version"), LIMIT);
+                if (plugin.ok() && plugin.output().matches("(?s).*v?2\\.\\d+.*")) {
+                    return Check.Outcome.pass(plugin.output().strip());
+                }
             }
             Optional<Path> v1 = c.programs().find("docker-compose");
-            String installed = v1.isPresent() ? c.programs().run(List.of(v1.get().toString(), "version", "--short"), LIMIT).output().strip() : "";
-            return Check.Outcome.fail("'docker compose' (v2) is not available" + (installed.isEmpty() ? "" : "; docker-compose " + installed + " is installed")
+            String installed = v1.isPresent() ? c.programs().run(List.of(v1.get().toString(), "version", "--short"),
+                    LIMIT).output().strip() : "";
+            return Check.Outcome.fail("'docker compose' (v2) is not available"
+                    + (installed.isEmpty() ? "" : "; docker-compose " + installed + " is installed")
                     + "; install docker-compose-plugin from Docker's repository");
         });
     }
 
     static Check swarmActive() {
-        return new NamedCheck("swarm-active", "unit", "R11.1, R8.1, D2", "Swarm active with the spec's address pool", c -> {
+        return new NamedCheck("swarm-active", "unit", "R11.1, R8.1, D2",
+                "Swarm active with the spec's address pool", c -> {
             Optional<Engine> engine = c.engine().get();
             if (engine.isEmpty()) return Check.Outcome.fail("no engine answers");
             SwarmSettings swarm = engine.get().swarm();
             if (!swarm.active()) return Check.Outcome.fail("swarm is " + swarm.state() + "; run 'kiban swarm init'");
             List<String> pool = c.spec().swarm().defaultAddrPool().stream().map(Cidr::toString).toList();
             if (!swarm.manager()) return Check.Outcome.fail("this node is a worker; run verify on a manager");
-            if (!swarm.defaultAddrPool().equals(pool)) return Check.Outcome.fail("address pool " + swarm.defaultAddrPool() + ", the spec says " + pool + " (D2)");
+            if (!swarm.defaultAddrPool().equals(pool)) return Check.Outcome.fail("address pool "
+                    + swarm.defaultAddrPool() + ", the spec says " + pool + " (D2)");
             return Check.Outcome.pass("manager, address pool " + swarm.defaultAddrPool() + " /" + swarm.subnetSize());
         });
     }
@@ -68,11 +76,14 @@ public final class UnitChecks {
             String data = c.spec().storage().data().value();
             Path path = HostRoot.resolve(c.root(), data);
             if (!Files.isDirectory(path)) return Check.Outcome.fail(data + " does not exist under " + c.root());
-            if (!HostRoot.isSystemRoot(c.root())) return Check.Outcome.pass(data + " present under " + c.root() + " (mounts are only checked on /)");
+            if (!HostRoot.isSystemRoot(c.root())) return Check.Outcome.pass(data + " present under " + c.root()
+                    + " (mounts are only checked on /)");
             Optional<String> mount = mountPointOf(data);
-            String disk = c.spec().host().disks().stream().filter(d -> d.mount().value().equals("/data")).map(d -> d.mount().value()).findFirst().orElse("/data");
-            if (mount.isPresent() && !mount.get().equals("/")) return Check.Outcome.pass(data + " is on the filesystem mounted at " + mount.get());
-            return Check.Outcome.fail(data + " is on the root filesystem, not on its own disk (" + disk + ", R4.2)");
+            String disk = c.spec().host().disks().stream().filter(d -> d.mount().value().equals("/data"))
+                    .map(d -> d.mount().value()).findFirst().orElse("/data");
+            if (mount.isPresent() && !mount.get().equals("/")) return Check.Outcome.pass(data
+                    + " is on the filesystem mounted at " + mount.get());
+            return Check.Outcome.fail(data + " is on the root filesystem (" + disk + "), not on its own disk (R4.2)");
         });
     }
 
@@ -80,18 +91,26 @@ public final class UnitChecks {
     static Optional<String> mountPointOf(String path) throws IOException {
         Path mounts = Path.of("/proc/self/mounts");
         if (!Files.exists(mounts)) return Optional.empty();
-        return Files.readAllLines(mounts).stream().map(l -> l.split(" ")).filter(f -> f.length > 2).map(f -> f[1].replace("\\040", " "))
-                .filter(m -> path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/")).max(java.util.Comparator.comparingInt(String::length));
+        return Files.readAllLines(mounts).stream().map(l -> l.split(" ")).filter(f -> f.length > 2)
+                .map(f -> f[1].replace("\\040", " "))
+                .filter(m -> path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/"))
+                .max(java.util.Comparator.comparingInt(String::length));
     }
 
-    /** The timer kiban apply installs, and the last line of the backup log: OK and no older than the schedule allows. */
+    /**
+     * The timer kiban apply installs, and the last line of the backup log: OK and no older than the schedule
+     * allows.
+     */
     static Check backupJob() {
-        return new NamedCheck("backup-job", "unit", "R11.1, R5", "backup job present and its last run successful", c -> {
+        return new NamedCheck("backup-job", "unit", "R11.1, R5",
+                "backup job present and its last run successful", c -> {
             Path timer = HostRoot.resolve(c.root(), "/etc/systemd/system/kiban-backup.timer");
-            if (!Files.exists(timer)) return Check.Outcome.fail("no backup timer at " + timer + "; 'kiban apply' installs it (R5.2)");
+            if (!Files.exists(timer)) return Check.Outcome.fail("no backup timer at " + timer
+                    + "; 'kiban apply' installs it (R5.2)");
             Path log = HostRoot.resolve(c.root(), c.spec().backup().log().value());
             Optional<String> last = new BackupLog(log).lastLine();
-            if (last.isEmpty()) return Check.Outcome.skip("the timer is installed (" + c.spec().backup().schedule().onCalendar() + ") but no backup has run yet; "
+            if (last.isEmpty()) return Check.Outcome.skip("the timer is installed ("
+                    + c.spec().backup().schedule().onCalendar() + ") but no backup has run yet; "
                     + "run 'kiban backup run' once to check the whole path");
             Optional<BackupLog.Line> line = BackupLog.parse(last.get());
             if (line.isEmpty()) return Check.Outcome.fail("the last line of " + log + " is not kiban's: " + last.get());
@@ -99,8 +118,10 @@ public final class UnitChecks {
             String detail = line.get().detail();
             long days = java.time.Duration.between(when, java.time.Instant.now()).toDays();
             if (!line.get().ok()) return Check.Outcome.fail("the last backup failed (" + when + "): " + detail);
-            if (days > 8) return Check.Outcome.fail("the last successful backup is " + days + " days old (" + when + "); is the timer running?");
-            return Check.Outcome.pass("timer installed; last run " + when + " OK" + (detail.isEmpty() ? "" : ": " + detail.replaceFirst(" in [0-9.]+ s$", "")));
+            if (days > 8) return Check.Outcome.fail("the last successful backup is " + days + " days old (" + when
+                    + "); is the timer running?");
+            return Check.Outcome.pass("timer installed; last run " + when + " OK"
+                    + (detail.isEmpty() ? "" : ": " + detail.replaceFirst(" in [0-9.]+ s$", "")));
         });
     }
 
@@ -110,7 +131,8 @@ public final class UnitChecks {
             if (client.isEmpty()) return Check.Outcome.fail("fail2ban is not installed; 'kiban apply' installs it");
             HostPrograms.Result r = c.programs().run(List.of(client.get().toString(), "status", "sshd"), LIMIT);
             if (r.ok() && r.output().contains("Status for the jail: sshd")) {
-                return Check.Outcome.pass(r.output().lines().filter(l -> l.contains("Currently banned") || l.contains("Total failed")).map(String::strip)
+                return Check.Outcome.pass(r.output().lines().filter(l -> l.contains("Currently banned")
+                        || l.contains("Total failed")).map(String::strip)
                         .reduce((a, b) -> a + "; " + b).orElse("jail sshd active"));
             }
             return Check.Outcome.fail("fail2ban-client status sshd: " + r.gist());
@@ -120,12 +142,14 @@ public final class UnitChecks {
     static Check selinuxEnforcing() {
         return new NamedCheck("selinux-enforcing", "unit", "R11.1, R7.4", "SELinux enforcing", c -> {
             if (c.spec().host().family() != Family.RHEL) {
-                return Check.Outcome.skip("the host is " + c.spec().host().family().name().toLowerCase() + ", which confines with AppArmor, not SELinux");
+                return Check.Outcome.skip("the host is " + c.spec().host().family().name().toLowerCase()
+                        + ", which confines with AppArmor, not SELinux");
             }
             Optional<Path> getenforce = c.programs().find("getenforce");
             if (getenforce.isEmpty()) return Check.Outcome.fail("getenforce not found: SELinux tools are missing");
             String mode = c.programs().run(List.of(getenforce.get().toString()), LIMIT).output().strip();
-            return mode.equals("Enforcing") ? Check.Outcome.pass("getenforce: Enforcing") : Check.Outcome.fail("getenforce: " + mode);
+            return mode.equals("Enforcing") ? Check.Outcome.pass("getenforce: Enforcing")
+                    : Check.Outcome.fail("getenforce: " + mode);
         });
     }
 
@@ -133,7 +157,8 @@ public final class UnitChecks {
         return new NamedCheck("logwatch-report", "unit", "R11.1, R6.1", "logwatch produces a report", c -> {
             Optional<Path> logwatch = c.programs().find("logwatch");
             if (logwatch.isEmpty()) return Check.Outcome.fail("logwatch is not installed; 'kiban apply' installs it");
-            HostPrograms.Result r = c.programs().run(List.of(logwatch.get().toString(), "--detail", "Med", "--range", "Today", "--output", "stdout"), Duration.ofMinutes(3));
+            HostPrograms.Result r = c.programs().run(List.of(logwatch.get().toString(), "--detail", "Med", "--range",
+                    "Today", "--output", "stdout"), Duration.ofMinutes(3));
             if (!r.ok()) return Check.Outcome.fail("logwatch exited " + r.exit() + ": " + r.gist());
             long lines = r.output().lines().count();
             return Check.Outcome.pass("logwatch --detail Med --range Today: report of " + lines + " lines");
@@ -144,10 +169,12 @@ public final class UnitChecks {
         return new NamedCheck("host-no-drift", "unit", "R11.1, R2, R7", "host files match what kiban renders", c -> {
             Plan plan = HostPlanner.plan(c.spec(), c.root());
             List<String> differ = plan.files().stream().filter(f -> f.change() != Plan.Change.UNCHANGED)
-                    .map(f -> f.artifact().path() + (f.change() == Plan.Change.CREATE ? " (missing)" : " (differs)")).toList();
+                    .map(f -> f.artifact().path() + (f.change() == Plan.Change.CREATE ? " (missing)" : " (differs)"))
+                    .toList();
             if (differ.isEmpty()) return Check.Outcome.pass(plan.files().size() + " files as rendered");
-            return Check.Outcome.fail(differ.size() + " of " + plan.files().size() + " files differ; 'kiban plan' shows how: " + String.join(", ", differ.subList(0, Math.min(4, differ.size())))
-                    + (differ.size() > 4 ? ", ..." : ""));
+            return Check.Outcome.fail(differ.size() + " of " + plan.files().size()
+                    + " files differ; 'kiban plan' shows how: " + String.join(", ",
+                    differ.subList(0, Math.min(4, differ.size()))) + (differ.size() > 4 ? ", ..." : ""));
         });
     }
 }

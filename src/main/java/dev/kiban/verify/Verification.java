@@ -14,7 +14,8 @@ public final class Verification {
         return out;
     }
 
-    public static List<CheckResult> run(List<Check> checks, CheckContext context, java.util.function.Consumer<CheckResult> progress) {
+    public static List<CheckResult> run(List<Check> checks, CheckContext context,
+            java.util.function.Consumer<CheckResult> progress) {
         List<CheckResult> out = new ArrayList<>();
         for (Check check : checks) {
             long start = System.nanoTime();
@@ -22,10 +23,11 @@ public final class Verification {
             try {
                 outcome = check.run(context);
             } catch (Exception e) {
-                outcome = Check.Outcome.fail(e.getClass().getSimpleName().replace("Exception", "") + ": " + e.getMessage());
+                outcome = Check.Outcome.fail(e.getClass().getSimpleName().replace("Exception", "") + ": "
+                        + e.getMessage());
             }
-            CheckResult result = new CheckResult(check.id(), check.group(), check.requirement(), check.title(), outcome.verdict(), outcome.evidence(),
-                    (System.nanoTime() - start) / 1_000_000);
+            CheckResult result = new CheckResult(check.id(), check.group(), check.requirement(), check.title(),
+                    outcome.verdict(), outcome.evidence(), (System.nanoTime() - start) / 1_000_000);
             out.add(result);
             progress.accept(result);
         }
@@ -34,20 +36,25 @@ public final class Verification {
 
     /** The results as JUnit XML, one testsuite per group, for CI systems to read. */
     public static String junit(List<CheckResult> results) {
-        StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kiban verify\">\n");
+        StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<testsuites name=\"kiban verify\">\n");
         for (String group : List.of("unit", "integration")) {
             List<CheckResult> rs = results.stream().filter(r -> r.group().equals(group)).toList();
             if (rs.isEmpty()) continue;
             long failures = rs.stream().filter(CheckResult::failed).count();
             long skipped = rs.stream().filter(r -> r.verdict() == CheckResult.Verdict.SKIP).count();
             double time = rs.stream().mapToLong(CheckResult::millis).sum() / 1000.0;
-            x.append("  <testsuite name=\"kiban.verify.").append(group).append("\" tests=\"").append(rs.size()).append("\" failures=\"").append(failures)
-                    .append("\" errors=\"0\" skipped=\"").append(skipped).append("\" time=\"").append(time).append("\">\n");
+            x.append("  <testsuite name=\"kiban.verify.").append(group).append("\" tests=\"").append(rs.size())
+                    .append("\" failures=\"").append(failures)
+                    .append("\" errors=\"0\" skipped=\"").append(skipped).append("\" time=\"").append(time)
+                    .append("\">\n");
             for (CheckResult r : rs) {
-                x.append("    <testcase classname=\"kiban.verify.").append(group).append("\" name=\"").append(xml(r.id() + ": " + r.title()))
+                x.append("    <testcase classname=\"kiban.verify.").append(group).append("\" name=\"")
+                        .append(xml(r.id() + ": " + r.title()))
                         .append("\" time=\"").append(r.millis() / 1000.0).append("\">\n");
                 switch (r.verdict()) {
-                    case FAIL -> x.append("      <failure message=\"").append(xml(r.evidence())).append("\">").append(xml(r.requirement())).append("</failure>\n");
+                    case FAIL -> x.append("      <failure message=\"").append(xml(r.evidence())).append("\">")
+                            .append(xml(r.requirement())).append("</failure>\n");
                     case SKIP -> x.append("      <skipped message=\"").append(xml(r.evidence())).append("\"/>\n");
                     default -> x.append("      <system-out>").append(xml(r.evidence())).append("</system-out>\n");
                 }

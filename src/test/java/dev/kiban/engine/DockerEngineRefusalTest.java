@@ -21,6 +21,15 @@ class DockerEngineRefusalTest {
     }
 
     @Test
+    void swarmInitsServiceUnavailableIsAConflictNotAMissingManager() {
+        var refusal = DockerEngine.refused(503, "This node is already part of a swarm.");
+        assertThat(DockerEngine.initRefused((NotSwarmManagerException) refusal))
+                .isExactlyInstanceOf(EngineConflictException.class)
+                .hasMessage("This node is already part of a swarm.")
+                .hasCause(refusal);
+    }
+
+    @Test
     void aStoppedContainersStatsAreThePlaceholderNotASample() throws Exception {
         ObjectMapper json = new ObjectMapper();
         String stopped = """

@@ -10,19 +10,20 @@ import org.junit.jupiter.api.Test;
 
 /** The rule engine on a simulated clock: one sweep every 30 s. */
 class AlertBookTest {
-    static final AlertPolicy CPU = new AlertPolicy("cpu-high", Metric.CPU, 80, 72, Duration.ofMinutes(5), Duration.ofHours(4), 3, Duration.ofMinutes(10),
-            List.of("discord"));
-    static final AlertPolicy MEMORY = new AlertPolicy("memory-high", Metric.MEMORY, 70, 63, Duration.ofMinutes(5), Duration.ofHours(4), 3,
-            Duration.ofMinutes(10), List.of("discord", "mail"));
-    static final AlertPolicy DOWN = new AlertPolicy("container-down", Metric.CONTAINER_DOWN, 0, 0, Duration.ZERO, Duration.ofHours(4), 3,
-            Duration.ofMinutes(10), List.of("discord"));
+    static final AlertPolicy CPU = new AlertPolicy("cpu-high", Metric.CPU, 80, 72, Duration.ofMinutes(5),
+            Duration.ofHours(4), 3, Duration.ofMinutes(10), List.of("discord"));
+    static final AlertPolicy MEMORY = new AlertPolicy("memory-high", Metric.MEMORY, 70, 63, Duration.ofMinutes(5),
+            Duration.ofHours(4), 3, Duration.ofMinutes(10), List.of("discord", "mail"));
+    static final AlertPolicy DOWN = new AlertPolicy("container-down", Metric.CONTAINER_DOWN, 0, 0, Duration.ZERO,
+            Duration.ofHours(4), 3, Duration.ofMinutes(10), List.of("discord"));
     static final Instant T0 = Instant.parse("2026-11-28T02:00:00Z");
 
     final AlertBook book = new AlertBook(List.of(CPU, MEMORY, DOWN), "ws1");
     Instant now = T0;
 
     List<Notification> sweep(Signal... signals) {
-        List<Notification> out = book.update(now, List.of(signals), List.of("cpu-high", "memory-high", "container-down"), List.of());
+        List<Notification> out = book.update(now, List.of(signals), List.of("cpu-high", "memory-high",
+                "container-down"), List.of());
         now = now.plusSeconds(30);
         return out;
     }
@@ -40,7 +41,8 @@ class AlertBookTest {
 
     @Test
     void aBreachIsPendingForItsForDurationThenFiresOnceThenResolves() {
-        assertThat(sweepFor(Duration.ofMinutes(5), cpu("web-1", 95))).as("pending for 5 minutes (sweeps at 0:00 .. 4:30)").isEmpty();
+        assertThat(sweepFor(Duration.ofMinutes(5), cpu("web-1", 95)))
+                .as("pending for 5 minutes (sweeps at 0:00 .. 4:30)").isEmpty();
         assertThat(book.alerts()).singleElement().extracting(Alert::state).isEqualTo(Alert.State.PENDING);
         List<Notification> fired = sweep(cpu("web-1", 95));
         assertThat(fired).singleElement().satisfies(n -> {
@@ -49,7 +51,8 @@ class AlertBookTest {
         });
         assertThat(sweepFor(Duration.ofMinutes(30), cpu("web-1", 95))).as("firing, not repeated within 4 h").isEmpty();
         List<Notification> resolved = sweep(cpu("web-1", 10));
-        assertThat(resolved).singleElement().extracting(Notification::lines).asList().containsExactly("RESOLVED cpu-high/web-1: CPU 10.0% of its limit");
+        assertThat(resolved).singleElement().extracting(Notification::lines).asList()
+                .containsExactly("RESOLVED cpu-high/web-1: CPU 10.0% of its limit");
         assertThat(book.alerts()).isEmpty();
     }
 
@@ -64,7 +67,8 @@ class AlertBookTest {
     void betweenClearAndThresholdTheStateHolds() {
         sweepFor(Duration.ofMinutes(6), cpu("web-1", 90));
         assertThat(book.byState().get(Alert.State.FIRING)).hasSize(1);
-        assertThat(sweepFor(Duration.ofMinutes(10), cpu("web-1", 75), cpu("web-1", 79))).as("75..79 is above clear (72): still firing").isEmpty();
+        assertThat(sweepFor(Duration.ofMinutes(10), cpu("web-1", 75), cpu("web-1", 79)))
+                .as("75..79 is above clear (72): still firing").isEmpty();
         assertThat(book.byState().get(Alert.State.FIRING)).hasSize(1);
         assertThat(sweep(cpu("web-1", 71))).hasSize(1);
         // and a pending alert is not reset by a dip into the hold band
@@ -77,12 +81,14 @@ class AlertBookTest {
     void aFiringAlertIsRepeatedAtItsInterval() {
         sweepFor(Duration.ofMinutes(5).plusSeconds(30), cpu("web-1", 95));
         List<Notification> later = sweepFor(Duration.ofHours(8).plusMinutes(1), cpu("web-1", 95));
-        assertThat(later).hasSize(2).allSatisfy(n -> assertThat(n.events()).singleElement().extracting(AlertEvent::kind).isEqualTo(AlertEvent.Kind.REPEAT));
+        assertThat(later).hasSize(2).allSatisfy(n -> assertThat(n.events()).singleElement().extracting(AlertEvent::kind)
+                .isEqualTo(AlertEvent.Kind.REPEAT));
     }
 
     @Test
     void alertsOfOneSweepAreGroupedPerChannel() {
-        Signal[] down = {Signal.condition(DOWN, "web-1", true, 137, "exited 137"), Signal.condition(DOWN, "web-2", true, 1, "exited 1"),
+        Signal[] down = {Signal.condition(DOWN, "web-1", true, 137, "exited 137"),
+                Signal.condition(DOWN, "web-2", true, 1, "exited 1"),
                 Signal.condition(DOWN, "db", true, 1, "exited 1")};
         List<Notification> out = sweep(down);
         assertThat(out).singleElement().satisfies(n -> {
@@ -97,7 +103,8 @@ class AlertBookTest {
 
     @Test
     void aRuleWithTwoChannelsSendsToBoth() {
-        List<Notification> out = sweepFor(Duration.ofMinutes(5).plusSeconds(30), Signal.of(MEMORY, "db", 80, "memory 80%"));
+        List<Notification> out = sweepFor(Duration.ofMinutes(5).plusSeconds(30),
+                Signal.of(MEMORY, "db", 80, "memory 80%"));
         assertThat(out).extracting(Notification::channel).containsExactly("discord", "mail");
         assertThat(out.get(0).events()).isEqualTo(out.get(1).events());
     }
@@ -113,14 +120,18 @@ class AlertBookTest {
     @Test
     void silencedAlertsAreTrackedButNotSentUntilTheSilenceEnds() {
         Silence quiet = new Silence("s1", "container-down/web-*", now.plus(Duration.ofHours(2)), "maintenance");
-        List<Notification> out = book.update(now, List.of(Signal.condition(DOWN, "web-1", true, 1, "exited 1"), Signal.condition(DOWN, "db", true, 1, "x")),
-                List.of("container-down"), List.of(quiet));
-        assertThat(out).singleElement().satisfies(n -> assertThat(n.events()).extracting(e -> e.key().subject()).containsExactly("db"));
+        List<Notification> out = book.update(now, List.of(Signal.condition(DOWN, "web-1", true, 1, "exited 1"),
+                Signal.condition(DOWN, "db", true, 1, "x")), List.of("container-down"), List.of(quiet));
+        assertThat(out).singleElement().satisfies(n -> assertThat(n.events()).extracting(e -> e.key().subject())
+                .containsExactly("db"));
         assertThat(book.alerts()).hasSize(2);
         assertThat(quiet.matches(new AlertKey("container-down", "web-1"), now.plus(Duration.ofHours(3)))).isFalse();
-        assertThat(new Silence("s2", "web-1", now.plusSeconds(60), "").matches(new AlertKey("cpu-high", "web-1"), now)).isTrue();
-        assertThat(new Silence("s3", "cpu-high", now.plusSeconds(60), "").matches(new AlertKey("cpu-high", "db"), now)).isTrue();
-        assertThat(new Silence("s4", "cpu-high", now.plusSeconds(60), "").matches(new AlertKey("memory-high", "db"), now)).isFalse();
+        assertThat(new Silence("s2", "web-1", now.plusSeconds(60), "").matches(new AlertKey("cpu-high", "web-1"), now))
+                .isTrue();
+        assertThat(new Silence("s3", "cpu-high", now.plusSeconds(60), "").matches(new AlertKey("cpu-high", "db"), now))
+                .isTrue();
+        assertThat(new Silence("s4", "cpu-high", now.plusSeconds(60), "").matches(new AlertKey("memory-high", "db"),
+                now)).isFalse();
     }
 
     @Test
@@ -128,7 +139,9 @@ class AlertBookTest {
         sweepFor(Duration.ofMinutes(5).plusSeconds(30), cpu("web-1", 95));
         AlertBook after = new AlertBook(List.of(CPU, MEMORY, DOWN), "ws1");
         after.restore(book.alerts());
-        assertThat(after.update(now, List.of(cpu("web-1", 95)), List.of("cpu-high"), List.of())).as("already sent").isEmpty();
-        assertThat(after.update(now.plusSeconds(30), List.of(cpu("web-1", 1)), List.of("cpu-high"), List.of())).hasSize(1);
+        assertThat(after.update(now, List.of(cpu("web-1", 95)), List.of("cpu-high"), List.of())).as("already sent")
+                .isEmpty();
+        assertThat(after.update(now.plusSeconds(30), List.of(cpu("web-1", 1)), List.of("cpu-high"), List.of()))
+                .hasSize(1);
     }
 }

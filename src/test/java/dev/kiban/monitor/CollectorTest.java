@@ -27,7 +27,8 @@ class CollectorTest {
     private Collector collector;
 
     private Collector collector(Swarm swarm) {
-        collector = new Collector(engine, swarm, new CgroupFiles(cgroupRoot), HOST, List.of(), null, FakePrograms.none());
+        collector = new Collector(engine, swarm, new CgroupFiles(cgroupRoot), HOST, List.of(), null,
+                FakePrograms.none());
         return collector;
     }
 
@@ -139,6 +140,7 @@ class CollectorTest {
         collector = new Collector(engine, new CgroupFiles(cgroupRoot), HOST, List.of(), null, programs);
         Sweep s = collector.sweep(true);
         assertThat(s.journalErrors()).isEmpty();
-        assertThat(s.failures()).containsExactly("journal: journalctl exited 1: Failed to open journal: Permission denied");
+        assertThat(s.failures())
+                .containsExactly("journal: journalctl exited 1: Failed to open journal: Permission denied");
     }
 }

@@ -61,6 +61,6 @@ class DailyReportTest {
     @Test
     void anEmptyJournalAsksWhetherItIsPersistent() {
         assertThat(DailyReport.render(facts(Optional.of(List.of()), DailyReport.journalCounts("-- No entries --\n"))))
-                .contains("no entries (is the journal persistent? R6.1)");
+                .contains("no entries; is the journal persistent? (R6.1)");
     }
 }

@@ -17,7 +17,8 @@ class DiscordChannelTest {
     static Notification notification(int events, int summaryLength) {
         List<AlertEvent> list = new ArrayList<>();
         for (int i = 0; i < events; i++) {
-            list.add(new AlertEvent(i % 3 == 0 ? AlertEvent.Kind.RESOLVED : AlertEvent.Kind.FIRING, new AlertKey("container-down", "web-" + i + "x".repeat(300)),
+            list.add(new AlertEvent(i % 3 == 0 ? AlertEvent.Kind.RESOLVED : AlertEvent.Kind.FIRING,
+                    new AlertKey("container-down", "web-" + i + "x".repeat(300)),
                     137, "exited 137: " + "y".repeat(summaryLength), NOW, NOW));
         }
         return new Notification("1764295200000-abcd1234", "discord", "ws1", NOW, list, false);
@@ -34,7 +35,8 @@ class DiscordChannelTest {
         }
         ObjectNode many = DiscordMessage.of(notification(60, 10), false);
         assertThat(many.path("embeds")).hasSize(10);
-        assertThat(many.path("embeds").get(9).path("title").asText()).isEqualTo("… and 51 more: kiban alert ls on ws1");
+        assertThat(many.path("embeds").get(9).path("title").asText())
+                .isEqualTo("… and 51 more: kiban alert ls on ws1");
         assertThat(many.path("allowed_mentions").path("parse")).isEmpty();
     }
 
@@ -55,7 +57,8 @@ class DiscordChannelTest {
             discord.rateLimit(1, 0.35);
             assertThat(channel.send(notification(1, 10), false)).isInstanceOfSatisfying(Delivery.Retry.class,
                     r -> assertThat(r.after().toMillis()).isEqualTo(350));
-            assertThat(channel.send(notification(1, 10), false)).as("the bucket is still empty: not even asked").isInstanceOf(Delivery.Retry.class);
+            assertThat(channel.send(notification(1, 10), false)).as("the bucket is still empty: not even asked")
+                    .isInstanceOf(Delivery.Retry.class);
             assertThat(discord.requests()).isEqualTo(2);
             Thread.sleep(400);
             assertThat(channel.send(notification(1, 10), false)).isInstanceOf(Delivery.Delivered.class);
@@ -69,8 +72,10 @@ class DiscordChannelTest {
 
     @Test
     void theWebhookUrlIsMovedToTheVersionedApi() {
-        assertThat(DiscordChannel.versioned("https://discord.com/api/webhooks/1/abc").toString()).isEqualTo("https://discord.com/api/v10/webhooks/1/abc?wait=true");
-        assertThat(DiscordChannel.versioned("https://discord.com/api/v9/webhooks/1/abc").toString()).isEqualTo("https://discord.com/api/v10/webhooks/1/abc?wait=true");
+        assertThat(DiscordChannel.versioned("https://discord.com/api/webhooks/1/abc").toString())
+                .isEqualTo("https://discord.com/api/v10/webhooks/1/abc?wait=true");
+        assertThat(DiscordChannel.versioned("https://discord.com/api/v9/webhooks/1/abc").toString())
+                .isEqualTo("https://discord.com/api/v10/webhooks/1/abc?wait=true");
     }
 
     @Test

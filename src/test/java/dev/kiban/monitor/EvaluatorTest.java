@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /** Event-driven rules from engine events, and the backup rule, without an engine. */
 class EvaluatorTest {
-    static final AlertPolicy DOWN = new AlertPolicy("container-down", Metric.CONTAINER_DOWN, 0, 0, Duration.ZERO, Duration.ofHours(4), 3,
-            Duration.ofMinutes(10), List.of("discord"));
-    static final AlertPolicy LOOP = new AlertPolicy("restart-loop", Metric.RESTART_LOOP, 0, 0, Duration.ZERO, Duration.ofHours(4), 3,
-            Duration.ofMinutes(10), List.of("discord"));
+    static final AlertPolicy DOWN = new AlertPolicy("container-down", Metric.CONTAINER_DOWN, 0, 0, Duration.ZERO,
+            Duration.ofHours(4), 3, Duration.ofMinutes(10), List.of("discord"));
+    static final AlertPolicy LOOP = new AlertPolicy("restart-loop", Metric.RESTART_LOOP, 0, 0, Duration.ZERO,
+            Duration.ofHours(4), 3, Duration.ofMinutes(10), List.of("discord"));
     static final Instant T0 = Instant.parse("2026-11-28T02:00:00Z");
 
     static EngineEvent event(String action, String id, String... attributes) {
@@ -44,7 +44,8 @@ class EvaluatorTest {
         assertThat(level(down, "killed")).isEqualTo(Signal.Level.BREACHED);
         assertThat(level(down, "crashed")).isEqualTo(Signal.Level.BREACHED);
         assertThat(level(down, "done")).as("a job that finished").isEqualTo(Signal.Level.CLEAR);
-        assertThat(down.stream().filter(s -> s.key().subject().equals("killed")).findFirst().orElseThrow().summary()).startsWith("killed (exit 137)");
+        assertThat(down.stream().filter(s -> s.key().subject().equals("killed")).findFirst().orElseThrow().summary())
+                .startsWith("killed (exit 137)");
         t.onEvent(event("start", "crashed"), T0.plusSeconds(5));
         assertThat(level(t.down(DOWN), "crashed")).isEqualTo(Signal.Level.CLEAR);
     }
@@ -52,12 +53,15 @@ class EvaluatorTest {
     @Test
     void aSwarmSlotIsDownOnlyUntilItsReplacementRuns() {
         ContainerTracker t = new ContainerTracker();
-        t.onEvent(event("start", "old", "com.docker.swarm.task.name", "web.1.aaa", "com.docker.swarm.service.name", "web"), T0);
+        t.onEvent(event("start", "old", "com.docker.swarm.task.name", "web.1.aaa", "com.docker.swarm.service.name",
+                "web"), T0);
         t.onEvent(event("die", "old", "exitCode", "2", "com.docker.swarm.task.name", "web.1.aaa"), T0);
         assertThat(level(t.down(DOWN), "web.1")).isEqualTo(Signal.Level.BREACHED);
-        t.onEvent(event("start", "new", "com.docker.swarm.task.name", "web.1.bbb", "com.docker.swarm.service.name", "web"), T0.plusSeconds(5));
+        t.onEvent(event("start", "new", "com.docker.swarm.task.name", "web.1.bbb", "com.docker.swarm.service.name",
+                "web"), T0.plusSeconds(5));
         assertThat(level(t.down(DOWN), "web.1")).isEqualTo(Signal.Level.CLEAR);
-        assertThat(t.restartLoops(LOOP, T0.plusSeconds(6))).anySatisfy(s -> assertThat(s.key().subject()).isEqualTo("service:web"));
+        assertThat(t.restartLoops(LOOP, T0.plusSeconds(6))).anySatisfy(s -> assertThat(s.key().subject())
+                .isEqualTo("service:web"));
     }
 
     @Test
@@ -68,44 +72,59 @@ class EvaluatorTest {
             t.onEvent(event("die", "loop", "exitCode", "3"), T0.plusSeconds(i * 10 + 1));
         }
         assertThat(level(t.restartLoops(LOOP, T0.plusSeconds(30)), "loop")).isEqualTo(Signal.Level.BREACHED);
-        assertThat(level(t.restartLoops(LOOP, T0.plusSeconds(305)), "loop")).as("all three still in the window").isEqualTo(Signal.Level.BREACHED);
-        assertThat(t.restartLoops(LOOP, T0.plus(Duration.ofMinutes(11))).stream().filter(s -> s.key().subject().equals("loop")).toList())
+        assertThat(level(t.restartLoops(LOOP, T0.plusSeconds(305)), "loop")).as("all three still in the window")
+                .isEqualTo(Signal.Level.BREACHED);
+        assertThat(t.restartLoops(LOOP, T0.plus(Duration.ofMinutes(11))).stream()
+                .filter(s -> s.key().subject().equals("loop")).toList())
                 .allMatch(s -> s.level() != Signal.Level.BREACHED);
     }
 
     @Test
     void theBackupRuleReadsTheLogsLastLine() {
-        AlertPolicy p = new AlertPolicy("backup-failed", Metric.BACKUP, 0, 0, Duration.ZERO, Duration.ofHours(4), 3, Duration.ofMinutes(10), List.of("mail"));
+        AlertPolicy p = new AlertPolicy("backup-failed", Metric.BACKUP, 0, 0, Duration.ZERO, Duration.ofHours(4), 3,
+                Duration.ofMinutes(10), List.of("mail"));
         Instant now = T0.plus(Duration.ofDays(1));
-        assertThat(Evaluator.backup(p, T0 + " FAILED /mnt/backup/docker: disk full", now).level()).isEqualTo(Signal.Level.BREACHED);
+        assertThat(Evaluator.backup(p, T0 + " FAILED /mnt/backup/docker: disk full", now).level())
+                .isEqualTo(Signal.Level.BREACHED);
         assertThat(Evaluator.backup(p, T0 + " OK snapshot x", now).level()).isEqualTo(Signal.Level.CLEAR);
-        assertThat(Evaluator.backup(p, T0 + " OK snapshot x", T0.plus(Duration.ofDays(9))).summary()).contains("9 days old");
+        assertThat(Evaluator.backup(p, T0 + " OK snapshot x", T0.plus(Duration.ofDays(9))).summary())
+                .contains("9 days old");
     }
 
     @Test
     void aServiceShortOfReplicasIsBreachedAndAFullOneClear() {
-        AlertPolicy p = new AlertPolicy("replicas-missing", Metric.REPLICAS, 0, 0, Duration.ofMinutes(2), Duration.ofHours(4), 3, Duration.ofMinutes(10),
-                List.of("discord"));
-        Sweep s = new Sweep(T0, List.of(), List.of(new dev.kiban.engine.ServiceReplicas("1", "web", 1, 3), new dev.kiban.engine.ServiceReplicas("2", "db", 1, 1),
-                new dev.kiban.engine.ServiceReplicas("3", "job", 0, 0)), List.of(), 0, "cgroup", java.util.Optional.empty(), Map.of());
+        AlertPolicy p = new AlertPolicy("replicas-missing", Metric.REPLICAS, 0, 0, Duration.ofMinutes(2),
+                Duration.ofHours(4), 3, Duration.ofMinutes(10), List.of("discord"));
+        Sweep s = new Sweep(T0, List.of(), List.of(new dev.kiban.engine.ServiceReplicas("1", "web", 1, 3),
+                new dev.kiban.engine.ServiceReplicas("2", "db", 1, 1),
+                new dev.kiban.engine.ServiceReplicas("3", "job", 0, 0)), List.of(), 0, "cgroup",
+                java.util.Optional.empty(), Map.of());
         List<Signal> signals = new Evaluator(List.of(p)).all(s, new ContainerTracker());
         assertThat(signals).extracting(x -> x.key().subject() + " " + x.level() + " " + x.summary())
-                .containsExactly("service:web BREACHED 1 of 3 replicas running", "service:db CLEAR 1 of 1 replicas running");
+                .containsExactly("service:web BREACHED 1 of 3 replicas running",
+                "service:db CLEAR 1 of 1 replicas running");
     }
 
     @Test
     void aRestartedAgentKeepsACrashThePreviousOneReportedAndIgnoresTheReplayedDie() {
         ContainerTracker t = new ContainerTracker();
-        dev.kiban.engine.ContainerSummary exited = new dev.kiban.engine.ContainerSummary("x", "web", "img", "exited", "Exited (137) 2 seconds ago", Map.of());
-        dev.kiban.engine.ContainerState state = new dev.kiban.engine.ContainerState("x", "web", "img", "exited", false, 137, false, 0, java.util.Optional.empty(),
-                "", java.util.Optional.empty(), "", 0, 0, Map.of(), T0.minusSeconds(60).toString(), T0.minusSeconds(2).toString());
+        dev.kiban.engine.ContainerSummary exited = new dev.kiban.engine.ContainerSummary("x", "web", "img", "exited",
+                "Exited (137) 2 seconds ago", Map.of());
+        dev.kiban.engine.ContainerState state = new dev.kiban.engine.ContainerState("x", "web", "img", "exited", false,
+                137, false, 0, java.util.Optional.empty(),
+                "", java.util.Optional.empty(), "", 0, 0, Map.of(), T0.minusSeconds(60).toString(),
+                T0.minusSeconds(2).toString());
         t.reconcile(List.of(exited), id -> state, T0, subject -> subject.equals("web"));
-        assertThat(level(t.down(DOWN), "web")).as("known down before the restart, though it exited before the last save").isEqualTo(Signal.Level.BREACHED);
-        assertThat(t.onEvent(event("die", "x", "exitCode", "137", "name", "web"), T0.plusSeconds(1))).as("the replayed die").isFalse();
+        assertThat(level(t.down(DOWN), "web"))
+                .as("known down before the restart, though it exited before the last save")
+                .isEqualTo(Signal.Level.BREACHED);
+        assertThat(t.onEvent(event("die", "x", "exitCode", "137", "name", "web"), T0.plusSeconds(1)))
+                .as("the replayed die").isFalse();
         assertThat(t.restartLoops(LOOP, T0.plusSeconds(2)).get(0).value()).as("counted once").isEqualTo(1);
 
         ContainerTracker fresh = new ContainerTracker();
         fresh.reconcile(List.of(exited), id -> state, T0, subject -> false);
-        assertThat(level(fresh.down(DOWN), "web")).as("an old exit nobody reported is not news").isEqualTo(Signal.Level.CLEAR);
+        assertThat(level(fresh.down(DOWN), "web")).as("an old exit nobody reported is not news")
+                .isEqualTo(Signal.Level.CLEAR);
     }
 }

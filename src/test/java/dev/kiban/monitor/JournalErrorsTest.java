@@ -14,7 +14,8 @@ class JournalErrorsTest {
 
     static String entry(Instant at, String unit, String message) {
         long micros = at.getEpochSecond() * 1_000_000L + at.getNano() / 1000;
-        return "{\"__REALTIME_TIMESTAMP\":\"" + micros + "\",\"_SYSTEMD_UNIT\":\"" + unit + "\",\"PRIORITY\":\"3\",\"MESSAGE\":\"" + message + "\"}";
+        return "{\"__REALTIME_TIMESTAMP\":\"" + micros + "\",\"_SYSTEMD_UNIT\":\"" + unit
+                + "\",\"PRIORITY\":\"3\",\"MESSAGE\":\"" + message + "\"}";
     }
 
     @Test
@@ -29,16 +30,22 @@ class JournalErrorsTest {
 
     @Test
     void journalErrorsFeedTheLogRuleUnderTheirUnit() {
-        AlertPolicy p = new AlertPolicy("log-errors", Metric.LOG_ERRORS, 0, 0, Duration.ZERO, Duration.ofHours(4), 3, Duration.ofMinutes(10), List.of("mail"));
+        AlertPolicy p = new AlertPolicy("log-errors", Metric.LOG_ERRORS, 0, 0, Duration.ZERO, Duration.ofHours(4), 3,
+                Duration.ofMinutes(10), List.of("mail"));
         Evaluator e = new Evaluator(List.of(p));
-        Sweep withError = new Sweep(T0, List.of(), List.of(), List.of(), 0, "cgroup", java.util.Optional.empty(), Map.of("docker", List.of("boom")));
+        Sweep withError = new Sweep(T0, List.of(), List.of(), List.of(), 0, "cgroup", java.util.Optional.empty(),
+                Map.of("docker", List.of("boom")));
         assertThat(e.all(withError, new ContainerTracker())).singleElement().satisfies(s -> {
             assertThat(s.key().subject()).isEqualTo("journal:docker");
             assertThat(s.level()).isEqualTo(Signal.Level.BREACHED);
         });
-        Sweep later = new Sweep(T0.plusSeconds(60), List.of(), List.of(), List.of(), 0, "cgroup", java.util.Optional.empty(), Map.of());
-        assertThat(e.all(later, new ContainerTracker())).singleElement().extracting(Signal::level).isEqualTo(Signal.Level.HOLD);
-        Sweep quiet = new Sweep(T0.plus(Duration.ofMinutes(11)), List.of(), List.of(), List.of(), 0, "cgroup", java.util.Optional.empty(), Map.of());
-        assertThat(e.all(quiet, new ContainerTracker())).singleElement().extracting(Signal::level).isEqualTo(Signal.Level.CLEAR);
+        Sweep later = new Sweep(T0.plusSeconds(60), List.of(), List.of(), List.of(), 0, "cgroup",
+                java.util.Optional.empty(), Map.of());
+        assertThat(e.all(later, new ContainerTracker())).singleElement().extracting(Signal::level)
+                .isEqualTo(Signal.Level.HOLD);
+        Sweep quiet = new Sweep(T0.plus(Duration.ofMinutes(11)), List.of(), List.of(), List.of(), 0, "cgroup",
+                java.util.Optional.empty(), Map.of());
+        assertThat(e.all(quiet, new ContainerTracker())).singleElement().extracting(Signal::level)
+                .isEqualTo(Signal.Level.CLEAR);
     }
 }

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Alert mail through a real SMTP server (GreenMail) on a loopback port. */
 class MailChannelTest {
     @RegisterExtension
-    static final GreenMailExtension SMTP = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+    static final GreenMailExtension SMTP = new GreenMailExtension(new ServerSetup(0, "127.0.0.1",
+            ServerSetup.PROTOCOL_SMTP).dynamicPort());
 
     static Notification notification() {
         Instant at = Instant.parse("2026-11-28T02:00:00Z");
         return new Notification("1764295200000-mail0001", "mail", "ws1", at,
-                List.of(new AlertEvent(AlertEvent.Kind.FIRING, new AlertKey("memory-high", "db"), 82, "memory 82% of its 2 GiB limit", at, at)), false);
+                List.of(new AlertEvent(AlertEvent.Kind.FIRING, new AlertKey("memory-high", "db"), 82,
+                "memory 82% of its 2 GiB limit", at, at)), false);
     }
 
     @Test

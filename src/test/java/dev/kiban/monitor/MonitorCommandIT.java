@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** kiban monitor as an operator runs it (the binary), with /metrics checked by promtool and the alert commands against it. */
+/**
+ * kiban monitor as an operator runs it (the binary), with /metrics checked by promtool and the alert commands
+ * against it.
+ */
 @ExtendWith(LiveEngine.class)
 class MonitorCommandIT {
     @TempDir
@@ -52,16 +55,17 @@ class MonitorCommandIT {
             LiveEngine.docker().startContainerCmd(quiet).exec();
             LiveEngine.docker().startContainerCmd(loud).exec();
 
-            KibanProcess.Result silence = KibanProcess.run("-c", spec.toString(), "alert", "silence", "container-down/" + quiet, "--for", "1h", "--comment",
-                    "maintenance");
+            KibanProcess.Result silence = KibanProcess.run("-c", spec.toString(), "alert", "silence", "container-down/"
+                    + quiet, "--for", "1h", "--comment", "maintenance");
             assertThat(silence.exit()).as(silence.err()).isZero();
 
-            ProcessBuilder pb = new ProcessBuilder("bin/kiban", "-c", spec.toString(), "monitor", "--interval", "1s", "--metrics-port", "0", "--filesystem",
-                    dir.toString()).redirectErrorStream(true);
+            ProcessBuilder pb = new ProcessBuilder("bin/kiban", "-c", spec.toString(), "monitor", "--interval", "1s",
+                    "--metrics-port", "0", "--filesystem", dir.toString()).redirectErrorStream(true);
             pb.environment().put("DISCORD_WEBHOOK", discord.webhookUrl());
             Process agent = pb.start();
             List<String> output = new CopyOnWriteArrayList<>();
-            Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8)).lines().forEach(output::add));
+            Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(agent.getInputStream(),
+                    StandardCharsets.UTF_8)).lines().forEach(output::add));
             reader.setDaemon(true);
             reader.start();
             try {
@@ -77,14 +81,18 @@ class MonitorCommandIT {
                 }
                 assertThat(url).as(String.join("\n", output)).isNotNull().startsWith("http://127.0.0.1:");
                 Thread.sleep(2500);
-                HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                        .build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(metrics.statusCode()).isEqualTo(200);
-                assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+                assertThat(metrics.headers().firstValue("Content-Type").orElse(""))
+                        .startsWith("text/plain; version=0.0.4");
                 assertThat(metrics.body()).contains("kiban_container_up{container=\"" + loud + "\",service=\"\"} 1")
-                        .contains("kiban_container_memory_working_set_bytes{container=\"" + loud + "\"").contains("kiban_filesystem_used_ratio{path=\"" + dir + "\"}");
+                        .contains("kiban_container_memory_working_set_bytes{container=\"" + loud + "\"")
+                        .contains("kiban_filesystem_used_ratio{path=\"" + dir + "\"}");
                 Path text = dir.resolve("metrics.txt");
                 Files.writeString(text, metrics.body());
-                HostPrograms.Result check = HostPrograms.system().run(List.of("sh", "-c", promtool + " check metrics < " + text), Duration.ofSeconds(30));
+                HostPrograms.Result check = HostPrograms.system().run(List.of("sh", "-c", promtool + " check metrics < "
+                        + text), Duration.ofSeconds(30));
                 assertThat(check.ok()).as("promtool check metrics: " + check.output()).isTrue();
 
                 LiveEngine.docker().killContainerCmd(quiet).exec();
@@ -94,18 +102,21 @@ class MonitorCommandIT {
                 Thread.sleep(1500);
                 List<String> titles = new ArrayList<>();
                 discord.messages().forEach(m -> m.path("embeds").forEach(e -> titles.add(e.path("title").asText())));
-                assertThat(titles).as(String.join("\n", output)).contains("FIRING container-down/" + loud).noneMatch(t -> t.contains(quiet));
+                assertThat(titles).as(String.join("\n", output)).contains("FIRING container-down/" + loud)
+                        .noneMatch(t -> t.contains(quiet));
 
                 KibanProcess.Result ls = KibanProcess.run("-c", spec.toString(), "alert", "ls");
                 assertThat(ls.exit()).as("firing alerts: exit 1").isEqualTo(1);
-                assertThat(ls.out()).containsPattern("FIRING +container-down/" + quiet + " .*\\(silenced\\)").containsPattern("FIRING +container-down/" + loud)
+                assertThat(ls.out()).containsPattern("FIRING +container-down/" + quiet + " .*\\(silenced\\)")
+                        .containsPattern("FIRING +container-down/" + loud)
                         .contains("container-down/" + quiet + " until").contains("(maintenance)");
 
-                KibanProcess.Result test = KibanProcess.run(java.util.Map.of("DISCORD_WEBHOOK", discord.webhookUrl()), "-c", spec.toString(), "alert", "test",
-                        "--channel", "discord");
+                KibanProcess.Result test = KibanProcess.run(java.util.Map.of("DISCORD_WEBHOOK", discord.webhookUrl()),
+                        "-c", spec.toString(), "alert", "test", "--channel", "discord");
                 assertThat(test.exit()).as(test.out() + test.err()).isZero();
                 assertThat(test.out()).startsWith("discord: delivered (Discord message ");
-                assertThat(discord.messages().get(discord.messages().size() - 1).path("content").asText()).startsWith("[kiban] test notification from ");
+                assertThat(discord.messages().get(discord.messages().size() - 1).path("content").asText())
+                        .startsWith("[kiban] test notification from ");
                 assertThat(String.join("\n", output) + ls.out() + test.out()).doesNotContain(DiscordReceiver.TOKEN);
             } finally {
                 agent.destroy();
@@ -123,8 +134,10 @@ class MonitorCommandIT {
                 monitor: {state: %s, channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}
                 backup: {log: %s}
                 """.formatted(dir.resolve("state"), dir.resolve("backup.log")));
-        Files.writeString(dir.resolve("backup.log"), "2026-11-28T02:00:00Z OK snapshot 20261128T020000Z-1: 3 sources\n");
-        String app = live.create("kiban-it-report", c -> c.withCmd("sh", "-c", "echo 'ERROR: db 17 refused'; echo 'ERROR: db 18 refused'; echo fine; while :; do sleep 1; done"));
+        Files.writeString(dir.resolve("backup.log"),
+                "2026-11-28T02:00:00Z OK snapshot 20261128T020000Z-1: 3 sources\n");
+        String app = live.create("kiban-it-report", c -> c.withCmd("sh", "-c",
+                "echo 'ERROR: db 17 refused'; echo 'ERROR: db 18 refused'; echo fine; while :; do sleep 1; done"));
         LiveEngine.docker().startContainerCmd(app).exec();
         Thread.sleep(1500);
         KibanProcess.Result r = KibanProcess.run("-c", spec.toString(), "report", "daily");

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LiveEngine.class)
 class MonitorIT {
     @RegisterExtension
-    static final GreenMailExtension SMTP = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+    static final GreenMailExtension SMTP = new GreenMailExtension(new ServerSetup(0, "127.0.0.1",
+            ServerSetup.PROTOCOL_SMTP).dynamicPort());
 
     @TempDir
     Path dir;
@@ -69,10 +70,12 @@ class MonitorIT {
 
     MonitorAgent agent(PlatformSpec spec, String webhook, List<Path> filesystems, StringWriter log) throws Exception {
         Engine engine = DockerEngine.connect(LiveEngine.address());
-        Map<String, Channel> channels = ChannelSettings.of(spec, Map.of("DISCORD_WEBHOOK", webhook), ChannelSettings.used(spec));
-        Collector collector = new Collector(engine, CgroupFiles.system(), HostFacts.read(), filesystems, dir.resolve("backup.log"),
-                HostPrograms.system());
-        return new MonitorAgent(engine, () -> DockerEngine.connect(LiveEngine.address()), collector, AlertPolicy.of(spec), channels,
+        Map<String, Channel> channels = ChannelSettings.of(spec, Map.of("DISCORD_WEBHOOK", webhook),
+                ChannelSettings.used(spec));
+        Collector collector = new Collector(engine, CgroupFiles.system(), HostFacts.read(), filesystems,
+                dir.resolve("backup.log"), HostPrograms.system());
+        return new MonitorAgent(engine, () -> DockerEngine.connect(LiveEngine.address()), collector,
+                AlertPolicy.of(spec), channels,
                 new MonitorState(dir.resolve("state")), "ws1", Clock.systemUTC(), new PrintWriter(log, true));
     }
 
@@ -84,11 +87,13 @@ class MonitorIT {
 
     static List<String> mailLines() throws Exception {
         List<String> out = new ArrayList<>();
-        for (MimeMessage m : SMTP.getReceivedMessages()) ((String) m.getContent()).lines().filter(l -> l.startsWith("FIRING") || l.startsWith("RESOLVED")).forEach(out::add);
+        for (MimeMessage m : SMTP.getReceivedMessages()) ((String) m.getContent()).lines()
+                .filter(l -> l.startsWith("FIRING") || l.startsWith("RESOLVED")).forEach(out::add);
         return out;
     }
 
-    static void await(String what, Duration max, Predicate<Void> done, MonitorAgent agent, StringWriter log) throws Exception {
+    static void await(String what, Duration max, Predicate<Void> done, MonitorAgent agent,
+            StringWriter log) throws Exception {
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
             agent.sweep();
@@ -109,33 +114,45 @@ class MonitorIT {
         Files.createDirectories(disk);
         assertThat(HostTools.run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString()).ok()).isTrue();
         StringWriter log = new StringWriter();
-        try (DiscordReceiver discord = new DiscordReceiver(); MonitorAgent agent = agent(spec(""), discord.webhookUrl(), List.of(disk), log)) {
+        try (DiscordReceiver discord = new DiscordReceiver(); MonitorAgent agent = agent(spec(""),
+                discord.webhookUrl(), List.of(disk), log)) {
             agent.start();
             var docker = LiveEngine.docker();
             discord.rateLimit(3, 0.3); // a 429 storm at the start: ridden out, nothing lost, nothing twice
-            String burner = live.create("kiban-it-cpu", c -> c.withCmd("sh", "-c", "trap 'exit 0' TERM; while :; do :; done")
+            String burner = live.create("kiban-it-cpu", c -> c.withCmd("sh", "-c",
+                    "trap 'exit 0' TERM; while :; do :; done")
                     .withHostConfig(HostConfig.newHostConfig().withNanoCPUs(200_000_000L)));
-            String filler = live.create("kiban-it-mem", c -> c.withCmd("sh", "-c", "trap 'exit 0' TERM; dd if=/dev/zero of=/dev/shm/fill bs=1M count=50 2>/dev/null; while :; do sleep 1; done")
+            String filler = live.create("kiban-it-mem", c -> c.withCmd("sh", "-c",
+                    "trap 'exit 0' TERM; dd if=/dev/zero of=/dev/shm/fill bs=1M count=50 2>/dev/null; while :; do "
+                    + "sleep 1; done")
                     .withHostConfig(HostConfig.newHostConfig().withMemory(64L << 20).withMemorySwap(64L << 20)));
-            String victim = live.create("kiban-it-victim", c -> c.withCmd("sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"));
-            String stopped = live.create("kiban-it-stopped", c -> c.withCmd("sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"));
+            String victim = live.create("kiban-it-victim", c -> c.withCmd("sh", "-c",
+                    "trap 'exit 0' TERM; while :; do sleep 1; done"));
+            String stopped = live.create("kiban-it-stopped", c -> c.withCmd("sh", "-c",
+                    "trap 'exit 0' TERM; while :; do sleep 1; done"));
             String looper = live.create("kiban-it-loop", c -> c.withCmd("sh", "-c", "sleep 1; exit 3")
                     .withHostConfig(HostConfig.newHostConfig().withRestartPolicy(RestartPolicy.alwaysRestart())));
-            String logger = live.create("kiban-it-logs", c -> c.withCmd("sh", "-c", "trap 'exit 0' TERM; sleep 2; echo 'ERROR: connection to db refused'; while :; do sleep 1; done"));
-            for (String name : List.of(burner, filler, victim, stopped, looper, logger)) docker.startContainerCmd(name).exec();
+            String logger = live.create("kiban-it-logs", c -> c.withCmd("sh", "-c",
+                    "trap 'exit 0' TERM; sleep 2; echo 'ERROR: connection to db refused'; while :; do sleep 1; done"));
+            for (String name : List.of(burner, filler, victim, stopped, looper, logger)) {
+                docker.startContainerCmd(name).exec();
+            }
             Thread.sleep(1500);
             docker.killContainerCmd(victim).exec(); // SIGKILL: a crash
             docker.stopContainerCmd(stopped).withTimeout(5).exec(); // deliberate: no alert
             Files.write(disk.resolve("fill"), new byte[(int) (3.5 * (1 << 20))]);
-            Files.writeString(dir.resolve("backup.log"), java.time.Instant.now() + " FAILED /mnt/backup/docker: the backup disk is full\n");
+            Files.writeString(dir.resolve("backup.log"), java.time.Instant.now()
+                    + " FAILED /mnt/backup/docker: the backup disk is full\n");
 
             await("every rule to fire", Duration.ofSeconds(60), v -> {
                 List<String> t = titles(discord);
                 try {
                     List<String> mail = mailLines();
                     return count(t, "FIRING cpu-high/" + burner) == 1 && count(t, "FIRING memory-high/" + filler) == 1
-                            && count(t, "FIRING container-down/" + victim) == 1 && count(t, "FIRING restart-loop/" + looper) == 1
-                            && count(mail, "memory-high/" + filler) == 1 && count(mail, "disk-high/" + disk) == 1 && count(mail, "log-errors/" + logger) == 1
+                            && count(t, "FIRING container-down/" + victim) == 1
+                            && count(t, "FIRING restart-loop/" + looper) == 1
+                            && count(mail, "memory-high/" + filler) == 1 && count(mail, "disk-high/" + disk) == 1
+                            && count(mail, "log-errors/" + logger) == 1
                             && count(mail, "FIRING   backup-failed/backup: the backup of ") == 1;
                 } catch (Exception e) {
                     return false;
@@ -143,8 +160,10 @@ class MonitorIT {
             }, agent, log);
             assertThat(titles(discord)).noneMatch(t -> t.contains(stopped));
             assertThat(discord.answered429()).isEqualTo(3);
-            assertThat(mailLines()).anyMatch(l -> l.contains("log-errors/" + logger) && l.contains("ERROR: connection to db refused"));
-            assertThat(agent.metrics()).contains("kiban_alert{rule=\"container-down\",subject=\"" + victim + "\",state=\"firing\"} 1");
+            assertThat(mailLines()).anyMatch(l -> l.contains("log-errors/" + logger)
+                    && l.contains("ERROR: connection to db refused"));
+            assertThat(agent.metrics()).contains("kiban_alert{rule=\"container-down\",subject=\"" + victim
+                    + "\",state=\"firing\"} 1");
 
             // Undo every fault: each alert resolves, once.
             docker.removeContainerCmd(burner).withForce(true).exec();
@@ -152,14 +171,18 @@ class MonitorIT {
             docker.execStartCmd(exec).start().awaitCompletion();
             docker.startContainerCmd(victim).exec();
             Files.delete(disk.resolve("fill"));
-            Files.writeString(dir.resolve("backup.log"), java.time.Instant.now() + " OK snapshot x\n", java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(dir.resolve("backup.log"), java.time.Instant.now() + " OK snapshot x\n",
+                    java.nio.file.StandardOpenOption.APPEND);
             await("every alert to resolve", Duration.ofSeconds(60), v -> {
                 List<String> t = titles(discord);
                 try {
                     List<String> mail = mailLines();
-                    return count(t, "RESOLVED cpu-high/" + burner) == 1 && count(t, "RESOLVED memory-high/" + filler) == 1
-                            && count(t, "RESOLVED container-down/" + victim) == 1 && count(mail, "RESOLVED disk-high/" + disk) == 1
-                            && count(mail, "RESOLVED memory-high/" + filler) == 1 && count(mail, "RESOLVED backup-failed/backup") == 1;
+                    return count(t, "RESOLVED cpu-high/" + burner) == 1
+                            && count(t, "RESOLVED memory-high/" + filler) == 1
+                            && count(t, "RESOLVED container-down/" + victim) == 1
+                            && count(mail, "RESOLVED disk-high/" + disk) == 1
+                            && count(mail, "RESOLVED memory-high/" + filler) == 1
+                            && count(mail, "RESOLVED backup-failed/backup") == 1;
                 } catch (Exception e) {
                     return false;
                 }
@@ -179,7 +202,8 @@ class MonitorIT {
     @Test
     void aCrashReachesDiscordWithinTwoSeconds(LiveEngine live) throws Exception {
         StringWriter log = new StringWriter();
-        try (DiscordReceiver discord = new DiscordReceiver(); MonitorAgent agent = agent(spec(""), discord.webhookUrl(), List.of(), log)) {
+        try (DiscordReceiver discord = new DiscordReceiver(); MonitorAgent agent = agent(spec(""),
+                discord.webhookUrl(), List.of(), log)) {
             agent.start();
             String victim = live.create("kiban-it-kill", c -> c.withCmd("sh", "-c", "while :; do sleep 1; done"));
             LiveEngine.docker().startContainerCmd(victim).exec();
@@ -187,7 +211,8 @@ class MonitorIT {
             long killed = System.currentTimeMillis();
             LiveEngine.docker().killContainerCmd(victim).exec();
             long deadline = killed + 10_000;
-            while (System.currentTimeMillis() < deadline && count(titles(discord), "FIRING container-down/" + victim) == 0) Thread.sleep(20);
+            while (System.currentTimeMillis() < deadline && count(titles(discord), "FIRING container-down/"
+                    + victim) == 0) Thread.sleep(20);
             int i = titles(discord).indexOf("FIRING container-down/" + victim);
             assertThat(i).as(log.toString()).isNotNegative();
             long delay = discord.receivedAtMillis().get(discord.messages().size() - 1) - killed;
@@ -209,17 +234,21 @@ class MonitorIT {
             Thread.sleep(500);
             LiveEngine.docker().killContainerCmd(victim).exec();
             long deadline = System.currentTimeMillis() + 10_000;
-            while (System.currentTimeMillis() < deadline && !log.toString().contains("will retry discord")) Thread.sleep(50);
+            while (System.currentTimeMillis() < deadline && !log.toString()
+                    .contains("will retry discord")) Thread.sleep(50);
             assertThat(log.toString()).contains("FIRING   container-down/" + victim).contains("will retry discord");
         }
         assertThat(new MonitorState(dir.resolve("state")).outbox().pending()).isNotEmpty();
-        try (DiscordReceiver discord = new DiscordReceiver(); MonitorAgent second = agent(spec(""), discord.webhookUrl(), List.of(), log)) {
+        try (DiscordReceiver discord = new DiscordReceiver(); MonitorAgent second = agent(spec(""),
+                discord.webhookUrl(), List.of(), log)) {
             second.start();
             long deadline = System.currentTimeMillis() + 15_000;
-            while (System.currentTimeMillis() < deadline && count(titles(discord), "container-down/" + victim) == 0) Thread.sleep(100);
+            while (System.currentTimeMillis() < deadline && count(titles(discord), "container-down/"
+                    + victim) == 0) Thread.sleep(100);
             Thread.sleep(1000);
             second.sweep();
-            assertThat(count(titles(discord), "FIRING container-down/" + victim)).as("delivered after the restart, once: " + log).isEqualTo(1);
+            assertThat(count(titles(discord), "FIRING container-down/" + victim))
+                    .as("delivered after the restart, once: " + log).isEqualTo(1);
             assertThat(new MonitorState(dir.resolve("state")).outbox().pending()).isEmpty();
         }
     }

@@ -40,8 +40,8 @@ class OutboxTest {
     }
 
     static Notification n(String id, Instant at) {
-        return new Notification(id, "discord", "ws1", at, List.of(new AlertEvent(AlertEvent.Kind.FIRING, new AlertKey("container-down", "web"), 1, "exited 1",
-                at, at)), false);
+        return new Notification(id, "discord", "ws1", at, List.of(new AlertEvent(AlertEvent.Kind.FIRING,
+                new AlertKey("container-down", "web"), 1, "exited 1", at, at)), false);
     }
 
     @Test
@@ -57,13 +57,15 @@ class OutboxTest {
 
         Outbox restarted = new Outbox(dir); // the agent restarts during the outage
         restarted.recover();
-        assertThat(restarted.drain(Map.of("discord", discord), T0.plusSeconds(1)).delivered()).as("not yet due").isEmpty();
+        assertThat(restarted.drain(Map.of("discord", discord), T0.plusSeconds(1)).delivered()).as("not yet due")
+                .isEmpty();
         discord.answer = new Delivery.Delivered("ok");
         Outbox.Report up = restarted.drain(Map.of("discord", discord), T0.plus(Duration.ofMinutes(1)));
         assertThat(up.delivered()).hasSize(2);
         assertThat(discord.got).containsExactly("a", "a", "b");
         assertThat(restarted.pending()).isEmpty();
-        assertThat(restarted.drain(Map.of("discord", discord), T0.plus(Duration.ofMinutes(2))).delivered()).as("never twice").isEmpty();
+        assertThat(restarted.drain(Map.of("discord", discord), T0.plus(Duration.ofMinutes(2))).delivered())
+                .as("never twice").isEmpty();
     }
 
     @Test
@@ -96,7 +98,8 @@ class OutboxTest {
         assertThat(discord.got).as("a gone channel gets nothing more").containsExactly("a");
         assertThat(Files.readString(dir.resolve("failed/a.discord.json"))).contains("no longer exists");
         assertThat(outbox.pending()).extracting(i -> i.notification().id()).containsExactly("b");
-        assertThat(Files.getPosixFilePermissions(dir.resolve("b.discord.json"))).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("b.discord.json")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test

@@ -23,7 +23,8 @@ class WebhookChannelTest {
         AtomicInteger status = new AtomicInteger(503);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/hook", x -> {
-            got.add(new Received(x.getRequestHeaders().getFirst("Idempotency-Key"), new ObjectMapper().readTree(x.getRequestBody())));
+            got.add(new Received(x.getRequestHeaders().getFirst("Idempotency-Key"),
+                    new ObjectMapper().readTree(x.getRequestBody())));
             x.sendResponseHeaders(status.get(), -1);
             x.close();
         });
@@ -32,17 +33,20 @@ class WebhookChannelTest {
             WebhookChannel hook = new WebhookChannel("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
             Instant at = Instant.parse("2026-11-28T02:00:00Z");
             Notification n = new Notification("1764295200000-hook0001", "webhook", "ws1", at,
-                    List.of(new AlertEvent(AlertEvent.Kind.FIRING, new AlertKey("disk-high", "/data"), 91.5, "/data 92% used", at, at)), false);
+                    List.of(new AlertEvent(AlertEvent.Kind.FIRING, new AlertKey("disk-high", "/data"), 91.5,
+                    "/data 92% used", at, at)), false);
             assertThat(hook.send(n, false)).isInstanceOf(Delivery.Retry.class);
             status.set(204);
             assertThat(hook.send(n, true)).isInstanceOf(Delivery.Delivered.class);
-            assertThat(got).hasSize(2).allSatisfy(r -> assertThat(r.idempotencyKey()).isEqualTo("1764295200000-hook0001"));
+            assertThat(got).hasSize(2).allSatisfy(r -> assertThat(r.idempotencyKey())
+                    .isEqualTo("1764295200000-hook0001"));
             JsonNode body = got.get(1).body();
             assertThat(body.path("redelivery").asBoolean()).isTrue();
             assertThat(body.path("events").get(0).path("rule").asText()).isEqualTo("disk-high");
             assertThat(body.path("events").get(0).path("value").asDouble()).isEqualTo(91.5);
             status.set(404);
-            assertThat(hook.send(n, false)).isInstanceOfSatisfying(Delivery.Rejected.class, r -> assertThat(r.channelGone()).isTrue());
+            assertThat(hook.send(n, false)).isInstanceOfSatisfying(Delivery.Rejected.class,
+                    r -> assertThat(r.channelGone()).isTrue());
         } finally {
             server.stop(0);
         }

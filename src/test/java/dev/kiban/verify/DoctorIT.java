@@ -28,30 +28,37 @@ class DoctorIT {
 
     @Test
     void findsACrashLoopAndItsLastWords(LiveEngine live) throws Exception {
-        String name = live.create("kiban-it-crash", c -> c.withCmd("sh", "-c", "echo connecting; echo 'ERROR: database unreachable' >&2; exit 3")
+        String name = live.create("kiban-it-crash", c -> c.withCmd("sh", "-c",
+                "echo connecting; echo 'ERROR: database unreachable' >&2; exit 3")
                 .withHostConfig(HostConfig.newHostConfig().withRestartPolicy(RestartPolicy.onFailureRestart(3))));
         LiveEngine.docker().startContainerCmd(name).exec();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             var state = LiveEngine.docker().inspectContainerCmd(name).exec();
-            if (!Boolean.TRUE.equals(state.getState().getRunning()) && !Boolean.TRUE.equals(state.getState().getRestarting())
-                    && state.getRestartCount() >= 3) break;
+            if (!Boolean.TRUE.equals(state.getState().getRunning())
+                    && !Boolean.TRUE.equals(state.getState().getRestarting()) && state.getRestartCount() >= 3) break;
             Thread.sleep(300);
         }
         KibanProcess.Result r = KibanProcess.run("doctor", name);
-        assertThat(r.out()).contains("Most likely:   a crash loop with code 3; its last words: ERROR: database unreachable");
+        assertThat(r.out()).contains("Most likely:   a crash loop with code 3; its last words: ERROR: database "
+                + "unreachable");
         assertThat(List.of(r.exit())).containsExactly(1);
     }
 
     @Test
     void aHealthyContainerHasNoFault(LiveEngine live) throws Exception {
-        String name = live.create("kiban-it-healthy", c -> c.withImage("kiban-test/web:latest").withCmd("httpd", "-f", "-p", "8080", "-h", "/www"));
+        String name = live.create("kiban-it-healthy", c -> c.withImage("kiban-test/web:latest").withCmd("httpd", "-f",
+                "-p", "8080", "-h", "/www"));
         LiveEngine.docker().startContainerCmd(name).exec();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline
-                && !"healthy".equals(LiveEngine.docker().inspectContainerCmd(name).exec().getState().getHealth().getStatus())) Thread.sleep(300);
+                && !"healthy".equals(LiveEngine.docker().inspectContainerCmd(name).exec().getState().getHealth()
+                        .getStatus())) {
+            Thread.sleep(300);
+        }
         KibanProcess.Result r = KibanProcess.run("doctor", name);
         assertThat(r.exit()).as(r.out()).isZero();
-        assertThat(r.out()).contains("Most likely:   no fault found: running, healthy, within its limits", "3. Stats       CPU");
+        assertThat(r.out()).contains("Most likely:   no fault found: running, healthy, within its limits",
+                "3. Stats       CPU");
     }
 }

@@ -38,7 +38,8 @@ class VerifyIT {
     static void anAppliedRootAndASwarm() throws Exception {
         spec = TestSwarm.spec(dir, "");
         root = TestRoots.withOperator(dir.resolve("root"), "ID=debian\n");
-        KibanProcess.Result apply = KibanProcess.run("-c", spec.toString(), "apply", "--root", root.toString(), "--yes");
+        KibanProcess.Result apply = KibanProcess.run("-c", spec.toString(), "apply", "--root", root.toString(),
+                "--yes");
         assertThat(apply.exit()).as(apply.err()).isZero();
         TestSwarm.init(spec, root);
     }
@@ -47,27 +48,38 @@ class VerifyIT {
     void everyCheckGivesThisMachinesVerdict() throws Exception {
         java.nio.file.Files.createDirectories(dir.resolve("some-data"));
         java.nio.file.Files.writeString(dir.resolve("some-data/file"), "data");
-        KibanProcess.Result backup = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "compose", "--path", dir.resolve("some-data").toString(),
+        KibanProcess.Result backup = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "compose",
+                "--path", dir.resolve("some-data").toString(),
                 "-r", dir.resolve("repo").toString(), "--log", root.resolve("var/log/kiban/backup.log").toString());
         assertThat(backup.exit()).as(backup.err()).isZero();
         Path report = dir.resolve("verify.xml");
-        KibanProcess.Result r = KibanProcess.run("-c", spec.toString(), "verify", "--root", root.toString(), "--format", "junit", "--output",
-                report.toString(), "--web-image", "kiban-test/web:latest", "--web-port", "8080", "--tool-image", LiveEngine.BASE_IMAGE,
-                "--containers", "10");
+        KibanProcess.Result r = KibanProcess.run("-c", spec.toString(), "verify", "--root", root.toString(),
+                "--format", "junit", "--output",
+                report.toString(), "--web-image", "kiban-test/web:latest", "--web-port", "8080", "--tool-image",
+                LiveEngine.BASE_IMAGE, "--containers", "10");
         Map<String, String> verdicts = new HashMap<>();
-        r.out().lines().filter(l -> l.matches("(PASS|FAIL|SKIP) .*")).forEach(l -> verdicts.put(l.split("\\s+")[2], l.split("\\s+")[0]));
+        r.out().lines().filter(l -> l.matches("(PASS|FAIL|SKIP) .*"))
+                .forEach(l -> verdicts.put(l.split("\\s+")[2], l.split("\\s+")[0]));
 
-        assertThat(verdicts).containsEntry("engine-active", "PASS").containsEntry("swarm-active", "PASS").containsEntry("data-mounted", "PASS")
-                .containsEntry("backup-job", "PASS").containsEntry("selinux-enforcing", "SKIP").containsEntry("logwatch-report", "PASS")
-                .containsEntry("host-no-drift", "PASS").containsEntry("web-http-200", "PASS").containsEntry("oom-kill", "PASS")
-                .containsEntry("many-containers", "PASS").containsEntry("backup-restore", "PASS").containsEntry("alert-delivery", "PASS");
+        assertThat(verdicts).containsEntry("engine-active", "PASS").containsEntry("swarm-active", "PASS")
+                .containsEntry("data-mounted", "PASS")
+                .containsEntry("backup-job", "PASS").containsEntry("selinux-enforcing", "SKIP")
+                .containsEntry("logwatch-report", "PASS")
+                .containsEntry("host-no-drift", "PASS").containsEntry("web-http-200", "PASS")
+                .containsEntry("oom-kill", "PASS")
+                .containsEntry("many-containers", "PASS").containsEntry("backup-restore", "PASS")
+                .containsEntry("alert-delivery", "PASS");
         // These two depend on what the machine has; the test asks the same tools itself.
-        boolean compose = HostPrograms.system().run(List.of("docker", "compose", "version"), Duration.ofSeconds(30)).ok();
+        boolean compose = HostPrograms.system().run(List.of("docker", "compose", "version"),
+                Duration.ofSeconds(30)).ok();
         assertThat(verdicts.get("compose-v2")).isEqualTo(compose ? "PASS" : "FAIL");
-        boolean fail2ban = HostPrograms.system().run(List.of("fail2ban-client", "status", "sshd"), Duration.ofSeconds(30)).ok();
+        boolean fail2ban = HostPrograms.system().run(List.of("fail2ban-client", "status", "sshd"),
+                Duration.ofSeconds(30)).ok();
         assertThat(verdicts.get("fail2ban-sshd")).isEqualTo(fail2ban ? "PASS" : "FAIL");
-        assertThat(r.out()).contains("swarm-active").contains("address pool [10.20.0.0/16] /24").contains("selinux-enforcing  SELinux enforcing — the host is debian")
-                .containsPattern("backup-job .*timer installed; last run .* OK").containsPattern("backup-restore .*restored identical")
+        assertThat(r.out()).contains("swarm-active").contains("address pool [10.20.0.0/16] /24")
+                .contains("selinux-enforcing  SELinux enforcing — the host is debian")
+                .containsPattern("backup-job .*timer installed; last run .* OK")
+                .containsPattern("backup-restore .*restored identical")
                 .containsPattern("alert-delivery .*reported through the event stream, the outbox and a webhook");
         assertThat(r.exit()).isEqualTo(compose && fail2ban ? 0 : 1);
 
@@ -78,7 +90,8 @@ class VerifyIT {
         assertThat(unit.getAttribute("tests")).isEqualTo("9");
         assertThat(unit.getAttribute("skipped")).as("selinux-enforcing on Debian").isEqualTo("1");
         assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(14);
-        assertThat(LiveEngine.docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(CheckContext.LABEL, "true")).exec())
+        assertThat(LiveEngine.docker().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(CheckContext.LABEL, "true")).exec())
                 .as("verify removes its containers").isEmpty();
     }
 }
