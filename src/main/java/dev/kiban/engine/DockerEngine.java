@@ -106,7 +106,7 @@ public final class DockerEngine implements Engine {
     static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        String m = Objects.requireNonNullElse(t.getMessage(), t.getClass().getSimpleName());
+        String m = Objects.requireNonNullElse(t.getMessage(), "no reason given");
         if (m.contains("Permission denied") || m.contains("[13]")) return "permission denied (run as root or as a "
                 + "member of the docker group)";
         if (m.contains("Connection refused") || m.contains("[111]")) return "connection refused (the socket exists but "

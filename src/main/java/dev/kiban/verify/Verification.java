@@ -23,8 +23,8 @@ public final class Verification {
             try {
                 outcome = check.run(context);
             } catch (Exception e) {
-                outcome = Check.Outcome.fail(e.getClass().getSimpleName().replace("Exception", "") + ": "
-                        + e.getMessage());
+                // the check's own words, never a Java class name
+                outcome = Check.Outcome.fail(dev.kiban.os.Failures.describe(e));
             }
             CheckResult result = new CheckResult(check.id(), check.group(), check.requirement(), check.title(),
                     outcome.verdict(), outcome.evidence(), (System.nanoTime() - start) / 1_000_000);
