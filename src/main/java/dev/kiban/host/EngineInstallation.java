@@ -21,20 +21,20 @@ public final class EngineInstallation {
     }
 
     /** The commands that install and start the engine; empty when it is installed already. */
-    public static List<HostCommand> plan(Family family, Path root) {
+    public static List<PlannedCommand> plan(Family family, Path root) {
         if (installed(root)) return List.of();
         String why = "R2.1 install the engine (no dockerd on this host)";
         if (family == Family.RHEL) {
             return List.of(
-                    HostCommand.of(why, List.of(), "dnf", "-y", "install", "dnf-plugins-core"),
-                    HostCommand.of(why, List.of(), "dnf", "config-manager", "--add-repo", RHEL_REPO),
-                    HostCommand.of(why, List.of(), "dnf", "-y", "install", "docker-ce", "docker-ce-cli", "containerd.io", "docker-buildx-plugin",
+                    PlannedCommand.of(why, List.of(), "dnf", "-y", "install", "dnf-plugins-core"),
+                    PlannedCommand.of(why, List.of(), "dnf", "config-manager", "--add-repo", RHEL_REPO),
+                    PlannedCommand.of(why, List.of(), "dnf", "-y", "install", "docker-ce", "docker-ce-cli", "containerd.io", "docker-buildx-plugin",
                             "docker-compose-plugin"),
-                    HostCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now", "docker"));
+                    PlannedCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now", "docker"));
         }
         return List.of(
-                HostCommand.of(why, List.of(), "apt-get", "install", "-y", "docker.io"),
-                HostCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now", "docker"));
+                PlannedCommand.of(why, List.of(), "apt-get", "install", "-y", "docker.io"),
+                PlannedCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now", "docker"));
     }
 
     /** What the operator should know about the chosen packages. */

@@ -14,7 +14,7 @@ import java.util.Set;
  * as it is, with a unified diff, then the commands those changes call for, and any refusal that
  * stops apply outright. Computed without touching the host: the observed state is an input.
  */
-public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<HostCommand> commands, List<String> notes, List<String> refusals) {
+public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<PlannedCommand> commands, List<String> notes, List<String> refusals) {
 
     public enum Change { CREATE, UPDATE, UNCHANGED }
 
@@ -27,7 +27,7 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<H
     }
 
     /** {@code first}: commands that come before the configuration's own (installing the engine). */
-    public static Plan of(HostConfiguration desired, Map<String, Optional<ObservedFile>> observed, List<HostCommand> first, List<String> notes,
+    public static Plan of(HostConfiguration desired, Map<String, Optional<ObservedFile>> observed, List<PlannedCommand> first, List<String> notes,
                           List<String> refusals) {
         List<FileStep> files = new ArrayList<>();
         Set<String> changed = new LinkedHashSet<>();
@@ -49,7 +49,7 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<H
             if (c != Change.UNCHANGED) changed.add(a.path());
             files.add(new FileStep(a, c, now, c == Change.UNCHANGED ? "" : diff(a, now)));
         }
-        List<HostCommand> commands = new ArrayList<>(first);
+        List<PlannedCommand> commands = new ArrayList<>(first);
         desired.commands().stream()
                 .filter(cmd -> cmd.after().isEmpty() ? !changed.isEmpty() : cmd.after().stream().anyMatch(changed::contains))
                 .forEach(commands::add);

@@ -24,7 +24,7 @@ class PlanTest {
     void anEmptyHostCreatesEverythingAndRunsTheCommands() {
         Plan plan = Plan.of(desired, Map.of(), List.of());
         assertThat(plan.count(Plan.Change.CREATE)).isEqualTo(desired.artifacts().size() + desired.directories().size());
-        assertThat(plan.commands()).extracting(HostCommand::toString).contains("sysctl --system", "systemctl restart docker", "nft -f /etc/nftables.d/kiban.nft");
+        assertThat(plan.commands()).extracting(PlannedCommand::toString).contains("sysctl --system", "systemctl restart docker", "nft -f /etc/nftables.d/kiban.nft");
         assertThat(plan.describe(false)).contains("create file /etc/docker/daemon.json", "+  \"live-restore\" : false",
                 "then, on the host itself (not run under --root):");
     }
@@ -44,7 +44,7 @@ class PlanTest {
         observed.put(sysctl.path(), Optional.of(new ObservedFile(false, sysctl.content().replace("= 10", "= 60"), "rw-rw-rw-", "root:root")));
         Plan plan = Plan.of(desired, observed, List.of());
         assertThat(plan.count(Plan.Change.UPDATE)).isEqualTo(1);
-        assertThat(plan.commands()).extracting(HostCommand::toString).containsExactly("sysctl --system");
+        assertThat(plan.commands()).extracting(PlannedCommand::toString).containsExactly("sysctl --system");
         assertThat(plan.files().stream().filter(f -> f.change() == Plan.Change.UPDATE).findFirst().orElseThrow().diff())
                 .contains("-vm.swappiness = 60", "+vm.swappiness = 10", "mode rw-rw-rw- -> rw-r--r--");
     }
