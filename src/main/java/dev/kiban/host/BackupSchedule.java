@@ -37,7 +37,7 @@ final class BackupSchedule {
                 + SpecText.requireUnitText("backup.schedule", spec.backup().schedule().onCalendar())
                 + "\nPersistent=true\nUnit=kiban-backup.service\n\n"
                 + "[Install]\nWantedBy=timers.target\n";
-        return List.of(Artifact.config(SERVICE, service, "R5.2 the backup job", Artifact.Reader.SYSTEMD),
-                Artifact.config(TIMER, timer, "R5.2 the backup schedule", Artifact.Reader.SYSTEMD));
+        return List.of(Artifact.config(SERVICE, service, "the backup job (R5.2)", Artifact.Reader.SYSTEMD),
+                Artifact.config(TIMER, timer, "the backup schedule (R5.2)", Artifact.Reader.SYSTEMD));
     }
 }

@@ -28,7 +28,7 @@ public final class DaemonJson {
 
     /** Needs a spec resolved for the host ({@link PlatformSpec#resolved}), so no setting is still auto. */
     public static Artifact render(PlatformSpec spec) {
-        return Artifact.config(PATH, json(spec), "R2.2 engine settings", Artifact.Reader.DOCKERD);
+        return Artifact.config(PATH, json(spec), "engine settings (R2.2)", Artifact.Reader.DOCKERD);
     }
 
     static String json(PlatformSpec spec) {

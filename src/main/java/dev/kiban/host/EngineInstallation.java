@@ -23,7 +23,7 @@ public final class EngineInstallation {
     /** The commands that install and start the engine; empty when it is installed already. */
     public static List<PlannedCommand> plan(Family family, Path root) {
         if (installed(root)) return List.of();
-        String why = "R2.1 install the engine (no dockerd on this host)";
+        String why = "install the engine: this host has no dockerd (R2.1)";
         if (family == Family.RHEL) {
             return List.of(
                     PlannedCommand.of(why, List.of(), "dnf", "-y", "install", "dnf-plugins-core"),
@@ -40,7 +40,7 @@ public final class EngineInstallation {
     /** What the operator should know about the chosen packages. */
     public static List<String> notes(Family family) {
         return family == Family.DEBIAN
-                ? List.of("Debian 12 packages Compose v1 only; Compose v2 (R2.1) comes from Docker's repository (docker-compose-plugin)")
+                ? List.of("Debian 12 packages Compose v1 only; Compose v2 comes from Docker's repository as docker-compose-plugin (R2.1)")
                 : List.of();
     }
 }

@@ -58,7 +58,7 @@ public final class Fail2banJails {
                 journalmatch = _SYSTEMD_UNIT=docker.service
                 """;
         return List.of(
-                Artifact.config(JAIL, jail.toString(), "R7.3 fail2ban jails", Artifact.Reader.FAIL2BAN),
-                Artifact.config(FILTER, filter, "D3 the docker-api filter fail2ban lacks", Artifact.Reader.FAIL2BAN));
+                Artifact.config(JAIL, jail.toString(), "fail2ban jails (R7.3)", Artifact.Reader.FAIL2BAN),
+                Artifact.config(FILTER, filter, "the docker-api filter fail2ban lacks (D3)", Artifact.Reader.FAIL2BAN));
     }
 }

@@ -33,16 +33,16 @@ public final class FirewallRules {
             // the zone is a file name here: firewalld's own name rule keeps it one (no '/', no "..")
             String zone = zone(spec);
             out.add(Artifact.config("/etc/firewalld/zones/" + zone + ".xml", firewalldZone(spec),
-                    "R3.4 host firewall zone", Artifact.Reader.FIREWALLD));
+                    "host firewall zone (R3.4)", Artifact.Reader.FIREWALLD));
         } else {
-            out.add(Artifact.config(NFTABLES, nftables(spec), "R3.4 host firewall table", Artifact.Reader.NFTABLES));
+            out.add(Artifact.config(NFTABLES, nftables(spec), "host firewall table (R3.4)", Artifact.Reader.NFTABLES));
             out.add(Artifact.config(NFTABLES_UNIT, unit("kiban: host firewall (R3.4)", "Before=network-pre.target docker.service\nWants=network-pre.target",
-                    "/usr/sbin/nft -f " + NFTABLES, "multi-user.target"), "R3.4 loads the firewall table at boot", Artifact.Reader.SYSTEMD));
+                    "/usr/sbin/nft -f " + NFTABLES, "multi-user.target"), "loads the firewall table at boot (R3.4)", Artifact.Reader.SYSTEMD));
         }
-        out.add(Artifact.config(DOCKER_USER_SCRIPT, dockerUserRules(spec), "D7 published ports under the host's rules", Artifact.Reader.SYSTEMD)
+        out.add(Artifact.config(DOCKER_USER_SCRIPT, dockerUserRules(spec), "published ports under the host's rules (D7)", Artifact.Reader.SYSTEMD)
                 .withMode("rwxr-xr-x"));
         out.add(Artifact.config(DOCKER_USER_UNIT, unit("kiban: rules for published container ports (DOCKER-USER, D7)",
-                "After=docker.service\nPartOf=docker.service", DOCKER_USER_SCRIPT, "docker.service"), "D7 re-applies the DOCKER-USER rules", Artifact.Reader.SYSTEMD));
+                "After=docker.service\nPartOf=docker.service", DOCKER_USER_SCRIPT, "docker.service"), "re-applies the DOCKER-USER rules (D7)", Artifact.Reader.SYSTEMD));
         return out;
     }
 

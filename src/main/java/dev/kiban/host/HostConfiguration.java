@@ -37,7 +37,9 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
     private static List<String> notes(PlatformSpec spec) {
         List<String> out = new ArrayList<>();
         if (spec.swarm().enabled() && spec.engine().liveRestore() == dev.kiban.spec.Tristate.FALSE) {
-            out.add("live-restore is off: Swarm mode refuses it (D1); an engine restart restarts the containers");
+            // Two notes, so that each ends with its reason rather than carrying the id mid-sentence.
+            out.add("live-restore is off: Swarm mode refuses it (D1)");
+            out.add("with live-restore off, an engine restart restarts the containers (D1)");
         }
         if (spec.engine().seccompProfile().equals("builtin")) out.add("seccomp-profile left out: Docker's built-in profile applies (D12)");
         if (spec.engine().usernsRemap().isEmpty()) out.add("userns-remap left out: it would hide existing images and break Swarm services (D13)");
@@ -51,17 +53,17 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         List<String> packaged = paths(files, Artifact.Reader.FAIL2BAN, Artifact.Reader.LOGWATCH, Artifact.Reader.UPDATES,
                 Artifact.Reader.FIREWALLD, Artifact.Reader.NFTABLES);
         if (rhel) {
-            out.add(PlannedCommand.of("R7 the tools these files configure", packaged, "dnf", "install", "-y", "fail2ban", "logwatch", "dnf-automatic",
+            out.add(PlannedCommand.of("install the tools these files configure (R7)", packaged, "dnf", "install", "-y", "fail2ban", "logwatch", "dnf-automatic",
                     "firewalld", "policycoreutils-python-utils"));
         } else {
-            out.add(PlannedCommand.of("R7 the tools these files configure", packaged, "apt-get", "install", "-y", "fail2ban", "logwatch",
+            out.add(PlannedCommand.of("install the tools these files configure (R7)", packaged, "apt-get", "install", "-y", "fail2ban", "logwatch",
                     "unattended-upgrades", "nftables", "iptables"));
         }
         out.add(PlannedCommand.of("load br_netfilter now (R2.3)", paths(files, Artifact.Reader.MODULES), "modprobe", "br_netfilter"));
         out.add(PlannedCommand.of("apply the kernel parameters (R1.4, R2.3)", paths(files, Artifact.Reader.SYSCTL), "sysctl", "--system"));
         out.add(PlannedCommand.of("journal retention (R6.1)", paths(files, Artifact.Reader.JOURNALD), "systemctl", "restart", "systemd-journald"));
         out.add(PlannedCommand.of("units changed", paths(files, Artifact.Reader.SYSTEMD), "systemctl", "daemon-reload"));
-        out.add(PlannedCommand.of("engine settings (R2.2); restarts every container, live-restore being off with Swarm (D1)",
+        out.add(PlannedCommand.of("engine settings; this restarts every container, live-restore being off with Swarm (R2.2, D1)",
                 paths(files, Artifact.Reader.DOCKERD), "systemctl", "restart", "docker"));
         out.add(PlannedCommand.of("published ports under the host's rules (D7)", List.of(FirewallRules.DOCKER_USER_UNIT, FirewallRules.DOCKER_USER_SCRIPT),
                 "systemctl", "enable", "--now",
@@ -69,12 +71,12 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         out.add(PlannedCommand.of("re-apply DOCKER-USER rules (D7)", List.of(FirewallRules.DOCKER_USER_SCRIPT), FirewallRules.DOCKER_USER_SCRIPT));
         out.add(PlannedCommand.of("backup schedule (R5.2)", List.of(BackupSchedule.TIMER), "systemctl", "enable", "--now", "kiban-backup.timer"));
         out.add(PlannedCommand.of("monitoring agent (R6)", List.of(MonitorService.SERVICE), "systemctl", "enable", "--now", "kiban-monitor.service"));
-        out.add(PlannedCommand.of("monitoring agent (R6): pick up the changed unit", List.of(MonitorService.SERVICE), "systemctl", "try-restart",
+        out.add(PlannedCommand.of("monitoring agent: pick up the changed unit (R6)", List.of(MonitorService.SERVICE), "systemctl", "try-restart",
                 "kiban-monitor.service"));
         out.add(PlannedCommand.of("daily report (R6.1)", List.of(MonitorService.REPORT_TIMER), "systemctl", "enable", "--now", "kiban-report.timer"));
         out.add(PlannedCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl", "enable", "--now", "fail2ban"));
         out.add(PlannedCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl", "reload-or-restart", "fail2ban"));
-        out.add(PlannedCommand.of("sshd hardening (R7.2), checked with sshd -t first", paths(files, Artifact.Reader.SSHD), "systemctl", "reload",
+        out.add(PlannedCommand.of("sshd hardening, checked with sshd -t first (R7.2)", paths(files, Artifact.Reader.SSHD), "systemctl", "reload",
                 rhel ? "sshd" : "ssh"));
         if (rhel) {
             out.add(PlannedCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.FIREWALLD), "systemctl", "enable", "--now", "firewalld"));

@@ -68,9 +68,9 @@ public final class LogwatchReport {
                 exit 0;
                 """;
         return List.of(
-                Artifact.config(CONF, conf.toString(), "R6.1 daily report", Artifact.Reader.LOGWATCH),
-                Artifact.config(SERVICE, service, "R6.1 the docker service logwatch lacks", Artifact.Reader.LOGWATCH),
-                Artifact.config(SCRIPT, script, "R6.1 the docker service script", Artifact.Reader.LOGWATCH).withMode("rwxr-xr-x"));
+                Artifact.config(CONF, conf.toString(), "daily report (R6.1)", Artifact.Reader.LOGWATCH),
+                Artifact.config(SERVICE, service, "the docker service logwatch lacks (R6.1)", Artifact.Reader.LOGWATCH),
+                Artifact.config(SCRIPT, script, "the docker service script (R6.1)", Artifact.Reader.LOGWATCH).withMode("rwxr-xr-x"));
     }
 
     private static String capitalized(String word) {

@@ -140,8 +140,8 @@ final class SpecRules {
         if (swarm.enabled()) {
             nets.add(new Net("networks.docker.ingress", "the Swarm ingress network " + docker.ingress(), docker.ingress().range(), false));
             if (swarm.defaultAddrPool().isEmpty()) {
-                error("swarm.defaultAddrPool", "empty means the engine's default pool 10.0.0.0/8, which covers the libvirt networks (D2); "
-                        + "give a pool such as 10.20.0.0/16");
+                error("swarm.defaultAddrPool", "empty means the engine's default pool 10.0.0.0/8, which covers the libvirt networks; "
+                        + "give a pool such as 10.20.0.0/16 (D2)");
             }
             for (int i = 0; i < swarm.defaultAddrPool().size(); i++) {
                 Cidr pool = swarm.defaultAddrPool().get(i);
@@ -211,8 +211,8 @@ final class SpecRules {
         var engine = spec.engine();
         var swarm = spec.swarm();
         if (swarm.enabled() && engine.liveRestore() == Tristate.TRUE) {
-            error("engine.liveRestore", "live-restore cannot be combined with Swarm mode: the engine refuses 'swarm init' (D1); "
-                    + "use auto (off with Swarm) or disable swarm");
+            error("engine.liveRestore", "live-restore cannot be combined with Swarm mode: the engine refuses 'swarm init'; "
+                    + "use auto (off with Swarm) or disable swarm (D1)");
         }
         if (swarm.enabled() && !engine.usernsRemap().isEmpty()) {
             warning("engine.usernsRemap", "userns-remap hides existing images and Swarm state, and forbids privileged and host-network "
@@ -233,7 +233,7 @@ final class SpecRules {
             if (SpecText.isLoopback(uri.getHost())) {
                 warning(path, "the Docker API on TCP is root access to anyone on this host who can reach " + host + "; prefer the unix socket");
             } else {
-                error(path, "the Docker API must never be reachable from outside (R3.4, R7.6): " + host + " listens on a network address");
+                error(path, "the Docker API must never be reachable from outside: " + host + " listens on a network address (R3.4, R7.6)");
             }
         }
         if (engine.maxConcurrentDownloads() < 1) error("engine.maxConcurrentDownloads", "must be at least 1");
@@ -250,8 +250,8 @@ final class SpecRules {
         var storage = spec.storage();
         if (dataRoot.nests(storage.volumes()) || dataRoot.equals(storage.data())) {
             error("engine.dataRoot", "data-root " + dataRoot + " overlaps the bind-mount volume tree " + storage.volumes()
-                    + ": Docker's own volume store " + dataRoot.resolve("volumes") + " would share directories with the volumes kiban binds (D6); "
-                    + "keep it at /var/lib/docker on the SSD");
+                    + ": Docker's own volume store " + dataRoot.resolve("volumes") + " would share directories with the volumes kiban binds; "
+                    + "keep it at /var/lib/docker on the SSD (D6)");
         }
         if (!storage.volumes().within(storage.data())) {
             warning("storage.volumes", storage.volumes() + " lies outside storage.data " + storage.data());

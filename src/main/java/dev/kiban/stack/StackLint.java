@@ -94,7 +94,7 @@ public final class StackLint {
         SpecNode version = root.get("version");
         if (version != null) {
             add(Severity.WARNING, compose.file(), keyNode(root, "version"), "version",
-                    "'version' is obsolete in Compose v2 and ignored (D10); remove it");
+                    "'version' is obsolete in Compose v2 and ignored; remove it (D10)");
         }
         if (root.get("networks") instanceof Mapping nets) nets.entries().forEach((name, e) -> network(compose, name, e));
         if (root.get("volumes") instanceof Mapping vols) vols.entries().forEach((name, e) -> volume(compose, name, e.value()));
@@ -259,12 +259,12 @@ public final class StackLint {
         SpecNode at = files.get(0).tree();
         if (cpuTotal > b.dockerVcpus() + 1e-9) {
             add(Severity.ERROR, where, at, "deploy.resources.limits.cpus", "the stacks' CPU limits add up to " + number(cpuTotal) + " vCPU, over the Docker budget of "
-                    + number(b.dockerVcpus()) + " (" + number(b.docker().cpus()) + " cores x " + number(b.overcommit()) + " overcommit, R1.2): "
-                    + String.join(", ", contributors));
+                    + number(b.dockerVcpus()) + " (" + number(b.docker().cpus()) + " cores x " + number(b.overcommit()) + " overcommit): "
+                    + String.join(", ", contributors) + " (R1.2)");
         }
         if (memoryTotal > b.docker().memory().bytes()) {
             add(Severity.ERROR, where, at, "deploy.resources.limits.memory", "the stacks' memory limits add up to " + ByteSize.ofBytes(memoryTotal)
-                    + ", over the Docker budget of " + b.docker().memory() + " (R1.2): " + String.join(", ", contributors));
+                    + ", over the Docker budget of " + b.docker().memory() + ": " + String.join(", ", contributors) + " (R1.2)");
         }
     }
 

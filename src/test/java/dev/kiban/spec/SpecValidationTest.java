@@ -206,7 +206,7 @@ class SpecValidationTest {
         @Test
         void anEmptySwarmPoolMeansTheEngineDefaultD2() {
             assertThat(errors(FILLED + "swarm: {defaultAddrPool: []}\n")).containsExactly(
-                    "kiban.yaml:4:9 swarm.defaultAddrPool: error: empty means the engine's default pool 10.0.0.0/8, which covers the libvirt networks (D2); give a pool such as 10.20.0.0/16");
+                    "kiban.yaml:4:9 swarm.defaultAddrPool: error: empty means the engine's default pool 10.0.0.0/8, which covers the libvirt networks; give a pool such as 10.20.0.0/16 (D2)");
         }
 
         @Test
@@ -253,7 +253,7 @@ class SpecValidationTest {
         @Test
         void theEngineNeverListensOnANetworkAddress() {
             assertThat(errors(FILLED + "engine: {hosts: [\"unix:///var/run/docker.sock\", \"tcp://0.0.0.0:2375\"]}\n")).containsExactly(
-                    "kiban.yaml:4:49 engine.hosts[1]: error: the Docker API must never be reachable from outside (R3.4, R7.6): tcp://0.0.0.0:2375 listens on a network address");
+                    "kiban.yaml:4:49 engine.hosts[1]: error: the Docker API must never be reachable from outside: tcp://0.0.0.0:2375 listens on a network address (R3.4, R7.6)");
             assertThat(check(FILLED + "engine: {hosts: [\"tcp://127.0.0.1:2375\"]}\n").problems()).singleElement()
                     .matches(p -> p.severity() == Problem.Severity.WARNING && p.message().contains("prefer the unix socket"));
         }
@@ -264,14 +264,14 @@ class SpecValidationTest {
         @Test
         void liveRestoreWithSwarmIsRefusedD1() {
             assertThat(errors(FILLED + "engine:\n  liveRestore: true\n")).containsExactly(
-                    "kiban.yaml:5:3 engine.liveRestore: error: live-restore cannot be combined with Swarm mode: the engine refuses 'swarm init' (D1); use auto (off with Swarm) or disable swarm");
+                    "kiban.yaml:5:3 engine.liveRestore: error: live-restore cannot be combined with Swarm mode: the engine refuses 'swarm init'; use auto (off with Swarm) or disable swarm (D1)");
             assertThat(errors(FILLED + "engine: {liveRestore: true}\nswarm: {enabled: false}\n")).isEmpty();
         }
 
         @Test
         void dataRootOverTheVolumeTreeIsRefusedD6() {
             assertThat(errors(FILLED + "engine:\n  dataRoot: /data/docker\n")).containsExactly(
-                    "kiban.yaml:5:3 engine.dataRoot: error: data-root /data/docker overlaps the bind-mount volume tree /data/docker/volumes: Docker's own volume store /data/docker/volumes would share directories with the volumes kiban binds (D6); keep it at /var/lib/docker on the SSD");
+                    "kiban.yaml:5:3 engine.dataRoot: error: data-root /data/docker overlaps the bind-mount volume tree /data/docker/volumes: Docker's own volume store /data/docker/volumes would share directories with the volumes kiban binds; keep it at /var/lib/docker on the SSD (D6)");
         }
 
         @Test

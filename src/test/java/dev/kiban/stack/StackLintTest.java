@@ -36,8 +36,8 @@ class StackLintTest {
     @Test
     void theBadStackGetsEveryFinding() throws Exception {
         assertThat(lint(STACKS.resolve("bad"))).containsExactly(
-                "bad/everything/docker-compose.yml:1:1 version: warning: 'version' is obsolete in Compose v2 and ignored (D10); remove it",
-                "bad/everything/docker-compose.yml:1:1 deploy.resources.limits.memory: error: the stacks' memory limits add up to 32G, over the Docker budget of 16G (R1.2): everything/api 4x(2 cpu, 8G)",
+                "bad/everything/docker-compose.yml:1:1 version: warning: 'version' is obsolete in Compose v2 and ignored; remove it (D10)",
+                "bad/everything/docker-compose.yml:1:1 deploy.resources.limits.memory: error: the stacks' memory limits add up to 32G, over the Docker budget of 16G: everything/api 4x(2 cpu, 8G) (R1.2)",
                 "bad/everything/docker-compose.yml:4:12 services.api.image: warning: example/api is not pinned to a version; a redeploy may run different code",
                 "bad/everything/docker-compose.yml:5:17 services.api.privileged: error: privileged gives the container the host; add the label kiban.waiver.privileged to accept it knowingly",
                 "bad/everything/docker-compose.yml:7:9 services.api.ports[0]: error: publishes 2375, the Docker API, which must never be reachable (R3.4)",
@@ -60,8 +60,8 @@ class StackLintTest {
         List<Problem> problems = new ArrayList<>();
         List<ComposeFile> files = ComposeFile.find(STACKS.resolve("good"), problems);
         assertThat(StackLint.lint(files, tight)).extracting(Problem::message).containsExactly(
-                "the stacks' CPU limits add up to 5.5 vCPU, over the Docker budget of 4 (4 cores x 1 overcommit, R1.2): "
-                        + "db/db 1x(2 cpu, 4G), mail/mail 1x(1 cpu, 2G), web/proxy 1x(0.5 cpu, 256M), web/app 2x(1 cpu, 1G)");
+                "the stacks' CPU limits add up to 5.5 vCPU, over the Docker budget of 4 (4 cores x 1 overcommit): "
+                        + "db/db 1x(2 cpu, 4G), mail/mail 1x(1 cpu, 2G), web/proxy 1x(0.5 cpu, 256M), web/app 2x(1 cpu, 1G) (R1.2)");
     }
 
     @Test
