@@ -23,7 +23,8 @@ final class BackupSchedule {
     static List<Artifact> render(PlatformSpec spec) {
         String kiban = KIBAN + " -c " + SPEC;
         String repository = SpecText.requireUnitPath("backup.repository", spec.backup().repository());
-        String service = ManagedFile.header("#", "R5.2") + "[Unit]\nDescription=kiban: back up volumes, images, compose files and Swarm state, then prune (R5)\n"
+        String service = ManagedFile.header("#", "R5.2")
+                + "[Unit]\nDescription=kiban: back up volumes, images, compose files and Swarm state, then prune (R5)\n"
                 + "After=docker.service local-fs.target\nWants=docker.service\n"
                 + "RequiresMountsFor=" + repository + "\n\n"
                 + "[Service]\nType=oneshot\n"

@@ -58,7 +58,8 @@ class HostApplyTest {
     }
 
     HostApply applier(Writer out, boolean run, List<String> installed, FakePrograms.Answer answer) {
-        return new HostApply(root, ACCEPT, new PrintWriter(out, true), run, new FakePrograms(installed, answer), Map.of());
+        return new HostApply(root, ACCEPT, new PrintWriter(out, true), run, new FakePrograms(installed, answer),
+                Map.of());
     }
 
     static final List<Artifact> TWO = List.of(file("/etc/docker/daemon.json", "{}\n"),
@@ -69,7 +70,8 @@ class HostApplyTest {
         Files.createDirectories(root.resolve("etc/docker"));
         Files.writeString(root.resolve("etc/docker/daemon.json"), "{ \"debug\": true }\n");
         // the lookup says it is there (it was removed since, or is not executable): starting it fails
-        HostApply a = applier(new StringWriter(), true, List.of("modprobe-that-is-not-installed-anywhere"), HostPrograms.system()::run);
+        HostApply a = applier(new StringWriter(), true, List.of("modprobe-that-is-not-installed-anywhere"),
+                HostPrograms.system()::run);
         HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of(PlannedCommand.of("load br_netfilter", List.of(),
                 "modprobe-that-is-not-installed-anywhere", "br_netfilter"))));
         assertThat(o.ok()).isFalse();
