@@ -480,7 +480,8 @@ public final class ChunkStore implements AutoCloseable {
         ByteBuffer buf = ByteBuffer.allocate(INDEX_MAGIC.length + entries.size() * INDEX_ENTRY);
         buf.put(INDEX_MAGIC);
         HexFormat hex = HexFormat.of();
-        entries.forEach((id, at) -> buf.put(hex.parseHex(id)).putLong(at.offset()).putInt(at.length()).putInt(at.size()));
+        entries.forEach((id, at) -> buf.put(hex.parseHex(id)).putLong(at.offset()).putInt(at.length())
+                .putInt(at.size()));
         byte[] bytes = key == null ? buf.array() : key.seal(buf.array());
         dev.kiban.os.AtomicFile.write(indexPath(pack), bytes, "rw-------", false);
         try (FileChannel dir = FileChannel.open(index, StandardOpenOption.READ)) {
@@ -497,7 +498,8 @@ public final class ChunkStore implements AutoCloseable {
         byte[] bytes = RepositoryKey.readFile(key, file, "the index");
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         byte[] magic = new byte[INDEX_MAGIC.length];
-        if (bytes.length < magic.length || (bytes.length - magic.length) % INDEX_ENTRY != 0 || !java.util.Arrays.equals(buf.get(magic).array(), 0, 8, INDEX_MAGIC, 0, 8)) {
+        if (bytes.length < magic.length || (bytes.length - magic.length) % INDEX_ENTRY != 0
+                || !java.util.Arrays.equals(buf.get(magic).array(), 0, 8, INDEX_MAGIC, 0, 8)) {
             throw new IOException("the index " + file + " is damaged (" + bytes.length + " bytes, not a kiban index)");
         }
         HexFormat hex = HexFormat.of();
@@ -576,7 +578,9 @@ public final class ChunkStore implements AutoCloseable {
     }
 
     private static void checkId(String id, int length) {
-        if (!isId(id, length)) throw new IllegalArgumentException("not a " + (length == 64 ? "chunk" : "pack") + " id: " + id);
+        if (!isId(id, length)) {
+            throw new IllegalArgumentException("not a " + (length == 64 ? "chunk" : "pack") + " id: " + id);
+        }
     }
 
     private static boolean isId(String s, int length) {

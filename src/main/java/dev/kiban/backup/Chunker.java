@@ -21,7 +21,8 @@ public final class Chunker {
     private final int max;
     private final long maskSmall;
     private final long maskLarge;
-    private final ThreadLocal<byte[]> buffers; // one per thread: a 4 MiB allocation per small file cost more than the file
+    // one per thread: a 4 MiB allocation per small file cost more than the file
+    private final ThreadLocal<byte[]> buffers;
 
     public Chunker() {
         this(MIN, AVG, MAX);

@@ -26,11 +26,15 @@ record FileStat(long inode, int nlink, int mode, int uid, int gid, long size, lo
         try {
             Class<?> c = Class.forName("sun.nio.fs.UnixFileAttributes");
             MethodHandles.Lookup l = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
-            return new MethodHandle[] {l.findVirtual(c, "ino", MethodType.methodType(long.class)), l.findVirtual(c, "nlink", MethodType.methodType(int.class)),
-                l.findVirtual(c, "mode", MethodType.methodType(int.class)), l.findVirtual(c, "uid", MethodType.methodType(int.class)),
-                l.findVirtual(c, "gid", MethodType.methodType(int.class)), l.findVirtual(c, "ctime", MethodType.methodType(FileTime.class)),
+            return new MethodHandle[] {l.findVirtual(c, "ino", MethodType.methodType(long.class)),
+                l.findVirtual(c, "nlink", MethodType.methodType(int.class)),
+                l.findVirtual(c, "mode", MethodType.methodType(int.class)),
+                l.findVirtual(c, "uid", MethodType.methodType(int.class)),
+                l.findVirtual(c, "gid", MethodType.methodType(int.class)),
+                l.findVirtual(c, "ctime", MethodType.methodType(FileTime.class)),
                 // what Files.readAttributes(…, BasicFileAttributes.class) hands out is a wrapper around them
-                l.findVirtual(Class.forName("sun.nio.fs.UnixFileAttributes$UnixAsBasicFileAttributes"), "unwrap", MethodType.methodType(c))};
+                l.findVirtual(Class.forName("sun.nio.fs.UnixFileAttributes$UnixAsBasicFileAttributes"), "unwrap",
+                        MethodType.methodType(c))};
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null; // not opened to us: the public path
         }
@@ -54,7 +58,8 @@ record FileStat(long inode, int nlink, int mode, int uid, int gid, long size, lo
         Object walked = unwrap(given);
         if (walked != null) {
             try {
-                return new FileStat((long) FAST[0].invoke(walked), (int) FAST[1].invoke(walked), (int) FAST[2].invoke(walked), (int) FAST[3].invoke(walked),
+                return new FileStat((long) FAST[0].invoke(walked), (int) FAST[1].invoke(walked),
+                        (int) FAST[2].invoke(walked), (int) FAST[3].invoke(walked),
                         (int) FAST[4].invoke(walked), given.size(), given.lastModifiedTime().toMillis(),
                         ((FileTime) FAST[5].invoke(walked)).to(java.util.concurrent.TimeUnit.NANOSECONDS));
             } catch (Throwable e) {
@@ -66,8 +71,11 @@ record FileStat(long inode, int nlink, int mode, int uid, int gid, long size, lo
 
     static FileStat of(Path p) throws IOException {
         Map<String, Object> a = Files.readAttributes(p, UNIX_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-        return new FileStat(((Number) a.get("ino")).longValue(), ((Number) a.get("nlink")).intValue(), ((Number) a.get("mode")).intValue(),
-                ((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue(), ((Number) a.get("size")).longValue(),
-                ((FileTime) a.get("lastModifiedTime")).toMillis(), ((FileTime) a.get("ctime")).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+        return new FileStat(((Number) a.get("ino")).longValue(), ((Number) a.get("nlink")).intValue(),
+                ((Number) a.get("mode")).intValue(),
+                ((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue(),
+                ((Number) a.get("size")).longValue(),
+                ((FileTime) a.get("lastModifiedTime")).toMillis(),
+                ((FileTime) a.get("ctime")).to(java.util.concurrent.TimeUnit.NANOSECONDS));
     }
 }

@@ -21,9 +21,11 @@ public final class ImageSources {
         for (ImageSummary image : engine.images()) {
             List<String> names = image.tags().isEmpty() ? List.of(image.id()) : image.tags();
             String shortId = image.id().replaceFirst("^sha256:", "").substring(0, 12);
-            // Repo digests are the registry's names for the image; docker load cannot restore them, so they are noted for the record.
+            // Repo digests are the registry's names for the image; docker load cannot restore them, so they are noted
+            // for the record.
             out.add(new BackupRepository.StreamSource(PREFIX + shortId, image.id(), () -> engine.saveImages(names),
-                    java.util.Map.of("id", image.id(), "tags", String.join(",", image.tags()), "digests", String.join(",", image.digests()))));
+                    java.util.Map.of("id", image.id(), "tags", String.join(",", image.tags()), "digests",
+                            String.join(",", image.digests()))));
         }
         return out;
     }

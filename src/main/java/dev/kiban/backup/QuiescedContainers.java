@@ -57,7 +57,9 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
         this.hooks = hooks;
     }
 
-    /** The running containers that mount {@code volume} (a named volume of that name, or a host path at or under it). */
+    /**
+     * The running containers that mount {@code volume} (a named volume of that name, or a host path at or under it).
+     */
     public List<ContainerSummary> writersOf(BackupRepository.Source volume) {
         return engine.containers().stream().filter(ContainerSummary::running).filter(c -> mounts(c, volume)).toList();
     }
@@ -82,7 +84,8 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
             if (!pre.isBlank()) {
                 ExecResult r = engine.exec(c.id(), List.of("sh", "-c", pre));
                 if (r.exitCode() != 0) {
-                    throw new IOException("the pre-backup command of " + c.name() + " (" + PRE + ") failed with exit " + r.exitCode() + ": "
+                    throw new IOException("the pre-backup command of " + c.name() + " (" + PRE + ") failed with exit "
+                            + r.exitCode() + ": "
                             + last(r.output()));
                 }
                 notes.add(c.name() + ": ran " + PRE + " before copying " + source.name());
@@ -120,7 +123,8 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
                 throw new java.io.InterruptedIOException();
             }
         }
-        throw new IOException(c.name() + " did not stop within " + (STOP_SECONDS + 10) + " s after its service was scaled to 0");
+        throw new IOException(c.name() + " did not stop within " + (STOP_SECONDS + 10)
+                + " s after its service was scaled to 0");
     }
 
     @Override
@@ -133,17 +137,22 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
                 if (s.serviceId() != null) swarm.scaleService(s.serviceId(), s.replicas());
                 else engine.startContainer(c.id());
                 notes.add(String.format(Locale.ROOT, "%s: %s for %.1f s while %s was copied", c.name(),
-                        s.serviceId() != null ? "service scaled to 0" : "stopped", (System.nanoTime() - s.since()) / 1e9, source.name()));
+                        s.serviceId() != null ? "service scaled to 0" : "stopped",
+                        (System.nanoTime() - s.since()) / 1e9, source.name()));
             } catch (RuntimeException e) {
                 notes.add(c.name() + ": could not be started again: " + e.getMessage());
-                if (first == null) first = new IOException(c.name() + " could not be started again after the backup: " + e.getMessage(), e);
+                if (first == null) {
+                    first = new IOException(c.name() + " could not be started again after the backup: "
+                            + e.getMessage(), e);
+                }
             }
         }
         for (ContainerSummary c : writersOf(source)) {
             String post = hooks ? c.labels().getOrDefault(POST, "") : "";
             if (post.isBlank()) continue;
             ExecResult r = engine.exec(c.id(), List.of("sh", "-c", post));
-            notes.add(c.name() + ": ran " + POST + (r.exitCode() == 0 ? "" : ", which failed with exit " + r.exitCode() + ": " + last(r.output())));
+            notes.add(c.name() + ": ran " + POST + (r.exitCode() == 0 ? "" : ", which failed with exit " + r.exitCode()
+                    + ": " + last(r.output())));
         }
         if (first != null) throw first;
     }

@@ -65,7 +65,10 @@ public final class RepositoryKey {
         try (var ch = Files.newByteChannel(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             material = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
         }
-        if (material.length < 16) throw new IOException("the backup key file " + file + " holds " + material.length + " bytes; a key needs at least 16");
+        if (material.length < 16) {
+            throw new IOException("the backup key file " + file + " holds " + material.length
+                    + " bytes; a key needs at least 16");
+        }
         return new RepositoryKey(material, file);
     }
 
@@ -117,7 +120,10 @@ public final class RepositoryKey {
         return c.doFinal(sealed, NONCE, sealed.length - NONCE);
     }
 
-    /** A repository file's bytes, opened with {@code key} when the repository has one; {@code what} names it in the error. */
+    /**
+     * A repository file's bytes, opened with {@code key} when the repository has one; {@code what} names it in the
+     * error.
+     */
     static byte[] readFile(RepositoryKey key, Path file, String what) throws IOException {
         byte[] bytes;
         java.nio.channels.SeekableByteChannel channel;
@@ -167,7 +173,8 @@ public final class RepositoryKey {
 
     boolean opens(String check) {
         try {
-            return new String(open(Base64.getDecoder().decode(check)), StandardCharsets.UTF_8).equals("kiban-backup key check");
+            return new String(open(Base64.getDecoder().decode(check)), StandardCharsets.UTF_8)
+                    .equals("kiban-backup key check");
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
         }

@@ -26,12 +26,14 @@ public record Retention(int keepLast, int keepDaily, int keepWeekly, int keepMon
         if (!newestFirst.isEmpty()) keep.add(newestFirst.get(0).id());
         newestFirst.stream().limit(keepLast).forEach(s -> keep.add(s.id()));
         keepNewestPer(newestFirst, keepDaily, s -> day(s).toString(), keep);
-        keepNewestPer(newestFirst, keepWeekly, s -> day(s).get(IsoFields.WEEK_BASED_YEAR) + "-W" + day(s).get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), keep);
+        keepNewestPer(newestFirst, keepWeekly, s -> day(s).get(IsoFields.WEEK_BASED_YEAR) + "-W"
+                + day(s).get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), keep);
         keepNewestPer(newestFirst, keepMonthly, s -> day(s).getYear() + "-" + day(s).getMonthValue(), keep);
         return keep;
     }
 
-    private static void keepNewestPer(List<Snapshot> newestFirst, int periods, Function<Snapshot, String> period, Set<String> keep) {
+    private static void keepNewestPer(List<Snapshot> newestFirst, int periods, Function<Snapshot, String> period,
+            Set<String> keep) {
         Set<String> seen = new HashSet<>();
         for (Snapshot s : newestFirst) {
             if (seen.size() >= periods) return;

@@ -39,16 +39,19 @@ public record Snapshot(String id, String time, String host, List<Tree> trees, St
      * attributes of the user namespace, values in base64 (empty where there are none or the
      * filesystem has none); {@code ctime} (ns) tells the next run whether any of the metadata changed.
      */
-    public record Entry(String path, Type type, int mode, int uid, int gid, long mtime, long size, List<String> chunks, String target,
-                        long inode, @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-                        Map<String, String> xattrs, long ctime) {
+    public record Entry(String path, Type type, int mode, int uid, int gid, long mtime, long size, List<String> chunks,
+            String target, long inode,
+            @com.fasterxml.jackson.annotation.JsonInclude(
+                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+            Map<String, String> xattrs, long ctime) {
         public enum Type { DIR, FILE, SYMLINK, HARDLINK }
 
         public Entry {
             xattrs = xattrs == null ? Map.of() : xattrs;
         }
 
-        public Entry(String path, Type type, int mode, int uid, int gid, long mtime, long size, List<String> chunks, String target, long inode) {
+        public Entry(String path, Type type, int mode, int uid, int gid, long mtime, long size, List<String> chunks,
+                String target, long inode) {
             this(path, type, mode, uid, gid, mtime, size, chunks, target, inode, Map.of(), 0);
         }
 
@@ -58,7 +61,8 @@ public record Snapshot(String id, String time, String host, List<Tree> trees, St
     }
 
     /** What the run read and what it added to the repository. */
-    public record Stats(long files, long bytesRead, long chunksNew, long bytesAdded, long filesUnchanged, long millis) {}
+    public record Stats(long files, long bytesRead, long chunksNew, long bytesAdded, long filesUnchanged,
+            long millis) {}
 
     public java.util.Optional<Tree> tree(String source) {
         return trees.stream().filter(t -> t.source().equals(source)).findFirst();

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** What changed between two snapshots, path by path: added, removed, modified (content, type, mode, owner, link target). Pure. */
+/**
+ * What changed between two snapshots, path by path: added, removed, modified (content, type, mode, owner, link target).
+ * Pure.
+ */
 public record SnapshotDiff(String from, String to, List<Change> changes) {
 
     public enum Kind { ADDED, REMOVED, MODIFIED }
@@ -46,7 +49,8 @@ public record SnapshotDiff(String from, String to, List<Change> changes) {
             }
             was.keySet().forEach(p -> out.add(new Change(Kind.REMOVED, t.source(), p, "")));
         }
-        before.values().forEach(t -> out.add(new Change(Kind.REMOVED, t.source(), ".", t.entries().size() + " entries")));
+        before.values().forEach(t -> out.add(new Change(Kind.REMOVED, t.source(), ".", t.entries().size()
+                + " entries")));
         return new SnapshotDiff(a.id(), b.id(), out);
     }
 
@@ -54,10 +58,15 @@ public record SnapshotDiff(String from, String to, List<Change> changes) {
         List<String> what = new ArrayList<>();
         if (o.type() != e.type()) what.add(o.type().name().toLowerCase() + " -> " + e.type().name().toLowerCase());
         else if (!o.chunks().equals(e.chunks())) what.add("content, " + o.size() + " -> " + e.size() + " bytes");
-        if (!Objects.equals(o.target(), e.target())) what.add(o.type() == Entry.Type.FILE ? "id" : "target " + o.target() + " -> " + e.target());
+        if (!Objects.equals(o.target(), e.target())) {
+            what.add(o.type() == Entry.Type.FILE ? "id" : "target " + o.target() + " -> " + e.target());
+        }
         if (o.mode() != e.mode()) what.add(String.format("mode %04o -> %04o", o.mode(), e.mode()));
-        if (o.uid() != e.uid() || o.gid() != e.gid()) what.add("owner " + o.uid() + ":" + o.gid() + " -> " + e.uid() + ":" + e.gid());
-        // mtime alone is not a change a reader cares about when the content is the same; directories' mtimes move with every file
+        if (o.uid() != e.uid() || o.gid() != e.gid()) {
+            what.add("owner " + o.uid() + ":" + o.gid() + " -> " + e.uid() + ":" + e.gid());
+        }
+        // mtime alone is not a change a reader cares about when the content is the same; directories' mtimes move with
+        // every file
         return String.join(", ", what);
     }
 

@@ -31,7 +31,8 @@ public final class TreeListing {
                     out.put(rel, "link -> " + Files.readSymbolicLink(p));
                     continue;
                 }
-                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p,
+                        LinkOption.NOFOLLOW_LINKS));
                 if (Files.isDirectory(p)) out.put(rel, "dir " + mode);
                 else out.put(rel, "file " + mode + " " + Files.getLastModifiedTime(p).toMillis() + " " + sha256(p));
             }

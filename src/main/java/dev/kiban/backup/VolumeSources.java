@@ -18,14 +18,16 @@ import java.util.stream.Stream;
 public final class VolumeSources {
     private VolumeSources() {}
 
-    public static List<BackupRepository.Source> of(Path volumeTree, List<VolumeSummary> engineVolumes) throws IOException {
+    public static List<BackupRepository.Source> of(Path volumeTree,
+            List<VolumeSummary> engineVolumes) throws IOException {
         Map<Path, BackupRepository.Source> out = new LinkedHashMap<>();
         if (Files.isDirectory(volumeTree)) {
             try (Stream<Path> dirs = Files.list(volumeTree)) {
                 // a restore killed before its swap leaves its private directory: not a volume
                 for (Path d : dirs.filter(Files::isDirectory).filter(d -> !SafeRestore.isWorkDirectory(d)).sorted()
                         .toList()) {
-                    out.put(d.toAbsolutePath().normalize(), new BackupRepository.Source("volume:" + d.getFileName(), d));
+                    out.put(d.toAbsolutePath().normalize(),
+                            new BackupRepository.Source("volume:" + d.getFileName(), d));
                 }
             }
         }

@@ -3,7 +3,7 @@ package dev.kiban.cli;
 import dev.kiban.failure.DeclinedException;
 import dev.kiban.failure.RefusedException;
 import dev.kiban.host.EngineInstallation;
-import dev.kiban.host.HostCommand;
+import dev.kiban.host.PlannedCommand;
 import dev.kiban.os.HostPrograms;
 import dev.kiban.os.HostRoot;
 import dev.kiban.os.ThisHost;
@@ -48,7 +48,7 @@ final class EngineInstallCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(SpecLoading.spec(spec).require(),
                 rootOptions.family());
-        List<HostCommand> steps = EngineInstallation.plan(resolved.host().family(), rootOptions.root);
+        List<PlannedCommand> steps = EngineInstallation.plan(resolved.host().family(), rootOptions.root);
         if (steps.isEmpty()) {
             out.println("the engine is installed under " + rootOptions.root + "; nothing to do");
             return ExitCode.OK;
@@ -60,7 +60,7 @@ final class EngineInstallCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         if (!yes) throw new DeclinedException("not installing without --yes; nothing changed");
-        for (HostCommand c : steps) {
+        for (PlannedCommand c : steps) {
             out.println("running " + c);
             out.flush();
             HostPrograms.Result r = context.programs().run(c.argv(), Duration.ofMinutes(15));

@@ -7,7 +7,8 @@ package dev.kiban.host;
 public record Artifact(String path, String content, String mode, String owner, String why, Reader reader) {
 
     /** The program that reads the file, which apply asks to check it before keeping it. */
-    public enum Reader { DOCKERD, SYSCTL, MODULES, JOURNALD, FAIL2BAN, LOGWATCH, UPDATES, SSHD, FIREWALLD, NFTABLES, SYSTEMD }
+    public enum Reader { DOCKERD, SYSCTL, MODULES, JOURNALD, FAIL2BAN, LOGWATCH, UPDATES, SSHD, FIREWALLD, NFTABLES,
+            SYSTEMD }
 
     public static Artifact config(String path, String content, String why, Reader reader) {
         return new Artifact(path, content, "rw-r--r--", "root:root", why, reader);

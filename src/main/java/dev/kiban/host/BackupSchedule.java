@@ -23,7 +23,8 @@ final class BackupSchedule {
     static List<Artifact> render(PlatformSpec spec) {
         String kiban = KIBAN + " -c " + SPEC;
         String repository = SpecText.requireUnitPath("backup.repository", spec.backup().repository());
-        String service = ManagedFile.header("#", "R5.2") + "[Unit]\nDescription=kiban: back up volumes, images, compose files and Swarm state, then prune (R5)\n"
+        String service = ManagedFile.header("#", "R5.2")
+                + "[Unit]\nDescription=kiban: back up volumes, images, compose files and Swarm state, then prune (R5)\n"
                 + "After=docker.service local-fs.target\nWants=docker.service\n"
                 + "RequiresMountsFor=" + repository + "\n\n"
                 + "[Service]\nType=oneshot\n"
@@ -37,7 +38,7 @@ final class BackupSchedule {
                 + SpecText.requireUnitText("backup.schedule", spec.backup().schedule().onCalendar())
                 + "\nPersistent=true\nUnit=kiban-backup.service\n\n"
                 + "[Install]\nWantedBy=timers.target\n";
-        return List.of(Artifact.config(SERVICE, service, "R5.2 the backup job", Artifact.Reader.SYSTEMD),
-                Artifact.config(TIMER, timer, "R5.2 the backup schedule", Artifact.Reader.SYSTEMD));
+        return List.of(Artifact.config(SERVICE, service, "the backup job (R5.2)", Artifact.Reader.SYSTEMD),
+                Artifact.config(TIMER, timer, "the backup schedule (R5.2)", Artifact.Reader.SYSTEMD));
     }
 }

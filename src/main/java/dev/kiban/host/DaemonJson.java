@@ -28,7 +28,7 @@ public final class DaemonJson {
 
     /** Needs a spec resolved for the host ({@link PlatformSpec#resolved}), so no setting is still auto. */
     public static Artifact render(PlatformSpec spec) {
-        return Artifact.config(PATH, json(spec), "R2.2 engine settings", Artifact.Reader.DOCKERD);
+        return Artifact.config(PATH, json(spec), "engine settings (R2.2)", Artifact.Reader.DOCKERD);
     }
 
     static String json(PlatformSpec spec) {
@@ -85,18 +85,23 @@ public final class DaemonJson {
         int prefix = services.from().prefix();
         long step = 1L << (32 - prefix);
         java.util.ArrayList<Cidr> out = new java.util.ArrayList<>();
-        for (long net = services.from().first(); net <= services.to().first(); net += step) out.add(new Cidr(net, prefix));
+        for (long net = services.from().first(); net <= services.to().first(); net += step) {
+            out.add(new Cidr(net, prefix));
+        }
         return out;
     }
 
     /** docker0's address: the first host address of its network, as {@code bip} wants it. */
     private static String gateway(Cidr network) {
         long gw = network.first() + 1;
-        return ((gw >> 24) & 255) + "." + ((gw >> 16) & 255) + "." + ((gw >> 8) & 255) + "." + (gw & 255) + "/" + network.prefix();
+        return ((gw >> 24) & 255) + "." + ((gw >> 16) & 255) + "." + ((gw >> 8) & 255) + "." + (gw & 255) + "/"
+                + network.prefix();
     }
 
     private static boolean resolved(Tristate value, String key) {
-        if (value == Tristate.AUTO) throw new IllegalStateException(key + " must be resolved for the host before rendering");
+        if (value == Tristate.AUTO) {
+            throw new IllegalStateException(key + " must be resolved for the host before rendering");
+        }
         return value == Tristate.TRUE;
     }
 }

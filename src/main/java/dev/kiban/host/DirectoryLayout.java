@@ -25,13 +25,13 @@ public final class DirectoryLayout {
     public static List<HostDirectory> render(PlatformSpec spec) {
         var s = spec.storage();
         return List.of(
-                layout("storage.data", s.data(), "rwxr-xr-x", "R4.1 the HDD's Docker area"),
-                layout("storage.volumes", s.volumes(), "rwxr-xr-x", "R4.3 bind-mount volume tree"),
-                layout("storage.images", s.images(), "rwxr-x---", "R4.2 image cache"),
-                layout("storage.localBackups", s.localBackups(), "rwx------", "R4.1 local backups"),
-                layout("storage.compose", s.compose(), "rwxr-x---", "R4.1 compose files"),
-                layout("storage.commonEnv", s.commonEnv().parent(), "rwxr-x---", "R4.1 shared .env"),
-                layout("backup.repository", spec.backup().repository(), "rwx------", "R5.3 backup repository"),
+                layout("storage.data", s.data(), "rwxr-xr-x", "the HDD's Docker area (R4.1)"),
+                layout("storage.volumes", s.volumes(), "rwxr-xr-x", "bind-mount volume tree (R4.3)"),
+                layout("storage.images", s.images(), "rwxr-x---", "image cache (R4.2)"),
+                layout("storage.localBackups", s.localBackups(), "rwx------", "local backups (R4.1)"),
+                layout("storage.compose", s.compose(), "rwxr-x---", "compose files (R4.1)"),
+                layout("storage.commonEnv", s.commonEnv().parent(), "rwxr-x---", "shared .env (R4.1)"),
+                layout("backup.repository", spec.backup().repository(), "rwx------", "backup repository (R5.3)"),
                 new HostDirectory("/etc/kiban", "rwx------", "root:root", "kiban's spec and secrets"),
                 new HostDirectory(STATE, "rwx------", "root:root", "kiban's state and generations"),
                 new HostDirectory("/var/log/kiban", "rwxr-x---", "root:root", "kiban's logs"));

@@ -17,30 +17,34 @@ public final class EngineInstallation {
     private EngineInstallation() {}
 
     public static boolean installed(Path root) {
-        return Files.isExecutable(HostRoot.resolve(root, "/usr/bin/dockerd")) || Files.isExecutable(HostRoot.resolve(root, "/usr/sbin/dockerd"));
+        return Files.isExecutable(HostRoot.resolve(root, "/usr/bin/dockerd"))
+                || Files.isExecutable(HostRoot.resolve(root, "/usr/sbin/dockerd"));
     }
 
     /** The commands that install and start the engine; empty when it is installed already. */
-    public static List<HostCommand> plan(Family family, Path root) {
+    public static List<PlannedCommand> plan(Family family, Path root) {
         if (installed(root)) return List.of();
-        String why = "R2.1 install the engine (no dockerd on this host)";
+        String why = "install the engine: this host has no dockerd (R2.1)";
         if (family == Family.RHEL) {
             return List.of(
-                    HostCommand.of(why, List.of(), "dnf", "-y", "install", "dnf-plugins-core"),
-                    HostCommand.of(why, List.of(), "dnf", "config-manager", "--add-repo", RHEL_REPO),
-                    HostCommand.of(why, List.of(), "dnf", "-y", "install", "docker-ce", "docker-ce-cli", "containerd.io", "docker-buildx-plugin",
-                            "docker-compose-plugin"),
-                    HostCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now", "docker"));
+                    PlannedCommand.of(why, List.of(), "dnf", "-y", "install", "dnf-plugins-core"),
+                    PlannedCommand.of(why, List.of(), "dnf", "config-manager", "--add-repo", RHEL_REPO),
+                    PlannedCommand.of(why, List.of(), "dnf", "-y", "install", "docker-ce", "docker-ce-cli",
+                            "containerd.io", "docker-buildx-plugin", "docker-compose-plugin"),
+                    PlannedCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now",
+                            "docker"));
         }
         return List.of(
-                HostCommand.of(why, List.of(), "apt-get", "install", "-y", "docker.io"),
-                HostCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now", "docker"));
+                PlannedCommand.of(why, List.of(), "apt-get", "install", "-y", "docker.io"),
+                PlannedCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now",
+                        "docker"));
     }
 
     /** What the operator should know about the chosen packages. */
     public static List<String> notes(Family family) {
         return family == Family.DEBIAN
-                ? List.of("Debian 12 packages Compose v1 only; Compose v2 (R2.1) comes from Docker's repository (docker-compose-plugin)")
+                ? List.of("Debian 12 packages Compose v1 only; Compose v2 comes from Docker's repository as "
+                        + "docker-compose-plugin (R2.1)")
                 : List.of();
     }
 }

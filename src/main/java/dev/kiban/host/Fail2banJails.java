@@ -31,18 +31,21 @@ public final class Fail2banJails {
                 .append("destemail = ").append(admin).append('\n')
                 .append("sender = ").append(from).append('\n')
                 .append("action = %(").append(action).append(")s\n")
-                .append("# Both services log to the journal on Rocky 9 and Debian 12; log files would be empty (D14).\n")
+                .append("# Both services log to the journal on Rocky 9 and Debian 12; log files would be empty "
+                        + "(D14).\n")
                 .append("backend = systemd\n");
         if (f.jails().contains("sshd")) {
             // jail.conf's [sshd] sets its own backend, which would win over [DEFAULT].
-            jail.append("\n[sshd]\nenabled = true\nport = ").append(spec.security().ssh().port()).append("\nbackend = systemd\n");
+            jail.append("\n[sshd]\nenabled = true\nport = ").append(spec.security().ssh().port())
+                    .append("\nbackend = systemd\n");
         }
         if (f.jails().contains("docker-api")) {
             jail.append("\n[docker-api]\nenabled = true\nport = 2375,2376\nfilter = docker-api\n")
                     .append("# dockerd logs to the journal, not /var/log/docker.log (D3).\n")
                     .append("journalmatch = _SYSTEMD_UNIT=docker.service\n")
                     .append("backend = systemd\n")
-                    .append("# action_mwl greps the jail's logpath for the offending lines; this jail has none, its lines\n")
+                    .append("# action_mwl greps the jail's logpath for the offending lines; this jail has none, its "
+                            + "lines\n")
                     .append("# are in the journal (D14), so mail without them.\n")
                     .append("action = %(").append(f.action().replace("_mwl", "_mw")).append(")s\n");
         }
@@ -58,7 +61,7 @@ public final class Fail2banJails {
                 journalmatch = _SYSTEMD_UNIT=docker.service
                 """;
         return List.of(
-                Artifact.config(JAIL, jail.toString(), "R7.3 fail2ban jails", Artifact.Reader.FAIL2BAN),
-                Artifact.config(FILTER, filter, "D3 the docker-api filter fail2ban lacks", Artifact.Reader.FAIL2BAN));
+                Artifact.config(JAIL, jail.toString(), "fail2ban jails (R7.3)", Artifact.Reader.FAIL2BAN),
+                Artifact.config(FILTER, filter, "the docker-api filter fail2ban lacks (D3)", Artifact.Reader.FAIL2BAN));
     }
 }

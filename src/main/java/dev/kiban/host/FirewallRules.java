@@ -33,16 +33,20 @@ public final class FirewallRules {
             // the zone is a file name here: firewalld's own name rule keeps it one (no '/', no "..")
             String zone = zone(spec);
             out.add(Artifact.config("/etc/firewalld/zones/" + zone + ".xml", firewalldZone(spec),
-                    "R3.4 host firewall zone", Artifact.Reader.FIREWALLD));
+                    "host firewall zone (R3.4)", Artifact.Reader.FIREWALLD));
         } else {
-            out.add(Artifact.config(NFTABLES, nftables(spec), "R3.4 host firewall table", Artifact.Reader.NFTABLES));
-            out.add(Artifact.config(NFTABLES_UNIT, unit("kiban: host firewall (R3.4)", "Before=network-pre.target docker.service\nWants=network-pre.target",
-                    "/usr/sbin/nft -f " + NFTABLES, "multi-user.target"), "R3.4 loads the firewall table at boot", Artifact.Reader.SYSTEMD));
+            out.add(Artifact.config(NFTABLES, nftables(spec), "host firewall table (R3.4)", Artifact.Reader.NFTABLES));
+            out.add(Artifact.config(NFTABLES_UNIT, unit("kiban: host firewall (R3.4)",
+                    "Before=network-pre.target docker.service\nWants=network-pre.target",
+                    "/usr/sbin/nft -f " + NFTABLES, "multi-user.target"), "loads the firewall table at boot (R3.4)",
+                    Artifact.Reader.SYSTEMD));
         }
-        out.add(Artifact.config(DOCKER_USER_SCRIPT, dockerUserRules(spec), "D7 published ports under the host's rules", Artifact.Reader.SYSTEMD)
+        out.add(Artifact.config(DOCKER_USER_SCRIPT, dockerUserRules(spec),
+                "published ports under the host's rules (D7)", Artifact.Reader.SYSTEMD)
                 .withMode("rwxr-xr-x"));
         out.add(Artifact.config(DOCKER_USER_UNIT, unit("kiban: rules for published container ports (DOCKER-USER, D7)",
-                "After=docker.service\nPartOf=docker.service", DOCKER_USER_SCRIPT, "docker.service"), "D7 re-applies the DOCKER-USER rules", Artifact.Reader.SYSTEMD));
+                "After=docker.service\nPartOf=docker.service", DOCKER_USER_SCRIPT, "docker.service"),
+                "re-applies the DOCKER-USER rules (D7)", Artifact.Reader.SYSTEMD));
         return out;
     }
 
@@ -69,20 +73,23 @@ public final class FirewallRules {
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         x.append("<!--").append(ManagedFile.header("", "R3.4, D7, D15").stripTrailing()).append(" -->\n");
         x.append("<zone>\n  <short>").append(zone(spec)).append("</short>\n");
-        x.append("  <description>kiban: SSH, the public port classes, Swarm only from the node networks; never the Docker API.</description>\n");
+        x.append("  <description>kiban: SSH, the public port classes, Swarm only from the node networks; never the "
+                + "Docker API.</description>\n");
         for (Opening o : publicOpenings(spec)) {
             x.append("  <port port=\"").append(o.port()).append("\" protocol=\"").append(o.protocol()).append("\"/>\n");
         }
         if (spec.swarm().enabled()) {
             for (Cidr net : spec.swarm().nodeNetworks()) {
                 for (Opening o : swarmOpenings(spec)) {
-                    x.append("  <rule family=\"ipv4\"><source address=\"").append(net).append("\"/><port port=\"").append(o.port())
+                    x.append("  <rule family=\"ipv4\"><source address=\"").append(net).append("\"/><port port=\"")
+                            .append(o.port())
                             .append("\" protocol=\"").append(o.protocol()).append("\"/><accept/></rule>\n");
                 }
             }
         }
         for (PortRange api : spec.ports().forbidden()) {
-            x.append("  <rule family=\"ipv4\"><port port=\"").append(api).append("\" protocol=\"tcp\"/><reject/></rule>\n");
+            x.append("  <rule family=\"ipv4\"><port port=\"").append(api)
+                    .append("\" protocol=\"tcp\"/><reject/></rule>\n");
         }
         return x.append("</zone>\n").toString();
     }
@@ -94,13 +101,19 @@ public final class FirewallRules {
         n.append("  chain input {\n    type filter hook input priority filter; policy drop;\n");
         n.append("    ct state established,related accept\n    ct state invalid drop\n    iif lo accept\n");
         n.append("    meta l4proto { icmp, ipv6-icmp } accept\n");
-        n.append("    iifname { \"docker0\", \"docker_gwbridge\", \"br-*\" } accept comment \"containers reaching the host\"\n");
-        for (PortRange api : spec.ports().forbidden()) n.append("    tcp dport ").append(nftPort(api)).append(" reject comment \"the Docker API (R3.4)\"\n");
-        for (Opening o : publicOpenings(spec)) n.append("    ").append(o.protocol()).append(" dport ").append(nftPort(o.port())).append(" accept\n");
+        n.append("    iifname { \"docker0\", \"docker_gwbridge\", \"br-*\" } accept comment \"containers reaching the "
+                + "host\"\n");
+        for (PortRange api : spec.ports().forbidden()) {
+            n.append("    tcp dport ").append(nftPort(api)).append(" reject comment \"the Docker API (R3.4)\"\n");
+        }
+        for (Opening o : publicOpenings(spec)) {
+            n.append("    ").append(o.protocol()).append(" dport ").append(nftPort(o.port())).append(" accept\n");
+        }
         if (spec.swarm().enabled()) {
             for (Cidr net : spec.swarm().nodeNetworks()) {
                 for (Opening o : swarmOpenings(spec)) {
-                    n.append("    ip saddr ").append(net).append(' ').append(o.protocol()).append(" dport ").append(nftPort(o.port()))
+                    n.append("    ip saddr ").append(net).append(' ').append(o.protocol()).append(" dport ")
+                            .append(nftPort(o.port()))
                             .append(" accept comment \"Swarm (D15)\"\n");
                 }
             }
@@ -126,10 +139,12 @@ public final class FirewallRules {
                 .append("iptables -w -A DOCKER-USER -i br-+ -j RETURN\n")
                 .append("iptables -w -A DOCKER-USER -i lo -j RETURN\n");
         for (PortRange api : spec.ports().forbidden()) {
-            s.append("iptables -w -A DOCKER-USER -p tcp -m conntrack --ctorigdstport ").append(iptPort(api)).append(" -j DROP\n");
+            s.append("iptables -w -A DOCKER-USER -p tcp -m conntrack --ctorigdstport ").append(iptPort(api))
+                    .append(" -j DROP\n");
         }
         for (Opening o : publicOpenings(spec).subList(1, publicOpenings(spec).size())) {
-            s.append("iptables -w -A DOCKER-USER -p ").append(o.protocol()).append(" -m conntrack --ctorigdstport ").append(iptPort(o.port()))
+            s.append("iptables -w -A DOCKER-USER -p ").append(o.protocol()).append(" -m conntrack --ctorigdstport ")
+                    .append(iptPort(o.port()))
                     .append(" -j RETURN\n");
         }
         s.append("iptables -w -A DOCKER-USER -m conntrack --ctstate NEW -j DROP\n")

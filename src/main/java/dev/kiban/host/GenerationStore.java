@@ -272,7 +272,8 @@ public final class GenerationStore {
                 AtomicFile.write(HostRoot.parents(before, p, true), content, "rw-------", false);
             }
         }
-        Generation gen = new Generation(number, java.time.Instant.now().toString(), Generation.Status.APPLYING, entries, note);
+        Generation gen = new Generation(number, java.time.Instant.now().toString(), Generation.Status.APPLYING,
+                entries, note);
         save(gen);
         return gen;
     }
@@ -333,7 +334,8 @@ public final class GenerationStore {
                 if (e.existed()) problems.add(r.getMessage());
             }
         }
-        List<Generation.Entry> dirs = new ArrayList<>(gen.entries().stream().filter(Generation.Entry::directory).toList());
+        List<Generation.Entry> dirs = new ArrayList<>(gen.entries().stream().filter(Generation.Entry::directory)
+                .toList());
         dirs.sort(Comparator.comparing(Generation.Entry::path).reversed());
         for (Generation.Entry e : dirs) {
             if (HostRoot.unsafe(root, e.path()).isPresent()) continue; // behind a link now: not touched through it

@@ -200,7 +200,7 @@ public final class HostApply {
         plan.files().forEach(f -> written.add(f.artifact().path()));
         Set<String> installed = new HashSet<>();
         Set<String> missing = new LinkedHashSet<>();
-        for (HostCommand c : plan.commands()) {
+        for (PlannedCommand c : plan.commands()) {
             String program = c.program();
             boolean provided = written.contains(program)
                     || PROVIDED_BY.getOrDefault(program, List.of()).stream().anyMatch(installed::contains);
@@ -318,8 +318,8 @@ public final class HostApply {
         }
     }
 
-    private List<Failure> runCommands(List<HostCommand> commands) {
-        for (HostCommand c : commands) {
+    private List<Failure> runCommands(List<PlannedCommand> commands) {
+        for (PlannedCommand c : commands) {
             out.println("running " + c);
             out.flush();
             HostPrograms.Result r;

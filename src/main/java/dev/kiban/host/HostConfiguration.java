@@ -13,12 +13,14 @@ import java.util.List;
  * directories, and the commands that make the running system take them up. Pure: spec in, plan
  * material out; nothing here touches the machine.
  */
-public record HostConfiguration(Family family, List<Artifact> artifacts, List<HostDirectory> directories, List<HostCommand> commands,
-                                List<String> notes) {
+public record HostConfiguration(Family family, List<Artifact> artifacts, List<HostDirectory> directories,
+        List<PlannedCommand> commands, List<String> notes) {
 
     public static HostConfiguration render(PlatformSpec spec) {
         Family family = spec.host().family();
-        if (family == Family.AUTO) throw new IllegalStateException("resolve the spec for the host first (host.family is auto)");
+        if (family == Family.AUTO) {
+            throw new IllegalStateException("resolve the spec for the host first (host.family is auto)");
+        }
         List<Artifact> files = new ArrayList<>();
         files.add(DaemonJson.render(spec));
         files.addAll(KernelParameters.render(spec));
@@ -30,63 +32,85 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         files.addAll(FirewallRules.render(spec));
         files.addAll(BackupSchedule.render(spec));
         files.addAll(MonitorService.render(spec));
-        return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec), commands(spec, files), notes(spec));
+        return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec), commands(spec, files),
+                notes(spec));
     }
 
     /** Why the rendering departs from the design where it does, said once in every plan. */
     private static List<String> notes(PlatformSpec spec) {
         List<String> out = new ArrayList<>();
         if (spec.swarm().enabled() && spec.engine().liveRestore() == dev.kiban.spec.Tristate.FALSE) {
-            out.add("live-restore is off: Swarm mode refuses it (D1); an engine restart restarts the containers");
+            // Two notes, so that each ends with its reason rather than carrying the id mid-sentence.
+            out.add("live-restore is off: Swarm mode refuses it (D1)");
+            out.add("with live-restore off, an engine restart restarts the containers (D1)");
         }
-        if (spec.engine().seccompProfile().equals("builtin")) out.add("seccomp-profile left out: Docker's built-in profile applies (D12)");
-        if (spec.engine().usernsRemap().isEmpty()) out.add("userns-remap left out: it would hide existing images and break Swarm services (D13)");
+        if (spec.engine().seccompProfile().equals("builtin")) {
+            out.add("seccomp-profile left out: Docker's built-in profile applies (D12)");
+        }
+        if (spec.engine().usernsRemap().isEmpty()) {
+            out.add("userns-remap left out: it would hide existing images and break Swarm services (D13)");
+        }
         return List.copyOf(out);
     }
 
     /** Each command runs when a file it follows was created or changed (an empty list: when anything was). */
-    private static List<HostCommand> commands(PlatformSpec spec, List<Artifact> files) {
+    private static List<PlannedCommand> commands(PlatformSpec spec, List<Artifact> files) {
         boolean rhel = spec.host().family() == Family.RHEL;
-        List<HostCommand> out = new ArrayList<>();
-        List<String> packaged = paths(files, Artifact.Reader.FAIL2BAN, Artifact.Reader.LOGWATCH, Artifact.Reader.UPDATES,
-                Artifact.Reader.FIREWALLD, Artifact.Reader.NFTABLES);
+        List<PlannedCommand> out = new ArrayList<>();
+        List<String> packaged = paths(files, Artifact.Reader.FAIL2BAN, Artifact.Reader.LOGWATCH,
+                Artifact.Reader.UPDATES, Artifact.Reader.FIREWALLD, Artifact.Reader.NFTABLES);
         if (rhel) {
-            out.add(HostCommand.of("R7 the tools these files configure", packaged, "dnf", "install", "-y", "fail2ban", "logwatch", "dnf-automatic",
-                    "firewalld", "policycoreutils-python-utils"));
+            out.add(PlannedCommand.of("install the tools these files configure (R7)", packaged, "dnf", "install", "-y",
+                    "fail2ban", "logwatch", "dnf-automatic", "firewalld", "policycoreutils-python-utils"));
         } else {
-            out.add(HostCommand.of("R7 the tools these files configure", packaged, "apt-get", "install", "-y", "fail2ban", "logwatch",
-                    "unattended-upgrades", "nftables", "iptables"));
+            out.add(PlannedCommand.of("install the tools these files configure (R7)", packaged, "apt-get", "install",
+                    "-y", "fail2ban", "logwatch", "unattended-upgrades", "nftables", "iptables"));
         }
-        out.add(HostCommand.of("load br_netfilter now (R2.3)", paths(files, Artifact.Reader.MODULES), "modprobe", "br_netfilter"));
-        out.add(HostCommand.of("apply the kernel parameters (R1.4, R2.3)", paths(files, Artifact.Reader.SYSCTL), "sysctl", "--system"));
-        out.add(HostCommand.of("journal retention (R6.1)", paths(files, Artifact.Reader.JOURNALD), "systemctl", "restart", "systemd-journald"));
-        out.add(HostCommand.of("units changed", paths(files, Artifact.Reader.SYSTEMD), "systemctl", "daemon-reload"));
-        out.add(HostCommand.of("engine settings (R2.2); restarts every container, live-restore being off with Swarm (D1)",
-                paths(files, Artifact.Reader.DOCKERD), "systemctl", "restart", "docker"));
-        out.add(HostCommand.of("published ports under the host's rules (D7)", List.of(FirewallRules.DOCKER_USER_UNIT, FirewallRules.DOCKER_USER_SCRIPT),
+        out.add(PlannedCommand.of("load br_netfilter now (R2.3)", paths(files, Artifact.Reader.MODULES), "modprobe",
+                "br_netfilter"));
+        out.add(PlannedCommand.of("apply the kernel parameters (R1.4, R2.3)", paths(files, Artifact.Reader.SYSCTL),
+                "sysctl", "--system"));
+        out.add(PlannedCommand.of("journal retention (R6.1)", paths(files, Artifact.Reader.JOURNALD), "systemctl",
+                "restart", "systemd-journald"));
+        out.add(PlannedCommand.of("units changed", paths(files, Artifact.Reader.SYSTEMD), "systemctl",
+                "daemon-reload"));
+        out.add(PlannedCommand.of("engine settings; this restarts every container, live-restore being off with Swarm "
+                + "(R2.2, D1)", paths(files, Artifact.Reader.DOCKERD), "systemctl", "restart", "docker"));
+        out.add(PlannedCommand.of("published ports under the host's rules (D7)",
+                List.of(FirewallRules.DOCKER_USER_UNIT, FirewallRules.DOCKER_USER_SCRIPT),
                 "systemctl", "enable", "--now",
                 "kiban-docker-user.service"));
-        out.add(HostCommand.of("re-apply DOCKER-USER rules (D7)", List.of(FirewallRules.DOCKER_USER_SCRIPT), FirewallRules.DOCKER_USER_SCRIPT));
-        out.add(HostCommand.of("backup schedule (R5.2)", List.of(BackupSchedule.TIMER), "systemctl", "enable", "--now", "kiban-backup.timer"));
-        out.add(HostCommand.of("monitoring agent (R6)", List.of(MonitorService.SERVICE), "systemctl", "enable", "--now", "kiban-monitor.service"));
-        out.add(HostCommand.of("monitoring agent (R6): pick up the changed unit", List.of(MonitorService.SERVICE), "systemctl", "try-restart",
-                "kiban-monitor.service"));
-        out.add(HostCommand.of("daily report (R6.1)", List.of(MonitorService.REPORT_TIMER), "systemctl", "enable", "--now", "kiban-report.timer"));
-        out.add(HostCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl", "enable", "--now", "fail2ban"));
-        out.add(HostCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl", "reload-or-restart", "fail2ban"));
-        out.add(HostCommand.of("sshd hardening (R7.2), checked with sshd -t first", paths(files, Artifact.Reader.SSHD), "systemctl", "reload",
-                rhel ? "sshd" : "ssh"));
+        out.add(PlannedCommand.of("re-apply DOCKER-USER rules (D7)", List.of(FirewallRules.DOCKER_USER_SCRIPT),
+                FirewallRules.DOCKER_USER_SCRIPT));
+        out.add(PlannedCommand.of("backup schedule (R5.2)", List.of(BackupSchedule.TIMER), "systemctl", "enable",
+                "--now", "kiban-backup.timer"));
+        out.add(PlannedCommand.of("monitoring agent (R6)", List.of(MonitorService.SERVICE), "systemctl", "enable",
+                "--now", "kiban-monitor.service"));
+        out.add(PlannedCommand.of("monitoring agent: pick up the changed unit (R6)", List.of(MonitorService.SERVICE),
+                "systemctl", "try-restart", "kiban-monitor.service"));
+        out.add(PlannedCommand.of("daily report (R6.1)", List.of(MonitorService.REPORT_TIMER), "systemctl", "enable",
+                "--now", "kiban-report.timer"));
+        out.add(PlannedCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl",
+                "enable", "--now", "fail2ban"));
+        out.add(PlannedCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl",
+                "reload-or-restart", "fail2ban"));
+        out.add(PlannedCommand.of("sshd hardening, checked with sshd -t first (R7.2)",
+                paths(files, Artifact.Reader.SSHD), "systemctl", "reload", rhel ? "sshd" : "ssh"));
         if (rhel) {
-            out.add(HostCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.FIREWALLD), "systemctl", "enable", "--now", "firewalld"));
-            out.add(HostCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.FIREWALLD), "firewall-cmd", "--reload"));
-            out.add(HostCommand.of("automatic security updates (R7.5)", paths(files, Artifact.Reader.UPDATES), "systemctl", "enable", "--now",
-                    "dnf-automatic.timer"));
+            out.add(PlannedCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.FIREWALLD), "systemctl",
+                    "enable", "--now", "firewalld"));
+            out.add(PlannedCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.FIREWALLD), "firewall-cmd",
+                    "--reload"));
+            out.add(PlannedCommand.of("automatic security updates (R7.5)", paths(files, Artifact.Reader.UPDATES),
+                    "systemctl", "enable", "--now", "dnf-automatic.timer"));
             if (spec.security().selinux().mode().equals("enforcing")) {
                 out.addAll(relabel(spec.storage().volumes()));
             }
         } else {
-            out.add(HostCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.NFTABLES), "systemctl", "enable", "--now", "kiban-firewall.service"));
-            out.add(HostCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.NFTABLES), "nft", "-f", FirewallRules.NFTABLES));
+            out.add(PlannedCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.NFTABLES), "systemctl",
+                    "enable", "--now", "kiban-firewall.service"));
+            out.add(PlannedCommand.of("host firewall (R3.4)", paths(files, Artifact.Reader.NFTABLES), "nft", "-f",
+                    FirewallRules.NFTABLES));
         }
         return List.copyOf(out);
     }
@@ -97,15 +121,15 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
      * {@code semanage fcontext -a} modifies an existing rule instead of failing (policycoreutils'
      * seobject.py, fcontextRecords.add), so no "-a || -m" is needed.
      */
-    static List<HostCommand> relabel(HostPath volumes) {
+    static List<PlannedCommand> relabel(HostPath volumes) {
         String path = SpecText.requireUnitPath("storage.volumes", volumes);
         if (volumes.systemDirectory().isPresent() || volumes.containsSystemDirectory()) {
             throw new SpecException("storage.volumes: refusing to relabel a tree that holds system directories");
         }
         return List.of(
-                HostCommand.of("label the volume tree for containers, persistently (R7.4, D8)", List.of(path),
+                PlannedCommand.of("label the volume tree for containers, persistently (R7.4, D8)", List.of(path),
                         "semanage", "fcontext", "-a", "-t", "container_file_t", fcontextPattern(path)),
-                HostCommand.of("apply the labels (R7.4, D8)", List.of(path), "restorecon", "-R", path));
+                PlannedCommand.of("apply the labels (R7.4, D8)", List.of(path), "restorecon", "-R", path));
     }
 
     /** The path and everything under it, as a file-context regular expression: the path's own signs taken literally. */

@@ -23,7 +23,8 @@ public final class HostPlanner {
         }
         // Installing the engine is a step on the real host only; a --root tree is files, not a system.
         boolean system = HostRoot.isSystemRoot(root);
-        return Plan.of(desired, ObservedFile.read(root, paths), system ? EngineInstallation.plan(resolved.host().family(), root) : List.of(),
+        return Plan.of(desired, ObservedFile.read(root, paths), system
+                ? EngineInstallation.plan(resolved.host().family(), root) : List.of(),
                 system ? EngineInstallation.notes(resolved.host().family()) : List.of(), refusals);
     }
 }

@@ -24,11 +24,14 @@ public final class KernelParameters {
         String swappiness = ManagedFile.header("#", "R1.4") + "vm.swappiness = " + spec.host().swappiness() + "\n";
         boolean bridgeKeys = spec.engine().sysctl().keySet().stream().anyMatch(k -> k.startsWith("net.bridge."));
         List<Artifact> out = new java.util.ArrayList<>(List.of(
-                Artifact.config("/etc/sysctl.d/99-docker.conf", docker.toString(), "R2.3 kernel parameters for Docker", Artifact.Reader.SYSCTL),
-                Artifact.config("/etc/sysctl.d/99-swappiness.conf", swappiness, "R1.4 swappiness", Artifact.Reader.SYSCTL)));
+                Artifact.config("/etc/sysctl.d/99-docker.conf", docker.toString(),
+                        "kernel parameters for Docker (R2.3)", Artifact.Reader.SYSCTL),
+                Artifact.config("/etc/sysctl.d/99-swappiness.conf", swappiness, "swappiness (R1.4)",
+                        Artifact.Reader.SYSCTL)));
         if (bridgeKeys) {
-            out.add(Artifact.config("/etc/modules-load.d/kiban-br_netfilter.conf", ManagedFile.header("#", "R2.3") + "br_netfilter\n",
-                    "R2.3 br_netfilter at boot (the net.bridge keys need it)", Artifact.Reader.MODULES));
+            out.add(Artifact.config("/etc/modules-load.d/kiban-br_netfilter.conf", ManagedFile.header("#", "R2.3")
+                    + "br_netfilter\n",
+                    "br_netfilter at boot, which the net.bridge keys need (R2.3)", Artifact.Reader.MODULES));
         }
         return out;
     }

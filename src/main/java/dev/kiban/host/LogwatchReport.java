@@ -38,6 +38,7 @@ public final class LogwatchReport {
                 LogFile = none
                 *JournalCtl = "--output=cat --unit=docker.service"
                 """;
+        // The two long printf lines end in \ and go on at the block's margin: one script line, byte for byte.
         String script = """
                 #!/usr/bin/perl
                 # Managed by kiban (R6.1): summarises dockerd's journal for logwatch.
@@ -59,21 +60,25 @@ public final class LogwatchReport {
                 }
                 if (%errors) {
                     print "Errors:\\n";
-                    printf "   %s: %d time(s)\\n", $_, $errors{$_} for sort { $errors{$b} <=> $errors{$a} || $a cmp $b } keys %errors;
+                    printf "   %s: %d time(s)\\n", $_, $errors{$_} \
+                for sort { $errors{$b} <=> $errors{$a} || $a cmp $b } keys %errors;
                 }
                 if (%warnings) {
                     print "Warnings:\\n";
-                    printf "   %s: %d time(s)\\n", $_, $warnings{$_} for sort { $warnings{$b} <=> $warnings{$a} || $a cmp $b } keys %warnings;
+                    printf "   %s: %d time(s)\\n", $_, $warnings{$_} \
+                for sort { $warnings{$b} <=> $warnings{$a} || $a cmp $b } keys %warnings;
                 }
                 exit 0;
                 """;
         return List.of(
-                Artifact.config(CONF, conf.toString(), "R6.1 daily report", Artifact.Reader.LOGWATCH),
-                Artifact.config(SERVICE, service, "R6.1 the docker service logwatch lacks", Artifact.Reader.LOGWATCH),
-                Artifact.config(SCRIPT, script, "R6.1 the docker service script", Artifact.Reader.LOGWATCH).withMode("rwxr-xr-x"));
+                Artifact.config(CONF, conf.toString(), "daily report (R6.1)", Artifact.Reader.LOGWATCH),
+                Artifact.config(SERVICE, service, "the docker service logwatch lacks (R6.1)", Artifact.Reader.LOGWATCH),
+                Artifact.config(SCRIPT, script, "the docker service script (R6.1)", Artifact.Reader.LOGWATCH)
+                .withMode("rwxr-xr-x"));
     }
 
     private static String capitalized(String word) {
-        return word.isEmpty() ? word : word.substring(0, 1).toUpperCase(Locale.ROOT) + word.substring(1).toLowerCase(Locale.ROOT);
+        return word.isEmpty() ? word : word.substring(0, 1).toUpperCase(Locale.ROOT)
+                + word.substring(1).toLowerCase(Locale.ROOT);
     }
 }

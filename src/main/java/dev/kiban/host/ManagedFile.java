@@ -5,6 +5,7 @@ final class ManagedFile {
     private ManagedFile() {}
 
     static String header(String comment, String requirement) {
-        return comment + " Managed by kiban (" + requirement + "): change kiban.yaml and run 'kiban apply', not this file.\n";
+        return comment + " Managed by kiban (" + requirement
+                + "): change kiban.yaml and run 'kiban apply', not this file.\n";
     }
 }

@@ -28,12 +28,14 @@ final class MonitorService {
                 + "# the outbox and alert states survive restarts here\nReadWritePaths="
                 + SpecText.requireUnitPath("monitor.state", spec.monitor().state()) + "\n\n"
                 + "[Install]\nWantedBy=multi-user.target\n";
-        String report = ManagedFile.header("#", "R6.1") + "[Unit]\nDescription=kiban: mail the daily report\nAfter=docker.service\n\n"
+        String report = ManagedFile.header("#", "R6.1")
+                + "[Unit]\nDescription=kiban: mail the daily report\nAfter=docker.service\n\n"
                 + "[Service]\nType=oneshot\nExecStart=" + kiban + " report daily --mail\n";
         String timer = ManagedFile.header("#", "R6.1") + "[Unit]\nDescription=kiban: daily report at 06:00\n\n"
-                + "[Timer]\nOnCalendar=*-*-* 06:00:00\nPersistent=true\nUnit=kiban-report.service\n\n[Install]\nWantedBy=timers.target\n";
-        return List.of(Artifact.config(SERVICE, agent, "R6 the monitoring agent", Artifact.Reader.SYSTEMD),
-                Artifact.config(REPORT_SERVICE, report, "R6.1 the daily report", Artifact.Reader.SYSTEMD),
-                Artifact.config(REPORT_TIMER, timer, "R6.1 the daily report's schedule", Artifact.Reader.SYSTEMD));
+                + "[Timer]\nOnCalendar=*-*-* 06:00:00\nPersistent=true\nUnit=kiban-report.service\n\n[Install]\n"
+                + "WantedBy=timers.target\n";
+        return List.of(Artifact.config(SERVICE, agent, "the monitoring agent (R6)", Artifact.Reader.SYSTEMD),
+                Artifact.config(REPORT_SERVICE, report, "the daily report (R6.1)", Artifact.Reader.SYSTEMD),
+                Artifact.config(REPORT_TIMER, timer, "the daily report's schedule (R6.1)", Artifact.Reader.SYSTEMD));
     }
 }

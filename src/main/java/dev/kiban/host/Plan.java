@@ -14,7 +14,8 @@ import java.util.Set;
  * as it is, with a unified diff, then the commands those changes call for, and any refusal that
  * stops apply outright. Computed without touching the host: the observed state is an input.
  */
-public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<HostCommand> commands, List<String> notes, List<String> refusals) {
+public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<PlannedCommand> commands,
+        List<String> notes, List<String> refusals) {
 
     public enum Change { CREATE, UPDATE, UNCHANGED }
 
@@ -22,13 +23,14 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<H
 
     public record DirectoryStep(HostDirectory directory, Change change, Optional<ObservedFile> before) {}
 
-    public static Plan of(HostConfiguration desired, Map<String, Optional<ObservedFile>> observed, List<String> refusals) {
+    public static Plan of(HostConfiguration desired, Map<String, Optional<ObservedFile>> observed,
+            List<String> refusals) {
         return of(desired, observed, List.of(), List.of(), refusals);
     }
 
     /** {@code first}: commands that come before the configuration's own (installing the engine). */
-    public static Plan of(HostConfiguration desired, Map<String, Optional<ObservedFile>> observed, List<HostCommand> first, List<String> notes,
-                          List<String> refusals) {
+    public static Plan of(HostConfiguration desired, Map<String, Optional<ObservedFile>> observed,
+            List<PlannedCommand> first, List<String> notes, List<String> refusals) {
         List<FileStep> files = new ArrayList<>();
         Set<String> changed = new LinkedHashSet<>();
         for (HostDirectory d : desired.directories()) {
@@ -37,21 +39,24 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<H
         }
         List<DirectoryStep> dirs = desired.directories().stream().map(d -> {
             Optional<ObservedFile> now = observed.getOrDefault(d.path(), Optional.empty());
-            Change c = now.isEmpty() ? Change.CREATE : (now.get().mode().equals(d.mode()) && now.get().owner().equals(d.owner()) ? Change.UNCHANGED : Change.UPDATE);
+            Change c = now.isEmpty() ? Change.CREATE : (now.get().mode().equals(d.mode())
+                    && now.get().owner().equals(d.owner()) ? Change.UNCHANGED : Change.UPDATE);
             return new DirectoryStep(d, c, now);
         }).toList();
         for (Artifact a : desired.artifacts()) {
             Optional<ObservedFile> now = observed.getOrDefault(a.path(), Optional.empty());
             Change c;
             if (now.isEmpty()) c = Change.CREATE;
-            else if (now.get().content().equals(a.content()) && now.get().mode().equals(a.mode()) && now.get().owner().equals(a.owner())) c = Change.UNCHANGED;
+            else if (now.get().content().equals(a.content()) && now.get().mode().equals(a.mode())
+                    && now.get().owner().equals(a.owner())) c = Change.UNCHANGED;
             else c = Change.UPDATE;
             if (c != Change.UNCHANGED) changed.add(a.path());
             files.add(new FileStep(a, c, now, c == Change.UNCHANGED ? "" : diff(a, now)));
         }
-        List<HostCommand> commands = new ArrayList<>(first);
+        List<PlannedCommand> commands = new ArrayList<>(first);
         desired.commands().stream()
-                .filter(cmd -> cmd.after().isEmpty() ? !changed.isEmpty() : cmd.after().stream().anyMatch(changed::contains))
+                .filter(cmd -> cmd.after().isEmpty() ? !changed.isEmpty()
+                        : cmd.after().stream().anyMatch(changed::contains))
                 .forEach(commands::add);
         List<String> allNotes = new ArrayList<>(desired.notes());
         allNotes.addAll(notes);
@@ -63,7 +68,8 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<H
         List<String> now = a.content().lines().toList();
         List<String> out = new ArrayList<>();
         if (!old.equals(now)) {
-            out.addAll(UnifiedDiffUtils.generateUnifiedDiff(before.isPresent() ? a.path() : "/dev/null", a.path(), old, DiffUtils.diff(old, now), 3));
+            out.addAll(UnifiedDiffUtils.generateUnifiedDiff(before.isPresent() ? a.path() : "/dev/null", a.path(), old,
+                    DiffUtils.diff(old, now), 3));
         }
         before.ifPresent(b -> {
             if (!b.mode().equals(a.mode())) out.add("mode " + b.mode() + " -> " + a.mode());
@@ -73,11 +79,13 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<H
     }
 
     public boolean changesNothing() {
-        return commands.isEmpty() && files.stream().allMatch(f -> f.change() == Change.UNCHANGED) && directories.stream().allMatch(d -> d.change() == Change.UNCHANGED);
+        return commands.isEmpty() && files.stream().allMatch(f -> f.change() == Change.UNCHANGED)
+                && directories.stream().allMatch(d -> d.change() == Change.UNCHANGED);
     }
 
     public long count(Change change) {
-        return files.stream().filter(f -> f.change() == change).count() + directories.stream().filter(d -> d.change() == change).count();
+        return files.stream().filter(f -> f.change() == change).count()
+                + directories.stream().filter(d -> d.change() == change).count();
     }
 
     /** The plan as the operator reads it: diffs, commands, a one-line summary. */
@@ -85,13 +93,17 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<H
         StringBuilder out = new StringBuilder();
         for (DirectoryStep d : directories) {
             if (d.change() == Change.UNCHANGED) continue;
-            out.append(d.change() == Change.CREATE ? "create" : "fix   ").append(" dir  ").append(d.directory().path()).append("  (")
-                    .append(d.directory().mode()).append(' ').append(d.directory().owner()).append(")  ").append(d.directory().why()).append('\n');
+            out.append(d.change() == Change.CREATE ? "create" : "fix   ").append(" dir  ").append(d.directory().path())
+                    .append("  (")
+                    .append(d.directory().mode()).append(' ').append(d.directory().owner()).append(")  ")
+                    .append(d.directory().why()).append('\n');
         }
         for (FileStep f : files) {
             if (f.change() == Change.UNCHANGED) continue;
-            out.append(f.change() == Change.CREATE ? "create" : "change").append(" file ").append(f.artifact().path()).append("  (")
-                    .append(f.artifact().mode()).append(' ').append(f.artifact().owner()).append(")  ").append(f.artifact().why()).append('\n');
+            out.append(f.change() == Change.CREATE ? "create" : "change").append(" file ").append(f.artifact().path())
+                    .append("  (")
+                    .append(f.artifact().mode()).append(' ').append(f.artifact().owner()).append(")  ")
+                    .append(f.artifact().why()).append('\n');
             if (!f.diff().isEmpty()) f.diff().lines().forEach(l -> out.append("    ").append(l).append('\n'));
         }
         if (!commands.isEmpty()) {
@@ -101,7 +113,8 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<H
         notes.forEach(n -> out.append("note: ").append(n).append('\n'));
         refusals.forEach(r -> out.append("REFUSED: ").append(r).append('\n'));
         out.append(count(Change.CREATE)).append(" to create, ").append(count(Change.UPDATE)).append(" to change, ")
-                .append(count(Change.UNCHANGED)).append(" unchanged").append(commands.isEmpty() ? "" : ", " + commands.size() + " commands").append('\n');
+                .append(count(Change.UNCHANGED)).append(" unchanged")
+                .append(commands.isEmpty() ? "" : ", " + commands.size() + " commands").append('\n');
         return out.toString();
     }
 }

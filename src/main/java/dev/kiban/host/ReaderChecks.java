@@ -46,10 +46,12 @@ public final class ReaderChecks implements ArtifactCheck {
             case SYSCTL -> keyValues(a);
             case SSHD -> sshd(file, root);
             case FAIL2BAN -> a.path().equals(Fail2banJails.JAIL) ? fail2ban(root) : Optional.empty();
-            case LOGWATCH -> a.path().equals(LogwatchReport.SCRIPT) ? tool("perl", "-c", file.toString()) : Optional.empty();
+            case LOGWATCH -> a.path().equals(LogwatchReport.SCRIPT) ? tool("perl", "-c", file.toString())
+                    : Optional.empty();
             case NFTABLES -> tool("nft", "-c", "-f", file.toString());
             case FIREWALLD -> xml(file);
-            case UPDATES -> a.path().startsWith("/etc/apt/") ? tool("apt-config", "-c", file.toString(), "dump") : Optional.empty();
+            case UPDATES -> a.path().startsWith("/etc/apt/") ? tool("apt-config", "-c", file.toString(), "dump")
+                    : Optional.empty();
             case SYSTEMD -> a.content().startsWith("#!/bin/sh") ? tool("sh", "-n", file.toString()) : unit(a);
             default -> Optional.empty();
         };
@@ -72,8 +74,10 @@ public final class ReaderChecks implements ArtifactCheck {
         }
         Optional<Path> dockerd = programs.find("dockerd");
         if (dockerd.isEmpty()) return Optional.empty();
-        HostPrograms.Result r = programs.run(List.of(dockerd.get().toString(), "--validate", "--config-file", file.toString()), LIMIT);
-        if (r.ok() || r.output().contains("unknown flag: --validate")) return Optional.empty(); // engines before 23.0 cannot validate
+        HostPrograms.Result r = programs.run(List.of(dockerd.get().toString(), "--validate", "--config-file",
+                file.toString()), LIMIT);
+        // engines before 23.0 cannot validate
+        if (r.ok() || r.output().contains("unknown flag: --validate")) return Optional.empty();
         return Optional.of("dockerd --validate: " + r.gist());
     }
 
@@ -92,8 +96,10 @@ public final class ReaderChecks implements ArtifactCheck {
         Path dir = Files.createTempDirectory("kiban-sshd");
         try {
             Path key = dir.resolve("host_key");
-            programs.run(List.of(keygen.get().toString(), "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), LIMIT);
-            HostPrograms.Result r = programs.run(List.of(sshd.get().toString(), "-t", "-f", file.toString(), "-h", key.toString()), LIMIT);
+            programs.run(List.of(keygen.get().toString(), "-q", "-t", "ed25519", "-N", "", "-f", key.toString()),
+                    LIMIT);
+            HostPrograms.Result r = programs.run(List.of(sshd.get().toString(), "-t", "-f", file.toString(), "-h",
+                    key.toString()), LIMIT);
             return r.ok() ? Optional.empty() : Optional.of("sshd -t: " + r.gist());
         } finally {
             deleteTree(dir);
@@ -120,9 +126,13 @@ public final class ReaderChecks implements ArtifactCheck {
         Path dir = Files.createTempDirectory("kiban-fail2ban");
         try {
             copyTree(stock, dir);
-            Files.copy(HostRoot.resolve(root, Fail2banJails.JAIL), dir.resolve("jail.local"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(HostRoot.resolve(root, Fail2banJails.JAIL), dir.resolve("jail.local"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Path filter = HostRoot.resolve(root, Fail2banJails.FILTER);
-            if (Files.exists(filter)) Files.copy(filter, dir.resolve("filter.d/docker-api.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(filter)) {
+                Files.copy(filter, dir.resolve("filter.d/docker-api.conf"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             HostPrograms.Result r = programs.run(List.of(client.get().toString(), "-c", dir.toString(), "-t"), LIMIT);
             return r.ok() ? Optional.empty() : Optional.of("fail2ban-client -t: " + r.gist());
         } finally {
@@ -143,8 +153,11 @@ public final class ReaderChecks implements ArtifactCheck {
 
     private Optional<String> unit(Artifact a) throws IOException {
         String kind = a.path().endsWith(".timer") ? "[Timer]" : "[Service]";
-        if (!a.content().contains("[Unit]") || !a.content().contains(kind)) return Optional.of("a unit needs [Unit] and " + kind + " sections");
-        // systemd-analyze verify needs a running systemd; calendar parsing does not, and a bad OnCalendar would leave the timer dead
+        if (!a.content().contains("[Unit]") || !a.content().contains(kind)) {
+            return Optional.of("a unit needs [Unit] and " + kind + " sections");
+        }
+        // systemd-analyze verify needs a running systemd; calendar parsing does not, and a bad OnCalendar would leave
+        // the timer dead
         for (String line : a.content().lines().filter(l -> l.startsWith("OnCalendar=")).toList()) {
             Optional<String> bad = tool("systemd-analyze", "calendar", line.substring("OnCalendar=".length()));
             if (bad.isPresent()) return bad;

@@ -33,7 +33,8 @@ public final class SecurityUpdates {
                     + "[email]\nemail_from = " + from + "\nemail_to = " + admin + "\nemail_host = " + host + "\n\n"
                     + "[base]\n# Engine upgrades restart every container: leave them to a planned window (D16).\n"
                     + "excludepkgs = docker-ce docker-ce-cli containerd.io\n";
-            return List.of(Artifact.config("/etc/dnf/automatic.conf", conf, "R7.5 dnf-automatic", Artifact.Reader.UPDATES));
+            return List.of(Artifact.config("/etc/dnf/automatic.conf", conf, "dnf-automatic (R7.5)",
+                    Artifact.Reader.UPDATES));
         }
         String origins = u.type().equals("security")
                 ? "    \"origin=Debian,codename=${distro_codename}-security,label=Debian-Security\";\n"
@@ -42,7 +43,8 @@ public final class SecurityUpdates {
         String unattended = ManagedFile.header("//", "R7.5, D16")
                 + "Unattended-Upgrade::Origins-Pattern {\n" + origins + "};\n"
                 + "// Engine upgrades restart every container: leave them to a planned window (D16).\n"
-                + "Unattended-Upgrade::Package-Blacklist {\n    \"docker.io\";\n    \"containerd\";\n    \"docker-ce\";\n};\n"
+                + "Unattended-Upgrade::Package-Blacklist {\n    \"docker.io\";\n    \"containerd\";\n"
+                + "    \"docker-ce\";\n};\n"
                 + "Unattended-Upgrade::Mail \"" + admin + "\";\n"
                 + "Unattended-Upgrade::Sender \"" + from + "\";\n"
                 + "Unattended-Upgrade::MailReport \"on-change\";\n";
@@ -51,8 +53,10 @@ public final class SecurityUpdates {
                 + "APT::Periodic::Download-Upgradeable-Packages \"" + (u.download() ? 1 : 0) + "\";\n"
                 + "APT::Periodic::Unattended-Upgrade \"" + (u.apply() ? 1 : 0) + "\";\n";
         return List.of(
-                Artifact.config("/etc/apt/apt.conf.d/51kiban-unattended-upgrades", unattended, "R7.5 unattended-upgrades", Artifact.Reader.UPDATES),
-                Artifact.config("/etc/apt/apt.conf.d/20auto-upgrades", periodic, "R7.5 periodic runs", Artifact.Reader.UPDATES));
+                Artifact.config("/etc/apt/apt.conf.d/51kiban-unattended-upgrades", unattended,
+                        "unattended-upgrades (R7.5)", Artifact.Reader.UPDATES),
+                Artifact.config("/etc/apt/apt.conf.d/20auto-upgrades", periodic, "periodic runs (R7.5)",
+                        Artifact.Reader.UPDATES));
     }
 
     private static String yesNo(boolean b) {

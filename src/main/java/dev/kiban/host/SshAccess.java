@@ -28,7 +28,8 @@ public final class SshAccess {
             Optional<String[]> entry = entryOf(root, user);
             Optional<String> home = entry.map(f -> f[5]);
             if (home.isEmpty()) {
-                out.add("security.ssh.allowUsers: user " + user + " does not exist on this host (no entry in " + root.resolve("etc/passwd")
+                out.add("security.ssh.allowUsers: user " + user + " does not exist on this host (no entry in "
+                        + root.resolve("etc/passwd")
                         + "); hardening sshd would lock everyone out");
                 continue;
             }
@@ -40,7 +41,8 @@ public final class SshAccess {
                 continue;
             }
             Path keys = root.resolve(keysFile.substring(1));
-            if (!Files.isRegularFile(keys) || Files.readString(keys).lines().noneMatch(l -> !l.isBlank() && !l.startsWith("#"))) {
+            if (!Files.isRegularFile(keys) || Files.readString(keys)
+                    .lines().noneMatch(l -> !l.isBlank() && !l.startsWith("#"))) {
                 out.add("security.ssh.allowUsers: user " + user + " has no authorized key in " + keysFile
                         + "; with password login off, " + user + " could not log in");
             }

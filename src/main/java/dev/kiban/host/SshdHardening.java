@@ -28,7 +28,7 @@ public final class SshdHardening {
                 + "PubkeyAuthentication " + yesNo(s.pubkeyAuthentication()) + "\n"
                 + "AuthorizedKeysFile " + keys + "\n"
                 + "AllowUsers " + String.join(" ", s.allowUsers()) + "\n";
-        return new Artifact(PATH, content, "rw-------", "root:root", "R7.2 sshd hardening", Artifact.Reader.SSHD);
+        return new Artifact(PATH, content, "rw-------", "root:root", "sshd hardening (R7.2)", Artifact.Reader.SSHD);
     }
 
     private static String yesNo(boolean b) {

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * forgotten unit.
  */
 public record ByteSize(long bytes) implements Comparable<ByteSize> {
-    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGTP])(?:I?B)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGTP])(?:I?B)?",
+            Pattern.CASE_INSENSITIVE);
     private static final String UNITS = "KMGTP";
     private static final long MAX = 1L << 60;
 
@@ -61,7 +62,8 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
         for (int power = UNITS.length(); power >= 1; power--) {
             BigDecimal unit = BigDecimal.valueOf(1024).pow(power);
             if (bytes >= unit.longValueExact()) {
-                BigDecimal scaled = BigDecimal.valueOf(bytes).divide(unit, 2, RoundingMode.HALF_UP).stripTrailingZeros();
+                BigDecimal scaled = BigDecimal.valueOf(bytes).divide(unit, 2, RoundingMode.HALF_UP)
+                        .stripTrailingZeros();
                 return scaled.toPlainString() + UNITS.charAt(power - 1);
             }
         }

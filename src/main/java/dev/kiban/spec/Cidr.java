@@ -15,7 +15,8 @@ public record Cidr(long network, int prefix) {
         int prefix = Integer.parseInt(bits);
         long mask = mask(prefix);
         if ((address & mask) != address) {
-            throw new IllegalArgumentException("\"" + text + "\" has host bits set; the network is " + Ipv4.format(address & mask) + "/" + prefix);
+            throw new IllegalArgumentException("\"" + text + "\" has host bits set; the network is "
+                    + Ipv4.format(address & mask) + "/" + prefix);
         }
         return new Cidr(address, prefix);
     }

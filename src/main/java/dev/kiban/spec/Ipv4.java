@@ -11,13 +11,17 @@ final class Ipv4 {
         for (String p : parts) {
             if (!p.matches("\\d{1,3}")) throw new IllegalArgumentException("\"" + text + "\" is not an IPv4 address");
             int octet = Integer.parseInt(p);
-            if (octet > 255) throw new IllegalArgumentException("\"" + text + "\" is not an IPv4 address (octet " + octet + " > 255)");
+            if (octet > 255) {
+                throw new IllegalArgumentException("\"" + text + "\" is not an IPv4 address (octet " + octet
+                        + " > 255)");
+            }
             value = (value << 8) | octet;
         }
         return value;
     }
 
     static String format(long address) {
-        return ((address >> 24) & 255) + "." + ((address >> 16) & 255) + "." + ((address >> 8) & 255) + "." + (address & 255);
+        return ((address >> 24) & 255) + "." + ((address >> 16) & 255) + "." + ((address >> 8) & 255) + "."
+                + (address & 255);
     }
 }

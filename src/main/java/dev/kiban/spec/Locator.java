@@ -23,7 +23,9 @@ final class Locator {
         this.written = userTree == null ? Map.of() : SpecNode.index(userTree);
     }
 
-    /** The first of {@code paths} that the file writes, else the first: where a rule relating several keys is reported. */
+    /**
+     * The first of {@code paths} that the file writes, else the first: where a rule relating several keys is reported.
+     */
     String firstWritten(String... paths) {
         for (String p : paths) if (written.containsKey(p)) return p;
         return paths[0];

@@ -8,7 +8,8 @@ public final class Placeholder {
     private Placeholder() {}
 
     public static boolean is(String text) {
-        return text != null && text.length() > 2 && text.startsWith("<") && text.endsWith(">") && text.indexOf('<', 1) < 0;
+        return text != null && text.length() > 2 && text.startsWith("<") && text.endsWith(">")
+                && text.indexOf('<', 1) < 0;
     }
 
     /** {@code value} itself, or a {@link SpecException} naming {@code key} when it is still a placeholder. */
@@ -18,6 +19,7 @@ public final class Placeholder {
     }
 
     static SpecException unfilled(String key, String value) {
-        return new SpecException(key + " is still the placeholder " + value + "; set it in the spec (kiban spec validate lists every open value)");
+        return new SpecException(key + " is still the placeholder " + value
+                + "; set it in the spec (kiban spec validate lists every open value)");
     }
 }

@@ -34,17 +34,22 @@ public record PlatformSpec(
      */
     public PlatformSpec resolved(Family hostFamily, String primaryAddress) {
         Family family = host.family() == Family.AUTO ? hostFamily : host.family();
-        HostAddress advertise = swarm.advertiseAddress().isAuto() ? new HostAddress(primaryAddress) : swarm.advertiseAddress();
+        HostAddress advertise = swarm.advertiseAddress().isAuto() ? new HostAddress(primaryAddress)
+                : swarm.advertiseAddress();
         HostAddress listen = swarm.listenAddress().isAuto() ? advertise : swarm.listenAddress();
-        Tristate liveRestore = engine.liveRestore() == Tristate.AUTO ? (swarm.enabled() ? Tristate.FALSE : Tristate.TRUE) : engine.liveRestore();
-        Tristate selinux = engine.selinuxEnabled() == Tristate.AUTO ? (family == Family.RHEL ? Tristate.TRUE : Tristate.FALSE) : engine.selinuxEnabled();
+        Tristate liveRestore = engine.liveRestore() == Tristate.AUTO
+                ? (swarm.enabled() ? Tristate.FALSE : Tristate.TRUE) : engine.liveRestore();
+        Tristate selinux = engine.selinuxEnabled() == Tristate.AUTO
+                ? (family == Family.RHEL ? Tristate.TRUE : Tristate.FALSE) : engine.selinuxEnabled();
         Host h = new Host(family, host.cpuCores(), host.cpuThreads(), host.memory(), host.disks(), host.swappiness());
-        Engine e = new Engine(engine.hosts(), engine.dataRoot(), engine.storageDriver(), engine.logging(), liveRestore, engine.userlandProxy(),
-                engine.noNewPrivileges(), engine.seccompProfile(), selinux, engine.usernsRemap(), engine.maxConcurrentDownloads(),
-                engine.maxConcurrentUploads(), engine.ulimits(), engine.sysctl());
-        Swarm s = new Swarm(swarm.enabled(), advertise, listen, swarm.defaultAddrPool(), swarm.subnetSize(), swarm.dataPathPort(),
-                swarm.nodeNetworks(), swarm.joinTokenFile());
-        return new PlatformSpec(apiVersion, kind, admin, h, budget, e, networks, ports, storage, backup, monitor, security, s);
+        Engine e = new Engine(engine.hosts(), engine.dataRoot(), engine.storageDriver(), engine.logging(), liveRestore,
+                engine.userlandProxy(),
+                engine.noNewPrivileges(), engine.seccompProfile(), selinux, engine.usernsRemap(),
+                engine.maxConcurrentDownloads(), engine.maxConcurrentUploads(), engine.ulimits(), engine.sysctl());
+        Swarm s = new Swarm(swarm.enabled(), advertise, listen, swarm.defaultAddrPool(), swarm.subnetSize(),
+                swarm.dataPathPort(), swarm.nodeNetworks(), swarm.joinTokenFile());
+        return new PlatformSpec(apiVersion, kind, admin, h, budget, e, networks, ports, storage, backup, monitor,
+                security, s);
     }
 
     /** The mail recipients: the channel's own list, else the admin address. */
@@ -54,7 +59,8 @@ public record PlatformSpec(
 
     public record Admin(String email) {}
 
-    public record Host(Family family, int cpuCores, int cpuThreads, ByteSize memory, List<Disk> disks, int swappiness) {}
+    public record Host(Family family, int cpuCores, int cpuThreads, ByteSize memory, List<Disk> disks,
+            int swappiness) {}
 
     public enum Family { AUTO, RHEL, DEBIAN }
 
@@ -102,13 +108,15 @@ public record PlatformSpec(
         }
     }
 
-    public record Ports(Map<String, List<PortRange>> classes, List<PortRange> forbidden, @Key("public") List<PublicPort> publicPorts) {}
+    public record Ports(Map<String, List<PortRange>> classes, List<PortRange> forbidden,
+            @Key("public") List<PublicPort> publicPorts) {}
 
     public record PublicPort(PortRange port, @Key("class") String portClass, Optional<Protocol> protocol) {}
 
     public enum Protocol { TCP, UDP }
 
-    public record Storage(HostPath data, HostPath volumes, HostPath images, HostPath localBackups, HostPath compose, HostPath commonEnv) {}
+    public record Storage(HostPath data, HostPath volumes, HostPath images, HostPath localBackups, HostPath compose,
+            HostPath commonEnv) {}
 
     public record Backup(Schedule schedule, HostPath repository, List<BackupSource> sources, Retention retention,
                          Optional<SecretRef> encryptionKey, HostPath log) {}
@@ -117,11 +125,12 @@ public record PlatformSpec(
 
     public record Retention(int keepLast, Optional<Integer> keepDaily, int keepWeekly, int keepMonthly) {}
 
-    public record Monitor(TimeSpan interval, TimeSpan journalRetention, HostPath state, Metrics metrics, List<AlertRule> rules,
-                          Channels channels, Report report) {
+    public record Monitor(TimeSpan interval, TimeSpan journalRetention, HostPath state, Metrics metrics,
+            List<AlertRule> rules, Channels channels, Report report) {
         /** The threshold of the first rule on {@code metric}, if the spec has one. */
         public Optional<Percent> threshold(Metric metric) {
-            return rules.stream().filter(r -> r.metric() == metric).map(AlertRule::above).flatMap(Optional::stream).findFirst();
+            return rules.stream().filter(r -> r.metric() == metric).map(AlertRule::above).flatMap(Optional::stream)
+                    .findFirst();
         }
     }
 
@@ -138,8 +147,9 @@ public record PlatformSpec(
      * it fires; {@code repeat} how often a firing alert is sent again; {@code count} within {@code window}
      * for restart loops.
      */
-    public record AlertRule(String name, Metric metric, Optional<Percent> above, Optional<Percent> clear, @Key("for") Optional<TimeSpan> forDuration,
-                            Optional<TimeSpan> repeat, Optional<Integer> count, Optional<TimeSpan> window, List<String> channels) {}
+    public record AlertRule(String name, Metric metric, Optional<Percent> above, Optional<Percent> clear,
+            @Key("for") Optional<TimeSpan> forDuration, Optional<TimeSpan> repeat, Optional<Integer> count,
+            Optional<TimeSpan> window, List<String> channels) {}
 
     public enum Metric { CPU, MEMORY, DISK, CONTAINER_DOWN, RESTART_LOOP, REPLICAS, LOG_ERRORS, BACKUP }
 
@@ -149,8 +159,8 @@ public record PlatformSpec(
 
     public record Discord(SecretRef webhook) {}
 
-    public record Mail(String smtpHost, int smtpPort, boolean starttls, Optional<String> username, Optional<SecretRef> password,
-                       String from, List<String> to) {}
+    public record Mail(String smtpHost, int smtpPort, boolean starttls, Optional<String> username,
+            Optional<SecretRef> password, String from, List<String> to) {}
 
     public record Webhook(Optional<SecretRef> url) {}
 
@@ -169,6 +179,7 @@ public record PlatformSpec(
 
     public record Firewall(String zone) {}
 
-    public record Swarm(boolean enabled, HostAddress advertiseAddress, HostAddress listenAddress, List<Cidr> defaultAddrPool,
-                        int subnetSize, int dataPathPort, List<Cidr> nodeNetworks, HostPath joinTokenFile) {}
+    public record Swarm(boolean enabled, HostAddress advertiseAddress, HostAddress listenAddress,
+            List<Cidr> defaultAddrPool, int subnetSize, int dataPathPort, List<Cidr> nodeNetworks,
+            HostPath joinTokenFile) {}
 }

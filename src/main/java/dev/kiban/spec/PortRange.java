@@ -4,7 +4,8 @@ package dev.kiban.spec;
 public record PortRange(int from, int to) {
     public PortRange {
         if (from < 1 || to > 65535 || from > to) {
-            throw new IllegalArgumentException("ports run from 1 to 65535 and a range from low to high, got " + from + (from == to ? "" : "-" + to));
+            throw new IllegalArgumentException("ports run from 1 to 65535 and a range from low to high, got " + from
+                    + (from == to ? "" : "-" + to));
         }
     }
 
@@ -16,9 +17,11 @@ public record PortRange(int from, int to) {
                 int p = Integer.parseInt(t);
                 return new PortRange(p, p);
             }
-            return new PortRange(Integer.parseInt(t.substring(0, dash).trim()), Integer.parseInt(t.substring(dash + 1).trim()));
+            return new PortRange(Integer.parseInt(t.substring(0, dash).trim()),
+                    Integer.parseInt(t.substring(dash + 1).trim()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected a port like 443 or a range like 8000-8999, got \"" + text + "\"");
+            throw new IllegalArgumentException("expected a port like 443 or a range like 8000-8999, got \"" + text
+                    + "\"");
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.Locale;
  */
 public record Schedule(String expression, String onCalendar) {
     private static final List<String> DAYS = List.of("sun", "mon", "tue", "wed", "thu", "fri", "sat");
-    private static final List<String> MONTHS = List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec");
+    private static final List<String> MONTHS = List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+            "oct", "nov", "dec");
     private static final List<String> SHORTHANDS = List.of("minutely", "hourly", "daily", "weekly", "monthly", "yearly",
             "annually", "quarterly", "semiannually");
 
@@ -27,7 +28,10 @@ public record Schedule(String expression, String onCalendar) {
 
     private static Schedule read(String text) {
         String t = text.trim().replaceAll("\\s+", " ");
-        if (t.isEmpty()) throw new IllegalArgumentException("expected a cron line like \"0 2 * * 0\" or a calendar event like \"Sun *-*-* 02:00:00\"");
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("expected a cron line like \"0 2 * * 0\" or a calendar event like \"Sun "
+                    + "*-*-* 02:00:00\"");
+        }
         if (t.startsWith("@")) return new Schedule(t, cronMacro(t));
         String[] fields = t.split(" ");
         if (fields.length == 5 && !t.contains(":")) return new Schedule(t, cronToCalendar(fields));
@@ -48,7 +52,8 @@ public record Schedule(String expression, String onCalendar) {
             case "@weekly" -> "weekly";
             case "@monthly" -> "monthly";
             case "@yearly", "@annually" -> "yearly";
-            default -> throw new IllegalArgumentException("unknown cron macro \"" + t + "\" (use @hourly, @daily, @weekly, @monthly or @yearly)");
+            default -> throw new IllegalArgumentException("unknown cron macro \"" + t
+                    + "\" (use @hourly, @daily, @weekly, @monthly or @yearly)");
         };
     }
 
@@ -60,9 +65,11 @@ public record Schedule(String expression, String onCalendar) {
         String weekday = cronWeekdays(f[4]);
         if (!f[2].equals("*") && !f[4].equals("*")) {
             // cron runs when EITHER matches; systemd when both do: refuse rather than change the meaning.
-            throw new IllegalArgumentException("cron with both a day of month and a weekday means either-or, which a systemd timer cannot express; use a calendar event");
+            throw new IllegalArgumentException("cron with both a day of month and a weekday means either-or, which a "
+                    + "systemd timer cannot express; use a calendar event");
         }
-        return (weekday.isEmpty() ? "" : weekday + " ") + "*-" + month + "-" + day + " " + pad(hour) + ":" + pad(minute) + ":00";
+        return (weekday.isEmpty() ? "" : weekday + " ") + "*-" + month + "-" + day + " " + pad(hour) + ":"
+                + pad(minute) + ":00";
     }
 
     private static String pad(String field) {
@@ -79,7 +86,9 @@ public record Schedule(String expression, String onCalendar) {
             if (slash >= 0) {
                 range = item.substring(0, slash);
                 step = item.substring(slash + 1);
-                if (!step.matches("\\d+") || Integer.parseInt(step) == 0) throw bad(name, field, "a step is a positive number");
+                if (!step.matches("\\d+") || Integer.parseInt(step) == 0) {
+                    throw bad(name, field, "a step is a positive number");
+                }
             }
             String converted;
             if (range.equals("*")) {
@@ -124,7 +133,9 @@ public record Schedule(String expression, String onCalendar) {
     private static int value(String text, String name, String field, int min, int max, List<String> names) {
         int named = names.indexOf(text.toLowerCase(Locale.ROOT));
         if (named >= 0) return named + (names == MONTHS ? 1 : 0);
-        if (!text.matches("\\d+")) throw bad(name, field, "\"" + text + "\" is not a number" + (names.isEmpty() ? "" : " or a name"));
+        if (!text.matches("\\d+")) {
+            throw bad(name, field, "\"" + text + "\" is not a number" + (names.isEmpty() ? "" : " or a name"));
+        }
         int v = Integer.parseInt(text);
         if (v < min || v > max) throw bad(name, field, v + " is outside " + min + "-" + max);
         return v;
@@ -162,7 +173,9 @@ public record Schedule(String expression, String onCalendar) {
             if (time.length == 3) checkComponent(time[2].replaceFirst("\\.\\d+$", ""), 0, 59, "second", t);
             i++;
         }
-        if (i == 0 || i < tokens.length) throw calendar(t, "cannot read \"" + tokens[Math.min(i, tokens.length - 1)] + "\"");
+        if (i == 0 || i < tokens.length) {
+            throw calendar(t, "cannot read \"" + tokens[Math.min(i, tokens.length - 1)] + "\"");
+        }
         return t;
     }
 
@@ -186,12 +199,16 @@ public record Schedule(String expression, String onCalendar) {
             String range = item;
             int slash = item.indexOf('/');
             if (slash >= 0) {
-                if (!item.substring(slash + 1).matches("\\d+")) throw calendar(t, "bad repetition in " + name + " \"" + item + "\"");
+                if (!item.substring(slash + 1).matches("\\d+")) {
+                    throw calendar(t, "bad repetition in " + name + " \"" + item + "\"");
+                }
                 range = item.substring(0, slash);
             }
             if (range.equals("*")) continue;
             for (String v : range.split("\\.\\.", -1)) {
-                if (!v.matches("\\d+")) throw calendar(t, name + " \"" + item + "\" is not a number, range (a..b) or *");
+                if (!v.matches("\\d+")) {
+                    throw calendar(t, name + " \"" + item + "\" is not a number, range (a..b) or *");
+                }
                 int n = Integer.parseInt(v);
                 if (n < min || n > max) throw calendar(t, name + " " + n + " is outside " + min + "-" + max);
             }

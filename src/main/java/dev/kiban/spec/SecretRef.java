@@ -18,13 +18,16 @@ public record SecretRef(Kind kind, String value) {
         if (text.startsWith("env:")) {
             String name = text.substring(4);
             if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                throw new IllegalArgumentException("env: needs an environment variable name like env:DISCORD_WEBHOOK, got \"" + text + "\"");
+                throw new IllegalArgumentException("env: needs an environment variable name like env:DISCORD_WEBHOOK, "
+                        + "got \"" + text + "\"");
             }
             return new SecretRef(Kind.ENV, name);
         }
         if (text.startsWith("file:")) {
             String path = text.substring(5);
-            if (!path.startsWith("/")) throw new IllegalArgumentException("file: needs an absolute path like file:/etc/kiban/discord-webhook");
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("file: needs an absolute path like file:/etc/kiban/discord-webhook");
+            }
             return new SecretRef(Kind.FILE, path);
         }
         if (text.isBlank()) throw new IllegalArgumentException("a secret cannot be empty; use env:NAME or file:/path");
@@ -39,7 +42,9 @@ public record SecretRef(Kind kind, String value) {
             case LITERAL -> value;
             case ENV -> {
                 String v = environment.get(value);
-                if (v == null || v.isEmpty()) throw new SpecException(key + ": environment variable " + value + " is not set");
+                if (v == null || v.isEmpty()) {
+                    throw new SpecException(key + ": environment variable " + value + " is not set");
+                }
                 yield v;
             }
             case FILE -> {

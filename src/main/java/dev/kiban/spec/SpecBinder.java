@@ -88,7 +88,8 @@ final class SpecBinder {
         List<String> known = Arrays.stream(components).map(SpecBinder::keyOf).toList();
         mapping.entries().keySet().stream()
                 .filter(k -> !known.contains(k))
-                .forEach(k -> error(child(path, k), "unknown key" + Suggestion.nearest(k, known).map(s -> "; did you mean '" + s + "'?").orElse(
+                .forEach(k -> error(child(path, k), "unknown key"
+                        + Suggestion.nearest(k, known).map(s -> "; did you mean '" + s + "'?").orElse(
                         " (known here: " + String.join(", ", known) + ")")));
         int before = errors;
         Object[] args = new Object[components.length];
@@ -98,7 +99,8 @@ final class SpecBinder {
         }
         if (errors > before) return null;
         try {
-            Constructor<?> ctor = type.getDeclaredConstructor(Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+            Constructor<?> ctor = type.getDeclaredConstructor(Arrays.stream(components).map(RecordComponent::getType)
+                    .toArray(Class<?>[]::new));
             return ctor.newInstance(args);
         } catch (InvocationTargetException e) {
             error(path, e.getCause() instanceof IllegalArgumentException && e.getCause().getMessage() != null
@@ -148,17 +150,22 @@ final class SpecBinder {
         }
         try {
             if (type == boolean.class || type == Boolean.class) {
-                if (scalar.kind() != Scalar.Kind.BOOLEAN) throw new IllegalArgumentException("expected true or false, got \"" + text + "\"");
+                if (scalar.kind() != Scalar.Kind.BOOLEAN) {
+                    throw new IllegalArgumentException("expected true or false, got \"" + text + "\"");
+                }
                 return Boolean.parseBoolean(text);
             }
-            if (type == int.class || type == Integer.class) return wholeNumber(text, Integer.MIN_VALUE, Integer.MAX_VALUE).intValue();
+            if (type == int.class || type == Integer.class) {
+                return wholeNumber(text, Integer.MIN_VALUE, Integer.MAX_VALUE).intValue();
+            }
             if (type == long.class || type == Long.class) return wholeNumber(text, Long.MIN_VALUE, Long.MAX_VALUE);
             if (type == double.class || type == Double.class) return number(text);
             if (type.isEnum()) return enumConstant(type, text);
             Function<String, Object> parser = PARSERS.get(type);
             if (parser == null) throw new IllegalStateException("no parser for spec type " + type.getName());
             if ((type == String.class || type == SecretRef.class) && Placeholder.is(text)) {
-                warning(path, text + " is a placeholder the design leaves open; set it before using the commands that need it");
+                warning(path, text
+                        + " is a placeholder the design leaves open; set it before using the commands that need it");
             }
             return parser.apply(text);
         } catch (IllegalArgumentException e) {

@@ -18,8 +18,8 @@ public final class SpecDocument {
     public static final String BUILTIN = "builtin";
     private static final String DEFAULTS_RESOURCE = "kiban.yaml";
     /** The keys that hold secrets: never printed as written. */
-    static final List<String> SECRET_PATHS = List.of("monitor.channels.discord.webhook", "monitor.channels.mail.password",
-            "monitor.channels.webhook.url", "backup.encryptionKey");
+    static final List<String> SECRET_PATHS = List.of("monitor.channels.discord.webhook",
+            "monitor.channels.mail.password", "monitor.channels.webhook.url", "backup.encryptionKey");
 
     private final String file;
     private final SpecNode written;
@@ -61,8 +61,10 @@ public final class SpecDocument {
         SpecNode effective = null;
         if (written != null) {
             if (!(written instanceof SpecNode.Mapping)) {
-                problems.add(new Problem(Problem.Severity.ERROR, file, written.location().line(), written.location().column(), "",
-                        "a spec is a mapping of keys (apiVersion, kind, host, ...); run 'kiban spec init' for a complete one"));
+                problems.add(new Problem(Problem.Severity.ERROR, file, written.location().line(),
+                        written.location().column(), "",
+                        "a spec is a mapping of keys (apiVersion, kind, host, ...); run 'kiban spec init' for a "
+                                + "complete one"));
             } else {
                 effective = SpecNode.merge(defaults, written);
                 Locator locator = new Locator(file, written);
@@ -90,7 +92,8 @@ public final class SpecDocument {
             for (String key : path.split("\\.")) node = node instanceof SpecNode.Mapping m ? m.get(key) : null;
             if (node instanceof SpecNode.Scalar s && SecretRef.parse(s.text()).kind() == SecretRef.Kind.LITERAL) {
                 problems.add(locator.problem(Problem.Severity.WARNING, path,
-                        "a literal secret in a file other users can read; chmod 600 the spec or use env:NAME or file:/path"));
+                        "a literal secret in a file other users can read; chmod 600 the spec or use env:NAME or "
+                                + "file:/path"));
             }
         }
     }

@@ -26,7 +26,9 @@ public final class SpecFiles {
     public static SpecDocument load(String name) {
         if (SpecDocument.BUILTIN.equals(name)) return SpecDocument.builtin();
         Path path = Path.of(name);
-        if (!Files.exists(path)) throw new SpecException(name + ": no such file; 'kiban spec init " + name + "' writes one");
+        if (!Files.exists(path)) {
+            throw new SpecException(name + ": no such file; 'kiban spec init " + name + "' writes one");
+        }
         if (!Files.isRegularFile(path)) throw new SpecException(name + ": not a regular file");
         try {
             String text = Files.readString(path, StandardCharsets.UTF_8);

@@ -48,7 +48,8 @@ public sealed interface SpecNode {
             Map<String, Entry> merged = new LinkedHashMap<>();
             b.entries().forEach((key, entry) -> {
                 Entry mine = o.entries().get(key);
-                merged.put(key, mine == null ? entry : new Entry(mine.keyLocation(), merge(entry.value(), mine.value())));
+                merged.put(key, mine == null ? entry : new Entry(mine.keyLocation(),
+                        merge(entry.value(), mine.value())));
             });
             o.entries().forEach(merged::putIfAbsent);
             return new Mapping(o.location(), merged);

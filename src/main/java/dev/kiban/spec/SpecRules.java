@@ -45,18 +45,26 @@ final class SpecRules {
         if (!PlatformSpec.API_VERSION.equals(spec.apiVersion())) {
             error("apiVersion", "this kiban reads " + PlatformSpec.API_VERSION + ", not \"" + spec.apiVersion() + "\"");
         }
-        if (!PlatformSpec.KIND.equals(spec.kind())) error("kind", "expected " + PlatformSpec.KIND + ", got \"" + spec.kind() + "\"");
+        if (!PlatformSpec.KIND.equals(spec.kind())) {
+            error("kind", "expected " + PlatformSpec.KIND + ", got \"" + spec.kind() + "\"");
+        }
     }
 
     private void host() {
         var host = spec.host();
         if (host.cpuCores() < 1) error("host.cpuCores", "a host has at least one core");
-        if (host.cpuThreads() < host.cpuCores()) error("host.cpuThreads", "cannot be fewer than host.cpuCores (" + host.cpuCores() + ")");
-        if (host.swappiness() < 0 || host.swappiness() > 200) error("host.swappiness", "vm.swappiness runs from 0 to 200");
+        if (host.cpuThreads() < host.cpuCores()) {
+            error("host.cpuThreads", "cannot be fewer than host.cpuCores (" + host.cpuCores() + ")");
+        }
+        if (host.swappiness() < 0 || host.swappiness() > 200) {
+            error("host.swappiness", "vm.swappiness runs from 0 to 200");
+        }
         List<String> seen = new ArrayList<>();
         for (int i = 0; i < host.disks().size(); i++) {
             Disk d = host.disks().get(i);
-            if (seen.contains(d.name())) error("host.disks[" + i + "].name", "disk \"" + d.name() + "\" is declared twice");
+            if (seen.contains(d.name())) {
+                error("host.disks[" + i + "].name", "disk \"" + d.name() + "\" is declared twice");
+            }
             seen.add(d.name());
         }
     }
@@ -73,18 +81,22 @@ final class SpecRules {
             if (share(name).cpus() < 0) error("budget." + name + ".cpus", "cannot be negative");
         }
         if (cpus > host.cpuCores() + 1e-9) {
-            error(locator.firstWritten("budget", "host.cpuCores"), String.format(Locale.ROOT, "CPU budget %s = %s cores exceeds host.cpuCores %d (R1.2)", parts, number(cpus), host.cpuCores()));
+            error(locator.firstWritten("budget", "host.cpuCores"),
+                    String.format(Locale.ROOT, "CPU budget %s = %s cores exceeds host.cpuCores %d (R1.2)", parts,
+                            number(cpus), host.cpuCores()));
         }
         if (b.overcommit() < 1) {
             error("budget.overcommit", "must be at least 1 (1 = no overcommit, 2 = the design's 1:2)");
         } else if (b.docker().cpus() * b.overcommit() > host.cpuThreads() * 2.0) {
-            warning("budget.overcommit", String.format(Locale.ROOT, "%s vCPUs for Docker is more than twice the host's %d threads",
+            warning("budget.overcommit", String.format(Locale.ROOT,
+                    "%s vCPUs for Docker is more than twice the host's %d threads",
                     number(b.dockerVcpus()), host.cpuThreads()));
         }
 
         ByteSize memory = shares.stream().map(Share::memory).reduce(ByteSize.ofBytes(0), ByteSize::plus);
         if (memory.exceeds(host.memory())) {
-            error(locator.firstWritten("budget", "host.memory"), "memory budget " + parts + " = " + memory + " exceeds host.memory " + host.memory() + " (R1.2)");
+            error(locator.firstWritten("budget", "host.memory"), "memory budget " + parts + " = " + memory
+                    + " exceeds host.memory " + host.memory() + " (R1.2)");
         }
 
         List<String> diskNames = host.disks().stream().map(Disk::name).toList();
@@ -92,17 +104,20 @@ final class SpecRules {
             for (String disk : share(name).disks().keySet()) {
                 if (!diskNames.contains(disk)) {
                     error("budget." + name + ".disks." + disk, "no disk \"" + disk + "\" in host.disks"
-                            + Suggestion.nearest(disk, diskNames).map(s -> "; did you mean '" + s + "'?").orElse(" (declared: " + String.join(", ", diskNames) + ")"));
+                            + Suggestion.nearest(disk, diskNames).map(s -> "; did you mean '" + s + "'?")
+                            .orElse(" (declared: " + String.join(", ", diskNames) + ")"));
                 }
             }
         }
         for (Disk disk : host.disks()) {
-            ByteSize used = shares.stream().map(s -> s.disks().getOrDefault(disk.name(), ByteSize.ofBytes(0))).reduce(ByteSize.ofBytes(0), ByteSize::plus);
+            ByteSize used = shares.stream().map(s -> s.disks().getOrDefault(disk.name(), ByteSize.ofBytes(0)))
+                    .reduce(ByteSize.ofBytes(0), ByteSize::plus);
             if (used.bytes() == 0) continue;
             if (disk.size().isEmpty()) {
                 error("host.disks", "disk \"" + disk.name() + "\" has budget shares but no size");
             } else if (used.exceeds(disk.size().get())) {
-                error(locator.firstWritten("budget", "host.disks"), "disk \"" + disk.name() + "\": " + parts + " = " + used + " exceeds its size " + disk.size().get() + " (R1.2)");
+                error(locator.firstWritten("budget", "host.disks"), "disk \"" + disk.name() + "\": " + parts + " = "
+                        + used + " exceeds its size " + disk.size().get() + " (R1.2)");
             }
         }
     }
@@ -122,30 +137,36 @@ final class SpecRules {
         List<Net> nets = new ArrayList<>();
         List<LibvirtNetwork> libvirt = spec.networks().libvirt();
         for (int i = 0; i < libvirt.size(); i++) {
-            nets.add(new Net("networks.libvirt[" + i + "].cidr", "libvirt network " + libvirt.get(i).name() + " " + libvirt.get(i).cidr(),
-                    libvirt.get(i).cidr().range(), true));
+            nets.add(new Net("networks.libvirt[" + i + "].cidr", "libvirt network " + libvirt.get(i).name() + " "
+                    + libvirt.get(i).cidr(), libvirt.get(i).cidr().range(), true));
         }
         var docker = spec.networks().docker();
         nets.add(new Net("networks.docker.bridge", "docker0 " + docker.bridge(), docker.bridge().range(), false));
-        nets.add(new Net("networks.docker.gwbridge", "docker_gwbridge " + docker.gwbridge(), docker.gwbridge().range(), false));
+        nets.add(new Net("networks.docker.gwbridge", "docker_gwbridge " + docker.gwbridge(), docker.gwbridge().range(),
+                false));
         var services = docker.services();
         if (services.from().first() > services.to().first()) {
             error("networks.docker.services", "from " + services.from() + " comes after to " + services.to());
         } else if (services.from().prefix() != services.to().prefix()) {
-            error("networks.docker.services.to", "from and to must have the same prefix length (/" + services.from().prefix() + ")");
+            error("networks.docker.services.to", "from and to must have the same prefix length (/"
+                    + services.from().prefix() + ")");
         } else {
-            nets.add(new Net("networks.docker.services", "the service networks " + services.from() + " to " + services.to(), services.range(), false));
+            nets.add(new Net("networks.docker.services", "the service networks " + services.from() + " to "
+                    + services.to(), services.range(), false));
         }
         var swarm = spec.swarm();
         if (swarm.enabled()) {
-            nets.add(new Net("networks.docker.ingress", "the Swarm ingress network " + docker.ingress(), docker.ingress().range(), false));
+            nets.add(new Net("networks.docker.ingress", "the Swarm ingress network " + docker.ingress(),
+                    docker.ingress().range(), false));
             if (swarm.defaultAddrPool().isEmpty()) {
-                error("swarm.defaultAddrPool", "empty means the engine's default pool 10.0.0.0/8, which covers the libvirt networks (D2); "
-                        + "give a pool such as 10.20.0.0/16");
+                error("swarm.defaultAddrPool",
+                        "empty means the engine's default pool 10.0.0.0/8, which covers the libvirt networks; "
+                        + "give a pool such as 10.20.0.0/16 (D2)");
             }
             for (int i = 0; i < swarm.defaultAddrPool().size(); i++) {
                 Cidr pool = swarm.defaultAddrPool().get(i);
-                nets.add(new Net("swarm.defaultAddrPool[" + i + "]", "the Swarm address pool " + pool, pool.range(), false));
+                nets.add(new Net("swarm.defaultAddrPool[" + i + "]", "the Swarm address pool " + pool, pool.range(),
+                        false));
                 if (swarm.subnetSize() < pool.prefix()) {
                     error("swarm.subnetSize", "/" + swarm.subnetSize() + " subnets do not fit in the pool " + pool);
                 }
@@ -162,7 +183,9 @@ final class SpecRules {
                 }
             }
         }
-        if (swarm.subnetSize() < 8 || swarm.subnetSize() > 29) error("swarm.subnetSize", "overlay subnets are /8 to /29");
+        if (swarm.subnetSize() < 8 || swarm.subnetSize() > 29) {
+            error("swarm.subnetSize", "overlay subnets are /8 to /29");
+        }
     }
 
     /** R3.4: public ports in their class, the Docker API in none. */
@@ -173,7 +196,8 @@ final class SpecRules {
                 PortRange range = cls.getValue().get(i);
                 int index = i;
                 forbidden(range).ifPresent(f -> error("ports.classes." + cls.getKey() + "[" + index + "]",
-                        "port class " + cls.getKey() + " includes " + f + ", the Docker API, which must never be reachable (R3.4)"));
+                        "port class " + cls.getKey() + " includes " + f
+                        + ", the Docker API, which must never be reachable (R3.4)"));
             }
         }
         List<String> classNames = List.copyOf(ports.classes().keySet());
@@ -182,15 +206,18 @@ final class SpecRules {
             String path = "ports.public[" + i + "]";
             Optional<PortRange> api = forbidden(p.port());
             if (api.isPresent()) {
-                error(path + ".port", "port " + p.port() + " publishes the Docker API (" + api.get() + "), which must never be reachable (R3.4, R7.6)");
+                error(path + ".port", "port " + p.port() + " publishes the Docker API (" + api.get()
+                        + "), which must never be reachable (R3.4, R7.6)");
                 continue;
             }
             List<PortRange> cls = ports.classes().get(p.portClass());
             if (cls == null) {
                 error(path + ".class", "no port class \"" + p.portClass() + "\""
-                        + Suggestion.nearest(p.portClass(), classNames).map(s -> "; did you mean '" + s + "'?").orElse(" (classes: " + String.join(", ", classNames) + ")"));
+                        + Suggestion.nearest(p.portClass(), classNames).map(s -> "; did you mean '" + s + "'?")
+                        .orElse(" (classes: " + String.join(", ", classNames) + ")"));
             } else if (cls.stream().noneMatch(r -> r.contains(p.port()))) {
-                error(path + ".port", "port " + p.port() + " is outside its class " + p.portClass() + " " + cls + " (R3.4)");
+                error(path + ".port", "port " + p.port() + " is outside its class " + p.portClass() + " " + cls
+                        + " (R3.4)");
             }
         }
         forbidden(new PortRange(spec.security().ssh().port(), spec.security().ssh().port()))
@@ -199,7 +226,8 @@ final class SpecRules {
         if (metrics < 1 || metrics > 65535) {
             error("monitor.metrics.port", "ports run from 1 to 65535");
         } else {
-            forbidden(new PortRange(metrics, metrics)).ifPresent(f -> error("monitor.metrics.port", "port " + f + " belongs to the Docker API"));
+            forbidden(new PortRange(metrics, metrics)).ifPresent(f -> error("monitor.metrics.port", "port " + f
+                    + " belongs to the Docker API"));
         }
     }
 
@@ -211,11 +239,13 @@ final class SpecRules {
         var engine = spec.engine();
         var swarm = spec.swarm();
         if (swarm.enabled() && engine.liveRestore() == Tristate.TRUE) {
-            error("engine.liveRestore", "live-restore cannot be combined with Swarm mode: the engine refuses 'swarm init' (D1); "
-                    + "use auto (off with Swarm) or disable swarm");
+            error("engine.liveRestore",
+                    "live-restore cannot be combined with Swarm mode: the engine refuses 'swarm init'; "
+                    + "use auto (off with Swarm) or disable swarm (D1)");
         }
         if (swarm.enabled() && !engine.usernsRemap().isEmpty()) {
-            warning("engine.usernsRemap", "userns-remap hides existing images and Swarm state, and forbids privileged and host-network "
+            warning("engine.usernsRemap",
+                    "userns-remap hides existing images and Swarm state, and forbids privileged and host-network "
                     + "services with no per-service opt-out in Swarm (D13)");
         }
         for (int i = 0; i < engine.hosts().size(); i++) {
@@ -231,16 +261,20 @@ final class SpecRules {
             }
             if (uri.getHost() == null || uri.getRawUserInfo() != null) continue; // ValueRules: a login, not shown
             if (SpecText.isLoopback(uri.getHost())) {
-                warning(path, "the Docker API on TCP is root access to anyone on this host who can reach " + host + "; prefer the unix socket");
+                warning(path, "the Docker API on TCP is root access to anyone on this host who can reach " + host
+                        + "; prefer the unix socket");
             } else {
-                error(path, "the Docker API must never be reachable from outside (R3.4, R7.6): " + host + " listens on a network address");
+                error(path, "the Docker API must never be reachable from outside: " + host
+                        + " listens on a network address (R3.4, R7.6)");
             }
         }
         if (engine.maxConcurrentDownloads() < 1) error("engine.maxConcurrentDownloads", "must be at least 1");
         if (engine.maxConcurrentUploads() < 1) error("engine.maxConcurrentUploads", "must be at least 1");
         if (engine.logging().maxFile() < 1) error("engine.logging.maxFile", "must be at least 1");
         engine.ulimits().forEach((name, u) -> {
-            if (u.soft() > u.hard()) error("engine.ulimits." + name + ".soft", "soft limit " + u.soft() + " exceeds hard limit " + u.hard());
+            if (u.soft() > u.hard()) {
+                error("engine.ulimits." + name + ".soft", "soft limit " + u.soft() + " exceeds hard limit " + u.hard());
+            }
         });
     }
 
@@ -249,15 +283,18 @@ final class SpecRules {
         HostPath dataRoot = spec.engine().dataRoot();
         var storage = spec.storage();
         if (dataRoot.nests(storage.volumes()) || dataRoot.equals(storage.data())) {
-            error("engine.dataRoot", "data-root " + dataRoot + " overlaps the bind-mount volume tree " + storage.volumes()
-                    + ": Docker's own volume store " + dataRoot.resolve("volumes") + " would share directories with the volumes kiban binds (D6); "
-                    + "keep it at /var/lib/docker on the SSD");
+            error("engine.dataRoot", "data-root " + dataRoot + " overlaps the bind-mount volume tree "
+                    + storage.volumes()
+                    + ": Docker's own volume store " + dataRoot.resolve("volumes")
+                    + " would share directories with the volumes kiban binds; "
+                    + "keep it at /var/lib/docker on the SSD (D6)");
         }
         if (!storage.volumes().within(storage.data())) {
             warning("storage.volumes", storage.volumes() + " lies outside storage.data " + storage.data());
         }
         if (spec.backup().repository().nests(storage.volumes())) {
-            error("backup.repository", "the backup repository " + spec.backup().repository() + " and the volume tree " + storage.volumes()
+            error("backup.repository", "the backup repository " + spec.backup().repository() + " and the volume tree "
+                    + storage.volumes()
                     + " overlap: a backup would copy itself");
         }
     }
@@ -266,7 +303,8 @@ final class SpecRules {
         var monitor = spec.monitor();
         if (monitor.interval().duration().getSeconds() < 1) error("monitor.interval", "must be at least 1s");
         if (!monitor.metrics().listen().isLoopback()) {
-            warning("monitor.metrics.listen", "metrics on " + monitor.metrics().listen() + " are reachable from the network; 127.0.0.1 keeps them local");
+            warning("monitor.metrics.listen", "metrics on " + monitor.metrics().listen()
+                    + " are reachable from the network; 127.0.0.1 keeps them local");
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < monitor.rules().size(); i++) {
@@ -278,51 +316,72 @@ final class SpecRules {
                 case CPU, MEMORY, DISK -> true;
                 default -> false;
             };
-            if (threshold && rule.above().isEmpty()) error(path + ".above", "a " + SpecBinder.enumKey(rule.metric()) + " rule needs a threshold, e.g. above: 80%");
-            if (!threshold && rule.above().isPresent()) error(path + ".above", "a " + SpecBinder.enumKey(rule.metric()) + " rule has no threshold");
-            if (rule.clear().isPresent() && rule.above().isPresent() && rule.clear().get().value() >= rule.above().get().value()) {
-                error(path + ".clear", "clear (" + rule.clear().get() + ") must be below above (" + rule.above().get() + "), or the alert would flap");
+            if (threshold && rule.above().isEmpty()) {
+                error(path + ".above", "a " + SpecBinder.enumKey(rule.metric())
+                        + " rule needs a threshold, e.g. above: 80%");
             }
-            if (rule.metric() == PlatformSpec.Metric.RESTART_LOOP && rule.count().orElse(3) < 2) error(path + ".count", "a restart loop needs at least 2 restarts");
-            if (rule.metric() != PlatformSpec.Metric.RESTART_LOOP && (rule.count().isPresent() || rule.window().isPresent())) {
-                error(path + (rule.count().isPresent() ? ".count" : ".window"), "count and window belong to restart-loop rules");
+            if (!threshold && rule.above().isPresent()) {
+                error(path + ".above", "a " + SpecBinder.enumKey(rule.metric()) + " rule has no threshold");
+            }
+            if (rule.clear().isPresent() && rule.above().isPresent()
+                    && rule.clear().get().value() >= rule.above().get().value()) {
+                error(path + ".clear", "clear (" + rule.clear().get() + ") must be below above (" + rule.above().get()
+                        + "), or the alert would flap");
+            }
+            if (rule.metric() == PlatformSpec.Metric.RESTART_LOOP && rule.count().orElse(3) < 2) {
+                error(path + ".count", "a restart loop needs at least 2 restarts");
+            }
+            if (rule.metric() != PlatformSpec.Metric.RESTART_LOOP
+                    && (rule.count().isPresent() || rule.window().isPresent())) {
+                error(path + (rule.count().isPresent() ? ".count" : ".window"),
+                        "count and window belong to restart-loop rules");
             }
             for (int c = 0; c < rule.channels().size(); c++) {
                 String ch = rule.channels().get(c);
                 if (!PlatformSpec.Channels.NAMES.contains(ch)) {
                     error(path + ".channels[" + c + "]", "no channel \"" + ch + "\""
-                            + Suggestion.nearest(ch, PlatformSpec.Channels.NAMES).map(s -> "; did you mean '" + s + "'?").orElse(" (channels: discord, mail, webhook)"));
+                            + Suggestion.nearest(ch, PlatformSpec.Channels.NAMES)
+                            .map(s -> "; did you mean '" + s + "'?").orElse(" (channels: discord, mail, webhook)"));
                 } else if (ch.equals("webhook") && monitor.channels().webhook().url().isEmpty()) {
                     error(path + ".channels[" + c + "]", "the webhook channel has no monitor.channels.webhook.url");
                 }
             }
         }
         var mail = monitor.channels().mail();
-        if (mail.smtpPort() < 1 || mail.smtpPort() > 65535) error("monitor.channels.mail.smtpPort", "ports run from 1 to 65535");
-        if (mail.password().isPresent() && mail.username().isEmpty()) error("monitor.channels.mail.username", "a password needs a username");
+        if (mail.smtpPort() < 1 || mail.smtpPort() > 65535) {
+            error("monitor.channels.mail.smtpPort", "ports run from 1 to 65535");
+        }
+        if (mail.password().isPresent() && mail.username().isEmpty()) {
+            error("monitor.channels.mail.username", "a password needs a username");
+        }
     }
 
     private void security() {
         var sec = spec.security();
         if (sec.ssh().port() < 1 || sec.ssh().port() > 65535) error("security.ssh.port", "ports run from 1 to 65535");
         if (sec.ssh().allowUsers().isEmpty()) {
-            error("security.ssh.allowUsers", "name at least one user: with password and root login off, nobody could log in");
+            error("security.ssh.allowUsers",
+                    "name at least one user: with password and root login off, nobody could log in");
         }
         if (sec.ssh().allowUsers().contains("root") && !sec.ssh().permitRootLogin()) {
-            warning("security.ssh.allowUsers", "root is allowed but permitRootLogin is false, so root still cannot log in");
+            warning("security.ssh.allowUsers",
+                    "root is allowed but permitRootLogin is false, so root still cannot log in");
         }
         if (!sec.ssh().pubkeyAuthentication() && !sec.ssh().passwordAuthentication()) {
-            error("security.ssh.pubkeyAuthentication", "with both public-key and password authentication off, nobody can log in");
+            error("security.ssh.pubkeyAuthentication",
+                    "with both public-key and password authentication off, nobody can log in");
         }
         if (sec.fail2ban().maxretry() < 1) error("security.fail2ban.maxretry", "must be at least 1");
         for (int i = 0; i < sec.fail2ban().jails().size(); i++) {
             String jail = sec.fail2ban().jails().get(i);
             if (!List.of("sshd", "docker-api").contains(jail)) {
-                error("security.fail2ban.jails[" + i + "]", "kiban renders the jails sshd and docker-api, not \"" + jail + "\"");
+                error("security.fail2ban.jails[" + i + "]", "kiban renders the jails sshd and docker-api, not \""
+                        + jail + "\"");
             }
         }
         if (!List.of("enforcing", "permissive", "disabled").contains(sec.selinux().mode())) {
-            error("security.selinux.mode", "expected enforcing, permissive or disabled, got \"" + sec.selinux().mode() + "\"");
+            error("security.selinux.mode", "expected enforcing, permissive or disabled, got \"" + sec.selinux().mode()
+                    + "\"");
         }
         if (!List.of("security", "default").contains(sec.updates().type())) {
             error("security.updates.type", "expected security or default, got \"" + sec.updates().type() + "\"");
@@ -331,12 +390,18 @@ final class SpecRules {
 
     private void swarm() {
         var swarm = spec.swarm();
-        if (swarm.dataPathPort() < 1024 || swarm.dataPathPort() > 49151) error("swarm.dataPathPort", "the engine accepts 1024 to 49151");
-        if (!swarm.listenAddress().isAuto() && !swarm.advertiseAddress().isAuto() && !swarm.listenAddress().equals(swarm.advertiseAddress())) {
-            warning("swarm.listenAddress", "differs from advertiseAddress; other nodes reach this one at the advertise address");
+        if (swarm.dataPathPort() < 1024 || swarm.dataPathPort() > 49151) {
+            error("swarm.dataPathPort", "the engine accepts 1024 to 49151");
         }
-        if (!swarm.joinTokenFile().value().startsWith("/root/") && !swarm.joinTokenFile().value().startsWith("/etc/kiban/")) {
-            warning("swarm.joinTokenFile", "keep the join token under /root or /etc/kiban; kiban writes it 0600 wherever it is (R8.1)");
+        if (!swarm.listenAddress().isAuto() && !swarm.advertiseAddress().isAuto()
+                && !swarm.listenAddress().equals(swarm.advertiseAddress())) {
+            warning("swarm.listenAddress",
+                    "differs from advertiseAddress; other nodes reach this one at the advertise address");
+        }
+        if (!swarm.joinTokenFile().value().startsWith("/root/")
+                && !swarm.joinTokenFile().value().startsWith("/etc/kiban/")) {
+            warning("swarm.joinTokenFile",
+                    "keep the join token under /root or /etc/kiban; kiban writes it 0600 wherever it is (R8.1)");
         }
     }
 

@@ -39,7 +39,8 @@ public final class SpecTree {
             return out;
         }
         // Sections of the spec become mappings; value types (ByteSize, Cidr, ...) print as written.
-        if (value instanceof PlatformSpec || value.getClass().isRecord() && value.getClass().getEnclosingClass() == PlatformSpec.class) {
+        if (value instanceof PlatformSpec || value.getClass().isRecord()
+                && value.getClass().getEnclosingClass() == PlatformSpec.class) {
             ObjectNode out = NODES.objectNode();
             for (RecordComponent c : value.getClass().getRecordComponents()) {
                 try {
@@ -73,7 +74,8 @@ public final class SpecTree {
             if (SpecDocument.SECRET_PATHS.contains(path)) return NODES.textNode(SecretRef.parse(s.text()).toString());
             return switch (s.kind()) {
                 case BOOLEAN -> NODES.booleanNode(Boolean.parseBoolean(s.text()));
-                case NUMBER -> s.text().matches("-?\\d+") ? NODES.numberNode(Long.parseLong(s.text())) : NODES.numberNode(Double.parseDouble(s.text()));
+                case NUMBER -> s.text().matches("-?\\d+") ? NODES.numberNode(Long.parseLong(s.text()))
+                        : NODES.numberNode(Double.parseDouble(s.text()));
                 default -> NODES.textNode(s.text());
             };
         }

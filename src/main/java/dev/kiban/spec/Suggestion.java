@@ -13,7 +13,8 @@ final class Suggestion {
         String t = typed.toLowerCase(Locale.ROOT);
         int allowed = Math.max(2, t.length() / 3);
         return known.stream()
-                .filter(k -> distance(t, k.toLowerCase(Locale.ROOT)) <= allowed || k.equalsIgnoreCase(typed.replace("_", "").replace("-", "")))
+                .filter(k -> distance(t, k.toLowerCase(Locale.ROOT)) <= allowed
+                        || k.equalsIgnoreCase(typed.replace("_", "").replace("-", "")))
                 .min(Comparator.comparingInt(k -> distance(t, k.toLowerCase(Locale.ROOT))));
     }
 

@@ -48,8 +48,8 @@ final class ValueRules {
             try {
                 HostPath.parse(e.seccompProfile());
             } catch (IllegalArgumentException x) {
-                error("engine.seccompProfile", "expected builtin or an absolute path to a profile that exists (D12): "
-                        + x.getMessage());
+                error("engine.seccompProfile", "expected builtin or an absolute path to a profile that exists: "
+                        + x.getMessage() + " (D12)");
             }
         }
         String remap = e.usernsRemap();

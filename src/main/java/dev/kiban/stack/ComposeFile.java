@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /** One compose file of a stack, read with the place of every key, and the stack it belongs to. */
 public record ComposeFile(String stack, String file, SpecNode tree) {
-    public static final List<String> NAMES = List.of("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml");
+    public static final List<String> NAMES = List.of("docker-compose.yml", "docker-compose.yaml", "compose.yml",
+            "compose.yaml");
 
     /** Reads a file; a YAML error becomes a problem and the file is left out. */
     public static List<ComposeFile> read(Path path, String stack, List<Problem> problems) throws IOException {
@@ -29,15 +30,22 @@ public record ComposeFile(String stack, String file, SpecNode tree) {
             Path parent = fileOrDir.toAbsolutePath().getParent();
             return read(fileOrDir, parent == null ? "stack" : parent.getFileName().toString(), problems);
         }
-        if (!Files.isDirectory(fileOrDir)) throw new java.io.FileNotFoundException(fileOrDir + ": no such file or directory");
+        if (!Files.isDirectory(fileOrDir)) {
+            throw new java.io.FileNotFoundException(fileOrDir + ": no such file or directory");
+        }
         List<ComposeFile> out = new ArrayList<>();
         for (String name : NAMES) {
-            if (Files.isRegularFile(fileOrDir.resolve(name))) out.addAll(read(fileOrDir.resolve(name), fileOrDir.toAbsolutePath().getFileName().toString(), problems));
+            if (Files.isRegularFile(fileOrDir.resolve(name))) {
+                out.addAll(read(fileOrDir.resolve(name), fileOrDir.toAbsolutePath().getFileName().toString(),
+                        problems));
+            }
         }
         try (Stream<Path> dirs = Files.list(fileOrDir)) {
             for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
                 for (String name : NAMES) {
-                    if (Files.isRegularFile(d.resolve(name))) out.addAll(read(d.resolve(name), d.getFileName().toString(), problems));
+                    if (Files.isRegularFile(d.resolve(name))) {
+                        out.addAll(read(d.resolve(name), d.getFileName().toString(), problems));
+                    }
                 }
             }
         }

@@ -19,13 +19,15 @@ public record DockerCli(HostPrograms programs, Path docker, EngineAddress addres
 
     public static DockerCli find(HostPrograms programs, EngineAddress address) {
         Path docker = programs.find("docker").orElseThrow(() -> new UnavailableException(
-                "the docker CLI is not installed; stacks are deployed with 'docker stack deploy' (package docker.io or docker-ce-cli)"));
+                "the docker CLI is not installed; stacks are deployed with 'docker stack deploy' (package docker.io or "
+                        + "docker-ce-cli)"));
         return new DockerCli(programs, docker, address);
     }
 
     /** Deploys without waiting (kiban follows the rollout itself); images are used as the engine has them. */
     public HostPrograms.Result deploy(String stack, Path composeFile) throws IOException {
-        return run("stack", "deploy", "--compose-file", composeFile.toString(), "--resolve-image", "never", "--detach=true", stack);
+        return run("stack", "deploy", "--compose-file", composeFile.toString(), "--resolve-image", "never",
+                "--detach=true", stack);
     }
 
     /**

@@ -438,8 +438,12 @@ final class Escalations {
 
     private void flag(String waiver, SpecNode at, String where, String why) {
         if (waived.contains(waiver)) return;
-        add(out, Severity.ERROR, compose.file(), at, where,
-                why + "; add the label " + waiver + " to accept it knowingly");
+        // a requirement id ends the message, after the advice, as everywhere else
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("^(.*) (\\([RD][0-9][^)]*\\))$").matcher(why);
+        String message = id.matches()
+                ? id.group(1) + "; add the label " + waiver + " to accept it knowingly " + id.group(2)
+                : why + "; add the label " + waiver + " to accept it knowingly";
+        add(out, Severity.ERROR, compose.file(), at, where, message);
     }
 
     private static void add(List<Problem> out, Severity severity, String file, SpecNode node, String path,

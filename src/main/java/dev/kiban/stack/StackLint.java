@@ -70,7 +70,8 @@ public final class StackLint {
     private StackLint(PlatformSpec spec) {
         this.spec = spec;
         var nets = spec.networks();
-        nets.libvirt().forEach(n -> networks.add(new NamedRange("libvirt network " + n.name() + " " + n.cidr(), n.cidr().range())));
+        nets.libvirt().forEach(n -> networks.add(new NamedRange("libvirt network " + n.name() + " " + n.cidr(),
+                n.cidr().range())));
         networks.add(new NamedRange("docker0 " + nets.docker().bridge(), nets.docker().bridge().range()));
         networks.add(new NamedRange("docker_gwbridge " + nets.docker().gwbridge(), nets.docker().gwbridge().range()));
         networks.add(new NamedRange("ingress " + nets.docker().ingress(), nets.docker().ingress().range()));
@@ -82,7 +83,8 @@ public final class StackLint {
         files.forEach(lint::file);
         lint.budget(files);
         List<Problem> sorted = new ArrayList<>(lint.problems);
-        sorted.sort(java.util.Comparator.comparing(Problem::file).thenComparingInt(Problem::line).thenComparingInt(Problem::column));
+        sorted.sort(java.util.Comparator.comparing(Problem::file).thenComparingInt(Problem::line)
+                .thenComparingInt(Problem::column));
         return List.copyOf(sorted);
     }
 
@@ -94,10 +96,14 @@ public final class StackLint {
         SpecNode version = root.get("version");
         if (version != null) {
             add(Severity.WARNING, compose.file(), keyNode(root, "version"), "version",
-                    "'version' is obsolete in Compose v2 and ignored (D10); remove it");
+                    "'version' is obsolete in Compose v2 and ignored; remove it (D10)");
         }
-        if (root.get("networks") instanceof Mapping nets) nets.entries().forEach((name, e) -> network(compose, name, e));
-        if (root.get("volumes") instanceof Mapping vols) vols.entries().forEach((name, e) -> volume(compose, name, e.value()));
+        if (root.get("networks") instanceof Mapping nets) {
+            nets.entries().forEach((name, e) -> network(compose, name, e));
+        }
+        if (root.get("volumes") instanceof Mapping vols) {
+            vols.entries().forEach((name, e) -> volume(compose, name, e.value()));
+        }
         if (!(root.get("services") instanceof Mapping services)) {
             add(Severity.ERROR, compose.file(), root, "services", "no services");
             return;
@@ -105,7 +111,8 @@ public final class StackLint {
         services.entries().forEach((name, e) -> service(compose, root, name, e));
         for (String kind : List.of("configs", "secrets")) {
             if (root.get(kind) instanceof Mapping defs) {
-                defs.entries().forEach((name, e) -> Escalations.hostFile(compose, kind + "." + name, e.value(), problems));
+                defs.entries().forEach((name, e) -> Escalations.hostFile(compose, kind + "." + name, e.value(),
+                        problems));
             }
         }
     }
@@ -122,7 +129,8 @@ public final class StackLint {
         String image = text(svc.get("image")).orElse("");
         if (image.isEmpty()) add(Severity.ERROR, file, svc, path + ".image", "no image: a stack cannot build images");
         else if (!image.contains(":") || image.endsWith(":latest")) {
-            add(Severity.WARNING, file, svc.get("image"), path + ".image", image + " is not pinned to a version; a redeploy may run different code");
+            add(Severity.WARNING, file, svc.get("image"), path + ".image", image
+                    + " is not pinned to a version; a redeploy may run different code");
         }
 
         // R1.3: limits and reservations, and their contribution to the budget (R1.2).
@@ -144,13 +152,15 @@ public final class StackLint {
                 cpus.ifPresent(c -> cpuTotal += c * replicas);
                 memory.ifPresent(b -> memoryTotal += b.bytes() * replicas);
                 if (cpus.isPresent() || memory.isPresent()) {
-                    contributors.add(compose.stack() + "/" + name + " " + replicas + "x(" + cpus.map(StackLint::number).orElse("?") + " cpu, "
+                    contributors.add(compose.stack() + "/" + name + " " + replicas + "x("
+                            + cpus.map(StackLint::number).orElse("?") + " cpu, "
                             + memory.map(ByteSize::toString).orElse("?") + ")");
                 }
             }
         }
         if (deploy != null && !(deploy.get("restart_policy") instanceof Mapping)) {
-            add(Severity.WARNING, file, deploy, path + ".deploy.restart_policy", "no restart_policy; the design restarts on-failure (R8.2)");
+            add(Severity.WARNING, file, deploy, path + ".deploy.restart_policy",
+                    "no restart_policy; the design restarts on-failure (R8.2)");
         }
 
         ports(file, path, svc.get("ports"));
@@ -173,7 +183,8 @@ public final class StackLint {
                 String[] parts = t.split(":");
                 published = parts.length >= 2 ? Optional.of(parts[parts.length - 2]) : Optional.empty();
             }
-            if (published.isEmpty() || published.get().isEmpty()) continue; // not published: reachable only inside its networks
+            // not published: reachable only inside its networks
+            if (published.isEmpty() || published.get().isEmpty()) continue;
             PortRange range;
             try {
                 range = PortRange.parse(published.get());
@@ -182,12 +193,14 @@ public final class StackLint {
                 continue;
             }
             if (spec.ports().forbidden().stream().anyMatch(range::overlaps)) {
-                add(Severity.ERROR, file, p, at, "publishes " + range + ", the Docker API, which must never be reachable (R3.4)");
+                add(Severity.ERROR, file, p, at, "publishes " + range
+                        + ", the Docker API, which must never be reachable (R3.4)");
                 continue;
             }
             boolean inClass = classes.values().stream().flatMap(List::stream).anyMatch(c -> c.contains(range));
             if (!inClass) {
-                add(Severity.ERROR, file, p, at, "publishes " + range + ", outside every port class " + classes + " (R3.4)");
+                add(Severity.ERROR, file, p, at, "publishes " + range + ", outside every port class " + classes
+                        + " (R3.4)");
             }
         }
     }
@@ -199,14 +212,18 @@ public final class StackLint {
         String driver = net == null ? "overlay" : text(net.get("driver")).orElse("overlay");
         List<SpecNode> subnets = new ArrayList<>();
         if (net != null && net.get("ipam") instanceof Mapping ipam && ipam.get("config") instanceof Sequence configs) {
-            for (SpecNode c : configs.items()) if (c instanceof Mapping cm && cm.get("subnet") != null) subnets.add(cm.get("subnet"));
+            for (SpecNode c : configs.items()) {
+                if (c instanceof Mapping cm && cm.get("subnet") != null) subnets.add(cm.get("subnet"));
+            }
         }
         if (!driver.equals("overlay") && !driver.equals("bridge")) {
-            add(Severity.ERROR, compose.file(), net, path + ".driver", "driver " + driver + ": networks are overlay, or bridge inside the service range (R3.3)");
+            add(Severity.ERROR, compose.file(), net, path + ".driver", "driver " + driver
+                    + ": networks are overlay, or bridge inside the service range (R3.3)");
             return;
         }
         if (driver.equals("bridge")) {
-            add(Severity.WARNING, compose.file(), net.get("driver"), path + ".driver", "a Swarm stack cannot attach services to a bridge network; use overlay");
+            add(Severity.WARNING, compose.file(), net.get("driver"), path + ".driver",
+                    "a Swarm stack cannot attach services to a bridge network; use overlay");
         }
         AddressRange serviceRange = spec.networks().docker().services().range();
         for (SpecNode subnet : subnets) {
@@ -217,13 +234,17 @@ public final class StackLint {
                 add(Severity.ERROR, compose.file(), subnet, path + ".ipam.config", e.getMessage());
                 continue;
             }
-            if (driver.equals("bridge") && !(cidr.first() >= serviceRange.first() && cidr.last() <= serviceRange.last())) {
-                add(Severity.ERROR, compose.file(), subnet, path + ".ipam.config", "subnet " + cidr + " is outside the service networks "
-                        + spec.networks().docker().services().from() + " to " + spec.networks().docker().services().to() + " (R3.2)");
+            if (driver.equals("bridge") && !(cidr.first() >= serviceRange.first()
+                    && cidr.last() <= serviceRange.last())) {
+                add(Severity.ERROR, compose.file(), subnet, path + ".ipam.config", "subnet " + cidr
+                        + " is outside the service networks "
+                        + spec.networks().docker().services().from() + " to "
+                        + spec.networks().docker().services().to() + " (R3.2)");
             }
             for (NamedRange other : networks) {
                 if (other.range().overlaps(cidr.range())) {
-                    add(Severity.ERROR, compose.file(), subnet, path + ".ipam.config", "subnet " + cidr + " overlaps " + other.label() + " (R3.3)");
+                    add(Severity.ERROR, compose.file(), subnet, path + ".ipam.config", "subnet " + cidr + " overlaps "
+                            + other.label() + " (R3.3)");
                 }
             }
             networks.add(new NamedRange(compose.stack() + " network " + name + " " + cidr, cidr.range()));
@@ -232,7 +253,8 @@ public final class StackLint {
 
     private void volume(ComposeFile compose, String name, SpecNode node) {
         if (!(node instanceof Mapping vol) || external(vol)) return;
-        if (!(vol.get("driver_opts") instanceof Mapping opts)) return; // a plain named volume: Docker's own store (R4.2)
+        // a plain named volume: Docker's own store (R4.2)
+        if (!(vol.get("driver_opts") instanceof Mapping opts)) return;
         Optional<String> device = text(opts.get("device"));
         String o = text(opts.get("o")).orElse("");
         if (device.isEmpty() || !o.contains("bind") && !Escalations.interpolated(o)) return; // a variable may say bind
@@ -247,7 +269,8 @@ public final class StackLint {
                         "the design names the directory after the volume: " + tree.resolve(name) + " (R4.3)");
             }
         } catch (IllegalArgumentException e) {
-            add(Severity.ERROR, compose.file(), opts.get("device"), "volumes." + name + ".driver_opts.device", e.getMessage());
+            add(Severity.ERROR, compose.file(), opts.get("device"), "volumes." + name + ".driver_opts.device",
+                    e.getMessage());
         }
     }
 
@@ -258,18 +281,23 @@ public final class StackLint {
         String where = files.get(0).file();
         SpecNode at = files.get(0).tree();
         if (cpuTotal > b.dockerVcpus() + 1e-9) {
-            add(Severity.ERROR, where, at, "deploy.resources.limits.cpus", "the stacks' CPU limits add up to " + number(cpuTotal) + " vCPU, over the Docker budget of "
-                    + number(b.dockerVcpus()) + " (" + number(b.docker().cpus()) + " cores x " + number(b.overcommit()) + " overcommit, R1.2): "
-                    + String.join(", ", contributors));
+            add(Severity.ERROR, where, at, "deploy.resources.limits.cpus", "the stacks' CPU limits add up to "
+                    + number(cpuTotal) + " vCPU, over the Docker budget of "
+                    + number(b.dockerVcpus()) + " (" + number(b.docker().cpus()) + " cores x " + number(b.overcommit())
+                    + " overcommit): "
+                    + String.join(", ", contributors) + " (R1.2)");
         }
         if (memoryTotal > b.docker().memory().bytes()) {
-            add(Severity.ERROR, where, at, "deploy.resources.limits.memory", "the stacks' memory limits add up to " + ByteSize.ofBytes(memoryTotal)
-                    + ", over the Docker budget of " + b.docker().memory() + " (R1.2): " + String.join(", ", contributors));
+            add(Severity.ERROR, where, at, "deploy.resources.limits.memory", "the stacks' memory limits add up to "
+                    + ByteSize.ofBytes(memoryTotal)
+                    + ", over the Docker budget of " + b.docker().memory() + ": " + String.join(", ", contributors)
+                    + " (R1.2)");
         }
     }
 
     private static int replicas(Mapping deploy) {
-        if (text(deploy.get("mode")).orElse("replicated").equals("global")) return 1; // one per node; this is one node (R8)
+        // one per node; this is one node (R8)
+        if (text(deploy.get("mode")).orElse("replicated").equals("global")) return 1;
         try {
             return Integer.parseInt(text(deploy.get("replicas")).orElse("1"));
         } catch (NumberFormatException e) {
@@ -284,7 +312,8 @@ public final class StackLint {
             if (v <= 0) throw new NumberFormatException();
             return Optional.of(v);
         } catch (NumberFormatException e) {
-            add(Severity.ERROR, file, node, path, "expected a CPU count like 0.5 or '1.0', got " + text(node).orElse("a mapping"));
+            add(Severity.ERROR, file, node, path, "expected a CPU count like 0.5 or '1.0', got "
+                    + text(node).orElse("a mapping"));
             return Optional.empty();
         }
     }

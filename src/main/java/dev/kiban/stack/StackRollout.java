@@ -38,14 +38,16 @@ public final class StackRollout {
 
         @Override
         public String toString() {
-            return service + " " + running + "/" + desired + " running" + (failures > 0 ? ", " + failures + " failed: " + String.join("; ", errors) : "");
+            return service + " " + running + "/" + desired + " running"
+                    + (failures > 0 ? ", " + failures + " failed: " + String.join("; ", errors) : "");
         }
     }
 
     public record Outcome(boolean converged, List<Progress> services, String reason) {}
 
     /** The progress of each service from what the engine lists; pure. */
-    public static List<Progress> assess(List<ServiceSummary> services, Map<String, List<TaskSummary>> tasks, int nodes) {
+    public static List<Progress> assess(List<ServiceSummary> services, Map<String, List<TaskSummary>> tasks,
+            int nodes) {
         List<Progress> out = new ArrayList<>();
         for (ServiceSummary s : services) {
             List<TaskSummary> ts = tasks.getOrDefault(s.id(), List.of());

@@ -15,7 +15,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The binary under failure: a backup disk that fills, a run killed with SIGKILL. The earlier snapshots survive both. */
+/**
+ * The binary under failure: a backup disk that fills, a run killed with SIGKILL. The earlier snapshots survive both.
+ */
 class BackupFailureIT {
     @TempDir
     Path dir;
@@ -28,7 +30,8 @@ class BackupFailureIT {
     }
 
     private KibanProcess.Result backup(Path spec, Path data, Path repo) throws Exception {
-        return KibanProcess.run("-c", spec.toString(), "backup", "run", "-H", "unix://" + dir.resolve("no-engine.sock"), "--source", "compose",
+        return KibanProcess.run("-c", spec.toString(), "backup", "run",
+                "-H", "unix://" + dir.resolve("no-engine.sock"), "--source", "compose",
                 "--path", data.toString(), "-r", repo.toString(), "--log", dir.resolve("backup.log").toString());
     }
 
@@ -51,13 +54,17 @@ class BackupFailureIT {
             randomFile(data.resolve("big.bin"), 10 << 20, 1); // does not compress; more than the disk holds
             KibanProcess.Result full = backup(spec, data, repo);
             assertThat(full.exit()).isEqualTo(1);
-            assertThat(full.err()).contains("is full").contains("earlier snapshots are intact").doesNotContain("Exception");
-            assertThat(Files.readString(dir.resolve("backup.log")).lines().reduce((a, b) -> b).orElseThrow()).contains(" FAILED ").contains("is full");
-            assertThat(Files.getFileStore(disk).getUsableSpace()).as("the failed run's packs were removed").isGreaterThanOrEqualTo(freeBefore - 64 * 1024);
+            assertThat(full.err()).contains("is full").contains("earlier snapshots are intact")
+                    .doesNotContain("Exception");
+            assertThat(Files.readString(dir.resolve("backup.log")).lines().reduce((a, b) -> b).orElseThrow())
+                    .contains(" FAILED ").contains("is full");
+            assertThat(Files.getFileStore(disk).getUsableSpace()).as("the failed run's packs were removed")
+                    .isGreaterThanOrEqualTo(freeBefore - 64 * 1024);
 
             KibanProcess.Result list = KibanProcess.run("-c", spec.toString(), "backup", "list", "-r", repo.toString());
             assertThat(list.out().lines().filter(l -> l.matches("\\d{8}T.*"))).hasSize(1);
-            KibanProcess.Result verify = KibanProcess.run("-c", spec.toString(), "backup", "verify", "--read-data", "-r", repo.toString());
+            KibanProcess.Result verify = KibanProcess.run("-c", spec.toString(), "backup", "verify", "--read-data",
+                    "-r", repo.toString());
             assertThat(verify.exit()).as(verify.out()).isZero();
         } finally {
             HostTools.run("umount", disk.toString());
@@ -77,22 +84,27 @@ class BackupFailureIT {
         Files.writeString(small.resolve("a"), "an earlier snapshot");
         assertThat(backup(spec, small, repo).exit()).isZero();
 
-        List<String> cmd = new ArrayList<>(List.of("bin/kiban", "-c", spec.toString(), "backup", "run", "-H", "unix://" + dir.resolve("no-engine.sock"),
-                "--source", "compose", "--path", data.toString(), "-r", repo.toString(), "--log", dir.resolve("backup.log").toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("killed.out").toFile()).start();
+        List<String> cmd = new ArrayList<>(List.of("bin/kiban", "-c", spec.toString(), "backup", "run",
+                "-H", "unix://" + dir.resolve("no-engine.sock"),
+                "--source", "compose", "--path", data.toString(), "-r", repo.toString(), "--log",
+                dir.resolve("backup.log").toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("killed.out").toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && indexes(repo) < 3 && p.isAlive()) Thread.sleep(20);
-        assertThat(p.isAlive()).as("still writing when killed: " + Files.readString(dir.resolve("killed.out"))).isTrue();
+        assertThat(p.isAlive()).as("still writing when killed: " + Files.readString(dir.resolve("killed.out")))
+                .isTrue();
         p.destroyForcibly(); // SIGKILL: no cleanup runs
         p.waitFor();
 
         KibanProcess.Result next = backup(spec, data, repo);
         assertThat(next.exit()).as(next.err()).isZero();
-        KibanProcess.Result verify = KibanProcess.run("-c", spec.toString(), "backup", "verify", "--read-data", "-r", repo.toString());
+        KibanProcess.Result verify = KibanProcess.run("-c", spec.toString(), "backup", "verify", "--read-data", "-r",
+                repo.toString());
         assertThat(verify.exit()).as(verify.out()).isZero();
         assertThat(verify.out().lines().filter(l -> l.endsWith(": sound"))).hasSize(2);
-        KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest", "-r", repo.toString(), "--target",
-                dir.resolve("restored").toString());
+        KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest", "-r",
+                repo.toString(), "--target", dir.resolve("restored").toString());
         assertThat(restore.exit()).as(restore.err()).isZero();
         Path restored;
         try (Stream<Path> s = Files.list(dir.resolve("restored"))) {

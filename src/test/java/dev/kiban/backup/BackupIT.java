@@ -26,19 +26,23 @@ class BackupIT {
     void imagesComeBackWithTheirTagsAfterBeingRemoved() throws Exception {
         var docker = LiveEngine.docker();
         String tag = "kiban-test/web:backup-it-" + Long.toHexString(System.nanoTime());
-        docker.tagImageCmd("kiban-test/web:latest", tag.substring(0, tag.indexOf(':')), tag.substring(tag.indexOf(':') + 1)).exec();
+        docker.tagImageCmd("kiban-test/web:latest", tag.substring(0, tag.indexOf(':')),
+                tag.substring(tag.indexOf(':') + 1)).exec();
         Path spec = TestSwarm.spec(dir, "");
         Path repo = dir.resolve("repo");
         try {
-            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "images", "-r", repo.toString(), "--log",
-                    dir.resolve("log").toString());
+            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "images",
+                    "-r", repo.toString(), "--log", dir.resolve("log").toString());
             assertThat(run.exit()).as(run.err()).isZero();
             docker.removeImageCmd(tag).exec();
-            assertThat(docker.listImagesCmd().exec()).noneMatch(i -> i.getRepoTags() != null && java.util.Arrays.asList(i.getRepoTags()).contains(tag));
+            assertThat(docker.listImagesCmd().exec()).noneMatch(i -> i.getRepoTags() != null
+                    && java.util.Arrays.asList(i.getRepoTags()).contains(tag));
 
-            KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest", "--images", "-r", repo.toString());
+            KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest",
+                    "--images", "-r", repo.toString());
             assertThat(restore.exit()).as(restore.err()).isZero();
-            assertThat(docker.inspectImageCmd(tag).exec().getId()).isEqualTo(docker.inspectImageCmd("kiban-test/web:latest").exec().getId());
+            assertThat(docker.inspectImageCmd(tag).exec().getId())
+                    .isEqualTo(docker.inspectImageCmd("kiban-test/web:latest").exec().getId());
         } finally {
             try {
                 docker.removeImageCmd(tag).exec();
@@ -57,32 +61,37 @@ class BackupIT {
         LiveEngine.docker().createVolumeCmd().withName(volume).withLabels(Map.of(LiveEngine.TEST_LABEL, "true")).exec();
         try {
             // A container writes into the named volume, as an application would.
-            String writer = live.create("kiban-it-writer", c -> c.withCmd("sh", "-c", "echo 'row 1' > /data/table && mkdir /data/sub && echo x > /data/sub/y")
+            String writer = live.create("kiban-it-writer", c -> c.withCmd("sh", "-c",
+                    "echo 'row 1' > /data/table && mkdir /data/sub && echo x > /data/sub/y")
                     .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind(volume, new Volume("/data")))));
             LiveEngine.docker().startContainerCmd(writer).exec();
             assertThat(LiveEngine.docker().waitContainerCmd(writer).start().awaitStatusCode()).isZero();
 
-            Path spec = TestSwarm.spec(dir, "storage: {volumes: " + tree + ", compose: " + dir.resolve("compose") + "}\n");
+            Path spec = TestSwarm.spec(dir, "storage: {volumes: " + tree + ", compose: " + dir.resolve("compose")
+                    + "}\n");
             Path repo = dir.resolve("repo");
-            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "volumes,compose", "-r", repo.toString(), "--log",
-                    dir.resolve("log").toString());
+            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source",
+                    "volumes,compose", "-r", repo.toString(), "--log", dir.resolve("log").toString());
             assertThat(run.exit()).as(run.err()).isZero();
             assertThat(run.out()).contains("snapshot ").contains("0 unchanged");
 
-            KibanProcess.Result again = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "volumes,compose", "-r", repo.toString(), "--log",
-                    dir.resolve("log").toString());
+            KibanProcess.Result again = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source",
+                    "volumes,compose", "-r", repo.toString(), "--log", dir.resolve("log").toString());
             assertThat(again.out()).contains("0B read, 0 new chunks, 0B added");
 
-            KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest", "-r", repo.toString(), "--target",
-                    dir.resolve("restored").toString());
+            KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest", "-r",
+                    repo.toString(), "--target", dir.resolve("restored").toString());
             assertThat(restore.exit()).as(restore.err()).isZero();
-            assertThat(Files.readString(dir.resolve("restored/volume_blog_data/uploads/post.md"))).isEqualTo("# kiban\n".repeat(1000));
+            assertThat(Files.readString(dir.resolve("restored/volume_blog_data/uploads/post.md")))
+                    .isEqualTo("# kiban\n".repeat(1000));
             assertThat(Files.readString(dir.resolve("restored/volume_" + volume + "/table"))).isEqualTo("row 1\n");
             assertThat(Files.readString(dir.resolve("restored/volume_" + volume + "/sub/y"))).isEqualTo("x\n");
 
-            assertThat(KibanProcess.run("-c", spec.toString(), "backup", "verify", "-r", repo.toString(), "--read-data").out())
+            assertThat(KibanProcess.run("-c", spec.toString(), "backup", "verify", "-r", repo.toString(), "--read-data")
+                    .out())
                     .containsPattern("\\d{8}T\\d{6}Z-\\w+: sound");
-            assertThat(Files.readString(dir.resolve("log")).lines()).hasSize(2).allMatch(l -> l.contains(" OK snapshot "));
+            assertThat(Files.readString(dir.resolve("log")).lines()).hasSize(2)
+                    .allMatch(l -> l.contains(" OK snapshot "));
         } finally {
             live.afterEach(null);
             LiveEngine.docker().removeVolumeCmd(volume).exec();
@@ -103,20 +112,23 @@ class BackupIT {
         Files.writeString(context.resolve("Dockerfile.two"), "FROM " + tag + "-one\nCOPY small /small\n");
         try {
             for (String which : List.of("one", "two")) {
-                var built = dev.kiban.os.HostPrograms.system().run(List.of("docker", "-H", LiveEngine.address().uri(), "build", "-q", "-f",
-                        context.resolve("Dockerfile." + which).toString(), "-t", tag + "-" + which, context.toString()), Map.of("DOCKER_BUILDKIT", "0"),
-                        java.time.Duration.ofSeconds(120));
+                var built = dev.kiban.os.HostPrograms.system().run(List.of("docker", "-H", LiveEngine.address().uri(),
+                        "build", "-q", "-f",
+                        context.resolve("Dockerfile." + which).toString(), "-t", tag + "-" + which,
+                        context.toString()), Map.of("DOCKER_BUILDKIT", "0"), java.time.Duration.ofSeconds(120));
                 assertThat(built.ok()).as(built.output()).isTrue();
             }
             Path spec = TestSwarm.spec(dir, "");
             Path repo = dir.resolve("repo");
-            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "images", "-r", repo.toString(), "--log",
-                    dir.resolve("log").toString());
+            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "images",
+                    "-r", repo.toString(), "--log", dir.resolve("log").toString());
             assertThat(run.exit()).as(run.err()).isZero();
             try (BackupRepository r = BackupRepository.open(repo)) {
                 Snapshot snap = r.snapshot("latest");
-                Snapshot.Tree one = snap.trees().stream().filter(t -> t.meta().getOrDefault("tags", "").contains(tag + "-one")).findFirst().orElseThrow();
-                Snapshot.Tree two = snap.trees().stream().filter(t -> t.meta().getOrDefault("tags", "").contains(tag + "-two")).findFirst().orElseThrow();
+                Snapshot.Tree one = snap.trees().stream().filter(t -> t.meta().getOrDefault("tags", "")
+                        .contains(tag + "-one")).findFirst().orElseThrow();
+                Snapshot.Tree two = snap.trees().stream().filter(t -> t.meta().getOrDefault("tags", "")
+                        .contains(tag + "-two")).findFirst().orElseThrow();
                 assertThat(two.meta().get("id")).startsWith("sha256:");
                 java.util.Set<String> shared = new java.util.HashSet<>(one.entries().get(0).chunks());
                 shared.retainAll(two.entries().get(0).chunks());
@@ -125,8 +137,10 @@ class BackupIT {
                 try (java.util.stream.Stream<Path> packs = Files.walk(repo.resolve("packs"))) {
                     stored = packs.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
                 }
-                long images = snap.trees().stream().filter(t -> t.source().startsWith(ImageSources.PREFIX)).mapToLong(Snapshot.Tree::bytes).sum();
-                assertThat(stored).as("the 20 MiB layer is stored about once, not twice").isLessThan(images - 15L * (1 << 20));
+                long images = snap.trees().stream().filter(t -> t.source().startsWith(ImageSources.PREFIX))
+                        .mapToLong(Snapshot.Tree::bytes).sum();
+                assertThat(stored).as("the 20 MiB layer is stored about once, not twice")
+                        .isLessThan(images - 15L * (1 << 20));
             }
         } finally {
             for (String which : List.of("two", "one")) {
@@ -144,7 +158,8 @@ class BackupIT {
         String volume = "kiban-it-db-" + Long.toHexString(System.nanoTime());
         LiveEngine.docker().createVolumeCmd().withName(volume).withLabels(Map.of(LiveEngine.TEST_LABEL, "true")).exec();
         try {
-            String db = live.create("kiban-it-db", c -> c.withCmd("sh", "-c", "trap 'exit 0' TERM; while true; do date +%s >> /data/journal; sleep 0.1; done")
+            String db = live.create("kiban-it-db", c -> c.withCmd("sh", "-c",
+                    "trap 'exit 0' TERM; while true; do date +%s >> /data/journal; sleep 0.1; done")
                     .withLabels(Map.of(LiveEngine.TEST_LABEL, "true", QuiescedContainers.STOP, "true",
                             QuiescedContainers.PRE, "cp /data/journal /data/dump.sql && echo dumped >> /data/dump.sql",
                             QuiescedContainers.POST, "date +%s > /data/post-ran"))
@@ -153,10 +168,11 @@ class BackupIT {
             Thread.sleep(500);
             String startedBefore = LiveEngine.docker().inspectContainerCmd(db).exec().getState().getStartedAt();
 
-            Path spec = TestSwarm.spec(dir, "storage: {volumes: " + dir.resolve("volumes") + ", compose: " + dir.resolve("compose") + "}\n");
+            Path spec = TestSwarm.spec(dir, "storage: {volumes: " + dir.resolve("volumes") + ", compose: "
+                    + dir.resolve("compose") + "}\n");
             Path repo = dir.resolve("repo");
-            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "volumes", "-r", repo.toString(), "--log",
-                    dir.resolve("log").toString());
+            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "volumes",
+                    "-r", repo.toString(), "--log", dir.resolve("log").toString());
             assertThat(run.exit()).as(run.err()).isZero();
             assertThat(run.out()).contains("note: " + db + ": ran kiban.backup.pre before copying volume:" + volume)
                     .containsPattern("note: " + db + ": stopped for [0-9.]+ s while volume:" + volume + " was copied")
@@ -166,24 +182,27 @@ class BackupIT {
             assertThat(after.getRunning()).as("started again").isTrue();
             assertThat(after.getStartedAt()).as("it was stopped and started").isNotEqualTo(startedBefore);
 
-            KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest", "--volume", volume, "-r", repo.toString(),
-                    "--target", dir.resolve("restored").toString());
+            KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest",
+                    "--volume", volume, "-r", repo.toString(), "--target", dir.resolve("restored").toString());
             assertThat(restore.exit()).as(restore.err()).isZero();
             Path copy = dir.resolve("restored/volume_" + volume);
             assertThat(Files.readString(copy.resolve("dump.sql"))).endsWith("dumped\n");
             assertThat(copy.resolve("post-ran")).as("post runs after the copy").doesNotExist();
-            // Stopped during the copy: the journal in the snapshot ends before the restart, and nothing was written mid-file.
+            // Stopped during the copy: the journal in the snapshot ends before the restart, and nothing was written
+            // mid-file.
             List<String> journal = Files.readAllLines(copy.resolve("journal"));
             assertThat(journal).allMatch(l -> l.matches("\\d+"));
-            KibanProcess.Result show = KibanProcess.run("-c", spec.toString(), "backup", "show", "latest", "-r", repo.toString());
+            KibanProcess.Result show = KibanProcess.run("-c", spec.toString(), "backup", "show", "latest", "-r",
+                    repo.toString());
             assertThat(show.out()).contains("report:").containsPattern(db + ": stopped for");
 
             // In use: an in-place restore is refused without --stop.
-            KibanProcess.Result refused = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest", "--volume", volume, "-r", repo.toString(), "--yes");
+            KibanProcess.Result refused = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest",
+                    "--volume", volume, "-r", repo.toString(), "--yes");
             assertThat(refused.exit()).isEqualTo(2);
             assertThat(refused.err()).contains("is in use by " + db).contains("--stop");
-            KibanProcess.Result inPlace = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest", "--volume", volume, "-r", repo.toString(),
-                    "--yes", "--stop");
+            KibanProcess.Result inPlace = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest",
+                    "--volume", volume, "-r", repo.toString(), "--yes", "--stop");
             assertThat(inPlace.exit()).as(inPlace.err()).isZero();
             assertThat(LiveEngine.docker().inspectContainerCmd(db).exec().getState().getRunning()).isTrue();
         } finally {

@@ -35,7 +35,8 @@ class BackupRepositoryTest {
         Files.write(volume.resolve("pg/base/16384"), random);
         Files.writeString(volume.resolve("pg/postgresql.conf"), "shared_buffers = 128MB\n".repeat(2000));
         Files.writeString(volume.resolve("empty"), "");
-        Files.setPosixFilePermissions(volume.resolve("pg/postgresql.conf"), PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(volume.resolve("pg/postgresql.conf"),
+                PosixFilePermissions.fromString("rw-r-----"));
         Files.setPosixFilePermissions(volume.resolve("pg"), PosixFilePermissions.fromString("rwx------"));
         Files.createSymbolicLink(volume.resolve("current"), Path.of("pg/base"));
         Files.createLink(volume.resolve("pg/base/16384.link"), volume.resolve("pg/base/16384"));
@@ -53,11 +54,14 @@ class BackupRepositoryTest {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.toList()) {
                 String rel = root.relativize(p).toString();
-                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p,
+                        LinkOption.NOFOLLOW_LINKS));
                 if (Files.isSymbolicLink(p)) out.put(rel, "link -> " + Files.readSymbolicLink(p));
                 else if (Files.isDirectory(p)) out.put(rel, "dir " + mode);
-                else out.put(rel, mode + " " + Files.getLastModifiedTime(p).toMillis() + " nlink=" + Files.getAttribute(p, "unix:nlink") + " "
-                        + Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+                else out.put(rel, mode + " " + Files.getLastModifiedTime(p).toMillis() + " nlink="
+                        + Files.getAttribute(p, "unix:nlink") + " "
+                        + Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(Files.readAllBytes(p))));
             }
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -67,17 +71,20 @@ class BackupRepositoryTest {
 
     @Test
     void restoresByteForByteWithMetadataLinksAndHardLinks() throws Exception {
-        var xattr = Files.getFileAttributeView(volume.resolve("pg/postgresql.conf"), java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        var xattr = Files.getFileAttributeView(volume.resolve("pg/postgresql.conf"),
+                java.nio.file.attribute.UserDefinedFileAttributeView.class);
         xattr.write("kiban.origin", java.nio.ByteBuffer.wrap("db-1".getBytes(StandardCharsets.UTF_8)));
         Snapshot snap = repo.backup(sources());
         assertThat(snap.stats().files()).isEqualTo(3); // the hard link is recorded as a link, not a file
         Path target = dir.resolve("restored");
         repo.restore(repo.snapshot(snap.id()).trees().get(0), target);
         assertThat(describe(target)).isEqualTo(describe(volume));
-        var restored = Files.getFileAttributeView(target.resolve("pg/postgresql.conf"), java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        var restored = Files.getFileAttributeView(target.resolve("pg/postgresql.conf"),
+                java.nio.file.attribute.UserDefinedFileAttributeView.class);
         java.nio.ByteBuffer value = java.nio.ByteBuffer.allocate(restored.size("kiban.origin"));
         restored.read("kiban.origin", value);
-        assertThat(new String(value.array(), StandardCharsets.UTF_8)).as("user.kiban.origin came back").isEqualTo("db-1");
+        assertThat(new String(value.array(), StandardCharsets.UTF_8)).as("user.kiban.origin came back")
+                .isEqualTo("db-1");
     }
 
     @Test
@@ -99,10 +106,12 @@ class BackupRepositoryTest {
     @Test
     void aChangedModeIsRecordedWithoutReadingTheContentAgain() throws Exception {
         repo.backup(sources());
-        Files.setPosixFilePermissions(volume.resolve("pg/postgresql.conf"), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(volume.resolve("pg/postgresql.conf"),
+                PosixFilePermissions.fromString("rw-------"));
         Snapshot second = repo.backup(sources());
         assertThat(second.stats().bytesRead()).isZero();
-        Snapshot.Entry conf = second.trees().get(0).entries().stream().filter(e -> e.path().equals("pg/postgresql.conf")).findFirst().orElseThrow();
+        Snapshot.Entry conf = second.trees().get(0)
+                .entries().stream().filter(e -> e.path().equals("pg/postgresql.conf")).findFirst().orElseThrow();
         assertThat(conf.mode()).isEqualTo(0600);
     }
 
@@ -110,7 +119,8 @@ class BackupRepositoryTest {
     void verifyFindsAMissingOrDamagedChunkAndNamesTheFile() throws Exception {
         Snapshot snap = repo.backup(sources());
         assertThat(repo.verify(snap, true)).isEmpty();
-        String conf = snap.trees().get(0).entries().stream().filter(e -> e.path().equals("pg/postgresql.conf")).findFirst().orElseThrow().chunks().get(0);
+        String conf = snap.trees().get(0).entries().stream().filter(e -> e.path().equals("pg/postgresql.conf"))
+                .findFirst().orElseThrow().chunks().get(0);
         ChunkStore.Location at;
         Path pack;
         try (ChunkStore store = new ChunkStore(repo.dir())) {
@@ -121,7 +131,9 @@ class BackupRepositoryTest {
         bytes[(int) at.offset() + at.length() / 2] ^= 1;
         Files.write(pack, bytes);
         assertThat(repo.verify(snap, false)).as("structure only: the chunk is there").isEmpty();
-        assertThat(repo.verify(snap, true)).singleElement().asString().startsWith("volume:db_data:pg/postgresql.conf: chunk " + conf + " is damaged");
+        assertThat(repo.verify(snap,
+                true)).singleElement().asString().startsWith("volume:db_data:pg/postgresql.conf: chunk " + conf
+                + " is damaged");
         assertThatThrownBy(() -> repo.restore(snap.trees().get(0), dir.resolve("r2"))).isInstanceOf(IOException.class);
         Files.write(pack, java.util.Arrays.copyOf(bytes, (int) at.offset()));
         assertThat(repo.verify(snap, false)).as("a pack cut short before the chunk").anySatisfy(p ->
@@ -201,7 +213,8 @@ class BackupRepositoryTest {
         Path key = dir.resolve("keys/backup.key");
         Path at = dir.resolve("secret-repo");
         Snapshot snap;
-        try (BackupRepository enc = BackupRepository.open(at, java.util.Optional.of(key), new Chunker(16 * 1024, 64 * 1024, 256 * 1024), 2)) {
+        try (BackupRepository enc = BackupRepository.open(at, java.util.Optional.of(key),
+                new Chunker(16 * 1024, 64 * 1024, 256 * 1024), 2)) {
             assertThat(enc.encrypted()).isTrue();
             snap = enc.backup(sources());
         }
@@ -216,8 +229,10 @@ class BackupRepositoryTest {
         assertThatThrownBy(() -> BackupRepository.open(at)).hasMessageContaining("is encrypted: give its key file");
         Files.writeString(dir.resolve("wrong.key"), "another key of enough length");
         Files.setPosixFilePermissions(dir.resolve("wrong.key"), PosixFilePermissions.fromString("rw-------"));
-        assertThatThrownBy(() -> BackupRepository.open(at, java.util.Optional.of(dir.resolve("wrong.key")))).hasMessageContaining("does not open the repository");
-        assertThatThrownBy(() -> BackupRepository.open(repo.dir(), java.util.Optional.of(key))).hasMessageContaining("is not encrypted");
+        assertThatThrownBy(() -> BackupRepository.open(at, java.util.Optional.of(dir.resolve("wrong.key"))))
+                .hasMessageContaining("does not open the repository");
+        assertThatThrownBy(() -> BackupRepository.open(repo.dir(), java.util.Optional.of(key)))
+                .hasMessageContaining("is not encrypted");
         try (BackupRepository again = BackupRepository.open(at, java.util.Optional.of(key))) {
             assertThat(again.verify(again.snapshot(snap.id()), true)).isEmpty();
             again.restore(again.snapshot(snap.id()).trees().get(0), dir.resolve("from-encrypted"));
@@ -248,21 +263,27 @@ class BackupRepositoryTest {
         byte[] fresh = new byte[300 * 1024];
         new Random(3).nextBytes(fresh);
         Files.write(volume.resolve("fresh"), fresh);
-        List<BackupRepository.Source> twoThenBroken = List.of(sources().get(0), new BackupRepository.Source("volume:broken", dir.resolve("no-such-dir")));
-        assertThatThrownBy(() -> repo.backup(twoThenBroken, List.of(), recording, List.of())).isInstanceOf(java.nio.file.NoSuchFileException.class);
-        assertThat(calls).containsExactly("stop volume:db_data", "start volume:db_data", "stop volume:broken", "start volume:broken");
+        List<BackupRepository.Source> twoThenBroken = List.of(sources().get(0),
+                new BackupRepository.Source("volume:broken", dir.resolve("no-such-dir")));
+        assertThatThrownBy(() -> repo.backup(twoThenBroken, List.of(), recording, List.of()))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThat(calls).containsExactly("stop volume:db_data", "start volume:db_data", "stop volume:broken",
+                "start volume:broken");
         assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(first.id());
         try (ChunkStore store = new ChunkStore(repo.dir())) {
-            assertThat(store.contains(ChunkStore.sha256(fresh, fresh.length))).as("the failed run's chunks are gone").isFalse();
+            assertThat(store.contains(ChunkStore.sha256(fresh, fresh.length))).as("the failed run's chunks are gone")
+                    .isFalse();
             assertThat(store.unindexedPacks()).isEmpty();
         }
     }
 
     @Test
     void aRestoreNeverWritesOutsideItsTarget() throws Exception {
-        Snapshot.Entry evil = new Snapshot.Entry("../escaped", Snapshot.Entry.Type.DIR, 0755, 0, 0, 0, 0, List.of(), "", 0);
+        Snapshot.Entry evil = new Snapshot.Entry("../escaped", Snapshot.Entry.Type.DIR, 0755, 0, 0, 0, 0, List.of(),
+                "", 0);
         Snapshot.Tree tree = new Snapshot.Tree("volume:evil", "/x", List.of(evil));
-        assertThatThrownBy(() -> repo.restore(tree, dir.resolve("target"))).hasMessageContaining("points outside the restore target");
+        assertThatThrownBy(() -> repo.restore(tree, dir.resolve("target")))
+                .hasMessageContaining("points outside the restore target");
         assertThat(dir.resolve("escaped")).doesNotExist();
     }
 }

@@ -72,7 +72,8 @@ class ChunkStoreTest {
             byte[] stored = Files.readAllBytes(pack);
             stored[(int) at.offset() + at.length() - 5] ^= 0x20;
             Files.write(pack, stored);
-            assertThatThrownBy(() -> store.get(id)).isInstanceOf(CorruptChunkException.class).hasMessageStartingWith("chunk " + id + " is damaged:");
+            assertThatThrownBy(() -> store.get(id)).isInstanceOf(CorruptChunkException.class)
+                    .hasMessageStartingWith("chunk " + id + " is damaged:");
         }
     }
 
@@ -84,7 +85,8 @@ class ChunkStoreTest {
         try (ChunkStore next = new ChunkStore(repo)) {
             assertThat(next.contains(id)).isFalse();
             assertThat(next.unindexedPacks()).hasSize(1);
-            assertThat(next.put(data, data.length).added()).as("stored again, not taken from the unindexed pack").isPositive();
+            assertThat(next.put(data, data.length).added()).as("stored again, not taken from the unindexed pack")
+                    .isPositive();
         }
     }
 
@@ -119,8 +121,10 @@ class ChunkStoreTest {
             id = store.put(secret, secret.length).id();
             store.flush();
             String pack = store.locate(id).orElseThrow().pack();
-            assertThat(new String(Files.readAllBytes(store.packPath(pack)), StandardCharsets.ISO_8859_1)).doesNotContain("hunter2");
-            assertThat(new String(Files.readAllBytes(store.indexPath(pack)), StandardCharsets.ISO_8859_1)).doesNotContain("kidx");
+            assertThat(new String(Files.readAllBytes(store.packPath(pack)), StandardCharsets.ISO_8859_1))
+                    .doesNotContain("hunter2");
+            assertThat(new String(Files.readAllBytes(store.indexPath(pack)), StandardCharsets.ISO_8859_1))
+                    .doesNotContain("kidx");
         }
         try (ChunkStore again = new ChunkStore(repo.resolve("r"), RepositoryKey.read(repo.resolve("key")))) {
             assertThat(again.get(id)).isEqualTo(secret);
@@ -131,7 +135,8 @@ class ChunkStoreTest {
             assertThat(wrong.damagedIndexes().values()).singleElement().asString().contains("does not decrypt");
             assertThat(wrong.contains(id)).isFalse();
         }
-        assertThat(Files.getPosixFilePermissions(repo.resolve("key"))).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(repo.resolve("key")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test

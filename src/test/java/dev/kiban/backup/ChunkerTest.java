@@ -40,7 +40,8 @@ class ChunkerTest {
         ByteArrayOutputStream joined = new ByteArrayOutputStream();
         chunks.forEach(joined::writeBytes);
         assertThat(joined.toByteArray()).isEqualTo(data);
-        assertThat(chunks.subList(0, chunks.size() - 1)).allSatisfy(c -> assertThat(c.length).isBetween(4 * 1024, 64 * 1024));
+        assertThat(chunks.subList(0, chunks.size() - 1)).allSatisfy(c -> assertThat(c.length)
+                .isBetween(4 * 1024, 64 * 1024));
         double average = (double) data.length / chunks.size();
         assertThat(average).as("average chunk size").isBetween(8.0 * 1024, 32.0 * 1024);
     }

@@ -21,7 +21,8 @@ class FileStatTest {
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
         Files.createLink(dir.resolve("g"), f);
         BasicFileAttributes walked = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        assertThat(FileStat.unwrap(walked)).as("surefire opens sun.nio.fs as bin/kiban does: the walk's own stat is read").isNotNull();
+        assertThat(FileStat.unwrap(walked))
+                .as("surefire opens sun.nio.fs as bin/kiban does: the walk's own stat is read").isNotNull();
         FileStat fast = FileStat.of(f, walked);
         FileStat slow = FileStat.of(f);
         assertThat(fast).isEqualTo(slow);

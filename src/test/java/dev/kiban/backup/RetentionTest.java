@@ -15,7 +15,8 @@ class RetentionTest {
         Instant start = Instant.parse("2026-07-01T02:00:00Z");
         for (int d = 0; d < days; d++) {
             Instant t = start.plus(d, ChronoUnit.DAYS);
-            out.add(new Snapshot("s" + d, t.toString(), "host", List.of(), new Snapshot.Stats(0, 0, 0, 0, 0, 0), List.of()));
+            out.add(new Snapshot("s" + d, t.toString(), "host", List.of(), new Snapshot.Stats(0, 0, 0, 0, 0, 0),
+                    List.of()));
         }
         return out;
     }

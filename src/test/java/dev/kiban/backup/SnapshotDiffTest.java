@@ -13,17 +13,20 @@ class SnapshotDiffTest {
     }
 
     static Snapshot snapshot(String id, Snapshot.Tree... trees) {
-        return new Snapshot(id, "2026-11-28T00:00:00Z", "h", List.of(trees), new Snapshot.Stats(0, 0, 0, 0, 0, 0), List.of());
+        return new Snapshot(id, "2026-11-28T00:00:00Z", "h", List.of(trees), new Snapshot.Stats(0, 0, 0, 0, 0, 0),
+                List.of());
     }
 
     @Test
     void namesAddedRemovedAndModifiedPathsAndIgnoresABareMtime() {
         Snapshot a = snapshot("a",
-                new Snapshot.Tree("volume:db", "/v/db", List.of(file("same", "c1", 0644, 1), file("touched", "c2", 0644, 1), file("edited", "c3", 0644, 1),
+                new Snapshot.Tree("volume:db", "/v/db", List.of(file("same", "c1", 0644, 1),
+                        file("touched", "c2", 0644, 1), file("edited", "c3", 0644, 1),
                         file("chmod", "c4", 0644, 1), file("gone", "c5", 0644, 1))),
                 new Snapshot.Tree("volume:old", "/v/old", List.of(file("x", "c6", 0644, 1))));
         Snapshot b = snapshot("b",
-                new Snapshot.Tree("volume:db", "/v/db", List.of(file("same", "c1", 0644, 1), file("touched", "c2", 0644, 99), file("edited", "c9", 0644, 1),
+                new Snapshot.Tree("volume:db", "/v/db", List.of(file("same", "c1", 0644, 1),
+                        file("touched", "c2", 0644, 99), file("edited", "c9", 0644, 1),
                         file("chmod", "c4", 0600, 1), file("new", "c7", 0644, 1))),
                 new Snapshot.Tree("volume:new", "/v/new", List.of(file("y", "c8", 0644, 1))));
         SnapshotDiff diff = SnapshotDiff.between(a, b);

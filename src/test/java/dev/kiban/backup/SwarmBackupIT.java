@@ -36,27 +36,34 @@ class SwarmBackupIT {
         String config = "kiban-it-nginx-conf";
         byte[] data = "server { listen 8080; }\n".getBytes(StandardCharsets.UTF_8);
         docker.createConfigCmd().withName(config).withData(data).withLabels(Map.of("app", "web")).exec();
-        docker.createSecretCmd(new SecretSpec().withName("kiban-it-db-password").withData(Base64.getEncoder().encodeToString("hunter2".getBytes(StandardCharsets.UTF_8)))).exec();
+        docker.createSecretCmd(new SecretSpec().withName("kiban-it-db-password")
+                .withData(Base64.getEncoder().encodeToString("hunter2".getBytes(StandardCharsets.UTF_8)))).exec();
 
         Path repo = dir.resolve("repo");
-        KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "swarm", "-r", repo.toString(), "--log",
-                dir.resolve("log").toString());
+        KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "swarm", "-r",
+                repo.toString(), "--log", dir.resolve("log").toString());
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out()).contains("1 secret recorded by name, labels and users only (kiban-it-db-password)").doesNotContain("hunter2");
+        assertThat(run.out()).contains("1 secret recorded by name, labels and users only (kiban-it-db-password)")
+                .doesNotContain("hunter2");
 
-        KibanProcess.Result again = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "swarm", "-r", repo.toString(), "--log",
-                dir.resolve("log").toString());
-        assertThat(again.out()).as("an unchanged Swarm is not stored again").contains("(1 unchanged)").contains("0 new chunks");
+        KibanProcess.Result again = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "swarm", "-r",
+                repo.toString(), "--log", dir.resolve("log").toString());
+        assertThat(again.out()).as("an unchanged Swarm is not stored again").contains("(1 unchanged)")
+                .contains("0 new chunks");
 
-        docker.removeConfigCmd(docker.listConfigsCmd().withFilters(Map.of("name", java.util.List.of(config))).exec().get(0).getId()).exec();
+        docker.removeConfigCmd(docker.listConfigsCmd().withFilters(Map.of("name", java.util.List.of(config)))
+                .exec().get(0).getId()).exec();
         docker.removeSecretCmd("kiban-it-db-password").exec();
 
-        KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest", "--swarm", "-r", repo.toString());
+        KibanProcess.Result restore = KibanProcess.run("-c", spec.toString(), "backup", "restore", "latest", "--swarm",
+                "-r", repo.toString());
         assertThat(restore.out()).contains("created config " + config + " (" + data.length + " bytes)")
-                .contains("recreate secret kiban-it-db-password by hand").contains("1 configs created, 0 kept, 1 secrets to recreate");
+                .contains("recreate secret kiban-it-db-password by hand")
+                .contains("1 configs created, 0 kept, 1 secrets to recreate");
         assertThat(restore.exit()).as("a secret left to recreate is a finding").isEqualTo(1);
         // Read back with the docker CLI, not with kiban's own engine code.
-        var inspect = dev.kiban.os.HostPrograms.system().run(java.util.List.of("docker", "-H", LiveEngine.address().uri(), "config", "inspect", "--format",
+        var inspect = dev.kiban.os.HostPrograms.system().run(java.util.List.of("docker", "-H",
+                LiveEngine.address().uri(), "config", "inspect", "--format",
                 "{{json .Spec}}", config), java.time.Duration.ofSeconds(30));
         assertThat(inspect.ok()).as(inspect.output()).isTrue();
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(inspect.output());

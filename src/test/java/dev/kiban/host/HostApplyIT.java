@@ -67,9 +67,11 @@ class HostApplyIT {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.toList()) {
                 String rel = root.relativize(p).toString();
-                if (rel.startsWith("var/lib/kiban") || rel.equals("var") || rel.equals("var/lib")) continue; // kiban's own records
+                // kiban's own records
+                if (rel.startsWith("var/lib/kiban") || rel.equals("var") || rel.equals("var/lib")) continue;
                 String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-                out.put(rel, Files.isDirectory(p) ? "dir " + mode : mode + " " + Base64.getEncoder().encodeToString(Files.readAllBytes(p)));
+                out.put(rel, Files.isDirectory(p) ? "dir " + mode : mode + " "
+                        + Base64.getEncoder().encodeToString(Files.readAllBytes(p)));
             }
         }
         return out;
@@ -78,12 +80,16 @@ class HostApplyIT {
     @Test
     void applyWritesCheckedFilesAndASecondApplyChangesNothing() throws Exception {
         PlatformSpec spec = spec("");
-        HostApply.Outcome outcome = applier(new ReaderChecks(HostPrograms.system()), new StringWriter()).apply(HostPlanner.plan(spec, root));
+        HostApply.Outcome outcome = applier(new ReaderChecks(HostPrograms.system()), new StringWriter())
+                .apply(HostPlanner.plan(spec, root));
         assertThat(outcome.failures()).isEmpty();
         assertThat(outcome.generation().orElseThrow().status()).isEqualTo(Generation.Status.APPLIED);
         assertThat(Files.readString(root.resolve("etc/fail2ban/jail.local"))).contains("[docker-api]");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/ssh/sshd_config.d/10-kiban.conf")))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("mnt/backup/docker")))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(root.resolve("etc/ssh/sshd_config.d/10-kiban.conf"))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("mnt/backup/docker"))))
+                .isEqualTo("rwx------");
 
         Plan again = HostPlanner.plan(spec, root);
         assertThat(again.changesNothing()).isTrue();
@@ -94,12 +100,15 @@ class HostApplyIT {
     void aRejectedFilePutsEveryFileBackByteForByte() throws Exception {
         TreeMap<String, String> before = snapshot();
         ReaderChecks real = new ReaderChecks(HostPrograms.system());
-        ArtifactCheck sshdRejects = (a, r) -> a.path().equals(SshdHardening.PATH) ? Optional.of("sshd -t: forced failure for the test") : real.check(a, r);
+        ArtifactCheck sshdRejects = (a, r) -> a.path().equals(SshdHardening.PATH)
+                ? Optional.of("sshd -t: forced failure for the test") : real.check(a, r);
         StringWriter out = new StringWriter();
         HostApply.Outcome outcome = applier(sshdRejects, out).apply(HostPlanner.plan(spec(""), root));
 
-        assertThat(out.toString()).contains("created /etc/ssh/sshd_config.d/10-kiban.conf", "changed /etc/fail2ban/jail.local");
-        assertThat(outcome.failures()).containsExactly("/etc/ssh/sshd_config.d/10-kiban.conf: sshd -t: forced failure for the test");
+        assertThat(out.toString()).contains("created /etc/ssh/sshd_config.d/10-kiban.conf",
+                "changed /etc/fail2ban/jail.local");
+        assertThat(outcome.failures())
+                .containsExactly("/etc/ssh/sshd_config.d/10-kiban.conf: sshd -t: forced failure for the test");
         assertThat(outcome.generation().orElseThrow().status()).isEqualTo(Generation.Status.FAILED);
         assertThat(snapshot()).isEqualTo(before);
     }
@@ -110,9 +119,10 @@ class HostApplyIT {
         HostApply apply = applier(new ReaderChecks(HostPrograms.system()), new StringWriter());
         assertThat(apply.apply(HostPlanner.plan(spec(""), root)).ok()).isTrue();
         TreeMap<String, String> first = snapshot();
-        String edited = FILLED.replace("security: {ssh: {allowUsers: [deploy]}}", "security: {ssh: {allowUsers: [deploy]}, fail2ban: {maxretry: 3}}");
-        PlatformSpec second = ThisHost.under(root).resolveForHost(SpecDocument.parse("kiban.yaml", edited, false).require(),
-                Optional.empty());
+        String edited = FILLED.replace("security: {ssh: {allowUsers: [deploy]}}",
+                "security: {ssh: {allowUsers: [deploy]}, fail2ban: {maxretry: 3}}");
+        PlatformSpec second = ThisHost.under(root).resolveForHost(SpecDocument.parse("kiban.yaml", edited, false)
+                .require(), Optional.empty());
         assertThat(apply.apply(HostPlanner.plan(second, root)).ok()).isTrue();
         assertThat(Files.readString(root.resolve("etc/fail2ban/jail.local"))).contains("maxretry = 3");
 
@@ -129,15 +139,19 @@ class HostApplyIT {
         Path spec = root.getParent().resolve(root.getFileName() + "-kiban.yaml");
         Files.writeString(spec, FILLED);
         TreeMap<String, String> before = snapshot();
-        List<String> cmd = new ArrayList<>(List.of("bin/kiban", "-c", spec.toString(), "apply", "--root", root.toString(), "--yes"));
+        List<String> cmd = new ArrayList<>(List.of("bin/kiban", "-c", spec.toString(), "apply", "--root",
+                root.toString(), "--yes"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put(HostApply.PAUSE_ENV, "600000");
         Path log = Files.createTempFile("kiban-apply", ".log");
         Process p = pb.redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(log).contains("changed /etc/docker/daemon.json") && System.nanoTime() < deadline) Thread.sleep(100);
-            assertThat(Files.readString(log)).as("apply wrote its first file, then paused").contains("changed /etc/docker/daemon.json")
+            while (!Files.readString(log).contains("changed /etc/docker/daemon.json") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(Files.readString(log)).as("apply wrote its first file, then paused")
+                    .contains("changed /etc/docker/daemon.json")
                     .doesNotContain("created /etc/sysctl.d/99-docker.conf");
         } finally {
             p.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no cleanup
@@ -146,7 +160,8 @@ class HostApplyIT {
         GenerationStore store = new GenerationStore(root);
         assertThat(store.list()).singleElement().extracting(Generation::status).isEqualTo(Generation.Status.APPLYING);
 
-        List<Generation> undone = applier(new ReaderChecks(HostPrograms.system()), new StringWriter()).rollback(Optional.empty());
+        List<Generation> undone = applier(new ReaderChecks(HostPrograms.system()), new StringWriter())
+                .rollback(Optional.empty());
         assertThat(undone).extracting(Generation::number).containsExactly(1);
         assertThat(snapshot()).isEqualTo(before);
         Files.delete(log);

@@ -43,7 +43,7 @@ class HostApplyTest {
     }
 
     /** The plan HostPlanner would make for these files, directories and commands, from the root as it is now. */
-    Plan plan(List<Artifact> files, List<HostDirectory> dirs, List<HostCommand> commands) throws IOException {
+    Plan plan(List<Artifact> files, List<HostDirectory> dirs, List<PlannedCommand> commands) throws IOException {
         List<Plan.FileStep> fs = new ArrayList<>();
         for (Artifact a : files) {
             Optional<ObservedFile> before = ObservedFile.read(root, a.path());
@@ -58,7 +58,8 @@ class HostApplyTest {
     }
 
     HostApply applier(Writer out, boolean run, List<String> installed, FakePrograms.Answer answer) {
-        return new HostApply(root, ACCEPT, new PrintWriter(out, true), run, new FakePrograms(installed, answer), Map.of());
+        return new HostApply(root, ACCEPT, new PrintWriter(out, true), run, new FakePrograms(installed, answer),
+                Map.of());
     }
 
     static final List<Artifact> TWO = List.of(file("/etc/docker/daemon.json", "{}\n"),
@@ -69,8 +70,9 @@ class HostApplyTest {
         Files.createDirectories(root.resolve("etc/docker"));
         Files.writeString(root.resolve("etc/docker/daemon.json"), "{ \"debug\": true }\n");
         // the lookup says it is there (it was removed since, or is not executable): starting it fails
-        HostApply a = applier(new StringWriter(), true, List.of("modprobe-that-is-not-installed-anywhere"), HostPrograms.system()::run);
-        HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of(HostCommand.of("load br_netfilter", List.of(),
+        HostApply a = applier(new StringWriter(), true, List.of("modprobe-that-is-not-installed-anywhere"),
+                HostPrograms.system()::run);
+        HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of(PlannedCommand.of("load br_netfilter", List.of(),
                 "modprobe-that-is-not-installed-anywhere", "br_netfilter"))));
         assertThat(o.ok()).isFalse();
         assertThat(o.restored()).isTrue();
@@ -115,8 +117,8 @@ class HostApplyTest {
             ran.set(true);
             return new HostPrograms.Result(0, "");
         });
-        Plan plan = plan(TWO, List.of(), List.of(HostCommand.of("x", List.of(), "sysctl", "--system"),
-                HostCommand.of("y", List.of(), "modprobe", "br_netfilter"), HostCommand.of("z", List.of(),
+        Plan plan = plan(TWO, List.of(), List.of(PlannedCommand.of("x", List.of(), "sysctl", "--system"),
+                PlannedCommand.of("y", List.of(), "modprobe", "br_netfilter"), PlannedCommand.of("z", List.of(),
                         "restorecon", "-R", "/data")));
         assertThat(a.preflight(plan))
                 .containsExactly("programs the plan runs are not installed on this host: modprobe, restorecon "
@@ -133,10 +135,10 @@ class HostApplyTest {
         HostApply a = applier(new StringWriter(), true, List.of("dnf"), (argv, t) -> new HostPrograms.Result(0, ""));
         String script = "/usr/local/libexec/kiban/docker-user-rules";
         Plan plan = plan(List.of(file(script, "#!/bin/sh\n")), List.of(), List.of(
-                HostCommand.of("x", List.of(), "firewall-cmd", "--reload"),
-                HostCommand.of("x", List.of(), "dnf", "install", "-y", "firewalld"),
-                HostCommand.of("x", List.of(), "firewall-cmd", "--reload"),
-                HostCommand.of("x", List.of(), script)));
+                PlannedCommand.of("x", List.of(), "firewall-cmd", "--reload"),
+                PlannedCommand.of("x", List.of(), "dnf", "install", "-y", "firewalld"),
+                PlannedCommand.of("x", List.of(), "firewall-cmd", "--reload"),
+                PlannedCommand.of("x", List.of(), script)));
         assertThat(a.preflight(plan)).singleElement().asString().contains("not installed on this host: firewall-cmd (");
         Plan installedFirst = new Plan(plan.files(), plan.directories(), plan.commands().subList(1, 4), List.of(),
                 List.of());
@@ -171,7 +173,7 @@ class HostApplyTest {
     void aFailingProgramPutsEveryFileBack() throws Exception {
         HostApply a = applier(new StringWriter(), true, List.of("sysctl"), (argv, t) -> new HostPrograms.Result(1,
                 "sysctl: bad key"));
-        HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of(HostCommand.of("x", List.of(), "sysctl",
+        HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of(PlannedCommand.of("x", List.of(), "sysctl",
                 "--system"))));
         assertThat(o.failures()).containsExactly("'sysctl --system' failed: sysctl: bad key");
         assertThat(root.resolve("etc")).doesNotExist();

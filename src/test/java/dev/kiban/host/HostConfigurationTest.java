@@ -53,8 +53,10 @@ class HostConfigurationTest {
             assertThat(a.content()).as(a.path()).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            List<String> goldenPaths = files.filter(Files::isRegularFile).map(p -> "/" + dir.relativize(p)).sorted().toList();
-            assertThat(goldenPaths).containsExactlyInAnyOrderElementsOf(config.artifacts().stream().map(Artifact::path).toList());
+            List<String> goldenPaths = files.filter(Files::isRegularFile).map(p -> "/" + dir.relativize(p))
+                    .sorted().toList();
+            assertThat(goldenPaths).containsExactlyInAnyOrderElementsOf(config.artifacts().stream().map(Artifact::path)
+                    .toList());
         }
     }
 
@@ -76,14 +78,18 @@ class HostConfigurationTest {
 
         JsonNode debian = new ObjectMapper().readTree(DaemonJson.render(spec(Family.DEBIAN)).content());
         assertThat(debian.has("selinux-enabled")).isFalse();
-        PlatformSpec noSwarm = SpecDocument.parse("k", FILLED.replace("swarm: {", "swarm: {enabled: false, "), false).require().resolved(Family.DEBIAN, "192.0.2.1");
-        assertThat(new ObjectMapper().readTree(DaemonJson.render(noSwarm).content()).get("live-restore").asBoolean()).isTrue();
+        PlatformSpec noSwarm = SpecDocument.parse("k", FILLED.replace("swarm: {", "swarm: {enabled: false, "), false)
+                .require().resolved(Family.DEBIAN, "192.0.2.1");
+        assertThat(new ObjectMapper().readTree(DaemonJson.render(noSwarm).content()).get("live-restore").asBoolean())
+                .isTrue();
     }
 
     @Test
     void swarmPortsOpenOnlyToTheNodeNetworksAndTheApiStaysClosed() {
         String zone = FirewallRules.render(spec(Family.RHEL)).get(0).content();
-        assertThat(zone).contains("<rule family=\"ipv4\"><source address=\"192.168.10.0/24\"/><port port=\"2377\" protocol=\"tcp\"/><accept/></rule>")
+        assertThat(zone)
+                .contains("<rule family=\"ipv4\"><source address=\"192.168.10.0/24\"/><port port=\"2377\" "
+                        + "protocol=\"tcp\"/><accept/></rule>")
                 .contains("<port port=\"4789\" protocol=\"udp\"/>")
                 .contains("<rule family=\"ipv4\"><port port=\"2375\" protocol=\"tcp\"/><reject/></rule>")
                 .doesNotContain("<port port=\"2377\" protocol=\"tcp\"/>\n");
@@ -93,16 +99,19 @@ class HostConfigurationTest {
 
     @Test
     void publishedPortsOutsideThePublicClassesAreDroppedInDockerUser() {
-        String rules = FirewallRules.render(spec(Family.DEBIAN)).stream().filter(a -> a.path().equals(FirewallRules.DOCKER_USER_SCRIPT))
+        String rules = FirewallRules.render(spec(Family.DEBIAN))
+                .stream().filter(a -> a.path().equals(FirewallRules.DOCKER_USER_SCRIPT))
                 .findFirst().orElseThrow().content();
-        assertThat(rules).contains("--ctorigdstport 443 -j RETURN", "--ctorigdstport 2375 -j DROP", "--ctstate NEW -j DROP");
+        assertThat(rules).contains("--ctorigdstport 443 -j RETURN", "--ctorigdstport 2375 -j DROP",
+                "--ctstate NEW -j DROP");
         assertThat(rules.indexOf("2375 -j DROP")).isLessThan(rules.indexOf("443 -j RETURN"));
     }
 
     @Test
     void fail2banReadsTheJournalAndShipsItsDockerFilter() {
         List<Artifact> f = Fail2banJails.render(spec(Family.RHEL));
-        assertThat(f.get(0).content()).contains("[docker-api]", "journalmatch = _SYSTEMD_UNIT=docker.service", "backend = systemd")
+        assertThat(f.get(0).content()).contains("[docker-api]", "journalmatch = _SYSTEMD_UNIT=docker.service",
+                "backend = systemd")
                 .doesNotContain("\nlogpath");
         assertThat(f.get(1).path()).isEqualTo("/etc/fail2ban/filter.d/docker-api.conf");
     }
@@ -110,7 +119,8 @@ class HostConfigurationTest {
     @Test
     void aPlaceholderStopsTheRenderingNamingTheKey() {
         PlatformSpec open = SpecDocument.builtin().require().resolved(Family.DEBIAN, "192.0.2.1");
-        assertThatThrownBy(() -> HostConfiguration.render(open)).isInstanceOf(SpecException.class).hasMessageContaining("is still the placeholder");
+        assertThatThrownBy(() -> HostConfiguration.render(open)).isInstanceOf(SpecException.class)
+                .hasMessageContaining("is still the placeholder");
     }
 
     @Test

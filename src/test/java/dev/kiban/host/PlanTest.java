@@ -15,8 +15,10 @@ class PlanTest {
 
     Map<String, Optional<ObservedFile>> matching() {
         Map<String, Optional<ObservedFile>> m = new HashMap<>();
-        desired.artifacts().forEach(a -> m.put(a.path(), Optional.of(new ObservedFile(false, a.content(), a.mode(), a.owner()))));
-        desired.directories().forEach(d -> m.put(d.path(), Optional.of(new ObservedFile(true, "", d.mode(), d.owner()))));
+        desired.artifacts().forEach(a -> m.put(a.path(), Optional.of(new ObservedFile(false, a.content(), a.mode(),
+                a.owner()))));
+        desired.directories().forEach(d -> m.put(d.path(), Optional.of(new ObservedFile(true, "", d.mode(),
+                d.owner()))));
         return m;
     }
 
@@ -24,7 +26,8 @@ class PlanTest {
     void anEmptyHostCreatesEverythingAndRunsTheCommands() {
         Plan plan = Plan.of(desired, Map.of(), List.of());
         assertThat(plan.count(Plan.Change.CREATE)).isEqualTo(desired.artifacts().size() + desired.directories().size());
-        assertThat(plan.commands()).extracting(HostCommand::toString).contains("sysctl --system", "systemctl restart docker", "nft -f /etc/nftables.d/kiban.nft");
+        assertThat(plan.commands()).extracting(PlannedCommand::toString)
+                .contains("sysctl --system", "systemctl restart docker", "nft -f /etc/nftables.d/kiban.nft");
         assertThat(plan.describe(false)).contains("create file /etc/docker/daemon.json", "+  \"live-restore\" : false",
                 "then, on the host itself (not run under --root):");
     }
@@ -34,17 +37,20 @@ class PlanTest {
         Plan plan = Plan.of(desired, matching(), List.of());
         assertThat(plan.changesNothing()).isTrue();
         assertThat(plan.commands()).isEmpty();
-        assertThat(plan.describe(true)).endsWith("0 to create, 0 to change, " + (desired.artifacts().size() + desired.directories().size()) + " unchanged\n");
+        assertThat(plan.describe(true)).endsWith("0 to create, 0 to change, "
+                + (desired.artifacts().size() + desired.directories().size()) + " unchanged\n");
     }
 
     @Test
     void oneChangedFileDiffsAndRunsOnlyItsCommands() {
         Map<String, Optional<ObservedFile>> observed = matching();
-        Artifact sysctl = desired.artifacts().stream().filter(a -> a.path().equals("/etc/sysctl.d/99-swappiness.conf")).findFirst().orElseThrow();
-        observed.put(sysctl.path(), Optional.of(new ObservedFile(false, sysctl.content().replace("= 10", "= 60"), "rw-rw-rw-", "root:root")));
+        Artifact sysctl = desired.artifacts().stream().filter(a -> a.path().equals("/etc/sysctl.d/99-swappiness.conf"))
+                .findFirst().orElseThrow();
+        observed.put(sysctl.path(), Optional.of(new ObservedFile(false, sysctl.content().replace("= 10", "= 60"),
+                "rw-rw-rw-", "root:root")));
         Plan plan = Plan.of(desired, observed, List.of());
         assertThat(plan.count(Plan.Change.UPDATE)).isEqualTo(1);
-        assertThat(plan.commands()).extracting(HostCommand::toString).containsExactly("sysctl --system");
+        assertThat(plan.commands()).extracting(PlannedCommand::toString).containsExactly("sysctl --system");
         assertThat(plan.files().stream().filter(f -> f.change() == Plan.Change.UPDATE).findFirst().orElseThrow().diff())
                 .contains("-vm.swappiness = 60", "+vm.swappiness = 10", "mode rw-rw-rw- -> rw-r--r--");
     }

@@ -49,11 +49,13 @@ class RenderedConfigIT {
         HostTools.run(keygen.toString(), "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("key").toString());
         Files.createDirectories(Path.of("/run/sshd"));
         Path conf = write(dir, artifact(debian, SshdHardening.PATH));
-        HostPrograms.Result ok = HostTools.run(sshd.toString(), "-t", "-f", conf.toString(), "-h", dir.resolve("key").toString());
+        HostPrograms.Result ok = HostTools.run(sshd.toString(), "-t", "-f", conf.toString(), "-h",
+                dir.resolve("key").toString());
         assertThat(ok.ok()).as(ok.output()).isTrue();
 
         Files.writeString(conf, Files.readString(conf) + "PermitRootLogin sometimes\n");
-        assertThat(HostTools.run(sshd.toString(), "-t", "-f", conf.toString(), "-h", dir.resolve("key").toString()).ok()).isFalse();
+        assertThat(HostTools.run(sshd.toString(), "-t", "-f", conf.toString(), "-h", dir.resolve("key").toString())
+                .ok()).isFalse();
     }
 
     @Test
@@ -69,7 +71,8 @@ class RenderedConfigIT {
         assertThat(test.output()).contains("OK: configuration test is successful");
 
         String filter = conf.resolve("filter.d/docker-api.conf").toString();
-        String attack = "time=\"2026-11-28T02:00:01.123456789Z\" level=info msg=\"http: TLS handshake error from 203.0.113.7:41234: "
+        String attack = "time=\"2026-11-28T02:00:01.123456789Z\" level=info msg=\"http: TLS handshake error from "
+                + "203.0.113.7:41234: "
                 + "remote error: tls: bad certificate\"";
         HostPrograms.Result hit = HostTools.run(regex.toString(), "-v", attack, filter);
         assertThat(hit.output()).contains("Failregex: 1 total").containsPattern("\\|\\s+203\\.0\\.113\\.7\\s");
@@ -85,7 +88,9 @@ class RenderedConfigIT {
             HostPrograms.Result r = HostTools.run(aptConfig.toString(), "-c", write(dir, a).toString(), "dump");
             assertThat(r.ok()).as(a.path() + ": " + r.output()).isTrue();
             if (a.path().endsWith("unattended-upgrades")) {
-                assertThat(r.output()).contains("Unattended-Upgrade::Origins-Pattern:: \"origin=Debian,codename=${distro_codename}-security,label=Debian-Security\";",
+                assertThat(r.output())
+                        .contains("Unattended-Upgrade::Origins-Pattern:: "
+                                + "\"origin=Debian,codename=${distro_codename}-security,label=Debian-Security\";",
                         "Unattended-Upgrade::Package-Blacklist:: \"docker.io\";");
             } else {
                 assertThat(r.output()).contains("APT::Periodic::Unattended-Upgrade \"1\";");
@@ -137,7 +142,8 @@ class RenderedConfigIT {
             assertThat(ns.exec("sysctl", "-n", "net.ipv4.ip_forward").output().strip()).isEqualTo("1");
         }
         for (String key : params.keySet()) {
-            assertThat(Path.of("/proc/sys/" + key.replace('.', '/'))).as(key + " exists on this kernel (br_netfilter loaded)").exists();
+            assertThat(Path.of("/proc/sys/" + key.replace('.', '/')))
+                    .as(key + " exists on this kernel (br_netfilter loaded)").exists();
         }
         assertThat(Path.of("/proc/sys/vm/swappiness")).exists();
     }
@@ -157,16 +163,23 @@ class RenderedConfigIT {
         // stands in for journalctl, through logwatch's own LogFile mechanism.
         Path log = dir.resolve("docker.log");
         Files.writeString(log, String.join("\n",
-                "Nov 28 02:00:01 host dockerd[812]: time=\"2026-11-28T02:00:01Z\" level=error msg=\"Handler for GET /containers/json returned error: write unix /run/docker.sock: broken pipe\"",
-                "Nov 28 02:00:02 host dockerd[812]: time=\"2026-11-28T02:00:02Z\" level=info msg=\"API listen on /run/docker.sock\"",
-                "Nov 28 02:00:03 host dockerd[812]: time=\"2026-11-28T02:00:03Z\" level=error msg=\"Handler for GET /containers/json returned error: write unix /run/docker.sock: broken pipe\"", ""));
+                "Nov 28 02:00:01 host dockerd[812]: time=\"2026-11-28T02:00:01Z\" level=error msg=\"Handler for GET "
+                        + "/containers/json returned error: write unix /run/docker.sock: broken pipe\"",
+                "Nov 28 02:00:02 host dockerd[812]: time=\"2026-11-28T02:00:02Z\" level=info msg=\"API listen on "
+                        + "/run/docker.sock\"",
+                "Nov 28 02:00:03 host dockerd[812]: time=\"2026-11-28T02:00:03Z\" level=error msg=\"Handler for GET "
+                        + "/containers/json returned error: write unix /run/docker.sock: broken pipe\"", ""));
         Path service = etc.resolve("conf/services/docker.conf");
-        Files.writeString(service, Files.readString(service).replace("LogFile = none", "LogFile = kiban-sample").replace("*JournalCtl", "#*JournalCtl"));
+        Files.writeString(service, Files.readString(service).replace("LogFile = none", "LogFile = kiban-sample")
+                .replace("*JournalCtl", "#*JournalCtl"));
         Files.createDirectories(etc.resolve("conf/logfiles"));
         Files.writeString(etc.resolve("conf/logfiles/kiban-sample.conf"), "LogFile = " + log + "\n");
-        HostPrograms.Result r = HostTools.withMountedOver(etc, "/etc/logwatch", "logwatch --service docker --range All --detail Med --output stdout");
+        HostPrograms.Result r = HostTools.withMountedOver(etc, "/etc/logwatch",
+                "logwatch --service docker --range All --detail Med --output stdout");
         assertThat(r.ok()).as(r.output()).isTrue();
-        assertThat(r.output()).contains("Docker").contains("Handler for GET /containers/json returned error: write unix /run/docker.sock: broken pipe: 2 time(s)")
+        assertThat(r.output()).contains("Docker")
+                .contains("Handler for GET /containers/json returned error: write unix /run/docker.sock: broken pipe: "
+                        + "2 time(s)")
                 .doesNotContain("API listen");
     }
 
@@ -177,12 +190,15 @@ class RenderedConfigIT {
         Files.createDirectories(etc.resolve("zones"));
         Path stock = Path.of("/etc/firewalld/firewalld.conf");
         if (Files.exists(stock)) Files.copy(stock, etc.resolve("firewalld.conf"));
-        Artifact zone = rhel.artifacts().stream().filter(a -> a.reader() == Artifact.Reader.FIREWALLD).findFirst().orElseThrow();
+        Artifact zone = rhel.artifacts().stream().filter(a -> a.reader() == Artifact.Reader.FIREWALLD)
+                .findFirst().orElseThrow();
         Files.writeString(etc.resolve("zones/public.xml"), zone.content());
-        HostPrograms.Result r = HostTools.withMountedOver(etc, "/etc/firewalld", "firewall-offline-cmd --check-config && firewall-offline-cmd --zone=public --list-all");
+        HostPrograms.Result r = HostTools.withMountedOver(etc, "/etc/firewalld",
+                "firewall-offline-cmd --check-config && firewall-offline-cmd --zone=public --list-all");
         assertThat(r.ok()).as(r.output()).isTrue();
         assertThat(r.output()).contains("ports: 22/tcp 80/tcp 443/tcp")
-                .contains("rule family=\"ipv4\" source address=\"192.168.10.0/24\" port port=\"2377\" protocol=\"tcp\" accept")
+                .contains("rule family=\"ipv4\" source address=\"192.168.10.0/24\" port port=\"2377\" protocol=\"tcp\" "
+                        + "accept")
                 .contains("rule family=\"ipv4\" port port=\"2375\" protocol=\"tcp\" reject");
     }
 
@@ -214,14 +230,17 @@ class RenderedConfigIT {
             assertThat(info.get("DockerRootDir").asText()).isEqualTo(dir.resolve("data").toString());
             // Settings info does not show are checked from inside a container started by this daemon.
             String docker = "docker -H unix://" + sock;
-            HostPrograms.Result load = HostTools.run("sh", "-c", "docker save " + LiveEngine.BASE_IMAGE + " | " + docker + " load");
+            HostPrograms.Result load = HostTools.run("sh", "-c", "docker save " + LiveEngine.BASE_IMAGE + " | "
+                    + docker + " load");
             assertThat(load.ok()).as(load.output()).isTrue();
             // The rendered nofile 64000 needs dockerd's own hard limit at least as high, which docker.service
             // gives it (LimitNOFILE=infinity); this sandbox caps it at 20000, so the test lowers it per container.
-            HostPrograms.Result inside = HostTools.run("sh", "-c", docker + " run --rm --network none --ulimit nofile=1024:1024 " + LiveEngine.BASE_IMAGE
+            HostPrograms.Result inside = HostTools.run("sh", "-c", docker
+                    + " run --rm --network none --ulimit nofile=1024:1024 " + LiveEngine.BASE_IMAGE
                     + " grep NoNewPrivs /proc/self/status");
             assertThat(inside.output()).as("no-new-privileges").containsPattern("NoNewPrivs:\\s+1");
-            HostPrograms.Result bridge = HostTools.run("nsenter", "-t", String.valueOf(daemon.pid()), "-n", "ip", "-4", "addr", "show", "docker0");
+            HostPrograms.Result bridge = HostTools.run("nsenter", "-t", String.valueOf(daemon.pid()), "-n", "ip", "-4",
+                    "addr", "show", "docker0");
             assertThat(bridge.output()).contains("172.17.0.1/16");
         } finally {
             daemon.destroy();
@@ -233,9 +252,12 @@ class RenderedConfigIT {
     private static JsonNode waitForInfo(Path sock, Process daemon, Path log) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            if (!daemon.isAlive()) throw new AssertionError("dockerd exited " + daemon.exitValue() + ":\n" + Files.readString(log));
+            if (!daemon.isAlive()) {
+                throw new AssertionError("dockerd exited " + daemon.exitValue() + ":\n" + Files.readString(log));
+            }
             if (Files.exists(sock)) {
-                HostPrograms.Result r = HostTools.run("docker", "-H", "unix://" + sock, "info", "--format", "{{json .}}");
+                HostPrograms.Result r = HostTools.run("docker", "-H", "unix://" + sock, "info", "--format",
+                        "{{json .}}");
                 if (r.ok()) return new ObjectMapper().readTree(r.output());
             }
             Thread.sleep(250);

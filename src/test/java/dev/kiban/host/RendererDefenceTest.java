@@ -106,8 +106,8 @@ class RendererDefenceTest {
 
     @Test
     void theVolumeTreeIsLabelledWithArgvListsOnePerPath() {
-        List<HostCommand> commands = HostConfiguration.render(GOOD).commands();
-        assertThat(commands).extracting(HostCommand::argv).contains(
+        List<PlannedCommand> commands = HostConfiguration.render(GOOD).commands();
+        assertThat(commands).extracting(PlannedCommand::argv).contains(
                 List.of("semanage", "fcontext", "-a", "-t", "container_file_t", "/data/docker/volumes(/.*)?"),
                 List.of("restorecon", "-R", "/data/docker/volumes"));
         assertThat(commands).as("no shell anywhere").allSatisfy(c -> {

@@ -46,7 +46,8 @@ class SshAccessTest {
     void withPasswordsOnNobodyIsLockedOut() throws Exception {
         host("root:x:0:0::/root:/bin/sh\n", null);
         var spec = dev.kiban.spec.SpecDocument.parse("k", HostConfigurationTest.FILLED.replace("allowUsers: [deploy]",
-                "allowUsers: [deploy], passwordAuthentication: true"), false).require().resolved(Family.DEBIAN, "192.0.2.1");
+                "allowUsers: [deploy], passwordAuthentication: true"), false)
+                .require().resolved(Family.DEBIAN, "192.0.2.1");
         assertThat(SshAccess.refusals(spec, root)).isEmpty();
     }
 }

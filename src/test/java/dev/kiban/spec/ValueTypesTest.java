@@ -22,8 +22,10 @@ class ValueTypesTest {
 
         @Test
         void refusesABareNumberAsAForgottenUnit() {
-            assertThatThrownBy(() -> ByteSize.parse("512")).hasMessage("expected a size with a unit, like 512M, 16G or 3.6T, got \"512\"");
-            assertThatThrownBy(() -> ByteSize.parse("32 GB of RAM")).hasMessageContaining("expected a size with a unit");
+            assertThatThrownBy(() -> ByteSize.parse("512"))
+                    .hasMessage("expected a size with a unit, like 512M, 16G or 3.6T, got \"512\"");
+            assertThatThrownBy(() -> ByteSize.parse("32 GB of RAM"))
+                    .hasMessageContaining("expected a size with a unit");
         }
 
         @Test
@@ -46,7 +48,8 @@ class ValueTypesTest {
         assertThat(TimeSpan.parse("1h30m").duration()).isEqualTo(Duration.ofMinutes(90));
         assertThat(TimeSpan.parse("30d").duration()).isEqualTo(Duration.ofDays(30));
         assertThat(TimeSpan.parse("1h30m")).hasToString("1h30m");
-        assertThatThrownBy(() -> TimeSpan.parse("600")).hasMessage("expected a duration like 30s, 10m, 2h or 30d, got \"600\"");
+        assertThatThrownBy(() -> TimeSpan.parse("600"))
+                .hasMessage("expected a duration like 30s, 10m, 2h or 30d, got \"600\"");
         assertThatThrownBy(() -> TimeSpan.parse("10 minutes")).hasMessageContaining("expected a duration");
     }
 
@@ -56,7 +59,8 @@ class ValueTypesTest {
         assertThat(ingress.range()).hasToString("10.0.255.0-10.0.255.255");
         assertThat(Cidr.parse("10.0.0.0/8").range().overlaps(ingress.range())).isTrue();
         assertThat(Cidr.parse("10.0.4.0/24").range().overlaps(ingress.range())).isFalse();
-        assertThatThrownBy(() -> Cidr.parse("10.0.1.5/24")).hasMessage("\"10.0.1.5/24\" has host bits set; the network is 10.0.1.0/24");
+        assertThatThrownBy(() -> Cidr.parse("10.0.1.5/24"))
+                .hasMessage("\"10.0.1.5/24\" has host bits set; the network is 10.0.1.0/24");
         assertThatThrownBy(() -> Cidr.parse("10.0.300.0/24")).hasMessageContaining("octet 300 > 255");
         assertThatThrownBy(() -> Cidr.parse("172.17.0.0")).hasMessageContaining("expected a CIDR like 172.19.0.0/16");
         assertThatThrownBy(() -> Cidr.parse("172.17.0.0/33")).hasMessageContaining("prefix length must be 0 to 32");
@@ -67,7 +71,8 @@ class ValueTypesTest {
         assertThat(PortRange.parse("8000-8999").contains(PortRange.parse("8080"))).isTrue();
         assertThat(PortRange.parse("8000-8999").contains(PortRange.parse("9000"))).isFalse();
         assertThatThrownBy(() -> PortRange.parse("70000")).hasMessageContaining("ports run from 1 to 65535");
-        assertThatThrownBy(() -> PortRange.parse("http")).hasMessage("expected a port like 443 or a range like 8000-8999, got \"http\"");
+        assertThatThrownBy(() -> PortRange.parse("http"))
+                .hasMessage("expected a port like 443 or a range like 8000-8999, got \"http\"");
         assertThatThrownBy(() -> PortRange.parse("9000-8000")).hasMessageContaining("from low to high");
     }
 
@@ -87,8 +92,10 @@ class ValueTypesTest {
 
         @Test
         void badCronFieldsSayWhich() {
-            assertThatThrownBy(() -> Schedule.parse("0 25 * * 0")).hasMessage("bad cron hour field \"25\": 25 is outside 0-23");
-            assertThatThrownBy(() -> Schedule.parse("0 2 * * funday")).hasMessageContaining("bad cron day of week field");
+            assertThatThrownBy(() -> Schedule.parse("0 25 * * 0"))
+                    .hasMessage("bad cron hour field \"25\": 25 is outside 0-23");
+            assertThatThrownBy(() -> Schedule.parse("0 2 * * funday"))
+                    .hasMessageContaining("bad cron day of week field");
             assertThatThrownBy(() -> Schedule.parse("0 2 1 * 0")).hasMessageContaining("either-or");
         }
 
@@ -97,7 +104,8 @@ class ValueTypesTest {
             assertThat(Schedule.parse("Sun *-*-* 02:00:00").onCalendar()).isEqualTo("Sun *-*-* 02:00:00");
             assertThat(Schedule.parse("Mon..Fri 06:30").onCalendar()).isEqualTo("Mon..Fri 06:30");
             assertThat(Schedule.parse("weekly").onCalendar()).isEqualTo("weekly");
-            assertThatThrownBy(() -> Schedule.parse("Sun *-*-* 25:00:00")).hasMessage("bad calendar event \"Sun *-*-* 25:00:00\": hour 25 is outside 0-23");
+            assertThatThrownBy(() -> Schedule.parse("Sun *-*-* 25:00:00"))
+                    .hasMessage("bad calendar event \"Sun *-*-* 25:00:00\": hour 25 is outside 0-23");
             assertThatThrownBy(() -> Schedule.parse("Sunday-ish 02:00")).hasMessageContaining("is not a weekday");
             assertThatThrownBy(() -> Schedule.parse("*-13-01 02:00")).hasMessageContaining("month 13 is outside 1-12");
         }
@@ -115,7 +123,8 @@ class ValueTypesTest {
         @Test
         void environmentReferencesResolveAndNameTheKeyWhenUnset() {
             SecretRef s = SecretRef.parse("env:DISCORD_WEBHOOK");
-            assertThat(s.reveal("monitor.channels.discord.webhook", Map.of("DISCORD_WEBHOOK", "https://x"))).isEqualTo("https://x");
+            assertThat(s.reveal("monitor.channels.discord.webhook", Map.of("DISCORD_WEBHOOK", "https://x")))
+                    .isEqualTo("https://x");
             assertThatThrownBy(() -> s.reveal("monitor.channels.discord.webhook", Map.of()))
                     .hasMessage("monitor.channels.discord.webhook: environment variable DISCORD_WEBHOOK is not set");
         }
@@ -125,7 +134,8 @@ class ValueTypesTest {
             SecretRef s = SecretRef.parse("<Discord webhook URL>");
             assertThatThrownBy(() -> s.reveal("monitor.channels.discord.webhook", Map.of()))
                     .isInstanceOf(SpecException.class)
-                    .hasMessageStartingWith("monitor.channels.discord.webhook is still the placeholder <Discord webhook URL>");
+                    .hasMessageStartingWith("monitor.channels.discord.webhook is still the placeholder <Discord "
+                            + "webhook URL>");
         }
 
         @Test
@@ -140,7 +150,8 @@ class ValueTypesTest {
         assertThat(HostPath.parse("/data/docker").nests(HostPath.parse("/data/docker/volumes"))).isTrue();
         assertThat(HostPath.parse("/var/lib/docker").nests(HostPath.parse("/data/docker/volumes"))).isFalse();
         assertThat(HostPath.parse("/data/docker/").value()).isEqualTo("/data/docker");
-        assertThatThrownBy(() -> HostPath.parse("data/docker")).hasMessage("expected an absolute path, got \"data/docker\"");
+        assertThatThrownBy(() -> HostPath.parse("data/docker"))
+                .hasMessage("expected an absolute path, got \"data/docker\"");
     }
 
     @Test
