@@ -47,6 +47,8 @@ record FileStat(long inode, int nlink, int mode, int uid, int gid, long size, lo
         if (FAST[6].type().parameterType(0).isInstance(walked)) {
             try {
                 return FAST[6].invoke(walked);
+            } catch (Error e) {
+                throw e; // out of memory and the like are not "use the public path"
             } catch (Throwable e) {
                 return null;
             }
@@ -62,8 +64,10 @@ record FileStat(long inode, int nlink, int mode, int uid, int gid, long size, lo
                         (int) FAST[2].invoke(walked), (int) FAST[3].invoke(walked),
                         (int) FAST[4].invoke(walked), given.size(), given.lastModifiedTime().toMillis(),
                         ((FileTime) FAST[5].invoke(walked)).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+            } catch (Error e) {
+                throw e;
             } catch (Throwable e) {
-                // fall through to the public path
+                // the handle's own failure (it declares Throwable): fall through to the public path
             }
         }
         return of(p);

@@ -1,14 +1,15 @@
 package dev.kiban.backup;
 
-import dev.kiban.engine.ContainerState;
 import dev.kiban.engine.ContainerSummary;
 import dev.kiban.engine.Containers;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineNotFoundException;
 import dev.kiban.engine.ExecResult;
 import dev.kiban.engine.Swarm;
+import dev.kiban.os.Wait;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,23 +109,19 @@ public final class QuiescedContainers implements BackupRepository.Quiesce {
 
     /** A service scaled to 0 stops its task's container in its own time; the copy waits for it. */
     private void awaitStopped(ContainerSummary c) throws IOException {
-        long deadline = System.nanoTime() + (STOP_SECONDS + 10) * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try {
-                ContainerState s = engine.inspectContainer(c.id());
-                if (!s.running()) return;
-            } catch (EngineNotFoundException gone) {
-                return; // the task's container was removed; a lost engine is no reason to copy on, so it propagates
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException();
-            }
+        Duration limit = Duration.ofSeconds(STOP_SECONDS + 10);
+        try {
+            Wait.until(() -> {
+                try {
+                    return !engine.inspectContainer(c.id()).running();
+                } catch (EngineNotFoundException gone) {
+                    return true; // the task's container was removed; a lost engine propagates: no reason to copy on
+                }
+            }, limit, c.name() + " to stop");
+        } catch (Wait.TimedOut e) {
+            throw new IOException(c.name() + " did not stop within " + limit.toSeconds()
+                    + " s after its service was scaled to 0");
         }
-        throw new IOException(c.name() + " did not stop within " + (STOP_SECONDS + 10)
-                + " s after its service was scaled to 0");
     }
 
     @Override
