@@ -104,7 +104,7 @@ final class UnixSocketTransport implements DockerHttpClient {
             return new EngineUnavailableException(where + " " + e.getMessage() + " during " + what
                     + " (is dockerd hung? see 'systemctl status docker' and 'journalctl -u docker')");
         }
-        return new EngineUnavailableException(where + " failed " + what + ": " + DockerEngine.rootMessage(e));
+        return new EngineUnavailableException(where + " failed " + what + ": " + EngineConnection.rootMessage(e));
     }
 
     private static Response read(Connection socket) throws IOException {

@@ -10,19 +10,20 @@ class DockerEngineRefusalTest {
 
     @Test
     void statusesCallersActOnBecomeTypes() {
-        assertThat(DockerEngine.refused(404, "No such container: x")).isExactlyInstanceOf(EngineNotFoundException.class)
+        assertThat(EngineConnection.refused(404, "No such container: x"))
+                .isExactlyInstanceOf(EngineNotFoundException.class)
                 .hasMessage("No such container: x");
-        assertThat(DockerEngine.refused(409, "network with name n already exists"))
+        assertThat(EngineConnection.refused(409, "network with name n already exists"))
                 .isExactlyInstanceOf(EngineConflictException.class);
-        assertThat(DockerEngine.refused(503, "This node is not a swarm manager."))
+        assertThat(EngineConnection.refused(503, "This node is not a swarm manager."))
                 .isExactlyInstanceOf(NotSwarmManagerException.class);
-        assertThat(DockerEngine.refused(500, "boom")).isExactlyInstanceOf(EngineApiException.class)
+        assertThat(EngineConnection.refused(500, "boom")).isExactlyInstanceOf(EngineApiException.class)
                 .satisfies(e -> assertThat(e.status()).isEqualTo(500));
     }
 
     @Test
     void swarmInitsServiceUnavailableIsAConflictNotAMissingManager() {
-        var refusal = DockerEngine.refused(503, "This node is already part of a swarm.");
+        var refusal = EngineConnection.refused(503, "This node is already part of a swarm.");
         assertThat(DockerEngine.initRefused((NotSwarmManagerException) refusal))
                 .isExactlyInstanceOf(EngineConflictException.class)
                 .hasMessage("This node is already part of a swarm.")
@@ -37,7 +38,7 @@ class DockerEngineRefusalTest {
         String running = """
                 {"read": "2026-12-05T12:00:00Z", "memory_stats": {"usage": 1048576},
                  "cpu_stats": {"cpu_usage": {"total_usage": 5}}}""";
-        assertThat(DockerEngine.notRunning(json.readTree(stopped))).isTrue();
-        assertThat(DockerEngine.notRunning(json.readTree(running))).isFalse();
+        assertThat(ContainerJson.notRunning(json.readTree(stopped))).isTrue();
+        assertThat(ContainerJson.notRunning(json.readTree(running))).isFalse();
     }
 }

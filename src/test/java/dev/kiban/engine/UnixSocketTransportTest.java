@@ -172,12 +172,13 @@ class UnixSocketTransportTest {
 
     @Test
     void theApiVersionIsPinnedAndNegotiatedDownNeverBelowTheMinimum() throws Exception {
-        assertThat(DockerEngine.negotiate("1.45")).isEqualTo("1.41");
-        assertThat(DockerEngine.negotiate("1.41")).isEqualTo("1.41");
-        assertThat(DockerEngine.negotiate("")).as("no header: the pinned version").isEqualTo("1.41");
-        assertThat(DockerEngine.negotiate("2.0")).isEqualTo("1.41");
-        assertThatThrownBy(() -> DockerEngine.negotiate("1.40")).isInstanceOf(DockerEngine.EngineTooOldException.class);
-        assertThat(DockerEngine.compare("1.9", "1.41")).isNegative();
+        assertThat(EngineConnection.negotiate("1.45")).isEqualTo("1.41");
+        assertThat(EngineConnection.negotiate("1.41")).isEqualTo("1.41");
+        assertThat(EngineConnection.negotiate("")).as("no header: the pinned version").isEqualTo("1.41");
+        assertThat(EngineConnection.negotiate("2.0")).isEqualTo("1.41");
+        assertThatThrownBy(() -> EngineConnection.negotiate("1.40"))
+                .isInstanceOf(EngineConnection.EngineTooOldException.class);
+        assertThat(EngineConnection.compare("1.9", "1.41")).isNegative();
 
         fake(line -> line.startsWith("GET /_ping") ? ping("1.39") : json("", "{}"));
         assertThatThrownBy(() -> DockerEngine.connect(fake.address(), SHORT))

@@ -1,0 +1,138 @@
+package dev.kiban.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The engine's JSON about containers and what they use (images, volumes, networks), read into kiban's types;
+ * no requests, so it reads a recorded answer as well as a live one.
+ */
+final class ContainerJson {
+    private ContainerJson() {
+    }
+
+    /** An entry of {@code /containers/json}. */
+    static ContainerSummary summary(JsonNode c) {
+        String name = c.path("Names").size() == 0 ? c.path("Id").asText()
+                : c.path("Names").get(0).asText().replaceFirst("^/", "");
+        List<ContainerSummary.Mount> mounts = new ArrayList<>();
+        c.path("Mounts").forEach(m -> mounts.add(new ContainerSummary.Mount(m.path("Type").asText(),
+                m.path("Name").asText(""), m.path("Source").asText(""), m.path("Destination").asText(""))));
+        return new ContainerSummary(c.path("Id").asText(), name, c.path("Image").asText(),
+                c.path("State").asText(), c.path("Status").asText(), strings(c.path("Labels")), mounts);
+    }
+
+    /** A container's inspect answer. */
+    static ContainerState state(JsonNode c) {
+        JsonNode state = c.path("State");
+        Optional<Integer> hostPort = Optional.empty();
+        var ports = c.path("NetworkSettings").path("Ports").fields();
+        while (ports.hasNext()) {
+            var binding = ports.next().getValue();
+            if (binding.isArray() && binding.size() > 0) hostPort = Optional.of(binding.get(0)
+                    .path("HostPort").asInt());
+        }
+        Optional<String> health = state.has("Health")
+                ? Optional.of(state.path("Health").path("Status").asText()) : Optional.empty();
+        JsonNode probes = state.path("Health").path("Log");
+        String lastProbe = probes.size() == 0 ? "" : probes.get(probes.size() - 1).path("Output").asText("").strip();
+        Map<String, String> networks = new TreeMap<>();
+        c.path("NetworkSettings").path("Networks").fields()
+                .forEachRemaining(e -> networks.put(e.getKey(), e.getValue().path("IPAddress").asText()));
+        return new ContainerState(c.path("Id").asText(), c.path("Name").asText().replaceFirst("^/", ""),
+                c.path("Config").path("Image").asText(),
+                state.path("Status").asText(), state.path("Running").asBoolean(), state.path("ExitCode").asInt(),
+                state.path("OOMKilled").asBoolean(),
+                c.path("RestartCount").asInt(), health, lastProbe, hostPort, state.path("Error").asText(""),
+                c.path("HostConfig").path("Memory").asLong(0), c.path("HostConfig").path("NanoCpus").asLong(0),
+                networks, state.path("StartedAt").asText(""), state.path("FinishedAt").asText(""));
+    }
+
+    /** A stats answer with its previous sample, as {@code docker stats} shows it; empty when not running. */
+    static Optional<ContainerStats> stats(JsonNode s) {
+        if (notRunning(s)) return Optional.empty();
+        JsonNode cpu = s.path("cpu_stats");
+        JsonNode pre = s.path("precpu_stats");
+        double cpuDelta = cpu.path("cpu_usage").path("total_usage").asDouble()
+                - pre.path("cpu_usage").path("total_usage").asDouble();
+        double systemDelta = cpu.path("system_cpu_usage").asDouble() - pre.path("system_cpu_usage").asDouble();
+        int cpus = cpu.path("online_cpus").asInt(Math.max(1, cpu.path("cpu_usage").path("percpu_usage").size()));
+        double percent = systemDelta > 0 && cpuDelta > 0 ? cpuDelta / systemDelta * cpus * 100 : 0;
+        JsonNode mem = s.path("memory_stats");
+        long used = Math.max(0, mem.path("usage").asLong() - inactive(mem));
+        return Optional.of(new ContainerStats(percent, used, mem.path("limit").asLong()));
+    }
+
+    /** A one-shot stats answer as raw counters; empty when not running. */
+    static Optional<ContainerCounters> counters(JsonNode s) {
+        JsonNode mem = s.path("memory_stats");
+        if (notRunning(s)) return Optional.empty();
+        long limit = mem.path("limit").asLong(0);
+        return Optional.of(new ContainerCounters(
+                s.path("cpu_stats").path("cpu_usage").path("total_usage").asLong(), mem.path("usage").asLong(),
+                inactive(mem), limit, 0)); // the stats API has no OOM kill count; events and inspect give it
+    }
+
+    /**
+     * docker stats' "used" leaves out the page cache the kernel can drop
+     * (v1: total_inactive_file, v2: inactive_file).
+     */
+    private static long inactive(JsonNode mem) {
+        return mem.path("stats").path("total_inactive_file").asLong(mem.path("stats").path("inactive_file").asLong(0));
+    }
+
+    /**
+     * Whether a stats answer is the engine's placeholder for a container that is not running: it reads at
+     * the zero time ("0001-01-01…") with zeroed CPU counters rather than omitting them.
+     */
+    static boolean notRunning(JsonNode stats) {
+        if (stats.path("read").asText("").startsWith("0001-")) return true;
+        return stats.path("memory_stats").isEmpty()
+                && stats.path("cpu_stats").path("cpu_usage").path("total_usage").asLong(0) == 0;
+    }
+
+    /** An entry of the event stream. */
+    static EngineEvent event(JsonNode e) {
+        return new EngineEvent(e.path("Type").asText(), e.path("Action").asText(), e.path("Actor").path("ID").asText(),
+                strings(e.path("Actor").path("Attributes")), e.path("timeNano").asLong());
+    }
+
+    static ImageSummary image(JsonNode i) {
+        List<String> tags = new ArrayList<>();
+        i.path("RepoTags").forEach(t -> {
+            if (!t.asText().equals("<none>:<none>")) tags.add(t.asText());
+        });
+        List<String> digests = new ArrayList<>();
+        i.path("RepoDigests").forEach(d -> {
+            if (!d.asText().startsWith("<none>@")) digests.add(d.asText());
+        });
+        return new ImageSummary(i.path("Id").asText(), tags, digests, i.path("Size").asLong());
+    }
+
+    static VolumeSummary volume(JsonNode v) {
+        return new VolumeSummary(v.path("Name").asText(), v.path("Driver").asText(), v.path("Mountpoint").asText(),
+                strings(v.path("Options")), strings(v.path("Labels")));
+    }
+
+    /** A network's inspect answer (the list omits its containers). */
+    static NetworkSummary network(JsonNode n) {
+        List<String> subnets = new ArrayList<>();
+        n.path("IPAM").path("Config").forEach(c -> {
+            if (c.hasNonNull("Subnet")) subnets.add(c.path("Subnet").asText());
+        });
+        return new NetworkSummary(n.path("Id").asText(), n.path("Name").asText(), n.path("Driver").asText(),
+                n.path("Scope").asText(), subnets, n.path("Ingress").asBoolean(false), n.path("Containers").size(),
+                strings(n.path("Labels")));
+    }
+
+    /** A JSON object of strings (labels, options, attributes), sorted by key. */
+    static Map<String, String> strings(JsonNode object) {
+        Map<String, String> out = new TreeMap<>();
+        object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+}
