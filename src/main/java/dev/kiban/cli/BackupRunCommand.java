@@ -6,6 +6,7 @@ import dev.kiban.backup.Snapshot;
 import dev.kiban.engine.Engine;
 import dev.kiban.failure.RefusedException;
 import dev.kiban.os.BackupLog;
+import dev.kiban.os.Failures;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
@@ -66,6 +67,9 @@ final class BackupRunCommand extends EngineBoundCommand {
     @Mixin
     OutputOptions output;
 
+    /** Whether this run's FAILED line is written (or was tried): a run logs one line, never two. */
+    private boolean failureLogged;
+
     /** The notes printed so far, for the JSON report. */
     private final List<String> noted = new ArrayList<>();
 
@@ -92,8 +96,8 @@ final class BackupRunCommand extends EngineBoundCommand {
             return run(platform, out, engine, logFile);
         } catch (IOException | RuntimeException e) {
             // every failed run leaves its FAILED line, also one that never opened the repository: the monitor alerts on
-            // it at once
-            failed(logFile, repositoryOptions.path(platform) + ": " + e.getMessage());
+            // it at once; one line per run, so not again when run() wrote it before refusing
+            if (!failureLogged) failed(logFile, repositoryOptions.path(platform) + ": " + Failures.describe(e));
             throw e;
         } finally {
             if (engine != null) engine.close();
@@ -104,11 +108,12 @@ final class BackupRunCommand extends EngineBoundCommand {
      * Appends the FAILED line; a log that cannot be written is said on stderr and does not hide the run's own error.
      */
     private void failed(Path logFile, String what) {
+        failureLogged = true;
         try {
             new BackupLog(logFile).failed(what);
         } catch (IOException | RuntimeException e) {
             spec.commandLine().getErr().println("kiban: the backup log " + logFile + " cannot be written ("
-                    + e.getMessage() + ")");
+                    + Failures.describe(e) + ")");
         }
     }
 
@@ -129,11 +134,16 @@ final class BackupRunCommand extends EngineBoundCommand {
             progress.flush();
             try {
                 snap = repo.backup(selection.files(), selection.streams(), quiesce, notes);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 // a failed run has no report: its notes (a container not started again) go with its error
                 quiesce.notes().forEach(n -> output.notices(spec).println("note: " + n));
-                failed(logFile, repo.dir() + ": " + e.getMessage());
-                throw new RefusedException("backup failed: " + e.getMessage());
+                failed(logFile, repo.dir() + ": " + Failures.describe(e));
+                throw new RefusedException("backup failed: " + Failures.describe(e));
+            } catch (RuntimeException e) {
+                // not a failed backup but a fault: logged as FAILED all the same, then the internal-error path
+                quiesce.notes().forEach(n -> output.notices(spec).println("note: " + n));
+                failed(logFile, repo.dir() + ": " + Failures.describe(e));
+                throw e;
             }
         }
         quiesce.notes().forEach(n -> note(out, n));

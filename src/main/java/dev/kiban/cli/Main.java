@@ -2,6 +2,7 @@ package dev.kiban.cli;
 
 import dev.kiban.engine.EngineApiException;
 import dev.kiban.failure.KibanException;
+import dev.kiban.failure.SpecProblem;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,9 +115,12 @@ public final class Main {
         if (e instanceof KibanException k) {
             err.println("kiban: " + k.getMessage());
             List<String> details = k.details();
-            details.stream().limit(MAX_PROBLEMS_SHOWN).forEach(p -> err.println("  " + p));
-            if (details.size() > MAX_PROBLEMS_SHOWN) {
-                err.println("  ... and " + (details.size() - MAX_PROBLEMS_SHOWN) + " more");
+            // spec problems are capped (spec validate lists them all); a refusal's details, such as the files an
+            // apply could not put back, are each something the operator must act on: all of them
+            int shown = k instanceof SpecProblem ? MAX_PROBLEMS_SHOWN : details.size();
+            details.stream().limit(shown).forEach(p -> err.println("  " + p));
+            if (details.size() > shown) {
+                err.println("  ... and " + (details.size() - shown) + " more (kiban spec validate lists them all)");
             }
             return k.exitCode();
         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import java.io.UncheckedIOException;
 
 /** JSON and YAML output of reports. Built on first use: most commands print neither. */
 final class StructuredOutput {
@@ -17,7 +16,7 @@ final class StructuredOutput {
             return new ObjectMapper().registerModule(new Jdk8Module()).enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalStateException("a report could not be written as JSON or YAML", e); // a bug: exit 70
         }
     }
 
@@ -30,7 +29,7 @@ final class StructuredOutput {
         try {
             return new ObjectMapper(yaml).registerModule(new Jdk8Module()).writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalStateException("a report could not be written as JSON or YAML", e); // a bug: exit 70
         }
     }
 }

@@ -43,7 +43,7 @@ final class SwarmInitCommand extends EngineBoundCommand {
             SwarmSetup.Plan plan = SwarmSetup.plan(resolved,
                     SwarmSetupApply.observe(engine, root, resolved.swarm().joinTokenFile().value()));
             if (!plan.refusals().isEmpty()) {
-                throw new RefusedException("not initialising: " + String.join("; ", plan.refusals()));
+                throw new RefusedException("not initialising:", plan.refusals());
             }
             plan.drift().forEach(d -> out.println("drift: " + d));
             if (plan.steps().isEmpty()) {

@@ -52,7 +52,8 @@ public final class Collector implements AutoCloseable {
     private final Map<String, long[]> lastCpu = new ConcurrentHashMap<>(); // id -> {cpu ns, wall ns}
     private final Map<String, ContainerState> inspected = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastLogTime = new ConcurrentHashMap<>();
-    private boolean serviceListing = true;
+    /** When to ask for services again after the engine said it is no manager (System.nanoTime). */
+    private long nextServiceListing = System.nanoTime();
     private final JournalErrors journal;
 
     public Collector(Engine engine, CgroupFiles cgroups, HostFacts host, List<Path> filesystems, Path backupLog,
@@ -101,11 +102,12 @@ public final class Collector implements AutoCloseable {
         lastCpu.keySet().retainAll(listed.stream().map(ContainerSummary::id).toList());
         inspected.keySet().retainAll(listed.stream().map(ContainerSummary::id).toList());
         List<ServiceReplicas> services = List.of();
-        if (serviceListing) {
+        if (System.nanoTime() - nextServiceListing >= 0) {
             try {
                 services = swarm.serviceReplicas();
             } catch (NotSwarmManagerException e) {
-                serviceListing = false; // a worker or no swarm: stop asking
+                // a worker, no swarm, or a manager between leaders: ask again in a minute, not every sweep
+                nextServiceListing = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
             } catch (RuntimeException e) {
                 failures.add("services: " + e.getMessage());
             }

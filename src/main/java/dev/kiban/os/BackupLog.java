@@ -73,9 +73,16 @@ public final class BackupLog {
      */
     public void append(Line line) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
+        if (parent != null) {
+            Files.createDirectories(parent);
+            // kiban runs as root: a log directory or file that is a link could send the line anywhere
+            if (!Files.isDirectory(parent, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(parent + " is a symbolic link, not a directory; kiban does not follow it "
+                        + "for the backup log (point backup.log at the real directory)");
+            }
+        }
         Files.write(file, (line.format() + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     /** The last line as written, empty when the log does not exist or holds no line. */

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 public final class Failures {
     /** A qualified exception class name, with the ": " that follows it in {@code Throwable.toString()}. */
     private static final Pattern CLASS_NAME = Pattern.compile(
-            "\\b(?:java|javax|jdk|sun|com\\.fasterxml|picocli)\\.[A-Za-z0-9_.$]*(?:Exception|Error)\\b:?\\s*");
+            "\\b(?:java|javax|jdk|sun|com\\.fasterxml|picocli|dev\\.kiban)\\.[A-Za-z0-9_.$]*(?:Exception|Error)\\b"
+                    + ":?\\s*");
 
     private Failures() {}
 

@@ -1,5 +1,6 @@
 package dev.kiban.os;
 
+import dev.kiban.failure.UsageException;
 import dev.kiban.spec.HostAddress;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
@@ -48,11 +49,17 @@ public final class ThisHost {
     }
 
     /**
-     * The OS family: the spec's when it names one (an option does not override the spec), else the
-     * option, else the root's /etc/os-release, else the fallback's. Empty when none says.
+     * The OS family: the spec's when it names one, else the option, else the root's /etc/os-release, else
+     * the fallback's. Empty when none says. An option that contradicts the spec is refused rather than
+     * silently ignored: the operator asked for one family and would get the other.
      */
     public Optional<Family> family(PlatformSpec spec, Optional<Family> option) throws IOException {
-        if (spec.host().family() != Family.AUTO) return Optional.of(spec.host().family());
+        Family written = spec.host().family();
+        if (written != Family.AUTO && option.isPresent() && option.get() != Family.AUTO && option.get() != written) {
+            throw new UsageException("--family " + name(option.get()) + " contradicts host.family: " + name(written)
+                    + " in the spec; drop the option or change the spec");
+        }
+        if (written != Family.AUTO) return Optional.of(written);
         if (option.isPresent() && option.get() != Family.AUTO) return option;
         Optional<Family> own = OsRelease.read(root).flatMap(OsRelease::family);
         if (own.isPresent() || familyFallback.isEmpty()) return own;
@@ -95,5 +102,9 @@ public final class ThisHost {
     public PlatformSpec resolveAsFarAsKnown(PlatformSpec spec) throws IOException {
         return spec.resolved(family(spec, Optional.empty()).orElse(Family.AUTO),
                 address(spec).orElse(HostAddress.AUTO.address()));
+    }
+
+    private static String name(Family f) {
+        return f.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -38,9 +38,20 @@ class ThisHostTest {
     void theSpecsFamilyWinsThenTheOptionThenTheRootsOsRelease() throws IOException {
         Path rocky = root("rocky", "ID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\n");
         ThisHost h = host(rocky, Optional.empty(), Optional.empty());
-        assertThat(h.family(spec("host: {family: debian}\n"), Optional.of(Family.RHEL))).contains(Family.DEBIAN);
+        assertThat(h.family(spec("host: {family: debian}\n"), Optional.empty())).contains(Family.DEBIAN);
+        assertThat(h.family(spec("host: {family: debian}\n"), Optional.of(Family.DEBIAN))).contains(Family.DEBIAN);
         assertThat(h.family(spec(""), Optional.of(Family.DEBIAN))).contains(Family.DEBIAN);
         assertThat(h.family(spec(""), Optional.empty())).contains(Family.RHEL);
+    }
+
+    @Test
+    void anOptionThatContradictsTheSpecIsRefusedNotIgnored() throws IOException {
+        Path rocky = root("rocky2", "ID=\"rocky\"\n");
+        assertThatThrownBy(() -> host(rocky, Optional.empty(), Optional.empty())
+                .family(spec("host: {family: debian}\n"), Optional.of(Family.RHEL)))
+                .isInstanceOf(dev.kiban.failure.UsageException.class)
+                .hasMessage("--family rhel contradicts host.family: debian in the spec; "
+                        + "drop the option or change the spec");
     }
 
     @Test
