@@ -130,6 +130,25 @@ class RhelCompletenessTest {
     }
 
     @Test
+    void applyWritesTheRelabelFlagAndRollbackTakesItAway() throws Exception {
+        Files.createDirectories(root.resolve("etc/selinux"));
+        Files.writeString(root.resolve("etc/selinux/config"), "SELINUX=disabled\n");
+        HostConfiguration desired = new HostConfiguration(Family.RHEL, SelinuxConfig.render(RHEL), List.of(),
+                List.of(), List.of()).withSelinuxNow(ObservedFile.read(root, SelinuxConfig.CONFIG));
+        Plan plan = Plan.of(desired, ObservedFile.read(root, List.of(SelinuxConfig.CONFIG, SelinuxConfig.AUTORELABEL)),
+                List.of());
+        HostApply apply = new HostApply(root, new ReaderChecks(HostPrograms.system()),
+                new PrintWriter(new StringWriter(), true), false, new FakePrograms(List.of(), (argv, t) -> null),
+                Map.of());
+        assertThat(apply.apply(plan).ok()).isTrue();
+        assertThat(root.resolve(".autorelabel")).isEmptyFile();
+        assertThat(root.resolve("etc/selinux/config")).content().contains("SELINUX=enforcing\n");
+        apply.rollback(Optional.empty());
+        assertThat(root.resolve(".autorelabel")).doesNotExist();
+        assertThat(root.resolve("etc/selinux/config")).hasContent("SELINUX=disabled\n");
+    }
+
+    @Test
     void dockersRepositoryIsAFileWithSignaturesCheckedNotAConfigManagerCommand() {
         Artifact repo = HostConfiguration.render(RHEL).artifacts().get(0);
         assertThat(repo.path()).as("first of the files").isEqualTo(DockerRepository.REPO);
