@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
                     + "containerd.io, the buildx and compose plugins), docker.io on debian. Does nothing when dockerd "
                     + "is already installed.",
             "Lists the commands first; runs them only on / and only with --yes. 'kiban apply' plans the same step when "
-                    + "the engine is absent.",
+                    + "the engine is absent. On rhel, Docker's repository file comes from 'kiban apply' first.",
             ""})
 final class EngineInstallCommand implements Callable<Integer> {
     private final KibanContext context;
@@ -55,10 +55,13 @@ final class EngineInstallCommand implements Callable<Integer> {
         }
         steps.forEach(c -> out.println("    " + c + "    # " + c.why()));
         EngineInstallation.notes(resolved.host().family()).forEach(n -> out.println("note: " + n));
+        var noRepository = EngineInstallation.missingRepository(resolved.host().family(), rootOptions.root);
+        noRepository.ifPresent(n -> out.println("note: " + n));
         if (!HostRoot.isSystemRoot(rootOptions.root)) {
             out.println("(not run: --root is not /)");
             return ExitCode.OK;
         }
+        if (noRepository.isPresent()) throw new RefusedException("not installing: " + noRepository.get());
         if (!yes) throw new DeclinedException("not installing without --yes; nothing changed");
         for (PlannedCommand c : steps) {
             out.println("running " + c);

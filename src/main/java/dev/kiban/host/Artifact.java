@@ -8,7 +8,7 @@ public record Artifact(String path, String content, String mode, String owner, S
 
     /** The program that reads the file, which apply asks to check it before keeping it. */
     public enum Reader { DOCKERD, SYSCTL, MODULES, JOURNALD, FAIL2BAN, LOGWATCH, UPDATES, SSHD, FIREWALLD, NFTABLES,
-            SYSTEMD }
+            SYSTEMD, SELINUX, DNF }
 
     public static Artifact config(String path, String content, String why, Reader reader) {
         return new Artifact(path, content, "rw-r--r--", "root:root", why, reader);

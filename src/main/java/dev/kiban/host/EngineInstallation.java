@@ -5,15 +5,15 @@ import dev.kiban.spec.PlatformSpec.Family;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Installing the engine per family (R2.1): Docker's CE repository on rhel (the distribution ships
  * podman, not Docker), Debian's docker.io on debian. Planned only when no dockerd is under the root,
- * so running it again changes nothing.
+ * so running it again changes nothing. On rhel the repository is a file apply writes
+ * ({@link DockerRepository}) before any command runs, so no {@code dnf config-manager --add-repo} here.
  */
 public final class EngineInstallation {
-    public static final String RHEL_REPO = "https://download.docker.com/linux/rhel/docker-ce.repo";
-
     private EngineInstallation() {}
 
     public static boolean installed(Path root) {
@@ -27,10 +27,9 @@ public final class EngineInstallation {
         String why = "install the engine: this host has no dockerd (R2.1)";
         if (family == Family.RHEL) {
             return List.of(
-                    PlannedCommand.of(why, List.of(), "dnf", "-y", "install", "dnf-plugins-core"),
-                    PlannedCommand.of(why, List.of(), "dnf", "config-manager", "--add-repo", RHEL_REPO),
+                    // container-selinux: the policy module that lets the engine label containers (R7.4)
                     PlannedCommand.of(why, List.of(), "dnf", "-y", "install", "docker-ce", "docker-ce-cli",
-                            "containerd.io", "docker-buildx-plugin", "docker-compose-plugin"),
+                            "containerd.io", "docker-buildx-plugin", "docker-compose-plugin", "container-selinux"),
                     PlannedCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now",
                             "docker"));
         }
@@ -38,6 +37,18 @@ public final class EngineInstallation {
                 PlannedCommand.of(why, List.of(), "apt-get", "install", "-y", "docker.io"),
                 PlannedCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now",
                         "docker"));
+    }
+
+    /**
+     * Why the rhel steps cannot run yet under {@code root}: Docker's repository file is apply's to write
+     * (so that rollback restores it), and {@code engine install} alone does not write files.
+     */
+    public static Optional<String> missingRepository(Family family, Path root) {
+        if (family != Family.RHEL || Files.isRegularFile(HostRoot.resolve(root, DockerRepository.REPO))) {
+            return Optional.empty();
+        }
+        return Optional.of(DockerRepository.REPO + " is not there yet: 'kiban apply' writes it (and installs the "
+                + "engine too)");
     }
 
     /** What the operator should know about the chosen packages. */

@@ -72,7 +72,7 @@ public final class FirewallRules {
     private static String firewalldZone(PlatformSpec spec) {
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         x.append("<!--").append(ManagedFile.header("", "R3.4, D7, D15").stripTrailing()).append(" -->\n");
-        x.append("<zone>\n  <short>").append(zone(spec)).append("</short>\n");
+        x.append("<zone>\n  <short>").append(xml(zone(spec))).append("</short>\n");
         x.append("  <description>kiban: SSH, the public port classes, Swarm only from the node networks; never the "
                 + "Docker API.</description>\n");
         for (Opening o : publicOpenings(spec)) {
@@ -81,7 +81,8 @@ public final class FirewallRules {
         if (spec.swarm().enabled()) {
             for (Cidr net : spec.swarm().nodeNetworks()) {
                 for (Opening o : swarmOpenings(spec)) {
-                    x.append("  <rule family=\"ipv4\"><source address=\"").append(net).append("\"/><port port=\"")
+                    x.append("  <rule family=\"ipv4\"><source address=\"").append(xml(net.toString()))
+                            .append("\"/><port port=\"")
                             .append(o.port())
                             .append("\" protocol=\"").append(o.protocol()).append("\"/><accept/></rule>\n");
                 }
@@ -92,6 +93,12 @@ public final class FirewallRules {
                     .append("\" protocol=\"tcp\"/><reject/></rule>\n");
         }
         return x.append("</zone>\n").toString();
+    }
+
+    /** XML's special characters escaped: the values are validated already, and stay inert even if that changes. */
+    static String xml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&apos;");
     }
 
     private static String nftables(PlatformSpec spec) {

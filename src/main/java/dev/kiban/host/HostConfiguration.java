@@ -22,6 +22,10 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
             throw new IllegalStateException("resolve the spec for the host first (host.family is auto)");
         }
         List<Artifact> files = new ArrayList<>();
+        // the repository first: apply writes every file before it runs a command, so dnf sees it when it
+        // installs docker-ce
+        files.addAll(DockerRepository.render(spec));
+        files.addAll(SelinuxConfig.render(spec));
         files.add(DaemonJson.render(spec));
         files.addAll(KernelParameters.render(spec));
         files.add(JournaldRetention.render(spec));
@@ -58,10 +62,18 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         boolean rhel = spec.host().family() == Family.RHEL;
         List<PlannedCommand> out = new ArrayList<>();
         List<String> packaged = paths(files, Artifact.Reader.FAIL2BAN, Artifact.Reader.LOGWATCH,
-                Artifact.Reader.UPDATES, Artifact.Reader.FIREWALLD, Artifact.Reader.NFTABLES);
+                Artifact.Reader.UPDATES, Artifact.Reader.FIREWALLD, Artifact.Reader.NFTABLES, Artifact.Reader.SELINUX);
         if (rhel) {
+            // fail2ban is in EPEL, not in Rocky 9's own repositories; epel-release is in Rocky's extras (enabled
+            // by default), and EPEL's packages may depend on CRB, which Rocky ships disabled. dnf-plugins-core
+            // brings config-manager.
+            out.add(PlannedCommand.of("enable EPEL, where fail2ban comes from (R7.3)", packaged, "dnf", "install", "-y",
+                    "dnf-plugins-core", "epel-release"));
+            out.add(PlannedCommand.of("enable CRB, which EPEL packages depend on (R7.3)", packaged, "dnf",
+                    "config-manager", "--set-enabled", "crb"));
             out.add(PlannedCommand.of("install the tools these files configure (R7)", packaged, "dnf", "install", "-y",
-                    "fail2ban", "logwatch", "dnf-automatic", "firewalld", "policycoreutils-python-utils"));
+                    "fail2ban", "logwatch", "dnf-automatic", "firewalld", "policycoreutils-python-utils",
+                    "container-selinux"));
         } else {
             out.add(PlannedCommand.of("install the tools these files configure (R7)", packaged, "apt-get", "install",
                     "-y", "fail2ban", "logwatch", "unattended-upgrades", "nftables", "iptables"));
@@ -135,6 +147,23 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
     /** The path and everything under it, as a file-context regular expression: the path's own signs taken literally. */
     static String fcontextPattern(String path) {
         return path.replaceAll("([.+])", "\\\\$1") + "(/.*)?";
+    }
+
+    /**
+     * The step the host's SELinux state now calls for (R7.4): where its config says disabled and the
+     * spec turns SELinux on, the next boot must relabel every file, so plan {@code /.autorelabel} and
+     * say a reboot is needed. restorecon is left out then: the boot's relabel applies the same rules.
+     * Pure: the config's content is read by the caller.
+     */
+    public HostConfiguration withSelinuxNow(java.util.Optional<ObservedFile> selinuxConfig) {
+        boolean turnsOn = artifacts.stream().anyMatch(a -> a.path().equals(SelinuxConfig.CONFIG));
+        if (!turnsOn || !SelinuxConfig.disabledNow(selinuxConfig)) return this;
+        List<Artifact> files = new ArrayList<>(artifacts);
+        files.add(SelinuxConfig.relabelAtBoot());
+        List<String> allNotes = new ArrayList<>(notes);
+        allNotes.add(SelinuxConfig.REBOOT_NOTE);
+        return new HostConfiguration(family, List.copyOf(files), directories,
+                commands.stream().filter(c -> !c.program().equals("restorecon")).toList(), List.copyOf(allNotes));
     }
 
     private static List<String> paths(List<Artifact> files, Artifact.Reader... readers) {

@@ -12,7 +12,8 @@ public final class HostPlanner {
     private HostPlanner() {}
 
     public static Plan plan(PlatformSpec resolved, Path root) throws IOException {
-        HostConfiguration desired = HostConfiguration.render(resolved);
+        HostConfiguration desired = HostConfiguration.render(resolved)
+                .withSelinuxNow(ObservedFile.read(root, SelinuxConfig.CONFIG));
         List<String> paths = new ArrayList<>();
         desired.directories().forEach(d -> paths.add(d.path()));
         desired.artifacts().forEach(a -> paths.add(a.path()));

@@ -18,7 +18,8 @@ import javax.xml.parsers.DocumentBuilderFactory;
 /**
  * apply's own checks: each file is given to the program that will read it, where that program is
  * installed on this machine (sshd -t, fail2ban-client -t, nft -c, apt-config, dockerd --validate, perl -c, sh -n);
- * where it is not, kiban checks the syntax itself (JSON, XML, key = value).
+ * where it is not, kiban checks the syntax itself (JSON, XML, key = value,
+ * SELinux's config, dnf repositories).
  */
 public final class ReaderChecks implements ArtifactCheck {
     private static final Duration LIMIT = Duration.ofSeconds(60);
@@ -53,6 +54,8 @@ public final class ReaderChecks implements ArtifactCheck {
             case UPDATES -> a.path().startsWith("/etc/apt/") ? tool("apt-config", "-c", file.toString(), "dump")
                     : Optional.empty();
             case SYSTEMD -> a.content().startsWith("#!/bin/sh") ? tool("sh", "-n", file.toString()) : unit(a);
+            case SELINUX -> a.path().equals(SelinuxConfig.CONFIG) ? selinuxConfig(a) : Optional.empty();
+            case DNF -> repository(a);
             default -> Optional.empty();
         };
     }
@@ -87,6 +90,25 @@ public final class ReaderChecks implements ArtifactCheck {
             if (!line.matches("[a-z0-9_.\\-/]+\\s*=\\s*\\S.*")) return Optional.of("not a key = value line: " + line);
         }
         return Optional.empty();
+    }
+
+    /** libselinux reads KEY=value with no spaces around '='; a wrong line would leave SELinux as it was. */
+    static Optional<String> selinuxConfig(Artifact a) {
+        for (String line : a.content().split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            if (!line.matches("SELINUX(TYPE)?=[A-Za-z0-9_\\-]+")) return Optional.of("not a SELINUX= line: " + line);
+        }
+        return Optional.empty();
+    }
+
+    /** dnf's repository files: sections, then key=value; a repository without gpgcheck=1 is refused. */
+    static Optional<String> repository(Artifact a) {
+        for (String line : a.content().split("\n")) {
+            if (line.isBlank() || line.startsWith("#") || line.matches("\\[[A-Za-z0-9_.:\\-]+]")) continue;
+            if (!line.matches("[a-z_]+=\\S.*")) return Optional.of("not a key=value line: " + line);
+        }
+        return a.content().contains("\ngpgcheck=1\n") ? Optional.empty()
+                : Optional.of("the repository does not check package signatures (gpgcheck=1)");
     }
 
     private Optional<String> sshd(Path file, Path root) throws IOException {
