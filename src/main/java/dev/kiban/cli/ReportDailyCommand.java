@@ -67,10 +67,22 @@ final class ReportDailyCommand extends EngineBoundCommand {
                     : d instanceof Delivery.Retry retry ? retry.reason() : ((Delivery.Rejected) d).reason();
             OutputOptions.print(spec, Map.of("mailed", d instanceof Delivery.Delivered, "detail", detail));
         } else {
-            spec.commandLine().getOut().println(d instanceof Delivery.Delivered ok ? "mailed: " + ok.detail()
-                    : "not mailed: " + d);
+            spec.commandLine().getOut().println(outcome(d));
         }
         return d instanceof Delivery.Delivered ? ExitCode.OK : ExitCode.FINDINGS;
+    }
+
+    /**
+     * The mailing's outcome as the operator reads it (the unit's journal). The report is sent once, not
+     * through the alert outbox, so a passing failure is not retried: it says so and what to do.
+     */
+    static String outcome(Delivery d) {
+        if (d instanceof Delivery.Delivered ok) return "mailed: " + ok.detail();
+        if (d instanceof Delivery.Retry retry) {
+            return "not mailed: " + retry.reason() + "; this report is not retried: "
+                    + "run 'kiban report daily --mail' again once the mail server answers";
+        }
+        return "not mailed: " + ((Delivery.Rejected) d).reason() + "; the mail server will not take this report";
     }
 
     /**

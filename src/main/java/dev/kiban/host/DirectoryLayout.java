@@ -4,6 +4,7 @@ import dev.kiban.spec.HostPath;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.SpecException;
 import dev.kiban.spec.SpecText;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The directory layout of R4.1, with owners and modes: backups and kiban's own state are root-only. */
@@ -24,7 +25,7 @@ public final class DirectoryLayout {
 
     public static List<HostDirectory> render(PlatformSpec spec) {
         var s = spec.storage();
-        return List.of(
+        List<HostDirectory> layout = new ArrayList<>(List.of(
                 layout("storage.data", s.data(), "rwxr-xr-x", "the HDD's Docker area (R4.1)"),
                 layout("storage.volumes", s.volumes(), "rwxr-xr-x", "bind-mount volume tree (R4.3)"),
                 layout("storage.images", s.images(), "rwxr-x---", "image cache (R4.2)"),
@@ -34,6 +35,11 @@ public final class DirectoryLayout {
                 layout("backup.repository", spec.backup().repository(), "rwx------", "backup repository (R5.3)"),
                 new HostDirectory("/etc/kiban", "rwx------", "root:root", "kiban's spec and secrets"),
                 new HostDirectory(STATE, "rwx------", "root:root", "kiban's state and generations"),
-                new HostDirectory("/var/log/kiban", "rwxr-x---", "root:root", "kiban's logs"));
+                new HostDirectory("/var/log/kiban", "rwxr-x---", "root:root", "kiban's logs")));
+        // after the layout, so a unit's directory inside one of its directories comes after its parent
+        for (HostDirectory d : MonitorService.directories(spec)) {
+            if (layout.stream().noneMatch(l -> l.path().equals(d.path()))) layout.add(d);
+        }
+        return List.copyOf(layout);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiban.host;
 
+import dev.kiban.os.RunningKernel;
 import dev.kiban.spec.HostPath;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
@@ -17,6 +18,10 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         List<PlannedCommand> commands, List<String> notes) {
 
     public static HostConfiguration render(PlatformSpec spec) {
+        return render(spec, RunningKernel.UNKNOWN);
+    }
+
+    public static HostConfiguration render(PlatformSpec spec, RunningKernel kernel) {
         Family family = spec.host().family();
         if (family == Family.AUTO) {
             throw new IllegalStateException("resolve the spec for the host first (host.family is auto)");
@@ -36,8 +41,8 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         files.addAll(FirewallRules.render(spec));
         files.addAll(BackupSchedule.render(spec));
         files.addAll(MonitorService.render(spec));
-        return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec), commands(spec, files),
-                notes(spec));
+        return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec),
+                commands(spec, files, kernel), notes(spec));
     }
 
     /** Why the rendering departs from the design where it does, said once in every plan. */
@@ -58,7 +63,7 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
     }
 
     /** Each command runs when a file it follows was created or changed (an empty list: when anything was). */
-    private static List<PlannedCommand> commands(PlatformSpec spec, List<Artifact> files) {
+    private static List<PlannedCommand> commands(PlatformSpec spec, List<Artifact> files, RunningKernel kernel) {
         boolean rhel = spec.host().family() == Family.RHEL;
         List<PlannedCommand> out = new ArrayList<>();
         List<String> packaged = paths(files, Artifact.Reader.FAIL2BAN, Artifact.Reader.LOGWATCH,
@@ -78,8 +83,12 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
             out.add(PlannedCommand.of("install the tools these files configure (R7)", packaged, "apt-get", "install",
                     "-y", "fail2ban", "logwatch", "unattended-upgrades", "nftables", "iptables"));
         }
-        out.add(PlannedCommand.of("load br_netfilter now (R2.3)", paths(files, Artifact.Reader.MODULES), "modprobe",
-                "br_netfilter"));
+        // Only when the file asks for it (no 'after' would mean: on any change) and the keys are missing: a
+        // kernel with bridge netfilter built in has no module, and modprobe fails on it.
+        List<String> modules = paths(files, Artifact.Reader.MODULES);
+        if (!modules.isEmpty() && !kernel.bridgeNetfilter()) {
+            out.add(PlannedCommand.of("load br_netfilter now (R2.3)", modules, "modprobe", "br_netfilter"));
+        }
         out.add(PlannedCommand.of("apply the kernel parameters (R1.4, R2.3)", paths(files, Artifact.Reader.SYSCTL),
                 "sysctl", "--system"));
         out.add(PlannedCommand.of("journal retention (R6.1)", paths(files, Artifact.Reader.JOURNALD), "systemctl",

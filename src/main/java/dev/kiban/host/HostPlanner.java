@@ -1,6 +1,7 @@
 package dev.kiban.host;
 
 import dev.kiban.os.HostRoot;
+import dev.kiban.os.RunningKernel;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,8 +12,13 @@ import java.util.List;
 public final class HostPlanner {
     private HostPlanner() {}
 
+    /** The plan for the host under root; the running kernel's facts count only when root is the system's. */
     public static Plan plan(PlatformSpec resolved, Path root) throws IOException {
-        HostConfiguration desired = HostConfiguration.render(resolved)
+        return plan(resolved, root, HostRoot.isSystemRoot(root) ? RunningKernel.system() : RunningKernel.UNKNOWN);
+    }
+
+    public static Plan plan(PlatformSpec resolved, Path root, RunningKernel kernel) throws IOException {
+        HostConfiguration desired = HostConfiguration.render(resolved, kernel)
                 .withSelinuxNow(ObservedFile.read(root, SelinuxConfig.CONFIG));
         List<String> paths = new ArrayList<>();
         desired.directories().forEach(d -> paths.add(d.path()));

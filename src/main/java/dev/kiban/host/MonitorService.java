@@ -1,5 +1,6 @@
 package dev.kiban.host;
 
+import dev.kiban.spec.HostPath;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.SpecText;
 import java.util.List;
@@ -12,6 +13,7 @@ final class MonitorService {
     static final String SERVICE = "/etc/systemd/system/kiban-monitor.service";
     static final String REPORT_SERVICE = "/etc/systemd/system/kiban-report.service";
     static final String REPORT_TIMER = "/etc/systemd/system/kiban-report.timer";
+    private static final String VAR_LIB = "/var/lib";
 
     private MonitorService() {}
 
@@ -25,8 +27,7 @@ final class MonitorService {
                 + ")\n"
                 + "After=docker.service network-online.target\nWants=docker.service network-online.target\n\n"
                 + "[Service]\nExecStart=" + kiban + " monitor\nRestart=always\nRestartSec=5\n"
-                + "# the outbox and alert states survive restarts here\nReadWritePaths="
-                + SpecText.requireUnitPath("monitor.state", spec.monitor().state()) + "\n\n"
+                + "# the outbox and alert states survive restarts here\n" + stateLines(spec.monitor().state()) + "\n"
                 + "[Install]\nWantedBy=multi-user.target\n";
         String report = ManagedFile.header("#", "R6.1")
                 + "[Unit]\nDescription=kiban: mail the daily report\nAfter=docker.service\n\n"
@@ -37,5 +38,28 @@ final class MonitorService {
         return List.of(Artifact.config(SERVICE, agent, "the monitoring agent (R6)", Artifact.Reader.SYSTEMD),
                 Artifact.config(REPORT_SERVICE, report, "the daily report (R6.1)", Artifact.Reader.SYSTEMD),
                 Artifact.config(REPORT_TIMER, timer, "the daily report's schedule (R6.1)", Artifact.Reader.SYSTEMD));
+    }
+
+    /**
+     * The state directory's unit lines. systemd sets up a ReadWritePaths= directory before the agent runs
+     * and fails the start (226/NAMESPACE) when it is missing, so: under /var/lib, StateDirectory= (systemd
+     * creates it, root-only); elsewhere ReadWritePaths=, and {@link #directories} has apply create it.
+     */
+    static String stateLines(HostPath state) {
+        String path = SpecText.requireUnitPath("monitor.state", state);
+        return systemdCreates(state) ? "StateDirectory=" + path.substring(VAR_LIB.length() + 1)
+                + "\nStateDirectoryMode=0700\n" : "ReadWritePaths=" + path + "\n";
+    }
+
+    /** The directories the units need that systemd does not create itself. */
+    static List<HostDirectory> directories(PlatformSpec spec) {
+        HostPath state = spec.monitor().state();
+        if (systemdCreates(state)) return List.of();
+        return List.of(DirectoryLayout.layout("monitor.state", state, "rwx------",
+                "the monitoring agent's outbox and alert states (R6)"));
+    }
+
+    private static boolean systemdCreates(HostPath state) {
+        return state.within(new HostPath(VAR_LIB)) && !state.value().equals(VAR_LIB);
     }
 }

@@ -2,6 +2,7 @@ package dev.kiban.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiban.os.RunningKernel;
 import dev.kiban.spec.PlatformSpec.Family;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,19 @@ class PlanTest {
                 .contains("sysctl --system", "systemctl restart docker", "nft -f /etc/nftables.d/kiban.nft");
         assertThat(plan.describe(false)).contains("create file /etc/docker/daemon.json", "+  \"live-restore\" : false",
                 "then, on the host itself (not run under --root):");
+    }
+
+    @Test
+    void brNetfilterIsLoadedOnlyWhenTheRunningKernelLacksTheBridgeKeys() {
+        var spec = HostConfigurationTest.spec(Family.DEBIAN);
+        HostConfiguration builtIn = HostConfiguration.render(spec, new RunningKernel(true));
+        assertThat(Plan.of(HostConfiguration.render(spec, new RunningKernel(false)), Map.of(), List.of()).commands())
+                .extracting(PlannedCommand::toString).contains("modprobe br_netfilter", "sysctl --system");
+        assertThat(Plan.of(builtIn, Map.of(), List.of()).commands()).extracting(PlannedCommand::toString)
+                .doesNotContain("modprobe br_netfilter").contains("sysctl --system");
+        // loaded at boot all the same, for a kernel where it is a module
+        assertThat(builtIn.artifacts()).extracting(Artifact::path)
+                .contains("/etc/modules-load.d/kiban-br_netfilter.conf");
     }
 
     @Test
