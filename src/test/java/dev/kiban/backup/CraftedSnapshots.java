@@ -5,17 +5,11 @@ import dev.kiban.backup.Snapshot.Entry;
 import dev.kiban.backup.Snapshot.Entry.Type;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Hostile snapshots written straight in the repository format, as an attacker with write access to an
@@ -96,32 +90,6 @@ public final class CraftedSnapshots {
 
     /** Every path under {@code root}, read without following links: mode, owner, size, mtime, content, target. */
     public static Map<String, String> describe(Path root) throws IOException {
-        Map<String, String> lines = new TreeMap<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-                lines.put(root.relativize(d).toString(), line(d));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                lines.put(root.relativize(f).toString(), line(f));
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return lines;
-    }
-
-    private static String line(Path p) throws IOException {
-        Map<String, Object> a =
-                Files.readAttributes(p, "unix:mode,uid,gid,size,lastModifiedTime,nlink", LinkOption.NOFOLLOW_LINKS);
-        String s = String.format("%o %s:%s %s %s n%s", a.get("mode"), a.get("uid"), a.get("gid"), a.get("size"),
-                a.get("lastModifiedTime"), a.get("nlink"));
-        if (Files.isSymbolicLink(p)) return s + " -> " + Files.readSymbolicLink(p);
-        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-            return s + " " + HexFormat.of().formatHex(Files.readAllBytes(p));
-        }
-        return s;
+        return dev.kiban.testing.FileTreeState.of(root);
     }
 }

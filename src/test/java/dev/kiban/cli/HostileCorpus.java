@@ -10,18 +10,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -121,20 +115,7 @@ final class HostileCorpus {
         }
 
         private static String digest(Path dir) throws IOException {
-            Map<String, String> lines = new TreeMap<>();
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-                    lines.put(dir.relativize(d).toString(), describe(d));
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                    lines.put(dir.relativize(f).toString(), describe(f));
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            Map<String, String> lines = dev.kiban.testing.FileTreeState.of(dir);
             try {
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
                 lines.forEach((k, v) -> md.update((k + "\0" + v + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -142,17 +123,6 @@ final class HostileCorpus {
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-        }
-
-        private static String describe(Path p) throws IOException {
-            Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,lastModifiedTime,nlink",
-                    LinkOption.NOFOLLOW_LINKS);
-            StringBuilder s = new StringBuilder(List.of(a.get("mode"), a.get("uid"), a.get("gid"), a.get("size"),
-                    a.get("lastModifiedTime"), a.get("nlink")).toString());
-            if (Files.isSymbolicLink(p)) s.append(" -> ").append(Files.readSymbolicLink(p));
-            else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) s.append(" ")
-                    .append(HexFormat.of().formatHex(Files.readAllBytes(p)));
-            return s.toString();
         }
     }
 }
