@@ -16,10 +16,14 @@ class BackupLogLinesTest {
     Path dir;
 
     HostileCorpus.Outcome backup(String... more) throws Exception {
+        return backup(dir.resolve("backup.log"), more);
+    }
+
+    HostileCorpus.Outcome backup(Path log, String... more) throws Exception {
         Path spec = dir.resolve("kiban.yaml");
         Files.writeString(spec, CommandLineTest.FILLED + "storage: {compose: " + dir.resolve("no-compose") + "}\n");
         List<String> args = new java.util.ArrayList<>(List.of("-c", spec.toString(), "backup", "run",
-                "--log", dir.resolve("backup.log").toString()));
+                "--log", log.toString()));
         args.addAll(List.of(more));
         return HostileCorpus.run(Map.of(), a -> {
             throw new EngineUnavailableException("no engine in this test");
@@ -37,6 +41,18 @@ class BackupLogLinesTest {
         HostileCorpus.Outcome o = backup("-r", notARepository.toString(), "--path", dir.resolve("data").toString());
         assertThat(o.exit()).as(o.err()).isEqualTo(2);
         assertThat(logLines()).singleElement().asString().contains(" FAILED ").contains("not a directory");
+    }
+
+    @Test
+    void aLogDirectoryThatIsALinkIsNotWrittenThrough() throws Exception {
+        HostileCorpus.Sentinel sentinel = HostileCorpus.Sentinel.plant(dir.resolve("elsewhere"));
+        Path linked = Files.createSymbolicLink(dir.resolve("logs"), sentinel.dir());
+        HostileCorpus.Outcome o = backup(linked.resolve("backup.log"), "-r", dir.resolve("repo").toString(),
+                "--source", "compose");
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err()).contains("the backup log " + linked.resolve("backup.log") + " cannot be written")
+                .contains("is a symbolic link, not a directory");
+        sentinel.assertUnchanged();
     }
 
     @Test
