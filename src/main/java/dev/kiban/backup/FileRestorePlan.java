@@ -4,6 +4,7 @@ import dev.kiban.engine.Engine;
 import dev.kiban.engine.VolumeSummary;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.SpecException;
+import dev.kiban.spec.SpecText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -155,7 +156,9 @@ public record FileRestorePlan(List<Destination> destinations, boolean inPlace) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() && i < 200; i++) {
             char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+            // C1 controls (0x9b is a terminal's CSI), line separators and invisibles too, not only C0
+            b.append(SpecText.isControl(c) ? String.format(c < 0x100 ? "\\x%02x" : "\\u%04x", (int) c)
+                    : String.valueOf(c));
         }
         return s.length() > 200 ? b + "..." : b.toString();
     }

@@ -250,13 +250,7 @@ final class SafeRestore {
 
     /** A name from a snapshot, quoted, control characters escaped, cut at 200 characters. */
     static String printable(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length() && i < 200; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f) b.append(String.format("\\x%02x", (int) c));
-            else b.append(c);
-        }
-        return b.append(s.length() > 200 ? "...\"" : "\"").toString();
+        return "\"" + FileRestorePlan.printable(s) + "\"";
     }
 
     // ---- the destination ----

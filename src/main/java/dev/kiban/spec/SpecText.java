@@ -232,7 +232,8 @@ public final class SpecText {
      * C0, DEL, C1 and the Unicode line and paragraph separators, which start a new line somewhere; and the
      * invisible format controls (zero-width, bidi overrides, BOM), which make a value read other than it is.
      */
-    static boolean isControl(char c) {
+    /** A character that must not reach a terminal or a file raw: C0, DEL, C1, line separators, invisibles. */
+    public static boolean isControl(char c) {
         return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029'
                 || (c >= '\u200b' && c <= '\u200f') || (c >= '\u202a' && c <= '\u202e')
                 || (c >= '\u2060' && c <= '\u2069') || c == '\ufeff';
