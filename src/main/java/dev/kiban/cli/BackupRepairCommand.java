@@ -45,7 +45,7 @@ final class BackupRepairCommand implements Callable<Integer> {
         }
         if (output.json) {
             OutputOptions.print(spec, new Report(dryRun, repaired.actions(), repaired.unrecoverable(),
-                    repaired.missing()));
+                    repaired.unreadable(), repaired.missing()));
         }
         PrintWriter out = output.text(spec);
         repaired.actions().forEach(out::println);
@@ -71,6 +71,10 @@ final class BackupRepairCommand implements Callable<Integer> {
         return ExitCode.FINDINGS;
     }
 
-    /** repair --json: what was done (or would be), packs that cannot be re-indexed, snapshots still missing data. */
-    record Report(boolean dryRun, List<String> actions, List<String> unrecoverable, List<String> missing) {}
+    /**
+     * repair --json: what was done (or would be), packs that cannot be re-indexed, files left in place as
+     * unreadable (permissions, the disk), snapshots still missing data.
+     */
+    record Report(boolean dryRun, List<String> actions, List<String> unrecoverable, List<String> unreadable,
+            List<String> missing) {}
 }

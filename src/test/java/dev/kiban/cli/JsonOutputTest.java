@@ -194,6 +194,7 @@ class JsonOutputTest {
             Run repaired = backup(noEngine(), "repair", "--json");
             assertThat(repaired.exit()).as(repaired.err()).isZero();
             assertThat(json(repaired).get("actions")).isEmpty();
+            assertThat(json(repaired).get("unreadable")).as("files left in place, listed for scripts too").isEmpty();
 
             Path target = dir.resolve("restored");
             Run restored = backup(noEngine(), "restore", "latest", "--target", target.toString(), "--json");
