@@ -159,4 +159,19 @@ class OutgoingMailTest {
         // the file every other renderer writes still shows its diff
         assertThat(created.describe(true)).contains("+relayhost = [mail.example.org]:587");
     }
+
+    @Test
+    void readerChecksEachFileAndNeverShowsTheLogin() {
+        HostConfiguration c = HostConfiguration.render(relayWithLogin(Family.DEBIAN));
+        for (Artifact a : c.artifacts()) {
+            if (a.reader() == Artifact.Reader.POSTFIX) assertThat(ReaderChecks.postfix(a)).as(a.path()).isEmpty();
+        }
+        Artifact passwords = file(c, OutgoingMail.PASSWORDS);
+        Artifact twoLogins = Artifact.secret(passwords.path(), passwords.content() + "[evil.example]:25 " + SECRET
+                + "\n", "x", Artifact.Reader.POSTFIX);
+        assertThat(ReaderChecks.postfix(twoLogins)).get().asString().contains("not shown").doesNotContain(SECRET);
+        Artifact settings = file(c, OutgoingMail.SETTINGS);
+        assertThat(ReaderChecks.postfix(Artifact.config(settings.path(), settings.content() + "relayhost\n", "x",
+                Artifact.Reader.POSTFIX))).contains("not a postfix line: relayhost");
+    }
 }
