@@ -57,7 +57,7 @@ final class ApplyCommand implements Callable<Integer> {
         PrintWriter out = output.text(spec);
         PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(SpecLoading.spec(spec).require(),
                 rootOptions.family());
-        Plan plan = HostPlanner.plan(resolved, rootOptions.root);
+        Plan plan = HostPlanner.plan(resolved, rootOptions.root, context.environment());
         if (plan.changesNothing()) {
             out.println("nothing to change: the host under " + rootOptions.root + " already matches the spec");
             if (output.json) {

@@ -48,7 +48,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PlatformSpec resolved = ThisHost.under(rootOptions.root).resolveForHost(SpecLoading.spec(spec).require(),
                 rootOptions.family());
-        Plan plan = HostPlanner.plan(resolved, rootOptions.root);
+        Plan plan = HostPlanner.plan(resolved, rootOptions.root, context.environment());
         var out = output.text(spec);
         boolean runsCommands = dev.kiban.os.HostRoot.isSystemRoot(rootOptions.root);
         out.print(plan.describe(runsCommands));

@@ -179,16 +179,19 @@ public final class HostApply {
     }
 
     /** Programs a package install earlier in the same plan provides, by the packages that provide them. */
-    private static final Map<String, List<String>> PROVIDED_BY = Map.of(
-            "firewall-cmd", List.of("firewalld"),
-            "nft", List.of("nftables"),
-            "fail2ban-client", List.of("fail2ban"),
-            "iptables", List.of("iptables"),
-            "logwatch", List.of("logwatch"),
-            "restorecon", List.of("policycoreutils", "policycoreutils-python-utils"),
-            "semanage", List.of("policycoreutils-python-utils"),
-            "docker", List.of("docker-ce", "docker-ce-cli", "docker.io"),
-            "dockerd", List.of("docker-ce", "docker.io"));
+    private static final Map<String, List<String>> PROVIDED_BY = Map.ofEntries(
+            Map.entry("firewall-cmd", List.of("firewalld")),
+            Map.entry("nft", List.of("nftables")),
+            Map.entry("fail2ban-client", List.of("fail2ban")),
+            Map.entry("iptables", List.of("iptables")),
+            Map.entry("logwatch", List.of("logwatch")),
+            Map.entry("restorecon", List.of("policycoreutils", "policycoreutils-python-utils")),
+            Map.entry("semanage", List.of("policycoreutils-python-utils")),
+            Map.entry("docker", List.of("docker-ce", "docker-ce-cli", "docker.io")),
+            Map.entry("dockerd", List.of("docker-ce", "docker.io")),
+            Map.entry("postconf", List.of("postfix")),
+            Map.entry("postmap", List.of("postfix")),
+            Map.entry("newaliases", List.of("postfix")));
 
     /**
      * The programs the commands start that are neither installed nor made by this plan: not a file it

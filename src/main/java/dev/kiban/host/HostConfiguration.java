@@ -8,6 +8,7 @@ import dev.kiban.spec.SpecException;
 import dev.kiban.spec.SpecText;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the design puts under /etc, rendered from a spec resolved for the host: files,
@@ -22,6 +23,11 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
     }
 
     public static HostConfiguration render(PlatformSpec spec, RunningKernel kernel) {
+        return render(spec, kernel, Map.of());
+    }
+
+    /** {@code environment}: where an {@code env:} secret the files hold (the relay's password) is read. */
+    public static HostConfiguration render(PlatformSpec spec, RunningKernel kernel, Map<String, String> environment) {
         Family family = spec.host().family();
         if (family == Family.AUTO) {
             throw new IllegalStateException("resolve the spec for the host first (host.family is auto)");
@@ -41,6 +47,7 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         files.addAll(FirewallRules.render(spec));
         files.addAll(BackupSchedule.render(spec));
         files.addAll(MonitorService.render(spec));
+        files.addAll(OutgoingMail.render(spec, environment));
         return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec),
                 commands(spec, files, kernel), notes(spec));
     }
@@ -67,7 +74,10 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         boolean rhel = spec.host().family() == Family.RHEL;
         List<PlannedCommand> out = new ArrayList<>();
         List<String> packaged = paths(files, Artifact.Reader.FAIL2BAN, Artifact.Reader.LOGWATCH,
-                Artifact.Reader.UPDATES, Artifact.Reader.FIREWALLD, Artifact.Reader.NFTABLES, Artifact.Reader.SELINUX);
+                Artifact.Reader.UPDATES, Artifact.Reader.FIREWALLD, Artifact.Reader.NFTABLES, Artifact.Reader.SELINUX,
+                Artifact.Reader.POSTFIX);
+        // postfix's SMTP client logs in to a relay through the SASL PLAIN/LOGIN modules, packaged apart:
+        // cyrus-sasl-plain on rhel, libsasl2-modules on debian
         if (rhel) {
             // fail2ban is in EPEL, not in Rocky 9's own repositories; epel-release is in Rocky's extras (enabled
             // by default), and EPEL's packages may depend on CRB, which Rocky ships disabled. dnf-plugins-core
@@ -78,11 +88,14 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
                     "config-manager", "--set-enabled", "crb"));
             out.add(PlannedCommand.of("install the tools these files configure (R7)", packaged, "dnf", "install", "-y",
                     "fail2ban", "logwatch", "dnf-automatic", "firewalld", "policycoreutils-python-utils",
-                    "container-selinux"));
+                    "container-selinux", "postfix", "cyrus-sasl-plain"));
         } else {
             out.add(PlannedCommand.of("install the tools these files configure (R7)", packaged, "apt-get", "install",
-                    "-y", "fail2ban", "logwatch", "unattended-upgrades", "nftables", "iptables"));
+                    "-y", "fail2ban", "logwatch", "unattended-upgrades", "nftables", "iptables", "postfix",
+                    "libsasl2-modules"));
         }
+        // right after the install, which brings postconf, postmap and newaliases
+        out.addAll(OutgoingMail.commands(spec, files));
         // Only when the file asks for it (no 'after' would mean: on any change) and the keys are missing: a
         // kernel with bridge netfilter built in has no module, and modprobe fails on it.
         List<String> modules = paths(files, Artifact.Reader.MODULES);

@@ -17,8 +17,20 @@ public final class HostPlanner {
         return plan(resolved, root, HostRoot.isSystemRoot(root) ? RunningKernel.system() : RunningKernel.UNKNOWN);
     }
 
+    /** {@code environment}: where an {@code env:} secret is read (the relay's password). */
+    public static Plan plan(PlatformSpec resolved, Path root, java.util.Map<String, String> environment)
+            throws IOException {
+        return plan(resolved, root, HostRoot.isSystemRoot(root) ? RunningKernel.system() : RunningKernel.UNKNOWN,
+                environment);
+    }
+
     public static Plan plan(PlatformSpec resolved, Path root, RunningKernel kernel) throws IOException {
-        HostConfiguration desired = HostConfiguration.render(resolved, kernel)
+        return plan(resolved, root, kernel, System.getenv());
+    }
+
+    public static Plan plan(PlatformSpec resolved, Path root, RunningKernel kernel,
+            java.util.Map<String, String> environment) throws IOException {
+        HostConfiguration desired = HostConfiguration.render(resolved, kernel, environment)
                 .withSelinuxNow(ObservedFile.read(root, SelinuxConfig.CONFIG));
         List<String> paths = new ArrayList<>();
         desired.directories().forEach(d -> paths.add(d.path()));

@@ -63,11 +63,16 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<P
         return new Plan(List.copyOf(files), dirs, List.copyOf(commands), List.copyOf(allNotes), List.copyOf(refusals));
     }
 
+    static final String HIDDEN = "(contents hidden: holds a secret)";
+
     static String diff(Artifact a, Optional<ObservedFile> before) {
         List<String> old = before.map(b -> b.content().lines().toList()).orElse(List.of());
         List<String> now = a.content().lines().toList();
         List<String> out = new ArrayList<>();
-        if (!old.equals(now)) {
+        // neither the new secret nor the old one (a diff shows both) reaches the terminal or --json
+        if (a.holdsSecret() && !old.equals(now)) {
+            out.add(HIDDEN);
+        } else if (!old.equals(now)) {
             out.addAll(UnifiedDiffUtils.generateUnifiedDiff(before.isPresent() ? a.path() : "/dev/null", a.path(), old,
                     DiffUtils.diff(old, now), 3));
         }

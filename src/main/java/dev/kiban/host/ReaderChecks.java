@@ -56,6 +56,7 @@ public final class ReaderChecks implements ArtifactCheck {
             case SYSTEMD -> a.content().startsWith("#!/bin/sh") ? tool("sh", "-n", file.toString()) : unit(a);
             case SELINUX -> a.path().equals(SelinuxConfig.CONFIG) ? selinuxConfig(a) : Optional.empty();
             case DNF -> repository(a);
+            case POSTFIX -> postfix(a);
             default -> Optional.empty();
         };
     }
@@ -90,6 +91,22 @@ public final class ReaderChecks implements ArtifactCheck {
             if (!line.matches("[a-z0-9_.\\-/]+\\s*=\\s*\\S.*")) return Optional.of("not a key = value line: " + line);
         }
         return Optional.empty();
+    }
+
+    /**
+     * postfix's files, checked by kiban (postfix's own tools read them only after apply): the keys as
+     * {@code key = value} (an empty value clears one), the aliases as {@code name: address}, the login as
+     * one {@code [host]:port user:password} line, which a refusal never shows.
+     */
+    static Optional<String> postfix(Artifact a) {
+        List<String> lines = a.content().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        if (a.holdsSecret()) {
+            boolean one = lines.size() == 1 && lines.get(0).matches("\\[[A-Za-z0-9.:-]+]:\\d{1,5} [^\\s:]+:.+");
+            return one ? Optional.empty() : Optional.of("not one '[host]:port user:password' line (not shown: it "
+                    + "holds a secret)");
+        }
+        String form = a.path().equals(OutgoingMail.ALIASES) ? "[a-z0-9_.-]+: \\S+" : "[a-z0-9_]+ =( \\S.*)?";
+        return lines.stream().filter(l -> !l.matches(form)).findFirst().map(l -> "not a postfix line: " + l);
     }
 
     /** libselinux reads KEY=value with no spaces around '='; a wrong line would leave SELinux as it was. */

@@ -151,8 +151,9 @@ final class ValueRules {
         form("monitor.channels.mail.from", Form.EMAIL, mail.from());
         forms("monitor.channels.mail.to", Form.EMAIL, mail.to());
         mail.username().ifPresent(u -> {
-            if (u.isBlank() || u.chars().anyMatch(Character::isWhitespace)) {
-                error("monitor.channels.mail.username", "a user name has no spaces");
+            // postfix's sasl_passwd reads "user:password" up to the first colon
+            if (u.isBlank() || u.chars().anyMatch(c -> Character.isWhitespace(c) || c == ':')) {
+                error("monitor.channels.mail.username", "a user name has no spaces and no colon");
             }
         });
         boolean credentials = mail.username().isPresent() || mail.password().isPresent();

@@ -497,6 +497,60 @@ class HostileSpecTest {
                         "Hunter2-S3cret");
     }
 
+    // --- the mail relay: postfix's relayhost, sasl_passwd and postconf -e arguments --------------------
+    private static final String RELAY = "monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}, mail: {";
+
+    @Test
+    void relayHostWithANewlineThatWouldAddAPostfixKey() throws IOException {
+        refused(RELAY + "smtpHost: \"mail.example.org\\nrelayhost = [evil.example]\"}}}\n",
+                "monitor.channels.mail.smtpHost");
+    }
+
+    @Test
+    void relayHostWithABracketThatWouldCloseRelayhost() throws IOException {
+        refused(RELAY + "smtpHost: \"mail.example.org]:25,[evil.example\"}}}\n", "monitor.channels.mail.smtpHost");
+    }
+
+    @Test
+    void relayHostWithASpaceThatWouldSplitTheLoginLine() throws IOException {
+        refused(RELAY + "smtpHost: \"mail.example.org other\"}}}\n", "monitor.channels.mail.smtpHost");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "65536", "-25"})
+    void relayPortOutOfRange(String port) throws IOException {
+        refused(RELAY + "smtpHost: mail.example.org, smtpPort: " + port + "}}}\n", "monitor.channels.mail.smtpPort");
+    }
+
+    @Test
+    void relayUserWithAColonThatWouldMoveThePasswordBoundary() throws IOException {
+        refused(RELAY + "smtpHost: mail.example.org, smtpPort: 587, starttls: true, username: \"alerts:x\", "
+                + "password: \"Hunter2-S3cret\"}}}\n", "monitor.channels.mail.username", "Hunter2-S3cret");
+    }
+
+    @Test
+    void relayPasswordWithANewlineThatWouldAddASecondLogin() throws IOException {
+        refused(RELAY + "smtpHost: mail.example.org, smtpPort: 587, starttls: true, username: alerts, "
+                + "password: \"Hunter2-S3cret\\n[evil.example]:25 a:b\"}}}\n", "monitor.channels.mail.password",
+                "Hunter2-S3cret");
+    }
+
+    /** A valid relay login: plan --root shows that the password file changes, never what it holds. */
+    @Test
+    void aRelayPasswordIsNeverInThePlan() throws IOException {
+        Path spec = dir.resolve("kiban.yaml");
+        Files.writeString(spec, ADMIN + SECURITY + RELAY + "smtpHost: mail.example.org, smtpPort: 587, "
+                + "starttls: true, username: alerts, password: \"Hunter2-S3cret\"}}}\n");
+        for (String json : List.of("--text", "--json")) {
+            Outcome plan = json.equals("--json")
+                    ? HostileCorpus.run("-c", spec.toString(), "plan", "--root", root.toString(), "--json")
+                    : HostileCorpus.run("-c", spec.toString(), "plan", "--root", root.toString());
+            HostileCorpus.expect(plan, 0, "/etc/postfix/sasl_passwd", "Hunter2-S3cret");
+            assertThat(plan.all()).contains("(contents hidden: holds a secret)");
+        }
+        sentinel.assertUnchanged();
+    }
+
     // --- monitor.metrics.listen: ADDRESS[:PORT] ----------------------------------------------------
 
     @ParameterizedTest(name = "listen: {0}")

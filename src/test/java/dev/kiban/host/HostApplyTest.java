@@ -146,6 +146,18 @@ class HostApplyTest {
     }
 
     @Test
+    void postfixsProgramsComeWithTheInstallBeforeThem() throws Exception {
+        HostApply a = applier(new StringWriter(), true, List.of("apt-get"),
+                (argv, t) -> new HostPrograms.Result(0, ""));
+        Plan plan = plan(List.of(), List.of(), List.of(
+                PlannedCommand.of("x", List.of(), "apt-get", "install", "-y", "postfix", "libsasl2-modules"),
+                PlannedCommand.of("x", List.of(), "postconf", "-e", "relayhost="),
+                PlannedCommand.of("x", List.of(), "postmap", "hash:/etc/postfix/sasl_passwd"),
+                PlannedCommand.of("x", List.of(), "newaliases")));
+        assertThat(a.preflight(plan)).isEmpty();
+    }
+
+    @Test
     void underATestRootProgramsAreLookedUpBeneathIt() throws Exception {
         assertThat(HostPrograms.system().findUnder(root, "modprobe")).isEmpty();
         Path modprobe = Files.createDirectories(root.resolve("usr/sbin")).resolve("modprobe");

@@ -264,4 +264,41 @@ class RenderedConfigIT {
         }
         throw new AssertionError("dockerd did not answer within 60 s:\n" + Files.readString(log));
     }
+
+    /**
+     * postfix takes kiban's keys as postconf -e sets them (the argv apply runs, on a scratch config
+     * directory), and postmap and postalias build the login and the aliases into tables it can query.
+     */
+    @Test
+    void postfixTakesTheKeysTheLoginAndTheAliases(@TempDir Path dir) throws Exception {
+        Path postconf = HostTools.require("postconf");
+        Path postmap = HostTools.require("postmap");
+        Path postalias = HostTools.require("postalias");
+        HostConfiguration relay = HostConfiguration.render(OutgoingMailTest.spec(Family.DEBIAN, "smtpHost: "
+                + "mail.example.org, smtpPort: 587, starttls: true, username: alerts, password: \"pw with space\""));
+        Path conf = Files.createDirectories(dir.resolve("postfix"));
+        Files.writeString(conf.resolve("main.cf"), "compatibility_level = 3.6\n");
+        PlannedCommand set = relay.commands().stream().filter(c -> c.program().equals("postconf")).findFirst()
+                .orElseThrow();
+        List<String> argv = new java.util.ArrayList<>(List.of(postconf.toString(), "-c", conf.toString()));
+        argv.addAll(set.argv().subList(1, set.argv().size()));
+        HostPrograms.Result e = HostTools.run(argv.toArray(String[]::new));
+        assertThat(e.ok()).as(e.output()).isTrue();
+        HostPrograms.Result n = HostTools.run(postconf.toString(), "-c", conf.toString(), "-n");
+        assertThat(n.output()).contains("inet_interfaces = loopback-only", "mydestination = $myhostname, localhost",
+                "relayhost = [mail.example.org]:587", "smtp_tls_security_level = encrypt",
+                "smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd");
+
+        Path login = conf.resolve("sasl_passwd");
+        Files.writeString(login, artifact(relay, OutgoingMail.PASSWORDS).content());
+        assertThat(HostTools.run(postmap.toString(), "-c", conf.toString(), "hash:" + login).ok()).isTrue();
+        assertThat(HostTools.run(postmap.toString(), "-c", conf.toString(), "-q", "[mail.example.org]:587",
+                "hash:" + login).output().strip()).isEqualTo("alerts:pw with space");
+
+        Path aliases = conf.resolve("aliases");
+        Files.writeString(aliases, artifact(relay, OutgoingMail.ALIASES).content());
+        assertThat(HostTools.run(postalias.toString(), "-c", conf.toString(), "hash:" + aliases).ok()).isTrue();
+        assertThat(HostTools.run(postalias.toString(), "-c", conf.toString(), "-q", "root", "hash:" + aliases)
+                .output().strip()).isEqualTo("ops@example.org");
+    }
 }

@@ -47,7 +47,8 @@ class RhelCompletenessTest {
         int fail2ban = c.indexOf(c.stream().filter(s -> s.contains(" fail2ban ")).findFirst().orElseThrow());
         assertThat(epel).isNotNegative().isLessThan(crb);
         assertThat(crb).isLessThan(fail2ban);
-        assertThat(c.get(fail2ban)).startsWith("dnf install -y fail2ban").endsWith(" container-selinux");
+        assertThat(c.get(fail2ban)).startsWith("dnf install -y fail2ban")
+                .endsWith(" container-selinux postfix cyrus-sasl-plain");
         assertThat(c).noneMatch(s -> s.contains("sh -c"));
         // they run on the same file changes as the install they prepare
         HostConfiguration config = HostConfiguration.render(RHEL);

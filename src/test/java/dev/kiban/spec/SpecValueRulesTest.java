@@ -56,6 +56,14 @@ class SpecValueRulesTest {
         }
 
         @Test
+        void aUserNameWithAColonWouldMovePostfixsPasswordBoundary() {
+            assertThat(mailErrors("smtpHost: mail.example.org, smtpPort: 587, starttls: true, username: \"a:b\", "
+                    + "password: S3cret-pw")).singleElement().asString()
+                    .contains("monitor.channels.mail.username: error: a user name has no spaces and no colon")
+                    .doesNotContain("S3cret-pw");
+        }
+
+        @Test
         void hostAndAddressesAreChecked() {
             assertThat(mailErrors("smtpHost: \"mail "
                     + "example\"")).singleElement().asString().contains("monitor.channels.mail.smtpHost");
