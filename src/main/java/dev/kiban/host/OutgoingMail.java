@@ -30,8 +30,11 @@ public final class OutgoingMail {
 
     private OutgoingMail() {}
 
-    /** The relay as postfix writes it ({@code [host]:port}: brackets skip the MX lookup), if not this host. */
-    static Optional<String> relay(PlatformSpec spec) {
+    /**
+     * The relay as postfix writes it ({@code [host]:port}: brackets skip the MX lookup), if not this host;
+     * also what verify expects postconf's relayhost to say.
+     */
+    public static Optional<String> relay(PlatformSpec spec) {
         var mail = spec.monitor().channels().mail();
         String host = SpecText.require(KEY + ".smtpHost", Form.HOST, mail.smtpHost());
         if (SpecText.isLoopback(host)) return Optional.empty();

@@ -3,13 +3,19 @@ package dev.kiban.verify;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.SwarmSettings;
 import dev.kiban.host.HostPlanner;
+import dev.kiban.host.OutgoingMail;
 import dev.kiban.host.Plan;
 import dev.kiban.os.BackupLog;
 import dev.kiban.os.HostPrograms;
 import dev.kiban.os.HostRoot;
 import dev.kiban.spec.Cidr;
 import dev.kiban.spec.PlatformSpec.Family;
+import dev.kiban.spec.SpecText;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +30,7 @@ public final class UnitChecks {
 
     public static List<Check> all() {
         return List.of(engineActive(), composeV2(), swarmActive(), dataMounted(), backupJob(), fail2banSshd(),
-                selinuxEnforcing(), logwatchReport(), noDrift());
+                selinuxEnforcing(), logwatchReport(), mailRelay(), noDrift());
     }
 
     static Check engineActive() {
@@ -163,6 +169,77 @@ public final class UnitChecks {
             long lines = r.output().lines().count();
             return Check.Outcome.pass("logwatch --detail Med --range Today: report of " + lines + " lines");
         });
+    }
+
+    /** Where the local MTA listens: the SMTP port, on loopback only. */
+    static final int SMTP_PORT = 25;
+    private static final int BANNER_MILLIS = 3000;
+
+    static Check mailRelay() {
+        return mailRelay(SMTP_PORT);
+    }
+
+    /**
+     * Postfix listens on loopback only, relays where the spec says, and answers on 127.0.0.1:{@code port}
+     * with its banner. Nothing is sent to it, and nothing but loopback is ever asked.
+     */
+    static Check mailRelay(int port) {
+        return new NamedCheck("mail-relay", "unit", "R11.1, R6, R6.1", "outgoing mail goes through the local MTA",
+                c -> {
+            Optional<Path> postconf = c.programs().find("postconf");
+            if (postconf.isEmpty()) return Check.Outcome.fail("postfix is not installed; 'kiban apply' installs it");
+            HostPrograms.Result listen = c.programs().run(List.of(postconf.get().toString(), "-h",
+                    "inet_interfaces"), LIMIT);
+            if (!listen.ok()) return Check.Outcome.fail("postconf -h inet_interfaces: " + listen.gist());
+            String interfaces = listen.output().strip();
+            if (!loopbackOnly(interfaces)) return Check.Outcome.fail("postfix listens on inet_interfaces = "
+                    + interfaces + ", not loopback-only; 'kiban apply' sets it (R6)");
+            HostPrograms.Result relayhost = c.programs().run(List.of(postconf.get().toString(), "-h", "relayhost"),
+                    LIMIT);
+            if (!relayhost.ok()) return Check.Outcome.fail("postconf -h relayhost: " + relayhost.gist());
+            String relay = relayhost.output().strip();
+            String expected = OutgoingMail.relay(c.spec()).orElse("");
+            if (!relay.equals(expected)) return Check.Outcome.fail("postfix relays "
+                    + (relay.isEmpty() ? "directly" : "through " + relay) + ", monitor.channels.mail says "
+                    + (expected.isEmpty() ? "directly" : "through " + expected) + "; 'kiban apply' sets it (R6)");
+            Optional<String> banner = banner(port);
+            if (banner.isEmpty()) return Check.Outcome.fail("nothing answers on 127.0.0.1:" + port
+                    + ": is postfix running? (systemctl status postfix)");
+            if (!banner.get().startsWith("220")) return Check.Outcome.fail("127.0.0.1:" + port + " answered '"
+                    + banner.get() + "', not an SMTP 220 banner");
+            return Check.Outcome.pass("postfix loopback-only, relay " + (relay.isEmpty() ? "direct" : relay)
+                    + ", 220 banner from 127.0.0.1:" + port);
+        });
+    }
+
+    /** loopback-only, or only loopback addresses and names (postfix takes commas or spaces between them). */
+    static boolean loopbackOnly(String interfaces) {
+        if (interfaces.equals("loopback-only")) return true;
+        List<String> each = List.of(interfaces.split("[,\\s]+")).stream().filter(s -> !s.isEmpty()).toList();
+        return !each.isEmpty() && each.stream().allMatch(SpecText::isLoopback);
+    }
+
+    /** The first line 127.0.0.1:{@code port} sends within 3 s, printable and cut short; empty if none. */
+    static Optional<String> banner(int port) {
+        long deadline = System.nanoTime() + BANNER_MILLIS * 1_000_000L;
+        try (Socket socket = new Socket()) {
+            InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+            socket.connect(new InetSocketAddress(loopback, port), BANNER_MILLIS);
+            InputStream in = socket.getInputStream();
+            StringBuilder line = new StringBuilder();
+            while (line.length() < 512) {
+                int left = (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
+                if (System.nanoTime() >= deadline) return Optional.empty();
+                socket.setSoTimeout(left);
+                int b = in.read();
+                if (b < 0 || b == '\n') break;
+                if (b >= 0x20 && b < 0x7f) line.append((char) b);
+            }
+            return line.isEmpty() ? Optional.empty() : Optional.of(line.length() > 120
+                    ? line.substring(0, 120) + "..." : line.toString());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     static Check noDrift() {

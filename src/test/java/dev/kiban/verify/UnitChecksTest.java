@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiban.os.HostPrograms;
 import dev.kiban.spec.SpecDocument;
 import dev.kiban.testing.FakePrograms;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -79,5 +84,96 @@ class UnitChecksTest {
                 .isEqualTo("logwatch exited 2: Can't locate Date/Manip.pm in @INC");
         var report = programs(Map.of("logwatch", ok("### Logwatch ###\nsshd: 3 logins\n### End ###\n")));
         assertThat(run(UnitChecks.logwatchReport(), report, "").evidence()).endsWith("report of 3 lines");
+    }
+
+    /** postconf answering with these values for inet_interfaces and relayhost. */
+    static FakePrograms postconf(String interfaces, String relayhost) {
+        return new FakePrograms(java.util.List.of("postconf"), (argv, t) -> switch (argv.get(2)) {
+            case "inet_interfaces" -> ok(interfaces + "\n");
+            case "relayhost" -> ok(relayhost + "\n");
+            default -> throw new AssertionError("unexpected " + argv);
+        });
+    }
+
+    static final String RELAY_SPEC = "monitor: {channels: {mail: {smtpHost: mail.example.org, smtpPort: 587}}}\n";
+
+    /** A port on loopback nothing listens on. */
+    static int closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void mailRelayFailsWithoutPostfixAndOnTheWrongSettings() throws Exception {
+        int port = closedPort();
+        assertThat(run(UnitChecks.mailRelay(port), FakePrograms.none(), ""))
+                .isEqualTo(Check.Outcome.fail("postfix is not installed; 'kiban apply' installs it"));
+        var everywhere = postconf("all", "");
+        assertThat(run(UnitChecks.mailRelay(port), everywhere, "").evidence())
+                .startsWith("postfix listens on inet_interfaces = all, not loopback-only");
+        assertThat(everywhere.ran()).hasSize(1);
+        var direct = postconf("loopback-only", "");
+        assertThat(run(UnitChecks.mailRelay(port), direct, RELAY_SPEC).evidence())
+                .startsWith("postfix relays directly, monitor.channels.mail says through [mail.example.org]:587");
+        var elsewhere = postconf("127.0.0.1, [::1]", "[other.example.org]:25");
+        assertThat(run(UnitChecks.mailRelay(port), elsewhere, "").evidence())
+                .startsWith("postfix relays through [other.example.org]:25, monitor.channels.mail says directly");
+        assertThat(run(UnitChecks.mailRelay(port), postconf("loopback-only", "[mail.example.org]:587"), RELAY_SPEC))
+                .isEqualTo(Check.Outcome.fail("nothing answers on 127.0.0.1:" + port
+                        + ": is postfix running? (systemctl status postfix)"));
+        assertThat(UnitChecks.mailRelay().id()).isEqualTo("mail-relay");
+        assertThat(UnitChecks.SMTP_PORT).isEqualTo(25);
+    }
+
+    @Test
+    void mailRelayPassesOnTheBannerAndSendsNothing() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            var received = new java.util.concurrent.CompletableFuture<Integer>();
+            Thread mta = new Thread(() -> {
+                try (Socket client = server.accept()) {
+                    OutputStream out = client.getOutputStream();
+                    out.write("220 host.example.org ESMTP Postfix\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    received.complete(client.getInputStream().read());
+                } catch (Exception e) {
+                    received.completeExceptionally(e);
+                }
+            });
+            mta.start();
+            int port = server.getLocalPort();
+            assertThat(run(UnitChecks.mailRelay(port), postconf("loopback-only", "[mail.example.org]:587"),
+                    RELAY_SPEC)).isEqualTo(Check.Outcome.pass("postfix loopback-only, relay [mail.example.org]:587, "
+                    + "220 banner from 127.0.0.1:" + port));
+            assertThat(received.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("nothing sent").isEqualTo(-1);
+            mta.join(5000);
+        }
+    }
+
+    @Test
+    void mailRelayCallsOtherBannersNoSmtp() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Thread other = new Thread(() -> {
+                try (Socket client = server.accept()) {
+                    client.getOutputStream().write("SSH-2.0-OpenSSH_9.2\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                    // the check has gone
+                }
+            });
+            other.start();
+            assertThat(run(UnitChecks.mailRelay(server.getLocalPort()), postconf("localhost", ""), "").evidence())
+                    .endsWith("answered 'SSH-2.0-OpenSSH_9.2', not an SMTP 220 banner");
+            other.join(5000);
+        }
+    }
+
+    @Test
+    void loopbackOnlyTakesPostfixsSpellings() {
+        assertThat(UnitChecks.loopbackOnly("loopback-only")).isTrue();
+        assertThat(UnitChecks.loopbackOnly("127.0.0.1, [::1]")).isTrue();
+        assertThat(UnitChecks.loopbackOnly("localhost")).isTrue();
+        assertThat(UnitChecks.loopbackOnly("all")).isFalse();
+        assertThat(UnitChecks.loopbackOnly("127.0.0.1, 192.0.2.1")).isFalse();
+        assertThat(UnitChecks.loopbackOnly("")).isFalse();
     }
 }
