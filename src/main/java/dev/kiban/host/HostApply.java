@@ -243,6 +243,7 @@ public final class HostApply {
             List<String> refused = preflight(plan);
             if (!refused.isEmpty()) throw new HostRoot.Refusal("not applying: " + String.join("; ", refused));
             requireUnchangedSincePlan(files, dirs);
+            if (runCommands) requireReachableSources(plan.commands());
             Generation gen = store.begin(files.stream().map(f -> f.artifact().path()).toList(),
                     dirs.stream().map(d -> d.directory().path()).toList(),
                     files.size() + " files, " + dirs.size() + " directories");
@@ -318,6 +319,24 @@ public final class HostApply {
             out.println((f.change() == Plan.Change.CREATE ? "created " : "changed ") + f.artifact().path());
             out.flush();
             if (pause > 0) sleep(pause);
+        }
+    }
+
+    /** Before anything changes: every package source the commands install from answers, or nothing is done. */
+    private void requireReachableSources(List<PlannedCommand> commands) throws HostRoot.Refusal {
+        for (PackageSources.Check check : PackageSources.checks(commands)) {
+            out.println("checking " + check.command());
+            out.flush();
+            String why;
+            try {
+                HostPrograms.Result r = programs.run(check.command().argv(), Duration.ofMinutes(5));
+                if (r.ok()) continue;
+                why = r.gist();
+            } catch (IOException e) {
+                why = Failures.describe(e);
+            }
+            throw new HostRoot.Refusal("not applying: " + check.source() + " cannot be reached ('"
+                    + check.command() + "' failed: " + why + "); nothing was changed");
         }
     }
 

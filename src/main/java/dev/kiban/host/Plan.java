@@ -96,6 +96,12 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<P
     /** The plan as the operator reads it: diffs, commands, a one-line summary. */
     public String describe(boolean runCommands) {
         StringBuilder out = new StringBuilder();
+        List<PackageSources.Check> sources = PackageSources.checks(commands);
+        if (runCommands && !sources.isEmpty()) {
+            out.append("first, before any change (a failure stops apply here):\n");
+            sources.forEach(s -> out.append("    ").append(s.command()).append("    # ").append(s.command().why())
+                    .append('\n'));
+        }
         for (DirectoryStep d : directories) {
             if (d.change() == Change.UNCHANGED) continue;
             out.append(d.change() == Change.CREATE ? "create" : "fix   ").append(" dir  ").append(d.directory().path())

@@ -131,6 +131,26 @@ class HostApplyTest {
     }
 
     @Test
+    void anUnreachablePackageSourceStopsApplyBeforeAnythingChanges() throws Exception {
+        List<List<String>> ran = new ArrayList<>();
+        HostApply a = applier(new StringWriter(), true, List.of("dnf"), (argv, t) -> {
+            ran.add(argv);
+            boolean epel = argv.stream().anyMatch(s -> s.startsWith("--repofrompath=kiban-epel-check,"));
+            return new HostPrograms.Result(epel ? 1 : 0, epel
+                    ? "Curl error (6): Couldn't resolve host name for https://dl.fedoraproject.org/pub/epel/9/" : "");
+        });
+        Plan plan = plan(TWO, List.of(), List.of(PlannedCommand.of("x", List.of(), "dnf", "install", "-y",
+                "dnf-plugins-core", "epel-release"), PlannedCommand.of("y", List.of(), "dnf", "install", "-y",
+                "fail2ban")));
+        assertThatThrownBy(() -> a.apply(plan)).isInstanceOf(HostRoot.Refusal.class)
+                .hasMessageStartingWith("not applying: EPEL (" + PackageSources.EPEL_URL + ") cannot be reached").hasMessageContaining("Couldn't resolve host")
+                .hasMessageEndingWith("nothing was changed");
+        assertThat(ran).extracting(argv -> argv.get(argv.size() - 1)).containsOnly("makecache");
+        assertThat(root.resolve("etc")).doesNotExist();
+        assertThat(a.generations().list()).isEmpty();
+    }
+
+    @Test
     void programsThePlanWritesOrInstallsFirstAreNotMissing() throws Exception {
         HostApply a = applier(new StringWriter(), true, List.of("dnf"), (argv, t) -> new HostPrograms.Result(0, ""));
         String script = "/usr/local/libexec/kiban/docker-user-rules";
