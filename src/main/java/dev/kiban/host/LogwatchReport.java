@@ -28,7 +28,10 @@ public final class LogwatchReport {
         conf.append("Detail = ").append(capitalized(r.detail())).append('\n')
                 .append("MailTo = ").append(admin).append('\n')
                 .append("MailFrom = ").append(from).append('\n')
-                .append("Range = ").append(capitalized(range)).append('\n');
+                .append("Range = ").append(capitalized(range)).append('\n')
+                // an empty Service empties the package's list (its default.conf says All): logwatch 7.12
+                // (Debian 13) refuses named services after All, older ones report every service
+                .append("Service = \"\"\n");
         for (String s : r.services()) {
             conf.append("Service = ").append(SpecText.require("monitor.report.services", Form.WORD, s)).append('\n');
         }
