@@ -38,7 +38,7 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         files.addAll(DockerRepository.render(spec));
         files.addAll(SelinuxConfig.render(spec));
         files.add(DaemonJson.render(spec));
-        files.addAll(KernelParameters.render(spec));
+        files.addAll(KernelParameters.render(spec, kernel));
         files.add(JournaldRetention.render(spec));
         files.addAll(Fail2banJails.render(spec));
         files.addAll(LogwatchReport.render(spec));

@@ -1,5 +1,6 @@
 package dev.kiban.host;
 
+import dev.kiban.os.RunningKernel;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.SpecText;
 import dev.kiban.spec.SpecText.Form;
@@ -16,6 +17,11 @@ public final class KernelParameters {
     private KernelParameters() {}
 
     public static List<Artifact> render(PlatformSpec spec) {
+        return render(spec, RunningKernel.UNKNOWN);
+    }
+
+    /** As {@link #render(PlatformSpec)}, leaving out the boot-time load where the running kernel has no module. */
+    public static List<Artifact> render(PlatformSpec spec, RunningKernel kernel) {
         StringBuilder docker = new StringBuilder(ManagedFile.header("#", "R2.3"));
         // one "key = value" line each: neither may hold a line break (binder and renderer both refuse it)
         new TreeMap<>(spec.engine().sysctl()).forEach((k, v) -> docker
@@ -28,7 +34,7 @@ public final class KernelParameters {
                         "kernel parameters for Docker (R2.3)", Artifact.Reader.SYSCTL),
                 Artifact.config("/etc/sysctl.d/99-swappiness.conf", swappiness, "swappiness (R1.4)",
                         Artifact.Reader.SYSCTL)));
-        if (bridgeKeys) {
+        if (bridgeKeys && kernel.loadBridgeNetfilterAtBoot()) {
             out.add(Artifact.config("/etc/modules-load.d/kiban-br_netfilter.conf", ManagedFile.header("#", "R2.3")
                     + "br_netfilter\n",
                     "br_netfilter at boot, which the net.bridge keys need (R2.3)", Artifact.Reader.MODULES));

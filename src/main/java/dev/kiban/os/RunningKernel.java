@@ -1,5 +1,6 @@
 package dev.kiban.os;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -9,12 +10,35 @@ import java.nio.file.Path;
  *
  * @param bridgeNetfilter the net.bridge.bridge-nf-call-* keys exist: br_netfilter is loaded or built in,
  *                        and there may be no module to load (modprobe then fails)
+ * @param bridgeNetfilterModule br_netfilter is a module of this kernel (listed in its modules.dep), so it
+ *                        can and must be loaded at boot; false when built in, or on a host with no module
+ *                        tree (a container host), where systemd-modules-load would fail on it
  */
-public record RunningKernel(boolean bridgeNetfilter) {
-    public static final RunningKernel UNKNOWN = new RunningKernel(false);
+public record RunningKernel(boolean bridgeNetfilter, boolean bridgeNetfilterModule) {
+    /** Nothing known: load the module (now and at boot), as on a freshly installed host. */
+    public static final RunningKernel UNKNOWN = new RunningKernel(false, true);
     static final Path BRIDGE_NETFILTER = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
 
     public static RunningKernel system() {
-        return new RunningKernel(Files.exists(BRIDGE_NETFILTER));
+        return new RunningKernel(Files.exists(BRIDGE_NETFILTER), listsModule(Path.of("/"), "br_netfilter"));
+    }
+
+    /** {@code <root>/lib/modules/<release>/modules.dep} names {@code module}; unreadable counts as listed. */
+    static boolean listsModule(Path root, String module) {
+        try {
+            String release = Files.readString(root.resolve("proc/sys/kernel/osrelease")).trim();
+            Path dep = root.resolve("lib/modules").resolve(release).resolve("modules.dep");
+            if (!Files.isRegularFile(dep)) return false;
+            try (var lines = Files.lines(dep)) {
+                return lines.anyMatch(l -> l.contains("/" + module + ".ko"));
+            }
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** Whether {@code br_netfilter} belongs in /etc/modules-load.d: unless the facility is here without a module. */
+    public boolean loadBridgeNetfilterAtBoot() {
+        return !bridgeNetfilter || bridgeNetfilterModule;
     }
 }

@@ -36,14 +36,42 @@ class PlanTest {
     @Test
     void brNetfilterIsLoadedOnlyWhenTheRunningKernelLacksTheBridgeKeys() {
         var spec = HostConfigurationTest.spec(Family.DEBIAN);
-        HostConfiguration builtIn = HostConfiguration.render(spec, new RunningKernel(true));
-        assertThat(Plan.of(HostConfiguration.render(spec, new RunningKernel(false)), Map.of(), List.of()).commands())
+        HostConfiguration builtIn = HostConfiguration.render(spec, new RunningKernel(true, true));
+        HostConfiguration loadable = HostConfiguration.render(spec, new RunningKernel(false, true));
+        assertThat(Plan.of(loadable, Map.of(), List.of()).commands())
                 .extracting(PlannedCommand::toString).contains("modprobe br_netfilter", "sysctl --system");
         assertThat(Plan.of(builtIn, Map.of(), List.of()).commands()).extracting(PlannedCommand::toString)
                 .doesNotContain("modprobe br_netfilter").contains("sysctl --system");
         // loaded at boot all the same, for a kernel where it is a module
         assertThat(builtIn.artifacts()).extracting(Artifact::path)
                 .contains("/etc/modules-load.d/kiban-br_netfilter.conf");
+    }
+
+    @Test
+    void aKernelWithTheBridgeKeysAndNoModuleGetsNoBootTimeLoad() {
+        // built in, or a host with no module tree: systemd-modules-load would fail at every boot on it
+        var spec = HostConfigurationTest.spec(Family.DEBIAN);
+        assertThat(HostConfiguration.render(spec, new RunningKernel(true, false)).artifacts())
+                .extracting(Artifact::path).doesNotContain("/etc/modules-load.d/kiban-br_netfilter.conf")
+                .contains("/etc/sysctl.d/99-docker.conf");
+        assertThat(HostConfiguration.render(spec, new RunningKernel(false, false)).artifacts())
+                .extracting(Artifact::path).contains("/etc/modules-load.d/kiban-br_netfilter.conf");
+    }
+
+    @Test
+    void aPlanThatInstallsChecksItsPackageSourcesBeforeAnyChange() {
+        Plan debian = Plan.of(HostConfiguration.render(HostConfigurationTest.spec(Family.DEBIAN)), Map.of(),
+                List.of());
+        assertThat(PackageSources.checks(debian.commands())).extracting(c -> c.command().toString())
+                .containsExactly("apt-get update --error-on=any");
+        assertThat(debian.describe(true)).startsWith("first, before any change (a failure stops apply here):\n"
+                + "    apt-get update --error-on=any");
+        assertThat(debian.describe(false)).doesNotContain("apt-get update");
+        Plan rhel = Plan.of(HostConfiguration.render(HostConfigurationTest.spec(Family.RHEL)), Map.of(), List.of());
+        assertThat(PackageSources.checks(rhel.commands())).extracting(PackageSources.Check::source)
+                .containsExactly("the enabled dnf repositories", "EPEL (" + PackageSources.EPEL_URL + ")");
+        assertThat(PackageSources.checks(List.of(PlannedCommand.of("x", List.of(), "systemctl", "restart", "docker"))))
+                .isEmpty();
     }
 
     @Test
