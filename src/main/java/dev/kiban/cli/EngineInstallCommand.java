@@ -54,7 +54,7 @@ final class EngineInstallCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         steps.forEach(c -> out.println("    " + c + "    # " + c.why()));
-        EngineInstallation.notes(resolved.host().family()).forEach(n -> out.println("note: " + n));
+        EngineInstallation.notes(resolved.host().family(), rootOptions.root).forEach(n -> out.println("note: " + n));
         var noRepository = EngineInstallation.missingRepository(resolved.host().family(), rootOptions.root);
         noRepository.ifPresent(n -> out.println("note: " + n));
         if (!HostRoot.isSystemRoot(rootOptions.root)) {

@@ -1,6 +1,7 @@
 package dev.kiban.host;
 
 import dev.kiban.os.HostRoot;
+import dev.kiban.os.OsRelease;
 import dev.kiban.spec.PlatformSpec.Family;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,10 @@ public final class EngineInstallation {
                     PlannedCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now",
                             "docker"));
         }
+        List<String> argv = new java.util.ArrayList<>(List.of("apt-get", "install", "-y", "docker.io"));
+        argv.addAll(composeV2(root));
         return List.of(
-                PlannedCommand.of(why, List.of(), "apt-get", "install", "-y", "docker.io"),
+                new PlannedCommand(List.copyOf(argv), why, List.of()),
                 PlannedCommand.of("start the engine now and at boot", List.of(), "systemctl", "enable", "--now",
                         "docker"));
     }
@@ -51,10 +54,19 @@ public final class EngineInstallation {
                 + "engine too)");
     }
 
+    /** The distribution's Compose v2 packages under {@code root}, empty when it packages only v1. */
+    private static List<String> composeV2(Path root) {
+        try {
+            return OsRelease.read(root).map(OsRelease::composeV2Packages).orElse(List.of());
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
     /** What the operator should know about the chosen packages. */
-    public static List<String> notes(Family family) {
-        return family == Family.DEBIAN
-                ? List.of("Debian 12 packages Compose v1 only; Compose v2 comes from Docker's repository as "
+    public static List<String> notes(Family family, Path root) {
+        return family == Family.DEBIAN && composeV2(root).isEmpty()
+                ? List.of("this release packages Compose v1 only; Compose v2 comes from Docker's repository as "
                         + "docker-compose-plugin (R2.1)")
                 : List.of();
     }

@@ -44,6 +44,6 @@ public final class HostPlanner {
         boolean system = HostRoot.isSystemRoot(root);
         return Plan.of(desired, ObservedFile.read(root, paths), system
                 ? EngineInstallation.plan(resolved.host().family(), root) : List.of(),
-                system ? EngineInstallation.notes(resolved.host().family()) : List.of(), refusals);
+                system ? EngineInstallation.notes(resolved.host().family(), root) : List.of(), refusals);
     }
 }

@@ -48,6 +48,24 @@ public record OsRelease(Map<String, String> fields) {
         return Optional.empty();
     }
 
+    /**
+     * Whether the distribution's own packages carry Compose v2, and under which name: Debian 13
+     * ({@code docker-compose}, with the client split out as {@code docker-cli}) and Ubuntu 24.04
+     * ({@code docker-compose-v2}). Empty for older releases, which package Compose v1 only.
+     */
+    public List<String> composeV2Packages() {
+        String id = fields.getOrDefault("ID", "").toLowerCase(Locale.ROOT);
+        double version;
+        try {
+            version = Double.parseDouble(fields.getOrDefault("VERSION_ID", ""));
+        } catch (NumberFormatException e) {
+            return List.of();
+        }
+        if (id.equals("debian") && version >= 13) return List.of("docker-cli", "docker-compose");
+        if (id.equals("ubuntu") && version >= 24.04) return List.of("docker-compose-v2");
+        return List.of();
+    }
+
     public String prettyName() {
         return fields.getOrDefault("PRETTY_NAME", fields.getOrDefault("ID", "unknown"));
     }
