@@ -5,13 +5,16 @@ import dev.kiban.failure.RefusedException;
 import dev.kiban.host.HostApply;
 import dev.kiban.host.HostPlanner;
 import dev.kiban.host.Plan;
+import dev.kiban.monitor.ChannelSettings;
 import dev.kiban.os.HostRoot;
 import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.SpecException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,6 +80,12 @@ final class ApplyCommand implements Callable<Integer> {
         preflight.forEach(r -> shown.println("REFUSED: " + r));
         List<String> refusals = new ArrayList<>(plan.refusals());
         refusals.addAll(preflight);
+        if (runsCommands) {
+            agentChannels(resolved).ifPresent(r -> {
+                shown.println("REFUSED: " + r);
+                refusals.add(r);
+            });
+        }
         if (!refusals.isEmpty()) throw new RefusedException("not applying: " + String.join("; ", refusals));
         if (!yes && !Prompt.confirm(context, shown, "Apply these changes?")) {
             throw new DeclinedException("not applied; nothing changed (confirm with y, or pass --yes)");
@@ -99,6 +108,23 @@ final class ApplyCommand implements Callable<Integer> {
             OutputOptions.print(spec, new Report(true, number, PlanReport.of(plan, runsCommands, notes, preflight)));
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * The monitoring agent apply enables must be able to start: a channel it cannot make (a plain-http
+     * webhook to another host, an unreadable secret file) would keep it in a restart loop, with no alert
+     * ever sent. env: secrets are left out: they are the agent's environment's, not apply's.
+     */
+    private Optional<String> agentChannels(PlatformSpec resolved) {
+        for (String channel : ChannelSettings.used(resolved)) {
+            try {
+                ChannelSettings.of(resolved, context.environment(), List.of(channel));
+            } catch (SpecException e) {
+                if (e.getMessage().contains(": environment variable ")) continue;
+                return Optional.of("the monitoring agent could not start with this spec: " + e.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     /** apply --json: whether anything was applied, the generation recorded (null when none), and the plan. */
