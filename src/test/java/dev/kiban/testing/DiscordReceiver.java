@@ -34,14 +34,20 @@ public final class DiscordReceiver implements AutoCloseable {
     private volatile boolean deleted;
 
     public DiscordReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this("127.0.0.1");
+    }
+
+    /** Listening on {@code address} (a rig network's gateway, for hosts on it to reach). */
+    public DiscordReceiver(String address) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(address, 0), 0);
         server.createContext("/api/", this::handle);
         server.start();
     }
 
     /** The URL an operator would paste (unversioned, as Discord shows it). */
     public String webhookUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/webhooks/" + ID + "/" + TOKEN;
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort()
+                + "/api/webhooks/" + ID + "/" + TOKEN;
     }
 
     /** The next {@code n} requests get 429 with {@code retry_after} seconds. */
