@@ -112,8 +112,17 @@ class PackageContentsIT {
         // no conffiles at all, so nothing under /etc is the package's to replace or remove
         Run conffiles = run(Map.of(), "dpkg-deb", "-I", DEB.toString(), "conffiles");
         assertThat(conffiles.exit() != 0 || !conffiles.out().contains("kiban.yaml")).isTrue();
-        assertThat(ok("dpkg-deb", "-I", DEB.toString())).doesNotContain("conffiles")
-                .doesNotContain("postinst").doesNotContain("prerm").doesNotContain("postrm");
+        String info = ok("dpkg-deb", "-I", DEB.toString());
+        assertThat(info).doesNotContain("conffiles").doesNotContain("postrm");
+        if (files.contains("/usr/lib/kiban/kiban.aot")) {
+            // a Java 25 runtime: the archive ships in the package, no maintainer script at all
+            assertThat(files).doesNotContain("/usr/lib/kiban/build-cds");
+            assertThat(info).doesNotContain("postinst").doesNotContain("prerm");
+        } else {
+            // an older runtime: postinst builds the archive on the installed tree, prerm removes it
+            assertThat(files).contains("/usr/lib/kiban/build-cds");
+            assertThat(info).contains("postinst").contains("prerm");
+        }
     }
 
     @Test
@@ -166,6 +175,14 @@ class PackageContentsIT {
     void theClassArchiveIsUsedWhereThePackageInstallsIt() throws Exception {
         for (Path root : List.of(debTree(), rpmTree())) {
             String kiban = root.resolve("usr/bin/kiban").toString();
+            Path lib = root.resolve("usr/lib/kiban");
+            if (Files.exists(lib.resolve("build-cds"))) {
+                // a pre-Java-25 package: its postinst builds the archive where the jar lies (here)
+                ok(lib.resolve("build-cds").toString(), lib.resolve("kiban.jar").toString(),
+                        lib.resolve("runtime/bin/java").toString());
+            } else {
+                assertThat(lib.resolve("kiban.aot")).isRegularFile();
+            }
             for (String command : List.of("status", "backup", "monitor")) {
                 Run r = run(Map.of("KIBAN_JAVA_OPTS", "-Xlog:class+load=info"), kiban, command, "--help");
                 assertThat(r.exit()).isZero();
