@@ -195,6 +195,20 @@ class PackageContentsIT {
         }
     }
 
+    /** A backup loads zstd's native library: the package's runtime must not warn about it on stderr. */
+    @Test
+    void aBackupWithThePackagesRuntimeWritesNothingToStderr() throws Exception {
+        Path source = Files.createDirectories(unpacked.resolve("backup-source/a"));
+        Files.writeString(source.resolve("f"), "hello\n");
+        Path repo = unpacked.resolve("backup-repo");
+        Run r = run(Map.of(), debTree().resolve("usr/bin/kiban").toString(), "-c", "builtin", "backup", "run",
+                "--source", "compose", "--path", source.getParent().toString(), "-r", repo.toString(),
+                "--log", unpacked.resolve("backup.log").toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("\"chunksNew\"");
+    }
+
     @Test
     void bashCompletesCommandsFromTheInstalledScript() throws Exception {
         Path script = debTree().resolve("usr/share/bash-completion/completions/kiban");
