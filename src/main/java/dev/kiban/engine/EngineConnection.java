@@ -2,8 +2,6 @@ package dev.kiban.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.IOException;
@@ -56,12 +54,11 @@ final class EngineConnection implements AutoCloseable {
             if (address.isUnixSocket()) {
                 http = new UnixSocketTransport(address.socketPath().toString(), timeouts);
             } else {
-                // TCP engines may need TLS: docker-java's configuration reads DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.
-                DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                        .withDockerHost(address.uri()).build();
+                // TCP engines may need TLS: DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, as the docker CLI reads them.
                 http = new ZerodepDockerHttpClient.Builder()
                         .dockerHost(URI.create(address.uri()))
-                        .sslConfig(config.getSSLConfig())
+                        .sslConfig(PemTlsConfig.fromEnvironment(System.getenv(), System.getProperty("user.home"))
+                                .orElse(null))
                         .connectionTimeout(timeouts.connect())
                         .responseTimeout(Duration.ofSeconds(30))
                         .build();

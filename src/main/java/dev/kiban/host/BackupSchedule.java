@@ -15,7 +15,8 @@ import java.util.List;
 final class BackupSchedule {
     static final String SERVICE = "/etc/systemd/system/kiban-backup.service";
     static final String TIMER = "/etc/systemd/system/kiban-backup.timer";
-    static final String KIBAN = "/usr/local/bin/kiban";
+    /** The launcher the kiban package installs (packaging/, README "Install"). */
+    static final String KIBAN = "/usr/bin/kiban";
     static final String SPEC = "/etc/kiban/kiban.yaml";
 
     private BackupSchedule() {}

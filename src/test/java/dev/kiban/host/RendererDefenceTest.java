@@ -134,8 +134,8 @@ class RendererDefenceTest {
         String unit = BackupSchedule.render(GOOD).get(0).content();
         assertThat(unit).doesNotContain("/bin/sh").doesNotContain("&&").contains("Type=oneshot");
         List<String> exec = unit.lines().filter(l -> l.startsWith("ExecStart")).toList();
-        assertThat(exec).containsExactly("ExecStart=/usr/local/bin/kiban -c /etc/kiban/kiban.yaml backup run",
-                "ExecStart=/usr/local/bin/kiban -c /etc/kiban/kiban.yaml backup prune");
+        assertThat(exec).containsExactly("ExecStart=/usr/bin/kiban -c /etc/kiban/kiban.yaml backup run",
+                "ExecStart=/usr/bin/kiban -c /etc/kiban/kiban.yaml backup prune");
     }
 
     @Test
