@@ -22,9 +22,24 @@ public final class EngineInstallation {
                 || Files.isExecutable(HostRoot.resolve(root, "/usr/sbin/dockerd"));
     }
 
-    /** The commands that install and start the engine; empty when it is installed already. */
+    /** Where the docker CLI finds the Compose v2 plugin, the distribution's and Docker's packages alike. */
+    static final List<String> COMPOSE_PLUGIN = List.of("/usr/libexec/docker/cli-plugins/docker-compose",
+            "/usr/lib/docker/cli-plugins/docker-compose", "/usr/local/lib/docker/cli-plugins/docker-compose");
+
+    /**
+     * The commands that install and start the engine; empty when it is installed already, but for Compose
+     * v2 where the distribution packages it and the host lacks it (an engine that came without it, e.g. as
+     * a package's recommendation).
+     */
     public static List<PlannedCommand> plan(Family family, Path root) {
-        if (installed(root)) return List.of();
+        if (installed(root)) {
+            boolean compose = COMPOSE_PLUGIN.stream().anyMatch(p -> Files.isRegularFile(HostRoot.resolve(root, p)));
+            if (compose || family != Family.DEBIAN || composeV2(root).isEmpty()) return List.of();
+            List<String> argv = new java.util.ArrayList<>(List.of("apt-get", "install", "-y"));
+            argv.addAll(composeV2(root));
+            return List.of(new PlannedCommand(List.copyOf(argv), "Compose v2, which this engine came without (R2.1)",
+                    List.of()));
+        }
         String why = "install the engine: this host has no dockerd (R2.1)";
         if (family == Family.RHEL) {
             return List.of(

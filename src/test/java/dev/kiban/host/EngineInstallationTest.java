@@ -42,11 +42,20 @@ class EngineInstallationTest {
     }
 
     @Test
-    void anInstalledEngineIsLeftAlone() throws Exception {
+    void anInstalledEngineGetsOnlyTheComposeV2ItLacksThenIsLeftAlone() throws Exception {
         release("debian", "13");
         Files.createDirectories(root.resolve("usr/sbin"));
         Path dockerd = Files.createFile(root.resolve("usr/sbin/dockerd"));
         dockerd.toFile().setExecutable(true);
+        assertThat(EngineInstallation.plan(Family.DEBIAN, root)).singleElement()
+                .satisfies(c -> assertThat(c.argv()).containsExactly("apt-get", "install", "-y", "docker-cli",
+                        "docker-compose"));
+        Path plugin = root.resolve("usr/libexec/docker/cli-plugins/docker-compose");
+        Files.createDirectories(plugin.getParent());
+        Files.createFile(plugin);
         assertThat(EngineInstallation.plan(Family.DEBIAN, root)).isEmpty();
+        release("debian", "12");
+        Files.delete(plugin);
+        assertThat(EngineInstallation.plan(Family.DEBIAN, root)).as("bookworm has no v2 to install").isEmpty();
     }
 }

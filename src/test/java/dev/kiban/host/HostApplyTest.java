@@ -143,7 +143,8 @@ class HostApplyTest {
                 "dnf-plugins-core", "epel-release"), PlannedCommand.of("y", List.of(), "dnf", "install", "-y",
                 "fail2ban")));
         assertThatThrownBy(() -> a.apply(plan)).isInstanceOf(HostRoot.Refusal.class)
-                .hasMessageStartingWith("not applying: EPEL (" + PackageSources.EPEL_URL + ") cannot be reached").hasMessageContaining("Couldn't resolve host")
+                .hasMessageStartingWith("not applying: EPEL (" + PackageSources.EPEL_URL + ") cannot be reached")
+                .hasMessageContaining("Couldn't resolve host")
                 .hasMessageEndingWith("nothing was changed");
         assertThat(ran).extracting(argv -> argv.get(argv.size() - 1)).containsOnly("makecache");
         assertThat(root.resolve("etc")).doesNotExist();
