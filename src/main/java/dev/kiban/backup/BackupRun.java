@@ -60,22 +60,32 @@ final class BackupRun {
             BackupRepository.Quiesce quiesce, List<String> notes) throws IOException {
         long start = System.nanoTime();
         try (RepositoryLock lock = RepositoryLock.writer(dir, false); Run run = new Run()) {
-            Map<String, Snapshot.Tree> previous = new HashMap<>();
-            snapshots.latest().ifPresent(s -> s.trees().forEach(t -> previous.put(t.source(), t)));
-            chunks.reload();
+            // the previous snapshot (megabytes of JSON to parse) is read beside the reload and the first walk, which
+            // need it only at their first regular file
+            Future<Map<String, Snapshot.Tree>> previous = run.aside.submit(() -> {
+                Map<String, Snapshot.Tree> byName = new HashMap<>();
+                snapshots.latest().ifPresent(s -> s.trees().forEach(t -> byName.put(t.source(), t)));
+                return byName;
+            });
+            try {
+                chunks.reload();
+            } catch (IOException | RuntimeException e) {
+                run.previous(previous); // its failure first, as when it was read before the reload
+                throw e;
+            }
             chunks.startRun();
             try {
                 List<Snapshot.Tree> trees = new ArrayList<>();
                 for (BackupRepository.Source s : sources) {
                     quiesce.before(s);
                     try {
-                        trees.add(run.tree(s, Optional.ofNullable(previous.get(s.name()))));
+                        trees.add(run.tree(s, () -> Optional.ofNullable(run.previous(previous).get(s.name()))));
                     } finally {
                         quiesce.after(s);
                     }
                 }
                 for (BackupRepository.StreamSource s : streams) {
-                    trees.add(run.stream(s, Optional.ofNullable(previous.get(s.name()))));
+                    trees.add(run.stream(s, Optional.ofNullable(run.previous(previous).get(s.name()))));
                 }
                 chunks.flush();
                 Instant now = Instant.now();
@@ -107,6 +117,12 @@ final class BackupRun {
     private final class Run implements AutoCloseable {
         final ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "kiban-backup");
+            t.setDaemon(true);
+            return t;
+        });
+        /** Beside the workers: the previous snapshot's reader. */
+        final ExecutorService aside = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kiban-backup-previous");
             t.setDaemon(true);
             return t;
         });
@@ -162,9 +178,12 @@ final class BackupRun {
             }
         }
 
-        Snapshot.Tree tree(BackupRepository.Source source, Optional<Snapshot.Tree> before) throws IOException {
-            Map<String, Entry> earlier = new HashMap<>();
-            before.ifPresent(t -> t.entries().forEach(e -> earlier.put(e.path(), e)));
+        /** The previous snapshot's trees by source, once read; its reader's failure is rethrown as it was. */
+        Map<String, Snapshot.Tree> previous(Future<Map<String, Snapshot.Tree>> read) throws IOException {
+            return await(List.of(read)).get(0);
+        }
+
+        Snapshot.Tree tree(BackupRepository.Source source, Previous before) throws IOException {
             Map<Long, String> inodes = new HashMap<>();
             List<Entry> entries = new ArrayList<>();
             Map<Integer, List<Future<String>>> pending = new HashMap<>();
@@ -177,61 +196,80 @@ final class BackupRun {
                         + "repository " + dir + "; a repository is not backed up into itself");
             }
             Object keyKey = key == null ? null : FileIdentity.fileKey(key.file());
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                    if (attrs.fileKey() != null && attrs.fileKey().equals(repoKey)) {
-                        notes.add(source.name() + ": left out " + d + ", the backup repository itself");
-                        return FileVisitResult.SKIP_SUBTREE;
+            // the walk (a lstat per file, the entries of directories and links) runs in its own thread, ahead of
+            // this one, which compares each file with the previous snapshot and stores what changed, in walk order
+            Walk walk = new Walk(source.name(), root, repoKey, keyKey);
+            Thread walker = new Thread(walk, "kiban-walk");
+            walker.setDaemon(true);
+            walker.start();
+            try {
+                Map<String, Entry> earlier = null; // the previous snapshot's entries, at the first regular file
+                for (Walked w = walk.next(); w != Walk.END; w = walk.next()) {
+                    if (w.note() != null) {
+                        notes.add(w.note());
+                        continue;
                     }
-                    entries.add(entry(root, d, Type.DIR, 0, List.of(), ""));
-                    return FileVisitResult.CONTINUE;
+                    if (w.entry() != null) {
+                        entries.add(w.entry());
+                        continue;
+                    }
+                    if (earlier == null) earlier = byPath(before.tree());
+                    file(w, earlier, inodes, entries, pending);
                 }
-
-                @Override
-                public FileVisitResult visitFile(Path f, BasicFileAttributes basic) throws IOException {
-                    if (keyKey != null && keyKey.equals(basic.fileKey())) {
-                        notes.add(source.name() + ": left out " + f + ", the repository's key file");
-                        return FileVisitResult.CONTINUE;
-                    }
-                    if (basic.isSymbolicLink()) {
-                        entries.add(entry(root, f, Type.SYMLINK, 0, List.of(), Files.readSymbolicLink(f).toString()));
-                    } else if (basic.isRegularFile()) {
-                        FileStat a = FileStat.of(f, basic);
-                        long inode = a.inode();
-                        String rel = relative(root, f);
-                        if (a.nlink() > 1 && inodes.containsKey(inode)) {
-                            entries.add(entry(root, f, Type.HARDLINK, 0, List.of(), inodes.get(inode)));
-                            return FileVisitResult.CONTINUE;
-                        }
-                        inodes.put(inode, rel);
-                        files.increment();
-                        Entry old = earlier.get(rel);
-                        long size = a.size();
-                        long mtime = a.mtimeMillis();
-                        long ctime = a.ctimeNanos();
-                        if (old != null && old.type() == Type.FILE && old.size() == size && old.mtime() == mtime
-                                && old.inode() == inode
-                                && old.chunks().stream().allMatch(chunks::contains)) {
-                            unchanged.increment();
-                            // same ctime: mode, owner and xattrs are as recorded too, so the old entry stands whole
-                            entries.add(old.ctime() == ctime ? old
-                                    : entry(rel, f, a, Type.FILE, size, old.chunks(), ""));
-                        } else {
-                            Entry e = entry(rel, f, a, Type.FILE, size, List.of(), "");
-                            pending.put(entries.size(), store(f, size));
-                            entries.add(e);
-                        }
-                    }
-                    // sockets and device files are skipped: a volume's data is its files
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            } finally {
+                walker.interrupt(); // stops a walk left behind by a failure; one that ended is not affected
+                joinUninterruptibly(walker);
+            }
             for (Map.Entry<Integer, List<Future<String>>> p : pending.entrySet()) {
                 Entry e = entries.get(p.getKey());
                 entries.set(p.getKey(), e.withChunks(await(p.getValue())));
             }
             return new Snapshot.Tree(source.name(), source.path().toString(), entries);
+        }
+
+        /**
+         * One regular file of the walk: a hard link to a file already seen, unchanged (same size, mtime and
+         * inode as in the previous snapshot, all its chunks present), or read and stored.
+         */
+        private void file(Walked w, Map<String, Entry> earlier, Map<Long, String> inodes, List<Entry> entries,
+                Map<Integer, List<Future<String>>> pending) throws IOException {
+            FileStat a = w.stat();
+            long inode = a.inode();
+            String rel = w.rel();
+            Path f = w.path();
+            if (a.nlink() > 1 && inodes.containsKey(inode)) {
+                entries.add(entry(rel, f, a, Type.HARDLINK, 0, List.of(), inodes.get(inode)));
+                return;
+            }
+            inodes.put(inode, rel);
+            files.increment();
+            Entry old = earlier.get(rel);
+            long size = a.size();
+            long mtime = a.mtimeMillis();
+            long ctime = a.ctimeNanos();
+            if (old != null && old.type() == Type.FILE && old.size() == size && old.mtime() == mtime
+                    && old.inode() == inode && allStored(old.chunks())) {
+                unchanged.increment();
+                // same ctime: mode, owner and xattrs are as recorded too, so the old entry stands whole
+                entries.add(old.ctime() == ctime ? old : entry(rel, f, a, Type.FILE, size, old.chunks(), ""));
+            } else {
+                Entry e = entry(rel, f, a, Type.FILE, size, List.of(), "");
+                pending.put(entries.size(), store(f, size));
+                entries.add(e);
+            }
+        }
+
+        private static Map<String, Entry> byPath(Optional<Snapshot.Tree> tree) {
+            Map<String, Entry> out = new HashMap<>();
+            tree.ifPresent(t -> t.entries().forEach(e -> out.put(e.path(), e)));
+            return out;
+        }
+
+        private boolean allStored(List<String> ids) {
+            for (String id : ids) {
+                if (!chunks.contains(id)) return false;
+            }
+            return true;
         }
 
         Snapshot.Tree stream(BackupRepository.StreamSource source, Optional<Snapshot.Tree> before) throws IOException {
@@ -258,7 +296,157 @@ final class BackupRun {
         @Override
         public void close() {
             pool.shutdownNow();
+            aside.shutdownNow();
         }
+    }
+
+    /** The previous snapshot's tree of a source, read when first needed. */
+    @FunctionalInterface
+    interface Previous {
+        Optional<Snapshot.Tree> tree() throws IOException;
+    }
+
+    /**
+     * What the walk hands over, in walk order: a note (something left out), a finished entry (a directory
+     * or a link), or a regular file with its lstat and its path relative to the root.
+     */
+    private record Walked(String note, Entry entry, Path path, String rel, FileStat stat) {}
+
+    /**
+     * The walk of one source in its own thread: lstat per file, and the entries of directories and links
+     * (their lstat and extended attributes) made here. Handed over in batches; its failure is rethrown as it
+     * was by {@link #next}, after what it walked before.
+     */
+    private static final class Walk implements Runnable {
+        static final Walked END = new Walked(null, null, null, null, null);
+        private static final int BATCH = 256;
+
+        private final String source;
+        private final Path root;
+        private final Object repoKey;
+        private final Object keyKey;
+        private final int rootLength;
+        private final java.util.concurrent.BlockingQueue<Object> queue =
+                new java.util.concurrent.ArrayBlockingQueue<>(64);
+        private List<Walked> batch = new ArrayList<>(BATCH);
+        private List<Walked> taken = List.of();
+        private int at;
+
+        Walk(String source, Path root, Object repoKey, Object keyKey) {
+            this.source = source;
+            this.root = root;
+            this.repoKey = repoKey;
+            this.keyKey = keyKey;
+            String r = root.toString();
+            this.rootLength = r.endsWith("/") ? r.length() : r.length() + 1;
+        }
+
+        @Override
+        public void run() {
+            Object last;
+            try {
+                Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                        if (attrs.fileKey() != null && attrs.fileKey().equals(repoKey)) {
+                            hand(new Walked(source + ": left out " + d + ", the backup repository itself",
+                                    null, null, null, null));
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                        hand(new Walked(null, entry(relative(d), d, FileStat.of(d, attrs), Type.DIR, 0, List.of(),
+                                ""), null, null, null));
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path f, BasicFileAttributes basic) throws IOException {
+                        if (keyKey != null && keyKey.equals(basic.fileKey())) {
+                            hand(new Walked(source + ": left out " + f + ", the repository's key file",
+                                    null, null, null, null));
+                            return FileVisitResult.CONTINUE;
+                        }
+                        if (basic.isSymbolicLink()) {
+                            hand(new Walked(null, entry(relative(f), f, FileStat.of(f), Type.SYMLINK, 0, List.of(),
+                                    Files.readSymbolicLink(f).toString()), null, null, null));
+                        } else if (basic.isRegularFile()) {
+                            hand(new Walked(null, null, f, relative(f), FileStat.of(f, basic)));
+                        }
+                        // sockets and device files are skipped: a volume's data is its files
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+                last = END;
+            } catch (Stopped e) {
+                return; // the reader gave up
+            } catch (IOException | RuntimeException | Error e) {
+                last = e;
+            }
+            try {
+                if (!batch.isEmpty()) queue.put(batch);
+                queue.put(last);
+            } catch (InterruptedException e) {
+                // the reader gave up
+            }
+        }
+
+        /** The path relative to the root, "." for the root: the root is a real path, so a prefix of every path. */
+        private String relative(Path p) {
+            String s = p.toString();
+            return s.length() <= rootLength ? "." : s.substring(rootLength);
+        }
+
+        private void hand(Walked w) {
+            batch.add(w);
+            if (batch.size() < BATCH) return;
+            try {
+                queue.put(batch);
+            } catch (InterruptedException e) {
+                throw new Stopped();
+            }
+            batch = new ArrayList<>(BATCH);
+        }
+
+        /** The next of the walk, {@link #END} after the last; the walk's failure in its place. */
+        Walked next() throws IOException {
+            while (at == taken.size()) {
+                Object o;
+                try {
+                    o = queue.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("backup interrupted");
+                }
+                if (o == END) return END;
+                if (o instanceof IOException e) throw e;
+                if (o instanceof RuntimeException e) throw e;
+                if (o instanceof Error e) throw e;
+                @SuppressWarnings("unchecked")
+                List<Walked> got = (List<Walked>) o;
+                taken = got;
+                at = 0;
+            }
+            return taken.get(at++);
+        }
+
+        /** Unwinds the walk when its reader is gone. */
+        private static final class Stopped extends RuntimeException {
+            Stopped() {
+                super(null, null, false, false);
+            }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private static <T> List<T> await(List<Future<T>> futures) throws IOException {
@@ -290,11 +478,6 @@ final class BackupRun {
         return out;
     }
 
-    private static Entry entry(Path root, Path p, Type type, long size, List<String> chunkIds, String target)
-            throws IOException {
-        return entry(relative(root, p), p, FileStat.of(p), type, size, chunkIds, target);
-    }
-
     private static Entry entry(String rel, Path p, FileStat a, Type type, long size, List<String> chunkIds,
             String target) {
         return new Entry(rel, type, a.mode() & 07777, a.uid(), a.gid(), a.mtimeMillis(), size, chunkIds, target,
@@ -320,11 +503,6 @@ final class BackupRun {
         } catch (IOException | UnsupportedOperationException e) {
             return Map.of(); // a filesystem without user xattrs
         }
-    }
-
-    private static String relative(Path root, Path p) {
-        String rel = root.relativize(p).toString();
-        return rel.isEmpty() ? "." : rel;
     }
 
     private static String host() {

@@ -46,7 +46,15 @@ public final class SnapshotStore {
         return dir.resolve("snapshots").resolve(id + ".json");
     }
 
-    private static final java.util.regex.Pattern CHUNK_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+    /** 64 lowercase hex digits (a loop, not a regular expression: a snapshot names tens of thousands). */
+    private static boolean isChunkId(String c) {
+        if (c.length() != 64) return false;
+        for (int i = 0; i < 64; i++) {
+            char ch = c.charAt(i);
+            if ((ch < '0' || ch > '9') && (ch < 'a' || ch > 'f')) return false;
+        }
+        return true;
+    }
 
     /**
      * A snapshot file that cannot be read: its id (the file's name), the file, and why; {@code unreadable} when
@@ -136,7 +144,7 @@ public final class SnapshotStore {
                     return "an entry of " + t.source() + " is incomplete";
                 }
                 for (String c : e.chunks()) {
-                    if (c == null || !CHUNK_ID.matcher(c).matches()) {
+                    if (c == null || !isChunkId(c)) {
                         return "an entry of " + t.source() + " names a chunk that is not a SHA-256";
                     }
                 }
