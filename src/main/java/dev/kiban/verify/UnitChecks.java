@@ -1,5 +1,7 @@
 package dev.kiban.verify;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.SwarmSettings;
 import dev.kiban.host.HostPlanner;
@@ -24,6 +26,7 @@ import java.util.Optional;
 
 /** R11.1: each part of the platform is there and working, checked the way the design's table says. */
 public final class UnitChecks {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration LIMIT = Duration.ofSeconds(60);
 
     private UnitChecks() {}
@@ -207,9 +210,53 @@ public final class UnitChecks {
                     + ": is postfix running? (systemctl status postfix)");
             if (!banner.get().startsWith("220")) return Check.Outcome.fail("127.0.0.1:" + port + " answered '"
                     + banner.get() + "', not an SMTP 220 banner");
+            // mail the relay refuses (authentication, TLS, a closed port) is not lost: postfix defers it and
+            // retries for days; what it holds, and why, is the finding
+            Optional<Path> postqueue = c.programs().find("postqueue");
+            if (postqueue.isPresent()) {
+                HostPrograms.Result queue = c.programs().run(List.of(postqueue.get().toString(), "-j"), LIMIT);
+                if (queue.ok()) {
+                    Optional<String> stuck = deferred(queue.output());
+                    if (stuck.isPresent()) return Check.Outcome.fail(stuck.get());
+                }
+            }
             return Check.Outcome.pass("postfix loopback-only, relay " + (relay.isEmpty() ? "direct" : relay)
-                    + ", 220 banner from 127.0.0.1:" + port);
+                    + ", 220 banner from 127.0.0.1:" + port + ", nothing deferred");
         });
+    }
+
+    /**
+     * What postfix's queue ({@code postqueue -j}: one JSON object per message) holds back: the count of
+     * deferred messages and the newest reason postfix gives, printable and cut short; empty when none.
+     */
+    static Optional<String> deferred(String postqueueJson) {
+        int count = 0;
+        String reason = "";
+        long newest = Long.MIN_VALUE;
+        for (String line : postqueueJson.split("\n")) {
+            if (line.isBlank()) continue;
+            try {
+                JsonNode m = JSON.readTree(line);
+                if (!m.path("queue_name").asText().equals("deferred")) continue;
+                count++;
+                long arrival = m.path("arrival_time").asLong();
+                for (JsonNode r : m.path("recipients")) {
+                    String why = r.path("delay_reason").asText("");
+                    if (!why.isEmpty() && arrival >= newest) {
+                        newest = arrival;
+                        reason = why;
+                    }
+                }
+            } catch (IOException e) {
+                // a line that is not JSON (an older postqueue) is not a message
+            }
+        }
+        if (count == 0) return Optional.empty();
+        String printable = reason.replaceAll("[^\\x20-\\x7e]", "?");
+        if (printable.length() > 200) printable = printable.substring(0, 200) + "...";
+        return Optional.of(count + (count == 1 ? " message is" : " messages are") + " deferred in postfix's queue"
+                + (printable.isEmpty() ? "" : ", the newest because: " + printable)
+                + " (postqueue -p lists them; fix the relay, then postqueue -f)");
     }
 
     /** loopback-only, or only loopback addresses and names (postfix takes commas or spaces between them). */

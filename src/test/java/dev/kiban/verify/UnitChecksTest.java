@@ -144,7 +144,7 @@ class UnitChecksTest {
             int port = server.getLocalPort();
             assertThat(run(UnitChecks.mailRelay(port), postconf("loopback-only", "[mail.example.org]:587"),
                     RELAY_SPEC)).isEqualTo(Check.Outcome.pass("postfix loopback-only, relay [mail.example.org]:587, "
-                    + "220 banner from 127.0.0.1:" + port));
+                    + "220 banner from 127.0.0.1:" + port + ", nothing deferred"));
             assertThat(received.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("nothing sent").isEqualTo(-1);
             mta.join(5000);
         }
@@ -165,6 +165,25 @@ class UnitChecksTest {
                     .endsWith("answered 'SSH-2.0-OpenSSH_9.2', not an SMTP 220 banner");
             other.join(5000);
         }
+    }
+
+    @Test
+    void mailTheRelayRefusesIsReportedWithPostfixsReasonNotLeftQueuedSilently() {
+        String queue = """
+                {"queue_name": "active", "queue_id": "A1", "arrival_time": 1700000300, "recipients": [{"address": \
+                "ops@example.test"}]}
+                {"queue_name": "deferred", "queue_id": "B2", "arrival_time": 1700000000, "recipients": [{"address": \
+                "ops@example.test", "delay_reason": "connect to 10.0.0.1[10.0.0.1]:587: Connection refused"}]}
+                {"queue_name": "deferred", "queue_id": "C3", "arrival_time": 1700000100, "recipients": [{"address": \
+                "ops@example.test", "delay_reason": "SASL authentication failed; server mail.example.org said: \
+                535 5.7.8 Error: authentication failed\\u001b[2J"}]}
+                not json from an older postqueue
+                """;
+        assertThat(UnitChecks.deferred(queue)).hasValue("2 messages are deferred in postfix's queue, the newest "
+                + "because: SASL authentication failed; server mail.example.org said: 535 5.7.8 Error: "
+                + "authentication failed?[2J (postqueue -p lists them; fix the relay, then postqueue -f)");
+        assertThat(UnitChecks.deferred("")).isEmpty();
+        assertThat(UnitChecks.deferred(queue.lines().limit(1).reduce("", (a, b) -> a + b + "\n"))).isEmpty();
     }
 
     @Test
