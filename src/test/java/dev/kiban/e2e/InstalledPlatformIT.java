@@ -13,6 +13,7 @@ import dev.kiban.testing.RigHosts;
 import dev.kiban.testing.RigHosts.Exec;
 import dev.kiban.testing.RigHosts.Host;
 import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -318,8 +319,42 @@ class InstalledPlatformIT {
 
     @Test
     @Order(14)
+    void aRelayThatRefusesTheLoginIsReportedByVerifyNotQueuedSilently() throws Exception {
+        // a relay over implicit TLS (465) that knows the user, and the spec giving it a wrong password
+        GreenMail relay = new GreenMail(new ServerSetup(0, RIG.gateway(network), ServerSetup.PROTOCOL_SMTPS)
+                .dynamicPort());
+        relay.start();
+        try {
+            relay.setUser("kiban@example.test", "kiban", "the-right-one");
+            host.write("/etc/kiban/smtp-password", "a-wrong-one\n");
+            host.execOk("chmod", "600", "/etc/kiban/smtp-password");
+            String spec = host.read(SPEC).replaceFirst("smtpPort: \\d+", "smtpPort: " + relay.getSmtps().getPort())
+                    .replace("username: null", "username: kiban")
+                    .replace("password: null", "password: file:/etc/kiban/smtp-password");
+            host.write(SPEC, spec);
+            Exec apply = kiban(host, "apply", "--yes");
+            assertThat(apply.ok()).as(apply.both()).isTrue();
+            assertThat(host.execOk("postconf", "-h", "smtp_sasl_auth_enable").strip()).isEqualTo("yes");
+            host.execWithInput("Subject: through the relay\n\nhello\n".getBytes(StandardCharsets.UTF_8),
+                    "/usr/sbin/sendmail", "root");
+            Wait.until(() -> host.exec("postqueue", "-j").out().contains("\"deferred\""), Duration.ofSeconds(60),
+                    "postfix defers the message");
+            Exec verify = kiban(host, "verify", "--only", "unit");
+            assertThat(verify.exit()).as(verify.both()).isEqualTo(1);
+            assertThat(verify.out().lines().filter(l -> l.contains("mail-relay")).findFirst().orElse(""))
+                    .startsWith("FAIL").contains("deferred in postfix's queue").containsIgnoringCase("authentication")
+                    .doesNotContain("a-wrong-one");
+            assertThat(relay.getReceivedMessages()).isEmpty();
+        } finally {
+            relay.stop();
+            host.exec("postsuper", "-d", "ALL");
+        }
+    }
+
+    @Test
+    @Order(15)
     void rollbackReturnsEveryFileToItsBytesBeforeApply() {
-        Exec rollback = kiban(host, "rollback", "--yes");
+        Exec rollback = kiban(host, "rollback", "--to", "0", "--yes");
         assertThat(rollback.ok()).as(rollback.both()).isTrue();
         Map<String, String> after = new LinkedHashMap<>();
         for (String path : before.keySet()) {
@@ -330,7 +365,7 @@ class InstalledPlatformIT {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void removingThePackageLeavesTheSpecAndTheRepository() {
         Exec remove = host.exec(Duration.ofMinutes(5), "apt-get", "remove", "-y", "kiban");
         assertThat(remove.ok()).as(remove.both()).isTrue();

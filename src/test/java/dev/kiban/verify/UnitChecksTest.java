@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,23 @@ class UnitChecksTest {
     }
 
     static Check.Outcome run(Check check, HostPrograms programs, String yaml) throws Exception {
-        return check.run(context(programs, yaml));
+        CheckContext c = context(programs, yaml);
+        // the checks of the host's own programs and services run only on /; the programs here are fakes
+        boolean hostOnly = List.of("compose-v2", "fail2ban-sshd", "mail-relay").contains(check.id());
+        return check.run(hostOnly ? new CheckContext(c.spec(), Path.of("/"), c.engine(), c.programs(), c.webImage(),
+                c.webPort(), c.toolImage(), c.containers()) : c);
+    }
+
+    @Test
+    void theHostsOwnProgramsAndServicesAreSkippedForATreeSayingWhy() throws Exception {
+        var everything = FakePrograms.answering(List.of("docker", "fail2ban-client", "postconf"), 0, "anything");
+        for (Check check : List.of(UnitChecks.composeV2(), UnitChecks.fail2banSshd(), UnitChecks.mailRelay())) {
+            Check.Outcome o = check.run(context(everything, ""));
+            assertThat(o.verdict()).as(check.id()).isEqualTo(CheckResult.Verdict.SKIP);
+            assertThat(o.evidence()).contains("is this host's, not the tree's under /nonexistent-root",
+                    "checked when verify runs on /");
+        }
+        assertThat(everything.ran()).isEmpty();
     }
 
     static HostPrograms.Result ok(String output) {
