@@ -190,6 +190,7 @@ public final class HostApply {
             Map.entry("docker", List.of("docker-ce", "docker-ce-cli", "docker.io")),
             Map.entry("dockerd", List.of("docker-ce", "docker.io")),
             Map.entry("postconf", List.of("postfix")),
+            Map.entry("postfix", List.of("postfix")),
             Map.entry("postmap", List.of("postfix")),
             Map.entry("newaliases", List.of("postfix")));
 

@@ -120,6 +120,10 @@ public final class OutgoingMail {
                     "hash:" + PASSWORDS));
         }
         out.add(PlannedCommand.of("root's mail to admin.email (R6, R7)", List.of(ALIASES), "newaliases"));
+        // postfix's own check of its configuration, files and permissions: a complaint fails the step, and
+        // apply puts every file back before postfix is (re)started on it
+        out.add(PlannedCommand.of("send-only mail: postfix checks its configuration (R6, R7)", all, "postfix",
+                "check"));
         out.add(PlannedCommand.of("send-only mail (R6, R7)", all, "systemctl", "enable", "--now", "postfix"));
         // inet_interfaces is read only at start: a reload would leave postfix listening where it was; the
         // aliases and the login need no restart (postfix notices a rebuilt table)

@@ -114,9 +114,10 @@ class OutgoingMailTest {
         int postconf = indexOf(order, "postconf -e");
         int postmap = indexOf(order, "postmap ");
         int newaliases = indexOf(order, "newaliases");
+        int check = indexOf(order, "postfix check");
         int enable = indexOf(order, "systemctl enable --now postfix");
         int restart = indexOf(order, "systemctl restart postfix");
-        assertThat(List.of(install, postconf, postmap, newaliases, enable, restart)).isSorted();
+        assertThat(List.of(install, postconf, postmap, newaliases, check, enable, restart)).isSorted();
     }
 
     private static int indexOf(List<String> commands, String prefix) {
