@@ -191,6 +191,7 @@ public final class HostApply {
             Map.entry("dockerd", List.of("docker-ce", "docker.io")),
             Map.entry("postconf", List.of("postfix")),
             Map.entry("postfix", List.of("postfix")),
+            Map.entry("postqueue", List.of("postfix")),
             Map.entry("postmap", List.of("postfix")),
             Map.entry("newaliases", List.of("postfix")));
 

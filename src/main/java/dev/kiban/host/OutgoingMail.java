@@ -129,6 +129,10 @@ public final class OutgoingMail {
         // aliases and the login need no restart (postfix notices a rebuilt table)
         out.add(PlannedCommand.of("send-only mail: postfix reads the new keys (R6, R7)", List.of(SETTINGS), "systemctl",
                 "restart", "postfix"));
+        // mail sent before this configuration (fail2ban's start notices, queued while postfix was the package's
+        // default) waits for a retry minutes away: send it now, through the new relay
+        out.add(PlannedCommand.of("send-only mail: what waited in the queue goes now (R6, R7)", all, "postqueue",
+                "-f"));
         return List.copyOf(out);
     }
 }

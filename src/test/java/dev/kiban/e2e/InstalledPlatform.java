@@ -341,15 +341,15 @@ abstract class InstalledPlatform {
     @Test
     @Order(14)
     void aRelayThatRefusesTheLoginIsReportedByVerifyNotQueuedSilently() throws Exception {
-        // a relay over implicit TLS (465) that knows the user, and the spec giving it a wrong password
-        GreenMail relay = new GreenMail(new ServerSetup(0, RIG.gateway(network), ServerSetup.PROTOCOL_SMTPS)
-                .dynamicPort());
+        // a relay over implicit TLS that knows the user, and the spec giving it a wrong password; on port 465,
+        // which is what tells kiban (and postfix's wrapper mode) that TLS comes first
+        GreenMail relay = new GreenMail(new ServerSetup(465, RIG.gateway(network), ServerSetup.PROTOCOL_SMTPS));
         relay.start();
         try {
             relay.setUser("kiban@example.test", "kiban", "the-right-one");
             host.write("/etc/kiban/smtp-password", "a-wrong-one\n");
             host.execOk("chmod", "600", "/etc/kiban/smtp-password");
-            String spec = host.read(SPEC).replaceFirst("smtpPort: \\d+", "smtpPort: " + relay.getSmtps().getPort())
+            String spec = host.read(SPEC).replaceFirst("smtpPort: \\d+", "smtpPort: 465")
                     .replace("username: null", "username: kiban")
                     .replace("password: null", "password: file:/etc/kiban/smtp-password");
             host.write(SPEC, spec);

@@ -117,7 +117,8 @@ class OutgoingMailTest {
         int check = indexOf(order, "postfix check");
         int enable = indexOf(order, "systemctl enable --now postfix");
         int restart = indexOf(order, "systemctl restart postfix");
-        assertThat(List.of(install, postconf, postmap, newaliases, check, enable, restart)).isSorted();
+        int flush = indexOf(order, "postqueue -f");
+        assertThat(List.of(install, postconf, postmap, newaliases, check, enable, restart, flush)).isSorted();
     }
 
     private static int indexOf(List<String> commands, String prefix) {
