@@ -387,13 +387,22 @@ abstract class InstalledPlatform {
 
     @Test
     @Order(16)
-    void removingThePackageLeavesTheSpecAndTheRepository() {
+    void removingReinstallingAndPurgingThePackageLeaveTheSpecAndTheRepository() {
+        String spec = host.execOk("sha256sum", SPEC);
+        String repository = host.execOk("sh", "-c", "cd /mnt/backup/docker && find . -type f | sort | xargs sha256sum");
+        assertThat(repository).contains("./snapshots/");
         Exec remove = host.exec(Duration.ofMinutes(5), "apt-get", "remove", "-y", "kiban");
         assertThat(remove.ok()).as(remove.both()).isTrue();
         assertThat(host.exec("test", "-e", "/usr/bin/kiban").ok()).isFalse();
-        assertThat(host.exec("test", "-f", SPEC).ok()).isTrue();
-        assertThat(host.exec("test", "-d", "/mnt/backup/docker/snapshots").ok()
-                || host.exec("test", "-f", "/mnt/backup/docker/config").ok()).isTrue();
+        // an install over the existing spec keeps it: the package does not own /etc/kiban/kiban.yaml
+        Exec again = host.exec(Duration.ofMinutes(5), "apt-get", "install", "-y", "/var/tmp/kiban.deb");
+        assertThat(again.ok()).as(again.both()).isTrue();
+        assertThat(host.execOk("kiban", "-c", SPEC, "spec", "validate")).contains("valid");
+        Exec purge = host.exec(Duration.ofMinutes(5), "apt-get", "purge", "-y", "kiban");
+        assertThat(purge.ok()).as(purge.both()).isTrue();
+        assertThat(host.execOk("sha256sum", SPEC)).isEqualTo(spec);
+        assertThat(host.execOk("sh", "-c", "cd /mnt/backup/docker && find . -type f | sort | xargs sha256sum"))
+                .isEqualTo(repository);
     }
 
     private String journal(String unit) {
