@@ -54,7 +54,8 @@ public final class Main {
     /**
      * The command line for {@code args}. picocli builds the model of every command it knows at start,
      * by reflection; a run of one command needs only that one, which saves a CLI start a third of its
-     * time. Without a known command (help, a typo) all are built, so help and suggestions are complete.
+     * time, and {@code --version} alone needs none. Otherwise, without a known command (help, a typo),
+     * all are built, so help and suggestions are complete.
      */
     static CommandLine commandLine(KibanContext context, String[] args) {
         IFactory factory = new IFactory() {
@@ -69,8 +70,9 @@ public final class Main {
         };
         CommandLine cli = new CommandLine(KibanCommand.class, factory);
         String requested = requestedCommand(args);
+        boolean versionOnly = requested == null && versionOnly(args);
         for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
-            if (requested == null || requested.equals(c.getKey())) cli.addSubcommand(c.getKey(),
+            if (!versionOnly && (requested == null || requested.equals(c.getKey()))) cli.addSubcommand(c.getKey(),
                     new CommandLine(c.getValue(), factory));
         }
         cli.setExecutionExceptionHandler(Main::handle);
@@ -91,6 +93,26 @@ public final class Main {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code args} only ask for the version: the root's own options alone (no --help, which picocli
+     * would answer first, listing the commands), one of them --version. Anything else (a word, an unknown or
+     * clustered option) gets the whole tree, for its error and suggestions.
+     */
+    static boolean versionOnly(String[] args) {
+        boolean version = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-c") || a.equals("--config")) {
+                i++;
+            } else if (a.equals("-V") || a.equals("--version")) {
+                version = true;
+            } else if (!a.equals("-v") && !a.equals("--verbose") && !a.startsWith("--config=")) {
+                return false;
+            }
+        }
+        return version;
     }
 
     /** By name: picocli builds a command's object lazily, so its type is not known yet here. */

@@ -64,8 +64,8 @@ class LauncherTest {
         Path usr = installed();
         List<String> argv = run(usr.resolve("bin/kiban"), List.of(), "status", "--json");
         assertThat(argv.get(0)).isEqualTo(usr.resolve("lib/kiban/runtime/bin/java").toString());
-        assertThat(argv).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-XX:AOTCache=" + usr.resolve("lib/kiban/kiban.aot"), "--add-opens",
+        assertThat(argv).contains("-XX:TieredStopAtLevel=1", "-Djdk.reflect.useNativeAccessorOnly=true",
+                "-XX:+UseSerialGC", "-XX:AOTCache=" + usr.resolve("lib/kiban/kiban.aot"), "--add-opens",
                 "java.base/sun.nio.fs=ALL-UNNAMED").doesNotContain("-Xshare:auto");
         assertThat(argv.subList(argv.indexOf("-cp"), argv.size())).containsExactly("-cp",
                 usr.resolve("lib/kiban/kiban.jar").toString(), "dev.kiban.cli.Main", "status", "--json");
@@ -85,9 +85,10 @@ class LauncherTest {
     void backupsGetTheFullJitAndTheMonitorASmallHeap() throws Exception {
         Path usr = installed();
         List<String> backup = run(usr.resolve("bin/kiban"), List.of(), "-c", "x.yaml", "backup", "run");
-        assertThat(backup).doesNotContain("-XX:TieredStopAtLevel=1")
+        assertThat(backup).doesNotContain("-XX:TieredStopAtLevel=1", "-Djdk.reflect.useNativeAccessorOnly=true")
                 .contains("--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED", "-XX:+UseSerialGC");
         List<String> monitor = run(usr.resolve("bin/kiban"), List.of(), "monitor");
+        assertThat(monitor).doesNotContain("-Djdk.reflect.useNativeAccessorOnly=true");
         assertThat(monitor).contains("-XX:TieredStopAtLevel=1", "-Xms16m", "-Xmx64m", "-XX:ReservedCodeCacheSize=32m",
                 "-Xss512k");
     }
