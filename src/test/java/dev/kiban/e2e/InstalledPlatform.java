@@ -345,6 +345,16 @@ abstract class InstalledPlatform {
         // which is what tells kiban (and postfix's wrapper mode) that TLS comes first
         GreenMail relay = new GreenMail(new ServerSetup(465, RIG.gateway(network), ServerSetup.PROTOCOL_SMTPS));
         relay.start();
+        String gateway = RIG.gateway(network);
+        // listening before postfix's first try: a refused connection would be the reason it defers with
+        Wait.until(() -> {
+            try (var probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress(gateway, 465), 1000);
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, Duration.ofSeconds(20), "the relay listens on " + gateway + ":465");
         try {
             relay.setUser("kiban@example.test", "kiban", "the-right-one");
             host.write("/etc/kiban/smtp-password", "a-wrong-one\n");
