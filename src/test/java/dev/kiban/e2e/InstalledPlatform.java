@@ -378,7 +378,10 @@ abstract class InstalledPlatform {
                     return false;
                 }, Duration.ofSeconds(90), "postfix defers the message: the relay refused the login");
             } catch (Wait.TimedOut e) {
-                throw new AssertionError(e.getMessage() + ": " + host.exec("postqueue", "-j").both(), e);
+                throw new AssertionError(e.getMessage() + ": " + host.exec("postqueue", "-j").both() + "\nhost routes: "
+                        + host.exec("ip", "-4", "-o", "route").both() + "\nthis machine: " + machine("ip", "-4", "-o",
+                        "addr") + machine("ss", "-ltn") + machine("docker", "network", "ls") + machine("iptables-save"),
+                        e);
             }
             Exec verify = kiban(host, "verify", "--only", "unit");
             assertThat(verify.exit()).as(verify.both()).isEqualTo(1);
@@ -423,6 +426,21 @@ abstract class InstalledPlatform {
         assertThat(host.execOk("sha256sum", SPEC)).isEqualTo(spec);
         assertThat(host.execOk("sh", "-c", "cd /mnt/backup/docker && find . -type f | sort | xargs sha256sum"))
                 .isEqualTo(repository);
+    }
+
+    /** What a command of this machine prints, for a failure's message. */
+    private static String machine(String... argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return "\n$ " + String.join(" ", argv) + "\n" + out;
+        } catch (java.io.IOException e) {
+            return "\n$ " + String.join(" ", argv) + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     private String journal(String unit) {
