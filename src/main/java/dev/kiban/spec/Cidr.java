@@ -37,6 +37,11 @@ public record Cidr(long network, int prefix) {
         return new AddressRange(first(), last());
     }
 
+    /** Whether the two networks share an address. */
+    public boolean overlaps(Cidr other) {
+        return first() <= other.last() && other.first() <= last();
+    }
+
     public boolean contains(long address) {
         return address >= first() && address <= last();
     }

@@ -22,6 +22,25 @@ public final class SwarmSetup {
         }
     }
 
+    /**
+     * The Swarm networks the init would make (docker_gwbridge, ingress, the address pool) that overlap a
+     * network the host is on: the host would route those neighbours, its gateway among them, into a bridge.
+     * Found on the real-host rig: a host on 172.18.0.0/16 lost its way out to the spec's docker_gwbridge.
+     */
+    static List<String> overlapsWithTheHost(PlatformSpec spec, SwarmObservation now) {
+        var nets = spec.networks().docker();
+        java.util.Map<String, Cidr> made = new java.util.LinkedHashMap<>();
+        made.put("networks.docker.gwbridge", nets.gwbridge());
+        made.put("networks.docker.ingress", nets.ingress());
+        spec.swarm().defaultAddrPool().forEach(c -> made.put("swarm.defaultAddrPool " + c, c));
+        List<String> out = new ArrayList<>();
+        made.forEach((key, cidr) -> now.hostNetworks().stream().filter(h -> h.network().overlaps(cidr)).findFirst()
+                .ifPresent(h -> out.add(key + " (" + cidr + ") overlaps " + h.network() + ", the network of this "
+                        + "host's " + h.name() + ": the host would route it into a Docker bridge and lose those "
+                        + "neighbours (its gateway too); choose a subnet of its own in the spec")));
+        return out;
+    }
+
     /** Needs a spec resolved for the host, so the addresses are no longer auto. */
     public static Plan plan(PlatformSpec spec, SwarmObservation now) {
         var s = spec.swarm();
@@ -41,6 +60,7 @@ public final class SwarmSetup {
         String ingressGateway = firstHost(nets.ingress());
         switch (now.swarm().state()) {
             case "inactive" -> {
+                overlapsWithTheHost(spec, now).forEach(refusals::add);
                 Optional<NetworkSummary> gw = now.gwbridge();
                 if (gw.isEmpty()) {
                     steps.add(new SwarmStep.CreateGatewayBridge(nets.gwbridge().toString(), false));

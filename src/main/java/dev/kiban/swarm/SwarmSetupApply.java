@@ -5,6 +5,7 @@ import dev.kiban.engine.EngineApiException;
 import dev.kiban.engine.EngineConflictException;
 import dev.kiban.engine.NetworkSummary;
 import dev.kiban.os.AtomicFile;
+import dev.kiban.os.HostNetworks;
 import dev.kiban.os.HostRoot;
 import dev.kiban.os.Wait;
 import java.io.IOException;
@@ -39,7 +40,10 @@ public final class SwarmSetupApply {
         Optional<NetworkSummary> ingress = networks.stream().filter(NetworkSummary::ingress).findFirst();
         int services = swarm.manager() ? engine.serviceCount() : 0;
         boolean saved = HostRoot.isRegularFileUnder(root, joinTokenFile);
-        return new SwarmObservation(swarm, engine.info().liveRestore(), gw, ingress, services, saved);
+        // this machine's networks say something only about an engine on this machine
+        List<HostNetworks.OnInterface> hostNetworks = engine.address().isUnixSocket() ? HostNetworks.system()
+                : List.of();
+        return new SwarmObservation(swarm, engine.info().liveRestore(), gw, ingress, services, saved, hostNetworks);
     }
 
     public void run(SwarmSetup.Plan plan) throws IOException {

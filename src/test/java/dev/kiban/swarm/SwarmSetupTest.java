@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiban.engine.NetworkSummary;
 import dev.kiban.engine.SwarmInit;
 import dev.kiban.engine.SwarmSettings;
+import dev.kiban.os.HostNetworks;
+import dev.kiban.spec.Cidr;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.spec.SpecDocument;
@@ -46,6 +48,24 @@ class SwarmSetupTest {
                         4789)),
                 new SwarmStep.RecreateIngress("10.0.255.0/24", "10.0.255.1"),
                 new SwarmStep.SaveJoinToken("/root/.docker-swarm-token"));
+    }
+
+    @Test
+    void swarmNetworksOverlappingANetworkOfTheHostAreRefusedNamingBoth() {
+        var onTheGwbridgeSubnet = new SwarmObservation(SwarmSettings.INACTIVE, false, Optional.empty(),
+                Optional.empty(), 0, false, List.of(
+                        new HostNetworks.OnInterface("eth0", Cidr.parse("172.18.0.0/16")),
+                        new HostNetworks.OnInterface("eth1", Cidr.parse("10.20.5.0/24")),
+                        new HostNetworks.OnInterface("eth2", Cidr.parse("192.168.1.0/24"))));
+        assertThat(SwarmSetup.plan(spec, onTheGwbridgeSubnet).refusals()).containsExactly(
+                "networks.docker.gwbridge (172.18.0.0/16) overlaps 172.18.0.0/16, the network of this host's eth0: "
+                        + "the host would route it into a Docker bridge and lose those neighbours (its gateway too); "
+                        + "choose a subnet of its own in the spec",
+                "swarm.defaultAddrPool 10.20.0.0/16 (10.20.0.0/16) overlaps 10.20.5.0/24, the network of this host's "
+                        + "eth1: the host would route it into a Docker bridge and lose those neighbours (its gateway "
+                        + "too); choose a subnet of its own in the spec");
+        assertThat(Cidr.parse("10.0.255.0/24").overlaps(Cidr.parse("10.0.0.0/16"))).isTrue();
+        assertThat(Cidr.parse("10.0.255.0/24").overlaps(Cidr.parse("10.0.254.0/24"))).isFalse();
     }
 
     @Test
