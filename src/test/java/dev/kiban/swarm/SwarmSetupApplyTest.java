@@ -79,6 +79,7 @@ class SwarmSetupApplyTest {
                 (proxy, method, args) -> switch (method.getName()) {
                     case "swarm" -> SwarmSettings.INACTIVE;
                     case "networks" -> List.of();
+                    case "address" -> dev.kiban.engine.EngineAddress.choose(null, java.util.Map.of());
                     case "info" -> new EngineInfo("24.0.9", "1.43", "Debian 12", "6.1", "overlay2",
                             "/var/lib/docker", "2", "systemd", new EngineInfo.SwarmState("inactive", false, 0, 0), 0,
                             false);
