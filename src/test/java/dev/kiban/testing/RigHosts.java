@@ -65,8 +65,12 @@ public final class RigHosts implements BeforeAllCallback, AfterAllCallback {
 
     /** The gateway of a rig network: the address on this machine that its hosts reach (test servers bind here). */
     public String gateway(String network) {
-        return ok(docker(Duration.ofSeconds(20), null, "network", "inspect", "-f",
+        String gateway = ok(docker(Duration.ofSeconds(20), null, "network", "inspect", "-f",
                 "{{(index .IPAM.Config 0).Gateway}}", network)).out().strip();
+        if (!gateway.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+            throw new IllegalStateException("network " + network + " has no gateway address: '" + gateway + "'");
+        }
+        return gateway;
     }
 
     /** Starts a host and returns once systemd has booted it; {@code dirs} are mount points of their own. */
