@@ -117,10 +117,10 @@ final class ApplyCommand implements Callable<Integer> {
      */
     private Optional<String> agentChannels(PlatformSpec resolved) {
         for (String channel : ChannelSettings.used(resolved)) {
+            if (ChannelSettings.needsAbsentEnvironment(resolved, channel, context.environment())) continue;
             try {
                 ChannelSettings.of(resolved, context.environment(), List.of(channel));
             } catch (SpecException e) {
-                if (e.getMessage().contains(": environment variable ")) continue;
                 return Optional.of("the monitoring agent could not start with this spec: " + e.getMessage());
             }
         }

@@ -45,6 +45,22 @@ public final class ChannelSettings {
         return out;
     }
 
+    /**
+     * Whether {@code channel} takes a secret from an environment variable that {@code env} lacks: such a
+     * secret is the agent's environment's to give, so a check made elsewhere cannot judge the channel.
+     */
+    public static boolean needsAbsentEnvironment(PlatformSpec spec, String channel, Map<String, String> env) {
+        var ch = spec.monitor().channels();
+        List<SecretRef> refs = switch (channel) {
+            case "discord" -> List.of(ch.discord().webhook());
+            case "mail" -> ch.mail().password().stream().toList();
+            case "webhook" -> ch.webhook().url().stream().toList();
+            default -> List.of();
+        };
+        return refs.stream().anyMatch(r -> r.kind() == SecretRef.Kind.ENV
+                && (env.get(r.value()) == null || env.get(r.value()).isEmpty()));
+    }
+
     /** The channels the spec's rules send to. */
     public static List<String> used(PlatformSpec spec) {
         return spec.monitor().rules().stream().flatMap(r -> r.channels().stream()).distinct().toList();

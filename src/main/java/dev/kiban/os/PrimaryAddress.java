@@ -28,9 +28,7 @@ public final class PrimaryAddress {
         }
         try {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nic.isUp() || nic.isLoopback() || nic.getName().startsWith("docker")
-                        || nic.getName().startsWith("br-")
-                        || nic.getName().startsWith("veth") || nic.getName().startsWith("virbr")) continue;
+                if (!nic.isUp() || nic.isLoopback() || HostNetworks.dockersOrLibvirts(nic.getName())) continue;
                 Optional<String> a = ipv4Of(nic.getName());
                 if (a.isPresent()) return a;
             }
