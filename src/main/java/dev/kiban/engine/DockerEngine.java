@@ -267,6 +267,7 @@ public final class DockerEngine implements Engine {
         init.defaultAddrPool().forEach(pool::add);
         body.put("SubnetSize", init.subnetSize());
         body.put("DataPathPort", init.dataPathPort());
+        if (init.forceNewCluster()) body.put("ForceNewCluster", true);
         body.putObject("Spec");
         try {
             api("POST", "/swarm/init", body);
@@ -288,6 +289,59 @@ public final class DockerEngine implements Engine {
     @Override
     public String workerJoinToken() {
         return api("GET", "/swarm", null).path("JoinTokens").path("Worker").asText();
+    }
+
+    @Override
+    public String managerJoinToken() {
+        return api("GET", "/swarm", null).path("JoinTokens").path("Manager").asText();
+    }
+
+    @Override
+    public void joinSwarm(SwarmJoin join) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("ListenAddr", join.listenAddress());
+        body.put("AdvertiseAddr", join.advertiseAddress());
+        body.put("DataPathAddr", join.advertiseAddress());
+        ArrayNode remotes = body.putArray("RemoteAddrs");
+        join.managers().forEach(remotes::add);
+        body.put("JoinToken", join.token());
+        try {
+            api("POST", "/swarm/join", body);
+        } catch (NotSwarmManagerException e) {
+            throw initRefused(e);
+        }
+    }
+
+    @Override
+    public void leaveSwarm(boolean force) {
+        api("POST", "/swarm/leave?force=" + force, null);
+    }
+
+    @Override
+    public void updateNode(NodeSummary node, NodeChange change) {
+        ObjectNode spec = JSON.createObjectNode();
+        spec.put("Role", change.role());
+        spec.put("Availability", change.availability());
+        ObjectNode labels = spec.putObject("Labels");
+        change.labels().forEach(labels::put);
+        api("POST", "/nodes/" + urlEncode(node.id()) + "/update?version=" + node.version(), spec);
+    }
+
+    @Override
+    public void removeNode(String id, boolean force) {
+        api("DELETE", "/nodes/" + urlEncode(id) + "?force=" + force, null);
+    }
+
+    @Override
+    public List<TaskSummary> nodeTasks(String nodeId) {
+        ObjectNode filters = JSON.createObjectNode();
+        filters.putArray("node").add(nodeId);
+        List<TaskSummary> out = new ArrayList<>();
+        for (JsonNode t : api("GET", "/tasks?filters=" + urlEncode(filters.toString()), null)) {
+            out.add(SwarmJson.task(t));
+        }
+        out.sort(java.util.Comparator.comparing(TaskSummary::timestamp).reversed());
+        return out;
     }
 
     @Override

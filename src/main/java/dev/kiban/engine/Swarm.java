@@ -19,6 +19,24 @@ public interface Swarm {
     /** The token a worker joins with. */
     String workerJoinToken();
 
+    /** The token a manager joins with. */
+    String managerJoinToken();
+
+    /** Joins this engine to the swarm of {@code join.managers()}; a wrong token is an {@link EngineApiException}. */
+    void joinSwarm(SwarmJoin join);
+
+    /** Takes this node out of its swarm; {@code force} is needed on a manager (it may cost the quorum). */
+    void leaveSwarm(boolean force);
+
+    /** Sets a node's role, availability and labels, at the version it was read at. */
+    void updateNode(NodeSummary node, NodeChange change);
+
+    /** Removes a node that has left or is down; {@code force} removes one that is still up. */
+    void removeNode(String id, boolean force);
+
+    /** The tasks given to a node, newest first. */
+    List<TaskSummary> nodeTasks(String nodeId);
+
     List<NodeSummary> nodes();
 
     /** The number of Swarm services. */

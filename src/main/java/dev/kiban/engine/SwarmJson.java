@@ -38,14 +38,18 @@ final class SwarmJson {
                 t.path("DesiredState").asText(),
                 t.path("Status").path("State").asText(), t.path("Status").path("Err").asText(""),
                 t.path("Status").path("Timestamp").asText(""),
-                t.path("Status").path("ContainerStatus").path("ContainerID").asText(""));
+                t.path("Status").path("ContainerStatus").path("ContainerID").asText(""), t.path("NodeID").asText(""));
     }
 
     static NodeSummary node(JsonNode n) {
         return new NodeSummary(n.path("ID").asText(), n.path("Description").path("Hostname").asText(),
                 n.path("Spec").path("Role").asText(),
                 n.path("Spec").path("Availability").asText(), n.path("Status").path("State").asText(),
-                n.path("Status").path("Addr").asText(), n.path("ManagerStatus").path("Leader").asBoolean(false));
+                n.path("Status").path("Addr").asText(), n.path("ManagerStatus").path("Leader").asBoolean(false),
+                n.path("ManagerStatus").path("Reachability").asText(""),
+                n.path("Description").path("Engine").path("EngineVersion").asText(""),
+                strings(n.path("Spec").path("Labels")),
+                n.path("Version").path("Index").asLong(0));
     }
 
     /** A config, with its data. */
@@ -67,11 +71,15 @@ final class SwarmJson {
      */
     static SwarmSettings settings(JsonNode swarm, JsonNode cluster) {
         String state = swarm.path("LocalNodeState").asText("inactive");
+        List<String> remotes = new ArrayList<>();
+        swarm.path("RemoteManagers").forEach(m -> remotes.add(m.path("Addr").asText()));
+        String nodeId = swarm.path("NodeID").asText("");
+        String error = swarm.path("Error").asText("");
         if (cluster == null) return new SwarmSettings(state.isEmpty() ? "inactive" : state, false,
-                swarm.path("NodeAddr").asText(""), List.of(), 0, 0);
+                swarm.path("NodeAddr").asText(""), List.of(), 0, 0, nodeId, remotes, error);
         List<String> pool = new ArrayList<>();
         cluster.path("DefaultAddrPool").forEach(p -> pool.add(p.asText()));
         return new SwarmSettings(state, true, swarm.path("NodeAddr").asText(""), pool,
-                cluster.path("SubnetSize").asInt(0), cluster.path("DataPathPort").asInt(0));
+                cluster.path("SubnetSize").asInt(0), cluster.path("DataPathPort").asInt(0), nodeId, remotes, error);
     }
 }

@@ -47,7 +47,8 @@ public record PlatformSpec(
                 engine.noNewPrivileges(), engine.seccompProfile(), selinux, engine.usernsRemap(),
                 engine.maxConcurrentDownloads(), engine.maxConcurrentUploads(), engine.ulimits(), engine.sysctl());
         Swarm s = new Swarm(swarm.enabled(), advertise, listen, swarm.defaultAddrPool(), swarm.subnetSize(),
-                swarm.dataPathPort(), swarm.nodeNetworks(), swarm.joinTokenFile());
+                swarm.dataPathPort(), swarm.nodeNetworks(), swarm.joinTokenFile(), swarm.joinToken(),
+                swarm.managerJoinToken(), swarm.nodes());
         return new PlatformSpec(apiVersion, kind, admin, h, budget, e, networks, ports, storage, backup, monitor,
                 security, s);
     }
@@ -179,7 +180,46 @@ public record PlatformSpec(
 
     public record Firewall(String zone) {}
 
+    /**
+     * The Swarm (R8). {@code nodes} lists every node of the cluster as the operator means it to be (empty: this
+     * host alone); {@code joinToken}/{@code managerJoinToken} are read on a joining host only, from a file or the
+     * environment, never from the spec's text or the command line.
+     */
     public record Swarm(boolean enabled, HostAddress advertiseAddress, HostAddress listenAddress,
             List<Cidr> defaultAddrPool, int subnetSize, int dataPathPort, List<Cidr> nodeNetworks,
-            HostPath joinTokenFile) {}
+            HostPath joinTokenFile, Optional<SecretRef> joinToken, Optional<SecretRef> managerJoinToken,
+            List<SwarmNode> nodes) {
+        /** The declared node of that hostname. */
+        public Optional<SwarmNode> node(String hostname) {
+            return nodes.stream().filter(n -> n.name().equals(hostname)).findFirst();
+        }
+
+        /** The declared node at that address. */
+        public Optional<SwarmNode> nodeAt(String address) {
+            return nodes.stream().filter(n -> n.address().address().equals(address)).findFirst();
+        }
+
+        /** The addresses of the declared managers, where a joining node finds the cluster. */
+        public List<String> managerAddresses() {
+            return nodes.stream().filter(n -> n.role() == NodeRole.MANAGER).map(n -> n.address().address()).toList();
+        }
+    }
+
+    /** One node of the Swarm: its hostname, the address it advertises, its role, labels and availability. */
+    public record SwarmNode(String name, HostAddress address, NodeRole role, Optional<Map<String, String>> labels,
+            Optional<NodeAvailability> availability) {
+        /** The labels the spec gives this node (none when the key is absent). */
+        public Map<String, String> nodeLabels() {
+            return labels.orElse(Map.of());
+        }
+
+        /** The availability the spec asks for; active unless it says otherwise. */
+        public NodeAvailability wantedAvailability() {
+            return availability.orElse(NodeAvailability.ACTIVE);
+        }
+    }
+
+    public enum NodeRole { MANAGER, WORKER }
+
+    public enum NodeAvailability { ACTIVE, PAUSE, DRAIN }
 }

@@ -403,6 +403,78 @@ final class SpecRules {
             warning("swarm.joinTokenFile",
                     "keep the join token under /root or /etc/kiban; kiban writes it 0600 wherever it is (R8.1)");
         }
+        swarm.joinToken().filter(t -> t.kind() == SecretRef.Kind.LITERAL).ifPresent(t -> error("swarm.joinToken",
+                "give the token as file:/path or env:NAME; a token written into the spec is read by everyone who "
+                + "reads the spec"));
+        swarm.managerJoinToken().filter(t -> t.kind() == SecretRef.Kind.LITERAL).ifPresent(t -> error(
+                "swarm.managerJoinToken", "give the token as file:/path or env:NAME; a manager token in the spec "
+                + "lets its reader take over the cluster"));
+        var docker = spec.networks().docker();
+        java.util.Map<String, Cidr> made = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < swarm.defaultAddrPool().size(); i++) {
+            made.put("swarm.defaultAddrPool[" + i + "]", swarm.defaultAddrPool().get(i));
+        }
+        made.put("networks.docker.ingress", docker.ingress());
+        made.put("networks.docker.gwbridge", docker.gwbridge());
+        made.forEach((key, cidr) -> swarm.nodeNetworks().stream().filter(cidr::overlaps).findFirst().ifPresent(net ->
+                error(key, cidr + " overlaps the node network " + net + " (swarm.nodeNetworks): the nodes would be "
+                        + "routed into a Docker network and lose one another (D2)")));
+        swarmNodes();
+    }
+
+    /** The declared nodes: unique names and addresses, inside the node networks, a quorum that makes sense (R8.3). */
+    private void swarmNodes() {
+        var swarm = spec.swarm();
+        List<PlatformSpec.SwarmNode> nodes = swarm.nodes();
+        if (nodes.isEmpty()) return;
+        if (swarm.nodeNetworks().isEmpty()) {
+            error("swarm.nodeNetworks", "the spec lists " + nodes.size() + " node(s) but no node network; the Swarm "
+                    + "ports open only to these networks (D15), so give the network the nodes are on");
+        }
+        java.util.Map<String, Integer> names = new java.util.HashMap<>();
+        java.util.Map<String, Integer> addresses = new java.util.HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            var node = nodes.get(i);
+            String path = "swarm.nodes[" + i + "]";
+            if (!node.name().matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?")) {
+                error(path + ".name", "expected the node's hostname (letters, digits, '.' and '-'), got \""
+                        + SpecText.shown(node.name()) + "\"");
+            }
+            Integer first = names.putIfAbsent(node.name(), i);
+            if (first != null) {
+                error(path + ".name", "node \"" + node.name() + "\" is already swarm.nodes[" + first + "]; "
+                        + "Swarm tells nodes apart by hostname");
+            }
+            if (node.address().isAuto()) {
+                error(path + ".address", "a node's address cannot be auto; give the address it advertises");
+                continue;
+            }
+            Integer same = addresses.putIfAbsent(node.address().address(), i);
+            if (same != null) {
+                error(path + ".address", node.address() + " is already the address of swarm.nodes[" + same + "]");
+            }
+            long ip = Ipv4.parse(node.address().address());
+            if (!swarm.nodeNetworks().isEmpty()
+                    && swarm.nodeNetworks().stream().noneMatch(n -> n.range().overlaps(new AddressRange(ip, ip)))) {
+                error(path + ".address", node.address() + " is outside swarm.nodeNetworks " + swarm.nodeNetworks()
+                        + "; the firewall opens the Swarm ports only to those networks (D15)");
+            }
+            node.nodeLabels().forEach((k, v) -> {
+                if (!k.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                    error(path + ".labels", "label \"" + SpecText.shown(k) + "\": expected letters, digits, '.', "
+                            + "'_' and '-'");
+                }
+            });
+        }
+        long managers = nodes.stream().filter(n -> n.role() == PlatformSpec.NodeRole.MANAGER).count();
+        if (managers == 0) {
+            error("swarm.nodes", "no node is a manager; a Swarm needs at least one (three tolerate one failure)");
+        } else if (managers % 2 == 0) {
+            warning("swarm.nodes", managers + " managers tolerate " + (managers - 1) / 2 + " failure(s), as "
+                    + (managers - 1) + " would (quorum is a majority); use an odd number");
+        } else if (managers > 7) {
+            warning("swarm.nodes", managers + " managers slow every Raft write; Docker advises at most seven");
+        }
     }
 
     private static String number(double v) {

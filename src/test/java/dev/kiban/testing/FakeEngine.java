@@ -16,11 +16,13 @@ import dev.kiban.engine.EngineUnavailableException;
 import dev.kiban.engine.ExecResult;
 import dev.kiban.engine.ImageSummary;
 import dev.kiban.engine.NetworkSummary;
+import dev.kiban.engine.NodeChange;
 import dev.kiban.engine.NodeSummary;
 import dev.kiban.engine.NotSwarmManagerException;
 import dev.kiban.engine.ServiceReplicas;
 import dev.kiban.engine.ServiceSummary;
 import dev.kiban.engine.SwarmInit;
+import dev.kiban.engine.SwarmJoin;
 import dev.kiban.engine.SwarmObject;
 import dev.kiban.engine.SwarmSettings;
 import dev.kiban.engine.TaskSummary;
@@ -103,6 +105,7 @@ public final class FakeEngine implements Engine {
     private final List<SwarmObject> configs = new ArrayList<>();
     private final List<SwarmObject> secrets = new ArrayList<>();
     private final List<NodeSummary> nodes = new ArrayList<>();
+    private SwarmJoin lastJoin;
     private final List<EngineEvent> eventStream = new ArrayList<>();
     private final Map<String, RuntimeException> failures = new HashMap<>();
     private final List<String> execs = new ArrayList<>();
@@ -433,6 +436,94 @@ public final class FakeEngine implements Engine {
     public synchronized String workerJoinToken() {
         manager();
         return "SWMTKN-1-fake";
+    }
+
+    @Override
+    public synchronized String managerJoinToken() {
+        manager();
+        return "SWMTKN-1-fake-manager";
+    }
+
+    /** The join the fake was asked for, if any (the token included, for the tests to check). */
+    public synchronized java.util.Optional<SwarmJoin> lastJoin() {
+        return java.util.Optional.ofNullable(lastJoin);
+    }
+
+    @Override
+    public synchronized void joinSwarm(SwarmJoin join) {
+        reachable();
+        if (swarm.active()) throw new EngineConflictException("This node is already part of a swarm");
+        if (!join.token().startsWith("SWMTKN-1-fake")) {
+            throw new EngineApiException(500,
+                    "rpc error: code = InvalidArgument desc = A valid join token is necessary");
+        }
+        lastJoin = join;
+        boolean asManager = join.token().endsWith("-manager");
+        swarm = new SwarmSettings("active", asManager, join.advertiseAddress(), List.of(), 0, 0, newId(),
+                List.copyOf(join.managers()), "");
+    }
+
+    @Override
+    public synchronized void leaveSwarm(boolean force) {
+        reachable();
+        if (!swarm.active()) throw new EngineApiException(503, "This node is not part of a swarm");
+        if (swarm.manager() && !force) {
+            throw new EngineApiException(503, "You are attempting to leave the swarm on a node that is "
+                    + "participating as a manager. Use --force to ignore this message.");
+        }
+        swarm = SwarmSettings.INACTIVE;
+        nodes.clear();
+    }
+
+    /** A node of the swarm besides this one. */
+    public synchronized FakeEngine addNode(NodeSummary node) {
+        nodes.add(node);
+        return this;
+    }
+
+    @Override
+    public synchronized void updateNode(NodeSummary node, NodeChange change) {
+        manager();
+        int i = indexOfNode(node.id());
+        NodeSummary now = nodes.get(i);
+        if (now.version() != node.version()) {
+            throw new EngineApiException(500, "update out of sequence");
+        }
+        nodes.set(i, new NodeSummary(now.id(), now.hostname(), change.role(), change.availability(), now.state(),
+                now.address(), now.leader(), "manager".equals(change.role()) ? "reachable" : "", now.engineVersion(),
+                Map.copyOf(change.labels()), now.version() + 1));
+        if ("drain".equals(change.availability())) {
+            // the orchestrator's part, done at once: the node's tasks shut down
+            for (int t = 0; t < tasks.size(); t++) {
+                TaskSummary task = tasks.get(t);
+                if (task.nodeId().equals(now.id()) && task.running()) {
+                    tasks.set(t, new TaskSummary(task.id(), task.serviceId(), task.slot(), "shutdown", "shutdown", "",
+                            task.timestamp(), task.containerId(), task.nodeId()));
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void removeNode(String id, boolean force) {
+        manager();
+        NodeSummary n = nodes.get(indexOfNode(id));
+        if (!force && !"down".equals(n.state())) {
+            throw new EngineApiException(400, "node " + id + " is not down and can't be removed");
+        }
+        nodes.remove(n);
+    }
+
+    private int indexOfNode(String id) {
+        for (int i = 0; i < nodes.size(); i++) if (nodes.get(i).id().equals(id)) return i;
+        throw new EngineNotFoundException("node " + id + " not found");
+    }
+
+    @Override
+    public synchronized List<TaskSummary> nodeTasks(String nodeId) {
+        manager();
+        return tasks.stream().filter(t -> t.nodeId().equals(nodeId))
+                .sorted((a, b) -> b.timestamp().compareTo(a.timestamp())).toList();
     }
 
     @Override
