@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
             "  kiban spec validate     every problem at once: FILE:LINE:COL key: message",
             "  kiban plan / apply      host configuration: diff, then write with checks",
             "  kiban swarm init        the swarm, its networks overlapping nothing",
+            "  kiban swarm join/apply  more nodes, as swarm.nodes lists them; kiban node drain",
             "  kiban stack deploy      a compose stack, linted, followed to convergence",
             "  kiban backup run        volumes, images, compose, Swarm state: deduplicated, checked",
             "  kiban monitor / alert   metrics, alerts to Discord and mail that never get lost",

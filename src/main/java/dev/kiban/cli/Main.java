@@ -29,6 +29,7 @@ public final class Main {
         m.put("generations", GenerationsCommand.class);
         m.put("engine", EngineCommand.class);
         m.put("swarm", SwarmCommand.class);
+        m.put("node", NodeCommand.class);
         m.put("stack", StackCommand.class);
         m.put("backup", BackupCommand.class);
         m.put("monitor", MonitorCommand.class);

@@ -98,6 +98,16 @@ public final class ThisHost {
         return spec.resolved(family(spec, Optional.empty()).orElse(Family.AUTO), address);
     }
 
+    /** The running machine's host name, the name Swarm knows it by; empty when it cannot be read. */
+    public static Optional<String> hostname() {
+        try {
+            String name = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            return name.isEmpty() ? Optional.empty() : Optional.of(name);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** For showing the spec: what can be decided is; the rest stays auto. */
     public PlatformSpec resolveAsFarAsKnown(PlatformSpec spec) throws IOException {
         return spec.resolved(family(spec, Optional.empty()).orElse(Family.AUTO),

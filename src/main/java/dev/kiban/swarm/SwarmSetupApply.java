@@ -51,11 +51,7 @@ public final class SwarmSetupApply {
             out.println(step.describe());
             out.flush();
             if (step instanceof SwarmStep.CreateGatewayBridge g) {
-                if (g.replaceExisting()) engine.removeNetwork(GWBRIDGE);
-                engine.createNetwork(GWBRIDGE, "bridge", g.subnet(), null, false, Map.of(
-                        "com.docker.network.bridge.name", GWBRIDGE,
-                        "com.docker.network.bridge.enable_icc", "false",
-                        "com.docker.network.bridge.enable_ip_masquerade", "true"), Map.of("dev.kiban.managed", "true"));
+                createGatewayBridge(g);
             } else if (step instanceof SwarmStep.InitSwarm i) {
                 engine.initSwarm(i.init());
             } else if (step instanceof SwarmStep.RecreateIngress r) {
@@ -80,6 +76,50 @@ public final class SwarmSetupApply {
                 // rooted and no-follow: a symbolic link planted on the way to the file is refused, not written through
                 AtomicFile.writeUnder(root, t.path(), command.getBytes(StandardCharsets.UTF_8), "rw-------", false);
             }
+        }
+    }
+
+    private void createGatewayBridge(SwarmStep.CreateGatewayBridge g) {
+        if (g.replaceExisting()) engine.removeNetwork(GWBRIDGE);
+        engine.createNetwork(GWBRIDGE, "bridge", g.subnet(), null, false, Map.of(
+                "com.docker.network.bridge.name", GWBRIDGE,
+                "com.docker.network.bridge.enable_icc", "false",
+                "com.docker.network.bridge.enable_ip_masquerade", "true"), Map.of("dev.kiban.managed", "true"));
+    }
+
+    /**
+     * Carries out a join plan with {@code token}. A join the managers refuse (a wrong or rotated token, no manager
+     * answering) leaves the host as it was: a docker_gwbridge made for it is removed again. The engine's reason is
+     * passed on with the token blotted out.
+     */
+    public void join(SwarmJoinPlan.Plan plan, JoinToken token) {
+        boolean madeBridge = false;
+        for (SwarmStep step : plan.steps()) {
+            out.println(step.describe());
+            out.flush();
+            if (step instanceof SwarmStep.CreateGatewayBridge g) {
+                createGatewayBridge(g);
+                madeBridge = !g.replaceExisting();
+            } else if (step instanceof SwarmStep.JoinSwarm j) {
+                try {
+                    engine.joinSwarm(new dev.kiban.engine.SwarmJoin(j.advertiseAddress(), j.listenAddress() + ":2377",
+                            j.managers(), token.value()));
+                } catch (EngineApiException e) {
+                    if (madeBridge) removeQuietly(GWBRIDGE);
+                    // not chained: the engine's exception may hold the token
+                    throw new dev.kiban.failure.RefusedException("the swarm refused " + j.node() + " (swarm.joinToken"
+                            + (j.asManager() ? "/managerJoinToken" : "") + "): " + token.redact(e.getMessage())
+                            + "; nothing changed on this host");
+                }
+            }
+        }
+    }
+
+    private void removeQuietly(String network) {
+        try {
+            engine.removeNetwork(network);
+        } catch (EngineApiException e) {
+            out.println("could not remove " + network + " again: " + e.getMessage());
         }
     }
 

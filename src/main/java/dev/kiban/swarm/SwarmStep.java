@@ -1,6 +1,7 @@
 package dev.kiban.swarm;
 
 import dev.kiban.engine.SwarmInit;
+import java.util.List;
 
 /** One change {@code kiban swarm init} makes, as data: printed by the plan, carried out by {@link SwarmSetupApply}. */
 public sealed interface SwarmStep {
@@ -34,6 +35,18 @@ public sealed interface SwarmStep {
     record SaveJoinToken(String path) implements SwarmStep {
         public String describe() {
             return "save the worker join command to " + path + ", mode 0600 (R8.1)";
+        }
+    }
+
+    /**
+     * Joins this host to the managers as {@code node} of the spec, as a manager when it has a manager token
+     * (else as a worker that a manager's {@code kiban swarm apply} promotes).
+     */
+    record JoinSwarm(String node, String advertiseAddress, String listenAddress, List<String> managers,
+                     boolean asManager) implements SwarmStep {
+        public String describe() {
+            return "join " + managers + " as " + node + " (" + (asManager ? "manager" : "worker") + "), advertising "
+                    + advertiseAddress + ", listening on " + listenAddress + ":2377 (R8.3, D15)";
         }
     }
 }

@@ -205,6 +205,42 @@ class HostileSpecTest {
         refused(section + ": {" + key + ": " + directory + "}\n", section + "." + key);
     }
 
+    private static final String NODES = "swarm: {nodeNetworks: [192.168.10.0/24], nodes: [";
+
+    @Test
+    void aSwarmNodeOutsideTheNodeNetworks() throws IOException {
+        refused(NODES + "{name: ws1, address: 192.168.10.11, role: manager}, "
+                + "{name: ws2, address: 192.168.99.12, role: worker}]}\n", "swarm.nodes[1].address");
+    }
+
+    @Test
+    void twoSwarmNodesOfOneHostname() throws IOException {
+        refused(NODES + "{name: ws1, address: 192.168.10.11, role: manager}, "
+                + "{name: ws1, address: 192.168.10.12, role: worker}]}\n", "swarm.nodes[1].name");
+    }
+
+    @Test
+    void aSwarmNodeNameThatIsNoHostname() throws IOException {
+        refused(NODES + "{name: \"ws1; reboot\", address: 192.168.10.11, role: manager}]}\n", "swarm.nodes[0].name");
+    }
+
+    @Test
+    void aSwarmPoolOverlappingANodeNetwork() throws IOException {
+        refused("swarm: {nodeNetworks: [10.20.3.0/24], defaultAddrPool: [10.20.0.0/16]}\n",
+                "swarm.defaultAddrPool[0]");
+    }
+
+    @Test
+    void aJoinTokenWrittenIntoTheSpec() throws IOException {
+        String token = "SWMTKN-1-" + "a".repeat(50) + "-" + "b".repeat(25);
+        refused("swarm: {joinToken: " + token + "}\n", "swarm.joinToken", token);
+    }
+
+    @Test
+    void aSwarmOfNoManager() throws IOException {
+        refused(NODES + "{name: ws1, address: 192.168.10.11, role: worker}]}\n", "swarm.nodes");
+    }
+
     @Test
     void localBackupsAtEtcWouldBeChmodded0700() throws IOException {
         refused("storage: {localBackups: /etc}\n", "storage.localBackups");

@@ -95,7 +95,7 @@ public final class FakeEngine implements Engine {
         }
     }
 
-    private final EngineAddress address = new EngineAddress("unix:///fake.sock", "default");
+    private EngineAddress address = new EngineAddress("unix:///fake.sock", "default");
     private final Map<String, Box> containers = new LinkedHashMap<>();
     private final List<ImageSummary> images = new ArrayList<>();
     private final List<VolumeSummary> volumes = new ArrayList<>();
@@ -124,6 +124,12 @@ public final class FakeEngine implements Engine {
     }
 
     /** A single-manager swarm with two services and three volumes, holding these containers as listed. */
+    /** The engine as if reached over TCP: not this machine's, so this machine's networks say nothing of it. */
+    public synchronized FakeEngine remote() {
+        address = new EngineAddress("tcp://192.0.2.1:2376", "default");
+        return this;
+    }
+
     public static FakeEngine withContainers(ContainerSummary... listed) {
         FakeEngine engine = new FakeEngine().asManager(List.of("10.0.0.0/8"), 24);
         for (ContainerSummary c : listed) {
