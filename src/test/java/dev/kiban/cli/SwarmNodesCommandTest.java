@@ -107,7 +107,8 @@ class SwarmNodesCommandTest {
                 Map.of(), 3));
         Path spec = spec("env:T").getParent().resolve("kiban.yaml");
         Files.writeString(spec, Files.readString(spec).replace("name: ws1, address: 192.168.10.11",
-                "name: fake-host, address: 192.0.2.10").replace("[192.168.10.0/24]", "[192.168.10.0/24, 192.0.2.0/24]"));
+                "name: fake-host, address: 192.0.2.10")
+                .replace("[192.168.10.0/24]", "[192.168.10.0/24, 192.0.2.0/24]"));
         Run status = run(engine, Map.of(), "-c", spec.toString(), "swarm", "status");
         assertThat(status.exit()).isEqualTo(1);
         assertThat(status.out()).contains("Quorum       1 manager (1 reachable): tolerates 0 manager failures")

@@ -63,8 +63,8 @@ class ClusterNodesTest {
     @Test
     void nodesNotJoinedNodesNotListedAndTwoOfOneNameAreDrift() {
         var nodes = List.of(WS1, node("ws2", "worker", "down", "", Map.of("storage", "hdd")),
-                new NodeSummary("id-ws2b", "ws2", "worker", "active", "ready", "192.168.10.12", false, "", "26", Map.of(),
-                        1), node("ws7", "worker", "ready", "", Map.of()));
+                new NodeSummary("id-ws2b", "ws2", "worker", "active", "ready", "192.168.10.12", false, "", "26",
+                        Map.of(), 1), node("ws7", "worker", "ready", "", Map.of()));
         var plan = ClusterNodes.plan(SwarmJoinPlanTest.spec(SwarmJoinPlanTest.CLUSTER), nodes);
         assertThat(plan.refusals()).singleElement().asString().contains("2 nodes are called ws2")
                 .contains("docker node rm");
