@@ -6,15 +6,18 @@ import dev.kiban.engine.ContainerSummary;
 import dev.kiban.engine.Containers;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineNotFoundException;
+import dev.kiban.engine.NodeSummary;
 import dev.kiban.engine.NotSwarmManagerException;
 import dev.kiban.engine.ServiceReplicas;
 import dev.kiban.engine.Swarm;
+import dev.kiban.engine.TaskSummary;
 import dev.kiban.os.FilesystemUsage;
 import dev.kiban.os.HostPrograms;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,12 +34,15 @@ import java.util.regex.Pattern;
  * previous sweep's counters. Limits and restart counts come from one inspect per container, repeated
  * only when the events say it changed. Error lines are counted from each container's output since the
  * previous sweep. A container removed mid-sweep is simply not in it; any other failed sample is named in
- * the sweep's failures.
+ * the sweep's failures. On a Swarm manager it also lists the nodes, and the tasks of each service short of
+ * replicas (where they failed, and why).
  */
 public final class Collector implements AutoCloseable {
     static final Pattern ERROR = Pattern.compile("(?i)\\b(error|critical|fatal|panic|emerg|emergency)\\b"
             + "|level=(err|crit|fatal)");
     private static final int LOG_LINES = 2000;
+    /** The newest tasks of a short service kept for the replicas message: the latest attempts of its slots. */
+    private static final int TASKS_KEPT = 20;
 
     private final Containers engine;
     private final Swarm swarm;
@@ -54,6 +60,8 @@ public final class Collector implements AutoCloseable {
     private final Map<String, Instant> lastLogTime = new ConcurrentHashMap<>();
     /** When to ask for services again after the engine said it is no manager (System.nanoTime). */
     private long nextServiceListing = System.nanoTime();
+    /** When to ask for nodes again after the engine said this is no manager (System.nanoTime); under the lock. */
+    private long nextNodeListing = System.nanoTime();
     private final JournalErrors journal;
 
     public Collector(Engine engine, CgroupFiles cgroups, HostFacts host, List<Path> filesystems, Path backupLog,
@@ -101,6 +109,7 @@ public final class Collector implements AutoCloseable {
         }
         lastCpu.keySet().retainAll(listed.stream().map(ContainerSummary::id).toList());
         inspected.keySet().retainAll(listed.stream().map(ContainerSummary::id).toList());
+        Optional<List<NodeSummary>> nodes = nodes(failures);
         List<ServiceReplicas> services = List.of();
         if (System.nanoTime() - nextServiceListing >= 0) {
             try {
@@ -112,6 +121,7 @@ public final class Collector implements AutoCloseable {
                 failures.add("services: " + e.getMessage());
             }
         }
+        Map<String, List<TaskSummary>> tasks = tasksOfShort(services, failures);
         List<Sweep.FilesystemSample> fs = new ArrayList<>();
         for (Path p : filesystems) {
             try {
@@ -131,7 +141,55 @@ public final class Collector implements AutoCloseable {
             }
         }
         return new Sweep(at, samples, services, fs, System.nanoTime() - start, source[0], lastLine(backupLog),
-                journalErrors, List.copyOf(failures));
+                journalErrors, List.copyOf(failures), nodes, tasks);
+    }
+
+    /**
+     * The Swarm's nodes, on a manager: one listing. On a worker or outside a swarm there are none, and the
+     * engine is asked again in a minute, not every time; when the listing fails they are absent and the reason
+     * is added to {@code failures}. A manager whose swarm has no leader answers the listing with the same 503 as
+     * a worker, so this node's own swarm state tells the two apart (a worker's says it is no manager).
+     */
+    public synchronized Optional<List<NodeSummary>> nodes(List<String> failures) {
+        if (System.nanoTime() - nextNodeListing < 0) return Optional.of(List.of());
+        try {
+            return Optional.of(List.copyOf(swarm.nodes()));
+        } catch (NotSwarmManagerException e) {
+            if (noManager()) {
+                nextNodeListing = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+                return Optional.of(List.of());
+            }
+            failures.add("nodes: " + e.getMessage());
+        } catch (RuntimeException e) {
+            failures.add("nodes: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /** Whether this engine says it is no Swarm manager; a manager that cannot read its cluster is still one. */
+    private boolean noManager() {
+        try {
+            return !swarm.swarm().manager();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The tasks, newest first, of each service running fewer than it wants: only those, to stay cheap. */
+    private Map<String, List<TaskSummary>> tasksOfShort(List<ServiceReplicas> services, List<String> failures) {
+        Map<String, List<TaskSummary>> out = new LinkedHashMap<>();
+        for (ServiceReplicas s : services) {
+            if (s.running() >= s.desired()) continue;
+            try {
+                List<TaskSummary> t = swarm.tasks(s.id());
+                out.put(s.id(), List.copyOf(t.subList(0, Math.min(TASKS_KEPT, t.size()))));
+            } catch (EngineNotFoundException e) {
+                // removed since the listing: the next sweep will not list it
+            } catch (RuntimeException e) {
+                failures.add("tasks of " + s.name() + ": " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static Optional<String> lastLine(Path log) {

@@ -1,6 +1,8 @@
 package dev.kiban.monitor;
 
+import dev.kiban.engine.NodeSummary;
 import dev.kiban.engine.ServiceReplicas;
+import dev.kiban.engine.TaskSummary;
 import dev.kiban.os.BackupLog;
 import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.PlatformSpec.Metric;
@@ -8,10 +10,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns a sweep and the event tracker into the signals each rule reads. Pure apart from remembering when a
@@ -39,6 +44,29 @@ public final class Evaluator {
     public List<String> eventRuleNames() {
         return policies.stream().filter(p -> p.metric() == Metric.CONTAINER_DOWN
                 || p.metric() == Metric.RESTART_LOOP).map(AlertPolicy::name).toList();
+    }
+
+    /** The rules on the Swarm's nodes, which the agent also reads between sweeps. */
+    public List<String> nodeRuleNames() {
+        return policies.stream().filter(p -> p.metric() == Metric.NODE_DOWN).map(AlertPolicy::name).toList();
+    }
+
+    /**
+     * The rules a sweep evaluated: every one, but the node rules only when the nodes were read — a failed
+     * listing is no reason for a node's alert to resolve.
+     */
+    public List<String> evaluated(Sweep sweep) {
+        if (sweep.nodes().isPresent()) return ruleNames();
+        return policies.stream().filter(p -> p.metric() != Metric.NODE_DOWN).map(AlertPolicy::name).toList();
+    }
+
+    /** The node rules alone, from a node listing: one signal per node (by hostname). */
+    public List<Signal> nodes(List<NodeSummary> nodes) {
+        List<Signal> out = new ArrayList<>();
+        for (AlertPolicy p : policies) {
+            if (p.metric() == Metric.NODE_DOWN) byHostname(nodes).forEach(n -> out.add(node(p, n)));
+        }
+        return out;
     }
 
     public List<Signal> events(ContainerTracker tracker, Instant now) {
@@ -71,7 +99,9 @@ public final class Evaluator {
                     for (ServiceReplicas s : sweep.services()) {
                         if (s.desired() == 0) continue;
                         out.add(Signal.condition(p, "service:" + s.name(), s.running() < s.desired(), s.running(),
-                                s.running() + " of " + s.desired() + " replicas running"));
+                                s.running() + " of " + s.desired() + " replicas running" + (s.running() < s.desired()
+                                        ? whereShort(sweep.tasks().getOrDefault(s.id(), List.of()), sweep.nodes()
+                                                .orElse(List.of())) : "")));
                     }
                 }
                 case LOG_ERRORS -> {
@@ -86,6 +116,7 @@ public final class Evaluator {
                     }
                 }
                 case BACKUP -> sweep.lastBackup().ifPresent(line -> out.add(backup(p, line, sweep.at())));
+                case NODE_DOWN -> sweep.nodes().ifPresent(ns -> byHostname(ns).forEach(n -> out.add(node(p, n))));
                 default -> { }
             }
         }
@@ -121,6 +152,68 @@ public final class Evaluator {
         if (days > 8) return Signal.condition(p, "backup", true, days, "the last successful backup is " + days
                 + " days old (" + when + ")");
         return Signal.condition(p, "backup", false, days, "the backup of " + when + " succeeded");
+    }
+
+    /**
+     * Whether a node is down as the managers see it: down, unknown or disconnected, or — a manager — unreachable
+     * by the other managers. Availability plays no part: a node drained on purpose and ready is not down.
+     */
+    static boolean down(NodeSummary n) {
+        return Set.of("down", "unknown", "disconnected").contains(n.state())
+                || n.manager() && "unreachable".equals(n.reachability());
+    }
+
+    /**
+     * One node's reading: "node ws3 (192.168.200.13, worker) is down". The address is left out when the engine
+     * gives none, or 0.0.0.0 (as it may for a manager).
+     */
+    static Signal node(AlertPolicy p, NodeSummary n) {
+        boolean down = down(n);
+        boolean noAddress = n.address().isBlank() || "0.0.0.0".equals(n.address());
+        String what = n.hostname() + " (" + (noAddress ? "" : n.address() + ", ") + n.role() + ")";
+        List<String> state = new ArrayList<>();
+        state.add(n.state());
+        if (n.manager()) state.add("unreachable".equals(n.reachability()) ? "unreachable by the other managers"
+                : n.reachability().isBlank() ? "" : n.reachability());
+        if (!down && !"active".equals(n.availability())) state.add(n.availability().equals("drain") ? "drained"
+                : n.availability());
+        state.removeIf(String::isBlank);
+        return Signal.condition(p, "node:" + n.hostname(), down, down ? 1 : 0,
+                "node " + what + " is " + String.join(", ", state));
+    }
+
+    /**
+     * One node per hostname: a node that left and joined again stays listed (down) under its old id until it is
+     * removed, and the host is up if any of its entries is.
+     */
+    static java.util.Collection<NodeSummary> byHostname(List<NodeSummary> nodes) {
+        Map<String, NodeSummary> out = new LinkedHashMap<>();
+        for (NodeSummary n : nodes) out.merge(n.hostname(), n, (a, b) -> down(a) && !down(b) ? b : a);
+        return out.values();
+    }
+
+    /**
+     * Where a short service's tasks went: the nodes its latest failed or shut-down tasks were on (marked when
+     * down), and the engine's error of the newest failed one; empty when the tasks say nothing.
+     */
+    static String whereShort(List<TaskSummary> tasks, List<NodeSummary> nodes) {
+        Map<String, NodeSummary> byId = new HashMap<>();
+        nodes.forEach(n -> byId.put(n.id(), n));
+        Set<String> where = new LinkedHashSet<>();
+        String error = "";
+        for (TaskSummary t : tasks) {
+            boolean stopped = t.failed() || "shutdown".equals(t.state()) || !"running".equals(t.desiredState());
+            if (t.running() || !stopped) continue;
+            if (error.isEmpty() && t.failed() && t.error() != null) error = t.error().strip();
+            if (t.nodeId().isEmpty() || where.size() == 5) continue;
+            NodeSummary n = byId.get(t.nodeId());
+            where.add(n == null ? t.nodeId().substring(0, Math.min(12, t.nodeId().length()))
+                    : n.hostname() + (!down(n) ? "" : " (" + ("ready".equals(n.state()) ? "unreachable" : n.state())
+                            + ")"));
+        }
+        if (error.length() > 200) error = error.substring(0, 200) + "…";
+        return (where.isEmpty() ? "" : "; tasks failed or shut down on " + String.join(", ", where))
+                + (error.isEmpty() ? "" : "; last error: " + error);
     }
 
     private static String trim(double cores) {

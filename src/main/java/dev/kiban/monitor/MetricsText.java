@@ -1,6 +1,7 @@
 package dev.kiban.monitor;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -42,6 +43,10 @@ public final class MetricsText {
         sweep.services().forEach(s -> m.sample("kiban_service_replicas_running", s.running(), "service", s.name()));
         m.family("kiban_service_replicas_desired", "gauge", "tasks a Swarm service wants");
         sweep.services().forEach(s -> m.sample("kiban_service_replicas_desired", s.desired(), "service", s.name()));
+        m.family("kiban_swarm_node_up", "gauge",
+                "1 when the Swarm node is up as the managers see it (ready, and reachable if a manager); on a manager");
+        Evaluator.byHostname(sweep.nodes().orElse(List.of())).forEach(n -> m.sample("kiban_swarm_node_up",
+                Evaluator.down(n) ? 0 : 1, "node", n.hostname()));
         m.family("kiban_filesystem_used_ratio", "gauge", "used fraction of a watched filesystem, as df shows it");
         sweep.filesystems().forEach(f -> m.sample("kiban_filesystem_used_ratio", f.usedPercent() / 100, "path",
                 f.path()));

@@ -2,6 +2,7 @@ package dev.kiban.monitor;
 
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineEvent;
+import dev.kiban.engine.NodeSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -17,9 +19,16 @@ import java.util.function.Supplier;
  * The monitor (R6): sweeps at the spec's interval, follows the engine's event stream so a crash is
  * alerted within a second rather than at the next sweep, moves the alert book on, queues notifications
  * in the outbox and delivers them from a thread of their own, and serves the latest metrics. Losing the
- * engine is survived: the event thread reconnects and reconciles with a listing.
+ * engine is survived: the event thread reconnects and reconciles with a listing. With a node rule, a thread
+ * of its own reads the Swarm's nodes every {@link #NODE_CHECK} between sweeps (one listing, on a manager only).
  */
 public final class MonitorAgent implements AutoCloseable {
+    /**
+     * How often the nodes are read between sweeps. The managers mark a node down after its missed heartbeats
+     * (about 5–15 s after its engine stops); with this and the node rule's default {@code for} of none, a node
+     * down is told about 20 s after its engine stopped at worst, where the default 30 s sweep alone could take 45 s.
+     */
+    static final Duration NODE_CHECK = Duration.ofSeconds(5);
     private final Supplier<Engine> connect;
     private final Map<String, Channel> channels;
     private final MonitorState state;
@@ -78,6 +87,7 @@ public final class MonitorAgent implements AutoCloseable {
         }
         threads.add(thread("kiban-events", this::followEvents));
         threads.add(thread("kiban-deliver", this::deliverLoop));
+        if (!evaluator.nodeRuleNames().isEmpty()) threads.add(thread("kiban-nodes", this::nodeLoop));
     }
 
     private Thread thread(String name, Runnable body) {
@@ -111,7 +121,7 @@ public final class MonitorAgent implements AutoCloseable {
             log.flush();
         }
         synchronized (lock) {
-            List<Notification> out = book.update(clock.instant(), evaluator.all(s, tracker), evaluator.ruleNames(),
+            List<Notification> out = book.update(clock.instant(), evaluator.all(s, tracker), evaluator.evaluated(s),
                     silences());
             queue(out);
             state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
@@ -119,6 +129,40 @@ public final class MonitorAgent implements AutoCloseable {
             metrics = MetricsText.render(s, book.alerts(), safePending(), events.get());
         }
         return s;
+    }
+
+    /**
+     * The node rules alone, from one node listing: between sweeps, so a node going down is told within seconds
+     * of the managers marking it so. On a worker there are no nodes; a listing that fails changes nothing (the
+     * next sweep names the failure). The alert states are saved only when they changed.
+     */
+    public void checkNodes() throws IOException {
+        Optional<List<NodeSummary>> nodes = collector.nodes(new ArrayList<>());
+        if (nodes.isEmpty()) return;
+        synchronized (lock) {
+            List<Alert> before = List.copyOf(book.alerts());
+            queue(book.update(clock.instant(), evaluator.nodes(nodes.get()), evaluator.nodeRuleNames(), silences()));
+            if (!before.equals(List.copyOf(book.alerts()))) {
+                state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
+            }
+        }
+    }
+
+    private void nodeLoop() {
+        while (running) {
+            try {
+                Thread.sleep(NODE_CHECK.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                checkNodes();
+            } catch (IOException | RuntimeException e) {
+                if (!running) return;
+                log.println(clock.instant() + " node check failed: " + e.getMessage());
+                log.flush();
+            }
+        }
     }
 
     private int safePending() {

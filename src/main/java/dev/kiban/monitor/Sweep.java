@@ -1,6 +1,8 @@
 package dev.kiban.monitor;
 
+import dev.kiban.engine.NodeSummary;
 import dev.kiban.engine.ServiceReplicas;
+import dev.kiban.engine.TaskSummary;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,11 +11,24 @@ import java.util.List;
  * line, the error-level journal entries of docker, sshd and fail2ban since the last sweep, how long
  * it took, and what could not be sampled (a container or the service listing whose engine call failed:
  * missing from this sweep, so the agent says why rather than the container seeming to vanish).
+ * {@code nodes} are the Swarm's nodes as a manager sees them: none on a worker or outside a swarm, absent
+ * when they could not be read (then the node rules are not evaluated, so no alert resolves for want of a
+ * reading); {@code tasks} holds, for each service short of replicas only, its tasks newest first.
  */
 public record Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services,
                     List<FilesystemSample> filesystems, long nanos, String counterSource,
                     java.util.Optional<String> lastBackup, java.util.Map<String, List<String>> journalErrors,
-                    List<String> failures) {
+                    List<String> failures, java.util.Optional<List<NodeSummary>> nodes,
+                    java.util.Map<String, List<TaskSummary>> tasks) {
+
+    /** A sweep that read no Swarm nodes nor tasks. */
+    public Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services,
+                 List<FilesystemSample> filesystems, long nanos, String counterSource,
+                 java.util.Optional<String> lastBackup, java.util.Map<String, List<String>> journalErrors,
+                 List<String> failures) {
+        this(at, containers, services, filesystems, nanos, counterSource, lastBackup, journalErrors, failures,
+                java.util.Optional.empty(), java.util.Map.of());
+    }
 
     /** A sweep in which every sample was taken. */
     public Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services,

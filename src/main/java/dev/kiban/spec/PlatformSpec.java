@@ -152,7 +152,8 @@ public record PlatformSpec(
             @Key("for") Optional<TimeSpan> forDuration, Optional<TimeSpan> repeat, Optional<Integer> count,
             Optional<TimeSpan> window, List<String> channels) {}
 
-    public enum Metric { CPU, MEMORY, DISK, CONTAINER_DOWN, RESTART_LOOP, REPLICAS, LOG_ERRORS, BACKUP }
+    /** What a rule watches; {@code NODE_DOWN} is a Swarm node down, or a manager the others cannot reach. */
+    public enum Metric { CPU, MEMORY, DISK, CONTAINER_DOWN, RESTART_LOOP, REPLICAS, LOG_ERRORS, BACKUP, NODE_DOWN }
 
     public record Channels(Discord discord, Mail mail, Webhook webhook) {
         public static final List<String> NAMES = List.of("discord", "mail", "webhook");

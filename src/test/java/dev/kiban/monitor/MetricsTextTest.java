@@ -51,6 +51,6 @@ class MetricsTextTest {
             assertThat(m.group(1).endsWith("_total")).as(m.group(1)).isEqualTo(m.group(2).equals("counter"));
             assertThat(m.group(1)).matches("kiban_[a-z_]+");
         }
-        assertThat(families).isEqualTo(15);
+        assertThat(families).isEqualTo(16);
     }
 }

@@ -343,4 +343,24 @@ class SpecValidationTest {
         assertThat(s.engine().liveRestore()).isEqualTo(Tristate.FALSE);
         assertThat(s.engine().selinuxEnabled()).isEqualTo(Tristate.TRUE);
     }
+
+    @Nested
+    class NodeRules {
+        @Test
+        void theDefaultRulesWatchTheSwarmsNodesAtOnce() {
+            PlatformSpec.AlertRule rule = SpecDocument.builtin().require().monitor().rules().stream()
+                    .filter(r -> r.metric() == PlatformSpec.Metric.NODE_DOWN).findFirst().orElseThrow();
+            assertThat(rule.name()).isEqualTo("node-down");
+            assertThat(rule.forDuration()).as("no wait: the managers' heartbeats already took their time").isEmpty();
+            assertThat(rule.above()).isEmpty();
+            assertThat(rule.channels()).containsExactly("discord");
+        }
+
+        @Test
+        void aNodeDownRuleHasNoThreshold() {
+            assertThat(errors("monitor: {rules: [{name: nodes, metric: node-down, above: 50%, channels: [mail]}]}\n"))
+                    .singleElement().asString().endsWith("monitor.rules[0].above: error: a node-down rule has no "
+                            + "threshold");
+        }
+    }
 }
