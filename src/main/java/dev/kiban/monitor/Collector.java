@@ -60,6 +60,10 @@ public final class Collector implements AutoCloseable {
     private final Map<String, Instant> lastLogTime = new ConcurrentHashMap<>();
     /** When to ask for services again after the engine said it is no manager (System.nanoTime). */
     private long nextServiceListing = System.nanoTime();
+    /** This engine's Swarm node id, once known; under the lock. */
+    private String ownNodeId = "";
+    /** Whether this node led the swarm at the last node listing (the services are read only then). */
+    private volatile boolean leading = true;
     /** When to ask for nodes again after the engine said this is no manager (System.nanoTime); under the lock. */
     private long nextNodeListing = System.nanoTime();
     private final JournalErrors journal;
@@ -111,7 +115,7 @@ public final class Collector implements AutoCloseable {
         inspected.keySet().retainAll(listed.stream().map(ContainerSummary::id).toList());
         Optional<List<NodeSummary>> nodes = nodes(failures);
         List<ServiceReplicas> services = List.of();
-        if (System.nanoTime() - nextServiceListing >= 0) {
+        if (System.nanoTime() - nextServiceListing >= 0 && leading) {
             try {
                 services = swarm.serviceReplicas();
             } catch (NotSwarmManagerException e) {
@@ -153,7 +157,11 @@ public final class Collector implements AutoCloseable {
     public synchronized Optional<List<NodeSummary>> nodes(List<String> failures) {
         if (System.nanoTime() - nextNodeListing < 0) return Optional.of(List.of());
         try {
-            return Optional.of(List.copyOf(swarm.nodes()));
+            List<NodeSummary> listed = List.copyOf(swarm.nodes());
+            // every manager runs an agent: only the leader's speaks for the cluster, or each alert would come
+            // once per manager; the others leave their node alerts as they are
+            leading = leads(listed);
+            return leading ? Optional.of(listed) : Optional.empty();
         } catch (NotSwarmManagerException e) {
             if (noManager()) {
                 nextNodeListing = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
@@ -164,6 +172,22 @@ public final class Collector implements AutoCloseable {
             failures.add("nodes: " + e.getMessage());
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether this engine's node leads the swarm of {@code nodes}; a node that cannot tell which it is (no node id)
+     * takes itself for the leader, as a single manager is.
+     */
+    private boolean leads(List<NodeSummary> nodes) {
+        if (ownNodeId.isEmpty() || nodes.stream().noneMatch(n -> n.id().equals(ownNodeId))) {
+            try {
+                ownNodeId = swarm.swarm().nodeId();
+            } catch (RuntimeException e) {
+                return true;
+            }
+        }
+        return ownNodeId.isEmpty() || nodes.stream().noneMatch(n -> n.id().equals(ownNodeId))
+                || nodes.stream().anyMatch(n -> n.id().equals(ownNodeId) && n.leader());
     }
 
     /** Whether this engine says it is no Swarm manager; a manager that cannot read its cluster is still one. */

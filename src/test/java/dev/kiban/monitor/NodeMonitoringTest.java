@@ -106,6 +106,19 @@ class NodeMonitoringTest {
     }
 
     @Test
+    void onlyTheLeadersAgentSpeaksForTheClusterSoThreeManagersSendOneAlert() {
+        collector(threeNodes());
+        engine.addService("web", 2, Map.of());
+        engine.leaderIs("ws2");
+        set(worker("n3", "ws3", "192.168.200.13", "active", "down"));
+        assertThat(sweep()).as("not the leader: neither nodes nor services are this agent's to report").isEmpty();
+        assertThat(collector.sweep(false).services()).isEmpty();
+        engine.leaderIs("fake-host");
+        assertThat(sweep()).contains("FIRING   node-down/node:ws3: node ws3 (192.168.200.13, worker) is down");
+        assertThat(collector.sweep(false).services()).extracting(s -> s.name()).containsExactly("web");
+    }
+
+    @Test
     void unknownAndDisconnectedAreDownToo() {
         collector(threeNodes());
         set(worker("n2", "ws2", "192.168.200.12", "active", "unknown"));

@@ -170,8 +170,10 @@ public final class FakeEngine implements Engine {
 
     /** Makes this node the manager of a one-node swarm with that address pool. */
     public synchronized FakeEngine asManager(List<String> pool, int subnetSize) {
-        swarm = new SwarmSettings("active", true, "192.0.2.10", List.copyOf(pool), subnetSize, 4789);
-        nodes.add(new NodeSummary(newId(), "fake-host", "manager", "active", "ready", "192.0.2.10", true));
+        String id = newId();
+        swarm = new SwarmSettings("active", true, "192.0.2.10", List.copyOf(pool), subnetSize, 4789, id,
+                List.of("192.0.2.10:2377"), "");
+        nodes.add(new NodeSummary(id, "fake-host", "manager", "active", "ready", "192.0.2.10", true));
         return this;
     }
 
@@ -479,6 +481,16 @@ public final class FakeEngine implements Engine {
         }
         swarm = SwarmSettings.INACTIVE;
         nodes.clear();
+    }
+
+    /** Makes the node of that hostname the swarm's leader, and no other. */
+    public synchronized FakeEngine leaderIs(String hostname) {
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeSummary n = nodes.get(i);
+            nodes.set(i, new NodeSummary(n.id(), n.hostname(), n.role(), n.availability(), n.state(), n.address(),
+                    n.hostname().equals(hostname), n.reachability(), n.engineVersion(), n.labels(), n.version()));
+        }
+        return this;
     }
 
     /** A node of the swarm besides this one. */

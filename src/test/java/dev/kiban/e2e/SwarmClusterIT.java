@@ -1,0 +1,379 @@
+package dev.kiban.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiban.os.Wait;
+import dev.kiban.testing.DiscordReceiver;
+import dev.kiban.testing.Prerequisite;
+import dev.kiban.testing.RigHosts;
+import dev.kiban.testing.RigHosts.Exec;
+import dev.kiban.testing.RigHosts.Host;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * A Swarm of three real hosts (issue 13): Debian 13 hosts whose PID 1 is systemd, each with its own dockerd,
+ * the kiban package and {@code kiban apply} (so each has kiban's firewall), on one rig network. sw1 starts the
+ * swarm, sw2 and sw3 join through kiban; a fourth host takes the Raft backup's restore and an outsider on the same
+ * network checks that the Swarm ports are closed to it. Alerts go to the Discord stand-in on this machine through
+ * a forwarder on sw1's loopback (the agent sends plain http to loopback only). The steps build on each other.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(OrderAnnotation.class)
+class SwarmClusterIT {
+    @RegisterExtension
+    static final RigHosts RIG = new RigHosts();
+    @RegisterExtension
+    final TestWatcher stopAfterAFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            failedStep = context.getDisplayName();
+        }
+    };
+    String failedStep;
+
+    static final String SUITE = "trixie";
+    static final String SPEC = "/etc/kiban/kiban.yaml";
+    static final String STACK = "src/test/resources/stacks/cluster/cluster.yml";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final int FORWARD_PORT = 18099;
+
+    String network;
+    Host sw1;
+    Host sw2;
+    Host sw3;
+    Host sw4;
+    Host outsider;
+    final Map<String, String> ip = new LinkedHashMap<>();
+    DiscordReceiver discord;
+    String spec;
+    /** What the closing note reports: how long each operation took here. */
+    final Map<String, String> times = new LinkedHashMap<>();
+
+    @BeforeAll
+    void fourHostsAndAnOutsider() throws Exception {
+        Path deb = Path.of(System.getenv().getOrDefault("KIBAN_DEB", "target/kiban.deb"));
+        Prerequisite.require(Files.isRegularFile(deb), "no package at " + deb + ": build it with mvn package");
+        network = RIG.network("swarm-cluster");
+        discord = new DiscordReceiver(RIG.gateway(network));
+        List<Host> hosts = parallel(List.of(
+                () -> RIG.start("sw1", SUITE, "engine", network, "/data", "/mnt/backup"),
+                () -> RIG.start("sw2", SUITE, "engine", network, "/data", "/mnt/backup"),
+                () -> RIG.start("sw3", SUITE, "engine", network, "/data", "/mnt/backup"),
+                () -> RIG.start("sw4", SUITE, "engine", network, "/data", "/mnt/backup"),
+                () -> RIG.start("sw-outsider", SUITE, "bare", network)));
+        sw1 = hosts.get(0);
+        sw2 = hosts.get(1);
+        sw3 = hosts.get(2);
+        sw4 = hosts.get(3);
+        outsider = hosts.get(4);
+        for (Host h : nodes()) ip.put(name(h), h.ip(network));
+        ip.put("sw-outsider", outsider.ip(network));
+        parallel(nodes().stream().<Callable<Void>>map(h -> () -> {
+            h.copyIn(deb, "/var/tmp/kiban.deb");
+            Exec install = h.exec(Duration.ofMinutes(5), "apt-get", "install", "-y", "/var/tmp/kiban.deb");
+            assertThat(install.ok()).as(install.both()).isTrue();
+            h.loadImage("kiban-test/web:latest");
+            h.loadImage("kiban-test/base:latest");
+            return null;
+        }).toList());
+    }
+
+    @BeforeEach
+    void onlyAfterTheStepsBeforeSucceeded() {
+        Assumptions.assumeTrue(failedStep == null, () -> "an earlier step failed: " + failedStep);
+    }
+
+    @AfterAll
+    void stopServersAndReportTimes() {
+        if (discord != null) discord.close();
+        System.out.println("swarm cluster times on the rig: " + times);
+    }
+
+    List<Host> nodes() {
+        return List.of(sw1, sw2, sw3, sw4);
+    }
+
+    static String name(Host h) {
+        return h.container().replace("kiban-rig-", "");
+    }
+
+    static Exec kiban(Host h, String... args) {
+        List<String> argv = new ArrayList<>(List.of("kiban", "-c", SPEC));
+        argv.addAll(List.of(args));
+        return h.exec(Duration.ofMinutes(10), argv.toArray(String[]::new));
+    }
+
+    static Exec kibanOk(Host h, String... args) {
+        Exec e = kiban(h, args);
+        assertThat(e.ok()).as("kiban " + String.join(" ", args) + " on " + name(h) + ":\n" + e.both()).isTrue();
+        return e;
+    }
+
+    static <T> List<T> parallel(List<Callable<T>> work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(work.size());
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> c : work) futures.add(pool.submit(c));
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof Error err) throw err;
+                    throw (Exception) e.getCause();
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The spec every node has: sw1 manager, sw2 (storage=hdd) and sw3 workers, the Swarm ports open to them only. */
+    String spec(String sw2Role, String sw3Role) {
+        String nodes = "[{name: sw1, address: " + ip.get("sw1") + ", role: manager}, "
+                + "{name: sw2, address: " + ip.get("sw2") + ", role: " + sw2Role + ", labels: {storage: hdd}}, "
+                + "{name: sw3, address: " + ip.get("sw3") + ", role: " + sw3Role + "}]";
+        String nodeNetworks = "[" + ip.get("sw1") + "/32, " + ip.get("sw2") + "/32, " + ip.get("sw3") + "/32, "
+                + ip.get("sw4") + "/32]";
+        return spec.replace("nodeNetworks: []", "nodeNetworks: " + nodeNetworks)
+                .replace("joinToken: null", "joinToken: file:/etc/kiban/swarm-join")
+                .replace("nodes: []", "nodes: " + nodes);
+    }
+
+    @Test
+    @Order(1)
+    void everyNodeIsAppliedWithTheSameSpec() throws Exception {
+        kibanOk(sw1, "spec", "init", SPEC);
+        String hardNofile = sw1.execOk("sh", "-c", "ulimit -Hn").strip();
+        String webhook = discord.webhookUrl().replaceFirst("http://[^/]+/", "http://127.0.0.1:" + FORWARD_PORT + "/");
+        spec = sw1.read(SPEC)
+                .replace("<admin e-mail address>", "ops@example.test")
+                .replace("<Discord webhook URL>", "file:/etc/kiban/discord-webhook")
+                .replace("<ssh user>", "deploy")
+                .replace("interval: 30s", "interval: 5s")
+                .replace("nofile: {soft: 64000, hard: 64000}", "nofile: {soft: " + hardNofile + ", hard: "
+                        + hardNofile + "}");
+        String forwardTo = RIG.gateway(network) + ":" + discord.webhookUrl().replaceFirst("^http://[^:]+:(\\d+)/.*",
+                "$1");
+        parallel(nodes().stream().<Callable<Void>>map(h -> () -> {
+            h.execOk("mkdir", "-p", "/etc/kiban");
+            h.write(SPEC, spec("worker", "worker"));
+            h.write("/etc/kiban/discord-webhook", webhook + "\n");
+            h.execOk("chmod", "600", SPEC, "/etc/kiban/discord-webhook");
+            h.execOk("useradd", "-m", "-s", "/bin/bash", "deploy");
+            // the agent's webhook is on loopback; socat carries it to the stand-in on this machine
+            h.execOk("systemd-run", "--unit", "discord-forward", "socat",
+                    "TCP-LISTEN:" + FORWARD_PORT + ",bind=127.0.0.1,fork,reuseaddr", "TCP:" + forwardTo);
+            Exec apply = kiban(h, "apply", "--yes");
+            assertThat(apply.ok()).as(name(h) + ": " + apply.both()).isTrue();
+            return null;
+        }).toList());
+        for (Host h : nodes()) {
+            assertThat(h.execOk("docker", "info", "--format", "{{.LiveRestoreEnabled}} {{.Swarm.LocalNodeState}}")
+                    .strip()).isEqualTo("false inactive");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void sw1StartsTheSwarmAndTwoHostsJoinThroughKiban() throws Exception {
+        kibanOk(sw1, "swarm", "init", "--yes");
+        String joinCommand = sw1.read("/root/.docker-swarm-token");
+        for (Host h : List.of(sw2, sw3)) {
+            h.write("/etc/kiban/swarm-join", joinCommand);
+            h.execOk("chmod", "600", "/etc/kiban/swarm-join");
+            long start = System.nanoTime();
+            Exec join = kibanOk(h, "swarm", "join", "--yes");
+            times.put("join " + name(h), String.format("%.1f s", (System.nanoTime() - start) / 1e9));
+            assertThat(join.out()).contains(name(h) + " joined the swarm as a worker");
+            assertThat(join.both()).doesNotContain("SWMTKN");
+        }
+        Exec again = kibanOk(sw2, "swarm", "join", "--yes");
+        assertThat(again.out()).contains("already a node of this swarm; nothing to do");
+
+        Exec drift = kiban(sw1, "swarm", "status");
+        assertThat(drift.exit()).as(drift.both()).isEqualTo(1);
+        assertThat(drift.out()).contains("drift: sw2: labels {} -> {storage=hdd}");
+        Exec apply = kibanOk(sw1, "swarm", "apply", "--yes");
+        assertThat(apply.out()).contains("1 manager (1 reachable): tolerates 0 manager failures");
+        Exec status = kibanOk(sw1, "swarm", "status", "--json");
+        JsonNode json = JSON.readTree(status.out());
+        assertThat(json.path("nodes")).hasSize(3);
+        for (JsonNode n : json.path("nodes")) {
+            assertThat(n.path("state").asText()).as(n.toString()).isEqualTo("ready");
+            assertThat(n.path("engineVersion").asText()).isNotEmpty();
+        }
+        assertThat(json.at("/drift")).isEmpty();
+        Exec worker = kibanOk(sw3, "swarm", "status");
+        assertThat(worker.out()).contains("this node is a worker; managers " + ip.get("sw1") + ":2377");
+    }
+
+    @Test
+    @Order(3)
+    void aWrongTokenAndBadSpecsAreRefusedBeforeAnythingChanges() {
+        String withSw4 = spec("worker", "worker").replace("}]\n", "}, {name: sw4, address: " + ip.get("sw4")
+                + ", role: worker}]\n");
+        assertThat(withSw4).contains("name: sw4");
+        sw4.write(SPEC, withSw4);
+        String wrong = "SWMTKN-1-" + "0".repeat(50) + "-" + "x".repeat(25);
+        sw4.write("/etc/kiban/swarm-join", wrong + "\n");
+        sw4.execOk("chmod", "600", "/etc/kiban/swarm-join");
+        Exec join = kiban(sw4, "swarm", "join", "--yes");
+        assertThat(join.exit()).as(join.both()).isEqualTo(1);
+        assertThat(join.err()).contains("swarm.joinToken").contains("nothing changed on this host");
+        assertThat(join.both()).doesNotContain(wrong);
+        assertThat(sw4.execOk("docker", "info", "--format", "{{.Swarm.LocalNodeState}}").strip())
+                .isEqualTo("inactive");
+        assertThat(sw4.exec("docker", "network", "inspect", "docker_gwbridge").ok())
+                .as("the gateway bridge made for the join is gone again").isFalse();
+
+        Map<String, String> bad = Map.of(
+                "swarm.nodes[3].address", withSw4.replace("address: " + ip.get("sw4"), "address: 192.0.2.77"),
+                "swarm.nodes[3].name", withSw4.replace("name: sw4", "name: sw3"),
+                "swarm.defaultAddrPool[0]", withSw4.replace("nodeNetworks: [", "nodeNetworks: [10.20.7.0/24, "));
+        bad.forEach((key, yaml) -> {
+            sw4.write("/var/tmp/bad.yaml", yaml);
+            sw4.execOk("chmod", "600", "/var/tmp/bad.yaml");
+            Exec refused = sw4.exec("kiban", "-c", "/var/tmp/bad.yaml", "swarm", "join", "--node", "sw4", "--yes");
+            assertThat(refused.exit()).as(key + ": " + refused.both()).isEqualTo(2);
+            assertThat(refused.err()).contains(key);
+            assertThat(sw4.execOk("docker", "info", "--format", "{{.Swarm.LocalNodeState}}").strip())
+                    .isEqualTo("inactive");
+        });
+        sw4.write(SPEC, spec("worker", "worker"));
+    }
+
+    @Test
+    @Order(4)
+    void theSwarmPortsAnswerTheNodesAndNoOneElse() {
+        for (int port : List.of(2377, 7946)) {
+            assertThat(connects(sw2, ip.get("sw1"), port)).as("sw2 reaches sw1:" + port).isTrue();
+            assertThat(connects(outsider, ip.get("sw1"), port)).as("the outsider reaches sw1:" + port).isFalse();
+            assertThat(connects(outsider, ip.get("sw3"), 7946)).as("the outsider reaches sw3:7946").isFalse();
+        }
+    }
+
+    /** Whether a TCP connection from {@code from} to address:port is accepted within 4 s. */
+    static boolean connects(Host from, String address, int port) {
+        return from.exec("timeout", "4", "bash", "-c", "exec 3<>/dev/tcp/" + address + "/" + port).ok();
+    }
+
+    @Test
+    @Order(5)
+    void aStackRunsAcrossTheNodesAndTheyReachEachOtherByName() throws Exception {
+        sw1.copyIn(Path.of(STACK), "/var/tmp/cluster.yml");
+        Exec deploy = kiban(sw1, "stack", "deploy", "cluster", "/var/tmp/cluster.yml", "--timeout", "180s");
+        assertThat(deploy.exit()).as(deploy.both()).isZero();
+        assertThat(deploy.out()).contains("cluster_probe 3/3 running");
+        // the store runs where storage=hdd is: sw2
+        assertThat(sw2.execOk("docker", "ps", "--filter", "label=com.docker.swarm.service.name=cluster_store",
+                "--format", "{{.Names}}")).contains("cluster_store.1");
+        // from sw3's probe, over the overlay (VXLAN between hosts), to every web task and the store by name
+        String probe = sw3.execOk("docker", "ps", "-q", "--filter", "label=com.docker.swarm.service.name=cluster_probe")
+                .strip();
+        for (String service : List.of("web", "store")) {
+            Wait.until(() -> sw3.exec("docker", "exec", probe, "wget", "-q", "-T", "3", "-O", "-",
+                    "http://" + service + ":8080/").out().contains("kiban test web"), Duration.ofSeconds(30),
+                    "sw3's probe reaches " + service + " by name");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void drainingMovesTheTasksOrSaysWhyNot() throws Exception {
+        long start = System.nanoTime();
+        Exec drain = kibanOk(sw1, "node", "drain", "sw3", "--timeout", "90s");
+        times.put("drain sw3", String.format("%.1f s", (System.nanoTime() - start) / 1e9));
+        assertThat(drain.out()).contains("sw3 drained in");
+        assertThat(sw3.execOk("docker", "ps", "-q", "--filter", "label=com.docker.swarm.service.name").strip())
+                .as("no task runs on the drained sw3").isEmpty();
+        kibanOk(sw1, "node", "activate", "sw3");
+
+        // the store may run only on sw2: draining sw2 leaves it nowhere to go, and the drain says so
+        Exec stuck = kiban(sw1, "node", "drain", "sw2", "--timeout", "20s");
+        assertThat(stuck.exit()).as(stuck.both()).isEqualTo(1);
+        assertThat(stuck.err()).contains("sw2 is drained, but").contains("cluster_store: 0 of 1 running")
+                .contains("no suitable node");
+        awaitDiscord(m -> m.startsWith("FIRING") && m.contains("cluster_store"), "replicas-missing for the store");
+        kibanOk(sw1, "node", "activate", "sw2");
+        awaitDiscord(m -> m.startsWith("RESOLVED") && m.contains("cluster_store"),
+                "replicas-missing resolved once the store runs again");
+    }
+
+    @Test
+    @Order(7)
+    void threeManagersKeepTheQuorumWhenOneStops() throws Exception {
+        for (Host h : nodes()) h.write(SPEC, spec("manager", "manager"));
+        Exec apply = kibanOk(sw1, "swarm", "apply", "--yes");
+        assertThat(apply.out()).contains("sw2: promote to manager", "sw3: promote to manager",
+                "3 managers (3 reachable): tolerates 1 manager failure");
+
+        int before = discord.messages().size();
+        long stopped = System.nanoTime();
+        sw3.execOk("systemctl", "stop", "docker.socket", "docker.service");
+        awaitDiscord(m -> m.startsWith("FIRING") && m.contains("sw3"), "node-down for sw3", before,
+                Duration.ofSeconds(40));
+        long detected = System.nanoTime();
+        times.put("node-down alert after the engine stopped", String.format("%.1f s", (detected - stopped) / 1e9));
+        assertThat(Duration.ofNanos(detected - stopped)).isLessThan(Duration.ofSeconds(30));
+
+        Exec status = kiban(sw1, "swarm", "status");
+        assertThat(status.out()).contains("3 managers (2 reachable): tolerates 1 manager failure");
+        assertThat(sw2.execOk("docker", "node", "ls")).as("the cluster still answers on sw2").contains("sw3");
+        Wait.until(() -> sw1.execOk("docker", "service", "ls", "--format", "{{.Name}} {{.Replicas}}")
+                .contains("cluster_web 2/2"), Duration.ofSeconds(60), "web's replicas run on sw1 and sw2");
+
+        sw3.execOk("systemctl", "start", "docker.service");
+        awaitDiscord(m -> m.startsWith("RESOLVED") && m.contains("sw3"), "node-down resolved", before,
+                Duration.ofSeconds(60));
+        Wait.until(() -> kiban(sw1, "swarm", "status").out().contains("3 managers (3 reachable)"),
+                Duration.ofSeconds(60), "sw3 reachable again");
+    }
+
+    /** Each alert of a Discord message as "TITLE description" ("FIRING key …" or "RESOLVED key …"). */
+    static java.util.stream.Stream<String> embeds(JsonNode message) {
+        List<String> out = new ArrayList<>();
+        message.path("embeds").forEach(e -> out.add(e.path("title").asText() + " " + e.path("description").asText()));
+        return out.stream();
+    }
+
+    private void awaitDiscord(java.util.function.Predicate<String> what, String description) throws Exception {
+        awaitDiscord(what, description, 0, Duration.ofSeconds(60));
+    }
+
+    private void awaitDiscord(java.util.function.Predicate<String> what, String description, int from,
+                              Duration timeout) throws Exception {
+        try {
+            Wait.until(() -> discord.messages().stream().skip(from).flatMap(SwarmClusterIT::embeds).anyMatch(what),
+                    timeout, description);
+        } catch (Wait.TimedOut e) {
+            throw new AssertionError(e.getMessage() + "; received: " + discord.messages() + "\n"
+                    + sw1.exec("journalctl", "-u", "kiban-monitor", "--no-pager", "-n", "40").both(), e);
+        }
+    }
+}
