@@ -27,6 +27,14 @@ import picocli.CommandLine.Spec;
                     + "spelling), host-mount (/, /etc, /proc, /sys, /dev, /run, ... binds), host-network, "
                     + "host-namespace (pid/ipc/uts/userns/cgroup: host), capabilities (cap_add), devices, security-opt "
                     + "(seccomp/apparmor/label unconfined).",
+            "The budget is per node: every node of swarm.nodes (this host alone when it is empty) has the spec's "
+                    + "Docker share; a replicated service needs replicas x its limits, a global one its limits on each "
+                    + "node it may run on. The whole cluster, and each set of nodes services are confined to by "
+                    + "deploy.placement.constraints (node.role, node.hostname, node.labels.*; == and !=) and "
+                    + "max_replicas_per_node, must hold what must run there. A constraint no node satisfies is an "
+                    + "error; one lint cannot judge (engine.labels, node.id, variables) a warning.",
+            "Rolling updates (R8): a warning unless deploy.update_config has parallelism 1, a delay of 10s or more "
+                    + "and failure_action: rollback, so a broken image rolls back by itself.",
             "Compose is read as Docker reads it: YAML 1.2 types, anchors, aliases and merge keys; paths normalised.",
             "Findings print as FILE:LINE:COL key.path: severity: message. Exit 1 when any is an error.",
             ""})

@@ -23,7 +23,9 @@ final class SwarmJson {
         return new ServiceSummary(svc.path("ID").asText(), spec.path("Name").asText(),
                 container.path("Image").asText(),
                 global, spec.path("Mode").path("Replicated").path("Replicas").asInt(global ? 0 : 1),
-                strings(spec.path("Labels")), secrets, configs);
+                strings(spec.path("Labels")), secrets, configs,
+                new ServiceSummary.Update(svc.path("UpdateStatus").path("State").asText(""),
+                        svc.path("UpdateStatus").path("Message").asText("")));
     }
 
     /** A service of {@code /services?status=true}: its running and desired task counts. */

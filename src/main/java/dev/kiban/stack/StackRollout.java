@@ -19,6 +19,11 @@ import java.util.Set;
  * a service keeps failing or the time is up. A service fails when it has no running task and its
  * tasks have failed {@link #FAILURES_BEFORE_GIVING_UP} times: the engine would go on retrying a
  * missing image forever.
+ *
+ * <p>An update (a redeploy that changes a service) is followed by the engine's {@code UpdateStatus}: while
+ * it is updating or rolling back the service has not converged, however many old tasks still run; when the
+ * engine has rolled the update back ({@code failure_action: rollback}) or paused it ({@code pause}), the
+ * rollout has failed, with the engine's reason and the failed tasks' errors.
  */
 public final class StackRollout {
     public static final String NAMESPACE_LABEL = "com.docker.stack.namespace";
@@ -27,18 +32,36 @@ public final class StackRollout {
     private StackRollout() {}
 
     /** One service's progress. */
-    public record Progress(String service, int running, int desired, int failures, Set<String> errors) {
+    public record Progress(String service, int running, int desired, int failures, Set<String> errors,
+            ServiceSummary.Update update) {
+        public Progress(String service, int running, int desired, int failures, Set<String> errors) {
+            this(service, running, desired, failures, errors, ServiceSummary.Update.NONE);
+        }
+
         public boolean converged() {
+            if (update.underWay() || update.rolledBack() || update.paused()) return false;
             return running >= desired && desired > 0 || desired == 0;
         }
 
         public boolean givenUp() {
-            return running == 0 && failures >= FAILURES_BEFORE_GIVING_UP;
+            return running == 0 && failures >= FAILURES_BEFORE_GIVING_UP || update.rolledBack() || update.paused();
+        }
+
+        /** Why this service failed, once it has given up: the engine's reason for a rollback, then the tasks'. */
+        String failure() {
+            String tasks = String.join("; ", errors);
+            String engine = update.rolledBack() ? "rolled back: " : update.paused() ? "update paused: " : "";
+            if (engine.isEmpty()) return tasks;
+            engine += update.message().isEmpty() ? "the engine gave no reason" : update.message();
+            return tasks.isEmpty() ? engine : engine + "; failed task: " + tasks;
         }
 
         @Override
         public String toString() {
-            return service + " " + running + "/" + desired + " running"
+            String state = update.state().isEmpty() || update.state().equals("completed") ? ""
+                    : ", update " + update.state().replace('_', ' ')
+                            + (update.message().isEmpty() ? "" : " (" + update.message() + ")");
+            return service + " " + running + "/" + desired + " running" + state
                     + (failures > 0 ? ", " + failures + " failed: " + String.join("; ", errors) : "");
         }
     }
@@ -55,7 +78,8 @@ public final class StackRollout {
             List<TaskSummary> failed = ts.stream().filter(TaskSummary::failed).toList();
             Set<String> errors = new LinkedHashSet<>();
             failed.forEach(t -> errors.add(t.error().isEmpty() ? t.state() : t.error()));
-            out.add(new Progress(s.name(), running, s.global() ? nodes : s.replicas(), failed.size(), errors));
+            out.add(new Progress(s.name(), running, s.global() ? nodes : s.replicas(), failed.size(), errors,
+                    s.update()));
         }
         return out;
     }
@@ -95,6 +119,11 @@ public final class StackRollout {
         if (progress.stream().allMatch(Progress::converged)) return Optional.of(new Outcome(true, progress, ""));
         List<Progress> failed = progress.stream().filter(Progress::givenUp).toList();
         if (failed.isEmpty()) return Optional.empty();
+        List<Progress> updates = failed.stream().filter(p -> p.update().rolledBack() || p.update().paused()).toList();
+        if (!updates.isEmpty()) {
+            return Optional.of(new Outcome(false, progress, String.join("; ", updates.stream()
+                    .map(p -> p.service() + " " + p.failure()).toList())));
+        }
         return Optional.of(new Outcome(false, progress, "gave up on "
                 + String.join(", ", failed.stream().map(Progress::service).toList())
                 + " after " + FAILURES_BEFORE_GIVING_UP + " failed tasks: "

@@ -52,6 +52,10 @@ class StackLintTest {
                         + "on the host; add the label kiban.waiver.docker-sock to accept it knowingly",
                 "bad/everything/docker-compose.yml:12:7 services.api.deploy.restart_policy: warning: no "
                         + "restart_policy; the design restarts on-failure (R8.2)",
+                "bad/everything/docker-compose.yml:12:7 services.api.deploy.update_config: warning: no update_config; "
+                        + "advised: {parallelism: 1, delay: 10s, failure_action: rollback}, so an update replaces one "
+                        + "task at a time, 10s apart, and a broken image rolls back by itself (Docker's default is "
+                        + "delay 0s and failure_action pause) (R8)",
                 "bad/everything/docker-compose.yml:14:9 services.api.deploy.resources.reservations: error: no resource "
                         + "reservations; every service declares cpus and memory reservations (R1.3)",
                 "bad/everything/docker-compose.yml:16:5 services.worker.deploy.resources.limits: error: no resource "
@@ -92,6 +96,7 @@ class StackLintTest {
                     deploy:
                       labels: {kiban.waiver.docker-sock: "reads container labels"}
                       restart_policy: {condition: on-failure}
+                      update_config: {parallelism: 1, delay: 10s, failure_action: rollback}
                       resources:
                         limits: {cpus: "0.5", memory: 128M}
                         reservations: {cpus: "0.1", memory: 64M}
@@ -108,9 +113,9 @@ class StackLintTest {
                     image: app:1.0
                     deploy:
                       restart_policy: {condition: on-failure}
+                      update_config: {parallelism: 1, delay: 10s, failure_action: rollback}
                       resources:
-                        limits: {cpus: "0.5", memory: 128M}
-                        reservations: {cpus: "0.1", memory: 64M}
+                        {limits: {cpus: "0.5", memory: 128M}, reservations: {cpus: "0.1", memory: 64M}}
                 """ + body.indent(4);
     }
 
@@ -358,6 +363,7 @@ class StackLintTest {
         String yaml = """
                 x-defaults: &defaults
                   restart_policy: {condition: on-failure}
+                  update_config: {parallelism: 1, delay: 10s, failure_action: rollback}
                   resources:
                     limits: &limits {cpus: "0.5", memory: 128M}
                     reservations: {cpus: "0.1", memory: 64M}

@@ -187,6 +187,13 @@ public final class FakeEngine implements Engine {
         return service.id();
     }
 
+    /** Sets a service's update status, as the engine's updater would (e.g. rollback_completed and its reason). */
+    public synchronized void setUpdateStatus(String serviceId, ServiceSummary.Update status) {
+        ServiceSummary s = services.get(serviceId);
+        if (s == null) throw new EngineNotFoundException("service " + serviceId + " not found");
+        services.put(serviceId, s.withUpdate(status));
+    }
+
     public synchronized void addTask(TaskSummary task) {
         tasks.add(task);
     }
@@ -586,7 +593,7 @@ public final class FakeEngine implements Engine {
             throw new EngineApiException(400, "service " + s.name() + " is global; it has no replica count");
         }
         services.put(id, new ServiceSummary(s.id(), s.name(), s.image(), false, replicas, s.labels(), s.secrets(),
-                s.configs()));
+                s.configs(), s.update()));
         // the orchestrator's part, done at once: tasks beyond the count stop, missing ones start
         List<Box> mine = tasksOf(id).toList();
         for (int i = 0; i < mine.size(); i++) {
