@@ -106,6 +106,7 @@ public final class FakeEngine implements Engine {
     private final List<SwarmObject> secrets = new ArrayList<>();
     private final List<NodeSummary> nodes = new ArrayList<>();
     private SwarmJoin lastJoin;
+    private SwarmInit lastInit;
     private final List<EngineEvent> eventStream = new ArrayList<>();
     private final Map<String, RuntimeException> failures = new HashMap<>();
     private final List<String> execs = new ArrayList<>();
@@ -225,6 +226,11 @@ public final class FakeEngine implements Engine {
     /** From now on the engine is gone: every call is an {@link EngineUnavailableException}. */
     public synchronized void lose() {
         lost = true;
+    }
+
+    /** The engine answers again (a stopped engine started). */
+    public synchronized void regain() {
+        lost = false;
     }
 
     // ---- Engine ----
@@ -429,7 +435,13 @@ public final class FakeEngine implements Engine {
     public synchronized void initSwarm(SwarmInit init) {
         reachable();
         if (swarm.active()) throw new EngineConflictException("This node is already part of a swarm");
+        lastInit = init;
         asManager(init.defaultAddrPool(), init.subnetSize());
+    }
+
+    /** The init the fake was asked for, if any (with its forceNewCluster flag). */
+    public synchronized java.util.Optional<SwarmInit> lastInit() {
+        return java.util.Optional.ofNullable(lastInit);
     }
 
     @Override
