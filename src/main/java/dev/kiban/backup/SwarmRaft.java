@@ -119,6 +119,10 @@ public final class SwarmRaft {
         SwarmSettings settings = engine.swarm();
         meta.put("nodeId", settings.nodeId());
         meta.put("nodeAddress", settings.nodeAddress());
+        // another writer (a daily run) would refuse the copy only once the engine is down: asked first
+        try (RepositoryLock probe = RepositoryLock.writer(repo.dir(), false)) {
+            // free now; the run takes it again below
+        }
         long stopped = System.nanoTime();
         Snapshot snap = null;
         Exception copy = null;

@@ -192,10 +192,10 @@ final class BackupRunCommand extends EngineBoundCommand {
 
     /**
      * backup run --swarm-state: the checks (an active manager, the quorum, the operator's yes on a single manager)
-     * before the engine is stopped, then {@link SwarmRaft#backup}. Only a run that stopped the engine and failed
-     * writes a line to the backup log (FAILED: the monitor alerts on it). A good one writes none: the log's last good
-     * line says the platform's data is backed up, which a Raft-only snapshot does not; a refusal or a no before
-     * anything stopped was said to the operator at the terminal.
+     * before the engine is stopped, then {@link SwarmRaft#backup}. Only a run that fails once under way (the
+     * repository, the engine's stop, the copy, the start) writes a line to the backup log (FAILED: the monitor alerts
+     * on it). A good one writes none: the log's last good line says the platform's data is backed up, which a
+     * Raft-only snapshot does not; the checks' refusal, or a no, is said to the operator at the terminal.
      */
     private int swarmState(PlatformSpec platform, PrintWriter out, Path logFile) throws IOException {
         if (what != null || !paths.isEmpty() || !stop.isEmpty()) {

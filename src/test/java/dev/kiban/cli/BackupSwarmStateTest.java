@@ -228,6 +228,19 @@ class BackupSwarmStateTest {
     }
 
     @Test
+    void aRepositoryInUseIsRefusedBeforeTheEngineStops() throws Exception {
+        backedUp();
+        FakeEngine engine = manager();
+        FakePrograms programs = systemctl(engine);
+        try (var other = dev.kiban.testing.LockHolder.hold(repo.resolve("kiban.lock"))) {
+            Outcome o = backup(engine, programs, "", "--yes");
+            assertThat(o.exit()).as(o.all()).isNotZero();
+            assertThat(o.err()).contains("a backup run, prune or repair is running");
+        }
+        assertThat(programs.ran()).isEmpty();
+    }
+
+    @Test
     void aFailedStopStillStartsTheEngine() throws Exception {
         FakeEngine engine = manager();
         FakePrograms programs = new FakePrograms(List.of("systemctl"), (argv, t) ->
