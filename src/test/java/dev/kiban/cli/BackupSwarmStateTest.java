@@ -268,6 +268,34 @@ class BackupSwarmStateTest {
     }
 
     @Test
+    void aRestoreOnAnotherEngineVersionIsRefused() throws Exception {
+        String id = backedUp();
+        FakeEngine engine = new FakeEngine().version("27.3.1");
+        FakePrograms programs = systemctl(engine);
+        Outcome o = restore(engine, programs, freshHost(), id, "--yes");
+        assertThat(o.exit()).as(o.all()).isEqualTo(1);
+        assertThat(o.err()).contains("taken on engine 24.0.9, this engine is 27.3.1");
+        assertThat(programs.ran()).isEmpty();
+    }
+
+    @Test
+    void theJsonReportsSayWhatWasDone() throws Exception {
+        FakeEngine manager = manager();
+        Outcome b = backup(manager, systemctl(manager), "", "--yes", "--json");
+        assertThat(b.exit()).as(b.all()).isZero();
+        var backed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(b.out());
+        assertThat(backed.get("directory").asText()).isEqualTo(swarm.toString());
+        assertThat(backed.has("engineDownMillis")).isTrue();
+        FakeEngine engine = new FakeEngine();
+        Outcome r = restore(engine, systemctl(engine), freshHost(), backed.get("snapshot").asText(), "--yes",
+                "--json");
+        assertThat(r.exit()).as(r.all()).isZero();
+        var restored = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(restored.get("keptAside").asText()).contains("swarm.kiban-before-");
+        assertThat(restored.get("next").size()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void aRestoreWithoutYesShowsThePlanAndChangesNothing() throws Exception {
         String id = backedUp();
         Path fresh = freshHost();

@@ -107,6 +107,7 @@ public final class FakeEngine implements Engine {
     private final List<NodeSummary> nodes = new ArrayList<>();
     private SwarmJoin lastJoin;
     private SwarmInit lastInit;
+    private String version = "24.0.9";
     private final List<EngineEvent> eventStream = new ArrayList<>();
     private final Map<String, RuntimeException> failures = new HashMap<>();
     private final List<String> execs = new ArrayList<>();
@@ -228,6 +229,12 @@ public final class FakeEngine implements Engine {
         lost = true;
     }
 
+    /** The engine's version from now on (24.0.9 unless set). */
+    public synchronized FakeEngine version(String version) {
+        this.version = version;
+        return this;
+    }
+
     /** The engine answers again (a stopped engine started). */
     public synchronized void regain() {
         lost = false;
@@ -245,7 +252,7 @@ public final class FakeEngine implements Engine {
         reachable();
         int managers = (int) nodes.stream().filter(n -> n.role().equals("manager")).count();
         var membership = new EngineInfo.SwarmState(swarm.state(), swarm.manager(), nodes.size(), managers);
-        return new EngineInfo("24.0.9", "1.43", "Rocky Linux 9.6", "5.14.0", "overlay2", "/var/lib/docker", "2",
+        return new EngineInfo(version, "1.43", "Rocky Linux 9.6", "5.14.0", "overlay2", "/var/lib/docker", "2",
                 "systemd", membership, images.size(), false);
     }
 
