@@ -104,8 +104,19 @@ public final class BackupRepository implements AutoCloseable {
         return key != null;
     }
 
-    /** Sources to back up: a name and the directory it lives in. */
-    public record Source(String name, Path path) {}
+    /**
+     * Sources to back up: a name, the directory it lives in, and facts recorded with its tree (the engine version
+     * a Swarm state was taken on, say).
+     */
+    public record Source(String name, Path path, Map<String, String> meta) {
+        public Source {
+            meta = meta == null ? Map.of() : Map.copyOf(meta);
+        }
+
+        public Source(String name, Path path) {
+            this(name, path, Map.of());
+        }
+    }
 
     /**
      * Content that is not a directory, such as {@code docker save} of an image: read from {@code open}

@@ -224,7 +224,7 @@ final class BackupRun {
                 Entry e = entries.get(p.getKey());
                 entries.set(p.getKey(), e.withChunks(await(p.getValue())));
             }
-            return new Snapshot.Tree(source.name(), source.path().toString(), entries);
+            return new Snapshot.Tree(source.name(), source.path().toString(), entries, source.meta());
         }
 
         /**

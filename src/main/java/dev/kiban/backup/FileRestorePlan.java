@@ -35,8 +35,13 @@ public record FileRestorePlan(List<Destination> destinations, boolean inPlace) {
      * them (a tree's name becomes a path component or picks a volume).
      */
     public static List<Snapshot.Tree> trees(Snapshot snap, String only) throws IOException {
+        // a manager's Swarm state goes back only by its own procedure (restore --swarm-state), or by name to --target
         List<Snapshot.Tree> trees = snap.trees().stream().filter(t -> t.path() != null && !t.path().isEmpty())
-                .filter(t -> only == null || only.equals(t.source())).toList();
+                .filter(t -> only == null ? !SwarmRaft.SOURCE.equals(t.source()) : only.equals(t.source())).toList();
+        if (trees.isEmpty() && only == null && snap.tree(SwarmRaft.SOURCE).isPresent()) {
+            throw new SpecException("snapshot " + snap.id() + " holds a manager's Swarm state: restore it with "
+                    + "--swarm-state (or look at its files with --source " + SwarmRaft.SOURCE + " --target DIR)");
+        }
         if (trees.isEmpty()) {
             throw new SpecException("snapshot " + snap.id() + " has no " + (only == null ? "file sources"
                     : "source " + only) + "; it has "
@@ -90,7 +95,7 @@ public record FileRestorePlan(List<Destination> destinations, boolean inPlace) {
     private static void checkSourceName(Snapshot.Tree t) throws IOException {
         String s = t.source() == null ? "" : t.source();
         boolean ok;
-        if (s.equals("compose")) ok = true;
+        if (s.equals("compose") || s.equals(SwarmRaft.SOURCE)) ok = true;
         else if (s.startsWith(VOLUME)) ok = isName(s.substring(VOLUME.length()));
         else if (s.startsWith(PATH)) ok = s.length() > PATH.length() && s.indexOf('\0') < 0;
         else ok = false;
@@ -116,6 +121,10 @@ public record FileRestorePlan(List<Destination> destinations, boolean inPlace) {
             return target.resolve(component);
         }
         if (s.equals("compose")) return Path.of(platform.storage().compose().value());
+        if (s.equals(SwarmRaft.SOURCE)) {
+            throw new SpecException("the Swarm state goes back only with --swarm-state (the engine stopped, a new "
+                    + "cluster forced); to look at its files restore it with --target DIR");
+        }
         if (s.startsWith(PATH)) {
             throw new SpecException(printable(s) + " was backed up from a --path, which neither the spec nor the "
                     + "engine places; restore it with --target DIR");

@@ -3,6 +3,7 @@ package dev.kiban.cli;
 import dev.kiban.backup.BackupRepository;
 import dev.kiban.backup.Snapshot;
 import dev.kiban.backup.SnapshotStore;
+import dev.kiban.backup.SwarmRaft;
 import dev.kiban.spec.ByteSize;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,15 +28,16 @@ final class BackupListCommand extends RepositoryCommand {
             List<Object> rows = new java.util.ArrayList<>(all.stream().map(s -> (Object) java.util.Map.of("id", s.id(),
                     "time", s.time(),
                     "host", String.valueOf(s.host()), "sources", s.trees().stream().map(Snapshot.Tree::source).toList(),
-                            "stats", s.stats())).toList());
+                            "stats", s.stats(), "kind", kind(s))).toList());
             catalog.damaged().forEach(d -> rows.add(java.util.Map.of("id", d.id(), "damaged", d.reason())));
             out.println(StructuredOutput.json(rows));
             return exit;
         }
         if (all.isEmpty() && catalog.damaged().isEmpty()) out.println("no snapshots");
         for (Snapshot s : all) {
-            out.printf("%-26s %-30s %3d sources %7d files  %9s added%n", s.id(), s.time(), s.trees().size(),
-                    s.stats().files(), ByteSize.ofBytes(s.stats().bytesAdded()));
+            out.printf("%-26s %-30s %3d sources %7d files  %9s added%s%n", s.id(), s.time(), s.trees().size(),
+                    s.stats().files(), ByteSize.ofBytes(s.stats().bytesAdded()),
+                    kind(s).equals("files") ? "" : "  " + kind(s));
         }
         for (SnapshotStore.DamagedSnapshot d : catalog.damaged()) out.printf("%-26s DAMAGED: %s%n", d.id(),
                 d.reason());
@@ -45,5 +47,10 @@ final class BackupListCommand extends RepositoryCommand {
                     + " damaged; the others are usable. kiban backup repair moves damaged files aside.");
         }
         return exit;
+    }
+
+    /** swarm-state for a snapshot of a manager's Swarm state (backup run --swarm-state), else files. */
+    static String kind(Snapshot s) {
+        return s.tree(SwarmRaft.SOURCE).isPresent() ? SwarmRaft.SOURCE : "files";
     }
 }

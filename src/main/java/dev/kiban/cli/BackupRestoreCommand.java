@@ -4,7 +4,11 @@ import dev.kiban.backup.BackupRepository;
 import dev.kiban.backup.FileRestorePlan;
 import dev.kiban.backup.RestoreRun;
 import dev.kiban.backup.Snapshot;
+import dev.kiban.backup.SwarmRaft;
 import dev.kiban.backup.SwarmState;
+import dev.kiban.engine.SwarmInit;
+import dev.kiban.os.ThisHost;
+import dev.kiban.swarm.SwarmSetup;
 import dev.kiban.engine.Engine;
 import dev.kiban.failure.DeclinedException;
 import dev.kiban.spec.PlatformSpec;
@@ -33,6 +37,13 @@ import picocli.CommandLine.Parameters;
             "--images loads the snapshot's images into the engine with their tags. --swarm creates the snapshot's "
                     + "Swarm configs that the engine lacks and lists the secrets to recreate by hand (their data was "
                     + "never readable).",
+            "--swarm-state puts a manager's Swarm state (a snapshot of backup run --swarm-state) back by Docker's "
+                    + "procedure, on a host of the same engine version that is in no swarm: it shows the plan and "
+                    + "needs a yes (or --yes); stops the engine, moves <engine.dataRoot>/swarm aside (kept, named "
+                    + "with the time), writes the snapshot's tree there with its owners and modes, starts the engine "
+                    + "and runs swarm init --force-new-cluster with the spec's advertise and listen address and "
+                    + "address pool. A failure before the init puts the old directory back and starts the engine "
+                    + "again. Then it says what the operator does next: the other nodes join again.",
             "Progress is shown on stderr when a terminal is attached (not with --json); with --json the list of what "
                     + "would be replaced and the question go to stderr.",
             ""})
@@ -64,6 +75,14 @@ final class BackupRestoreCommand extends EngineBoundCommand {
 
     @Option(names = "--swarm", description = "Recreate the snapshot's Swarm configs; list the secrets to recreate.")
     boolean swarm;
+
+    @Option(names = "--swarm-state", description = "Put the snapshot's Swarm state (Raft) back and make this node "
+            + "the one manager of it (swarm init --force-new-cluster).")
+    boolean swarmState;
+
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "With --swarm-state: the root the engine's data root lies under (default /).")
+    Path root = Path.of("/");
 
     @Option(names = "--stop", description = "Stop the containers using a volume while it is restored in place, and "
             + "start them after.")
@@ -113,6 +132,7 @@ final class BackupRestoreCommand extends EngineBoundCommand {
             Snapshot snap = repo.snapshot(snapshot);
             if (images) return images(repo, snap);
             if (swarm) return swarm(repo, snap);
+            if (swarmState) return swarmState(repo, snap);
             return files(repo, snap);
         }
     }
@@ -177,6 +197,38 @@ final class BackupRestoreCommand extends EngineBoundCommand {
                         state.nodes().size(), state.networks().size()));
             }
             return plan.recreateByHand().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
+        }
+    }
+
+    /** restore --swarm-state --json: where the state went, what was kept aside, and what to do next. */
+    record SwarmStateReport(String snapshot, String directory, String keptAside, int entries, long bytes,
+            long engineDownMillis, List<String> next) {}
+
+    private int swarmState(BackupRepository repo, Snapshot snap) throws IOException {
+        PlatformSpec platform = ThisHost.system().resolveForSwarm(SpecLoading.spec(spec).require());
+        SwarmInit init = SwarmSetup.init(platform.swarm(), true);
+        try (Engine engine = connect()) {
+            Path dir = SwarmRaft.directory(root, platform.engine().dataRoot().value());
+            SwarmRaft.RestorePlan plan = SwarmRaft.plan(snap, engine, dir, init, java.time.Instant.now());
+            PrintWriter shown = yes ? out() : output.notices(spec);
+            shown.println("restoring the Swarm state of " + snap.id() + ":");
+            plan.lines().forEach(shown::println);
+            if (!yes && !Prompt.confirm(context, shown, "Stop the engine and restore the Swarm state?")) {
+                throw new DeclinedException("not restored; nothing changed (confirm with y, or pass --yes)");
+            }
+            progress().println("restoring the Swarm state to " + dir + " ...");
+            progress().flush();
+            SwarmRaft.Restored r = SwarmRaft.restore(repo, plan, engine, context.programs(), SwarmRaft.WAIT);
+            out().println("restored the Swarm state to " + dir + " (" + r.entries() + " entries, "
+                    + ByteSize.ofBytes(r.bytes()) + ", every chunk checked; the engine was down "
+                    + SwarmRaft.seconds(r.down()) + ") and initialised a new cluster of it (--force-new-cluster)");
+            List<String> next = SwarmRaft.afterRestore(r, init.advertiseAddress());
+            next.forEach(n -> out().println("next: " + n));
+            if (output.json) {
+                OutputOptions.print(spec, new SwarmStateReport(snap.id(), dir.toString(),
+                        r.aside().map(Path::toString).orElse(""), r.entries(), r.bytes(), r.down().toMillis(), next));
+            }
+            return ExitCode.OK;
         }
     }
 

@@ -3,8 +3,11 @@ package dev.kiban.cli;
 import dev.kiban.backup.BackupRepository;
 import dev.kiban.backup.BackupSources;
 import dev.kiban.backup.Snapshot;
+import dev.kiban.backup.SwarmRaft;
 import dev.kiban.engine.Engine;
+import dev.kiban.failure.DeclinedException;
 import dev.kiban.failure.RefusedException;
+import dev.kiban.failure.UsageException;
 import dev.kiban.os.BackupLog;
 import dev.kiban.os.Failures;
 import dev.kiban.spec.ByteSize;
@@ -39,6 +42,16 @@ import picocli.CommandLine.Option;
             "Progress is shown on stderr when a terminal is attached (not with --json); the summary is the report, "
                     + "on stdout.",
             "",
+            "--swarm-state backs up this manager's Swarm state (its Raft log, certificates and keys: "
+                    + "<engine.dataRoot>/swarm) by Docker's procedure, alone in its snapshot (listed as swarm-state): "
+                    + "refused unless this node is an active manager whose swarm keeps its quorum without it; on a "
+                    + "single manager it asks first (or --yes), since the control plane and this node's containers "
+                    + "stop with the engine (live-restore is off under Swarm, D1). The engine is stopped (systemctl "
+                    + "stop docker.socket docker.service), the directory copied without following a link, and the "
+                    + "engine always started again; the run waits until the node is active again and says how long "
+                    + "the engine was down. Only a failed run writes to the backup log (a good one would stand for the "
+                    + "platform's data there). Restore it with kiban backup restore SNAP --swarm-state.",
+            "",
             "The repository is never backed up into itself: when it (or its key file) lies inside a source, it is "
                     + "left out of that source with a note; a source inside the repository is refused. A source "
                     + "whose own path is a symbolic link (a mountpoint path, say) is read at the link's target; "
@@ -63,6 +76,18 @@ final class BackupRunCommand extends EngineBoundCommand {
     @Option(names = "--log", paramLabel = "FILE",
             description = "Backup log to append to. Default: the spec's backup.log.")
     Path log;
+
+    @Option(names = "--swarm-state", description = "Back up this manager's Swarm state (Raft): the engine is "
+            + "stopped while <engine.dataRoot>/swarm is copied, then started again.")
+    boolean swarmState;
+
+    @Option(names = {"-y", "--yes"}, description = "With --swarm-state on a single-manager swarm: stop the engine "
+            + "without asking.")
+    boolean yes;
+
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "With --swarm-state: the root the engine's data root lies under (default /).")
+    Path root = Path.of("/");
 
     @Mixin
     OutputOptions output;
@@ -89,6 +114,7 @@ final class BackupRunCommand extends EngineBoundCommand {
         }
         PrintWriter out = output.text(spec);
         Path logFile = log != null ? log : Path.of(platform.backup().log().value());
+        if (swarmState) return swarmState(platform, out, logFile);
         Engine engine = null;
         try {
             engine = connectIfAvailable(why -> note(out, "no engine answers; backing up files only (" + why
@@ -163,6 +189,72 @@ final class BackupRunCommand extends EngineBoundCommand {
         }
         return ExitCode.OK;
     }
+
+    /**
+     * backup run --swarm-state: the checks (an active manager, the quorum, the operator's yes on a single manager)
+     * before the engine is stopped, then {@link SwarmRaft#backup}. Only a run that fails once under way (the
+     * repository, the engine's stop, the copy, the start) writes a line to the backup log (FAILED: the monitor alerts
+     * on it). A good one writes none: the log's last good line says the platform's data is backed up, which a
+     * Raft-only snapshot does not; the checks' refusal, or a no, is said to the operator at the terminal.
+     */
+    private int swarmState(PlatformSpec platform, PrintWriter out, Path logFile) throws IOException {
+        if (what != null || !paths.isEmpty() || !stop.isEmpty()) {
+            throw new UsageException("--swarm-state is a run of its own: leave out --source, --path and --stop");
+        }
+        Path repoPath = repositoryOptions.path(platform);
+        try (Engine engine = connect()) {
+            SwarmRaft.Quorum quorum = SwarmRaft.quorum(engine.swarm(), managerNodes(engine));
+            if (quorum.refusal().isPresent()) {
+                throw new RefusedException("not backing up the Swarm state: " + quorum.refusal().get()
+                        + "; nothing was stopped");
+            }
+            Path dir = SwarmRaft.directory(root, platform.engine().dataRoot().value());
+            if (quorum.single() && !yes) {
+                PrintWriter shown = output.notices(spec);
+                SwarmRaft.singleManagerWarning(dir).forEach(shown::println);
+                if (!Prompt.confirm(context, shown, "Stop the engine and back up the Swarm state?")) {
+                    throw new DeclinedException("not backed up; nothing was stopped (confirm with y, or pass --yes)");
+                }
+            } else if (!quorum.single()) {
+                note(out, quorum.managers() + " managers, " + quorum.reachable() + " reachable: the swarm keeps its "
+                        + "quorum while this one is stopped");
+            }
+            SwarmRaft.Backed backed;
+            try (BackupRepository repo = repositoryOptions.openOrCreate(platform)) {
+                PrintWriter progress = output.progress(context, spec);
+                progress.println("stopping the engine to copy " + dir + " to " + repo.dir() + " ...");
+                progress.flush();
+                backed = SwarmRaft.backup(repo, engine, context.programs(), dir, List.of(), SwarmRaft.WAIT);
+            } catch (IOException e) {
+                failed(logFile, repoPath + ": " + Failures.describe(e));
+                throw new RefusedException("backup failed: " + Failures.describe(e));
+            } catch (RuntimeException e) {
+                failed(logFile, repoPath + ": " + Failures.describe(e));
+                throw e;
+            }
+            Snapshot snap = backed.snapshot();
+            var s = snap.stats();
+            String summary = String.format(java.util.Locale.ROOT,
+                    "snapshot %s: swarm-state of %s, %d files (%d unchanged), %s read, %s added; the engine was down "
+                            + "%s", snap.id(), dir, s.files(), s.filesUnchanged(), ByteSize.ofBytes(s.bytesRead()),
+                    ByteSize.ofBytes(s.bytesAdded()), SwarmRaft.seconds(backed.down()));
+            out.println(summary);
+            if (output.json) {
+                OutputOptions.print(spec, new SwarmStateReport(snap.id(), repoPath.toString(), dir.toString(), s,
+                        backed.down().toMillis(), noted));
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    /** The nodes, asked of a manager only (a worker's answer is an error, and its refusal comes from the state). */
+    private static List<dev.kiban.engine.NodeSummary> managerNodes(Engine engine) {
+        return engine.swarm().manager() && engine.swarm().active() ? engine.nodes() : List.of();
+    }
+
+    /** backup run --swarm-state --json: the snapshot, the directory copied, its statistics, the engine's down time. */
+    record SwarmStateReport(String snapshot, String repository, String directory, Snapshot.Stats stats,
+            long engineDownMillis, List<String> notes) {}
 
     private void note(PrintWriter out, String note) {
         out.println("note: " + note);

@@ -41,6 +41,16 @@ public final class SwarmSetup {
         return out;
     }
 
+    /**
+     * The init the spec asks for (a spec resolved for the host): advertise and listen address, the default address
+     * pool (D2), the VXLAN port; {@code forceNewCluster} for a restored manager's Swarm state.
+     */
+    public static SwarmInit init(PlatformSpec.Swarm s, boolean forceNewCluster) {
+        return new SwarmInit(s.advertiseAddress().address(), s.listenAddress().address() + ":2377",
+                s.defaultAddrPool().stream().map(Cidr::toString).toList(), s.subnetSize(), s.dataPathPort(),
+                forceNewCluster);
+    }
+
     /** Needs a spec resolved for the host, so the addresses are no longer auto. */
     public static Plan plan(PlatformSpec spec, SwarmObservation now) {
         var s = spec.swarm();
@@ -72,8 +82,7 @@ public final class SwarmSetup {
                         steps.add(new SwarmStep.CreateGatewayBridge(nets.gwbridge().toString(), true));
                     }
                 }
-                steps.add(new SwarmStep.InitSwarm(new SwarmInit(s.advertiseAddress().address(),
-                        s.listenAddress().address() + ":2377", pool, s.subnetSize(), s.dataPathPort())));
+                steps.add(new SwarmStep.InitSwarm(init(s, false)));
                 steps.add(new SwarmStep.RecreateIngress(nets.ingress().toString(), ingressGateway));
                 steps.add(new SwarmStep.SaveJoinToken(s.joinTokenFile().value()));
             }

@@ -52,9 +52,16 @@ final class HostileCorpus {
     /** As above, with {@code stdin} as given (a test can act when kiban reads the operator's answer). */
     static Outcome run(Map<String, String> env, Function<EngineAddress, Engine> engines, java.io.InputStream stdin,
                        String... args) {
+        return run(env, engines, HostPrograms.system(), stdin, args);
+    }
+
+    /** As above, with these host programs (a fake systemctl for the cases that stop the engine). */
+    static Outcome run(Map<String, String> env, Function<EngineAddress, Engine> engines, HostPrograms programs,
+                       java.io.InputStream stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        var context = new KibanContext(env, engines, new dev.kiban.host.ReaderChecks(HostPrograms.system()), stdin);
+        var context = new KibanContext(env, engines, new dev.kiban.host.ReaderChecks(programs), programs, stdin,
+                System.console() != null);
         var cli = Main.commandLine(context, args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));

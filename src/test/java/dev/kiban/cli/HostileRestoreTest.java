@@ -6,11 +6,15 @@ import static dev.kiban.backup.CraftedSnapshots.symlink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiban.backup.CraftedSnapshots;
+import dev.kiban.backup.SwarmRaft;
 import dev.kiban.backup.Snapshot.Entry;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
 import dev.kiban.engine.EngineUnavailableException;
 import dev.kiban.engine.VolumeSummary;
+import dev.kiban.os.HostPrograms;
+import dev.kiban.testing.FakeEngine;
+import dev.kiban.testing.FakePrograms;
 import dev.kiban.testing.TestSwarm;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -138,6 +142,16 @@ class HostileRestoreTest {
                     default -> throw new AssertionError("a restore does not call " + m.getName());
                 });
         return HostileCorpus.run(Map.of(), a -> engine, "", args);
+    }
+
+    /** restore --swarm-state --yes under the world's root, on an engine in no swarm, with these host programs. */
+    static HostileCorpus.Outcome swarmState(World w, String id, HostPrograms programs) throws Exception {
+        Path spec = w.root.resolve("swarm-spec.yaml");
+        Files.writeString(spec, CommandLineTest.FILLED + "swarm: {advertiseAddress: 192.0.2.10}\n");
+        FakeEngine engine = new FakeEngine();
+        return HostileCorpus.run(Map.of(), a -> engine, programs, new java.io.ByteArrayInputStream(new byte[0]),
+                "-c", spec.toString(), "backup", "restore", id, "-r", w.repo.toString(), "--swarm-state", "--root",
+                w.root.toString(), "--yes");
     }
 
     static Stream<Case> cases() {
@@ -285,6 +299,22 @@ class HostileRestoreTest {
                     return HostileCorpus.run("-c", spec.toString(), "backup", "restore", id, "-r", w.repo.toString(),
                             "--yes");
                 }, w -> assertThat(w.repo.resolve("config.json")).isRegularFile()));
+        // a manager's Swarm state (restore --swarm-state): the same tree checks, before the engine is stopped
+        c.add(new Case("swarm state with a symlink escaping the root, then a file through it", 1,
+                "whose parent \"raft\" is not a directory", w -> {
+                    String id = w.tree(SwarmRaft.SOURCE, dir("."), symlink("raft", w.sentinel.dir().toString()),
+                            w.file("raft/secret.txt", "owned\n"));
+                    return swarmState(w, id, FakePrograms.none());
+                }, w -> assertThat(w.root.resolve("var/lib/docker/swarm")).doesNotExist()));
+        c.add(new Case("swarm state with a symlink escaping the root", 0, "restored the Swarm state to", w -> {
+            String id = w.tree(SwarmRaft.SOURCE, dir("."), symlink("escape", w.secret()),
+                    w.file("state.json", "[]\n"));
+            return swarmState(w, id, FakePrograms.answering(List.of("systemctl"), 0, ""));
+        }, w -> {
+            Path link = w.root.resolve("var/lib/docker/swarm/escape");
+            assertThat(Files.isSymbolicLink(link)).isTrue();
+            assertThat(Files.readSymbolicLink(link).toString()).isEqualTo(w.secret());
+        }));
         c.add(new Case("--target inside the repository", 2, "lies inside the backup repository",
                 w -> HostileCorpus.run("-c", w.spec.toString(), "backup", "restore", w.volume(dir(".")), "-r",
                         w.repo.toString(), "--target", w.repo.resolve("snapshots").toString(), "--yes")));

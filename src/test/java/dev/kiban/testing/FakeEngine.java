@@ -106,6 +106,8 @@ public final class FakeEngine implements Engine {
     private final List<SwarmObject> secrets = new ArrayList<>();
     private final List<NodeSummary> nodes = new ArrayList<>();
     private SwarmJoin lastJoin;
+    private SwarmInit lastInit;
+    private String version = "24.0.9";
     private final List<EngineEvent> eventStream = new ArrayList<>();
     private final Map<String, RuntimeException> failures = new HashMap<>();
     private final List<String> execs = new ArrayList<>();
@@ -242,6 +244,17 @@ public final class FakeEngine implements Engine {
         lost = true;
     }
 
+    /** The engine's version from now on (24.0.9 unless set). */
+    public synchronized FakeEngine version(String version) {
+        this.version = version;
+        return this;
+    }
+
+    /** The engine answers again (a stopped engine started). */
+    public synchronized void regain() {
+        lost = false;
+    }
+
     // ---- Engine ----
 
     @Override
@@ -254,7 +267,7 @@ public final class FakeEngine implements Engine {
         reachable();
         int managers = (int) nodes.stream().filter(n -> n.role().equals("manager")).count();
         var membership = new EngineInfo.SwarmState(swarm.state(), swarm.manager(), nodes.size(), managers);
-        return new EngineInfo("24.0.9", "1.43", "Rocky Linux 9.6", "5.14.0", "overlay2", "/var/lib/docker", "2",
+        return new EngineInfo(version, "1.43", "Rocky Linux 9.6", "5.14.0", "overlay2", "/var/lib/docker", "2",
                 "systemd", membership, images.size(), false);
     }
 
@@ -444,7 +457,13 @@ public final class FakeEngine implements Engine {
     public synchronized void initSwarm(SwarmInit init) {
         reachable();
         if (swarm.active()) throw new EngineConflictException("This node is already part of a swarm");
+        lastInit = init;
         asManager(init.defaultAddrPool(), init.subnetSize());
+    }
+
+    /** The init the fake was asked for, if any (with its forceNewCluster flag). */
+    public synchronized java.util.Optional<SwarmInit> lastInit() {
+        return java.util.Optional.ofNullable(lastInit);
     }
 
     @Override
