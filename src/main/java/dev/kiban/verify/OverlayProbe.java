@@ -71,7 +71,9 @@ final class OverlayProbe {
                 .map(n -> n.hostname() + " (" + n.state() + ", " + n.availability() + ")").toList();
         String hostname = nodes.stream().filter(n -> n.id().equals(here)).map(NodeSummary::hostname).findFirst()
                 .orElse("this node");
-        String name = "kiban-probe-" + HexFormat.of().formatHex(RANDOM.generateSeed(4));
+        byte[] random = new byte[4];
+        RANDOM.nextBytes(random);
+        String name = "kiban-probe-" + HexFormat.of().formatHex(random);
         Map<String, String> labels = Map.of(CheckContext.LABEL, "true", "dev.kiban.managed", "true");
         String service = null;
         boolean network = false;
