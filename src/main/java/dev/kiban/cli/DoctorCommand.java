@@ -20,6 +20,9 @@ import picocli.CommandLine.Parameters;
             "The troubleshooting flow for one container or Swarm service, in order: state, last logs, stats, networks, "
                     + "events of the last hour, host resources, SELinux denials where the audit tools exist; then the "
                     + "most likely cause (R9.2).",
+            "On a Swarm worker a service is this node's containers of it (the managers see its other tasks); on a "
+                    + "manager, tasks that did not run say why (pending: the scheduler's reason; failed: the error and "
+                    + "the node).",
             ""})
 final class DoctorCommand extends EngineBoundCommand {
     private static final int LOG_LINES = 15;
@@ -40,6 +43,7 @@ final class DoctorCommand extends EngineBoundCommand {
             Diagnosis d = Doctor.examine(engine, context.programs(), target);
             PrintWriter out = output.text(spec);
             var s = d.state();
+            d.notes().forEach(n -> out.println("Swarm:         " + n));
             out.println("1. State       " + s.name() + " (" + s.image() + "): " + s.status()
                     + (s.running() ? "" : ", exit code " + s.exitCode())
                     + (s.oomKilled() ? ", OOM-killed" : "") + ", " + s.restartCount() + " restarts"
@@ -71,7 +75,8 @@ final class DoctorCommand extends EngineBoundCommand {
     /** doctor --json: the seven steps and the most likely cause; logs are the last lines, as the text shows them. */
     record Report(String target, State state, List<String> taskErrors, List<String> logs,
                   Optional<ContainerStats> stats, Map<String, String> networks, List<String> events,
-                  Diagnosis.HostResources host, Optional<Integer> selinuxDenials, Diagnosis.Finding finding) {
+                  Diagnosis.HostResources host, Optional<Integer> selinuxDenials, Diagnosis.Finding finding,
+                  List<String> notes) {
         record State(String name, String image, String status, boolean running, int exitCode, boolean oomKilled,
                      int restartCount, Optional<String> health) {}
 
@@ -82,7 +87,7 @@ final class DoctorCommand extends EngineBoundCommand {
                     s.restartCount(), s.health());
             List<String> lastLogs = logs.subList(Math.max(0, logs.size() - LOG_LINES), logs.size());
             return new Report(d.target(), state, d.taskErrors(), lastLogs, d.stats(), s.networks(), d.events(),
-                    d.host(), d.selinuxDenials(), d.finding());
+                    d.host(), d.selinuxDenials(), d.finding(), d.notes());
         }
     }
 }

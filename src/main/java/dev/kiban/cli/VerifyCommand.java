@@ -23,13 +23,17 @@ import picocli.CommandLine.Option;
         description = {
             "Run the design's test strategy against this host and print each check with its evidence and verdict "
                     + "(R11).",
-            "unit: engine active, Compose v2, Swarm with the spec's address pool, /data/docker mounted, backup job, "
-                    + "fail2ban sshd jail, SELinux enforcing (rhel), logwatch report, host files as kiban renders them "
-                    + "(R11.1).",
+            "unit: engine active, Compose v2, Swarm with the spec's address pool, every Swarm node ready, the "
+                    + "managers' quorum, the nodes as swarm.nodes lists them, /data/docker mounted, backup job, "
+                    + "fail2ban sshd jail, SELinux enforcing (rhel), logwatch report, host files as kiban renders "
+                    + "them (R11.1).",
             "integration: a web container answers HTTP 200, a container past its memory limit is OOM-killed, many "
                     + "containers at once stay within the budget (peak host CPU and memory reported), backup/restore "
-                    + "and alert delivery (skipped until those capabilities exist). Throwaway containers carry the "
-                    + "label dev.kiban.verify and are removed (R11.2).",
+                    + "and alert delivery, overlay traffic from this manager to every other node (a global service of "
+                    + "--probe-image on a throwaway overlay network). Throwaway containers, services and networks "
+                    + "carry the label dev.kiban.verify and are removed (R11.2).",
+            "On a Swarm worker the checks that need a manager (the nodes, the quorum, the overlay probe) are "
+                    + "skipped, naming the managers to run on.",
             "Exit 0 when nothing failed, 1 otherwise.",
             ""})
 final class VerifyCommand extends EngineBoundCommand {
@@ -66,6 +70,11 @@ final class VerifyCommand extends EngineBoundCommand {
             description = "Image with sh, sleep and tail for the OOM and load checks (default ${DEFAULT-VALUE}).")
     String toolImage;
 
+    @Option(names = "--probe-image", paramLabel = "IMAGE", defaultValue = "busybox:1.36",
+            description = "Image with sleep and ping that the overlay probe runs on every Swarm node (default "
+                    + "${DEFAULT-VALUE}, the tool image's); not pulled here, though nodes lacking it pull it.")
+    String probeImage;
+
     @Option(names = "--containers", paramLabel = "N", defaultValue = "20",
             description = "Containers the load check starts at once (default ${DEFAULT-VALUE}).")
     int containers;
@@ -92,7 +101,7 @@ final class VerifyCommand extends EngineBoundCommand {
                 }
             }
             return Optional.ofNullable(engine[0]);
-        }, context.programs(), webImage, webPort, toolImage, containers);
+        }, context.programs(), webImage, webPort, toolImage, containers, probeImage);
         boolean live = format == ReportFormat.TEXT || output != null;
         long start = System.nanoTime();
         List<CheckResult> results;

@@ -455,6 +455,37 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
+    public void createOverlayNetwork(String name, Map<String, String> labels) {
+        ObjectNode body = JSON.createObjectNode().put("Name", name).put("Driver", "overlay").put("Attachable", true)
+                .put("CheckDuplicate", true);
+        ObjectNode lbls = body.putObject("Labels");
+        labels.forEach(lbls::put);
+        api("POST", "/networks/create", body);
+    }
+
+    @Override
+    public String createGlobalService(String name, String image, List<String> command, String network,
+                                      Map<String, String> labels) {
+        ObjectNode body = JSON.createObjectNode().put("Name", name);
+        ObjectNode lbls = body.putObject("Labels");
+        labels.forEach(lbls::put);
+        ObjectNode template = body.putObject("TaskTemplate");
+        ObjectNode container = template.putObject("ContainerSpec").put("Image", image);
+        ObjectNode containerLabels = container.putObject("Labels");
+        labels.forEach(containerLabels::put);
+        ArrayNode cmd = container.putArray("Command");
+        command.forEach(cmd::add);
+        template.putArray("Networks").addObject().put("Target", network);
+        body.putObject("Mode").putObject("Global");
+        return api("POST", "/services/create", body).path("ID").asText();
+    }
+
+    @Override
+    public void removeService(String id) {
+        api("DELETE", "/services/" + urlEncode(id), null);
+    }
+
+    @Override
     public java.util.Optional<ContainerCounters> counters(String id) {
         JsonNode s;
         try {

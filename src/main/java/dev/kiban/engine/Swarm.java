@@ -62,4 +62,20 @@ public interface Swarm {
 
     /** Creates a Swarm config; its id. */
     String createConfig(String name, Map<String, String> labels, byte[] data);
+
+    /**
+     * Creates an attachable overlay network (services and plain containers may join it), subnet from the
+     * cluster's address pool. A network of that name already there is an {@link EngineConflictException}.
+     */
+    void createOverlayNetwork(String name, Map<String, String> labels);
+
+    /**
+     * Creates a global service (one task on every node that can take one) of {@code image} running
+     * {@code command}, attached to {@code network}; its id. The nodes pull the image if they lack it and can.
+     */
+    String createGlobalService(String name, String image, List<String> command, String network,
+                               Map<String, String> labels);
+
+    /** Removes a service; its tasks stop and go. An unknown one is an {@link EngineNotFoundException}. */
+    void removeService(String id);
 }

@@ -40,7 +40,19 @@ final class SwarmJson {
                 t.path("DesiredState").asText(),
                 t.path("Status").path("State").asText(), t.path("Status").path("Err").asText(""),
                 t.path("Status").path("Timestamp").asText(""),
-                t.path("Status").path("ContainerStatus").path("ContainerID").asText(""), t.path("NodeID").asText(""));
+                t.path("Status").path("ContainerStatus").path("ContainerID").asText(""), t.path("NodeID").asText(""),
+                attachments(t.path("NetworksAttachments")));
+    }
+
+    /** A task's {@code NetworksAttachments}: its addresses on each network, by the network's name. */
+    static java.util.Map<String, List<String>> attachments(JsonNode attachments) {
+        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (JsonNode a : attachments) {
+            List<String> addresses = new ArrayList<>();
+            a.path("Addresses").forEach(x -> addresses.add(x.asText()));
+            out.put(a.path("Network").path("Spec").path("Name").asText(""), List.copyOf(addresses));
+        }
+        return out;
     }
 
     static NodeSummary node(JsonNode n) {

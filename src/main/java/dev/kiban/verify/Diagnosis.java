@@ -8,10 +8,16 @@ import java.util.Optional;
 /**
  * The facts the troubleshooting flow of R9.2 gathers for one container, in the order the design walks
  * them, and the most likely cause they point to. {@link #cause()} is pure, so each rule is tested alone.
+ * {@code notes} say where in the Swarm it was gathered when that limits what it saw (on a worker).
  */
 public record Diagnosis(String target, ContainerState state, List<String> taskErrors, String logs,
                         Optional<ContainerStats> stats, List<String> events, HostResources host,
-                        Optional<Integer> selinuxDenials) {
+                        Optional<Integer> selinuxDenials, List<String> notes) {
+    public Diagnosis(String target, ContainerState state, List<String> taskErrors, String logs,
+                     Optional<ContainerStats> stats, List<String> events, HostResources host,
+                     Optional<Integer> selinuxDenials) {
+        this(target, state, taskErrors, logs, stats, events, host, selinuxDenials, List.of());
+    }
 
     /** The host at the time: load, memory available, and how full the engine's data root is. */
     public record HostResources(double load1, long memoryAvailable, long memoryTotal, double dataRootUsedPercent) {}

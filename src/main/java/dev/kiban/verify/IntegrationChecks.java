@@ -36,7 +36,8 @@ public final class IntegrationChecks {
     private IntegrationChecks() {}
 
     public static List<Check> all() {
-        return List.of(webAnswers(), oomKill(), manyContainers(), backupRestore(), alertDelivery());
+        return List.of(webAnswers(), oomKill(), manyContainers(), backupRestore(), alertDelivery(),
+                OverlayProbe.check());
     }
 
     static Check webAnswers() {

@@ -11,6 +11,7 @@ import dev.kiban.os.BackupLog;
 import dev.kiban.os.HostPrograms;
 import dev.kiban.os.HostRoot;
 import dev.kiban.spec.Cidr;
+import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.spec.SpecText;
 import java.io.IOException;
@@ -32,8 +33,9 @@ public final class UnitChecks {
     private UnitChecks() {}
 
     public static List<Check> all() {
-        return List.of(engineActive(), composeV2(), swarmActive(), dataMounted(), backupJob(), fail2banSshd(),
-                selinuxEnforcing(), logwatchReport(), mailRelay(), noDrift());
+        return List.of(engineActive(), composeV2(), swarmActive(), ClusterChecks.nodesReady(), ClusterChecks.quorum(),
+                ClusterChecks.nodesAsSpec(), dataMounted(), backupJob(), fail2banSshd(), selinuxEnforcing(),
+                logwatchReport(), mailRelay(), noDrift());
     }
 
     static Check engineActive() {
@@ -73,13 +75,28 @@ public final class UnitChecks {
             Optional<Engine> engine = c.engine().get();
             if (engine.isEmpty()) return Check.Outcome.fail("no engine answers");
             SwarmSettings swarm = engine.get().swarm();
-            if (!swarm.active()) return Check.Outcome.fail("swarm is " + swarm.state() + "; run 'kiban swarm init'");
+            if (!swarm.active()) return Check.Outcome.fail("swarm is " + swarm.state()
+                    + (swarm.error().isEmpty() ? "" : " (" + swarm.error() + ")") + "; run 'kiban swarm init'");
+            if (!swarm.manager()) return worker(c.spec().swarm(), swarm);
             List<String> pool = c.spec().swarm().defaultAddrPool().stream().map(Cidr::toString).toList();
-            if (!swarm.manager()) return Check.Outcome.fail("this node is a worker; run verify on a manager");
             if (!swarm.defaultAddrPool().equals(pool)) return Check.Outcome.fail("address pool "
                     + swarm.defaultAddrPool() + ", the spec says " + pool + " (D2)");
             return Check.Outcome.pass("manager, address pool " + swarm.defaultAddrPool() + " /" + swarm.subnetSize());
         });
+    }
+
+    /**
+     * A worker cannot read the cluster's settings: it is as it should be when it is active and, if the spec lists
+     * the nodes, one of the managers it knows is a manager the spec lists (so it is in the spec's swarm).
+     */
+    static Check.Outcome worker(PlatformSpec.Swarm spec, SwarmSettings swarm) {
+        List<String> declared = spec.managerAddresses();
+        if (!declared.isEmpty() && SwarmRole.declaredAmong(swarm, declared).isEmpty()) {
+            return Check.Outcome.fail("worker of a swarm whose managers (" + SwarmRole.managers(swarm)
+                    + ") are none of swarm.nodes' managers (" + String.join(", ", declared) + ")");
+        }
+        return Check.Outcome.pass("worker; managers at " + SwarmRole.managers(swarm)
+                + " (the address pool and the nodes are checked on a manager)");
     }
 
     static Check dataMounted() {

@@ -204,5 +204,9 @@ public abstract class EngineContract {
         assertThatThrownBy(() -> engine().serviceReplicas()).isInstanceOf(NotSwarmManagerException.class);
         assertThatThrownBy(() -> engine().configs()).isInstanceOf(NotSwarmManagerException.class);
         assertThatThrownBy(() -> engine().nodes()).isInstanceOf(NotSwarmManagerException.class);
+        assertThatThrownBy(() -> engine().createGlobalService(unique("kiban-contract-svc"), image(),
+                List.of("sleep", "1"), "kiban-contract-none", LABELS)).isInstanceOf(NotSwarmManagerException.class);
+        assertThatThrownBy(() -> engine().removeService("kiban-contract-none"))
+                .isInstanceOf(NotSwarmManagerException.class);
     }
 }

@@ -49,6 +49,8 @@ import java.util.function.Consumer;
  */
 public final class FakeEngine implements Engine {
     public static final String BASE_IMAGE = "kiban-test/base:latest";
+    private static final String NO_LEADER = "rpc error: code = Unknown desc = The swarm does not have a leader. "
+            + "It's possible that too few managers are online. Make sure more than half of the managers are online.";
     private static final String NOT_A_MANAGER = "This node is not a swarm manager. Use \"docker swarm init\" or "
             + "\"docker swarm join\" to connect this node to swarm and try again.";
 
@@ -105,6 +107,11 @@ public final class FakeEngine implements Engine {
     private final List<SwarmObject> configs = new ArrayList<>();
     private final List<SwarmObject> secrets = new ArrayList<>();
     private final List<NodeSummary> nodes = new ArrayList<>();
+    /** The network each service created here is attached to, by service id. */
+    private final Map<String, String> serviceNetworks = new HashMap<>();
+    /** Why a node (by hostname) rejects every task given to it, e.g. an image it lacks and cannot pull. */
+    private final Map<String, String> taskRefusals = new HashMap<>();
+    private int nextOverlay = 1;
     private SwarmJoin lastJoin;
     private SwarmInit lastInit;
     private String version = "24.0.9";
@@ -172,10 +179,10 @@ public final class FakeEngine implements Engine {
 
     /** Makes this node the manager of a one-node swarm with that address pool. */
     public synchronized FakeEngine asManager(List<String> pool, int subnetSize) {
-        String id = newId();
-        swarm = new SwarmSettings("active", true, "192.0.2.10", List.copyOf(pool), subnetSize, 4789, id,
+        String nodeId = newId();
+        swarm = new SwarmSettings("active", true, "192.0.2.10", List.copyOf(pool), subnetSize, 4789, nodeId,
                 List.of("192.0.2.10:2377"), "");
-        nodes.add(new NodeSummary(id, "fake-host", "manager", "active", "ready", "192.0.2.10", true));
+        nodes.add(new NodeSummary(nodeId, "fake-host", "manager", "active", "ready", "192.0.2.10", true));
         return this;
     }
 
@@ -444,6 +451,10 @@ public final class FakeEngine implements Engine {
         if (List.of("bridge", "host", "none").contains(n.name())) {
             throw new EngineApiException(403, n.name() + " is a pre-defined network and cannot be removed");
         }
+        if (serviceNetworks.containsValue(n.name())) {
+            throw new EngineConflictException("rpc error: code = FailedPrecondition desc = network " + n.id()
+                    + " is in use by service");
+        }
         networks.remove(n.name());
     }
 
@@ -516,6 +527,12 @@ public final class FakeEngine implements Engine {
             nodes.set(i, new NodeSummary(n.id(), n.hostname(), n.role(), n.availability(), n.state(), n.address(),
                     n.hostname().equals(hostname), n.reachability(), n.engineVersion(), n.labels(), n.version()));
         }
+        return this;
+    }
+
+    /** From now on every task given to the node of that hostname is rejected with {@code error}. */
+    public synchronized FakeEngine refuseTasksOn(String hostname, String error) {
+        taskRefusals.put(hostname, error);
         return this;
     }
 
@@ -652,6 +669,66 @@ public final class FakeEngine implements Engine {
     }
 
     @Override
+    public synchronized void createOverlayNetwork(String name, Map<String, String> labels) {
+        manager();
+        if (networks.containsKey(name)) {
+            throw new EngineConflictException("network with name " + name + " already exists");
+        }
+        networks.put(name, new NetworkSummary(newId(), name, "overlay", "swarm",
+                List.of("10.0." + nextOverlay++ + ".0/24"), false, 0, Map.copyOf(labels)));
+    }
+
+    /**
+     * The orchestrator's part, done at once: a task on every ready, active node; running with an address on the
+     * network unless the node refuses tasks ({@link #refuseTasksOn}). The task on this node has a container here.
+     */
+    @Override
+    public synchronized String createGlobalService(String name, String image, List<String> command, String network,
+                                                  Map<String, String> labels) {
+        manager();
+        if (services.values().stream().anyMatch(s -> s.name().equals(name))) {
+            throw new EngineConflictException("rpc error: code = AlreadyExists desc = name conflicts with an "
+                    + "existing object: service " + name + " already exists");
+        }
+        NetworkSummary net = network(network).filter(n -> n.scope().equals("swarm"))
+                .orElseThrow(() -> new EngineNotFoundException("network " + network + " not found"));
+        String id = addService(new ServiceSummary(newId(), name, image, true, 0, Map.copyOf(labels), List.of(),
+                List.of()));
+        serviceNetworks.put(id, net.name());
+        String prefix = net.subnets().get(0).replaceFirst("0/24$", "");
+        int host = 2;
+        for (NodeSummary node : nodes) {
+            if (!node.state().equals("ready") || !node.availability().equals("active")) continue;
+            String refusal = taskRefusals.get(node.hostname());
+            String task = newId();
+            String now = Instant.now().toString();
+            if (refusal != null) {
+                tasks.add(new TaskSummary(task, id, 0, "running", "rejected", refusal, now, "", node.id()));
+                continue;
+            }
+            String container = newId();
+            if (node.id().equals(swarm.nodeId())) {
+                Box b = new Box(container, name + "." + node.id() + "." + task, image,
+                        Map.of("com.docker.swarm.service.id", id, "com.docker.swarm.service.name", name,
+                                "com.docker.swarm.task.id", task), List.of(), "running");
+                containers.put(b.id, b);
+            }
+            tasks.add(new TaskSummary(task, id, 0, "running", "running", "", now, container, node.id(),
+                    Map.of(net.name(), List.of(prefix + host++ + "/24"))));
+        }
+        return id;
+    }
+
+    @Override
+    public synchronized void removeService(String id) {
+        manager();
+        if (services.remove(id) == null) throw new EngineNotFoundException("service " + id + " not found");
+        serviceNetworks.remove(id);
+        tasks.removeIf(t -> t.serviceId().equals(id));
+        containers.values().removeIf(b -> id.equals(b.labels.get("com.docker.swarm.service.id")));
+    }
+
+    @Override
     public void followEvents(long sinceEpochSeconds, Consumer<EngineEvent> sink) {
         List<EngineEvent> queued;
         synchronized (this) {
@@ -678,9 +755,13 @@ public final class FakeEngine implements Engine {
         }
     }
 
+    /** A manager answers Swarm calls only while more than half of the managers are reachable (a leader). */
     private void manager() {
         reachable();
         if (!swarm.manager()) throw new NotSwarmManagerException(NOT_A_MANAGER);
+        long managers = nodes.stream().filter(NodeSummary::manager).count();
+        long reachable = nodes.stream().filter(n -> n.manager() && "reachable".equals(n.reachability())).count();
+        if (managers > 0 && reachable * 2 <= managers) throw new NotSwarmManagerException(NO_LEADER);
     }
 
     /** By id, name, or an unambiguous id prefix, as the engine resolves them. */
