@@ -310,6 +310,26 @@ class SwarmClusterIT {
 
     @Test
     @Order(6)
+    void verifyKnowsAWorkerFromAManagerAndProbesTheOverlayBetweenNodes() {
+        Exec worker = kiban(sw3, "verify", "--only", "unit");
+        System.out.println(worker.out());
+        assertThat(worker.out()).containsPattern("(?m)^PASS unit +swarm-active .*worker")
+                .containsPattern("(?m)^SKIP unit +swarm-quorum .*on a worker");
+        Exec manager = kiban(sw1, "verify", "--only", "unit");
+        System.out.println(manager.out());
+        assertThat(manager.out()).containsPattern("(?m)^PASS unit +swarm-active")
+                .containsPattern("(?m)^PASS unit +swarm-nodes-ready")
+                .containsPattern("(?m)^PASS unit +swarm-quorum")
+                .containsPattern("(?m)^PASS unit +swarm-nodes-as-spec");
+        Exec probe = kiban(sw1, "verify", "--only", "integration", "--probe-image", "kiban-test/base:latest",
+                "--web-image", "kiban-test/web:latest", "--web-port", "8080", "--tool-image", "kiban-test/base:latest");
+        System.out.println(probe.out());
+        assertThat(probe.out()).containsPattern("(?m)^PASS integration +swarm-overlay");
+        assertThat(sw1.execOk("docker", "service", "ls", "--format", "{{.Name}}")).doesNotContain("kiban-probe");
+    }
+
+    @Test
+    @Order(7)
     void drainingMovesTheTasksOrSaysWhyNot() throws Exception {
         long start = System.nanoTime();
         Exec drain = kibanOk(sw1, "node", "drain", "sw3", "--timeout", "90s");
@@ -331,7 +351,7 @@ class SwarmClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void threeManagersKeepTheQuorumWhenOneStops() throws Exception {
         for (Host h : nodes()) h.write(SPEC, spec("manager", "manager"));
         Exec apply = kibanOk(sw1, "swarm", "apply", "--yes");
@@ -358,6 +378,68 @@ class SwarmClusterIT {
                 Duration.ofSeconds(60));
         Wait.until(() -> kiban(sw1, "swarm", "status").out().contains("3 managers (3 reachable)"),
                 Duration.ofSeconds(60), "sw3 reachable again");
+    }
+
+    @Test
+    @Order(9)
+    void aBrokenImageRollsBackAndTheDeploySaysWhy() throws Exception {
+        String broken = Files.readString(Path.of(STACK)).replaceFirst("image: kiban-test/web:latest",
+                "image: kiban-test/web:broken");
+        sw1.write("/var/tmp/broken.yml", broken);
+        long start = System.nanoTime();
+        Exec deploy = kiban(sw1, "stack", "deploy", "cluster", "/var/tmp/broken.yml", "--timeout", "180s");
+        times.put("rolled-back update", String.format("%.1f s", (System.nanoTime() - start) / 1e9));
+        assertThat(deploy.exit()).as(deploy.both()).isEqualTo(1);
+        assertThat(deploy.both()).contains("cluster_web rolled back").contains("kiban-test/web:broken");
+        Wait.until(() -> sw1.execOk("docker", "service", "inspect", "cluster_web", "--format",
+                "{{.Spec.TaskTemplate.ContainerSpec.Image}} {{.UpdateStatus.State}}").strip()
+                .equals("kiban-test/web:latest rollback_completed"), Duration.ofSeconds(60), "web back on its image");
+    }
+
+    @Test
+    @Order(10)
+    void theRaftIsBackedUpWithoutLosingTheQuorumAndRestoredOnAFreshHost() throws Exception {
+        long start = System.nanoTime();
+        Exec backup = kibanOk(sw1, "backup", "run", "--swarm-state", "--yes");
+        times.put("Raft backup (engine stopped and started)", String.format("%.1f s", (System.nanoTime() - start)
+                / 1e9));
+        System.out.println(backup.out());
+        Wait.until(() -> kiban(sw2, "swarm", "status").out().contains("3 managers (3 reachable)"),
+                Duration.ofSeconds(60), "all three managers reachable after the backup");
+        JsonNode list = JSON.readTree(kibanOk(sw1, "backup", "list", "--json").out());
+        String snapshot = null;
+        for (JsonNode snap : list.path("snapshots").isMissingNode() ? list : list.path("snapshots")) {
+            if (snap.toString().contains("swarm-state")) snapshot = snap.path("id").asText();
+        }
+        assertThat(snapshot).as(list.toString()).isNotBlank();
+
+        // the repository goes to the fresh host as a disk would: the whole tree
+        pipe(List.of("docker", "exec", sw1.container(), "tar", "-C", "/mnt/backup", "-c", "docker"),
+                List.of("docker", "exec", "-i", sw4.container(), "tar", "-C", "/mnt/backup", "-x"));
+        start = System.nanoTime();
+        Exec restore = kibanOk(sw4, "backup", "restore", snapshot, "--swarm-state", "--yes");
+        times.put("Raft restore with --force-new-cluster", String.format("%.1f s", (System.nanoTime() - start)
+                / 1e9));
+        System.out.println(restore.out());
+        assertThat(sw4.execOk("docker", "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}")
+                .strip()).isEqualTo("active true");
+        assertThat(sw4.execOk("docker", "service", "ls", "--format", "{{.Name}}"))
+                .contains("cluster_web", "cluster_store", "cluster_probe");
+        Wait.until(() -> sw4.exec("docker", "ps", "--filter", "label=com.docker.swarm.service.name=cluster_web",
+                "--format", "{{.Names}}").out().contains("cluster_web."), Duration.ofSeconds(90),
+                "the restored cluster runs web on sw4");
+    }
+
+    /** {@code from}'s output into {@code to}'s input, as a shell pipe would, without a shell. */
+    static void pipe(List<String> from, List<String> to) throws Exception {
+        Process a = new ProcessBuilder(from).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process b = new ProcessBuilder(to).redirectErrorStream(true).start();
+        try (var in = a.getInputStream(); var out = b.getOutputStream()) {
+            in.transferTo(out);
+        }
+        String said = new String(b.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(a.waitFor()).isZero();
+        assertThat(b.waitFor()).as(said).isZero();
     }
 
     /** Each alert of a Discord message as "TITLE description" ("FIRING key …" or "RESOLVED key …"). */
