@@ -86,9 +86,10 @@ final class StackDeployCommand extends EngineBoundCommand {
             PrintWriter progress = output.progress(context, spec);
             progress.println("deploying " + name + " from " + compose);
             progress.flush();
+            var before = StackRollout.updatesBefore(engine, name);
             HostPrograms.Result deployed = DockerCli.find(context.programs(), address).deploy(name, compose);
             if (!deployed.ok()) throw new RefusedException("docker stack deploy failed: " + deployed.gist());
-            StackRollout.Outcome outcome = StackRollout.follow(engine, name, timeout, progress);
+            StackRollout.Outcome outcome = StackRollout.follow(engine, name, timeout, progress, before);
             if (!outcome.converged()) throw new RefusedException(name + " did not converge: " + outcome.reason());
             outcome.services().forEach(p -> out.println("  " + p));
             out.println(name + " converged: " + outcome.services().size() + " service"

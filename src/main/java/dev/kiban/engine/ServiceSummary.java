@@ -27,10 +27,16 @@ public record ServiceSummary(String id, String name, String image, boolean globa
 
     /**
      * A service's {@code UpdateStatus}: {@code state} is the engine's word (updating, paused, completed,
-     * rollback_started, rollback_paused, rollback_completed; empty for none), {@code message} its reason.
+     * rollback_started, rollback_paused, rollback_completed; empty for none), {@code message} its reason,
+     * {@code startedAt} when that update began (the engine's time, as it writes it): what tells a new update from
+     * the one a service still reports from an earlier deploy.
      */
-    public record Update(String state, String message) {
-        public static final Update NONE = new Update("", "");
+    public record Update(String state, String message, String startedAt) {
+        public static final Update NONE = new Update("", "", "");
+
+        public Update(String state, String message) {
+            this(state, message, "");
+        }
 
         /** The engine rolled the update back: the new spec failed and the service runs the previous one. */
         public boolean rolledBack() {

@@ -25,7 +25,8 @@ final class SwarmJson {
                 global, spec.path("Mode").path("Replicated").path("Replicas").asInt(global ? 0 : 1),
                 strings(spec.path("Labels")), secrets, configs,
                 new ServiceSummary.Update(svc.path("UpdateStatus").path("State").asText(""),
-                        svc.path("UpdateStatus").path("Message").asText("")));
+                        svc.path("UpdateStatus").path("Message").asText(""),
+                        svc.path("UpdateStatus").path("StartedAt").asText("")));
     }
 
     /** A service of {@code /services?status=true}: its running and desired task counts. */

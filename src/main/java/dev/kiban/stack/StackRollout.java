@@ -85,12 +85,30 @@ public final class StackRollout {
     }
 
     public static Outcome follow(Engine engine, String stack, Duration timeout, PrintWriter out) {
+        return follow(engine, stack, timeout, out, Map.of());
+    }
+
+    /**
+     * The update each service of the stack reports now, by service name: read before a deploy, so that
+     * {@link #follow} does not take a rollback left from an earlier deploy for this one's.
+     */
+    public static Map<String, ServiceSummary.Update> updatesBefore(Engine engine, String stack) {
+        Map<String, ServiceSummary.Update> out = new LinkedHashMap<>();
+        engine.services(Map.of(NAMESPACE_LABEL, stack)).forEach(s -> out.put(s.name(), s.update()));
+        return out;
+    }
+
+    /** Follows the rollout; an update a service reported already before the deploy ({@code before}) is not this one. */
+    public static Outcome follow(Engine engine, String stack, Duration timeout, PrintWriter out,
+                                 Map<String, ServiceSummary.Update> before) {
         Map<String, String> lastSeen = new LinkedHashMap<>();
         List<List<Progress>> latest = new ArrayList<>(List.of(List.of()));
         int nodes = Math.max(1, engine.nodes().size());
         try {
             return Wait.until(() -> {
-                List<ServiceSummary> services = engine.services(Map.of(NAMESPACE_LABEL, stack));
+                List<ServiceSummary> services = engine.services(Map.of(NAMESPACE_LABEL, stack)).stream()
+                        .map(s -> s.update().equals(before.get(s.name())) && !s.update().startedAt().isEmpty()
+                                ? s.withUpdate(ServiceSummary.Update.NONE) : s).toList();
                 Map<String, List<TaskSummary>> tasks = new LinkedHashMap<>();
                 services.forEach(s -> tasks.put(s.id(), engine.tasks(s.id())));
                 List<Progress> progress = assess(services, tasks, nodes);

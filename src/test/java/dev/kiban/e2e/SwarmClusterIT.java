@@ -155,9 +155,14 @@ class SwarmClusterIT {
 
     /** The spec every node has: sw1 manager, sw2 (storage=hdd) and sw3 workers, the Swarm ports open to them only. */
     String spec(String sw2Role, String sw3Role) {
+        return spec(sw2Role, sw3Role, "");
+    }
+
+    /** The spec, with {@code more} nodes after the three. */
+    String spec(String sw2Role, String sw3Role, String more) {
         String nodes = "[{name: sw1, address: " + ip.get("sw1") + ", role: manager}, "
                 + "{name: sw2, address: " + ip.get("sw2") + ", role: " + sw2Role + ", labels: {storage: hdd}}, "
-                + "{name: sw3, address: " + ip.get("sw3") + ", role: " + sw3Role + "}]";
+                + "{name: sw3, address: " + ip.get("sw3") + ", role: " + sw3Role + "}" + more + "]";
         String nodeNetworks = "[" + ip.get("sw1") + "/32, " + ip.get("sw2") + "/32, " + ip.get("sw3") + "/32, "
                 + ip.get("sw4") + "/32]";
         return spec.replace("nodeNetworks: []", "nodeNetworks: " + nodeNetworks)
@@ -241,8 +246,7 @@ class SwarmClusterIT {
     @Test
     @Order(3)
     void aWrongTokenAndBadSpecsAreRefusedBeforeAnythingChanges() {
-        String withSw4 = spec("worker", "worker").replace("}]\n", "}, {name: sw4, address: " + ip.get("sw4")
-                + ", role: worker}]\n");
+        String withSw4 = spec("worker", "worker", ", {name: sw4, address: " + ip.get("sw4") + ", role: worker}");
         assertThat(withSw4).contains("name: sw4");
         sw4.write(SPEC, withSw4);
         String wrong = "SWMTKN-1-" + "0".repeat(50) + "-" + "x".repeat(25);

@@ -51,6 +51,29 @@ class StackRolloutTest {
     }
 
     @Test
+    void aRollbackLeftFromAnEarlierDeployIsNotThisDeploysFailure() {
+        String id = service(1);
+        engine.addTask(task("t1", 1, "running", "running", "", "2026-12-05T10:00:00Z"));
+        var earlier = new ServiceSummary.Update("rollback_completed", ROLLED_BACK, "2026-12-05T09:00:00Z");
+        engine.setUpdateStatus(id, earlier);
+        var before = StackRollout.updatesBefore(engine, "web");
+        assertThat(before).containsEntry("web_app", earlier);
+
+        // an unchanged redeploy: the engine starts no update and still reports the old rollback
+        StackRollout.Outcome unchanged = StackRollout.follow(engine, "web", Duration.ofSeconds(3),
+                new PrintWriter(printed), before);
+        assertThat(unchanged.converged()).as(unchanged.reason()).isTrue();
+
+        // a new update that the engine rolls back again has a new start: that is this deploy's failure
+        engine.setUpdateStatus(id, new ServiceSummary.Update("rollback_completed", ROLLED_BACK,
+                "2026-12-05T11:00:00Z"));
+        StackRollout.Outcome again = StackRollout.follow(engine, "web", Duration.ofSeconds(3),
+                new PrintWriter(printed), before);
+        assertThat(again.converged()).isFalse();
+        assertThat(again.reason()).startsWith("web_app rolled back: " + ROLLED_BACK);
+    }
+
+    @Test
     void aPausedUpdateFailsRatherThanWaitingOutTheTimeout() {
         String id = service(2);
         engine.addTask(task("t1", 1, "running", "running", "", "2026-12-05T10:00:00Z"));
