@@ -306,7 +306,8 @@ class SwarmClusterIT {
         String probe = sw3.execOk("docker", "ps", "-q", "--filter", "label=com.docker.swarm.service.name=cluster_probe")
                 .strip();
         for (String service : List.of("web", "store")) {
-            Wait.until(() -> sw3.exec("docker", "exec", probe, "wget", "-q", "-T", "3", "-O", "-",
+            // busybox's wget crashes with -T: the exec's own timeout bounds it instead
+            Wait.until(() -> sw3.exec(Duration.ofSeconds(10), "docker", "exec", probe, "wget", "-q", "-O", "-",
                     "http://" + service + ":8080/").out().contains("kiban test web"), Duration.ofSeconds(30),
                     "sw3's probe reaches " + service + " by name");
         }
