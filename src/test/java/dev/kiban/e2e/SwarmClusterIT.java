@@ -181,6 +181,9 @@ class SwarmClusterIT {
                 .replace("<Discord webhook URL>", "file:/etc/kiban/discord-webhook")
                 .replace("<ssh user>", "deploy")
                 .replace("interval: 30s", "interval: 5s")
+                // the design waits 2 m before a missing replica alerts; the test does not wait that long
+                .replace("{name: replicas-missing, metric: replicas, for: 2m,",
+                        "{name: replicas-missing, metric: replicas, for: 5s,")
                 .replace("nofile: {soft: 64000, hard: 64000}", "nofile: {soft: " + hardNofile + ", hard: "
                         + hardNofile + "}");
         String forwardTo = RIG.gateway(network) + ":" + discord.webhookUrl().replaceFirst("^http://[^:]+:(\\d+)/.*",
@@ -326,6 +329,17 @@ class SwarmClusterIT {
                 .containsPattern("(?m)^PASS unit +swarm-nodes-ready")
                 .containsPattern("(?m)^PASS unit +swarm-quorum")
                 .containsPattern("(?m)^PASS unit +swarm-nodes-as-spec");
+        // each node backs up its own volumes; a worker has no Swarm configs to read, and says so
+        sw2.execOk("docker", "run", "--rm", "-v", "sw2-data:/d", "kiban-test/base:latest", "sh", "-c",
+                "echo only-on-sw2 > /d/f");
+        Exec backup = kiban(sw2, "backup", "run");
+        assertThat(backup.ok()).as(backup.both()).isTrue();
+        assertThat(backup.both()).contains("swarm: skipped, this engine is not a Swarm manager");
+        Exec listing = kiban(sw2, "backup", "restore", "latest", "--source", "volume:sw2-data", "--target",
+                "/var/tmp/sw2-restore");
+        assertThat(listing.ok()).as(listing.both()).isTrue();
+        assertThat(sw2.execOk("find", "/var/tmp/sw2-restore", "-name", "f", "-exec", "cat", "{}", "+"))
+                .contains("only-on-sw2");
         Exec probe = kiban(sw1, "verify", "--only", "integration", "--probe-image", "kiban-test/base:latest",
                 "--web-image", "kiban-test/web:latest", "--web-port", "8080", "--tool-image", "kiban-test/base:latest");
         System.out.println(probe.out());
