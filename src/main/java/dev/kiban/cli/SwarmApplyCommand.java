@@ -25,7 +25,7 @@ final class SwarmApplyCommand extends EngineBoundCommand {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         PlatformSpec spec = SpecLoading.spec(this.spec).require();
         PrintWriter out = this.spec.commandLine().getOut();
         try (Engine engine = connect()) {
@@ -50,6 +50,16 @@ final class SwarmApplyCommand extends EngineBoundCommand {
                 out.println(u.describe());
                 out.flush();
                 engine.updateNode(u.node(), u.change());
+            }
+            // a promoted node takes a few seconds to join the Raft: the quorum is told once it has
+            java.util.List<String> promoted = plan.updates().stream().filter(u -> !u.node().manager()
+                    && "manager".equals(u.change().role())).map(u -> u.node().id()).toList();
+            try {
+                dev.kiban.os.Wait.until(() -> engine.nodes().stream().filter(n -> promoted.contains(n.id()))
+                        .allMatch(dev.kiban.engine.NodeSummary::healthy), java.time.Duration.ofSeconds(30),
+                        "the promoted managers to be reachable");
+            } catch (dev.kiban.os.Wait.TimedOut e) {
+                out.println("note: " + e.getMessage());
             }
             out.println(ClusterNodes.Quorum.of(engine.nodes()).describe());
             return plan.drift().isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;

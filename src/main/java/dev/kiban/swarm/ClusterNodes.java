@@ -39,8 +39,9 @@ public final class ClusterNodes {
             return new Quorum(managers.size(), (int) managers.stream().filter(NodeSummary::healthy).count());
         }
 
+        /** How many more managers may fail, from now, before the quorum is lost. */
         public int tolerates() {
-            return Math.max(0, (managers - 1) / 2);
+            return Math.max(0, reachable - (managers / 2 + 1));
         }
 
         public boolean held() {
@@ -50,7 +51,8 @@ public final class ClusterNodes {
         public String describe() {
             String base = managers + " manager" + (managers == 1 ? "" : "s") + " (" + reachable + " reachable)";
             if (!held()) return base + ": quorum LOST, the swarm cannot change until a majority is back";
-            return base + ": tolerates " + tolerates() + " manager failure" + (tolerates() == 1 ? "" : "s");
+            return base + ": tolerates " + tolerates() + (reachable < managers ? " more" : "") + " manager failure"
+                    + (tolerates() == 1 ? "" : "s");
         }
     }
 

@@ -387,7 +387,7 @@ class SwarmClusterIT {
         assertThat(Duration.ofNanos(detected - stopped)).isLessThan(Duration.ofSeconds(30));
 
         Exec status = kiban(sw1, "swarm", "status");
-        assertThat(status.out()).contains("3 managers (2 reachable): tolerates 1 manager failure");
+        assertThat(status.out()).contains("3 managers (2 reachable): tolerates 0 more manager failures");
         assertThat(sw2.execOk("docker", "node", "ls")).as("the cluster still answers on sw2").contains("sw3");
         Wait.until(() -> sw1.execOk("docker", "service", "ls", "--format", "{{.Name}} {{.Replicas}}")
                 .contains("cluster_web 2/2"), Duration.ofSeconds(60), "web's replicas run on sw1 and sw2");
