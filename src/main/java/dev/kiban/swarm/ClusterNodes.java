@@ -57,13 +57,17 @@ public final class ClusterNodes {
     }
 
     public static Plan plan(PlatformSpec spec, List<NodeSummary> nodes) {
+        return plan(spec.swarm().nodes(), nodes);
+    }
+
+    /** The plan for the {@code declared} nodes (a spec's {@code swarm.nodes}). */
+    public static Plan plan(List<SwarmNode> declared, List<NodeSummary> nodes) {
         List<Update> promote = new ArrayList<>();
         List<Update> other = new ArrayList<>();
         List<Update> demote = new ArrayList<>();
         List<String> drift = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
         Quorum now = Quorum.of(nodes);
-        List<SwarmNode> declared = spec.swarm().nodes();
         if (declared.isEmpty()) return new Plan(List.of(), List.of(), List.of(), now);
         int managersAfter = now.managers();
         int reachableAfter = now.reachable();
@@ -87,7 +91,8 @@ public final class ClusterNodes {
             }
             String role = want.role().name().toLowerCase(Locale.ROOT);
             String availability = want.wantedAvailability().name().toLowerCase(Locale.ROOT);
-            Map<String, String> labels = new TreeMap<>(want.nodeLabels());
+            // labels the spec does not give (no labels key) are left as they are; labels: {} clears them
+            Map<String, String> labels = new TreeMap<>(want.labels().orElse(node.labels()));
             List<String> what = new ArrayList<>();
             if (!role.equals(node.role())) what.add((want.role() == NodeRole.MANAGER ? "promote to" : "demote to") + " "
                     + role);

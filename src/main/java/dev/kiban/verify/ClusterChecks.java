@@ -3,9 +3,9 @@ package dev.kiban.verify;
 import dev.kiban.engine.NodeSummary;
 import dev.kiban.engine.NotSwarmManagerException;
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.swarm.ClusterNodes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -71,61 +71,40 @@ final class ClusterChecks {
 
     /**
      * Raft needs more than half of the managers reachable; the failures it tolerates are the reachable ones beyond
-     * that. None to spare is a warning where there is more than one node (a single node has nothing to spare).
+     * that ({@link ClusterNodes.Quorum}). None to spare is a warning where there is more than one node (a single
+     * node has nothing to spare).
      */
     static Check.Outcome quorum(List<NodeSummary> nodes) {
         List<NodeSummary> managers = nodes.stream().filter(NodeSummary::manager).toList();
-        List<String> unreachable = managers.stream().filter(m -> !"reachable".equals(m.reachability()))
-                .map(ClusterChecks::condition).toList();
-        int reachable = managers.size() - unreachable.size();
-        int needed = managers.size() / 2 + 1;
+        ClusterNodes.Quorum q = ClusterNodes.Quorum.of(nodes);
+        List<String> unreachable = managers.stream().filter(m -> !m.healthy()).map(ClusterChecks::condition).toList();
         String down = unreachable.isEmpty() ? "" : "; unreachable: " + String.join(", ", unreachable);
-        if (reachable < needed) {
-            return Check.Outcome.fail("quorum lost: " + reachable + " of " + managers.size()
-                    + " managers reachable, " + needed + " needed" + down);
+        if (!q.held()) {
+            return Check.Outcome.fail("quorum lost: " + q.reachable() + " of " + q.managers()
+                    + " managers reachable, " + (q.managers() / 2 + 1) + " needed" + down);
         }
-        int tolerates = reachable - needed;
-        String text = managers.size() + " manager" + (managers.size() == 1 ? "" : "s") + ", tolerates " + tolerates
-                + " failure" + (tolerates == 1 ? "" : "s") + down;
-        if (tolerates == 0 && nodes.size() > 1) {
+        String text = q.managers() + " manager" + (q.managers() == 1 ? "" : "s") + ", tolerates " + q.tolerates()
+                + " failure" + (q.tolerates() == 1 ? "" : "s") + down;
+        if (q.tolerates() == 0 && nodes.size() > 1) {
             return Check.Outcome.pass(text + "; WARNING: losing one more manager loses the quorum"
-                    + (managers.size() < 3 ? " (3 managers tolerate 1 failure)" : ""));
+                    + (q.managers() < 3 ? " (3 managers tolerate 1 failure)" : ""));
         }
         return Check.Outcome.pass(text);
     }
 
     /**
-     * The nodes against the spec's: each declared node found (by hostname, else by address) with its role, its
-     * labels (when the spec gives them) and its availability; nodes the spec does not list are extra. An empty
-     * {@code swarm.nodes} declares nothing to compare.
+     * The nodes against the spec's, as {@link ClusterNodes} compares them: each declared node found by hostname
+     * with its role, its labels (when the spec gives them) and its availability; nodes the spec does not list are
+     * extra. An empty {@code swarm.nodes} declares nothing to compare.
      */
     static Check.Outcome asSpec(List<PlatformSpec.SwarmNode> declared, List<NodeSummary> nodes) {
         if (declared.isEmpty()) return Check.Outcome.pass("swarm.nodes lists no nodes; " + nodes.size() + " node"
                 + (nodes.size() == 1 ? "" : "s") + " not compared");
-        List<String> differences = new ArrayList<>();
-        List<NodeSummary> matched = new ArrayList<>();
-        for (PlatformSpec.SwarmNode want : declared) {
-            Optional<NodeSummary> found = nodes.stream().filter(n -> n.hostname().equals(want.name())).findFirst()
-                    .or(() -> nodes.stream().filter(n -> n.address().equals(want.address().address())).findFirst());
-            if (found.isEmpty()) {
-                differences.add("missing " + want.name() + " (" + want.address() + ")");
-                continue;
-            }
-            NodeSummary n = found.get();
-            matched.add(n);
-            String role = want.role().name().toLowerCase(Locale.ROOT);
-            if (!n.role().equals(role)) differences.add(want.name() + " is a " + n.role() + ", the spec says " + role);
-            if (want.labels().isPresent() && !want.labels().get().equals(n.labels())) {
-                differences.add(want.name() + " has labels " + new java.util.TreeMap<>(n.labels()) + ", the spec says "
-                        + new java.util.TreeMap<>(want.labels().get()));
-            }
-            String availability = want.wantedAvailability().name().toLowerCase(Locale.ROOT);
-            if (!n.availability().equals(availability)) {
-                differences.add(want.name() + " is " + n.availability() + ", the spec says " + availability);
-            }
-        }
-        nodes.stream().filter(n -> !matched.contains(n))
-                .forEach(n -> differences.add("extra " + name(n) + " (" + n.address() + ", " + n.role() + ")"));
+        // the same comparison 'kiban swarm status' shows and 'kiban swarm apply' acts on
+        ClusterNodes.Plan plan = ClusterNodes.plan(declared, nodes);
+        List<String> differences = new ArrayList<>(plan.drift());
+        plan.updates().forEach(u -> differences.add(u.describe() + " ('kiban swarm apply')"));
+        differences.addAll(plan.refusals());
         if (differences.isEmpty()) return Check.Outcome.pass(nodes.size() + (nodes.size() == 1 ? " node" : " nodes")
                 + " as swarm.nodes lists them");
         return Check.Outcome.fail(differences.size() + " difference" + (differences.size() == 1 ? "" : "s")
