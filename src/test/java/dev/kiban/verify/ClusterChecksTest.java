@@ -211,7 +211,7 @@ class ClusterChecksTest {
         FakeEngine engine = threeManagers("ready", "reachable");
         Check.Outcome o = ClusterChecks.nodesAsSpec().run(context(engine, NODES, ""));
 
-        assertThat(o).isEqualTo(Check.Outcome.fail("1 difference from swarm.nodes: extra manager-3 (192.0.2.12, "
-                + "manager)"));
+        assertThat(o).isEqualTo(Check.Outcome.fail("1 difference from swarm.nodes: manager-3 (192.0.2.12, manager, "
+                + "ready) is in the swarm but not in swarm.nodes"));
     }
 }
