@@ -478,8 +478,12 @@ class SwarmClusterIT {
             Wait.until(() -> discord.messages().stream().skip(from).flatMap(SwarmClusterIT::embeds).anyMatch(what),
                     timeout, description);
         } catch (Wait.TimedOut e) {
-            throw new AssertionError(e.getMessage() + "; received: " + discord.messages() + "\n"
-                    + sw1.exec("journalctl", "-u", "kiban-monitor", "--no-pager", "-n", "40").both(), e);
+            List<String> titles = discord.messages().stream().flatMap(SwarmClusterIT::embeds)
+                    .filter(t -> !t.contains("kiban-verify")).toList();
+            throw new AssertionError(e.getMessage() + "; received: " + titles + "\n"
+                    + sw1.exec("docker", "node", "ls").both() + sw3.exec("systemctl", "status", "--no-pager", "-n", "5",
+                    "docker").both() + sw1.exec("sh", "-c", "journalctl -u kiban-monitor --no-pager | grep -v "
+                    + "kiban-verify | tail -n 30").both(), e);
         }
     }
 }
