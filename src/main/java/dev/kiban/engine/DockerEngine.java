@@ -111,8 +111,13 @@ public final class DockerEngine implements Engine {
 
     @Override
     public List<TaskSummary> tasks(String serviceId) {
+        return tasksWhere("service", serviceId);
+    }
+
+    /** The tasks matching one filter ({@code service} or {@code node}), newest first. */
+    private List<TaskSummary> tasksWhere(String filter, String value) {
         ObjectNode filters = JSON.createObjectNode();
-        filters.putArray("service").add(serviceId);
+        filters.putArray(filter).add(value);
         List<TaskSummary> out = new ArrayList<>();
         for (JsonNode t : api("GET", "/tasks?filters=" + urlEncode(filters.toString()), null)) {
             out.add(SwarmJson.task(t));
@@ -334,14 +339,7 @@ public final class DockerEngine implements Engine {
 
     @Override
     public List<TaskSummary> nodeTasks(String nodeId) {
-        ObjectNode filters = JSON.createObjectNode();
-        filters.putArray("node").add(nodeId);
-        List<TaskSummary> out = new ArrayList<>();
-        for (JsonNode t : api("GET", "/tasks?filters=" + urlEncode(filters.toString()), null)) {
-            out.add(SwarmJson.task(t));
-        }
-        out.sort(java.util.Comparator.comparing(TaskSummary::timestamp).reversed());
-        return out;
+        return tasksWhere("node", nodeId);
     }
 
     @Override

@@ -3,13 +3,11 @@ package dev.kiban.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.kiban.os.Wait;
 import dev.kiban.testing.DiscordReceiver;
 import dev.kiban.testing.Prerequisite;
-import dev.kiban.testing.RigHosts;
 import dev.kiban.testing.RigHosts.Exec;
 import dev.kiban.testing.RigHosts.Host;
 import jakarta.mail.internet.MimeMessage;
@@ -23,17 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The whole platform on a real host (issue 12): a fresh Debian 13 host whose PID 1 is systemd gets the
@@ -42,20 +32,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * network plays the outsider (SSH logins, a published port). Mail leaves through the host's postfix to
  * a test SMTP server on the rig network's gateway; Discord is the local receiver that behaves as its API.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(OrderAnnotation.class)
-abstract class InstalledPlatform {
-    @RegisterExtension
-    static final RigHosts RIG = new RigHosts();
-    /** The steps build on each other: after one fails, the rest are not run (the class fails all the same). */
-    @RegisterExtension
-    final TestWatcher stopAfterAFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failedStep = context.getDisplayName();
-        }
-    };
-    String failedStep;
+abstract class InstalledPlatform extends RigSteps {
     /** The Debian suite of the host, and whether it packages Compose v2 (trixie does, bookworm does not). */
     final String suite;
     final boolean composeV2;
@@ -64,8 +41,6 @@ abstract class InstalledPlatform {
         this.suite = suite;
         this.composeV2 = composeV2;
     }
-    static final String SPEC = "/etc/kiban/kiban.yaml";
-    static final ObjectMapper JSON = new ObjectMapper();
 
     Host host;
     Host outsider;
@@ -93,21 +68,10 @@ abstract class InstalledPlatform {
         host.copyIn(deb, "/var/tmp/kiban.deb");
     }
 
-    @BeforeEach
-    void onlyAfterTheStepsBeforeSucceeded() {
-        Assumptions.assumeTrue(failedStep == null, () -> "an earlier step failed: " + failedStep);
-    }
-
     @AfterAll
     void stopServers() {
         if (smtp != null) smtp.stop();
         if (discord != null) discord.close();
-    }
-
-    private static Exec kiban(Host h, String... args) {
-        List<String> argv = new ArrayList<>(List.of("kiban", "-c", SPEC));
-        argv.addAll(List.of(args));
-        return h.exec(Duration.ofMinutes(10), argv.toArray(String[]::new));
     }
 
     @Test

@@ -3,11 +3,9 @@ package dev.kiban.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiban.os.Wait;
 import dev.kiban.testing.DiscordReceiver;
 import dev.kiban.testing.Prerequisite;
-import dev.kiban.testing.RigHosts;
 import dev.kiban.testing.RigHosts.Exec;
 import dev.kiban.testing.RigHosts.Host;
 import java.nio.file.Files;
@@ -22,17 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * A Swarm of three real hosts (issue 13): Debian 13 hosts whose PID 1 is systemd, each with its own dockerd,
@@ -41,24 +31,10 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * network checks that the Swarm ports are closed to it. Alerts go to the Discord stand-in on this machine through
  * a forwarder on sw1's loopback (the agent sends plain http to loopback only). The steps build on each other.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(OrderAnnotation.class)
-class SwarmClusterIT {
-    @RegisterExtension
-    static final RigHosts RIG = new RigHosts();
-    @RegisterExtension
-    final TestWatcher stopAfterAFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failedStep = context.getDisplayName();
-        }
-    };
-    String failedStep;
+class SwarmClusterIT extends RigSteps {
 
     static final String SUITE = "trixie";
-    static final String SPEC = "/etc/kiban/kiban.yaml";
     static final String STACK = "src/test/resources/stacks/cluster/cluster.yml";
-    static final ObjectMapper JSON = new ObjectMapper();
     static final int FORWARD_PORT = 18099;
 
     String network;
@@ -102,11 +78,6 @@ class SwarmClusterIT {
         }).toList());
     }
 
-    @BeforeEach
-    void onlyAfterTheStepsBeforeSucceeded() {
-        Assumptions.assumeTrue(failedStep == null, () -> "an earlier step failed: " + failedStep);
-    }
-
     @AfterAll
     void stopServersAndReportTimes() {
         if (discord != null) discord.close();
@@ -119,12 +90,6 @@ class SwarmClusterIT {
 
     static String name(Host h) {
         return h.container().replace("kiban-rig-", "");
-    }
-
-    static Exec kiban(Host h, String... args) {
-        List<String> argv = new ArrayList<>(List.of("kiban", "-c", SPEC));
-        argv.addAll(List.of(args));
-        return h.exec(Duration.ofMinutes(10), argv.toArray(String[]::new));
     }
 
     static Exec kibanOk(Host h, String... args) {
