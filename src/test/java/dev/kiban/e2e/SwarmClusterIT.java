@@ -397,6 +397,10 @@ class SwarmClusterIT extends RigSteps {
         }
         assertThat(snapshot).as(list.toString()).isNotBlank();
 
+        // the disaster the restore is for: every manager lost (a restored manager whose old peers still answer
+        // rejoins them instead of starting a cluster of its own)
+        parallel(List.of(sw1, sw2, sw3).stream().<Callable<String>>map(h -> () -> h.execOk("systemctl", "stop",
+                "docker.socket", "docker.service")).toList());
         // the repository goes to the fresh host as a disk would: the whole tree
         pipe(List.of("docker", "exec", sw1.container(), "tar", "-C", "/mnt/backup", "-c", "docker"),
                 List.of("docker", "exec", "-i", sw4.container(), "tar", "-C", "/mnt/backup", "-x"));
