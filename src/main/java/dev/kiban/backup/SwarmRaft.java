@@ -1,7 +1,9 @@
 package dev.kiban.backup;
 
 import dev.kiban.engine.Engine;
+import dev.kiban.engine.EngineConflictException;
 import dev.kiban.engine.NodeSummary;
+import dev.kiban.engine.NotSwarmManagerException;
 import dev.kiban.engine.SwarmInit;
 import dev.kiban.engine.SwarmSettings;
 import dev.kiban.failure.RefusedException;
@@ -255,7 +257,16 @@ public final class SwarmRaft {
         } catch (IOException | RuntimeException e) {
             throw rollBack(e, plan, at, units, engine, wait);
         }
-        engine.initSwarm(plan.init());
+        // the engine brings its restored manager up after it answers: until then the engine refuses the init as
+        // "not a swarm manager" (seen on the rig), so it is asked again until its manager runs
+        Wait.until(() -> {
+            try {
+                engine.initSwarm(plan.init());
+                return Optional.of(Boolean.TRUE);
+            } catch (EngineConflictException | NotSwarmManagerException e) {
+                return Optional.empty();
+            }
+        }, wait, Duration.ofSeconds(1), "the restored manager to take the new cluster (swarm init --force-new-cluster)");
         Wait.until(() -> activeMember(engine), wait, "this node to be the active manager of the restored swarm");
         return new Restored(swarm, plan.aside(), plan.tree().entries().size(), bytes, down);
     }
