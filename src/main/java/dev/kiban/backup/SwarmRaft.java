@@ -266,7 +266,8 @@ public final class SwarmRaft {
             } catch (EngineConflictException | NotSwarmManagerException e) {
                 return Optional.empty();
             }
-        }, wait, Duration.ofSeconds(1), "the restored manager to take the new cluster (swarm init --force-new-cluster)");
+        }, wait, Duration.ofSeconds(1),
+                "the restored manager to take the new cluster (swarm init --force-new-cluster)");
         Wait.until(() -> activeMember(engine), wait, "this node to be the active manager of the restored swarm");
         return new Restored(swarm, plan.aside(), plan.tree().entries().size(), bytes, down);
     }
