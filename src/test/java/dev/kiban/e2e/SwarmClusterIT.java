@@ -294,6 +294,9 @@ class SwarmClusterIT extends RigSteps {
                 .containsPattern("(?m)^PASS unit +swarm-nodes-ready")
                 .containsPattern("(?m)^PASS unit +swarm-quorum")
                 .containsPattern("(?m)^PASS unit +swarm-nodes-as-spec");
+        // doctor on a worker: the service is this node's containers of it
+        Exec doctor = kiban(sw3, "doctor", "cluster_probe");
+        assertThat(doctor.out()).as(doctor.both()).contains("on a worker: service cluster_probe has");
         // each node backs up its own volumes; a worker has no Swarm configs to read, and says so
         sw2.execOk("docker", "run", "--rm", "-v", "sw2-data:/d", "kiban-test/base:latest", "sh", "-c",
                 "echo only-on-sw2 > /d/f");
