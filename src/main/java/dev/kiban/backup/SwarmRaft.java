@@ -42,6 +42,9 @@ import java.util.Optional;
 public final class SwarmRaft {
     /** The snapshot tree's name: {@code backup list} shows a snapshot holding it as swarm-state. */
     public static final String SOURCE = "swarm-state";
+    /** The engine's record of this node's swarm addresses, in the swarm directory. */
+    static final String NODE_STATE = "docker-state.json";
+
     /** The units stopped and started: the socket too, or a request to it would start the engine again. */
     public static final List<String> UNITS = List.of("docker.socket", "docker.service");
     /** The longest wait for the engine (and the node) to be back after a start. */
@@ -212,7 +215,8 @@ public final class SwarmRaft {
                 .orElse("  2. " + swarmDir + " does not exist: nothing to move aside"));
         lines.add("  3. write the snapshot's Swarm state (" + tree.entries().size() + " entries, taken on engine "
                 + (taken.isEmpty() ? "unknown" : taken) + (tree.meta().containsKey("nodeAddress")
-                ? " at " + tree.meta().get("nodeAddress") : "") + ") to " + swarmDir + ", owners and modes as saved");
+                ? " at " + tree.meta().get("nodeAddress") : "") + ") to " + swarmDir + ", owners and modes as saved, "
+                + "without " + NODE_STATE + " (the old node's addresses: the init writes this host's)");
         lines.add("  4. start the engine: systemctl start " + String.join(" ", UNITS));
         lines.add("  5. docker swarm init --force-new-cluster --advertise-addr " + init.advertiseAddress()
                 + " --listen-addr " + init.listenAddress() + " --default-addr-pool "
@@ -250,6 +254,11 @@ public final class SwarmRaft {
                 at.movedAside = true;
             }
             bytes = repo.restore(plan.tree(), swarm);
+            // With the old node's docker-state.json the engine starts that node again, listening on the old host's
+            // address, and refuses the init for ever (seen on the rig). Without it the engine starts outside any
+            // swarm, and init --force-new-cluster takes the restored Raft and certificates (only an init without
+            // the force clears them). deleteIfExists removes a link itself, never what it points to.
+            Files.deleteIfExists(swarm.resolve(NODE_STATE));
             at.started = true; // a start that fails half-way is stopped again by the rollback
             units.start();
             Wait.until(() -> answers(engine), wait, "the engine to answer again");

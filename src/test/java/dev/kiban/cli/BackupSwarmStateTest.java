@@ -52,6 +52,8 @@ class BackupSwarmStateTest {
         Files.createDirectories(swarm.resolve("raft/wal-v3-encrypted"));
         Files.createDirectories(swarm.resolve("certificates"));
         Files.writeString(swarm.resolve("state.json"), "[{\"node_id\":\"abc\"}]\n");
+        // the node's addresses on the host it was taken on: not restored (the init writes the new host's)
+        Files.writeString(swarm.resolve("docker-state.json"), "{\"ListenAddr\":\"192.0.2.10:2377\"}\n");
         Files.writeString(swarm.resolve("raft/wal-v3-encrypted/0000000000000000-0000000000000000.wal"), "wal\n");
         Path key = Files.writeString(swarm.resolve("certificates/swarm-node.key"), "-----BEGIN KEY-----\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
@@ -333,6 +335,7 @@ class BackupSwarmStateTest {
         assertThat(Files.isSymbolicLink(target.resolve("raft/escape"))).isTrue();
         assertThat(Files.readSymbolicLink(target.resolve("raft/escape"))).isEqualTo(sentinel.file());
         assertThat(target.resolve("old.txt")).doesNotExist();
+        assertThat(target.resolve("docker-state.json")).as("the old host's addresses").doesNotExist();
         // the old directory kept, named with the time
         List<Path> aside = siblings(target, "swarm.kiban-before-");
         assertThat(aside).singleElement().satisfies(a ->
