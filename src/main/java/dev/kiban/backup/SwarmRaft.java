@@ -210,7 +210,7 @@ public final class SwarmRaft {
             throw new RefusedException(aside.get() + " already exists; move it away first");
         }
         List<String> lines = new ArrayList<>();
-        lines.add("  1. stop the engine: systemctl stop " + String.join(" ", UNITS));
+        lines.add("  1. stop the engine: systemctl stop --job-mode=replace-irreversibly " + String.join(" ", UNITS));
         lines.add(aside.map(a -> "  2. move " + swarmDir + " aside to " + a + " (kept, not deleted)")
                 .orElse("  2. " + swarmDir + " does not exist: nothing to move aside"));
         lines.add("  3. write the snapshot's Swarm state (" + tree.entries().size() + " entries, taken on engine "
@@ -406,16 +406,21 @@ public final class SwarmRaft {
                     + "installed: kiban stops and starts the engine through systemd"));
         }
 
+        /**
+         * Irreversibly: a client knocking on docker.socket while it stops (the monitor agent asks every 5 s) would
+         * otherwise start the engine again and cancel the stop ("Job for docker.socket canceled", seen on the rig).
+         */
         void stop() throws IOException {
-            run("stop");
+            run("stop", "--job-mode=replace-irreversibly");
         }
 
         void start() throws IOException {
             run("start");
         }
 
-        private void run(String verb) throws IOException {
+        private void run(String verb, String... options) throws IOException {
             List<String> argv = new ArrayList<>(List.of(systemctl.toString(), verb));
+            argv.addAll(List.of(options));
             argv.addAll(UNITS);
             HostPrograms.Result r = programs.run(argv, SYSTEMCTL);
             if (!r.ok()) {

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the engine by {@link FakeEngine}, and the data root under a temporary {@code --root}.
  */
 class BackupSwarmStateTest {
-    static final List<String> STOP = List.of("/usr/bin/systemctl", "stop", "docker.socket", "docker.service");
+    static final List<String> STOP = List.of("/usr/bin/systemctl", "stop", "--job-mode=replace-irreversibly",
+            "docker.socket", "docker.service");
     static final List<String> START = List.of("/usr/bin/systemctl", "start", "docker.socket", "docker.service");
 
     @TempDir

@@ -355,7 +355,7 @@ class SwarmClusterIT extends RigSteps {
         }
         int before = discord.messages().size();
         long stopped = System.nanoTime();
-        sw3.execOk("systemctl", "stop", "docker.socket", "docker.service");
+        sw3.execOk("systemctl", "stop", "--job-mode=replace-irreversibly", "docker.socket", "docker.service");
         awaitDiscord(m -> m.startsWith("FIRING") && m.contains("sw3"), "node-down for sw3", before,
                 Duration.ofSeconds(40));
         long detected = System.nanoTime();
@@ -411,7 +411,7 @@ class SwarmClusterIT extends RigSteps {
         // the disaster the restore is for: every manager lost (a restored manager whose old peers still answer
         // rejoins them instead of starting a cluster of its own)
         parallel(List.of(sw1, sw2, sw3).stream().<Callable<String>>map(h -> () -> h.execOk("systemctl", "stop",
-                "docker.socket", "docker.service")).toList());
+                "--job-mode=replace-irreversibly", "docker.socket", "docker.service")).toList());
         // the repository goes to the fresh host as a disk would: the whole tree
         pipe(List.of("docker", "exec", sw1.container(), "tar", "-C", "/mnt/backup", "-c", "docker"),
                 List.of("docker", "exec", "-i", sw4.container(), "tar", "-C", "/mnt/backup", "-x"));
