@@ -14,6 +14,7 @@ import dev.kiban.os.AtomicFile;
 import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.SpecDocument;
+import dev.kiban.spec.SpecText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -91,13 +92,20 @@ final class AuditCommand extends EngineBoundCommand {
         SpecDocument document = SpecLoading.spec(spec);
         PlatformSpec resolved = ThisHost.under(root).familyFromSystemWhenRootHasNone()
                 .resolveForHost(document.require(), Optional.empty());
-        List<AuditCheck> checks;
-        try {
-            checks = Audit.select(Catalogue.all(), only);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--only: no audit check or section " + e.getMessage()
-                    + " (sections 1-7 and kiban; ids such as 5.31 or kiban.ssh.password)");
+        List<AuditCheck> all = Catalogue.all();
+        List<String> unknown = only.stream().filter(w -> {
+            try {
+                Audit.select(all, List.of(w));
+                return false;
+            } catch (IllegalArgumentException e) {
+                return true;
+            }
+        }).map(SpecText::shown).toList();
+        if (!unknown.isEmpty()) {
+            throw new UsageException("--only: no audit check or section " + String.join(", ", unknown)
+                    + " (sections 1-7 and kiban; ids such as 5.32 or kiban.ssh.password)");
         }
+        List<AuditCheck> checks = Audit.select(all, only);
         Severity threshold = failOn != null ? failOn : Severity.of(resolved.audit().failOn()).orElse(Severity.HIGH);
         Engine[] engine = {null};
         AuditFacts facts;

@@ -103,7 +103,7 @@ class AuditCommandTest {
     void anUnknownOnlyIdIsAUsageErrorNamingIt() {
         Run r = run(new FakeEngine(), "--only", "5", "--only", "9.99");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("9.99").doesNotContain("Exception");
+        assertThat(r.err()).contains("no audit check or section \"9.99\"").doesNotContain("Exception");
     }
 
     @Test
