@@ -19,9 +19,10 @@ public record AuditFacts(PlatformSpec spec, Fact<EngineInfo> info, Fact<DaemonSe
 
     /**
      * The host's files: each path's stat, the text of docker's systemd units and drop-ins (where {@code -H
-     * tcp://} would be), and the TCP ports something listens on.
+     * tcp://} would be), the TCP ports something listens on, and auditd's rules (audit.rules and rules.d).
      */
-    public record HostFiles(Map<String, FileFact> stats, String dockerUnits, List<Integer> listeningPorts) {
+    public record HostFiles(Map<String, FileFact> stats, String dockerUnits, List<Integer> listeningPorts,
+                            String auditRules) {
         public FileFact stat(String path) {
             return stats.getOrDefault(path, FileFact.absent(path));
         }

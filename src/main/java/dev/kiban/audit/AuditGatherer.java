@@ -133,6 +133,7 @@ public final class AuditGatherer {
     static Fact<AuditFacts.HostFiles> files(Path root) {
         Map<String, FileFact> stats = new LinkedHashMap<>();
         for (String f : FILES) stats.put(f, stat(root, f));
+        for (String f : HostChecks.AUDITED.values()) if (f.startsWith("/")) stats.put(f, stat(root, f));
         StringBuilder units = new StringBuilder();
         List<Path> unitFiles = new ArrayList<>();
         for (String u : UNITS) unitFiles.add(HostRoot.resolve(root, u));
@@ -153,10 +154,29 @@ public final class AuditGatherer {
                 Path p = HostRoot.resolve(root, t);
                 if (Files.isRegularFile(p)) ports.addAll(listening(Files.readString(p)));
             }
-            return Fact.of(new AuditFacts.HostFiles(stats, units.toString(), ports));
+            return Fact.of(new AuditFacts.HostFiles(stats, units.toString(), ports, auditRules(root)));
         } catch (IOException ex) {
             return Fact.unreadable("the docker units could not be read: " + ex.getMessage());
         }
+    }
+
+    /** auditd's rules as augenrules would load them: audit.rules and every rules.d/*.rules, in order. */
+    static String auditRules(Path root) throws IOException {
+        StringBuilder out = new StringBuilder();
+        Path main = HostRoot.resolve(root, "/etc/audit/audit.rules");
+        if (Files.isRegularFile(main, LinkOption.NOFOLLOW_LINKS)) out.append(Files.readString(main)).append('\n');
+        Path dir = HostRoot.resolve(root, "/etc/audit/rules.d");
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            List<Path> files = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.rules")) {
+                ds.forEach(files::add);
+            }
+            files.sort(null);
+            for (Path p : files) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) out.append(Files.readString(p)).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     /** The local ports in state LISTEN (0A) of a {@code /proc/net/tcp} table. */

@@ -270,6 +270,34 @@ class AuditChecksTest {
     }
 
     @Nested
+    class AuditRules {
+        @Test
+        void aWatchedPathPassesInEitherRuleForm() {
+            Recorded r = new Recorded();
+            r.auditRules = "-w /usr/bin/dockerd -k docker\n"
+                    + "-a always,exit -F path=/usr/bin/runc -F perm=x -k docker\n"
+                    + "-w /lib/systemd/system/docker.service -k docker\n";
+            for (String id : List.of("1.1.3", "1.1.18", "1.1.7")) {
+                assertThat(r.result(id).status()).as(id).isEqualTo(Status.PASS);
+            }
+        }
+
+        @Test
+        void anUnwatchedPathThatExistsFailsWithTheRuleToAdd() {
+            Recorded r = new Recorded();
+            r.auditRules = "# -w /etc/docker -k docker\n";
+            AuditResult etc = r.result("1.1.6");
+            assertThat(etc.status()).isEqualTo(Status.FAIL);
+            assertThat(etc.remediation())
+                    .startsWith("add '-w /etc/docker -k docker' to /etc/audit/rules.d/docker.rules");
+            assertThat(r.result("1.1.13").evidence()).isEqualTo("/etc/sysconfig/docker absent on this host");
+            r.auditRules = "";
+            assertThat(r.result("1.1.11").evidence()).contains("no audit rules at all");
+            assertThat(r.result("1.1.9").status()).isEqualTo(Status.FAIL); // a unit: its directory is not known
+        }
+    }
+
+    @Nested
     class Errors {
         @Test
         void anEngineThatCouldNotBeReadMakesOnlyItsChecksError() {

@@ -137,6 +137,17 @@ class AuditGathererTest {
     }
 
     @Test
+    void readsAuditdsRulesFromRulesD() throws IOException {
+        write("/etc/docker/daemon.json", "{}", "rw-r--r--");
+        write("/etc/audit/rules.d/10-docker.rules", "-w /etc/docker -k docker\n", "rw-r-----");
+        write("/usr/bin/runc", "", "rwxr-xr-x");
+        List<AuditResult> results = audit(new FakeEngine(), sshd(Recorded.GOOD_SSHD));
+        assertThat(result(results, "1.1.6").status()).isEqualTo(Status.PASS);
+        assertThat(result(results, "1.1.18").status()).isEqualTo(Status.FAIL);
+        assertThat(result(results, "1.1.14").evidence()).isEqualTo("/usr/bin/containerd absent on this host");
+    }
+
+    @Test
     void parsesSshdTAndProcNetTcp() {
         assertThat(AuditGatherer.parseSshd("PermitRootLogin no\nallowusers a\nallowusers b\n"))
                 .containsEntry("permitrootlogin", "no").containsEntry("allowusers", "a b");

@@ -51,6 +51,8 @@ final class Recorded {
             "/etc/docker/daemon.json", new FileFact("/etc/docker/daemon.json", true, "root", "root", 0644)));
     String units = "[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n";
     List<Integer> ports = new ArrayList<>(List.of(22, 2377));
+    String auditRules = String.join("\n", HostChecks.AUDITED.values().stream()
+            .map(p -> "-w " + (p.startsWith("/") ? p : "/usr/lib/systemd/system/" + p) + " -k docker").toList());
     List<ContainerHardening> containers = new ArrayList<>(List.of(hardened("web")));
     String engineError = "";
 
@@ -85,7 +87,7 @@ final class Recorded {
             throw new IllegalArgumentException(e);
         }
         return new AuditFacts(spec, info, daemon, cs, Fact.of(json), Fact.of(AuditGatherer.parseSshd(sshd)),
-                Fact.of(new AuditFacts.HostFiles(files, units, ports)));
+                Fact.of(new AuditFacts.HostFiles(files, units, ports, auditRules)));
     }
 
     List<AuditResult> audit() {
