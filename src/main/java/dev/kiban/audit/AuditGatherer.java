@@ -56,13 +56,15 @@ public final class AuditGatherer {
             e = engine.get();
         } catch (RuntimeException ex) {
             String why = "the engine could not be reached: " + ex.getMessage();
-            return new AuditFacts(spec, Fact.unreadable(why), Fact.unreadable(why), Fact.unreadable(why),
-                    daemonJson(root), sshd(programs, root), files(root));
+            Fact<JsonNode> json = daemonJson(root);
+            return new AuditFacts(spec, Fact.unreadable(why), Fact.unreadable(why), Fact.unreadable(why), json,
+                    sshd(programs, root), files(root, json));
         }
         info = ask(e::info);
         daemon = ask(e::daemonSecurity);
         containers = ask(() -> running(e));
-        return new AuditFacts(spec, info, daemon, containers, daemonJson(root), sshd(programs, root), files(root));
+        Fact<JsonNode> json = daemonJson(root);
+        return new AuditFacts(spec, info, daemon, containers, json, sshd(programs, root), files(root, json));
     }
 
     private static <T> Fact<T> ask(Supplier<T> call) {
@@ -130,9 +132,26 @@ public final class AuditGatherer {
         return out;
     }
 
-    static Fact<AuditFacts.HostFiles> files(Path root) {
+    static Fact<AuditFacts.HostFiles> files(Path root, Fact<JsonNode> daemonJson) {
         Map<String, FileFact> stats = new LinkedHashMap<>();
         for (String f : FILES) stats.put(f, stat(root, f));
+        daemonJson.value().ifPresent(j -> {
+            for (String key : DaemonChecks.TLS_FILES) {
+                String f = j.path(key).asText("");
+                if (f.startsWith("/") && HostRoot.problem(f).isEmpty()) stats.put(f, stat(root, f));
+            }
+        });
+        Path certs = HostRoot.resolve(root, DaemonChecks.REGISTRY_CERTS);
+        if (Files.isDirectory(certs, LinkOption.NOFOLLOW_LINKS)) {
+            try (var walk = Files.walk(certs, 2)) {
+                walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).limit(200).forEach(p -> {
+                    String host = DaemonChecks.REGISTRY_CERTS + "/" + certs.relativize(p).toString();
+                    stats.put(host, stat(root, host));
+                });
+            } catch (IOException ex) {
+                return Fact.unreadable(DaemonChecks.REGISTRY_CERTS + " could not be listed: " + ex.getMessage());
+            }
+        }
         for (String f : HostChecks.AUDITED.values()) if (f.startsWith("/")) stats.put(f, stat(root, f));
         StringBuilder units = new StringBuilder();
         List<Path> unitFiles = new ArrayList<>();

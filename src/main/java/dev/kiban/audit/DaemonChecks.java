@@ -16,6 +16,9 @@ import java.util.Set;
 final class DaemonChecks {
     static final String DAEMON_JSON_FILE = "/etc/docker/daemon.json";
     static final String SOCKET = "/var/run/docker.sock";
+    static final String REGISTRY_CERTS = "/etc/docker/certs.d";
+    /** daemon.json's TLS files, in the order CIS 3.9-3.14 take them: CA, server certificate, key. */
+    static final List<String> TLS_FILES = List.of("tlscacert", "tlscert", "tlskey");
 
     private DaemonChecks() {}
 
@@ -128,6 +131,14 @@ final class DaemonChecks {
         owner(b, "3.22", "/etc/sysconfig/docker");
         owner(b, "3.23", "/run/containerd/containerd.sock");
         mode(b, "3.24", 0660, "/run/containerd/containerd.sock");
+        registryCerts(b, "3.7", true, 0);
+        registryCerts(b, "3.8", false, 0444);
+        tls(b, "3.9", "tlscacert", true, 0);
+        tls(b, "3.10", "tlscacert", false, 0444);
+        tls(b, "3.11", "tlscert", true, 0);
+        tls(b, "3.12", "tlscert", false, 0444);
+        tls(b, "3.13", "tlskey", true, 0);
+        tls(b, "3.14", "tlskey", false, 0400);
         b.add("3.15", Severity.HIGH, Set.of(FILES), "", SOCKET, f -> socketOwner(f));
         b.add("3.16", Severity.HIGH, Set.of(FILES), "", SOCKET, f -> socketMode(f));
 
@@ -160,6 +171,38 @@ final class DaemonChecks {
         return s.atMost(0660) ? Finding.pass(SOCKET + " " + s.shown())
                 : Finding.fail(SOCKET + " " + s.shown() + ": anyone who may write it controls the host as root",
                 "chmod 660 " + SOCKET + " (docker.socket's SocketMode=0660)");
+    }
+
+    /** The certificates under /etc/docker/certs.d: owned by root:root ({@code owner}), or at most {@code mode}. */
+    private static void registryCerts(Catalogue.Builder b, String id, boolean owner, int mode) {
+        b.add(id, Severity.MEDIUM, Set.of(FILES), "", REGISTRY_CERTS, f -> {
+            List<FileFact> certs = f.files().get().stats().values().stream()
+                    .filter(s -> s.exists() && s.path().startsWith(REGISTRY_CERTS + "/")).toList();
+            if (certs.isEmpty()) return Finding.pass("no registry certificates under " + REGISTRY_CERTS);
+            List<String> bad = certs.stream().filter(s -> !(owner ? rootOwned(s) : s.atMost(mode)))
+                    .map(s -> s.path() + " " + s.shown()).toList();
+            return bad.isEmpty() ? Finding.pass(certs.size() + " certificate(s) " + (owner ? "root:root"
+                    : String.format("%o or stricter", mode))) : Finding.fail(String.join(", ", bad), owner
+                    ? "chown -R root:root " + REGISTRY_CERTS : String.format("chmod %o %s/*/*", mode, REGISTRY_CERTS));
+        });
+    }
+
+    /** A TLS file daemon.json names: owned by root:root ({@code owner}), or at most {@code mode}. */
+    private static void tls(Catalogue.Builder b, String id, String key, boolean owner, int mode) {
+        b.add(id, Severity.MEDIUM, Set.of(DAEMON_JSON, FILES), "", DAEMON_JSON_FILE, f -> {
+            String path = json(f).path(key).asText("");
+            if (path.isEmpty()) return Finding.pass("no " + key + " in daemon.json (the API is not on TLS)");
+            FileFact s = f.files().get().stat(path);
+            if (!s.exists()) return Finding.fail(key + " " + path + " is missing", "put the file in place or "
+                    + "remove " + key + " from daemon.json");
+            boolean ok = owner ? rootOwned(s) : s.atMost(mode);
+            return ok ? Finding.pass(path + " " + s.shown()) : Finding.fail(path + " " + s.shown(), owner
+                    ? "chown root:root " + path : String.format("chmod %o %s", mode, path));
+        });
+    }
+
+    private static boolean rootOwned(FileFact s) {
+        return s.owner().equals("root") && s.group().equals("root");
     }
 
     private static void owner(Catalogue.Builder b, String id, String... paths) {

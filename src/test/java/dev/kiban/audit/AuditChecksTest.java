@@ -123,6 +123,27 @@ class AuditChecksTest {
         }
 
         @Test
+        void tlsAndRegistryCertificatesAreOwnedByRootAndNotWritable() {
+            Recorded none = new Recorded();
+            for (String id : List.of("3.7", "3.8", "3.9", "3.14")) {
+                assertThat(none.result(id).status()).as(id).isEqualTo(Status.PASS);
+            }
+            Recorded r = new Recorded();
+            r.daemonJson = "{\"tlscacert\": \"/etc/docker/ca.pem\", \"tlskey\": \"/etc/docker/key.pem\"}";
+            r.files.put("/etc/docker/ca.pem", new FileFact("/etc/docker/ca.pem", true, "root", "root", 0444));
+            r.files.put("/etc/docker/key.pem", new FileFact("/etc/docker/key.pem", true, "deploy", "root", 0640));
+            r.files.put("/etc/docker/certs.d/r:5000/ca.crt", new FileFact("/etc/docker/certs.d/r:5000/ca.crt", true,
+                    "root", "root", 0644));
+            assertThat(r.result("3.9").status()).isEqualTo(Status.PASS);
+            assertThat(r.result("3.10").status()).isEqualTo(Status.PASS);
+            assertThat(r.result("3.11").status()).isEqualTo(Status.PASS); // no tlscert
+            assertThat(r.result("3.13").evidence()).isEqualTo("/etc/docker/key.pem deploy:root 0640");
+            assertThat(r.result("3.14").remediation()).isEqualTo("chmod 400 /etc/docker/key.pem");
+            assertThat(r.result("3.7").status()).isEqualTo(Status.PASS);
+            assertThat(r.result("3.8").status()).isEqualTo(Status.FAIL);
+        }
+
+        @Test
         void daemonJsonSettingsAgainstTheBenchmark() {
             Recorded good = new Recorded();
             for (String id : List.of("2.2", "2.3", "2.4", "2.5", "2.8", "2.14", "2.16", "2.17", "2.18")) {

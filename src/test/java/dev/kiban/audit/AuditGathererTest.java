@@ -148,6 +148,17 @@ class AuditGathererTest {
     }
 
     @Test
+    void statsTheTlsFilesDaemonJsonNamesAndTheRegistryCertificates() throws IOException {
+        write("/etc/docker/daemon.json", "{\"tlskey\": \"/etc/docker/key.pem\"}", "rw-r--r--");
+        write("/etc/docker/key.pem", "k", "rw-r--r--");
+        write("/etc/docker/certs.d/registry.example.org:5000/ca.crt", "c", "rw-rw-r--");
+        List<AuditResult> results = audit(new FakeEngine(), sshd(Recorded.GOOD_SSHD));
+        assertThat(result(results, "3.14").evidence()).endsWith(" 0644");
+        assertThat(result(results, "3.8").evidence())
+                .startsWith("/etc/docker/certs.d/registry.example.org:5000/ca.crt ").endsWith(" 0664");
+    }
+
+    @Test
     void parsesSshdTAndProcNetTcp() {
         assertThat(AuditGatherer.parseSshd("PermitRootLogin no\nallowusers a\nallowusers b\n"))
                 .containsEntry("permitrootlogin", "no").containsEntry("allowusers", "a b");
