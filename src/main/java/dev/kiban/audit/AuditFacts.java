@@ -19,10 +19,11 @@ public record AuditFacts(PlatformSpec spec, Fact<EngineInfo> info, Fact<DaemonSe
 
     /**
      * The host's files: each path's stat, the text of docker's systemd units and drop-ins (where {@code -H
-     * tcp://} would be), the TCP ports something listens on, and auditd's rules (audit.rules and rules.d).
+     * tcp://} would be), the TCP ports something listens on, auditd's rules (audit.rules and rules.d), the
+     * mount points ({@code /proc/mounts}) and the docker group's members ({@code /etc/group}).
      */
     public record HostFiles(Map<String, FileFact> stats, String dockerUnits, List<Integer> listeningPorts,
-                            String auditRules) {
+                            String auditRules, List<String> mountPoints, List<String> dockerGroup) {
         public FileFact stat(String path) {
             return stats.getOrDefault(path, FileFact.absent(path));
         }

@@ -173,10 +173,36 @@ public final class AuditGatherer {
                 Path p = HostRoot.resolve(root, t);
                 if (Files.isRegularFile(p)) ports.addAll(listening(Files.readString(p)));
             }
-            return Fact.of(new AuditFacts.HostFiles(stats, units.toString(), ports, auditRules(root)));
+            return Fact.of(new AuditFacts.HostFiles(stats, units.toString(), ports, auditRules(root),
+                    mountPoints(root), dockerGroup(root)));
         } catch (IOException ex) {
             return Fact.unreadable("the docker units could not be read: " + ex.getMessage());
         }
+    }
+
+    /** The mount points of {@code /proc/mounts} (octal escapes such as {@code \\040} decoded); none without it. */
+    static List<String> mountPoints(Path root) throws IOException {
+        Path p = HostRoot.resolve(root, "/proc/mounts");
+        List<String> out = new ArrayList<>();
+        if (!Files.isRegularFile(p)) return out;
+        for (String line : Files.readString(p).split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length >= 2) out.add(f[1].replace("\\040", " "));
+        }
+        return out;
+    }
+
+    /** The docker group's members as {@code /etc/group} lists them. */
+    static List<String> dockerGroup(Path root) throws IOException {
+        Path p = HostRoot.resolve(root, "/etc/group");
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) return List.of();
+        for (String line : Files.readString(p).split("\n")) {
+            String[] f = line.split(":", -1);
+            if (f.length >= 4 && f[0].equals("docker")) {
+                return java.util.Arrays.stream(f[3].split(",")).map(String::strip).filter(u -> !u.isEmpty()).toList();
+            }
+        }
+        return List.of();
     }
 
     /** auditd's rules as augenrules would load them: audit.rules and every rules.d/*.rules, in order. */

@@ -16,8 +16,6 @@ import java.util.function.Function;
  */
 public final class Catalogue {
     private static final Map<String, String> LOOK = Map.ofEntries(
-            Map.entry("1.1.1", "findmnt /var/lib/docker (or engine.dataRoot): its own filesystem"),
-            Map.entry("1.1.2", "getent group docker: only the administrators"),
             Map.entry("1.2.1", "the host's hardening: kiban's host checks and 'kiban verify'"),
             Map.entry("1.2.2", "docker version against the supported releases"),
             Map.entry("2.1", "rootless mode does not fit Swarm; the daemon runs as root by design"),

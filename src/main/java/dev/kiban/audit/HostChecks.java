@@ -46,6 +46,25 @@ final class HostChecks {
     private HostChecks() {}
 
     static void add(Catalogue.Builder b) {
+        b.add("1.1.1", Severity.LOW, Set.of(FILES), "engine.dataRoot", "/proc/mounts", f -> {
+            String dataRoot = f.spec().engine().dataRoot().value();
+            List<String> points = f.files().get().mountPoints();
+            var own = points.stream().filter(m -> !m.equals("/") && (dataRoot.equals(m)
+                    || dataRoot.startsWith(m + "/"))).max(java.util.Comparator.comparingInt(String::length));
+            return own.isPresent() ? Finding.pass(dataRoot + " is on its own filesystem, mounted at " + own.get())
+                    : Finding.fail(dataRoot + " is on the root filesystem: images and logs can fill it",
+                    "mount a filesystem of its own at " + dataRoot + " (engine.dataRoot)");
+        });
+        b.add("1.1.2", Severity.MEDIUM, Set.of(FILES), "security.ssh.allowUsers", "/etc/group", f -> {
+            List<String> members = f.files().get().dockerGroup();
+            List<String> admins = f.spec().security().ssh().allowUsers();
+            List<String> others = members.stream().filter(u -> !admins.contains(u)).toList();
+            if (members.isEmpty()) return Finding.pass("no user in the docker group");
+            return others.isEmpty() ? Finding.pass("docker group: " + String.join(", ", members))
+                    : Finding.warn("docker group: " + String.join(", ", members) + "; not an administrator of "
+                    + "security.ssh.allowUsers: " + String.join(", ", others)
+                    + " (membership is root on this host)", "gpasswd -d USER docker for each who should not be root");
+        });
         AUDITED.forEach((id, path) -> b.add(id, Severity.LOW, Set.of(FILES), "", AUDIT_RULES, f -> audited(f, path)));
         b.add("kiban.ssh.password", Severity.CRITICAL, Set.of(SSHD), "security.ssh.passwordAuthentication",
                 SSHD_CONFIG, f -> yesNo(f, "passwordauthentication",

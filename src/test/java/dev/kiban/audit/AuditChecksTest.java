@@ -37,7 +37,7 @@ class AuditChecksTest {
                     .map(AuditCheck::id).collect(Collectors.toSet());
             assertThat(results).filteredOn(r -> manual.contains(r.id()))
                     .allMatch(r -> r.status() == Status.MANUAL && r.evidence().startsWith("look at: "));
-            assertThat(manual).contains("1.1.1", "5.7", "7.3").doesNotContain("2.2", "5.32", "kiban.ssh.password");
+            assertThat(manual).contains("1.2.1", "5.7", "7.3").doesNotContain("2.2", "5.32", "kiban.ssh.password");
         }
 
         @Test
@@ -287,6 +287,30 @@ class AuditChecksTest {
             assertThat(r.result("kiban.ssh.rootlogin").status()).isEqualTo(Status.FAIL);
             assertThat(r.result("kiban.ssh.allowusers").evidence()).isEqualTo(
                     "allowusers deploy mallory, the spec says deploy");
+        }
+    }
+
+    @Nested
+    class HostLayout {
+        @Test
+        void theDataRootOnItsOwnFilesystemPasses() {
+            assertThat(new Recorded().result("1.1.1").evidence())
+                    .isEqualTo("/var/lib/docker is on its own filesystem, mounted at /var/lib/docker");
+            Recorded var = new Recorded();
+            var.mounts = new java.util.ArrayList<>(List.of("/", "/var"));
+            assertThat(var.result("1.1.1").status()).isEqualTo(Status.PASS);
+            Recorded root = new Recorded();
+            root.mounts = new java.util.ArrayList<>(List.of("/", "/var/lib/docker2", "/boot"));
+            assertThat(root.result("1.1.1").status()).isEqualTo(Status.FAIL);
+        }
+
+        @Test
+        void dockerGroupMembersBeyondTheAdministratorsAreAWarning() {
+            assertThat(new Recorded().result("1.1.2").status()).isEqualTo(Status.PASS);
+            Recorded r = new Recorded();
+            r.dockerGroup.add("ci");
+            assertThat(r.result("1.1.2").status()).isEqualTo(Status.WARN);
+            assertThat(r.result("1.1.2").evidence()).contains("security.ssh.allowUsers: ci");
         }
     }
 

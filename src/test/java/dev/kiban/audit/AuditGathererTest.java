@@ -159,6 +159,15 @@ class AuditGathererTest {
     }
 
     @Test
+    void readsTheMountsAndTheDockerGroup() throws IOException {
+        write("/proc/mounts", "/dev/sda1 / ext4 rw 0 0\n/dev/sdb1 /var/lib/docker xfs rw 0 0\n", "r--r--r--");
+        write("/etc/group", "root:x:0:\ndocker:x:998:deploy,ci\n", "rw-r--r--");
+        List<AuditResult> results = audit(new FakeEngine(), sshd(Recorded.GOOD_SSHD));
+        assertThat(result(results, "1.1.1").status()).isEqualTo(Status.PASS);
+        assertThat(result(results, "1.1.2").evidence()).startsWith("docker group: deploy, ci;");
+    }
+
+    @Test
     void parsesSshdTAndProcNetTcp() {
         assertThat(AuditGatherer.parseSshd("PermitRootLogin no\nallowusers a\nallowusers b\n"))
                 .containsEntry("permitrootlogin", "no").containsEntry("allowusers", "a b");

@@ -53,6 +53,8 @@ final class Recorded {
     List<Integer> ports = new ArrayList<>(List.of(22, 2377));
     String auditRules = String.join("\n", HostChecks.AUDITED.values().stream()
             .map(p -> "-w " + (p.startsWith("/") ? p : "/usr/lib/systemd/system/" + p) + " -k docker").toList());
+    List<String> mounts = new ArrayList<>(List.of("/", "/boot", "/var/lib/docker", "/data"));
+    List<String> dockerGroup = new ArrayList<>(List.of("deploy"));
     List<ContainerHardening> containers = new ArrayList<>(List.of(hardened("web")));
     String engineError = "";
 
@@ -87,7 +89,8 @@ final class Recorded {
             throw new IllegalArgumentException(e);
         }
         return new AuditFacts(spec, info, daemon, cs, Fact.of(json), Fact.of(AuditGatherer.parseSshd(sshd)),
-                Fact.of(new AuditFacts.HostFiles(files, units, ports, auditRules)));
+                Fact.of(new AuditFacts.HostFiles(files, units, ports, auditRules, mounts,
+                        dockerGroup)));
     }
 
     List<AuditResult> audit() {

@@ -68,7 +68,7 @@ class AuditCommandTest {
         Run r = run(new FakeEngine());
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(0);
         assertThat(r.out()).contains("PASS    critical kiban.ssh.password")
-                .contains("MANUAL  medium   1.1.1")
+                .contains("MANUAL  medium   1.2.1")
                 .containsPattern("section 5 \\(Container runtime\\): \\d+/\\d+ passed")
                 .contains("0 checks failed at or above high");
     }
