@@ -36,6 +36,7 @@ public final class Main {
         m.put("alert", AlertCommand.class);
         m.put("report", ReportCommand.class);
         m.put("verify", VerifyCommand.class);
+        m.put("audit", AuditCommand.class);
         m.put("doctor", DoctorCommand.class);
         return m;
     }

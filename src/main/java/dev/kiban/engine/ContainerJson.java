@@ -52,6 +52,47 @@ final class ContainerJson {
                 networks, state.path("StartedAt").asText(""), state.path("FinishedAt").asText(""));
     }
 
+    /** A container's inspect answer, as the audit reads it. */
+    static ContainerHardening hardening(JsonNode c) {
+        JsonNode host = c.path("HostConfig");
+        JsonNode config = c.path("Config");
+        List<ContainerHardening.HostMount> mounts = new ArrayList<>();
+        c.path("Mounts").forEach(m -> mounts.add(new ContainerHardening.HostMount(m.path("Type").asText(""),
+                m.path("Type").asText("").equals("volume") ? m.path("Name").asText("") : m.path("Source").asText(""),
+                m.path("Destination").asText(""), m.path("RW").asBoolean(true), m.path("Propagation").asText(""))));
+        List<ContainerHardening.PortBinding> ports = new ArrayList<>();
+        host.path("PortBindings").fields().forEachRemaining(e -> e.getValue().forEach(b -> ports.add(
+                new ContainerHardening.PortBinding(b.path("HostIp").asText(""), b.path("HostPort").asInt(0),
+                        e.getKey()))));
+        List<String> networks = new ArrayList<>();
+        c.path("NetworkSettings").path("Networks").fieldNames().forEachRemaining(networks::add);
+        return new ContainerHardening(c.path("Id").asText(), c.path("Name").asText().replaceFirst("^/", ""),
+                config.path("Image").asText(), c.path("State").path("Running").asBoolean(),
+                host.path("Privileged").asBoolean(), host.path("NetworkMode").asText(""),
+                host.path("PidMode").asText(""), host.path("IpcMode").asText(""), host.path("UTSMode").asText(""),
+                host.path("UsernsMode").asText(""), texts(host.path("CapAdd")), texts(host.path("SecurityOpt")),
+                c.path("AppArmorProfile").asText(""), mounts, host.path("Memory").asLong(0),
+                host.path("NanoCpus").asLong(0), host.path("CpuShares").asLong(0), host.path("PidsLimit").asLong(0),
+                config.path("User").asText(""), config.path("Healthcheck").path("Test").size() > 0
+                        && !config.path("Healthcheck").path("Test").get(0).asText().equals("NONE"),
+                host.path("ReadonlyRootfs").asBoolean(), host.path("RestartPolicy").path("Name").asText("no"),
+                host.path("RestartPolicy").path("MaximumRetryCount").asInt(0), ports, networks,
+                host.path("CgroupParent").asText(""));
+    }
+
+    /** The hardening part of an {@code /info} answer. */
+    static DaemonSecurity daemonSecurity(JsonNode info) {
+        return new DaemonSecurity(texts(info.path("SecurityOptions")), info.path("LoggingDriver").asText(""),
+                info.path("ExperimentalBuild").asBoolean(false), texts(info.path("Plugins").path("Authorization")),
+                info.path("CgroupParent").asText(""));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
     /** A stats answer with its previous sample, as {@code docker stats} shows it; empty when not running. */
     static Optional<ContainerStats> stats(JsonNode s) {
         if (notRunning(s)) return Optional.empty();

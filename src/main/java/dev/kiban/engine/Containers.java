@@ -18,6 +18,9 @@ public interface Containers {
 
     ContainerState inspectContainer(String id);
 
+    /** A container's isolation and limits as its inspect answer gives them (what an audit looks at). */
+    ContainerHardening hardening(String id);
+
     /** Stops a container, giving it {@code seconds} before it is killed; a stopped one stays as it is. */
     void stopContainer(String id, int seconds);
 

@@ -157,6 +157,16 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
+    public ContainerHardening hardening(String id) {
+        return ContainerJson.hardening(api("GET", "/containers/" + id + "/json", null));
+    }
+
+    @Override
+    public DaemonSecurity daemonSecurity() {
+        return ContainerJson.daemonSecurity(api("GET", "/info", null));
+    }
+
+    @Override
     public ContainerState inspectContainer(String id) {
         return ContainerJson.state(api("GET", "/containers/" + id + "/json", null));
     }

@@ -12,6 +12,9 @@ public interface Engine extends Containers, Images, Volumes, Networks, Swarm, En
 
     EngineInfo info();
 
+    /** The daemon's security options, logging driver and plugins, from {@code /info}. */
+    DaemonSecurity daemonSecurity();
+
     @Override
     void close();
 }

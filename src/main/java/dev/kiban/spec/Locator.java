@@ -36,6 +36,16 @@ final class Locator {
         return written.containsKey(path);
     }
 
+    /** Where the file writes {@code path}, else the nearest enclosing key it writes; empty when it writes none (the
+     * document itself does not count). */
+    java.util.Optional<Location> location(String path) {
+        for (String p = path; !p.isEmpty(); p = parent(p)) {
+            Location at = written.get(p);
+            if (at != null) return java.util.Optional.of(at);
+        }
+        return java.util.Optional.empty();
+    }
+
     Problem problem(Severity severity, String path, String message) {
         String p = path;
         while (true) {

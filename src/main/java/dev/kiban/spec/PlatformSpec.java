@@ -22,7 +22,8 @@ public record PlatformSpec(
         Backup backup,
         Monitor monitor,
         Security security,
-        Swarm swarm) {
+        Swarm swarm,
+        Audit audit) {
 
     public static final String API_VERSION = "kiban.dev/v1";
     public static final String KIND = "Platform";
@@ -50,7 +51,7 @@ public record PlatformSpec(
                 swarm.dataPathPort(), swarm.nodeNetworks(), swarm.joinTokenFile(), swarm.joinToken(),
                 swarm.managerJoinToken(), swarm.nodes());
         return new PlatformSpec(apiVersion, kind, admin, h, budget, e, networks, ports, storage, backup, monitor,
-                security, s);
+                security, s, audit);
     }
 
     /** The mail recipients: the channel's own list, else the admin address. */
@@ -180,6 +181,15 @@ public record PlatformSpec(
     public record Updates(String type, boolean download, boolean apply, String emailFrom, String emailHost) {}
 
     public record Firewall(String zone) {}
+
+    /**
+     * {@code kiban audit}: the checks waived, and the severity from which a failed check fails the audit
+     * ({@code low}, {@code medium}, {@code high}, {@code critical}).
+     */
+    public record Audit(List<Waiver> waivers, String failOn) {}
+
+    /** A check the operator accepts failing: its id, why, and until when ({@code YYYY-MM-DD}, inclusive). */
+    public record Waiver(String id, String reason, String expires) {}
 
     /**
      * The Swarm (R8). {@code nodes} lists every node of the cluster as the operator means it to be (empty: this

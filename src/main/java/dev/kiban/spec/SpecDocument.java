@@ -128,6 +128,14 @@ public final class SpecDocument {
                 + "; run 'kiban spec validate' to see them", errors);
     }
 
+    /**
+     * The line of the file that governs a key path ({@code engine.liveRestore}): the key itself when the file
+     * writes it, else the nearest enclosing key it writes; empty when it writes none of them.
+     */
+    public Optional<SpecNode.Location> locate(String path) {
+        return written == null ? Optional.empty() : new Locator(file, written).location(path);
+    }
+
     /** What the file itself says (null when it could not be read). */
     public SpecNode written() {
         return written;

@@ -38,6 +38,7 @@ final class SpecRules {
         monitor();
         security();
         swarm();
+        audit();
         new ValueRules(spec, locator, problems).check();
     }
 
@@ -474,6 +475,30 @@ final class SpecRules {
                     + (managers - 1) + " would (quorum is a majority); use an odd number");
         } else if (managers > 7) {
             warning("swarm.nodes", managers + " managers slow every Raft write; Docker advises at most seven");
+        }
+    }
+
+    /** Waivers name a known check, say why, and have not expired; failOn is a severity. */
+    private void audit() {
+        var audit = spec.audit();
+        if (!List.of("low", "medium", "high", "critical").contains(audit.failOn())) {
+            error("audit.failOn", "expected low, medium, high or critical, not \"" + audit.failOn() + "\"");
+        }
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        for (int i = 0; i < audit.waivers().size(); i++) {
+            PlatformSpec.Waiver w = audit.waivers().get(i);
+            String at = "audit.waivers[" + i + "].";
+            if (!AuditIds.known(w.id())) {
+                error(at + "id", "no audit check has the id \"" + w.id() + "\" (CIS ids such as 5.12, or kiban.…)");
+            }
+            if (w.reason().isBlank()) error(at + "reason", "a waiver says why the check may fail");
+            try {
+                if (java.time.LocalDate.parse(w.expires()).isBefore(today)) {
+                    error(at + "expires", "the waiver expired on " + w.expires() + "; renew it or fix the finding");
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                error(at + "expires", "expected a date YYYY-MM-DD, not \"" + w.expires() + "\"");
+            }
         }
     }
 

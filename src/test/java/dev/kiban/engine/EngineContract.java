@@ -99,6 +99,26 @@ public abstract class EngineContract {
     }
 
     @Test
+    void aContainersHardeningIsReadAsItWasRun() {
+        String name = unique("kiban-contract-hardening");
+        String id = engine().runContainer(new ContainerRequest(name, image(), List.of("sleep", "300"), LABELS,
+                64L << 20, 500_000_000L, Optional.empty()));
+        containersMade.add(id);
+        ContainerHardening h = engine().hardening(id);
+        assertThat(h.id()).isEqualTo(id);
+        assertThat(h.name()).isEqualTo(name);
+        assertThat(h.running()).isTrue();
+        assertThat(h.privileged()).isFalse();
+        assertThat(h.capAdd()).isEmpty();
+        assertThat(h.memory()).isEqualTo(64L << 20);
+        assertThat(h.nanoCpus()).isEqualTo(500_000_000L);
+        assertThat(h.pidMode()).isNotEqualTo("host");
+        assertThatThrownBy(() -> engine().hardening(unique("kiban-contract-absent")))
+                .isInstanceOf(EngineNotFoundException.class);
+        assertThat(engine().daemonSecurity().loggingDriver()).isNotEmpty();
+    }
+
+    @Test
     void unknownContainersAreNotFoundOrEmpty() {
         String nobody = unique("kiban-contract-absent");
         assertThatThrownBy(() -> engine().inspectContainer(nobody)).isInstanceOf(EngineNotFoundException.class);

@@ -1,10 +1,12 @@
 package dev.kiban.testing;
 
 import dev.kiban.engine.ContainerCounters;
+import dev.kiban.engine.ContainerHardening;
 import dev.kiban.engine.ContainerRequest;
 import dev.kiban.engine.ContainerState;
 import dev.kiban.engine.ContainerStats;
 import dev.kiban.engine.ContainerSummary;
+import dev.kiban.engine.DaemonSecurity;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
 import dev.kiban.engine.EngineApiException;
@@ -121,6 +123,11 @@ public final class FakeEngine implements Engine {
     private SwarmSettings swarm = SwarmSettings.INACTIVE;
     private BiFunction<String, List<String>, ExecResult> exec = FakeEngine::shell;
     private boolean lost;
+    /** Calls left before the engine is lost by itself (negative: never), to lose it mid-audit. */
+    private int callsBeforeLoss = -1;
+    private final Map<String, ContainerHardening> hardening = new HashMap<>();
+    private DaemonSecurity daemonSecurity = new DaemonSecurity(
+            List.of("name=seccomp,profile=builtin", "name=selinux", "name=cgroupns"), "journald", false, List.of(), "");
     private long nextId = 1;
 
     /** An engine with the base image and the three predefined networks, no containers, not in a swarm. */
@@ -251,6 +258,23 @@ public final class FakeEngine implements Engine {
         lost = true;
     }
 
+    /** The engine answers {@code calls} more calls, then is lost (an engine that stops mid-audit). */
+    public synchronized FakeEngine loseAfter(int calls) {
+        callsBeforeLoss = calls;
+        return this;
+    }
+
+    /** What {@link #hardening} answers for that container from now on. */
+    public synchronized void setHardening(String id, ContainerHardening h) {
+        hardening.put(find(id).orElseThrow().id, h);
+    }
+
+    /** What {@link #daemonSecurity} answers from now on. */
+    public synchronized FakeEngine daemonSecurity(DaemonSecurity security) {
+        this.daemonSecurity = security;
+        return this;
+    }
+
     /** The engine's version from now on (24.0.9 unless set). */
     public synchronized FakeEngine version(String version) {
         this.version = version;
@@ -309,6 +333,26 @@ public final class FakeEngine implements Engine {
         Map<String, String> networks = b.running() ? Map.of("bridge", "172.17.0.2") : Map.of();
         return new ContainerState(b.id, b.name, b.image, b.state, b.running(), b.exitCode, b.oomKilled, b.restartCount,
                 b.health, "", Optional.empty(), "", b.memoryLimit, b.nanoCpus, networks, "", "");
+    }
+
+    @Override
+    public synchronized ContainerHardening hardening(String id) {
+        Box b = box(id);
+        ContainerHardening h = hardening.get(b.id);
+        if (h != null) return h;
+        ContainerHardening d = ContainerHardening.defaults(b.id, b.name, b.image);
+        return new ContainerHardening(d.id(), d.name(), d.image(), b.running(), false, d.networkMode(), d.pidMode(),
+                d.ipcMode(), d.utsMode(), d.usernsMode(), d.capAdd(), d.securityOpt(), d.appArmorProfile(),
+                b.mounts.stream().map(m -> new ContainerHardening.HostMount(m.type(),
+                        m.type().equals("volume") ? m.name() : m.source(), m.destination(), true, "")).toList(),
+                b.memoryLimit, b.nanoCpus, 0, 0, "", b.health.isPresent(), false, "no", 0, List.of(), d.networks(),
+                "");
+    }
+
+    @Override
+    public synchronized DaemonSecurity daemonSecurity() {
+        reachable();
+        return daemonSecurity;
     }
 
     @Override
@@ -750,6 +794,8 @@ public final class FakeEngine implements Engine {
     }
 
     private void reachable() {
+        if (callsBeforeLoss == 0) lost = true;
+        if (callsBeforeLoss > 0) callsBeforeLoss--;
         if (lost) {
             throw new EngineUnavailableException("no Docker engine answers at " + address + ": connection refused");
         }

@@ -1,0 +1,104 @@
+package dev.kiban.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiban.engine.ContainerHardening;
+import dev.kiban.engine.DaemonSecurity;
+import dev.kiban.engine.EngineInfo;
+import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.SpecDocument;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Recorded facts of a host as kiban leaves it after apply (Swarm manager, daemon.json as rendered, the
+ * socket root:docker 0660, sshd hardened, one hardened container), changed one fact at a time by the tests.
+ */
+final class Recorded {
+    static final String SPEC = """
+            admin: {email: ops@example.org}
+            monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}
+            security: {ssh: {allowUsers: [deploy]}}
+            """;
+    static final String GOOD_SSHD = """
+            port 22
+            permitrootlogin no
+            pubkeyauthentication yes
+            passwordauthentication no
+            allowusers deploy
+            """;
+    static final String KIBAN_DAEMON_JSON = """
+            {"hosts": ["unix:///var/run/docker.sock"], "log-driver": "json-file", "live-restore": false,
+             "userland-proxy": false, "no-new-privileges": true, "icc": false,
+             "default-ulimits": {"nofile": {"Name": "nofile", "Hard": 64000, "Soft": 64000}}}
+            """;
+
+    PlatformSpec spec = SpecDocument.parse("kiban.yaml", SPEC, false).require();
+    boolean swarm = true;
+    int managers = 1;
+    boolean liveRestore = false;
+    List<String> securityOptions = new ArrayList<>(List.of("name=seccomp,profile=builtin", "name=selinux",
+            "name=cgroupns"));
+    String loggingDriver = "journald";
+    String daemonJson = KIBAN_DAEMON_JSON;
+    String sshd = GOOD_SSHD;
+    Map<String, FileFact> files = new LinkedHashMap<>(Map.of(
+            "/var/run/docker.sock", new FileFact("/var/run/docker.sock", true, "root", "docker", 0660),
+            "/etc/docker", new FileFact("/etc/docker", true, "root", "root", 0755),
+            "/etc/docker/daemon.json", new FileFact("/etc/docker/daemon.json", true, "root", "root", 0644)));
+    String units = "[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n";
+    List<Integer> ports = new ArrayList<>(List.of(22, 2377));
+    String auditRules = String.join("\n", HostChecks.AUDITED.values().stream()
+            .map(p -> "-w " + (p.startsWith("/") ? p : "/usr/lib/systemd/system/" + p) + " -k docker").toList());
+    List<String> mounts = new ArrayList<>(List.of("/", "/boot", "/var/lib/docker", "/data"));
+    List<String> dockerGroup = new ArrayList<>(List.of("deploy"));
+    List<ContainerHardening> containers = new ArrayList<>(List.of(hardened("web")));
+    String engineError = "";
+
+    /** A container as a well-written compose file makes it. */
+    static ContainerHardening hardened(String name) {
+        return new ContainerHardening(name + "-id", name, "registry.example.org/web@sha256:abc", true, false,
+                "web_net", "", "private", "", "", List.of(), List.of("no-new-privileges:true"), "", List.of(),
+                256L << 20, 500_000_000L, 0, 200, "1000", true, true, "on-failure", 5,
+                List.of(new ContainerHardening.PortBinding("127.0.0.1", 8080, "80/tcp")), List.of("web_net"), "");
+    }
+
+    AuditFacts facts() {
+        Fact<EngineInfo> info;
+        Fact<DaemonSecurity> daemon;
+        Fact<List<ContainerHardening>> cs;
+        if (engineError.isEmpty()) {
+            info = Fact.of(new EngineInfo("27.3.1", "1.47", "Debian GNU/Linux 13", "6.12", "overlay2",
+                    "/var/lib/docker",
+                    "2", "systemd", new EngineInfo.SwarmState(swarm ? "active" : "inactive", swarm, managers, managers),
+                    3, liveRestore));
+            daemon = Fact.of(new DaemonSecurity(securityOptions, loggingDriver, false, List.of(), ""));
+            cs = Fact.of(containers);
+        } else {
+            info = Fact.unreadable(engineError);
+            daemon = Fact.unreadable(engineError);
+            cs = Fact.unreadable(engineError);
+        }
+        JsonNode json;
+        try {
+            json = new ObjectMapper().readTree(daemonJson);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+        return new AuditFacts(spec, info, daemon, cs, Fact.of(json), Fact.of(AuditGatherer.parseSshd(sshd)),
+                Fact.of(new AuditFacts.HostFiles(files, units, ports, auditRules, mounts,
+                        dockerGroup)));
+    }
+
+    List<AuditResult> audit() {
+        return Audit.run(Catalogue.all(), facts(), spec.audit().waivers(), LocalDate.of(2026, 12, 5));
+    }
+
+    AuditResult result(String id) {
+        AuditCheck check = Audit.find(Catalogue.all(), id).orElseThrow();
+        return Audit.run(List.of(check), facts(), List.of(), LocalDate.of(2026, 12, 5)).get(0);
+    }
+}
