@@ -206,35 +206,34 @@ final class DaemonChecks {
     }
 
     private static void owner(Catalogue.Builder b, String id, String... paths) {
-        b.add(id, Severity.MEDIUM, Set.of(FILES), "", paths[0], f -> {
-            List<String> bad = new ArrayList<>();
-            List<String> seen = new ArrayList<>();
-            for (String p : paths) {
-                FileFact s = f.files().get().stat(p);
-                if (!s.exists()) continue;
-                seen.add(p + " " + s.shown());
-                if (!s.owner().equals("root") || !s.group().equals("root")) bad.add(p + " " + s.shown());
-            }
-            if (seen.isEmpty()) return Finding.pass(String.join(", ", paths) + " absent");
-            return bad.isEmpty() ? Finding.pass(String.join(", ", seen))
-                    : Finding.fail(String.join(", ", bad), "chown root:root " + String.join(" ", paths));
-        });
+        files(b, id, s -> s.owner().equals("root") && s.group().equals("root"),
+                bad -> "chown root:root " + String.join(" ", paths), paths);
     }
 
     private static void mode(Catalogue.Builder b, String id, int allowed, String... paths) {
+        files(b, id, s -> s.atMost(allowed), bad -> String.format("chmod %o %s", allowed, String.join(" ", bad)),
+                paths);
+    }
+
+    /** A check that each of {@code paths} that exists is {@code good}; absent files pass. */
+    private static void files(Catalogue.Builder b, String id, java.util.function.Predicate<FileFact> good,
+                              java.util.function.Function<List<String>, String> remediation, String... paths) {
         b.add(id, Severity.MEDIUM, Set.of(FILES), "", paths[0], f -> {
             List<String> bad = new ArrayList<>();
+            List<String> badPaths = new ArrayList<>();
             List<String> seen = new ArrayList<>();
             for (String p : paths) {
                 FileFact s = f.files().get().stat(p);
                 if (!s.exists()) continue;
                 seen.add(p + " " + s.shown());
-                if (!s.atMost(allowed)) bad.add(p + " " + s.shown());
+                if (!good.test(s)) {
+                    bad.add(p + " " + s.shown());
+                    badPaths.add(p);
+                }
             }
             if (seen.isEmpty()) return Finding.pass(String.join(", ", paths) + " absent");
-            return bad.isEmpty() ? Finding.pass(String.join(", ", seen))
-                    : Finding.fail(String.join(", ", bad), String.format("chmod %o %s", allowed, String.join(" ",
-                    bad.stream().map(x -> x.substring(0, x.indexOf(' '))).toList())));
+            return bad.isEmpty() ? Finding.pass(String.join(", ", seen)) : Finding.fail(String.join(", ", bad),
+                    remediation.apply(badPaths));
         });
     }
 

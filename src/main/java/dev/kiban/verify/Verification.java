@@ -83,19 +83,7 @@ public final class Verification {
         return x.append("</testsuites>\n").toString();
     }
 
-    private static String xml(String s) {
-        StringBuilder out = new StringBuilder();
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                default -> {
-                    if (ch >= 0x20 || ch == '\n' || ch == '\t') out.append(ch);
-                }
-            }
-        }
-        return out.toString();
+    static String xml(String s) {
+        return dev.kiban.os.XmlText.escape(s);
     }
 }
