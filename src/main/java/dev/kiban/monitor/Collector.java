@@ -62,8 +62,17 @@ public final class Collector implements AutoCloseable {
     private long nextServiceListing = System.nanoTime();
     /** This engine's Swarm node id, once known; under the lock. */
     private String ownNodeId = "";
-    /** Whether this node led the swarm at the last node listing (the services are read only then). */
+    /**
+     * Whether this node led the swarm at the last node listing. Every manager runs an agent: only the leader's
+     * raises cluster alerts (nodes, replicas), or each would come once per manager; a follower's only resolves
+     * those it raised while it led ({@link Evaluator#asFollower}).
+     */
     private volatile boolean leading = true;
+
+    /** Whether this agent speaks for the cluster: its node leads the swarm (or it cannot tell, as one manager). */
+    public boolean leading() {
+        return leading;
+    }
     /** When to ask for nodes again after the engine said this is no manager (System.nanoTime); under the lock. */
     private long nextNodeListing = System.nanoTime();
     private final JournalErrors journal;
@@ -115,7 +124,7 @@ public final class Collector implements AutoCloseable {
         inspected.keySet().retainAll(listed.stream().map(ContainerSummary::id).toList());
         Optional<List<NodeSummary>> nodes = nodes(failures);
         List<ServiceReplicas> services = List.of();
-        if (System.nanoTime() - nextServiceListing >= 0 && leading) {
+        if (System.nanoTime() - nextServiceListing >= 0) {
             try {
                 services = swarm.serviceReplicas();
             } catch (NotSwarmManagerException e) {
@@ -158,10 +167,8 @@ public final class Collector implements AutoCloseable {
         if (System.nanoTime() - nextNodeListing < 0) return Optional.of(List.of());
         try {
             List<NodeSummary> listed = List.copyOf(swarm.nodes());
-            // every manager runs an agent: only the leader's speaks for the cluster, or each alert would come
-            // once per manager; the others leave their node alerts as they are
             leading = leads(listed);
-            return leading ? Optional.of(listed) : Optional.empty();
+            return Optional.of(listed);
         } catch (NotSwarmManagerException e) {
             if (noManager()) {
                 nextNodeListing = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);

@@ -60,6 +60,17 @@ public final class Evaluator {
         return policies.stream().filter(p -> p.metric() != Metric.NODE_DOWN).map(AlertPolicy::name).toList();
     }
 
+    /**
+     * The signals of an agent whose manager does not lead the swarm: the cluster's rules (node-down, replicas)
+     * may resolve or hold the alerts it raised while it led, never raise one; the leader's agent does that.
+     */
+    public List<Signal> asFollower(List<Signal> signals) {
+        List<String> cluster = policies.stream().filter(p -> p.metric() == Metric.NODE_DOWN
+                || p.metric() == Metric.REPLICAS).map(AlertPolicy::name).toList();
+        return signals.stream().map(s -> s.level() == Signal.Level.BREACHED && cluster.contains(s.key().rule())
+                ? new Signal(s.key(), Signal.Level.HOLD, s.value(), s.summary()) : s).toList();
+    }
+
     /** The node rules alone, from a node listing: one signal per node (by hostname). */
     public List<Signal> nodes(List<NodeSummary> nodes) {
         List<Signal> out = new ArrayList<>();

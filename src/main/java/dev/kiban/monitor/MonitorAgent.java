@@ -121,8 +121,9 @@ public final class MonitorAgent implements AutoCloseable {
             log.flush();
         }
         synchronized (lock) {
-            List<Notification> out = book.update(clock.instant(), evaluator.all(s, tracker), evaluator.evaluated(s),
-                    silences());
+            List<Signal> signals = evaluator.all(s, tracker);
+            if (!collector.leading()) signals = evaluator.asFollower(signals);
+            List<Notification> out = book.update(clock.instant(), signals, evaluator.evaluated(s), silences());
             queue(out);
             state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
             DailyReport.recordDisks(state, s);
@@ -141,7 +142,9 @@ public final class MonitorAgent implements AutoCloseable {
         if (nodes.isEmpty()) return;
         synchronized (lock) {
             List<Alert> before = List.copyOf(book.alerts());
-            queue(book.update(clock.instant(), evaluator.nodes(nodes.get()), evaluator.nodeRuleNames(), silences()));
+            List<Signal> signals = evaluator.nodes(nodes.get());
+            if (!collector.leading()) signals = evaluator.asFollower(signals);
+            queue(book.update(clock.instant(), signals, evaluator.nodeRuleNames(), silences()));
             if (!before.equals(List.copyOf(book.alerts()))) {
                 state.saveAlerts(clock.instant(), List.copyOf(book.alerts()));
             }

@@ -84,8 +84,10 @@ class NodeMonitoringTest {
     /** One agent sweep: collect, evaluate, update the book; the lines it would send. */
     List<String> sweep() {
         Sweep s = collector.sweep(false);
-        List<Notification> out = book.update(now, evaluator.all(s, new ContainerTracker()), evaluator.evaluated(s),
-                List.of());
+        // as the agent does: a follower's agent raises no cluster alert
+        List<Signal> signals = evaluator.all(s, new ContainerTracker());
+        if (!collector.leading()) signals = evaluator.asFollower(signals);
+        List<Notification> out = book.update(now, signals, evaluator.evaluated(s), List.of());
         now = now.plusSeconds(30);
         return out.stream().flatMap(n -> n.lines().stream()).toList();
     }
@@ -106,16 +108,25 @@ class NodeMonitoringTest {
     }
 
     @Test
-    void onlyTheLeadersAgentSpeaksForTheClusterSoThreeManagersSendOneAlert() {
+    void onlyTheLeadersAgentRaisesClusterAlertsAndAFollowerResolvesWhatItRaisedWhileItLed() {
         collector(threeNodes());
         engine.addService("web", 2, Map.of());
         engine.leaderIs("ws2");
         set(worker("n3", "ws3", "192.168.200.13", "active", "down"));
-        assertThat(sweep()).as("not the leader: neither nodes nor services are this agent's to report").isEmpty();
-        assertThat(collector.sweep(false).services()).isEmpty();
+        assertThat(sweep()).as("a follower: the leader's agent tells it, not this one").isEmpty();
         engine.leaderIs("fake-host");
         assertThat(sweep()).contains("FIRING   node-down/node:ws3: node ws3 (192.168.200.13, worker) is down");
-        assertThat(collector.sweep(false).services()).extracting(s -> s.name()).containsExactly("web");
+        assertThat(evaluator.asFollower(List.of(Signal.condition(REPLICAS, "service:web", true, 0, "short"),
+                Signal.condition(REPLICAS, "service:db", false, 1, "fine")))).extracting(Signal::level)
+                .as("a follower's replicas may hold or resolve, never fire")
+                .containsExactly(Signal.Level.HOLD, Signal.Level.CLEAR);
+        // leadership moves on while the alerts fire: this agent still tells their end, and raises nothing new
+        engine.leaderIs("ws2");
+        set(worker("n2", "ws2", "192.168.200.12", "active", "down"));
+        assertThat(sweep()).isEmpty();
+        set(worker("n3", "ws3", "192.168.200.13", "active", "ready"));
+        assertThat(sweep()).containsExactly(
+                "RESOLVED node-down/node:ws3: node ws3 (192.168.200.13, worker) is ready");
     }
 
     @Test
