@@ -438,8 +438,8 @@ final class SpecRules {
             var node = nodes.get(i);
             String path = "swarm.nodes[" + i + "]";
             if (!node.name().matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?")) {
-                error(path + ".name", "expected the node's hostname (letters, digits, '.' and '-'), got \""
-                        + SpecText.shown(node.name()) + "\"");
+                error(path + ".name", "expected the node's hostname (letters, digits, '.' and '-'), got "
+                        + SpecText.shown(node.name()));
             }
             Integer first = names.putIfAbsent(node.name(), i);
             if (first != null) {
@@ -462,7 +462,7 @@ final class SpecRules {
             }
             node.nodeLabels().forEach((k, v) -> {
                 if (!k.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-                    error(path + ".labels", "label \"" + SpecText.shown(k) + "\": expected letters, digits, '.', "
+                    error(path + ".labels", "label " + SpecText.shown(k) + ": expected letters, digits, '.', "
                             + "'_' and '-'");
                 }
             });

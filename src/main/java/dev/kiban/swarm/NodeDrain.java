@@ -33,8 +33,9 @@ public final class NodeDrain {
     /** The node of that name or id, or a usage error listing the nodes there are. */
     public NodeSummary node(String nameOrId) {
         List<NodeSummary> nodes = swarm.nodes();
-        return ClusterNodes.find(nodes, nameOrId).orElseThrow(() -> new UsageException("no node \"" + nameOrId
-                + "\" in the swarm; nodes: " + String.join(", ", nodes.stream().map(NodeSummary::hostname).toList())));
+        return ClusterNodes.find(nodes, nameOrId).orElseThrow(() -> new UsageException("no node "
+                + dev.kiban.spec.SpecText.shown(nameOrId) + " in the swarm; nodes: "
+                + String.join(", ", nodes.stream().map(NodeSummary::hostname).toList())));
     }
 
     /** Drains the node and waits up to {@code timeout} for its tasks to run elsewhere; the time it took. */

@@ -32,7 +32,7 @@ public final class SwarmJoinPlan {
         }
         Optional<SwarmNode> found = s.node(hostname);
         if (found.isEmpty()) {
-            return refused("swarm.nodes has no node named \"" + hostname + "\" (it lists "
+            return refused("swarm.nodes has no node named " + dev.kiban.spec.SpecText.shown(hostname) + " (it lists "
                     + String.join(", ", s.nodes().stream().map(SwarmNode::name).toList())
                     + "); add this host or name its entry with --node");
         }

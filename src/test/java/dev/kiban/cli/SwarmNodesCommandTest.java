@@ -124,6 +124,14 @@ class SwarmNodesCommandTest {
     }
 
     @Test
+    void aNodeNameWithControlCharactersIsShownEscapedNotPassedToTheTerminal() {
+        FakeEngine engine = new FakeEngine().asManager(List.of("10.20.0.0/16"), 24);
+        Run r = run(engine, Map.of(), "node", "drain", "ws9\u001b[2J");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).doesNotContain("\u001b").contains("no node \"ws9");
+    }
+
+    @Test
     void drainWaitsForTheTasksToLeaveAndActivateSaysHowToSpreadThemAgain() {
         FakeEngine engine = new FakeEngine().asManager(List.of("10.20.0.0/16"), 24);
         engine.addNode(new NodeSummary("n2", "ws2", "worker", "active", "ready", "192.168.10.12", false, "", "26",
@@ -141,6 +149,7 @@ class SwarmNodesCommandTest {
         assertThat(activate.exit()).isZero();
         assertThat(activate.out()).contains("ws2 is active").contains("docker service update --force");
         assertThat(run(engine, Map.of(), "node", "drain", "ws9").err()).contains("no node \"ws9\"")
+                .contains("in the swarm")
                 .contains("fake-host, ws2");
     }
 }
