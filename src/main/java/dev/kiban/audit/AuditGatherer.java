@@ -93,9 +93,17 @@ public final class AuditGatherer {
         Path p = HostRoot.resolve(root, "/etc/docker/daemon.json");
         try {
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return Fact.of(new ObjectMapper().createObjectNode());
+            // a link could lead anywhere (under --root, to a file whose text the parser's message would quote)
+            if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                return Fact.unreadable("/etc/docker/daemon.json is not a regular file (a link is not followed)");
+            }
             JsonNode n = new ObjectMapper().readTree(Files.readString(p, StandardCharsets.UTF_8));
             if (n == null || !n.isObject()) return Fact.unreadable("/etc/docker/daemon.json is not a JSON object");
             return Fact.of(n);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            // the parser's message quotes the text it met: only where is said
+            return Fact.unreadable("/etc/docker/daemon.json is not valid JSON (line "
+                    + (ex.getLocation() == null ? "?" : ex.getLocation().getLineNr()) + ")");
         } catch (IOException ex) {
             return Fact.unreadable("/etc/docker/daemon.json could not be read: " + ex.getMessage());
         }

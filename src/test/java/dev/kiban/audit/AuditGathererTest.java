@@ -25,6 +25,9 @@ class AuditGathererTest {
 
     @TempDir
     Path root;
+    /** Outside the host's root: where a planted link would lead. */
+    @TempDir
+    Path outside;
 
     Path write(String path, String text, String mode) throws IOException {
         Path p = root.resolve(path.substring(1));
@@ -123,8 +126,19 @@ class AuditGathererTest {
         write("/etc/docker/daemon.json", "{\"icc\": false,", "rw-r--r--");
         List<AuditResult> results = audit(new FakeEngine(), sshd(Recorded.GOOD_SSHD));
         assertThat(result(results, "2.2").status()).isEqualTo(Status.ERROR);
-        assertThat(result(results, "2.2").evidence()).contains("daemon.json could not be read");
+        assertThat(result(results, "2.2").evidence()).contains("daemon.json is not valid JSON (line 1)");
         assertThat(result(results, "2.15").status()).isEqualTo(Status.FAIL);
+    }
+
+    @Test
+    void aDaemonJsonThatIsALinkIsNotFollowedAndWhatItHoldsNeverShown() throws IOException {
+        Path secret = Files.writeString(outside.resolve("shadow"), "root:$6$hunter2hash:19000:0:99999:7:::\n");
+        Path daemon = root.resolve("etc/docker/daemon.json");
+        Files.createDirectories(daemon.getParent());
+        Files.createSymbolicLink(daemon, secret);
+        List<AuditResult> results = audit(new FakeEngine(), sshd(Recorded.GOOD_SSHD));
+        assertThat(result(results, "2.2").status()).isEqualTo(Status.ERROR);
+        assertThat(result(results, "2.2").evidence()).contains("not a regular file").doesNotContain("hunter2");
     }
 
     @Test
