@@ -47,7 +47,7 @@ public final class AuditReport {
     }
 
     /** {@code section 2 (Docker daemon configuration): 14/17 passed (2 info, 1 waived), 1 manual}. */
-    static String score(String section, List<AuditResult> rs) {
+    public static String score(String section, List<AuditResult> rs) {
         long total = rs.stream().filter(r -> r.status() != Status.MANUAL).count();
         long pass = count(rs, Status.PASS);
         long info = count(rs, Status.INFO);

@@ -2,6 +2,13 @@ package dev.kiban.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiban.audit.Audit;
+import dev.kiban.audit.AuditFacts;
+import dev.kiban.audit.AuditGatherer;
+import dev.kiban.audit.AuditReport;
+import dev.kiban.audit.AuditResult;
+import dev.kiban.audit.Catalogue;
+import dev.kiban.audit.Severity;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.SwarmSettings;
 import dev.kiban.host.HostPlanner;
@@ -22,6 +29,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,7 +44,34 @@ public final class UnitChecks {
     public static List<Check> all() {
         return List.of(engineActive(), composeV2(), swarmActive(), ClusterChecks.nodesReady(), ClusterChecks.quorum(),
                 ClusterChecks.nodesAsSpec(), dataMounted(), backupJob(), fail2banSshd(), selinuxEnforcing(),
-                logwatchReport(), mailRelay(), noDrift());
+                logwatchReport(), mailRelay(), noDrift(), auditClean());
+    }
+
+    /**
+     * The whole audit (CIS Docker Benchmark and the design's hardening, with the spec's waivers) as one check:
+     * PASS when nothing at or above the spec's audit.failOn fails. Only on /, as it judges the live host.
+     */
+    static Check auditClean() {
+        return new NamedCheck("audit", "unit", "R11.1, R7", "kiban audit: nothing at or above audit.failOn fails",
+                c -> {
+            Optional<Check.Outcome> tree = onlyOnThisHost(c, "the audited host (its sshd, services, sockets)");
+            if (tree.isPresent()) return tree.get();
+            Severity threshold = Severity.of(c.spec().audit().failOn()).orElse(Severity.HIGH);
+            AuditFacts facts = AuditGatherer.gather(c.spec(), () -> c.engine().get()
+                    .orElseThrow(() -> new IllegalStateException("no engine answers")), c.programs(), c.root());
+            return audited(Audit.run(Catalogue.all(), facts, c.spec().audit().waivers(),
+                    LocalDate.now(ZoneOffset.UTC)), threshold);
+        });
+    }
+
+    /** The audit's verdict as a check: the score, and the ids that fail at or above the threshold. */
+    static Check.Outcome audited(List<AuditResult> results, Severity threshold) {
+        List<AuditResult> failed = Audit.failures(results, threshold);
+        String score = AuditReport.score("total", results);
+        if (failed.isEmpty()) return Check.Outcome.pass(score + "; none failed at or above " + threshold.word());
+        return Check.Outcome.fail(failed.size() + " failed at or above " + threshold.word() + ": "
+                + String.join(", ", failed.stream().map(r -> r.id() + " " + r.status()).toList())
+                + " ('kiban audit --only ID' says why and what to do)");
     }
 
     static Check engineActive() {

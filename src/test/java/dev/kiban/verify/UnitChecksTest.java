@@ -2,6 +2,9 @@ package dev.kiban.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiban.audit.AuditResult;
+import dev.kiban.audit.Severity;
+import dev.kiban.audit.Status;
 import dev.kiban.os.HostPrograms;
 import dev.kiban.spec.SpecDocument;
 import dev.kiban.testing.FakePrograms;
@@ -40,13 +43,34 @@ class UnitChecksTest {
     @Test
     void theHostsOwnProgramsAndServicesAreSkippedForATreeSayingWhy() throws Exception {
         var everything = FakePrograms.answering(List.of("docker", "fail2ban-client", "postconf"), 0, "anything");
-        for (Check check : List.of(UnitChecks.composeV2(), UnitChecks.fail2banSshd(), UnitChecks.mailRelay())) {
+        for (Check check : List.of(UnitChecks.composeV2(), UnitChecks.fail2banSshd(), UnitChecks.mailRelay(),
+                UnitChecks.auditClean())) {
             Check.Outcome o = check.run(context(everything, ""));
             assertThat(o.verdict()).as(check.id()).isEqualTo(CheckResult.Verdict.SKIP);
             assertThat(o.evidence()).contains("is this host's, not the tree's under /nonexistent-root",
                     "checked when verify runs on /");
         }
         assertThat(everything.ran()).isEmpty();
+    }
+
+    @Test
+    void theAuditPassesWhenOnlyFindingsBelowTheThresholdFailAndNamesTheOnesAbove() {
+        var low = new AuditResult("1.1.3", "auditing", "1", Severity.LOW, Status.FAIL, "", "", "", Optional.empty(),
+                "");
+        var high = new AuditResult("5.5", "privileged", "5", Severity.CRITICAL, Status.FAIL, "web (privileged)", "", "",
+                Optional.empty(), "");
+        var error = new AuditResult("kiban.ssh.password", "sshd", "kiban", Severity.CRITICAL, Status.ERROR, "", "", "",
+                Optional.empty(), "");
+        var pass = new AuditResult("2.2", "icc", "2", Severity.MEDIUM, Status.PASS, "", "", "", Optional.empty(), "");
+
+        Check.Outcome clean = UnitChecks.audited(List.of(pass, low), Severity.HIGH);
+        assertThat(clean.verdict()).isEqualTo(CheckResult.Verdict.PASS);
+        assertThat(clean.evidence()).startsWith("total: 1/2 passed").endsWith("none failed at or above high");
+
+        Check.Outcome bad = UnitChecks.audited(List.of(pass, low, high, error), Severity.HIGH);
+        assertThat(bad.verdict()).isEqualTo(CheckResult.Verdict.FAIL);
+        assertThat(bad.evidence()).startsWith("2 failed at or above high: 5.5 FAIL, kiban.ssh.password ERROR");
+        assertThat(UnitChecks.audited(List.of(pass, low), Severity.LOW).evidence()).contains("1.1.3 FAIL");
     }
 
     static HostPrograms.Result ok(String output) {
