@@ -11,12 +11,15 @@ import dev.kiban.engine.EngineNotFoundException;
 import dev.kiban.os.HostPrograms;
 import dev.kiban.os.HostRoot;
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.SpecNode;
+import dev.kiban.spec.SpecReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -185,6 +189,31 @@ public final class AuditGatherer {
                     mountPoints(root), dockerGroup(root)));
         } catch (IOException ex) {
             return Fact.unreadable("the docker units could not be read: " + ex.getMessage());
+        }
+    }
+
+    /** The largest compose file read to place a finding: a compose file is a few KiB; more is not one. */
+    static final long COMPOSE_LIMIT = 1 << 20;
+
+    /**
+     * The line of {@code services: NAME:} in the compose file {@code file} under the root, to place a workload's
+     * finding (SARIF); empty when the file is not a regular file (a link is not followed), is larger than
+     * {@link #COMPOSE_LIMIT}, is not YAML or has no such service.
+     */
+    public static Optional<Integer> composeServiceLine(Path root, String file, String service) {
+        if (!file.startsWith("/") || HostRoot.problem(file).isPresent()) return Optional.empty();
+        Path p = HostRoot.resolve(root, file);
+        try {
+            var a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile() || a.size() > COMPOSE_LIMIT) return Optional.empty();
+            SpecNode tree = SpecReader.read(file, Files.readString(p, StandardCharsets.UTF_8), new ArrayList<>());
+            if (!(tree instanceof SpecNode.Mapping m) || !(m.get("services") instanceof SpecNode.Mapping services)) {
+                return Optional.empty();
+            }
+            SpecNode.Entry e = services.entries().get(service);
+            return e == null ? Optional.empty() : Optional.of(e.keyLocation().line());
+        } catch (IOException | RuntimeException ex) {
+            return Optional.empty();
         }
     }
 

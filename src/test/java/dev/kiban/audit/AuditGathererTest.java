@@ -51,6 +51,33 @@ class AuditGathererTest {
     }
 
     @Test
+    void aWorkloadIsPlacedAtItsServiceLineAndAComposeFileThatIsALinkOrNotYamlIsNotRead() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("srv/compose/hello"));
+        Files.writeString(dir.resolve("docker-compose.yml"), """
+                # the hello stack
+                services:
+                  db:
+                    image: postgres
+                  web:
+                    image: nginx
+                """);
+        String file = "/srv/compose/hello/docker-compose.yml";
+        assertThat(AuditGatherer.composeServiceLine(root, file, "web")).contains(5);
+        assertThat(AuditGatherer.composeServiceLine(root, file, "db")).contains(3);
+        assertThat(AuditGatherer.composeServiceLine(root, file, "cache")).isEmpty();
+        assertThat(AuditGatherer.composeServiceLine(root, "srv/compose/hello/docker-compose.yml", "web")).isEmpty();
+        assertThat(AuditGatherer.composeServiceLine(root, "/srv/compose/../compose/hello/docker-compose.yml", "web"))
+                .isEmpty();
+
+        Files.createSymbolicLink(dir.resolve("link.yml"), dir.resolve("docker-compose.yml"));
+        assertThat(AuditGatherer.composeServiceLine(root, "/srv/compose/hello/link.yml", "web")).isEmpty();
+        Files.writeString(dir.resolve("broken.yml"), "services: [web\n");
+        assertThat(AuditGatherer.composeServiceLine(root, "/srv/compose/hello/broken.yml", "web")).isEmpty();
+        Files.writeString(dir.resolve("huge.yml"), "services:\n  web: {}\n" + "#".repeat(1 << 20));
+        assertThat(AuditGatherer.composeServiceLine(root, "/srv/compose/hello/huge.yml", "web")).isEmpty();
+    }
+
+    @Test
     void readsTheHostAndTheEngine() throws IOException {
         write("/etc/docker/daemon.json", "{\"hosts\": [\"tcp://0.0.0.0:2375\"]}", "rw-r--r--");
         write("/var/run/docker.sock", "", "rw-rw-rw-");
