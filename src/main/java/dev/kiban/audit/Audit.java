@@ -36,16 +36,16 @@ public final class Audit {
         Map<String, PlatformSpec.Waiver> byId = new LinkedHashMap<>();
         waivers.forEach(w -> byId.put(w.id(), w));
         List<AuditResult> out = new ArrayList<>();
-        for (AuditCheck c : checks) out.add(waive(c, decide(c, facts), byId.get(c.id()), today));
+        for (AuditCheck c : checks) out.add(waive(c, decide(c, facts, today), byId.get(c.id()), today));
         return out;
     }
 
-    static Finding decide(AuditCheck c, AuditFacts facts) {
+    static Finding decide(AuditCheck c, AuditFacts facts, LocalDate today) {
         if (c.manual()) return new Finding(Status.MANUAL, "look at: " + c.look(), "", "");
         String missing = facts.missing(c);
         if (!missing.isEmpty()) return new Finding(Status.ERROR, missing, "", "run again when it can be read");
         try {
-            return c.rule().get().apply(facts);
+            return c.rule().get().decide(facts, today);
         } catch (RuntimeException e) {
             return new Finding(Status.ERROR, "the check could not decide: " + e, "", "");
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiban.engine.ContainerHardening;
 import dev.kiban.engine.DaemonSecurity;
 import dev.kiban.engine.EngineInfo;
+import dev.kiban.engine.EngineObjects;
 import dev.kiban.spec.PlatformSpec;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +12,12 @@ import java.util.Map;
 /**
  * Everything the checks look at, gathered once at the edge ({@link AuditGatherer}) or recorded in a test:
  * the spec, the engine's info and security options, the running containers, daemon.json, {@code sshd -T}
- * (keys in lower case, repeated keys joined by a space), and the host's files.
+ * (keys in lower case, repeated keys joined by a space), the host's files, and the engine's other objects
+ * (images, stopped containers, overlay networks, the cluster's autolock and secrets).
  */
 public record AuditFacts(PlatformSpec spec, Fact<EngineInfo> info, Fact<DaemonSecurity> daemon,
                          Fact<List<ContainerHardening>> containers, Fact<JsonNode> daemonJson,
-                         Fact<Map<String, String>> sshd, Fact<HostFiles> files) {
+                         Fact<Map<String, String>> sshd, Fact<HostFiles> files, Fact<EngineObjects> objects) {
 
     /**
      * The host's files: each path's stat, the text of docker's systemd units and drop-ins (where {@code -H
@@ -43,6 +45,7 @@ public record AuditFacts(PlatformSpec spec, Fact<EngineInfo> info, Fact<DaemonSe
                 case DAEMON_JSON -> daemonJson;
                 case SSHD -> sshd;
                 case FILES -> files;
+                case OBJECTS -> objects;
             };
             if (!f.present()) return f.error();
         }

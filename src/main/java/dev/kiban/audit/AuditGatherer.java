@@ -8,6 +8,7 @@ import dev.kiban.engine.DaemonSecurity;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineInfo;
 import dev.kiban.engine.EngineNotFoundException;
+import dev.kiban.engine.EngineObjects;
 import dev.kiban.os.HostPrograms;
 import dev.kiban.os.HostRoot;
 import dev.kiban.spec.PlatformSpec;
@@ -62,13 +63,15 @@ public final class AuditGatherer {
             String why = "the engine could not be reached: " + ex.getMessage();
             Fact<JsonNode> json = daemonJson(root);
             return new AuditFacts(spec, Fact.unreadable(why), Fact.unreadable(why), Fact.unreadable(why), json,
-                    sshd(programs, root), files(root, json));
+                    sshd(programs, root), files(root, json), Fact.unreadable(why));
         }
         info = ask(e::info);
         daemon = ask(e::daemonSecurity);
         containers = ask(() -> running(e));
+        Fact<EngineObjects> objects = ask(e::auditObjects);
         Fact<JsonNode> json = daemonJson(root);
-        return new AuditFacts(spec, info, daemon, containers, json, sshd(programs, root), files(root, json));
+        return new AuditFacts(spec, info, daemon, containers, json, sshd(programs, root), files(root, json),
+                objects);
     }
 
     private static <T> Fact<T> ask(Supplier<T> call) {

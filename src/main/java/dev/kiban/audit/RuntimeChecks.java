@@ -90,6 +90,9 @@ final class RuntimeChecks {
                 "drop pid: host from " + COMPOSE));
         b.add("5.17", Severity.HIGH, C, "", "", f -> Rules.containers(f, c -> Rules.host(c.ipcMode()),
                 "drop ipc: host from " + COMPOSE));
+        b.add("5.18", Severity.MEDIUM, C, "", "", f -> Rules.containers(f, c -> c.devices().isEmpty() ? null
+                : String.join(", ", c.devices().stream().map(d -> d.hostPath() + ":" + d.containerPath()).toList()),
+                "remove devices: from " + COMPOSE + "; a service that needs one keeps only it and is waived (5.18)"));
         b.add("5.20", Severity.MEDIUM, C, "", "", f -> Rules.containers(f, c -> {
             List<String> shared = c.mounts().stream().filter(m -> m.propagation().matches("r?shared"))
                     .map(ContainerHardening.HostMount::destination).toList();

@@ -30,10 +30,11 @@ import picocli.CommandLine.Option;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         header = "Check the live host and engine against the CIS Docker Benchmark and the design's hardening.",
         description = {
-            "Gather the facts once (the engine's info and running containers, /etc/docker/daemon.json, the "
-                    + "docker units, the socket's owner and mode, 'sshd -T') and check them: every CIS Docker "
-                    + "Benchmark v1.6.0 id (the ones kiban cannot decide are MANUAL with what to look at, never "
-                    + "PASS) and kiban's own (kiban.api.tcp, kiban.socket.*, kiban.ssh.*, kiban.swarm).",
+            "Gather the facts once (the engine's info, running containers, images, overlay networks and "
+                    + "swarm, /etc/docker/daemon.json, the docker units, the socket's owner and mode, 'sshd -T') "
+                    + "and check them: every CIS Docker Benchmark v1.6.0 id (the ones kiban cannot decide are "
+                    + "MANUAL with what to look at, never PASS) and kiban's own (kiban.api.tcp, kiban.socket.*, "
+                    + "kiban.ssh.*, kiban.swarm, kiban.image.pinned, kiban.image.age).",
             "Verdicts: PASS; FAIL; WARN (kiban cannot judge for certain); INFO (a deviation the design requires, "
                     + "with its reason, e.g. live-restore off under Swarm, D1; no userns-remap, D13); MANUAL; "
                     + "WAIVED (audit.waivers in the spec: id, reason, expires); EXPIRED (a waiver past its date, "

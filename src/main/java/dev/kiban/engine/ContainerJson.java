@@ -66,6 +66,9 @@ final class ContainerJson {
                         e.getKey()))));
         List<String> networks = new ArrayList<>();
         c.path("NetworkSettings").path("Networks").fieldNames().forEachRemaining(networks::add);
+        List<ContainerHardening.Device> devices = new ArrayList<>();
+        host.path("Devices").forEach(d -> devices.add(new ContainerHardening.Device(d.path("PathOnHost").asText(""),
+                d.path("PathInContainer").asText(""), d.path("CgroupPermissions").asText(""))));
         return new ContainerHardening(c.path("Id").asText(), c.path("Name").asText().replaceFirst("^/", ""),
                 config.path("Image").asText(), c.path("State").path("Running").asBoolean(),
                 host.path("Privileged").asBoolean(), host.path("NetworkMode").asText(""),
@@ -77,7 +80,38 @@ final class ContainerJson {
                         && !config.path("Healthcheck").path("Test").get(0).asText().equals("NONE"),
                 host.path("ReadonlyRootfs").asBoolean(), host.path("RestartPolicy").path("Name").asText("no"),
                 host.path("RestartPolicy").path("MaximumRetryCount").asInt(0), ports, networks,
-                host.path("CgroupParent").asText(""));
+                host.path("CgroupParent").asText(""), devices, strings(config.path("Labels")),
+                c.path("Image").asText(""));
+    }
+
+    /**
+     * What an audit reads of {@code /images/json}, {@code /containers/json?all=true}, the overlay networks of
+     * {@code /networks}, and on a manager {@code /swarm} (null elsewhere) and the number of secrets.
+     */
+    static EngineObjects objects(JsonNode images, JsonNode containers, JsonNode networks, JsonNode cluster,
+                                 int secrets) {
+        List<EngineObjects.Image> out = new ArrayList<>();
+        for (JsonNode i : images) {
+            ImageSummary s = image(i);
+            out.add(new EngineObjects.Image(s.id(), s.tags(), s.digests(),
+                    java.time.Instant.ofEpochSecond(Math.max(0, i.path("Created").asLong(0)))));
+        }
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        int stopped = 0;
+        for (JsonNode c : containers) {
+            if (!c.path("ImageID").asText("").isEmpty()) used.add(c.path("ImageID").asText());
+            if (!c.path("State").asText("").equals("running")) stopped++;
+        }
+        List<EngineObjects.Overlay> overlays = new ArrayList<>();
+        for (JsonNode n : networks) {
+            if (!n.path("Driver").asText("").equals("overlay")) continue;
+            overlays.add(new EngineObjects.Overlay(n.path("Name").asText(), n.path("Ingress").asBoolean(false),
+                    n.path("Options").has("encrypted")));
+        }
+        Optional<EngineObjects.Cluster> swarm = cluster == null ? Optional.empty()
+                : Optional.of(new EngineObjects.Cluster(cluster.path("Spec").path("EncryptionConfig")
+                .path("AutoLockManagers").asBoolean(false), secrets));
+        return new EngineObjects(out, used, stopped, overlays, swarm);
     }
 
     /** The hardening part of an {@code /info} answer. */

@@ -167,6 +167,20 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
+    public EngineObjects auditObjects() {
+        JsonNode images = api("GET", "/images/json", null);
+        JsonNode containers = api("GET", "/containers/json?all=true", null);
+        ObjectNode overlay = JSON.createObjectNode();
+        overlay.putArray("driver").add("overlay");
+        // the list carries each network's options (where "encrypted" is): no inspect needed
+        JsonNode networks = api("GET", "/networks?filters=" + urlEncode(overlay.toString()), null);
+        boolean manager = api("GET", "/info", null).path("Swarm").path("ControlAvailable").asBoolean(false);
+        JsonNode cluster = manager ? api("GET", "/swarm", null) : null;
+        int secrets = manager ? api("GET", "/secrets", null).size() : 0;
+        return ContainerJson.objects(images, containers, networks, cluster, secrets);
+    }
+
+    @Override
     public ContainerState inspectContainer(String id) {
         return ContainerJson.state(api("GET", "/containers/" + id + "/json", null));
     }

@@ -15,6 +15,12 @@ public interface Engine extends Containers, Images, Volumes, Networks, Swarm, En
     /** The daemon's security options, logging driver and plugins, from {@code /info}. */
     DaemonSecurity daemonSecurity();
 
+    /**
+     * The images, stopped containers, overlay networks and (on a manager) the cluster's autolock and
+     * secret count, for an audit. A manager that cannot answer (no leader) is a {@link NotSwarmManagerException}.
+     */
+    EngineObjects auditObjects();
+
     @Override
     void close();
 }

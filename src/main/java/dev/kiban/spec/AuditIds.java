@@ -47,6 +47,8 @@ public final class AuditIds {
         out.put("kiban.ssh.pubkey", "sshd accepts public keys, as the spec says (R7.2)");
         out.put("kiban.ssh.allowusers", "sshd admits only the spec's users (R7.2)");
         out.put("kiban.swarm", "Swarm mode is on, as the design requires (R8)");
+        out.put("kiban.image.pinned", "Running containers' images are pinned by digest");
+        out.put("kiban.image.age", "Running containers' images were built recently (audit.maxImageAgeDays)");
         return Collections.unmodifiableMap(out);
     }
 }

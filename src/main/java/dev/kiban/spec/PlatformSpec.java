@@ -183,10 +183,11 @@ public record PlatformSpec(
     public record Firewall(String zone) {}
 
     /**
-     * {@code kiban audit}: the checks waived, and the severity from which a failed check fails the audit
-     * ({@code low}, {@code medium}, {@code high}, {@code critical}).
+     * {@code kiban audit}: the checks waived, the severity from which a failed check fails the audit
+     * ({@code low}, {@code medium}, {@code high}, {@code critical}), and the age in days from which a running
+     * container's image is reported as old ({@code kiban.image.age}).
      */
-    public record Audit(List<Waiver> waivers, String failOn) {}
+    public record Audit(List<Waiver> waivers, String failOn, int maxImageAgeDays) {}
 
     /** A check the operator accepts failing: its id, why, and until when ({@code YYYY-MM-DD}, inclusive). */
     public record Waiver(String id, String reason, String expires) {}

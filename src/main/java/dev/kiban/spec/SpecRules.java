@@ -478,11 +478,14 @@ final class SpecRules {
         }
     }
 
-    /** Waivers name a known check, say why, and have not expired; failOn is a severity. */
+    /** Waivers name a known check, say why, and have not expired; failOn is a severity; the image age >= 1 day. */
     private void audit() {
         var audit = spec.audit();
         if (!List.of("low", "medium", "high", "critical").contains(audit.failOn())) {
             error("audit.failOn", "expected low, medium, high or critical, not \"" + audit.failOn() + "\"");
+        }
+        if (audit.maxImageAgeDays() < 1) {
+            error("audit.maxImageAgeDays", "expected a number of days, at least 1, not " + audit.maxImageAgeDays());
         }
         java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
         for (int i = 0; i < audit.waivers().size(); i++) {

@@ -108,6 +108,58 @@ class AuditGathererTest {
     }
 
     @Test
+    void readsTheEnginesImagesStoppedContainersOverlaysAndCluster() {
+        FakeEngine engine = new FakeEngine().asManager(List.of("10.20.0.0/16"), 24)
+                .addImage("registry.example.org/old:1", java.time.Instant.parse("2026-01-10T00:00:00Z"))
+                .addImage("registry.example.org/unused:1");
+        engine.createNetwork("ingress", "overlay", "10.20.0.0/24", null, true, Map.of(), Map.of());
+        engine.createNetwork("db_net", "overlay", "10.20.1.0/24", null, false, Map.of("encrypted", ""), Map.of());
+        engine.addSecret("db_password", Map.of());
+        engine.runContainer(new dev.kiban.engine.ContainerRequest("old", "registry.example.org/old:1",
+                List.of("sleep", "300"), Map.of(), 0, 0, java.util.Optional.empty()));
+        engine.addContainer("done", "exited", Map.of(), List.of());
+
+        AuditFacts facts = AuditGatherer.gather(SPEC, () -> engine, sshd(Recorded.GOOD_SSHD), root);
+        List<AuditResult> results = Audit.run(Catalogue.all(), facts, List.of(), LocalDate.of(2026, 12, 5));
+
+        assertThat(facts.objects().get().stoppedContainers()).isEqualTo(1);
+        assertThat(result(results, "6.1").evidence()).isEqualTo("3 images, 1 used by no container: "
+                + "registry.example.org/unused:1 (at most 10 pass)"); // the exited one's base image is in use
+        assertThat(result(results, "6.2").evidence()).isEqualTo("1 container not running (at most 25)");
+        assertThat(result(results, "kiban.image.age").evidence()).startsWith("1 of 1: old (registry.example.org/"
+                + "old:1, built 329 days ago)");
+        assertThat(result(results, "kiban.image.pinned").status()).isEqualTo(Status.WARN);
+        assertThat(result(results, "7.3").status()).isEqualTo(Status.WARN); // one node
+        assertThat(result(results, "7.3").evidence()).contains("1 of 2").contains("ingress (the routing mesh");
+        assertThat(result(results, "7.4").evidence()).isEqualTo("1 Swarm secret");
+        assertThat(result(results, "7.5").status()).isEqualTo(Status.INFO);
+        engine.autolock(true);
+        List<AuditResult> locked = Audit.run(Catalogue.all(), AuditGatherer.gather(SPEC, () -> engine,
+                sshd(Recorded.GOOD_SSHD), root), List.of(), LocalDate.of(2026, 12, 5));
+        assertThat(result(locked, "7.5").status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void aWorkerReadsNoClusterAndALeaderlessManagerLeavesTheObjectsUnreadable() {
+        FakeEngine worker = new FakeEngine();
+        worker.joinSwarm(new dev.kiban.engine.SwarmJoin("192.0.2.11", "192.0.2.11", List.of("192.0.2.10:2377"),
+                "SWMTKN-1-fake"));
+        AuditFacts facts = AuditGatherer.gather(SPEC, () -> worker, sshd(Recorded.GOOD_SSHD), root);
+        assertThat(facts.objects().get().cluster()).isEmpty();
+        assertThat(result(Audit.run(Catalogue.all(), facts, List.of(), LocalDate.of(2026, 12, 5)), "7.5").evidence())
+                .contains("a worker");
+        FakeEngine leaderless = new FakeEngine().asManager(List.of("10.20.0.0/16"), 24)
+                .addNode(new dev.kiban.engine.NodeSummary("n2", "ws2", "manager", "active", "down", "192.0.2.12",
+                        false, "unreachable", "", Map.of(), 1))
+                .addNode(new dev.kiban.engine.NodeSummary("n3", "ws3", "manager", "active", "down", "192.0.2.13",
+                        false, "unreachable", "", Map.of(), 1));
+        AuditFacts lost = AuditGatherer.gather(SPEC, () -> leaderless, sshd(Recorded.GOOD_SSHD), root);
+        assertThat(lost.objects().present()).isFalse();
+        assertThat(lost.objects().error()).contains("does not have a leader");
+        assertThat(lost.containers().present()).isTrue();
+    }
+
+    @Test
     void anEngineLostMidAuditGivesErrorForItsChecksAndTheHostChecksStillRun() {
         FakeEngine engine = new FakeEngine();
         engine.addContainer("web", "running", Map.of(), List.of());

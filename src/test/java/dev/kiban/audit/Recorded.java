@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiban.engine.ContainerHardening;
 import dev.kiban.engine.DaemonSecurity;
 import dev.kiban.engine.EngineInfo;
+import dev.kiban.engine.EngineObjects;
+import java.time.Instant;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.SpecDocument;
 import java.time.LocalDate;
@@ -12,10 +14,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Recorded facts of a host as kiban leaves it after apply (Swarm manager, daemon.json as rendered, the
- * socket root:docker 0660, sshd hardened, one hardened container), changed one fact at a time by the tests.
+ * socket root:docker 0660, sshd hardened, one hardened container from an image built a month before the
+ * audit's day, its overlay encrypted, autolock off, two secrets), changed one fact at a time by the tests.
  */
 final class Recorded {
     static final String SPEC = """
@@ -57,13 +63,26 @@ final class Recorded {
     List<String> dockerGroup = new ArrayList<>(List.of("deploy"));
     List<ContainerHardening> containers = new ArrayList<>(List.of(hardened("web")));
     String engineError = "";
+    /** The day the recorded audits run on (what "today" is for waivers and image ages). */
+    static final LocalDate TODAY = LocalDate.of(2026, 12, 5);
+    List<EngineObjects.Image> images = new ArrayList<>(List.of(new EngineObjects.Image("sha256:web",
+            List.of("registry.example.org/web:1.4"), List.of("registry.example.org/web@sha256:abc"),
+            Instant.parse("2026-11-05T10:00:00Z"))));
+    Set<String> imagesInUse = new TreeSet<>(Set.of("sha256:web"));
+    int stoppedContainers = 2;
+    List<EngineObjects.Overlay> overlays = new ArrayList<>(List.of(new EngineObjects.Overlay("ingress", true, true),
+            new EngineObjects.Overlay("web_net", false, true)));
+    Optional<EngineObjects.Cluster> cluster = Optional.of(new EngineObjects.Cluster(false, 2));
+    String objectsError = "";
 
     /** A container as a well-written compose file makes it. */
     static ContainerHardening hardened(String name) {
         return new ContainerHardening(name + "-id", name, "registry.example.org/web@sha256:abc", true, false,
                 "web_net", "", "private", "", "", List.of(), List.of("no-new-privileges:true"), "", List.of(),
                 256L << 20, 500_000_000L, 0, 200, "1000", true, true, "on-failure", 5,
-                List.of(new ContainerHardening.PortBinding("127.0.0.1", 8080, "80/tcp")), List.of("web_net"), "");
+                List.of(new ContainerHardening.PortBinding("127.0.0.1", 8080, "80/tcp")), List.of("web_net"), "",
+                List.of(), Map.of("com.docker.stack.namespace", "web", "com.docker.swarm.service.name", "web_" + name),
+                "sha256:web");
     }
 
     AuditFacts facts() {
@@ -88,17 +107,20 @@ final class Recorded {
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }
+        String objectsWhy = engineError.isEmpty() ? objectsError : engineError;
+        Fact<EngineObjects> objects = objectsWhy.isEmpty() ? Fact.of(new EngineObjects(images, imagesInUse,
+                stoppedContainers, overlays, cluster)) : Fact.unreadable(objectsWhy);
         return new AuditFacts(spec, info, daemon, cs, Fact.of(json), Fact.of(AuditGatherer.parseSshd(sshd)),
                 Fact.of(new AuditFacts.HostFiles(files, units, ports, auditRules, mounts,
-                        dockerGroup)));
+                        dockerGroup)), objects);
     }
 
     List<AuditResult> audit() {
-        return Audit.run(Catalogue.all(), facts(), spec.audit().waivers(), LocalDate.of(2026, 12, 5));
+        return Audit.run(Catalogue.all(), facts(), spec.audit().waivers(), TODAY);
     }
 
     AuditResult result(String id) {
         AuditCheck check = Audit.find(Catalogue.all(), id).orElseThrow();
-        return Audit.run(List.of(check), facts(), List.of(), LocalDate.of(2026, 12, 5)).get(0);
+        return Audit.run(List.of(check), facts(), List.of(), TODAY).get(0);
     }
 }

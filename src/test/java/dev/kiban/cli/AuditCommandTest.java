@@ -92,7 +92,7 @@ class AuditCommandTest {
         var h = engine.hardening(id);
         engine.setHardening(id, new dev.kiban.engine.ContainerHardening(h.id(), h.name(), h.image(), true, true,
                 h.networkMode(), "", "", "", "", List.of(), List.of(), "", h.mounts(), 0, 0, 0, 0, "", false, false,
-                "no", 0, List.of(), h.networks(), ""));
+                "no", 0, List.of(), h.networks(), "", h.devices(), h.labels(), h.imageId()));
         Run r = run(engine, "--only", "5.5,5.32");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("FAIL    critical 5.5").contains("FAIL    critical 5.32")

@@ -740,4 +740,21 @@ class HostileSpecTest {
         refused("monitor: {rules: [{name: 'cpu\"}', metric: cpu, above: 80%, channels: [discord]}], "
                 + "channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}\n", "monitor.rules[0].name");
     }
+
+    // --- the audit's keys ------------------------------------------------------------------------------
+
+    @Test
+    void imageAgeWithAShellTail() throws IOException {
+        refused("audit: {maxImageAgeDays: \"90; reboot\"}\n", "audit.maxImageAgeDays");
+    }
+
+    @Test
+    void imageAgeOfZeroDays() throws IOException {
+        refused("audit: {maxImageAgeDays: 0}\n", "audit.maxImageAgeDays");
+    }
+
+    @Test
+    void imageAgeBeyondAnInteger() throws IOException {
+        refused("audit: {maxImageAgeDays: 99999999999999999999}\n", "audit.maxImageAgeDays");
+    }
 }

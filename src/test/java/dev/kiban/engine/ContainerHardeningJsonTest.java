@@ -69,6 +69,63 @@ class ContainerHardeningJsonTest {
     }
 
     @Test
+    void aContainersDevicesLabelsAndImageAreRead() throws Exception {
+        var json = new ObjectMapper().readTree("""
+                {"Id": "c3", "Name": "/web_web.1.q2", "Image": "sha256:0123abcd",
+                 "Config": {"Image": "registry.example.org/web:1.4@sha256:abc",
+                            "Labels": {"com.docker.stack.namespace": "web",
+                                       "com.docker.swarm.service.name": "web_web"}},
+                 "HostConfig": {"Devices": [{"PathOnHost": "/dev/fuse", "PathInContainer": "/dev/fuse",
+                                             "CgroupPermissions": "rwm"}]}}
+                """);
+
+        ContainerHardening c = ContainerJson.hardening(json);
+
+        assertThat(c.image()).isEqualTo("registry.example.org/web:1.4@sha256:abc");
+        assertThat(c.imageId()).isEqualTo("sha256:0123abcd");
+        assertThat(c.devices()).containsExactly(new ContainerHardening.Device("/dev/fuse", "/dev/fuse", "rwm"));
+        assertThat(c.labels()).containsEntry("com.docker.stack.namespace", "web")
+                .containsEntry("com.docker.swarm.service.name", "web_web");
+        assertThat(ContainerJson.hardening(new ObjectMapper().readTree("{\"HostConfig\": {\"Devices\": null}}"))
+                .devices()).isEmpty();
+    }
+
+    @Test
+    void theAuditsObjectsFromTheImageContainerNetworkAndSwarmLists() throws Exception {
+        var mapper = new ObjectMapper();
+        var images = mapper.readTree("""
+                [{"Id": "sha256:aaa", "RepoTags": ["web:1.4"], "RepoDigests": ["web@sha256:abc"],
+                  "Created": 1700000000},
+                 {"Id": "sha256:bbb", "RepoTags": ["<none>:<none>"], "RepoDigests": ["<none>@<none>"], "Created": 0}]
+                """);
+        var containers = mapper.readTree("""
+                [{"Id": "1", "ImageID": "sha256:aaa", "State": "running"},
+                 {"Id": "2", "ImageID": "sha256:aaa", "State": "exited"},
+                 {"Id": "3", "ImageID": "sha256:ccc", "State": "created"}]
+                """);
+        var networks = mapper.readTree("""
+                [{"Name": "ingress", "Driver": "overlay", "Ingress": true, "Options": {}},
+                 {"Name": "web_net", "Driver": "overlay", "Options": {"encrypted": ""}},
+                 {"Name": "bridge", "Driver": "bridge", "Options": {}}]
+                """);
+        var swarm = mapper.readTree("{\"Spec\": {\"EncryptionConfig\": {\"AutoLockManagers\": true}}}");
+
+        EngineObjects o = ContainerJson.objects(images, containers, networks, swarm, 3);
+
+        assertThat(o.images()).containsExactly(
+                new EngineObjects.Image("sha256:aaa", List.of("web:1.4"), List.of("web@sha256:abc"),
+                        java.time.Instant.ofEpochSecond(1700000000)),
+                new EngineObjects.Image("sha256:bbb", List.of(), List.of(), java.time.Instant.EPOCH));
+        assertThat(o.images().get(1).shown()).isEqualTo("<untagged bbb>");
+        assertThat(o.imagesInUse()).containsExactly("sha256:aaa", "sha256:ccc");
+        assertThat(o.stoppedContainers()).isEqualTo(2);
+        assertThat(o.overlays()).containsExactly(new EngineObjects.Overlay("ingress", true, false),
+                new EngineObjects.Overlay("web_net", false, true));
+        assertThat(o.cluster()).contains(new EngineObjects.Cluster(true, 3));
+        assertThat(ContainerJson.objects(images, containers, networks, null, 0).cluster()).isEmpty();
+    }
+
+    @Test
     void aHealthcheckOfNoneIsNoHealthcheck() throws Exception {
         var json = new ObjectMapper().readTree("{\"Config\": {\"Healthcheck\": {\"Test\": [\"NONE\"]}}}");
         assertThat(ContainerJson.hardening(json).healthcheck()).isFalse();

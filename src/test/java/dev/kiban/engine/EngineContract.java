@@ -119,6 +119,41 @@ public abstract class EngineContract {
     }
 
     @Test
+    void aContainersImageDevicesAndLabelsAreReadAsItWasRun() {
+        String id = run(unique("kiban-contract-image"));
+        ContainerHardening h = engine().hardening(id);
+        assertThat(h.image()).isEqualTo(image());
+        assertThat(h.imageId()).startsWith("sha256:");
+        assertThat(h.devices()).isEmpty();
+        assertThat(h.labels()).containsAllEntriesOf(LABELS);
+        EngineObjects.Image built = engine().auditObjects().images().stream().filter(i -> i.id().equals(h.imageId()))
+                .findFirst().orElseThrow();
+        assertThat(built.tags()).contains(image());
+    }
+
+    @Test
+    void theAuditsObjectsAgreeWithTheEnginesOwnLists() {
+        String id = run(unique("kiban-contract-objects"));
+        String imageId = engine().hardening(id).imageId();
+        EngineObjects before = engine().auditObjects();
+        assertThat(before.images()).extracting(EngineObjects.Image::id)
+                .containsExactlyInAnyOrderElementsOf(engine().images().stream().map(ImageSummary::id).toList());
+        assertThat(before.images()).allSatisfy(i -> assertThat(i.created()).isBefore(java.time.Instant.now()));
+        assertThat(before.imagesInUse()).contains(imageId);
+        assertThat(before.overlays()).extracting(EngineObjects.Overlay::name).allSatisfy(n ->
+                assertThat(engine().network(n)).hasValueSatisfying(x -> assertThat(x.driver()).isEqualTo("overlay")));
+        SwarmSettings swarm = engine().swarm();
+        assertThat(before.cluster().isPresent()).isEqualTo(swarm.manager());
+        before.cluster().ifPresent(c -> assertThat(c.secrets()).isEqualTo(engine().secrets().size()));
+        if (!swarm.active()) assertThat(before.overlays()).isEmpty();
+
+        engine().stopContainer(id, 1);
+        assertThat(engine().auditObjects().stoppedContainers()).isEqualTo(before.stoppedContainers() + 1);
+        assertThat(engine().auditObjects().imagesInUse()).as("a stopped container still uses its image")
+                .contains(imageId);
+    }
+
+    @Test
     void unknownContainersAreNotFoundOrEmpty() {
         String nobody = unique("kiban-contract-absent");
         assertThatThrownBy(() -> engine().inspectContainer(nobody)).isInstanceOf(EngineNotFoundException.class);

@@ -65,6 +65,33 @@ class AuditSpecTest {
     }
 
     @Test
+    void theImageAgeIsNinetyDaysUnlessTheSpecSaysOtherwise() {
+        assertThat(SpecDocument.builtin().require().audit().maxImageAgeDays()).isEqualTo(90);
+        assertThat(errors("audit: {maxImageAgeDays: 30}\n")).isEmpty();
+        assertThat(errors("audit: {maxImageAgeDays: 1}\n")).isEmpty();
+        assertThat(SpecDocument.parse("kiban.yaml", SpecValidationTest.FILLED + "audit: {maxImageAgeDays: 30}\n",
+                false).require().audit().maxImageAgeDays()).isEqualTo(30);
+    }
+
+    @Test
+    void anImageAgeBelowOneDayIsASpecErrorNamingIt() {
+        assertThat(errors("audit: {maxImageAgeDays: 0}\n")).singleElement().asString()
+                .contains("audit.maxImageAgeDays").contains("at least 1");
+        assertThat(errors("audit: {maxImageAgeDays: -5}\n")).singleElement().asString()
+                .contains("audit.maxImageAgeDays").contains("not -5");
+    }
+
+    @Test
+    void anImageAgeThatIsNotAWholeNumberIsASpecError() {
+        assertThat(errors("audit: {maxImageAgeDays: ninety}\n")).singleElement().asString()
+                .contains("audit.maxImageAgeDays").contains("whole number");
+        assertThat(errors("audit: {maxImageAgeDays: 1.5}\n")).singleElement().asString()
+                .contains("audit.maxImageAgeDays");
+        assertThat(errors("audit: {maxImageAgeDays: 99999999999}\n")).singleElement().asString()
+                .contains("audit.maxImageAgeDays");
+    }
+
+    @Test
     void theCatalogueHoldsEveryCisCheckOfTheBenchmark() {
         long cis = AuditIds.all().keySet().stream().filter(id -> !id.startsWith("kiban.")).count();
         assertThat(cis).isEqualTo(117);

@@ -13,6 +13,7 @@ import dev.kiban.engine.EngineApiException;
 import dev.kiban.engine.EngineConflictException;
 import dev.kiban.engine.EngineEvent;
 import dev.kiban.engine.EngineInfo;
+import dev.kiban.engine.EngineObjects;
 import dev.kiban.engine.EngineNotFoundException;
 import dev.kiban.engine.EngineUnavailableException;
 import dev.kiban.engine.ExecResult;
@@ -102,6 +103,11 @@ public final class FakeEngine implements Engine {
     private EngineAddress address = new EngineAddress("unix:///fake.sock", "default");
     private final Map<String, Box> containers = new LinkedHashMap<>();
     private final List<ImageSummary> images = new ArrayList<>();
+    /** When each image (by id) was built. */
+    private final Map<String, Instant> imagesCreated = new HashMap<>();
+    /** The networks made with the {@code encrypted} option, by name. */
+    private final java.util.Set<String> encrypted = new java.util.HashSet<>();
+    private boolean autolock;
     private final List<VolumeSummary> volumes = new ArrayList<>();
     private final Map<String, NetworkSummary> networks = new LinkedHashMap<>();
     private final Map<String, ServiceSummary> services = new LinkedHashMap<>();
@@ -167,7 +173,20 @@ public final class FakeEngine implements Engine {
     // ---- setting up ----
 
     public synchronized FakeEngine addImage(String tag) {
-        images.add(new ImageSummary("sha256:" + newId(), List.of(tag), List.of(), 1 << 20));
+        return addImage(tag, Instant.now());
+    }
+
+    /** An image of that tag built at {@code created}. */
+    public synchronized FakeEngine addImage(String tag, Instant created) {
+        String id = "sha256:" + newId();
+        images.add(new ImageSummary(id, List.of(tag), List.of(), 1 << 20));
+        imagesCreated.put(id, created);
+        return this;
+    }
+
+    /** Whether the swarm's managers autolock (docker swarm update --autolock) from now on. */
+    public synchronized FakeEngine autolock(boolean on) {
+        this.autolock = on;
         return this;
     }
 
@@ -346,7 +365,33 @@ public final class FakeEngine implements Engine {
                 b.mounts.stream().map(m -> new ContainerHardening.HostMount(m.type(),
                         m.type().equals("volume") ? m.name() : m.source(), m.destination(), true, "")).toList(),
                 b.memoryLimit, b.nanoCpus, 0, 0, "", b.health.isPresent(), false, "no", 0, List.of(), d.networks(),
-                "");
+                "", List.of(), Map.copyOf(b.labels), imageId(b.image));
+    }
+
+    /** The id of the local image a reference names, as the engine resolves it ({@code :latest} implied); "" if none. */
+    private String imageId(String reference) {
+        String tag = reference.contains(":") && !reference.startsWith("sha256:") ? reference : reference + ":latest";
+        return images.stream().filter(i -> i.id().equals(reference) || i.tags().contains(tag)
+                || i.tags().contains(reference)).map(ImageSummary::id).findFirst().orElse("");
+    }
+
+    @Override
+    public synchronized EngineObjects auditObjects() {
+        reachable();
+        List<EngineObjects.Image> all = images.stream().map(i -> new EngineObjects.Image(i.id(), i.tags(),
+                i.digests(), imagesCreated.getOrDefault(i.id(), Instant.EPOCH))).toList();
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        containers.values().forEach(b -> used.add(imageId(b.image)));
+        used.remove("");
+        int stopped = (int) containers.values().stream().filter(b -> !b.running()).count();
+        List<EngineObjects.Overlay> overlays = networks.values().stream().filter(n -> n.driver().equals("overlay"))
+                .map(n -> new EngineObjects.Overlay(n.name(), n.ingress(), encrypted.contains(n.name()))).toList();
+        Optional<EngineObjects.Cluster> cluster = Optional.empty();
+        if (swarm.manager()) {
+            manager(); // a manager without a leader cannot answer, as the engine's /swarm does not
+            cluster = Optional.of(new EngineObjects.Cluster(autolock, secrets.size()));
+        }
+        return new EngineObjects(all, used, stopped, overlays, cluster);
     }
 
     @Override
@@ -486,6 +531,7 @@ public final class FakeEngine implements Engine {
         }
         networks.put(name, new NetworkSummary(newId(), name, driver, driver.equals("overlay") ? "swarm" : "local",
                 subnet == null ? List.of() : List.of(subnet), ingress, 0, Map.copyOf(labels)));
+        if (options.containsKey("encrypted")) encrypted.add(name);
     }
 
     @Override
@@ -500,6 +546,7 @@ public final class FakeEngine implements Engine {
                     + " is in use by service");
         }
         networks.remove(n.name());
+        encrypted.remove(n.name());
     }
 
     @Override
