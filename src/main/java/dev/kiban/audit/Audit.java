@@ -57,12 +57,12 @@ public final class Audit {
             boolean expired = LocalDate.parse(w.expires()).isBefore(today);
             out = expired
                     ? new Finding(Status.EXPIRED, f.evidence() + "; the waiver expired on " + w.expires(), w.reason(),
-                    f.remediation())
+                    f.remediation(), f.workloads())
                     : new Finding(Status.WAIVED, f.evidence(), w.reason() + " (waived until " + w.expires() + ")",
-                    f.remediation());
+                    f.remediation(), f.workloads());
         }
         return new AuditResult(c.id(), c.title(), c.section(), c.severity(), out.status(), out.evidence(),
-                out.reason(), out.remediation(), c.specKey(), c.file());
+                out.reason(), out.remediation(), c.specKey(), c.file(), out.workloads());
     }
 
     /** The results that fail the audit: a failing verdict at or above {@code failOn}. */

@@ -130,10 +130,12 @@ public final class AuditReport {
 
     /**
      * SARIF 2.1.0: a rule per check, a result per finding that is not PASS or MANUAL, located by {@code place}
-     * (the spec line governing the setting where known, else the file the check looked at); a waived finding
-     * carries a suppression with the waiver's reason.
+     * (the spec line governing the setting where known, else the file the check looked at); a finding about
+     * running containers is a result per container, located by {@code workloadPlace} at its compose service
+     * where the labels tell it; a waived finding carries a suppression with the waiver's reason.
      */
-    public static String sarif(List<AuditResult> results, String version, Function<AuditResult, Place> place) {
+    public static String sarif(List<AuditResult> results, String version, Function<AuditResult, Place> place,
+                               Function<Workload, Optional<Place>> workloadPlace) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode().put("$schema", SARIF_SCHEMA).put("version", "2.1.0");
         ObjectNode run = root.putArray("runs").addObject();
@@ -152,20 +154,30 @@ public final class AuditReport {
         for (int i = 0; i < results.size(); i++) {
             AuditResult r = results.get(i);
             if (r.status() == Status.PASS || r.status() == Status.MANUAL) continue;
-            ObjectNode res = out.addObject().put("ruleId", r.id()).put("ruleIndex", i)
-                    .put("level", r.status() == Status.INFO ? "note" : level(r.severity()));
-            String text = r.status() + ": " + r.evidence() + (r.reason().isEmpty() ? "" : " [" + r.reason() + "]")
+            String tail = (r.reason().isEmpty() ? "" : " [" + r.reason() + "]")
                     + (r.remediation().isEmpty() ? "" : ". Remediation: " + r.remediation());
-            res.putObject("message").put("text", text);
-            Place p = place.apply(r);
-            ObjectNode physical = res.putArray("locations").addObject().putObject("physicalLocation");
-            physical.putObject("artifactLocation").put("uri", uri(p.file()));
-            physical.putObject("region").put("startLine", Math.max(1, p.line()));
-            if (r.status() == Status.WAIVED) {
-                res.putArray("suppressions").addObject().put("kind", "external").put("justification", r.reason());
+            if (r.workloads().isEmpty()) {
+                sarifResult(out, r, i, r.status() + ": " + r.evidence() + tail, place.apply(r));
+            } else {
+                for (Workload w : r.workloads()) {
+                    sarifResult(out, r, i, r.status() + ": " + w.shown() + tail,
+                            workloadPlace.apply(w).orElseGet(() -> place.apply(r)));
+                }
             }
         }
         return write(m, root);
+    }
+
+    private static void sarifResult(ArrayNode out, AuditResult r, int ruleIndex, String text, Place p) {
+        ObjectNode res = out.addObject().put("ruleId", r.id()).put("ruleIndex", ruleIndex)
+                .put("level", r.status() == Status.INFO ? "note" : level(r.severity()));
+        res.putObject("message").put("text", text);
+        ObjectNode physical = res.putArray("locations").addObject().putObject("physicalLocation");
+        physical.putObject("artifactLocation").put("uri", uri(p.file()));
+        physical.putObject("region").put("startLine", Math.max(1, p.line()));
+        if (r.status() == Status.WAIVED) {
+            res.putArray("suppressions").addObject().put("kind", "external").put("justification", r.reason());
+        }
     }
 
     private static String uri(String file) {

@@ -1,10 +1,15 @@
 package dev.kiban.audit;
 
+import java.util.List;
+
 /**
  * What one check decided from the facts: the verdict, the evidence it saw, the reason for an INFO (the
- * design's rule or D number), and the remediation for a failure.
+ * design's rule or D number), the remediation for a failure, and the running containers it is about.
  */
-public record Finding(Status status, String evidence, String reason, String remediation) {
+public record Finding(Status status, String evidence, String reason, String remediation, List<Workload> workloads) {
+    public Finding(Status status, String evidence, String reason, String remediation) {
+        this(status, evidence, reason, remediation, List.of());
+    }
 
     public static Finding pass(String evidence) {
         return new Finding(Status.PASS, evidence, "", "");

@@ -26,15 +26,16 @@ final class Rules {
                               Status bad) {
         List<ContainerHardening> all = f.containers().get();
         if (all.isEmpty()) return Finding.pass("no running containers");
-        List<String> found = new ArrayList<>();
+        List<Workload> found = new ArrayList<>();
+        String tree = f.spec().storage().compose().value();
         for (ContainerHardening c : all) {
             String p = problem.apply(c);
-            if (p != null) found.add(c.name() + (p.isEmpty() ? "" : " (" + p + ")"));
+            if (p != null) found.add(Workload.of(c, p, tree));
         }
         if (found.isEmpty()) return Finding.pass(all.size() + " running container" + (all.size() == 1 ? "" : "s")
                 + ", none affected");
-        return new Finding(bad, found.size() + " of " + all.size() + ": " + String.join(", ", found), "",
-                remediation);
+        return new Finding(bad, found.size() + " of " + all.size() + ": "
+                + String.join(", ", found.stream().map(Workload::shown).toList()), "", remediation, found);
     }
 
     static String host(String mode) {

@@ -121,7 +121,9 @@ final class AuditCommand extends EngineBoundCommand {
             case JSON -> AuditReport.json(results, threshold);
             case JUNIT -> AuditReport.junit(results);
             case SARIF -> AuditReport.sarif(results, version(), r -> AuditReport.place(r, document.file(),
-                    key -> document.locate(key).map(l -> l.line())));
+                    key -> document.locate(key).map(l -> l.line())), w -> w.composeFile().isEmpty() ? Optional.empty()
+                    : AuditGatherer.composeServiceLine(root, w.composeFile(), w.service())
+                            .map(line -> new AuditReport.Place(w.composeFile(), line)));
             default -> AuditReport.text(results);
         };
         List<AuditResult> failed = Audit.failures(results, threshold);

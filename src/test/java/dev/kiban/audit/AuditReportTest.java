@@ -9,7 +9,9 @@ import dev.kiban.spec.PlatformSpec;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -113,14 +115,17 @@ class AuditReportTest {
     void sarifHasTheSchemaARulePerCheckAndLocatedResults() throws Exception {
         List<AuditResult> rs = results();
         String sarif = AuditReport.sarif(rs, "1.0", r -> AuditReport.place(r, "kiban.yaml",
-                key -> key.equals("security.ssh.passwordAuthentication") ? Optional.of(42) : Optional.empty()));
+                key -> key.equals("security.ssh.passwordAuthentication") ? Optional.of(42) : Optional.empty()),
+                w -> Optional.empty());
         JsonNode j = new ObjectMapper().readTree(sarif);
         assertThat(j.path("version").asText()).isEqualTo("2.1.0");
         assertThat(j.path("$schema").asText()).isEqualTo(AuditReport.SARIF_SCHEMA);
         JsonNode run = j.path("runs").get(0);
         assertThat(run.path("tool").path("driver").path("rules")).hasSize(rs.size());
         JsonNode results = run.path("results");
-        long reported = rs.stream().filter(r -> r.status() != Status.PASS && r.status() != Status.MANUAL).count();
+        // a finding about containers is a result per container
+        long reported = rs.stream().filter(r -> r.status() != Status.PASS && r.status() != Status.MANUAL)
+                .mapToLong(r -> Math.max(1, r.workloads().size())).sum();
         assertThat(results).hasSize((int) reported);
         for (JsonNode res : results) {
             assertThat(res.path("locations").get(0).path("physicalLocation").path("artifactLocation").path("uri")
@@ -140,6 +145,59 @@ class AuditReportTest {
         JsonNode icc = results.findParents("ruleId").stream()
                 .filter(n -> n.path("ruleId").asText().equals("5.11")).findFirst().orElseThrow();
         assertThat(icc.path("suppressions").get(0).path("justification").asText()).startsWith("batch jobs");
+    }
+
+    @Test
+    void aContainerFindingIsAResultPerContainerAtItsComposeServiceLine() throws Exception {
+        Recorded r = new Recorded();
+        // the stack container of Recorded.hardened, one 'docker compose up' started, one started by hand
+        ContainerHardening stack = AuditChecksTest.with(Recorded.hardened("api"), true, List.of(), 0, 1, 1);
+        ContainerHardening compose = AuditChecksTest.with(Recorded.hardened("cron"), true, List.of(), 0, 1, 1);
+        compose = new ContainerHardening(compose.id(), compose.name(), compose.image(), true, true,
+                compose.networkMode(), "", "private", "", "", List.of(), compose.securityOpt(), "", List.of(),
+                compose.memory(), compose.nanoCpus(), 0, 200, "1000", true, true, "no", 0, List.of(), List.of(), "",
+                List.of(), Map.of(Workload.COMPOSE_FILES, "/srv/jobs/compose.yaml,/srv/jobs/override.yaml",
+                Workload.COMPOSE_SERVICE, "cron"), "sha256:cron");
+        ContainerHardening byHand = AuditChecksTest.with(ContainerHardening.defaults("x", "by-hand", "busybox"), true,
+                List.of(), 0, 1, 1);
+        r.containers.clear();
+        r.containers.addAll(List.of(stack, compose, byHand));
+        AuditResult privileged = r.result("5.5");
+        assertThat(privileged.workloads()).extracting(Workload::composeFile).containsExactly(
+                r.spec.storage().compose().value() + "/web/docker-compose.yml", "/srv/jobs/compose.yaml", "");
+        assertThat(privileged.workloads()).extracting(Workload::service).containsExactly("api", "cron", "");
+
+        Map<String, Integer> lines = Map.of("api", 7, "cron", 3);
+        JsonNode results = new ObjectMapper().readTree(AuditReport.sarif(List.of(privileged), "1.0",
+                x -> new AuditReport.Place("kiban.yaml", 1),
+                w -> Optional.ofNullable(lines.get(w.service())).map(l -> new AuditReport.Place(w.composeFile(), l))))
+                .path("runs").get(0).path("results");
+        assertThat(results).hasSize(3);
+        List<String> at = new ArrayList<>();
+        for (JsonNode res : results) {
+            JsonNode loc = res.path("locations").get(0).path("physicalLocation");
+            at.add(loc.path("artifactLocation").path("uri").asText() + ":" + loc.path("region").path("startLine")
+                    .asInt() + " " + res.path("message").path("text").asText().split(" ")[1]);
+        }
+        assertThat(at).containsExactly("file://" + r.spec.storage().compose().value() + "/web/docker-compose.yml:7 api",
+                "file:///srv/jobs/compose.yaml:3 cron", "kiban.yaml:1 by-hand");
+    }
+
+    @Test
+    void aStackOrServiceLabelThatIsAPathPlacesNothing() {
+        Map<String, String> hostile = Map.of(Workload.STACK, "..", Workload.SWARM_SERVICE, ".._x");
+        ContainerHardening c = ContainerHardening.defaults("x", "x", "busybox");
+        c = new ContainerHardening(c.id(), c.name(), c.image(), true, false, c.networkMode(), "", "private", "", "",
+                List.of(), List.of(), "", List.of(), 0, 0, 0, 0, "", false, false, "no", 0, List.of(), List.of(), "",
+                List.of(), hostile, "");
+        assertThat(Workload.of(c, "", "/srv/compose").composeFile()).isEmpty();
+        var slash = new java.util.HashMap<>(hostile);
+        slash.put(Workload.STACK, "web");
+        slash.put(Workload.SWARM_SERVICE, "web_../../etc/passwd");
+        c = new ContainerHardening(c.id(), c.name(), c.image(), true, false, c.networkMode(), "", "private", "", "",
+                List.of(), List.of(), "", List.of(), 0, 0, 0, 0, "", false, false, "no", 0, List.of(), List.of(), "",
+                List.of(), slash, "");
+        assertThat(Workload.of(c, "", "/srv/compose").composeFile()).isEmpty();
     }
 
     @Test
