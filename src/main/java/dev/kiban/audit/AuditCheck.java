@@ -15,7 +15,7 @@ public record AuditCheck(String id, String title, Severity severity, Set<Need> n
                          String file) {
 
     /** The facts a check reads; when one could not be gathered, the check is ERROR. */
-    public enum Need { ENGINE, CONTAINERS, DAEMON_JSON, SSHD, FILES }
+    public enum Need { ENGINE, CONTAINERS, DAEMON_JSON, SSHD, FILES, SERVICES }
 
     public boolean manual() {
         return rule.isEmpty();

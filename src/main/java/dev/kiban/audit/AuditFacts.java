@@ -11,11 +11,12 @@ import java.util.Map;
 /**
  * Everything the checks look at, gathered once at the edge ({@link AuditGatherer}) or recorded in a test:
  * the spec, the engine's info and security options, the running containers, daemon.json, {@code sshd -T}
- * (keys in lower case, repeated keys joined by a space), and the host's files.
+ * (keys in lower case, repeated keys joined by a space), the host's files and its hardening services.
  */
 public record AuditFacts(PlatformSpec spec, Fact<EngineInfo> info, Fact<DaemonSecurity> daemon,
                          Fact<List<ContainerHardening>> containers, Fact<JsonNode> daemonJson,
-                         Fact<Map<String, String>> sshd, Fact<HostFiles> files) {
+                         Fact<Map<String, String>> sshd, Fact<HostFiles> files,
+                         Fact<HostServices> services) {
 
     /**
      * The host's files: each path's stat, the text of docker's systemd units and drop-ins (where {@code -H
@@ -43,6 +44,7 @@ public record AuditFacts(PlatformSpec spec, Fact<EngineInfo> info, Fact<DaemonSe
                 case DAEMON_JSON -> daemonJson;
                 case SSHD -> sshd;
                 case FILES -> files;
+                case SERVICES -> services;
             };
             if (!f.present()) return f.error();
         }
