@@ -14,7 +14,7 @@ public record AuditCheck(String id, String title, Severity severity, Set<Need> n
                          Optional<Rule> rule, String look, Optional<String> specKey, String file) {
 
     /** The facts a check reads; when one could not be gathered, the check is ERROR. */
-    public enum Need { ENGINE, CONTAINERS, DAEMON_JSON, SSHD, FILES, OBJECTS }
+    public enum Need { ENGINE, CONTAINERS, DAEMON_JSON, SSHD, FILES, OBJECTS, SERVICES }
 
     /**
      * How a check decides: from the facts and the audit's day ({@code today}, the same day a waiver's expiry is

@@ -13,11 +13,13 @@ import java.util.Map;
  * Everything the checks look at, gathered once at the edge ({@link AuditGatherer}) or recorded in a test:
  * the spec, the engine's info and security options, the running containers, daemon.json, {@code sshd -T}
  * (keys in lower case, repeated keys joined by a space), the host's files, and the engine's other objects
- * (images, stopped containers, overlay networks, the cluster's autolock and secrets).
+ * (images, stopped containers, overlay networks, the cluster's autolock and secrets) and its hardening
+ * services.
  */
 public record AuditFacts(PlatformSpec spec, Fact<EngineInfo> info, Fact<DaemonSecurity> daemon,
                          Fact<List<ContainerHardening>> containers, Fact<JsonNode> daemonJson,
-                         Fact<Map<String, String>> sshd, Fact<HostFiles> files, Fact<EngineObjects> objects) {
+                         Fact<Map<String, String>> sshd, Fact<HostFiles> files, Fact<EngineObjects> objects,
+                         Fact<HostServices> services) {
 
     /**
      * The host's files: each path's stat, the text of docker's systemd units and drop-ins (where {@code -H
@@ -46,6 +48,7 @@ public record AuditFacts(PlatformSpec spec, Fact<EngineInfo> info, Fact<DaemonSe
                 case SSHD -> sshd;
                 case FILES -> files;
                 case OBJECTS -> objects;
+                case SERVICES -> services;
             };
             if (!f.present()) return f.error();
         }

@@ -11,7 +11,9 @@ import dev.kiban.engine.EngineNotFoundException;
 import dev.kiban.engine.EngineObjects;
 import dev.kiban.os.HostPrograms;
 import dev.kiban.os.HostRoot;
+import dev.kiban.spec.AuditedPaths;
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.spec.SpecNode;
 import dev.kiban.spec.SpecReader;
 import java.io.IOException;
@@ -34,7 +36,8 @@ import java.util.function.Supplier;
 
 /**
  * The audit's one edge of I/O: asks the engine, reads daemon.json, the systemd units, {@code /proc/net/tcp}
- * and file stats under the root, and runs {@code sshd -T}, once. Whatever cannot be read becomes an
+ * and file stats under the root, runs {@code sshd -T}, and gathers the hardening services (fail2ban, SELinux,
+ * the firewall, DOCKER-USER, the update timers, apt's and journald's files), once. Whatever cannot be read becomes an
  * unreadable {@link Fact} with the reason, so only the checks that need it are ERROR: an engine lost
  * half-way leaves the facts it already gave and the host's.
  */
@@ -48,6 +51,8 @@ public final class AuditGatherer {
     private static final List<String> UNITS = List.of("/lib/systemd/system/docker.service",
             "/usr/lib/systemd/system/docker.service", "/etc/systemd/system/docker.service");
     private static final Duration SSHD_TIMEOUT = Duration.ofSeconds(10);
+    /** The time any other host program is given to answer. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private AuditGatherer() {}
 
@@ -63,7 +68,7 @@ public final class AuditGatherer {
             String why = "the engine could not be reached: " + ex.getMessage();
             Fact<JsonNode> json = daemonJson(root);
             return new AuditFacts(spec, Fact.unreadable(why), Fact.unreadable(why), Fact.unreadable(why), json,
-                    sshd(programs, root), files(root, json), Fact.unreadable(why));
+                    sshd(programs, root), files(root, json), Fact.unreadable(why), services(spec, programs, root));
         }
         info = ask(e::info);
         daemon = ask(e::daemonSecurity);
@@ -71,7 +76,7 @@ public final class AuditGatherer {
         Fact<EngineObjects> objects = ask(e::auditObjects);
         Fact<JsonNode> json = daemonJson(root);
         return new AuditFacts(spec, info, daemon, containers, json, sshd(programs, root), files(root, json),
-                objects);
+                objects, services(spec, programs, root));
     }
 
     private static <T> Fact<T> ask(Supplier<T> call) {
@@ -167,7 +172,7 @@ public final class AuditGatherer {
                 return Fact.unreadable(DaemonChecks.REGISTRY_CERTS + " could not be listed: " + ex.getMessage());
             }
         }
-        for (String f : HostChecks.AUDITED.values()) if (f.startsWith("/")) stats.put(f, stat(root, f));
+        for (String f : AuditedPaths.BY_ID.values()) if (!AuditedPaths.unit(f)) stats.put(f, stat(root, f));
         StringBuilder units = new StringBuilder();
         List<Path> unitFiles = new ArrayList<>();
         for (String u : UNITS) unitFiles.add(HostRoot.resolve(root, u));
@@ -279,6 +284,298 @@ public final class AuditGatherer {
             }
         }
         return out;
+    }
+
+    /** The units whose being enabled runs the automatic updates, per family. */
+    static List<String> updateTimers(Family family) {
+        return family == Family.RHEL ? List.of("dnf-automatic.timer")
+                : List.of("apt-daily.timer", "apt-daily-upgrade.timer");
+    }
+
+    /** Where journald's drop-ins are, the first the one that wins over a file of the same name in the others. */
+    static final List<String> JOURNALD_DIRS = List.of("/etc/systemd/journald.conf.d", "/run/systemd/journald.conf.d",
+            "/usr/local/lib/systemd/journald.conf.d", "/usr/lib/systemd/journald.conf.d");
+
+    /**
+     * The host's hardening services: what the running system says (only on {@code /}: under another root each of
+     * those parts is unreadable, saying why) and what its files say (read under the root, no link followed).
+     */
+    static Fact<HostServices> services(PlatformSpec spec, HostPrograms programs, Path root) {
+        boolean system = HostRoot.isSystemRoot(root);
+        boolean rhel = spec.host().family() == Family.RHEL;
+        boolean labelled = rhel && spec.security().selinux().mode().equals("enforcing");
+        return Fact.of(new HostServices(
+                system ? fail2ban(programs, root) : notHere("fail2ban-client"),
+                rhel ? selinux(programs, root) : Fact.unreadable("SELinux is rhel's; debian confines with AppArmor"),
+                labelled ? labels(programs, root, spec.storage().volumes().value()) : Fact.of(Map.of()),
+                system ? (rhel ? firewalld(programs, root) : nftables(programs, root)) : notHere(rhel ? "firewall-cmd"
+                        : "nft"),
+                system ? dockerUser(programs, root) : notHere("iptables"),
+                timers(programs, root, updateTimers(spec.host().family())),
+                rhel ? Fact.unreadable("apt is debian's") : apt(root),
+                journald(root)));
+    }
+
+    private static <T> Fact<T> notHere(String program) {
+        return Fact.unreadable(program + " asks the running system, which is not the tree given with --root: "
+                + "run the audit on the host itself");
+    }
+
+    private static Optional<Path> program(HostPrograms programs, Path root, String name) {
+        return programs.findUnder(root, name);
+    }
+
+    private static HostPrograms.Result run(HostPrograms programs, Path program, String... args) throws IOException {
+        List<String> argv = new ArrayList<>(List.of(program.toString()));
+        argv.addAll(List.of(args));
+        return programs.run(argv, TIMEOUT);
+    }
+
+    static Fact<HostServices.Fail2ban> fail2ban(HostPrograms programs, Path root) {
+        var client = program(programs, root, "fail2ban-client");
+        if (client.isEmpty()) return Fact.of(new HostServices.Fail2ban(false, "fail2ban is not installed", List.of()));
+        try {
+            HostPrograms.Result r = run(programs, client.get(), "status");
+            if (!r.ok()) return Fact.of(new HostServices.Fail2ban(false, "fail2ban-client status: " + r.gist(),
+                    List.of()));
+            return Fact.of(new HostServices.Fail2ban(true, "running", parseJails(r.output())));
+        } catch (IOException ex) {
+            return Fact.unreadable("fail2ban-client could not run: " + ex.getMessage());
+        }
+    }
+
+    /** The jails of {@code fail2ban-client status}: its {@code Jail list:} line, split at the commas. */
+    public static List<String> parseJails(String output) {
+        for (String line : output.split("\n")) {
+            int at = line.indexOf("Jail list:");
+            if (at < 0) continue;
+            return java.util.Arrays.stream(line.substring(at + "Jail list:".length()).split(","))
+                    .map(String::strip).filter(j -> !j.isEmpty()).toList();
+        }
+        return List.of();
+    }
+
+    /** SELinux's mode: getenforce where it runs (on {@code /}), else {@code /sys/fs/selinux/enforce} under the root. */
+    static Fact<String> selinux(HostPrograms programs, Path root) {
+        boolean system = HostRoot.isSystemRoot(root);
+        var getenforce = system ? program(programs, root, "getenforce") : Optional.<Path>empty();
+        try {
+            if (getenforce.isPresent()) {
+                HostPrograms.Result r = run(programs, getenforce.get());
+                if (!r.ok()) return Fact.unreadable("getenforce failed: " + r.gist());
+                return Fact.of(r.output().strip());
+            }
+            Path enforce = HostRoot.resolve(root, "/sys/fs/selinux/enforce");
+            if (!Files.exists(enforce, LinkOption.NOFOLLOW_LINKS)) {
+                return system ? Fact.of("Disabled") : Fact.unreadable("no /sys/fs/selinux/enforce under the root: "
+                        + "SELinux's mode is the running kernel's; run the audit on the host itself");
+            }
+            if (!Files.isRegularFile(enforce, LinkOption.NOFOLLOW_LINKS)) {
+                return Fact.unreadable("/sys/fs/selinux/enforce is not a regular file (a link is not followed)");
+            }
+            String v = Files.readString(enforce, StandardCharsets.US_ASCII).strip();
+            return v.equals("1") ? Fact.of("Enforcing") : v.equals("0") ? Fact.of("Permissive")
+                    : Fact.unreadable("/sys/fs/selinux/enforce holds neither 0 nor 1");
+        } catch (IOException ex) {
+            return Fact.unreadable("SELinux's mode could not be read: " + ex.getMessage());
+        }
+    }
+
+    /**
+     * The SELinux context of each directory ({@code stat -c %C}, which does not follow a link): empty when the file
+     * has none; a path that does not exist is left out, one that is not a directory is said so.
+     */
+    static Fact<Map<String, String>> labels(HostPrograms programs, Path root, String... paths) {
+        Map<String, String> out = new LinkedHashMap<>();
+        var stat = programs.find("stat");
+        for (String path : paths) {
+            if (HostRoot.problem(path).isPresent()) continue;
+            Path p = HostRoot.resolve(root, path);
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) continue;
+            if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                out.put(path, "(not a directory)");
+                continue;
+            }
+            if (stat.isEmpty()) return Fact.unreadable("stat is not installed: the labels cannot be read");
+            try {
+                HostPrograms.Result r = run(programs, stat.get(), "-c", "%C", p.toString());
+                if (!r.ok()) return Fact.unreadable("stat -c %C " + path + " failed: " + r.gist());
+                String label = r.output().strip();
+                out.put(path, label.equals("?") ? "" : label);
+            } catch (IOException ex) {
+                return Fact.unreadable("stat could not run: " + ex.getMessage());
+            }
+        }
+        return Fact.of(out);
+    }
+
+    /** firewalld: its state, then the zones in use (the default zone and the active ones). */
+    static Fact<HostServices.Firewall> firewalld(HostPrograms programs, Path root) {
+        var cmd = program(programs, root, "firewall-cmd");
+        if (cmd.isEmpty()) return Fact.of(new HostServices.Firewall(false, "firewalld is not installed", List.of()));
+        try {
+            HostPrograms.Result state = run(programs, cmd.get(), "--state");
+            if (!state.ok()) return Fact.of(new HostServices.Firewall(false, "firewall-cmd --state: " + state.gist(),
+                    List.of()));
+            HostPrograms.Result def = run(programs, cmd.get(), "--get-default-zone");
+            HostPrograms.Result active = run(programs, cmd.get(), "--get-active-zones");
+            List<String> zones = new ArrayList<>();
+            if (def.ok() && !def.output().isBlank()) zones.add(def.output().strip());
+            if (active.ok()) parseActiveZones(active.output()).stream().filter(z -> !zones.contains(z))
+                    .forEach(zones::add);
+            return Fact.of(new HostServices.Firewall(true, state.output().strip(), zones));
+        } catch (IOException ex) {
+            return Fact.unreadable("firewall-cmd could not run: " + ex.getMessage());
+        }
+    }
+
+    /** The zones of {@code firewall-cmd --get-active-zones}: the lines that are not indented. */
+    public static List<String> parseActiveZones(String output) {
+        return output.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                .map(l -> l.strip().replaceFirst("\\s*\\(.*\\)$", "")).toList();
+    }
+
+    /** nftables: the tables loaded ({@code nft list tables}), as {@code family name}. */
+    static Fact<HostServices.Firewall> nftables(HostPrograms programs, Path root) {
+        var nft = program(programs, root, "nft");
+        if (nft.isEmpty()) return Fact.of(new HostServices.Firewall(false, "nftables is not installed", List.of()));
+        try {
+            HostPrograms.Result r = run(programs, nft.get(), "list", "tables");
+            if (!r.ok()) return Fact.of(new HostServices.Firewall(false, "nft list tables: " + r.gist(), List.of()));
+            return Fact.of(new HostServices.Firewall(true, "nft list tables", parseTables(r.output())));
+        } catch (IOException ex) {
+            return Fact.unreadable("nft could not run: " + ex.getMessage());
+        }
+    }
+
+    /** {@code nft list tables}: one {@code table FAMILY NAME} a line, as {@code FAMILY NAME}. */
+    public static List<String> parseTables(String output) {
+        return output.lines().map(String::strip).filter(l -> l.startsWith("table "))
+                .map(l -> l.substring("table ".length()).strip().replaceAll("\\s+", " ")).toList();
+    }
+
+    /** {@code iptables -S DOCKER-USER}: the chain's rules; none when the chain does not exist. */
+    static Fact<List<String>> dockerUser(HostPrograms programs, Path root) {
+        var iptables = program(programs, root, "iptables");
+        if (iptables.isEmpty()) return Fact.unreadable("iptables is not installed");
+        try {
+            HostPrograms.Result r = run(programs, iptables.get(), "-S", "DOCKER-USER");
+            if (!r.ok() && r.output().contains("No chain/target/match")) return Fact.of(List.of());
+            if (!r.ok()) return Fact.unreadable("iptables -S DOCKER-USER failed: " + r.gist());
+            return Fact.of(parseRules(r.output()));
+        } catch (IOException ex) {
+            return Fact.unreadable("iptables could not run: " + ex.getMessage());
+        }
+    }
+
+    /** The rule lines of {@code iptables -S}, each with single spaces; warnings and blank lines left out. */
+    public static List<String> parseRules(String output) {
+        return output.lines().map(String::strip).filter(l -> l.startsWith("-N ") || l.startsWith("-A ")
+                || l.startsWith("-P ")).map(l -> l.replaceAll("\\s+", " ")).toList();
+    }
+
+    /**
+     * {@code systemctl is-enabled} of each unit: on {@code /} the running manager's answer, under another root
+     * systemctl's {@code --root}, which reads the tree's unit files; the first word it prints.
+     */
+    static Fact<Map<String, String>> timers(HostPrograms programs, Path root, List<String> units) {
+        var systemctl = programs.find("systemctl");
+        if (systemctl.isEmpty()) return Fact.unreadable("systemctl is not installed");
+        Map<String, String> out = new LinkedHashMap<>();
+        try {
+            for (String unit : units) {
+                HostPrograms.Result r = HostRoot.isSystemRoot(root) ? run(programs, systemctl.get(), "is-enabled", unit)
+                        : run(programs, systemctl.get(), "--root=" + root.toAbsolutePath(), "is-enabled", unit);
+                String first = r.output().lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+                out.put(unit, first.matches("[a-z-]+") ? first : r.ok() ? "enabled" : "not-found");
+            }
+            return Fact.of(out);
+        } catch (IOException ex) {
+            return Fact.unreadable("systemctl could not run: " + ex.getMessage());
+        }
+    }
+
+    /** apt's parts take names of letters, digits, '_', '-' and '.', with no extension or .conf (apt-config's rule). */
+    static boolean aptPart(String name) {
+        return name.matches("[A-Za-z0-9_.\\-]+") && (!name.contains(".") || name.endsWith(".conf"));
+    }
+
+    /** The effective APT::Periodic settings: the parts of /etc/apt/apt.conf.d in order, then /etc/apt/apt.conf. */
+    static Fact<Map<String, String>> apt(Path root) {
+        try {
+            List<String> texts = new ArrayList<>();
+            Path dir = HostRoot.resolve(root, "/etc/apt/apt.conf.d");
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                List<Path> parts = new ArrayList<>();
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                    ds.forEach(p -> {
+                        if (aptPart(p.getFileName().toString())) parts.add(p);
+                    });
+                }
+                parts.sort(null);
+                for (Path p : parts) texts.add(regular(p, "/etc/apt/apt.conf.d/" + p.getFileName()).orElse(""));
+            }
+            texts.add(regular(HostRoot.resolve(root, "/etc/apt/apt.conf"), "/etc/apt/apt.conf").orElse(""));
+            Map<String, String> periodic = new java.util.TreeMap<>();
+            ConfigFiles.apt(texts).forEach((k, v) -> {
+                if (k.startsWith("apt::periodic::")) periodic.put(k, v);
+            });
+            return Fact.of(periodic);
+        } catch (IOException ex) {
+            return Fact.unreadable(ex.getMessage());
+        }
+    }
+
+    /**
+     * journald's effective {@code [Journal]} settings: journald.conf, then the drop-ins of every directory sorted
+     * by name, a name in an earlier directory hiding the same name in later ones (a link to /dev/null masks it).
+     */
+    static Fact<Map<String, String>> journald(Path root) {
+        try {
+            List<String> texts = new ArrayList<>();
+            texts.add(regular(HostRoot.resolve(root, "/etc/systemd/journald.conf"), "/etc/systemd/journald.conf")
+                    .orElse(""));
+            Map<String, Path> dropins = new java.util.TreeMap<>();
+            Map<String, String> shown = new java.util.HashMap<>();
+            for (String d : JOURNALD_DIRS) {
+                Path dir = HostRoot.resolve(root, d);
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) continue;
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.conf")) {
+                    for (Path p : ds) {
+                        String name = p.getFileName().toString();
+                        if (dropins.containsKey(name) || !name.matches("[A-Za-z0-9_.@+\\-]+")) continue;
+                        dropins.put(name, p);
+                        shown.put(name, d + "/" + name);
+                    }
+                }
+            }
+            for (var e : dropins.entrySet()) {
+                Path p = e.getValue();
+                if (Files.isSymbolicLink(p) && Files.readSymbolicLink(p).toString().equals("/dev/null")) continue;
+                texts.add(regular(p, shown.get(e.getKey())).orElse(""));
+            }
+            return Fact.of(ConfigFiles.journald(texts));
+        } catch (IOException ex) {
+            return Fact.unreadable(ex.getMessage());
+        }
+    }
+
+    /**
+     * A file's text, empty when there is none; one that is a link or not a regular file is refused, naming only
+     * where it is (never what it holds).
+     */
+    static Optional<String> regular(Path p, String shown) throws IOException {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(shown + " is not a regular file (a link is not followed)");
+        }
+        try {
+            return Optional.of(Files.readString(p, StandardCharsets.UTF_8));
+        } catch (java.nio.charset.CharacterCodingException ex) {
+            throw new IOException(shown + " is not UTF-8 text", ex);
+        } catch (IOException ex) {
+            throw new IOException(shown + " could not be read", ex);
+        }
     }
 
     static FileFact stat(Path root, String path) {

@@ -60,6 +60,7 @@ public final class Catalogue {
         RuntimeChecks.add(b);
         HostChecks.add(b);
         ObjectChecks.add(b);
+        ServiceChecks.add(b);
         List<AuditCheck> out = new ArrayList<>();
         AuditIds.all().forEach((id, title) -> out.add(b.checks.getOrDefault(id, new AuditCheck(id, title,
                 Severity.MEDIUM, Set.of(), Optional.empty(), LOOK.getOrDefault(id,

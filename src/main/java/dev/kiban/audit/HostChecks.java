@@ -4,6 +4,7 @@ import static dev.kiban.audit.AuditCheck.Need.ENGINE;
 import static dev.kiban.audit.AuditCheck.Need.FILES;
 import static dev.kiban.audit.AuditCheck.Need.SSHD;
 
+import dev.kiban.spec.AuditedPaths;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -15,33 +16,7 @@ import java.util.Set;
  */
 final class HostChecks {
     static final String SSHD_CONFIG = "/etc/ssh/sshd_config";
-    static final String AUDIT_RULES = "/etc/audit/rules.d";
-    /**
-     * What CIS 1.1.3-1.1.18 ask auditd to watch, by id: a path, or a unit's file name (its directory differs by
-     * distribution).
-     */
-    static final Map<String, String> AUDITED = auditedPaths();
-
-    private static Map<String, String> auditedPaths() {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
-        m.put("1.1.3", "/usr/bin/dockerd");
-        m.put("1.1.4", "/run/containerd");
-        m.put("1.1.5", "/var/lib/docker");
-        m.put("1.1.6", "/etc/docker");
-        m.put("1.1.7", "docker.service");
-        m.put("1.1.8", "/run/containerd/containerd.sock");
-        m.put("1.1.9", "docker.socket");
-        m.put("1.1.10", "/etc/default/docker");
-        m.put("1.1.11", "/etc/docker/daemon.json");
-        m.put("1.1.12", "/etc/containerd/config.toml");
-        m.put("1.1.13", "/etc/sysconfig/docker");
-        m.put("1.1.14", "/usr/bin/containerd");
-        m.put("1.1.15", "/usr/bin/containerd-shim");
-        m.put("1.1.16", "/usr/bin/containerd-shim-runc-v1");
-        m.put("1.1.17", "/usr/bin/containerd-shim-runc-v2");
-        m.put("1.1.18", "/usr/bin/runc");
-        return java.util.Collections.unmodifiableMap(m);
-    }
+    static final String AUDIT_RULES = AuditedPaths.RULES_FILE;
 
     private HostChecks() {}
 
@@ -65,7 +40,8 @@ final class HostChecks {
                     + "security.ssh.allowUsers: " + String.join(", ", others)
                     + " (membership is root on this host)", "gpasswd -d USER docker for each who should not be root");
         });
-        AUDITED.forEach((id, path) -> b.add(id, Severity.LOW, Set.of(FILES), "", AUDIT_RULES, f -> audited(f, path)));
+        AuditedPaths.BY_ID.forEach((id, path) -> b.add(id, Severity.LOW, Set.of(FILES), "", AUDIT_RULES,
+                f -> audited(f, path)));
         b.add("kiban.ssh.password", Severity.CRITICAL, Set.of(SSHD), "security.ssh.passwordAuthentication",
                 SSHD_CONFIG, f -> yesNo(f, "passwordauthentication",
                         f.spec().security().ssh().passwordAuthentication(), "security.ssh.passwordAuthentication"));
@@ -114,7 +90,7 @@ final class HostChecks {
      */
     static Finding audited(AuditFacts f, String path) {
         String rules = f.files().get().auditRules();
-        boolean unit = !path.startsWith("/");
+        boolean unit = AuditedPaths.unit(path);
         for (String line : rules.split("\n")) {
             String l = line.strip();
             if (l.startsWith("#")) continue;
@@ -124,10 +100,11 @@ final class HostChecks {
             }
         }
         if (!unit && !f.files().get().stat(path).exists()) return Finding.pass(path + " absent on this host");
-        String shown = unit ? "/usr/lib/systemd/system/" + path : path;
+        String shown = AuditedPaths.path(path, f.spec().host().family());
         return Finding.fail("no audit rule watches " + (unit ? path : shown)
                         + (rules.isBlank() ? " (no audit rules at all: is auditd installed?)" : ""),
-                "add '-w " + shown + " -k docker' to " + AUDIT_RULES + "/docker.rules and run 'augenrules --load'");
+                "run 'kiban apply': it writes '-w " + shown + " -k docker' to " + AUDIT_RULES
+                        + " and loads it (augenrules --load)");
     }
 
     private static Finding yesNo(AuditFacts f, String key, boolean wanted, String specKey) {

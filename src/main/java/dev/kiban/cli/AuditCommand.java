@@ -31,10 +31,12 @@ import picocli.CommandLine.Option;
         header = "Check the live host and engine against the CIS Docker Benchmark and the design's hardening.",
         description = {
             "Gather the facts once (the engine's info, running containers, images, overlay networks and "
-                    + "swarm, /etc/docker/daemon.json, the docker units, the socket's owner and mode, 'sshd -T') "
-                    + "and check them: every CIS Docker Benchmark v1.6.0 id (the ones kiban cannot decide are "
-                    + "MANUAL with what to look at, never PASS) and kiban's own (kiban.api.tcp, kiban.socket.*, "
-                    + "kiban.ssh.*, kiban.swarm, kiban.image.pinned, kiban.image.age).",
+                    + "swarm, /etc/docker/daemon.json, the docker units, the socket's owner and mode, 'sshd -T', "
+                    + "fail2ban, SELinux, the firewall and DOCKER-USER, the update timers, apt's and journald's "
+                    + "files) and check them: every CIS Docker Benchmark v1.6.0 id (the ones kiban cannot decide "
+                    + "are MANUAL with what to look at, never PASS) and kiban's own (kiban.api.tcp, kiban.socket.*, "
+                    + "kiban.ssh.*, kiban.fail2ban, kiban.selinux.*, kiban.firewall.*, kiban.updates, "
+                    + "kiban.journald, kiban.swarm, kiban.image.pinned, kiban.image.age).",
             "Verdicts: PASS; FAIL; WARN (kiban cannot judge for certain); INFO (a deviation the design requires, "
                     + "with its reason, e.g. live-restore off under Swarm, D1; no userns-remap, D13); MANUAL; "
                     + "WAIVED (audit.waivers in the spec: id, reason, expires); EXPIRED (a waiver past its date, "
@@ -81,7 +83,9 @@ final class AuditCommand extends EngineBoundCommand {
                     + "audit.failOn, high).")
     Severity failOn;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Host root the files are read under (default /).")
+    @Option(names = "--root", paramLabel = "DIR", description = "Host root the files are read under (default /); "
+            + "what only the running system can say (fail2ban, the firewall, DOCKER-USER, SELinux) is ERROR "
+            + "under another.")
     Path root = Path.of("/");
 
     AuditCommand(KibanContext context) {

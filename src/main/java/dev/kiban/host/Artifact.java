@@ -10,7 +10,7 @@ public record Artifact(String path, String content, String mode, String owner, S
 
     /** The program that reads the file, which apply asks to check it before keeping it. */
     public enum Reader { DOCKERD, SYSCTL, MODULES, JOURNALD, FAIL2BAN, LOGWATCH, UPDATES, SSHD, FIREWALLD, NFTABLES,
-            SYSTEMD, SELINUX, DNF, POSTFIX }
+            SYSTEMD, SELINUX, DNF, POSTFIX, AUDITD }
 
     public Artifact(String path, String content, String mode, String owner, String why, Reader reader) {
         this(path, content, mode, owner, why, reader, false);

@@ -185,6 +185,7 @@ public final class HostApply {
             Map.entry("fail2ban-client", List.of("fail2ban")),
             Map.entry("iptables", List.of("iptables")),
             Map.entry("logwatch", List.of("logwatch")),
+            Map.entry("augenrules", List.of("audit", "auditd")),
             Map.entry("restorecon", List.of("policycoreutils", "policycoreutils-python-utils")),
             Map.entry("semanage", List.of("policycoreutils-python-utils")),
             Map.entry("docker", List.of("docker-ce", "docker-ce-cli", "docker.io")),

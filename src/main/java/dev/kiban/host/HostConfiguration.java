@@ -40,6 +40,7 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         files.add(DaemonJson.render(spec));
         files.addAll(KernelParameters.render(spec, kernel));
         files.add(JournaldRetention.render(spec));
+        files.add(DockerAuditRules.render(spec));
         files.addAll(Fail2banJails.render(spec));
         files.addAll(LogwatchReport.render(spec));
         files.addAll(SecurityUpdates.render(spec));
@@ -75,7 +76,7 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         List<PlannedCommand> out = new ArrayList<>();
         List<String> packaged = paths(files, Artifact.Reader.FAIL2BAN, Artifact.Reader.LOGWATCH,
                 Artifact.Reader.UPDATES, Artifact.Reader.FIREWALLD, Artifact.Reader.NFTABLES, Artifact.Reader.SELINUX,
-                Artifact.Reader.POSTFIX);
+                Artifact.Reader.POSTFIX, Artifact.Reader.AUDITD);
         // postfix's SMTP client logs in to a relay through the SASL PLAIN/LOGIN modules, packaged apart:
         // cyrus-sasl-plain on rhel, libsasl2-modules on debian
         if (rhel) {
@@ -88,11 +89,11 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
                     "config-manager", "--set-enabled", "crb"));
             out.add(PlannedCommand.of("install the tools these files configure (R7)", packaged, "dnf", "install", "-y",
                     "fail2ban", "logwatch", "dnf-automatic", "firewalld", "policycoreutils-python-utils",
-                    "container-selinux", "postfix", "cyrus-sasl-plain"));
+                    "container-selinux", "postfix", "cyrus-sasl-plain", "audit"));
         } else {
             out.add(PlannedCommand.of("install the tools these files configure (R7)", packaged, "apt-get", "install",
                     "-y", "fail2ban", "logwatch", "unattended-upgrades", "nftables", "iptables", "postfix",
-                    "libsasl2-modules"));
+                    "libsasl2-modules", "auditd"));
         }
         // right after the install, which brings postconf, postmap and newaliases
         out.addAll(OutgoingMail.commands(spec, files));
@@ -108,6 +109,11 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
                 "restart", "systemd-journald"));
         out.add(PlannedCommand.of("units changed", paths(files, Artifact.Reader.SYSTEMD), "systemctl",
                 "daemon-reload"));
+        // augenrules compiles rules.d into audit.rules and loads it; auditd itself must run to record anything
+        out.add(PlannedCommand.of("audit Docker's files (CIS 1.1.3-1.1.18)", paths(files, Artifact.Reader.AUDITD),
+                "systemctl", "enable", "--now", "auditd"));
+        out.add(PlannedCommand.of("audit Docker's files (CIS 1.1.3-1.1.18)", paths(files, Artifact.Reader.AUDITD),
+                "augenrules", "--load"));
         out.add(PlannedCommand.of("engine settings; this restarts every container, live-restore being off with Swarm "
                 + "(R2.2, D1)", paths(files, Artifact.Reader.DOCKERD), "systemctl", "restart", "docker"));
         out.add(PlannedCommand.of("published ports under the host's rules (D7)",

@@ -57,6 +57,7 @@ public final class ReaderChecks implements ArtifactCheck {
             case SELINUX -> a.path().equals(SelinuxConfig.CONFIG) ? selinuxConfig(a) : Optional.empty();
             case DNF -> repository(a);
             case POSTFIX -> postfix(a);
+            case AUDITD -> auditRules(a);
             default -> Optional.empty();
         };
     }
@@ -107,6 +108,16 @@ public final class ReaderChecks implements ArtifactCheck {
         }
         String form = a.path().equals(OutgoingMail.ALIASES) ? "[a-z0-9_.-]+: \\S+" : "[a-z0-9_]+ =( \\S.*)?";
         return lines.stream().filter(l -> !l.matches(form)).findFirst().map(l -> "not a postfix line: " + l);
+    }
+
+    /**
+     * kiban's auditd rules: watches only ({@code -w PATH -k KEY}). augenrules stops at the first rule auditctl
+     * refuses, losing every rule after it (and {@code -e 2}), so nothing else is let through.
+     */
+    static Optional<String> auditRules(Artifact a) {
+        return a.content().lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .filter(l -> !l.matches("-w /[A-Za-z0-9_./+-]+ -k [a-z0-9_-]+")).findFirst()
+                .map(l -> "not a '-w PATH -k KEY' line: " + l);
     }
 
     /** libselinux reads KEY=value with no spaces around '='; a wrong line would leave SELinux as it was. */

@@ -46,6 +46,13 @@ public final class AuditIds {
         out.put("kiban.ssh.rootlogin", "sshd refuses root logins, as the spec says (R7.2)");
         out.put("kiban.ssh.pubkey", "sshd accepts public keys, as the spec says (R7.2)");
         out.put("kiban.ssh.allowusers", "sshd admits only the spec's users (R7.2)");
+        out.put("kiban.fail2ban", "fail2ban runs with every jail the spec enables (R7.3)");
+        out.put("kiban.selinux", "SELinux is enforcing on rhel (R7.4)");
+        out.put("kiban.selinux.labels", "The volume tree is labelled container_file_t on rhel (R7.4, D8)");
+        out.put("kiban.firewall", "The host firewall kiban renders is loaded (R3.4)");
+        out.put("kiban.firewall.docker-user", "DOCKER-USER holds kiban's rules for published ports (D7)");
+        out.put("kiban.updates", "Automatic security updates are enabled, as the spec says (R7.5)");
+        out.put("kiban.journald", "journald keeps the spec's retention, persistently (R6.1)");
         out.put("kiban.swarm", "Swarm mode is on, as the design requires (R8)");
         out.put("kiban.image.pinned", "Running containers' images are pinned by digest");
         out.put("kiban.image.age", "Running containers' images were built recently (audit.maxImageAgeDays)");

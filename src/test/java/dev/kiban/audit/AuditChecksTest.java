@@ -537,8 +537,8 @@ class AuditChecksTest {
             r.auditRules = "# -w /etc/docker -k docker\n";
             AuditResult etc = r.result("1.1.6");
             assertThat(etc.status()).isEqualTo(Status.FAIL);
-            assertThat(etc.remediation())
-                    .startsWith("add '-w /etc/docker -k docker' to /etc/audit/rules.d/docker.rules");
+            assertThat(etc.remediation()).startsWith("run 'kiban apply'")
+                    .contains("'-w /etc/docker -k docker' to /etc/audit/rules.d/kiban-docker.rules");
             assertThat(r.result("1.1.13").evidence()).isEqualTo("/etc/sysconfig/docker absent on this host");
             r.auditRules = "";
             assertThat(r.result("1.1.11").evidence()).contains("no audit rules at all");

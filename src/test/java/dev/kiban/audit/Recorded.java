@@ -7,7 +7,9 @@ import dev.kiban.engine.DaemonSecurity;
 import dev.kiban.engine.EngineInfo;
 import dev.kiban.engine.EngineObjects;
 import java.time.Instant;
+import dev.kiban.spec.AuditedPaths;
 import dev.kiban.spec.PlatformSpec;
+import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.spec.SpecDocument;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -57,7 +59,7 @@ final class Recorded {
             "/etc/docker/daemon.json", new FileFact("/etc/docker/daemon.json", true, "root", "root", 0644)));
     String units = "[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n";
     List<Integer> ports = new ArrayList<>(List.of(22, 2377));
-    String auditRules = String.join("\n", HostChecks.AUDITED.values().stream()
+    String auditRules = String.join("\n", AuditedPaths.BY_ID.values().stream()
             .map(p -> "-w " + (p.startsWith("/") ? p : "/usr/lib/systemd/system/" + p) + " -k docker").toList());
     List<String> mounts = new ArrayList<>(List.of("/", "/boot", "/var/lib/docker", "/data"));
     List<String> dockerGroup = new ArrayList<>(List.of("deploy"));
@@ -74,6 +76,77 @@ final class Recorded {
             new EngineObjects.Overlay("web_net", false, true)));
     Optional<EngineObjects.Cluster> cluster = Optional.of(new EngineObjects.Cluster(false, 2));
     String objectsError = "";
+
+    /** {@code fail2ban-client status} of a running fail2ban with kiban's two jails. */
+    static final String FAIL2BAN_STATUS = "Status\n|- Number of jail:\t2\n`- Jail list:\tsshd, docker-api\n";
+    /** {@code iptables -S DOCKER-USER} after kiban's script ran, for the spec's ports (2375-2376 shut, 80, 443). */
+    static final String DOCKER_USER = """
+            -N DOCKER-USER
+            -A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN
+            -A DOCKER-USER -i docker0 -j RETURN
+            -A DOCKER-USER -i docker_gwbridge -j RETURN
+            -A DOCKER-USER -i br-+ -j RETURN
+            -A DOCKER-USER -i lo -j RETURN
+            -A DOCKER-USER -p tcp -m conntrack --ctorigdstport 2375 -j DROP
+            -A DOCKER-USER -p tcp -m conntrack --ctorigdstport 2376 -j DROP
+            -A DOCKER-USER -p tcp -m conntrack --ctorigdstport 80 -j RETURN
+            -A DOCKER-USER -p tcp -m conntrack --ctorigdstport 443 -j RETURN
+            -A DOCKER-USER -m conntrack --ctstate NEW -j DROP
+            -A DOCKER-USER -j RETURN
+            """;
+    static final String APT_PERIODIC = """
+            // Managed by kiban
+            APT::Periodic::Update-Package-Lists "1";
+            APT::Periodic::Download-Upgradeable-Packages "1";
+            APT::Periodic::Unattended-Upgrade "1";
+            """;
+    static final String JOURNALD = "[Journal]\nStorage=persistent\nMaxRetentionSec=30day\n";
+
+    boolean fail2banRunning = true;
+    String fail2ban = FAIL2BAN_STATUS;
+    String selinux = "Enforcing";
+    Map<String, String> labels = new LinkedHashMap<>(Map.of("/data/docker/volumes",
+            "system_u:object_r:container_file_t:s0"));
+    boolean firewallRunning = true;
+    List<String> firewallLoaded;
+    String dockerUser = DOCKER_USER;
+    Map<String, String> timers;
+    List<String> aptFiles = new ArrayList<>(List.of(APT_PERIODIC));
+    List<String> journaldFiles = new ArrayList<>(List.of("[Journal]\n#Storage=auto\n", JOURNALD));
+    /** Why the parts that ask the running system could not be read (as under --root); empty: they were. */
+    String runningError = "";
+
+    /** The recorded host as one of the family, its spec resolved for it (rhel: firewalld, dnf-automatic). */
+    Recorded family(Family family) {
+        spec = spec.resolved(family, "192.168.10.5");
+        return this;
+    }
+
+    HostServices services() {
+        boolean rhel = spec.host().family() == Family.RHEL;
+        List<String> loaded = firewallLoaded != null ? firewallLoaded
+                : rhel ? List.of("public") : List.of("ip filter", "ip nat", "inet kiban");
+        Map<String, String> units = timers != null ? timers : new LinkedHashMap<>();
+        if (timers == null) {
+            for (String u : AuditGatherer.updateTimers(spec.host().family())) units.put(u, "enabled");
+        }
+        Fact<HostServices.Fail2ban> f2b = Fact.of(new HostServices.Fail2ban(fail2banRunning,
+                fail2banRunning ? "running" : "fail2ban-client status: ERROR   Failed to access socket path: "
+                        + "/var/run/fail2ban/fail2ban.sock. Is fail2ban running?",
+                fail2banRunning ? AuditGatherer.parseJails(fail2ban) : List.of()));
+        Fact<HostServices.Firewall> fw = Fact.of(new HostServices.Firewall(firewallRunning,
+                firewallRunning ? "running" : "not running", firewallRunning ? loaded : List.of()));
+        Fact<List<String>> du = Fact.of(AuditGatherer.parseRules(dockerUser));
+        Fact<String> se = Fact.of(selinux);
+        if (!runningError.isEmpty()) {
+            f2b = Fact.unreadable(runningError);
+            fw = Fact.unreadable(runningError);
+            du = Fact.unreadable(runningError);
+            se = Fact.unreadable(runningError);
+        }
+        return new HostServices(f2b, se, Fact.of(labels), fw, du, Fact.of(units),
+                Fact.of(ConfigFiles.apt(aptFiles)), Fact.of(ConfigFiles.journald(journaldFiles)));
+    }
 
     /** A container as a well-written compose file makes it. */
     static ContainerHardening hardened(String name) {
@@ -112,7 +185,7 @@ final class Recorded {
                 stoppedContainers, overlays, cluster)) : Fact.unreadable(objectsWhy);
         return new AuditFacts(spec, info, daemon, cs, Fact.of(json), Fact.of(AuditGatherer.parseSshd(sshd)),
                 Fact.of(new AuditFacts.HostFiles(files, units, ports, auditRules, mounts,
-                        dockerGroup)), objects);
+                        dockerGroup)), objects, Fact.of(services()));
     }
 
     List<AuditResult> audit() {

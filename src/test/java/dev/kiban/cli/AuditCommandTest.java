@@ -57,19 +57,27 @@ class AuditCommandTest {
         return run(a -> engine, FakePrograms.answering(List.of("sshd"), 0, SSHD), args);
     }
 
+    /** What the running system answers (fail2ban, the firewall, DOCKER-USER) cannot be asked of a --root tree. */
+    static final String RUNNING_ONLY = "kiban.fail2ban, kiban.firewall, kiban.firewall.docker-user";
+
     @BeforeEach
     void kibanDaemonJson() throws IOException {
         Files.createDirectories(root.resolve("etc/docker"));
         Files.writeString(root.resolve("etc/docker/daemon.json"), DAEMON_JSON);
+        // the tree's family, not the machine's the tests run on
+        Files.writeString(root.resolve("etc/os-release"), "ID=debian\nVERSION_ID=\"13\"\n");
     }
 
     @Test
-    void aHostWithNothingHighFailingExitsZeroAndShowsTheScore() {
+    void aTreeWithNothingHighFailingButTheRunningSystemsChecksShowsTheScore() {
         Run r = run(new FakeEngine());
-        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(0);
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.out()).contains("PASS    critical kiban.ssh.password")
                 .contains("MANUAL  medium   1.2.1")
+                .contains("ERROR   high     kiban.fail2ban")
                 .containsPattern("section 5 \\(Container runtime\\): \\d+/\\d+ passed")
+                .containsPattern("(?m)failed at or above high: " + java.util.regex.Pattern.quote(RUNNING_ONLY) + "$");
+        assertThat(run(new FakeEngine(), "--only", "5,kiban.ssh,kiban.updates").out())
                 .contains("0 checks failed at or above high");
     }
 
@@ -134,7 +142,7 @@ class AuditCommandTest {
     void writesSarifJunitAndJsonToTheOutputFile() throws IOException {
         Path sarif = root.resolve("audit.sarif");
         Run r = run(new FakeEngine(), "--format", "sarif", "--output", sarif.toString());
-        assertThat(r.exit()).isEqualTo(0);
+        assertThat(r.exit()).isEqualTo(1); // the running system's checks are ERROR on a tree
         assertThat(r.out()).contains("report in " + sarif);
         var j = new ObjectMapper().readTree(Files.readString(sarif));
         assertThat(j.path("version").asText()).isEqualTo("2.1.0");

@@ -48,7 +48,7 @@ class RhelCompletenessTest {
         assertThat(epel).isNotNegative().isLessThan(crb);
         assertThat(crb).isLessThan(fail2ban);
         assertThat(c.get(fail2ban)).startsWith("dnf install -y fail2ban")
-                .endsWith(" container-selinux postfix cyrus-sasl-plain");
+                .endsWith(" container-selinux postfix cyrus-sasl-plain audit");
         assertThat(c).noneMatch(s -> s.contains("sh -c"));
         // they run on the same file changes as the install they prepare
         HostConfiguration config = HostConfiguration.render(RHEL);
