@@ -68,14 +68,15 @@ public final class AuditGatherer {
             String why = "the engine could not be reached: " + ex.getMessage();
             Fact<JsonNode> json = daemonJson(root);
             return new AuditFacts(spec, Fact.unreadable(why), Fact.unreadable(why), Fact.unreadable(why), json,
-                    sshd(programs, root), files(root, json), Fact.unreadable(why), services(spec, programs, root));
+                    sshd(programs, root), files(spec, root, json), Fact.unreadable(why),
+                    services(spec, programs, root));
         }
         info = ask(e::info);
         daemon = ask(e::daemonSecurity);
         containers = ask(() -> running(e));
         Fact<EngineObjects> objects = ask(e::auditObjects);
         Fact<JsonNode> json = daemonJson(root);
-        return new AuditFacts(spec, info, daemon, containers, json, sshd(programs, root), files(root, json),
+        return new AuditFacts(spec, info, daemon, containers, json, sshd(programs, root), files(spec, root, json),
                 objects, services(spec, programs, root));
     }
 
@@ -152,7 +153,7 @@ public final class AuditGatherer {
         return out;
     }
 
-    static Fact<AuditFacts.HostFiles> files(Path root, Fact<JsonNode> daemonJson) {
+    static Fact<AuditFacts.HostFiles> files(PlatformSpec spec, Path root, Fact<JsonNode> daemonJson) {
         Map<String, FileFact> stats = new LinkedHashMap<>();
         for (String f : FILES) stats.put(f, stat(root, f));
         daemonJson.value().ifPresent(j -> {
@@ -172,7 +173,9 @@ public final class AuditGatherer {
                 return Fact.unreadable(DaemonChecks.REGISTRY_CERTS + " could not be listed: " + ex.getMessage());
             }
         }
-        for (String f : AuditedPaths.BY_ID.values()) if (!AuditedPaths.unit(f)) stats.put(f, stat(root, f));
+        for (String id : AuditedPaths.BY_ID.keySet()) {
+            for (String f : AuditedPaths.paths(id, spec)) if (f.startsWith("/")) stats.put(f, stat(root, f));
+        }
         StringBuilder units = new StringBuilder();
         List<Path> unitFiles = new ArrayList<>();
         for (String u : UNITS) unitFiles.add(HostRoot.resolve(root, u));

@@ -40,8 +40,8 @@ final class HostChecks {
                     + "security.ssh.allowUsers: " + String.join(", ", others)
                     + " (membership is root on this host)", "gpasswd -d USER docker for each who should not be root");
         });
-        AuditedPaths.BY_ID.forEach((id, path) -> b.add(id, Severity.LOW, Set.of(FILES), "", AUDIT_RULES,
-                f -> audited(f, path)));
+        AuditedPaths.BY_ID.keySet().forEach(id -> b.add(id, Severity.LOW, Set.of(FILES), "", AUDIT_RULES,
+                f -> audited(f, id)));
         b.add("kiban.ssh.password", Severity.CRITICAL, Set.of(SSHD), "security.ssh.passwordAuthentication",
                 SSHD_CONFIG, f -> yesNo(f, "passwordauthentication",
                         f.spec().security().ssh().passwordAuthentication(), "security.ssh.passwordAuthentication"));
@@ -85,26 +85,51 @@ final class HostChecks {
     }
 
     /**
-     * Whether auditd watches {@code path} (a {@code -w} rule, or {@code -F path=}/{@code dir=}); a path the host
-     * lacks needs no rule. A unit is matched by its file name in whichever directory.
+     * Whether auditd watches what {@code id} is about (a {@code -w} rule, or {@code -F path=}/{@code dir=}): each of
+     * its paths that the host has (the daemon where either packaging puts it, the spec's data root); a path the
+     * host lacks needs no rule. A unit is matched by its file name in whichever directory.
      */
-    static Finding audited(AuditFacts f, String path) {
+    static Finding audited(AuditFacts f, String id) {
+        String entry = AuditedPaths.BY_ID.get(id);
         String rules = f.files().get().auditRules();
-        boolean unit = AuditedPaths.unit(path);
+        List<String> paths = AuditedPaths.paths(id, f.spec());
+        if (paths.isEmpty()) return Finding.pass(entry + " absent on this host");
+        boolean unit = AuditedPaths.unit(entry);
+        List<String> watched = new java.util.ArrayList<>();
+        List<String> missing = new java.util.ArrayList<>();
+        for (String path : paths) {
+            String rule = rule(rules, unit ? entry : path, unit);
+            if (!rule.isEmpty()) watched.add(rule);
+            else if (unit || f.files().get().stat(path).exists()) missing.add(path);
+        }
+        if (missing.isEmpty()) {
+            return watched.isEmpty() ? Finding.pass(String.join(", ", paths) + " absent on this host")
+                    : Finding.pass("audited: " + String.join("; ", watched));
+        }
+        return Finding.fail("no audit rule watches " + String.join(", ", missing)
+                        + (rules.isBlank() ? " (no audit rules at all: is auditd installed?)" : ""),
+                "run 'kiban apply': it writes '-w " + missing.get(0) + " -k docker' to " + AUDIT_RULES
+                        + " and loads it (augenrules --load)");
+    }
+
+    /**
+     * The rule that watches {@code path} (a unit: its file name in any directory), or one of its directories with
+     * {@code -w} or {@code dir=} (a directory watch covers its whole tree), or empty.
+     */
+    private static String rule(String rules, String path, boolean unit) {
+        String covering = "";
         for (String line : rules.split("\n")) {
             String l = line.strip();
             if (l.startsWith("#")) continue;
-            for (String word : l.split("\\s+")) {
-                String p = word.replaceFirst("^(path|dir)=", "");
-                if (unit ? p.endsWith("/" + path) : p.equals(path)) return Finding.pass("audited: " + l);
+            String[] words = l.split("\\s+");
+            for (int i = 0; i < words.length; i++) {
+                String p = words[i].replaceFirst("^(path|dir)=", "");
+                if (unit ? p.endsWith("/" + path) : p.equals(path)) return l;
+                boolean dir = words[i].startsWith("dir=") || i > 0 && words[i - 1].equals("-w");
+                if (!unit && dir && covering.isEmpty() && p.length() > 1 && path.startsWith(p + "/")) covering = l;
             }
         }
-        if (!unit && !f.files().get().stat(path).exists()) return Finding.pass(path + " absent on this host");
-        String shown = AuditedPaths.path(path, f.spec().host().family());
-        return Finding.fail("no audit rule watches " + (unit ? path : shown)
-                        + (rules.isBlank() ? " (no audit rules at all: is auditd installed?)" : ""),
-                "run 'kiban apply': it writes '-w " + shown + " -k docker' to " + AUDIT_RULES
-                        + " and loads it (augenrules --load)");
+        return covering;
     }
 
     private static Finding yesNo(AuditFacts f, String key, boolean wanted, String specKey) {

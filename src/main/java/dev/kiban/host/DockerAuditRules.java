@@ -2,7 +2,6 @@ package dev.kiban.host;
 
 import dev.kiban.spec.AuditedPaths;
 import dev.kiban.spec.PlatformSpec;
-import dev.kiban.spec.PlatformSpec.Family;
 
 /**
  * auditd's watches on Docker's files (CIS Docker Benchmark 1.1.3-1.1.18): one {@code -w PATH -k docker} line
@@ -15,19 +14,24 @@ public final class DockerAuditRules {
     private DockerAuditRules() {}
 
     public static Artifact render(PlatformSpec spec) {
-        Family family = spec.host().family();
         StringBuilder rules = new StringBuilder(ManagedFile.header("#", "CIS Docker 1.1.3-1.1.18"));
         rules.append("# What the benchmark asks auditd to watch; 'ausearch -k docker' lists what it saw.\n");
         // the watches under /run last: at boot auditd may load them before containerd makes their directory, and
-        // auditctl refuses a watch whose directory is missing (the rules after it in the file would be lost)
+        // auditctl refuses a watch whose directory is missing (the rules after it in the file would be lost); a
+        // watch on /run/containerd itself is accepted, its parent being there
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (boolean volatileRun : new boolean[] {false, true}) {
-            AuditedPaths.BY_ID.forEach((id, entry) -> {
-                String path = AuditedPaths.path(entry, family);
-                boolean underRun = path.startsWith("/run/") && path.indexOf('/', "/run/".length()) > 0;
-                if (AuditedPaths.applies(entry, family) && underRun == volatileRun) {
-                    rules.append("-w ").append(path).append(" -k docker\n");
+            for (String id : AuditedPaths.BY_ID.keySet()) {
+                for (String path : AuditedPaths.paths(id, spec)) {
+                    boolean underRun = path.startsWith("/run/") && path.indexOf('/', "/run/".length()) > 0;
+                    // containerd's socket: the watch on /run/containerd covers it (a directory watch is recursive),
+                    // and a watch of its own would be refused at boot, before containerd makes the directory
+                    boolean covered = underRun && seen.stream().anyMatch(w -> path.startsWith(w + "/"));
+                    if (underRun == volatileRun && !covered && seen.add(path)) {
+                        rules.append("-w ").append(path).append(" -k docker\n");
+                    }
                 }
-            });
+            }
         }
         return Artifact.config(PATH, rules.toString(), "auditd watches Docker's files (CIS 1.1.3-1.1.18)",
                 Artifact.Reader.AUDITD).withMode("rw-r-----");

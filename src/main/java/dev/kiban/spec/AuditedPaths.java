@@ -61,4 +61,24 @@ public final class AuditedPaths {
     public static String path(String entry, Family family) {
         return unit(entry) ? unitDirectory(family) + "/" + entry : entry;
     }
+
+    /** Where Debian's docker.io puts the daemon; Docker's own packages put it at /usr/bin/dockerd. */
+    static final String DOCKERD_DEBIAN = "/usr/sbin/dockerd";
+
+    /**
+     * What auditd watches for {@code id} on the spec's host: the entry as a path of the family, and besides it the
+     * daemon where the other packaging puts it (1.1.3: Docker's packages and Debian's differ; a watch on a missing
+     * file in an existing directory is accepted) and the spec's data root (1.1.5: the design moves it off
+     * /var/lib/docker, R3). Empty where the family lacks the directory.
+     */
+    public static java.util.List<String> paths(String id, PlatformSpec spec) {
+        Family family = spec.host().family();
+        String entry = BY_ID.get(id);
+        if (entry == null || !applies(entry, family)) return java.util.List.of();
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        out.add(path(entry, family));
+        if (id.equals("1.1.3")) out.add(DOCKERD_DEBIAN);
+        if (id.equals("1.1.5")) out.add(spec.engine().dataRoot().value());
+        return java.util.List.copyOf(out);
+    }
 }
