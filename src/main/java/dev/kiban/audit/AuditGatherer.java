@@ -316,7 +316,21 @@ public final class AuditGatherer {
                 system ? dockerUser(programs, root) : notHere("iptables"),
                 timers(programs, root, updateTimers(spec.host().family())),
                 rhel ? Fact.unreadable("apt is debian's") : apt(root),
-                journald(root)));
+                journald(root),
+                system ? active(programs, "auditd.service") : notHere("systemctl is-active")));
+    }
+
+    /** {@code systemctl is-active UNIT}: active, inactive, failed, activating… */
+    static Fact<String> active(HostPrograms programs, String unit) {
+        var systemctl = programs.find("systemctl");
+        if (systemctl.isEmpty()) return Fact.unreadable("systemctl is not installed");
+        try {
+            HostPrograms.Result r = run(programs, systemctl.get(), "is-active", unit);
+            String first = r.output().lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+            return Fact.of(first.matches("[a-z-]+") ? first : "unknown");
+        } catch (IOException ex) {
+            return Fact.unreadable("systemctl could not run: " + ex.getMessage());
+        }
     }
 
     private static <T> Fact<T> notHere(String program) {

@@ -16,10 +16,11 @@ import java.util.Map;
  * @param timers     {@code systemctl is-enabled} of the update timers, by unit
  * @param apt        the effective {@code APT::Periodic::*} settings, keys in lower case (debian)
  * @param journald   the effective {@code [Journal]} settings of journald.conf and its drop-ins
+ * @param auditd     {@code systemctl is-active auditd}: whether the audit rules are recorded by anything
  */
 public record HostServices(Fact<Fail2ban> fail2ban, Fact<String> selinux, Fact<Map<String, String>> labels,
                            Fact<Firewall> firewall, Fact<List<String>> dockerUser, Fact<Map<String, String>> timers,
-                           Fact<Map<String, String>> apt, Fact<Map<String, String>> journald) {
+                           Fact<Map<String, String>> apt, Fact<Map<String, String>> journald, Fact<String> auditd) {
 
     /** Whether fail2ban answered, what it said when it did not, and its active jails. */
     public record Fail2ban(boolean running, String state, List<String> jails) {}

@@ -354,7 +354,11 @@ public final class HostApply {
                 // a program that cannot be started is a failed step like any other: everything goes back
                 return List.of(Failure.general("'" + c + "' could not be started: " + Failures.describe(e)));
             }
-            if (!r.ok()) return List.of(Failure.general("'" + c + "' failed: " + r.gist()));
+            if (!r.ok() && !c.whenItFails().isEmpty()) {
+                out.println("warning: '" + c + "' failed: " + firstLine(r.gist()) + "; " + c.whenItFails());
+            } else if (!r.ok()) {
+                return List.of(Failure.general("'" + c + "' failed: " + r.gist()));
+            }
         }
         return List.of();
     }

@@ -103,6 +103,8 @@ final class Recorded {
     static final String JOURNALD = "[Journal]\nStorage=persistent\nMaxRetentionSec=30day\n";
 
     boolean fail2banRunning = true;
+    /** systemctl is-active auditd. */
+    String auditd = "active";
     String fail2ban = FAIL2BAN_STATUS;
     String selinux = "Enforcing";
     Map<String, String> labels = new LinkedHashMap<>(Map.of("/data/docker/volumes",
@@ -145,7 +147,7 @@ final class Recorded {
             se = Fact.unreadable(runningError);
         }
         return new HostServices(f2b, se, Fact.of(labels), fw, du, Fact.of(units),
-                Fact.of(ConfigFiles.apt(aptFiles)), Fact.of(ConfigFiles.journald(journaldFiles)));
+                Fact.of(ConfigFiles.apt(aptFiles)), Fact.of(ConfigFiles.journald(journaldFiles)), Fact.of(auditd));
     }
 
     /** A container as a well-written compose file makes it. */

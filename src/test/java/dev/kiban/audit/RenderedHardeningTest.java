@@ -62,6 +62,11 @@ class RenderedHardeningTest {
             boolean absent = family == Family.DEBIAN && id.equals("1.1.13");
             assertThat(result.evidence()).as(id).startsWith(absent ? "/etc/sysconfig/docker absent" : "audited: -w ");
         }
+        // rules on disk while auditd is down (a container host): a warning, not a pass
+        r.auditd = "inactive";
+        assertThat(r.result("1.1.5").status()).isEqualTo(Status.WARN);
+        assertThat(r.result("1.1.5").evidence()).contains("but auditd is inactive: nothing is recorded");
+        r.auditd = "active";
         r.auditRules = r.auditRules.replace("-w /usr/bin/runc -k docker\n", "");
         assertThat(r.result("1.1.18").status()).isEqualTo(Status.FAIL);
         // a directory's watch covers what is under it: daemon.json stays audited through /etc/docker's

@@ -84,6 +84,32 @@ class HostApplyTest {
         assertThat(root.resolve("etc/sysctl.d")).doesNotExist();
     }
 
+    @Test
+    void aCommandThatMayFailIsAWarningAndApplyGoesOnWhileAnyOtherFailureRollsBack() throws Exception {
+        StringWriter out = new StringWriter();
+        FakePrograms.Answer auditdDown = (argv, t) -> argv.get(0).equals("augenrules")
+                ? new HostPrograms.Result(1, "You must be root to run this program.\nsecond line")
+                : new HostPrograms.Result(0, "");
+        HostApply a = applier(out, true, List.of("augenrules", "sysctl"), auditdDown);
+        PlannedCommand load = PlannedCommand.of("audit rules", List.of(), "augenrules", "--load")
+                .mayFail("the rules are in place");
+        HostApply.Outcome o = a.apply(plan(TWO, List.of(), List.of(load,
+                PlannedCommand.of("kernel parameters", List.of(), "sysctl", "--system"))));
+        assertThat(o.ok()).as(o.failures().toString()).isTrue();
+        assertThat(out.toString()).contains("warning: 'augenrules --load' failed: You must be root to run this "
+                + "program.; the rules are in place").contains("running sysctl --system");
+        assertThat(root.resolve("etc/docker/daemon.json")).hasContent("{}");
+
+        // the same failure without mayFail fails apply and puts every file back
+        HostApply strict = applier(new StringWriter(), true, List.of("augenrules"), auditdDown);
+        Files.delete(root.resolve("etc/docker/daemon.json"));
+        HostApply.Outcome failed = strict.apply(plan(TWO, List.of(), List.of(PlannedCommand.of("audit rules",
+                List.of(), "augenrules", "--load"))));
+        assertThat(failed.ok()).isFalse();
+        assertThat(failed.restored()).isTrue();
+        assertThat(root.resolve("etc/docker/daemon.json")).doesNotExist();
+    }
+
     /** A file-system failure is told as the file and the problem in words, never as a Java class name. */
     @Test
     void aFileSystemFailureIsAnOperatorSentenceNotAClassName() throws Exception {
