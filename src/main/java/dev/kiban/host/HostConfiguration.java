@@ -50,12 +50,16 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         files.addAll(MonitorService.render(spec));
         files.addAll(OutgoingMail.render(spec, environment));
         return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec),
-                commands(spec, files, kernel), notes(spec));
+                commands(spec, files, kernel), notes(spec, kernel));
     }
 
     /** Why the rendering departs from the design where it does, said once in every plan. */
-    private static List<String> notes(PlatformSpec spec) {
+    private static List<String> notes(PlatformSpec spec, RunningKernel kernel) {
         List<String> out = new ArrayList<>();
+        if (!kernel.audit()) {
+            out.add("auditd left out: this host is a container, whose kernel audit it cannot use; the rules for CIS "
+                    + "1.1.3-1.1.18 are written, and 'kiban audit' warns there");
+        }
         if (spec.swarm().enabled() && spec.engine().liveRestore() == dev.kiban.spec.Tristate.FALSE) {
             // Two notes, so that each ends with its reason rather than carrying the id mid-sentence.
             out.add("live-restore is off: Swarm mode refuses it (D1)");
@@ -91,9 +95,12 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
                     "fail2ban", "logwatch", "dnf-automatic", "firewalld", "policycoreutils-python-utils",
                     "container-selinux", "postfix", "cyrus-sasl-plain", "audit"));
         } else {
-            out.add(PlannedCommand.of("install the tools these files configure (R7)", packaged, "apt-get", "install",
-                    "-y", "fail2ban", "logwatch", "unattended-upgrades", "nftables", "iptables", "postfix",
-                    "libsasl2-modules", "auditd"));
+            List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y", "fail2ban", "logwatch",
+                    "unattended-upgrades", "nftables", "iptables", "postfix", "libsasl2-modules"));
+            // in a container auditd cannot start, and Debian's audit-rules.service would be left failed
+            if (kernel.audit()) install.add("auditd");
+            out.add(new PlannedCommand(List.copyOf(install), "install the tools these files configure (R7)",
+                    packaged));
         }
         // right after the install, which brings postconf, postmap and newaliases
         out.addAll(OutgoingMail.commands(spec, files));
@@ -114,10 +121,12 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         // when it is, apply goes on, and 'kiban audit' warns at 1.1.3-1.1.18 while auditd is not active.
         String noAudit = "auditd could not run (no kernel audit here: a container?); the rules are in place, and "
                 + "'kiban audit' warns at CIS 1.1.3-1.1.18 until auditd is active";
-        out.add(PlannedCommand.of("audit Docker's files (CIS 1.1.3-1.1.18)", paths(files, Artifact.Reader.AUDITD),
-                "systemctl", "enable", "--now", "auditd").mayFail(noAudit));
-        out.add(PlannedCommand.of("audit Docker's files (CIS 1.1.3-1.1.18)", paths(files, Artifact.Reader.AUDITD),
-                "augenrules", "--load").mayFail(noAudit));
+        if (kernel.audit()) {
+            out.add(PlannedCommand.of("audit Docker's files (CIS 1.1.3-1.1.18)", paths(files, Artifact.Reader.AUDITD),
+                    "systemctl", "enable", "--now", "auditd").mayFail(noAudit));
+            out.add(PlannedCommand.of("audit Docker's files (CIS 1.1.3-1.1.18)", paths(files, Artifact.Reader.AUDITD),
+                    "augenrules", "--load").mayFail(noAudit));
+        }
         out.add(PlannedCommand.of("engine settings; this restarts every container, live-restore being off with Swarm "
                 + "(R2.2, D1)", paths(files, Artifact.Reader.DOCKERD), "systemctl", "restart", "docker"));
         out.add(PlannedCommand.of("published ports under the host's rules (D7)",

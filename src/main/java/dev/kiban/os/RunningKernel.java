@@ -13,14 +13,24 @@ import java.nio.file.Path;
  * @param bridgeNetfilterModule br_netfilter is a module of this kernel (listed in its modules.dep), so it
  *                        can and must be loaded at boot; false when built in, or on a host with no module
  *                        tree (a container host), where systemd-modules-load would fail on it
+ * @param audit           the kernel's audit can be used here: false in a container (systemd says so in
+ *                        /run/systemd/container), whose network namespace the kernel's audit does not serve, so
+ *                        auditd and its rule loading fail there
  */
-public record RunningKernel(boolean bridgeNetfilter, boolean bridgeNetfilterModule) {
+public record RunningKernel(boolean bridgeNetfilter, boolean bridgeNetfilterModule, boolean audit) {
     /** Nothing known: load the module (now and at boot), as on a freshly installed host. */
-    public static final RunningKernel UNKNOWN = new RunningKernel(false, true);
+    public static final RunningKernel UNKNOWN = new RunningKernel(false, true, true);
     static final Path BRIDGE_NETFILTER = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
+    /** Where systemd, as PID 1 of a container, writes which container manager it runs under. */
+    static final Path CONTAINER = Path.of("/run/systemd/container");
+
+    public RunningKernel(boolean bridgeNetfilter, boolean bridgeNetfilterModule) {
+        this(bridgeNetfilter, bridgeNetfilterModule, true);
+    }
 
     public static RunningKernel system() {
-        return new RunningKernel(Files.exists(BRIDGE_NETFILTER), listsModule(Path.of("/"), "br_netfilter"));
+        return new RunningKernel(Files.exists(BRIDGE_NETFILTER), listsModule(Path.of("/"), "br_netfilter"),
+                !Files.exists(CONTAINER));
     }
 
     /** {@code <root>/lib/modules/<release>/modules.dep} names {@code module}; unreadable counts as listed. */

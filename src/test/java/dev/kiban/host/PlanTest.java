@@ -48,6 +48,23 @@ class PlanTest {
     }
 
     @Test
+    void aContainerHostGetsTheAuditRulesButNoAuditdItCouldNotStart() {
+        var spec = HostConfigurationTest.spec(Family.DEBIAN);
+        HostConfiguration container = HostConfiguration.render(spec, new RunningKernel(false, true, false));
+        List<String> commands = Plan.of(container, Map.of(), List.of()).commands().stream()
+                .map(PlannedCommand::toString).toList();
+        assertThat(commands).noneMatch(c -> c.contains("auditd") || c.contains("augenrules"));
+        assertThat(container.artifacts()).extracting(Artifact::path).contains("/etc/audit/rules.d/kiban-docker.rules");
+        assertThat(container.notes()).anyMatch(n -> n.startsWith("auditd left out: this host is a container"));
+
+        HostConfiguration machine = HostConfiguration.render(spec, new RunningKernel(false, true, true));
+        assertThat(Plan.of(machine, Map.of(), List.of()).commands()).extracting(PlannedCommand::toString)
+                .anyMatch(c -> c.startsWith("apt-get install -y") && c.endsWith(" auditd"))
+                .contains("systemctl enable --now auditd", "augenrules --load");
+        assertThat(machine.notes()).noneMatch(n -> n.contains("auditd"));
+    }
+
+    @Test
     void aKernelWithTheBridgeKeysAndNoModuleGetsNoBootTimeLoad() {
         // built in, or a host with no module tree: systemd-modules-load would fail at every boot on it
         var spec = HostConfigurationTest.spec(Family.DEBIAN);
