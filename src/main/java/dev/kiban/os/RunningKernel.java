@@ -14,15 +14,16 @@ import java.nio.file.Path;
  *                        can and must be loaded at boot; false when built in, or on a host with no module
  *                        tree (a container host), where systemd-modules-load would fail on it
  * @param audit           the kernel's audit can be used here: false in a container (systemd says so in
- *                        /run/systemd/container), whose network namespace the kernel's audit does not serve, so
- *                        auditd and its rule loading fail there
+ *                        /run/systemd/container when told; Docker leaves /.dockerenv, Podman /run/.containerenv),
+ *                        whose network namespace the kernel's audit does not serve, so auditd fails there
  */
 public record RunningKernel(boolean bridgeNetfilter, boolean bridgeNetfilterModule, boolean audit) {
     /** Nothing known: load the module (now and at boot), as on a freshly installed host. */
     public static final RunningKernel UNKNOWN = new RunningKernel(false, true, true);
     static final Path BRIDGE_NETFILTER = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
-    /** Where systemd, as PID 1 of a container, writes which container manager it runs under. */
-    static final Path CONTAINER = Path.of("/run/systemd/container");
+    /** What marks a container: systemd's record of its manager, Docker's and Podman's marker files. */
+    static final java.util.List<Path> CONTAINER = java.util.List.of(Path.of("/run/systemd/container"),
+            Path.of("/.dockerenv"), Path.of("/run/.containerenv"));
 
     public RunningKernel(boolean bridgeNetfilter, boolean bridgeNetfilterModule) {
         this(bridgeNetfilter, bridgeNetfilterModule, true);
@@ -30,7 +31,7 @@ public record RunningKernel(boolean bridgeNetfilter, boolean bridgeNetfilterModu
 
     public static RunningKernel system() {
         return new RunningKernel(Files.exists(BRIDGE_NETFILTER), listsModule(Path.of("/"), "br_netfilter"),
-                !Files.exists(CONTAINER));
+                CONTAINER.stream().noneMatch(Files::exists));
     }
 
     /** {@code <root>/lib/modules/<release>/modules.dep} names {@code module}; unreadable counts as listed. */
