@@ -112,7 +112,9 @@ public final class EcsMapping {
     private void topLevel(String key, SpecNode.Entry e) {
         int line = e.keyLocation().line();
         switch (key) {
-            case "services" -> { }
+            case "services" -> note(line, "", key, Outcome.APPROXIMATED, "each service is an ECS service found as"
+                    + " <service>." + source.stack() + ".local (Cloud Map); a bare name like the compose network's"
+                    + " resolves only with " + source.stack() + ".local among the VPC's DHCP search domains");
             case "version" -> note(line, "", key, Outcome.APPROXIMATED, "obsolete in Compose v2 and ignored (D10)");
             case "name" -> note(line, "", key, Outcome.APPROXIMATED,
                     "the stack is named by its directory, " + source.stack() + ", as kiban deploys it");

@@ -83,7 +83,7 @@ public final class TaskDefinitionJson {
                     efs.put("fileSystemId", refs.fileSystem());
                     efs.put("transitEncryption", "ENABLED");
                     efs.putObject("authorizationConfig").put("accessPointId", refs.accessPoint(v.accessPoint()))
-                            .put("iam", "ENABLED");
+                            .put("iam", "DISABLED");
                 }
             }
         }

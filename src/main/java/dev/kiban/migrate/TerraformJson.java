@@ -242,7 +242,7 @@ public final class TerraformJson {
                 efs.put("file_system_id", "${aws_efs_file_system." + s + ".id}");
                 efs.put("transit_encryption", "ENABLED");
                 efs.putObject("authorization_config").put("access_point_id", "${aws_efs_access_point." + s + "_"
-                        + id(v.accessPoint()) + ".id}").put("iam", "ENABLED");
+                        + id(v.accessPoint()) + ".id}").put("iam", "DISABLED");
             }
         }
         if (vols.isEmpty()) t.remove("volume");
