@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
             "  terraform/*.tf.json      Terraform (JSON syntax): cluster, execution role, log group per stack,"
                     + " Secrets Manager secrets (names only), a security group per network, EFS with an access point"
                     + " per named volume, Cloud Map names, task definitions, services with the circuit breaker,"
-                    + " an ALB for a service that publishes one HTTP port; variables for the VPC and subnets",
+                    + " an ALB for a service that publishes one HTTP port; variables for the VPC and subnets; with"
+                    + " --express, an Express service for each service that qualifies",
             "  task-definitions/<stack>/<service>.json   the RegisterTaskDefinition input, for review",
             "Limits are rounded up to a Fargate size (the report says so); secrets and environment variables named"
                     + " like secrets (PASSWORD, TOKEN, ...) are read from Secrets Manager, their values never copied.",
@@ -84,6 +85,11 @@ final class MigrateEcsCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "NAME", defaultValue = "kiban",
             description = "The ECS cluster's name. Default: ${DEFAULT-VALUE}.")
     String cluster;
+
+    @Option(names = "--express", description = "Write a service ECS Express Mode can run (one HTTP port, no"
+            + " volumes, at most 4 vCPU / 8 GiB, no settings Express lacks) as an aws_ecs_express_gateway_service;"
+            + " the report says which qualified and why the others did not.")
+    boolean express;
 
     @Option(names = "--force", description = "Replace --out when it is an earlier output of kiban migrate ecs.")
     boolean force;
@@ -126,7 +132,7 @@ final class MigrateEcsCommand implements Callable<Integer> {
                     + " stop the migration; nothing was written to " + out,
                     problems.stream().map(Problem::toString).toList());
         }
-        MigrationReport report = MigrationReport.of(stacks, region, cluster, FargatePrices.shipped());
+        MigrationReport report = MigrationReport.of(stacks, region, cluster, FargatePrices.shipped(), express);
         write(MigrationOutput.files(stacks, report));
         if (output.json) {
             OutputOptions.print(spec, report.json());

@@ -25,9 +25,9 @@ public final class MigrationOutput {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        out.put("terraform/main.tf.json", TerraformJson.main(report.cluster(), report.region()));
+        out.put("terraform/main.tf.json", TerraformJson.main(report.cluster(), report.region(), report.express()));
         for (StackMigration s : stacks) {
-            out.put("terraform/" + TerraformJson.id(s.stack()) + ".tf.json", TerraformJson.stack(s));
+            out.put("terraform/" + TerraformJson.id(s.stack()) + ".tf.json", TerraformJson.stack(s, report.express()));
             for (EcsService svc : s.services()) {
                 out.put("task-definitions/" + s.stack() + "/" + TerraformJson.id(svc.name()) + ".json",
                         TaskDefinitionJson.render(svc.task(), TaskDefinitionJson.placeholders(report.region(),

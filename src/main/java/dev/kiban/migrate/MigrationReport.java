@@ -14,14 +14,21 @@ import java.util.Map;
  * holds a value from a compose or env file.
  */
 public record MigrationReport(String region, String cluster, String priceDate, List<StackMigration> stacks,
-        List<FargatePrices.Estimate> estimates) {
+        List<FargatePrices.Estimate> estimates, boolean express) {
 
     public static MigrationReport of(List<StackMigration> stacks, String region, String cluster, FargatePrices prices) {
+        return of(stacks, region, cluster, prices, false);
+    }
+
+    /** With {@code express}, the services {@link ExpressMode} accepts are written as Express services. */
+    public static MigrationReport of(List<StackMigration> stacks, String region, String cluster, FargatePrices prices,
+            boolean express) {
         List<FargatePrices.Estimate> estimates = new ArrayList<>();
         for (StackMigration s : stacks) {
             for (EcsService svc : s.services()) estimates.add(prices.estimate(region, svc.task().size(), svc.tasks()));
         }
-        return new MigrationReport(region, cluster, prices.date(), List.copyOf(stacks), List.copyOf(estimates));
+        return new MigrationReport(region, cluster, prices.date(), List.copyOf(stacks), List.copyOf(estimates),
+                express);
     }
 
     /** The sum of the estimates, or empty when the table has no price for the region. */
@@ -49,12 +56,13 @@ public record MigrationReport(String region, String cluster, String priceDate, L
         int i = 0;
         for (StackMigration s : stacks) {
             md.append("\n## ").append(s.stack()).append("\n\n").append('`').append(s.file()).append("`\n\n");
-            md.append("| service | task | tasks | a month | ALB |\n|---|---|---|---|---|\n");
+            md.append("| service | task | tasks | a month | ALB | Express Mode |\n|---|---|---|---|---|---|\n");
             for (EcsService svc : s.services()) {
                 FargatePrices.Estimate e = estimates.get(i++);
                 md.append("| ").append(svc.name()).append(" | ").append(svc.task().size()).append(" | ")
                         .append(svc.tasks()).append(" | ").append(usd(e.monthly())).append(" | ")
-                        .append(svc.http() ? "port " + svc.published().get(0).port() : "").append(" |\n");
+                        .append(svc.http() ? "port " + svc.published().get(0).port() : "").append(" | ")
+                        .append(cell(expressVerdict(svc))).append(" |\n");
             }
             if (!s.secrets().isEmpty()) {
                 md.append("\nSecrets Manager secrets to fill (declared by name, no value): ")
@@ -74,6 +82,12 @@ public record MigrationReport(String region, String cluster, String priceDate, L
         return md.toString();
     }
 
+    private String expressVerdict(EcsService svc) {
+        java.util.Optional<String> why = ExpressMode.whyNot(svc);
+        if (why.isPresent()) return "no: " + why.get();
+        return express ? "yes (written as an Express service)" : "qualifies (--express)";
+    }
+
     private static String cell(String text) {
         return text.replace("|", "\\|").replace("\n", " ");
     }
@@ -84,6 +98,7 @@ public record MigrationReport(String region, String cluster, String priceDate, L
         out.put("region", region);
         out.put("cluster", cluster);
         out.put("priceDate", priceDate);
+        out.put("express", express);
         out.put("monthlyUsd", monthly().map(BigDecimal::toPlainString).orElse(null));
         List<Object> st = new ArrayList<>();
         int i = 0;
@@ -102,6 +117,11 @@ public record MigrationReport(String region, String cluster, String priceDate, L
                 o.put("tasks", svc.tasks());
                 o.put("monthlyUsd", e.monthly().map(BigDecimal::toPlainString).orElse(null));
                 o.put("alb", svc.http());
+                Map<String, Object> ex = new LinkedHashMap<>();
+                ex.put("qualifies", ExpressMode.qualifies(svc));
+                ex.put("written", express && ExpressMode.qualifies(svc));
+                ex.put("why", ExpressMode.whyNot(svc).orElse(null));
+                o.put("express", ex);
                 services.add(o);
             }
             m.put("services", services);

@@ -28,7 +28,7 @@ public final class TerraformJson {
     private TerraformJson() {}
 
     /** main.tf.json: what every stack shares. */
-    public static String main(String cluster, String region) {
+    public static String main(String cluster, String region, boolean express) {
         ObjectNode root = TaskDefinitionJson.JSON.createObjectNode();
         root.putObject("terraform").putObject("required_providers").putObject("aws")
                 .put("source", "hashicorp/aws").put("version", ">= 5.0");
@@ -52,11 +52,29 @@ public final class TerraformJson {
                 + "\"Principal\":{\"Service\":\"ecs-tasks.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}");
         res.putObject("aws_iam_role_policy_attachment").putObject("execution")
                 .put("role", "${aws_iam_role.execution.name}").put("policy_arn", EXECUTION_POLICY);
+        if (express) {
+            ObjectNode infra = res.with("aws_iam_role").putObject("express_infrastructure");
+            infra.put("name", escape(cluster) + "-ecs-express-infrastructure");
+            infra.put("assume_role_policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                    + "\"Principal\":{\"Service\":\"ecs.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}");
+            res.with("aws_iam_role_policy_attachment").putObject("express_infrastructure")
+                    .put("role", "${aws_iam_role.express_infrastructure.name}")
+                    .put("policy_arn", ExpressMode.INFRASTRUCTURE_POLICY);
+        }
         return write(root);
     }
 
     /** {@code <stack>.tf.json}: everything of one stack. */
     public static String stack(StackMigration m) {
+        return stack(m, false);
+    }
+
+    /**
+     * With {@code express}, a service {@link ExpressMode} accepts becomes one aws_ecs_express_gateway_service
+     * (ECS makes its load balancer, target group and security groups) instead of a task definition, a service,
+     * a Cloud Map name and kiban's ALB.
+     */
+    public static String stack(StackMigration m, boolean express) {
         String s = id(m.stack());
         ObjectNode root = TaskDefinitionJson.JSON.createObjectNode();
         ObjectNode res = root.putObject("resource");
@@ -93,8 +111,10 @@ public final class TerraformJson {
             g.putArray("ingress").add(rule("members of the network", 0, 0, "-1", true, null));
             g.putArray("egress").add(rule("anywhere", 0, 0, "-1", false, "0.0.0.0/0"));
         }
-        boolean anyHttp = m.services().stream().anyMatch(EcsService::http);
-        for (EcsService svc : m.services()) {
+        List<EcsService> full = m.services().stream().filter(x -> !express || !ExpressMode.qualifies(x)).toList();
+        List<EcsService> fast = m.services().stream().filter(x -> express && ExpressMode.qualifies(x)).toList();
+        boolean anyHttp = full.stream().anyMatch(EcsService::http);
+        for (EcsService svc : full) {
             List<EcsTask.PortMapping> direct = svc.http() ? List.of() : svc.published();
             if (direct.isEmpty() && !svc.http()) continue;
             ObjectNode g = groups.putObject(s + "_" + id(svc.name()) + "_published");
@@ -120,7 +140,7 @@ public final class TerraformJson {
             g.put("description", escape("the ALB of stack " + m.stack()));
             g.put("vpc_id", "${var.vpc_id}");
             ArrayNode in = g.putArray("ingress");
-            m.services().stream().filter(EcsService::http).map(x -> x.published().get(0).port()).distinct()
+            full.stream().filter(EcsService::http).map(x -> x.published().get(0).port()).distinct()
                     .forEach(p -> in.add(rule("HTTP " + p, p, p, "tcp", false, "${var.allowed_cidrs}")));
             g.putArray("egress").add(rule("to the tasks", 0, 0, "-1", false, "0.0.0.0/0"));
         }
@@ -134,7 +154,8 @@ public final class TerraformJson {
         ObjectNode discovery = res.putObject("aws_service_discovery_service");
         ObjectNode taskDefs = res.putObject("aws_ecs_task_definition");
         ObjectNode services = res.putObject("aws_ecs_service");
-        for (EcsService svc : m.services()) {
+        for (EcsService svc : fast) expressService(res, s + "_" + id(svc.name()), svc, m, secretIds, s);
+        for (EcsService svc : full) {
             String sid = s + "_" + id(svc.name());
             ObjectNode d = discovery.putObject(sid);
             d.put("name", escape(svc.name()));
@@ -147,7 +168,45 @@ public final class TerraformJson {
             service(services, sid, svc, m, s);
             if (svc.http()) alb(res, sid, svc, m, s);
         }
+        for (String kind : List.of("aws_service_discovery_service", "aws_ecs_task_definition", "aws_ecs_service")) {
+            if (res.get(kind).isEmpty()) res.remove(kind);
+        }
         return write(root);
+    }
+
+    private static void expressService(ObjectNode res, String sid, EcsService svc, StackMigration m,
+            Map<String, String> secretIds, String s) {
+        EcsTask.Container c = svc.task().container();
+        ObjectNode o = res.with("aws_ecs_express_gateway_service").putObject(sid);
+        o.put("service_name", escape(m.stack() + "-" + svc.name()));
+        o.put("cluster", "${aws_ecs_cluster.cluster.name}");
+        o.put("execution_role_arn", "${aws_iam_role.execution.arn}");
+        o.put("infrastructure_role_arn", "${aws_iam_role.express_infrastructure.arn}");
+        o.put("cpu", String.valueOf(svc.task().size().cpu()));
+        o.put("memory", String.valueOf(svc.task().size().memory()));
+        o.put("health_check_path", "/");
+        ObjectNode pc = o.putArray("primary_container").addObject();
+        pc.put("image", escape(c.image()));
+        pc.put("container_port", svc.published().get(0).port());
+        if (!c.command().isEmpty()) c.command().forEach(w -> pc.withArray("command").add(escape(w)));
+        pc.putArray("aws_logs_configuration").addObject().put("log_group", escape(c.logs().group()))
+                .put("log_stream_prefix", escape(c.logs().streamPrefix()));
+        if (!c.environment().isEmpty()) {
+            ArrayNode env = pc.putArray("environment");
+            c.environment().forEach((k, v) -> env.addObject().put("name", escape(k)).put("value", escape(v)));
+        }
+        if (!c.secrets().isEmpty()) {
+            ArrayNode sec = pc.putArray("secret");
+            c.secrets().forEach(f -> sec.addObject().put("name", escape(f.variable()))
+                    .put("value_from", "${aws_secretsmanager_secret." + secretIds.get(f.secret()) + ".arn}"));
+        }
+        ObjectNode net = o.putArray("network_configuration").addObject();
+        net.put("subnets", "${var.subnet_ids}");
+        ArrayNode sgs = net.putArray("security_groups");
+        svc.networks().forEach(n -> sgs.add("${aws_security_group." + s + "_" + id(n) + ".id}"));
+        o.putArray("scaling_target").addObject().put("min_task_count", svc.desiredCount())
+                .put("max_task_count", svc.desiredCount());
+        o.putObject("tags").put("kiban.stack", escape(m.stack()));
     }
 
     private static void efs(ObjectNode res, StackMigration m, String s) {
