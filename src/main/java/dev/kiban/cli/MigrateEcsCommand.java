@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
                     + " --express, an Express service for each service that qualifies",
             "  task-definitions/<stack>/<service>.json   the RegisterTaskDefinition input, for review",
             "Limits are rounded up to a Fargate size (the report says so); secrets and environment variables named"
-                    + " like secrets (PASSWORD, TOKEN, ...) are read from Secrets Manager, their values never copied.",
+                    + " like secrets (PASSWORD, TOKEN, ...) are read from Secrets Manager, their values never copied."
+                    + " ${VAR} is substituted from the compose tree's common/.env and the stack's .env.",
             "Refused, with FILE:LINE:COL and nothing written: a bind mount of a host path, build: without image:,"
                     + " privileged, network_mode/pid: host, devices, a published port other than its target, a"
                     + " secret or volume not declared, an env_file outside the compose tree or through a link.",

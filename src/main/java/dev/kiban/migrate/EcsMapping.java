@@ -66,6 +66,7 @@ public final class EcsMapping {
     private final Set<String> secrets = new LinkedHashSet<>();
     private final Set<String> volumes = new LinkedHashSet<>();
     private final Set<String> networks = new LinkedHashSet<>();
+    private final Interpolation interpolation;
     private Mapping declaredSecrets;
     private Mapping declaredVolumes;
 
@@ -73,6 +74,7 @@ public final class EcsMapping {
         this.source = source;
         this.options = options;
         this.file = source.file();
+        this.interpolation = new Interpolation(source.variables());
     }
 
     public static StackMigration map(StackSource source, Options options) {
@@ -81,7 +83,7 @@ public final class EcsMapping {
 
     private StackMigration stack() {
         List<EcsService> services = new ArrayList<>();
-        if (!(source.tree() instanceof Mapping root)) {
+        if (!(substituted() instanceof Mapping root)) {
             refuse(source.tree(), "", "a compose file is a mapping with services:");
             return result(services);
         }
@@ -100,6 +102,64 @@ public final class EcsMapping {
             }
         });
         return result(services);
+    }
+
+    /**
+     * The tree with compose's variables substituted, each use said in the report at its key; a variable named
+     * like a secret is allowed only in environment: (whose variable then reads a Secrets Manager secret), and a
+     * required variable that is unset ({@code ${VAR:?}}) is a refusal, as compose refuses it.
+     */
+    private SpecNode substituted() {
+        if (!(source.tree() instanceof Mapping root)) return source.tree();
+        Map<String, SpecNode.Entry> top = new LinkedHashMap<>();
+        String from = source.variableFiles().isEmpty() ? "no variable file (common/.env, .env)"
+                : String.join(" and ", source.variableFiles());
+        root.entries().forEach((key, e) -> {
+            if (key.equals("services") && e.value() instanceof Mapping all) {
+                Map<String, SpecNode.Entry> services = new LinkedHashMap<>();
+                all.entries().forEach((svc, se) -> {
+                    if (!(se.value() instanceof Mapping m)) {
+                        services.put(svc, se);
+                        return;
+                    }
+                    Map<String, SpecNode.Entry> keys = new LinkedHashMap<>();
+                    m.entries().forEach((k, ke) -> {
+                        Interpolation.Use use = new Interpolation.Use();
+                        SpecNode v = interpolation.apply(ke.value(), use);
+                        boolean keep = !use.any() || substitution(svc, k, ke, use, from);
+                        // a refused substitution keeps the text as written: no secret's value in memory either
+                        keys.put(k, keep ? new SpecNode.Entry(ke.keyLocation(), v) : ke);
+                    });
+                    services.put(svc, new SpecNode.Entry(se.keyLocation(), new Mapping(m.location(),
+                            java.util.Collections.unmodifiableMap(keys))));
+                });
+                top.put(key, new SpecNode.Entry(e.keyLocation(), new Mapping(all.location(),
+                        java.util.Collections.unmodifiableMap(services))));
+            } else {
+                Interpolation.Use use = new Interpolation.Use();
+                top.put(key, new SpecNode.Entry(e.keyLocation(), interpolation.apply(e.value(), use)));
+            }
+        });
+        return new Mapping(root.location(), java.util.Collections.unmodifiableMap(top));
+    }
+
+    /** Says what a key's substitution did; false when it is refused. */
+    private boolean substitution(String svc, String key, SpecNode.Entry at, Interpolation.Use use, String from) {
+        String path = "services." + svc + "." + key;
+        for (String r : use.required) refuse(at, path, "the required variable " + r + " is not set in " + from);
+        List<String> secretNamed = new ArrayList<>();
+        use.used.stream().filter(EcsMapping::isSecretName).forEach(secretNamed::add);
+        if (!secretNamed.isEmpty() && !key.equals("environment")) {
+            refuse(at, path, "substitutes " + String.join(", ", secretNamed) + ", named like a secret, outside"
+                    + " environment:; kiban copies no secret's value: pass it through environment:");
+            return false;
+        }
+        List<String> parts = new ArrayList<>();
+        if (!use.used.isEmpty()) parts.add("substituted " + String.join(", ", use.used) + " from " + from);
+        if (!use.unset.isEmpty()) parts.add(String.join(", ", use.unset) + " not set: empty or the default, as"
+                + " compose does");
+        note(at.keyLocation().line(), svc, key, Outcome.APPROXIMATED, "variables: " + String.join("; ", parts));
+        return use.required.isEmpty();
     }
 
     private StackMigration result(List<EcsService> services) {
@@ -180,6 +240,7 @@ public final class EcsMapping {
         final List<MountPoint> mounts = new ArrayList<>();
         final List<TaskVolume> volumes = new ArrayList<>();
         final Map<String, String> labels = new TreeMap<>();
+        final Map<String, String> deployLabels = new TreeMap<>();
         boolean init;
         final List<String> capAdd = new ArrayList<>();
         final List<String> capDrop = new ArrayList<>();
@@ -232,7 +293,7 @@ public final class EcsMapping {
         boolean http = published.size() == 1 && published.get(0).protocol().equals("tcp")
                 && isHttpPort(published.get(0).port());
         return Optional.of(new EcsService(name, task, d.replicas, d.rollback, d.minHealthy, d.maxPercent,
-                List.copyOf(d.networks), published, http));
+                List.copyOf(d.networks), published, http, Map.copyOf(d.deployLabels)));
     }
 
     private void serviceKey(String svcName, Mapping svc, Draft d, String key, SpecNode.Entry e) {
@@ -364,22 +425,29 @@ public final class EcsMapping {
 
     private void environment(String svc, Draft d, SpecNode.Entry e) {
         Map<String, SpecNode> vars = new LinkedHashMap<>();
+        Set<String> substitutesSecret = new java.util.HashSet<>();
         if (e.value() instanceof Mapping m) {
             m.entries().forEach((k, ve) -> vars.put(k, ve.value()));
         } else if (e.value() instanceof Sequence s) {
             for (SpecNode i : s.items()) {
                 String t = text(i).orElse("");
                 int eq = t.indexOf('=');
-                vars.put(eq < 0 ? t : t.substring(0, eq), eq < 0 ? new SpecNode.Null(i.location())
+                String name = eq < 0 ? t : t.substring(0, eq);
+                vars.put(name, eq < 0 ? new SpecNode.Null(i.location())
                         : new Scalar(i.location(), t.substring(eq + 1), Scalar.Kind.STRING));
+                if (interpolation.named.getOrDefault(i, Set.of()).stream().anyMatch(EcsMapping::isSecretName)) {
+                    substitutesSecret.add(name);
+                }
             }
         }
         List<String> secretVars = new ArrayList<>();
         List<String> unset = new ArrayList<>();
         vars.forEach((k, v) -> {
+            boolean secretInside = substitutesSecret.contains(k) || interpolation.named.getOrDefault(v, Set.of())
+                    .stream().anyMatch(EcsMapping::isSecretName);
             if (v instanceof SpecNode.Null) {
                 unset.add(k);
-            } else if (isSecretName(k)) {
+            } else if (isSecretName(k) || secretInside) {
                 secretVars.add(k);
                 d.secrets.add(new SecretFrom(k, envSecret(svc, k)));
             } else {
@@ -614,7 +682,10 @@ public final class EcsMapping {
                         + " that stops; max_attempts, delay and window are not kept");
                 case "placement" -> note(line, svc, k, Outcome.UNSUPPORTED, "Fargate places tasks across the"
                         + " subnets in subnet_ids; node constraints have no meaning there");
-                case "labels" -> note(line, svc, k, Outcome.APPROXIMATED, "tags on the ECS service");
+                case "labels" -> {
+                    d.deployLabels.putAll(pairs(v));
+                    note(line, svc, k, Outcome.MAPPED, "tags on the ECS service");
+                }
                 case "endpoint_mode" -> note(line, svc, k, Outcome.APPROXIMATED, "Cloud Map A records, one per task"
                         + " (dnsrr-like)");
                 default -> note(line, svc, k, Outcome.UNSUPPORTED, "not a deploy key kiban maps");

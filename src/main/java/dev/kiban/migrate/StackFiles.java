@@ -133,7 +133,21 @@ public final class StackFiles {
         for (String written : envFilesNamed(tree)) {
             envFiles.put(written, envFile(file, root, written));
         }
-        return Optional.of(new StackSource(stack, name, tree, envFiles));
+        Map<String, String> variables = new LinkedHashMap<>();
+        List<String> variableFiles = new ArrayList<>();
+        for (String written : List.of("../common/.env", ".env")) {
+            StackSource.EnvFile f = envFile(file, root, written);
+            if (f instanceof StackSource.EnvFile.Read r) {
+                r.vars().stream().filter(v -> v.value() != null).forEach(v -> variables.put(v.name(), v.value()));
+                variableFiles.add(written);
+            } else if (f instanceof StackSource.EnvFile.Refused r && !r.why().equals("no such file")
+                    && !(written.startsWith("..") && r.why().startsWith("resolves outside"))) {
+                problems.add(problem(file.toAbsolutePath().normalize().getParent().resolve(written).normalize()
+                        .toString(), r.why()));
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new StackSource(stack, name, tree, envFiles, variables, variableFiles));
     }
 
     private static String why(Path file) throws IOException {

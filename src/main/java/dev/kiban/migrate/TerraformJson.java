@@ -206,7 +206,9 @@ public final class TerraformJson {
         svc.networks().forEach(n -> sgs.add("${aws_security_group." + s + "_" + id(n) + ".id}"));
         o.putArray("scaling_target").addObject().put("min_task_count", svc.desiredCount())
                 .put("max_task_count", svc.desiredCount());
-        o.putObject("tags").put("kiban.stack", escape(m.stack()));
+        ObjectNode tags = o.putObject("tags");
+        new java.util.TreeMap<>(svc.tags()).forEach((k, v) -> tags.put(escape(k), escape(v)));
+        tags.put("kiban.stack", escape(m.stack()));
     }
 
     private static void efs(ObjectNode res, StackMigration m, String s) {
@@ -331,7 +333,9 @@ public final class TerraformJson {
             lb.put("container_port", svc.published().get(0).port());
             o.putArray("depends_on").add("aws_lb_listener." + sid);
         }
-        o.putObject("tags").put("kiban.stack", escape(m.stack()));
+        ObjectNode tags = o.putObject("tags");
+        new java.util.TreeMap<>(svc.tags()).forEach((k, v) -> tags.put(escape(k), escape(v)));
+        tags.put("kiban.stack", escape(m.stack()));
     }
 
     private static void alb(ObjectNode res, String sid, EcsService svc, StackMigration m, String s) {

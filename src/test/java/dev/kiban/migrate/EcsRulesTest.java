@@ -297,6 +297,16 @@ class EcsRulesTest {
         }
 
         @Test
+        void deployLabelsBecomeTagsOnTheService() throws Exception {
+            StackMigration m = service("deploy: {labels: {team: mail, cost.center: \"42\"}}");
+            assertThat(m.services().get(0).tags()).containsEntry("team", "mail").containsEntry("cost.center", "42");
+            var tags = TaskDefinitionJson.JSON.readTree(TerraformJson.stack(m)).get("resource").get("aws_ecs_service")
+                    .get("shop_web").get("tags");
+            assertThat(tags.get("team").asText()).isEqualTo("mail");
+            assertThat(tags.get("kiban.stack").asText()).isEqualTo("shop");
+        }
+
+        @Test
         void aCommandAsTextIsSplitAsComposeSplitsIt() {
             assertThat(container(service("command: sh -c 'echo \"a b\"; sleep 1' ''")).command())
                     .containsExactly("sh", "-c", "echo \"a b\"; sleep 1", "");

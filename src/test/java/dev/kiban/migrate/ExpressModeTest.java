@@ -31,7 +31,7 @@ class ExpressModeTest {
                   web:
                     image: nginx:1.27
                     ports: ["80:80"]
-                    environment: {DB_PASSWORD: not-this, MODE: "${literal}"}
+                    environment: {DB_PASSWORD: not-this, MODE: "$${literal}"}
                     deploy: {replicas: 2}
                   worker:
                     image: busybox:1.37
