@@ -78,13 +78,13 @@ final class MigrateEcsCommand implements Callable<Integer> {
             + " (or, with --force, be an earlier output of this command).")
     Path out;
 
-    @Option(names = "--region", paramLabel = "REGION", defaultValue = "ap-northeast-1",
-            description = "The AWS region: awslogs, Terraform's default and the price table. Default:"
-                    + " ${DEFAULT-VALUE}.")
+    @Option(names = "--region", paramLabel = "REGION",
+            description = "The AWS region: awslogs, Terraform's default and the price table. Default: the spec's"
+                    + " migrate.region (ap-northeast-1).")
     String region;
 
-    @Option(names = "--cluster", paramLabel = "NAME", defaultValue = "kiban",
-            description = "The ECS cluster's name. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--cluster", paramLabel = "NAME",
+            description = "The ECS cluster's name. Default: the spec's migrate.cluster (kiban).")
     String cluster;
 
     @Option(names = "--express", description = "Write a service ECS Express Mode can run (one HTTP port, no"
@@ -100,13 +100,15 @@ final class MigrateEcsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        PlatformSpec platform = SpecLoading.spec(spec).require();
+        if (region == null) region = platform.migrate().region();
+        if (cluster == null) cluster = platform.migrate().cluster();
         if (!REGION.matcher(region).matches()) {
             throw new UsageException("--region " + SpecText.shown(region) + " is not an AWS region like us-east-1");
         }
         if (!CLUSTER.matcher(cluster).matches()) {
             throw new UsageException("--cluster " + SpecText.shown(cluster) + ": letters, digits, - and _ only");
         }
-        PlatformSpec platform = SpecLoading.spec(spec).require();
         Path tree = Path.of(platform.storage().compose().value());
         checkOut();
 
@@ -124,7 +126,8 @@ final class MigrateEcsCommand implements Callable<Integer> {
         }
         List<StackMigration> stacks = new ArrayList<>();
         for (StackSource s : sources) {
-            StackMigration m = EcsMapping.map(s, new EcsMapping.Options(region));
+            StackMigration m = EcsMapping.map(s, new EcsMapping.Options(region, platform.migrate().defaults().cpus(),
+                    platform.migrate().defaults().memory().bytes()));
             problems.addAll(m.refusals());
             stacks.add(m);
         }

@@ -42,8 +42,16 @@ import java.util.regex.Pattern;
  * secret the operator fills.
  */
 public final class EcsMapping {
-    /** Where the stack goes: the region for awslogs and the price table. */
-    public record Options(String region) {}
+    /**
+     * Where the stack goes (the region for awslogs) and the size of a service without limits or reservations
+     * (the spec's {@code migrate.defaults}), in cpus and bytes.
+     */
+    public record Options(String region, double defaultCpus, long defaultMemory) {
+        /** The spec's built-in defaults: a quarter of a CPU and 512 MiB. */
+        public Options(String region) {
+            this(region, 0.25, 512L << 20);
+        }
+    }
 
     private static final Pattern SECRET_NAME = Pattern.compile(
             ".*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL).*", Pattern.CASE_INSENSITIVE);
@@ -774,10 +782,13 @@ public final class EcsMapping {
         Long memory = d.limitMemory != null ? d.limitMemory : d.reserveMemory;
         String from = d.limitCpus != null || d.limitMemory != null ? "limits" : "reservations";
         if (cpus == null && memory == null) {
-            FargateSize smallest = FargateSize.ALL.get(0);
-            note(line, svc, "deploy.resources", Outcome.APPROXIMATED, "no limits or reservations: the smallest"
-                    + " Fargate size, " + smallest + "; declare limits (R1.3, kiban stack lint) to size it");
-            return Optional.of(smallest);
+            Optional<FargateSize> fit = FargateSize.fit(cpuUnits(options.defaultCpus()), mib(options.defaultMemory()));
+            FargateSize size = fit.orElse(FargateSize.largest());
+            note(line, svc, "deploy.resources", Outcome.APPROXIMATED, "no limits or reservations: sized from the"
+                    + " spec's migrate.defaults (" + FargateSize.number(options.defaultCpus()) + " cpus / "
+                    + mib(options.defaultMemory()) + " MiB) → task " + size + "; declare limits (R1.3, kiban stack"
+                    + " lint) to size it");
+            return Optional.of(size);
         }
         int needCpu = cpus == null ? 0 : cpuUnits(cpus);
         int needMemory = memory == null ? 0 : mib(memory);

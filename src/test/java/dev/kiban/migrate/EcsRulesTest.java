@@ -19,6 +19,12 @@ class EcsRulesTest {
         return map(HEAD + lines.stripTrailing().indent(4));
     }
 
+    static StackSource source(String yaml) {
+        List<dev.kiban.spec.Problem> problems = new java.util.ArrayList<>();
+        return new StackSource("shop", "compose.yml", dev.kiban.spec.SpecReader.read("compose.yml", yaml, problems),
+                Map.of());
+    }
+
     static Container container(StackMigration m) {
         assertThat(m.refusals()).isEmpty();
         return m.services().get(0).task().container();
@@ -153,7 +159,12 @@ class EcsRulesTest {
         void aServiceWithoutLimitsGetsTheSmallestSizeWithANote() {
             StackMigration m = map(HEAD);
             assertThat(m.services().get(0).task().size()).isEqualTo(new FargateSize(256, 512));
-            assertThat(outcome(m, "deploy.resources").note()).contains("no limits").contains("R1.3");
+            assertThat(outcome(m, "deploy.resources").note()).contains("no limits").contains("migrate.defaults")
+                    .contains("R1.3");
+            StackMigration big = EcsMapping.map(m.services().isEmpty() ? null : source(HEAD),
+                    new EcsMapping.Options("us-east-1", 1.5, 3L << 30));
+            assertThat(big.services().get(0).task().size()).as("the spec's defaults, rounded up")
+                    .isEqualTo(new FargateSize(2048, 4096));
             assertThat(service("deploy: {resources: {reservations: {cpus: \"2\", memory: 1G}}}").services().get(0)
                     .task().size()).as("reservations size it when there are no limits").isEqualTo(
                             new FargateSize(2048, 4096));
