@@ -533,6 +533,7 @@ public final class EcsMapping {
     private void ports(String svc, Draft d, SpecNode.Entry e, boolean publish) {
         String path = "services." + svc + "." + (publish ? "ports" : "expose");
         boolean approximated = false;
+        boolean hostIp = false;
         for (SpecNode i : e.value() instanceof Sequence s ? s.items() : List.<SpecNode>of()) {
             String target;
             String published;
@@ -541,7 +542,7 @@ public final class EcsMapping {
                 target = text(m.get("target")).orElse("");
                 published = text(m.get("published")).orElse(null);
                 protocol = text(m.get("protocol")).orElse("tcp");
-                approximated |= m.get("host_ip") != null || m.get("mode") != null;
+                hostIp |= m.get("host_ip") != null || m.get("mode") != null;
             } else {
                 String t = text(i).orElse("");
                 int slash = t.lastIndexOf('/');
@@ -555,7 +556,7 @@ public final class EcsMapping {
                 int prev = rest.lastIndexOf(':');
                 published = last < 0 ? null : rest.substring(prev + 1);
                 if (published != null && published.isEmpty()) published = null;
-                approximated |= prev >= 0;
+                hostIp |= prev >= 0;
             }
             if (!publish) published = null;
             if (published != null && !published.equals(target)) {
@@ -575,10 +576,21 @@ public final class EcsMapping {
             }
             for (int p = range[0]; p <= range[1]; p++) d.ports.add(new PortMapping(p, protocol, published != null));
         }
+        approximated |= hostIp;
+        List<PortMapping> published = d.ports.stream().filter(PortMapping::published).toList();
+        boolean alb = published.size() == 1 && published.get(0).protocol().equals("tcp")
+                && isHttpPort(published.get(0).port());
+        if (publish && !published.isEmpty() && !alb) {
+            approximated = true;
+        }
+        String what = !publish ? "portMappings, reachable inside the stack's security groups"
+                : alb ? "portMappings, behind the stack's ALB (HTTP " + published.get(0).port() + ")"
+                : "portMappings, open to allowed_cidrs on the task's own address, which changes with every task:"
+                        + " no load balancer is written for these ports; put an NLB in front (kiban does not write"
+                        + " one yet)";
         note(e.keyLocation().line(), svc, publish ? "ports" : "expose", approximated ? Outcome.APPROXIMATED
-                : Outcome.MAPPED, (publish ? "portMappings, published through the service's security group (an ALB for"
-                + " one HTTP port)" : "portMappings, reachable inside the stack's security groups")
-                + (approximated ? "; host_ip and mode are dropped: the task has its own address" : ""));
+                : Outcome.MAPPED, what + (hostIp ? "; host_ip and mode are dropped: the task has its own address"
+                : ""));
     }
 
     private static int[] range(String t) {
