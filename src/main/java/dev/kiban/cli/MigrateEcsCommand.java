@@ -54,13 +54,15 @@ import picocli.CommandLine.Spec;
             "  task-definitions/<stack>/<service>.json   the RegisterTaskDefinition input, for review",
             "Limits are rounded up to a Fargate size (the report says so); secrets and environment variables named"
                     + " like secrets (PASSWORD, TOKEN, ...) are read from Secrets Manager, their values never copied."
-                    + " ${VAR} is substituted from the compose tree's common/.env and the stack's .env.",
+                    + " $${VAR} is substituted from the compose tree's common/.env and the stack's .env.",
             "Refused, with FILE:LINE:COL and nothing written: a bind mount of a host path, build: without image:,"
                     + " privileged, network_mode/pid: host, devices, a published port other than its target, a"
                     + " secret or volume not declared, an env_file outside the compose tree or through a link.",
             "--out is written whole or not at all: into a new directory beside it, then moved into place. An"
                     + " existing --out is refused, unless it is an earlier output of this command and --force is"
                     + " given; a directory kiban did not write is never replaced.",
+            "Exit 0: written. 1: refused (nothing written). 2: usage or spec error. 3: --out could not be"
+                    + " written (nothing left behind).",
             ""})
 final class MigrateEcsCommand implements Callable<Integer> {
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");

@@ -74,7 +74,8 @@ class MigrateEcsCommandTest {
     @Test
     void helpListsTheExitCodes() {
         HostileCorpus.Outcome o = migrate("ecs", "--help");
-        assertThat(o.out()).contains("Exit codes:").contains(" 1 ").contains(" 3 ").contains("--force");
+        assertThat(o.out()).contains("Exit codes:").contains(" 1 ").contains(" 3 ").contains("--force")
+                .contains("${VAR} is substituted").contains("3: --out").doesNotContain("null");
     }
 
     @Nested
