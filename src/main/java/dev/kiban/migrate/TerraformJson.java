@@ -38,7 +38,8 @@ public final class TerraformJson {
                 .put("description", "The AWS region the stacks run in.");
         var.putObject("vpc_id").put("type", "string").put("description", "The VPC the tasks, EFS and ALBs are in.");
         var.putObject("subnet_ids").put("type", "list(string)")
-                .put("description", "Subnets for the tasks, EFS mount targets and ALBs (two or more zones).");
+                .put("description", "Subnets for the tasks, EFS mount targets and ALBs: one per availability zone,"
+                        + " two or more zones (EFS takes one mount target per zone).");
         var.putObject("assign_public_ip").put("type", "bool").put("default", false)
                 .put("description", "Give tasks a public address (subnets without a NAT gateway need it to pull).");
         var.putObject("allowed_cidrs").put("type", "list(string)").putArray("default").add("0.0.0.0/0");
@@ -236,9 +237,30 @@ public final class TerraformJson {
             ap.put("file_system_id", "${aws_efs_file_system." + s + ".id}");
             ObjectNode dir = ap.putObject("root_directory");
             dir.put("path", escape("/" + v));
-            dir.putObject("creation_info").put("owner_uid", 0).put("owner_gid", 0).put("permissions", "0755");
+            long[] owner = owner(m, v);
+            dir.putObject("creation_info").put("owner_uid", owner[0]).put("owner_gid", owner[1])
+                    .put("permissions", "0755");
             ap.putObject("tags").put("Name", escape(m.stack() + "-" + v));
         }
+    }
+
+    /**
+     * Who owns a volume's directory when EFS creates it: the numeric {@code user:} (uid[:gid]) of the services
+     * that mount it when they agree, so a service that does not run as root can write its data; else root.
+     */
+    static long[] owner(StackMigration m, String volume) {
+        java.util.Set<String> users = new java.util.HashSet<>();
+        for (EcsService svc : m.services()) {
+            if (svc.task().container().mounts().stream().anyMatch(mp -> mp.volume().equals(volume))) {
+                users.add(svc.task().container().user().orElse("0"));
+            }
+        }
+        if (users.size() != 1) return new long[] {0, 0};
+        String u = users.iterator().next();
+        if (!u.matches("\\d{1,9}(:\\d{1,9})?")) return new long[] {0, 0};
+        String[] p = u.split(":");
+        long uid = Long.parseLong(p[0]);
+        return new long[] {uid, p.length > 1 ? Long.parseLong(p[1]) : uid};
     }
 
     private static void taskDefinition(ObjectNode defs, String sid, EcsService svc, StackMigration m,

@@ -268,6 +268,17 @@ class EcsRulesTest {
         }
 
         @Test
+        void anEfsDirectoryBelongsToTheNumericUserOfTheServicesThatMountIt() {
+            StackMigration m = map("services:\n  a:\n    image: x:1\n    user: \"65534\"\n    volumes: [data:/d]\n"
+                    + "  b:\n    image: y:1\n    user: \"1000:1001\"\n    volumes: [own:/o, shared:/s]\n"
+                    + "  c:\n    image: z:1\n    volumes: [shared:/s]\n"
+                    + "volumes: {data: {}, own: {}, shared: {}}\n");
+            assertThat(TerraformJson.owner(m, "data")).containsExactly(65534, 65534);
+            assertThat(TerraformJson.owner(m, "own")).containsExactly(1000, 1001);
+            assertThat(TerraformJson.owner(m, "shared")).as("services that disagree: root").containsExactly(0, 0);
+        }
+
+        @Test
         void anchorsAndMergeKeysAreResolvedBeforeMapping() {
             StackMigration m = map("""
                     x-base: &base
