@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
             "  terraform/*.tf.json      Terraform (JSON syntax): cluster, execution role, log group per stack,"
                     + " Secrets Manager secrets (names only), a security group per network, EFS with an access point"
                     + " per named volume, Cloud Map names, task definitions, services with the circuit breaker,"
-                    + " an ALB for a service that publishes one HTTP port; variables for the VPC and subnets; with"
+                    + " an ALB for a service that publishes one HTTP port, an NLB for other published ports; variables"
+                    + " for the VPC and subnets; with"
                     + " --express, an Express service for each service that qualifies",
             "  task-definitions/<stack>/<service>.json   the RegisterTaskDefinition input, for review",
             "Limits are rounded up to a Fargate size (the report says so); secrets and environment variables named"

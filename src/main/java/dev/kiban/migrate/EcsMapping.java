@@ -580,14 +580,16 @@ public final class EcsMapping {
         List<PortMapping> published = d.ports.stream().filter(PortMapping::published).toList();
         boolean alb = published.size() == 1 && published.get(0).protocol().equals("tcp")
                 && isHttpPort(published.get(0).port());
-        if (publish && !published.isEmpty() && !alb) {
+        if (publish && !alb && published.size() > EcsService.MAX_TARGET_GROUPS) {
             approximated = true;
         }
         String what = !publish ? "portMappings, reachable inside the stack's security groups"
                 : alb ? "portMappings, behind the stack's ALB (HTTP " + published.get(0).port() + ")"
+                : published.size() <= EcsService.MAX_TARGET_GROUPS ? "portMappings, each behind the stack's NLB"
+                        + " (open to allowed_cidrs)"
                 : "portMappings, open to allowed_cidrs on the task's own address, which changes with every task:"
-                        + " no load balancer is written for these ports; put an NLB in front (kiban does not write"
-                        + " one yet)";
+                        + " more than " + EcsService.MAX_TARGET_GROUPS + " ports, so no NLB (ECS attaches at most "
+                        + EcsService.MAX_TARGET_GROUPS + " target groups to a service)";
         note(e.keyLocation().line(), svc, publish ? "ports" : "expose", approximated ? Outcome.APPROXIMATED
                 : Outcome.MAPPED, what + (hostIp ? "; host_ip and mode are dropped: the task has its own address"
                 : ""));

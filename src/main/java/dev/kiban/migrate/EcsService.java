@@ -13,6 +13,14 @@ public record EcsService(String name, EcsTask task, int desiredCount, boolean ro
         int maximumPercent, List<String> networks, List<EcsTask.PortMapping> published, boolean http,
         Map<String, String> tags) {
 
+    /** ECS attaches at most this many target groups to one service. */
+    public static final int MAX_TARGET_GROUPS = 5;
+
+    /** Published ports other than one HTTP port, few enough for ECS to put each behind the stack's NLB. */
+    public boolean nlb() {
+        return !http && !published.isEmpty() && published.size() <= MAX_TARGET_GROUPS;
+    }
+
     /** Tasks that run, for the estimate. */
     public int tasks() {
         return desiredCount;

@@ -15,8 +15,8 @@ import java.util.Map;
  * holds the provider, the variables (region, VPC, subnets, who may reach published ports), the cluster
  * and the execution role; each stack adds {@code <stack>.tf.json}: its log group, Secrets Manager secrets
  * (names only, never a value), a security group per network, an EFS file system with an access point per
- * named volume, a Cloud Map namespace, a task definition and an ECS service per compose service, and an
- * ALB for the services that publish one HTTP port.
+ * named volume, a Cloud Map namespace, a task definition and an ECS service per compose service, an
+ * ALB for the services that publish one HTTP port and an NLB for the other published ports.
  *
  * <p>Every string in a {@code .tf.json} is a Terraform template, so text from a compose file has its
  * {@code ${} and {@code %{} escaped ({@code $${}, {@code %%{}) and only kiban's own references stay live.
@@ -130,10 +130,23 @@ public final class TerraformJson {
                 in.add(r);
             }
             for (EcsTask.PortMapping p : direct) {
-                in.add(rule("published " + p.port() + "/" + p.protocol(), p.port(), p.port(), p.protocol(), false,
-                        "${var.allowed_cidrs}"));
+                ObjectNode r = rule("published " + p.port() + "/" + p.protocol(), p.port(), p.port(), p.protocol(),
+                        false, svc.nlb() ? null : "${var.allowed_cidrs}");
+                if (svc.nlb()) r.putArray("security_groups").add("${aws_security_group." + s + "_nlb.id}");
+                in.add(r);
             }
             g.putArray("egress");
+        }
+        if (full.stream().anyMatch(EcsService::nlb)) {
+            ObjectNode g = groups.putObject(s + "_nlb");
+            g.put("name", escape(m.stack() + "-nlb"));
+            g.put("description", escape("the NLB of stack " + m.stack()));
+            g.put("vpc_id", "${var.vpc_id}");
+            ArrayNode in = g.putArray("ingress");
+            full.stream().filter(EcsService::nlb).flatMap(x -> x.published().stream()).distinct().forEach(p ->
+                    in.add(rule("published " + p.port() + "/" + p.protocol(), p.port(), p.port(), p.protocol(), false,
+                            "${var.allowed_cidrs}")));
+            g.putArray("egress").add(rule("to the tasks", 0, 0, "-1", false, "0.0.0.0/0"));
         }
         if (anyHttp) {
             ObjectNode g = groups.putObject(s + "_alb");
@@ -168,6 +181,7 @@ public final class TerraformJson {
             taskDefinition(taskDefs, sid, svc, m, secretIds, s);
             service(services, sid, svc, m, s);
             if (svc.http()) alb(res, sid, svc, m, s);
+            if (svc.nlb()) nlb(res, sid, svc, m, s);
         }
         for (String kind : List.of("aws_service_discovery_service", "aws_ecs_task_definition", "aws_ecs_service")) {
             if (res.get(kind).isEmpty()) res.remove(kind);
@@ -355,6 +369,16 @@ public final class TerraformJson {
             lb.put("container_port", svc.published().get(0).port());
             o.putArray("depends_on").add("aws_lb_listener." + sid);
         }
+        if (svc.nlb()) {
+            ArrayNode lbs = o.putArray("load_balancer");
+            ArrayNode after = o.putArray("depends_on");
+            for (EcsTask.PortMapping p : svc.published()) {
+                String tg = sid + "_" + p.port() + "_" + p.protocol();
+                lbs.addObject().put("target_group_arn", "${aws_lb_target_group." + tg + ".arn}")
+                        .put("container_name", escape(svc.name())).put("container_port", p.port());
+                after.add("aws_lb_listener." + tg);
+            }
+        }
         ObjectNode tags = o.putObject("tags");
         new java.util.TreeMap<>(svc.tags()).forEach((k, v) -> tags.put(escape(k), escape(v)));
         tags.put("kiban.stack", escape(m.stack()));
@@ -384,6 +408,35 @@ public final class TerraformJson {
         l.put("protocol", "HTTP");
         l.putObject("default_action").put("type", "forward").put("target_group_arn", "${aws_lb_target_group." + sid
                 + ".arn}");
+    }
+
+    /** The stack's NLB, and a target group and a listener for each port the service publishes. */
+    private static void nlb(ObjectNode res, String sid, EcsService svc, StackMigration m, String s) {
+        String lbId = s + "_nlb";
+        if (!res.has("aws_lb") || !res.get("aws_lb").has(lbId)) {
+            ObjectNode lb = res.with("aws_lb").putObject(lbId);
+            lb.put("name", escape(albName(m.stack() + "-nlb")));
+            lb.put("load_balancer_type", "network");
+            lb.put("internal", false);
+            lb.put("subnets", "${var.subnet_ids}");
+            lb.putArray("security_groups").add("${aws_security_group." + s + "_nlb.id}");
+        }
+        for (EcsTask.PortMapping p : svc.published()) {
+            String tg = sid + "_" + p.port() + "_" + p.protocol();
+            String protocol = p.protocol().toUpperCase(java.util.Locale.ROOT);
+            ObjectNode t = res.with("aws_lb_target_group").putObject(tg);
+            t.put("name", escape(albName(m.stack() + "-" + svc.name() + "-" + p.port() + "-" + p.protocol())));
+            t.put("port", p.port());
+            t.put("protocol", protocol);
+            t.put("target_type", "ip");
+            t.put("vpc_id", "${var.vpc_id}");
+            ObjectNode l = res.with("aws_lb_listener").putObject(tg);
+            l.put("load_balancer_arn", "${aws_lb." + lbId + ".arn}");
+            l.put("port", p.port());
+            l.put("protocol", protocol);
+            l.putObject("default_action").put("type", "forward").put("target_group_arn", "${aws_lb_target_group."
+                    + tg + ".arn}");
+        }
     }
 
     /** ALB and target group names: at most 32 characters of letters, digits and hyphens. */

@@ -240,6 +240,20 @@ class EcsRulesTest {
         }
 
         @Test
+        void otherPublishedPortsGoBehindTheStacksNlbUpToFiveAService() throws Exception {
+            StackMigration m = service("ports: [\"25:25\", \"53:53/udp\"]");
+            assertThat(m.services().get(0).nlb()).isTrue();
+            var res = TaskDefinitionJson.JSON.readTree(TerraformJson.stack(m)).get("resource");
+            assertThat(res.get("aws_lb").get("shop_nlb").get("load_balancer_type").asText()).isEqualTo("network");
+            assertThat(res.get("aws_lb_listener").get("shop_web_53_udp").get("protocol").asText()).isEqualTo("UDP");
+            assertThat(res.get("aws_ecs_service").get("shop_web").get("load_balancer")).hasSize(2);
+            assertThat(outcome(m, "ports").outcome()).isEqualTo(Outcome.MAPPED);
+            StackMigration many = service("ports: [\"9000-9005:9000-9005\"]");
+            assertThat(many.services().get(0).nlb()).isFalse();
+            assertThat(outcome(many, "ports").note()).contains("no NLB");
+        }
+
+        @Test
         void ulimitsCapabilitiesAndSysctlsKeepWhatFargateAllows() {
             StackMigration m = service("ulimits: {nofile: {soft: 1024, hard: 4096}, nproc: 512}\n"
                     + "cap_add: [SYS_PTRACE, NET_ADMIN]\ncap_drop: [ALL]\n"
