@@ -62,6 +62,15 @@ class EcsMappingTest {
         assertThat(task.size()).isEqualTo(new FargateSize(512, 1024));
     }
 
+    /** The round trip proves something only if the SDK's model refuses a field it does not have. */
+    @Test
+    void theSdkModelRefusesAFieldItDoesNotHave() throws Exception {
+        ObjectNode json = TaskDefinitionJson.JSON.createObjectNode().put("family", "x");
+        json.putArray("containerDefinitions").addObject().put("name", "web").put("imagee", "typo");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EcsModelRoundTrip.read(json))
+                .hasMessageContaining("imagee");
+    }
+
     @Test
     void everyKeyIsAccountedFor() {
         StackMigration m = map("""
