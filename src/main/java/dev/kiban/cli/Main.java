@@ -37,6 +37,7 @@ public final class Main {
         m.put("report", ReportCommand.class);
         m.put("verify", VerifyCommand.class);
         m.put("audit", AuditCommand.class);
+        m.put("migrate", MigrateCommand.class);
         m.put("doctor", DoctorCommand.class);
         return m;
     }

@@ -23,7 +23,8 @@ public record PlatformSpec(
         Monitor monitor,
         Security security,
         Swarm swarm,
-        Audit audit) {
+        Audit audit,
+        Migrate migrate) {
 
     public static final String API_VERSION = "kiban.dev/v1";
     public static final String KIND = "Platform";
@@ -51,7 +52,7 @@ public record PlatformSpec(
                 swarm.dataPathPort(), swarm.nodeNetworks(), swarm.joinTokenFile(), swarm.joinToken(),
                 swarm.managerJoinToken(), swarm.nodes());
         return new PlatformSpec(apiVersion, kind, admin, h, budget, e, networks, ports, storage, backup, monitor,
-                security, s, audit);
+                security, s, audit, migrate);
     }
 
     /** The mail recipients: the channel's own list, else the admin address. */
@@ -188,6 +189,14 @@ public record PlatformSpec(
      * container's image is reported as old ({@code kiban.image.age}).
      */
     public record Audit(List<Waiver> waivers, String failOn, int maxImageAgeDays) {}
+
+    /**
+     * {@code kiban migrate ecs} (R10): the AWS region and ECS cluster it writes for (its options override
+     * them), and the size of a service that declares no limits or reservations.
+     */
+    public record Migrate(String region, String cluster, MigrateDefaults defaults) {}
+
+    public record MigrateDefaults(double cpus, ByteSize memory) {}
 
     /** A check the operator accepts failing: its id, why, and until when ({@code YYYY-MM-DD}, inclusive). */
     public record Waiver(String id, String reason, String expires) {}

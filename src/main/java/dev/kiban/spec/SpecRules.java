@@ -39,6 +39,7 @@ final class SpecRules {
         security();
         swarm();
         audit();
+        migrate();
         new ValueRules(spec, locator, problems).check();
     }
 
@@ -502,6 +503,24 @@ final class SpecRules {
             } catch (java.time.format.DateTimeParseException e) {
                 error(at + "expires", "expected a date YYYY-MM-DD, not \"" + w.expires() + "\"");
             }
+        }
+    }
+
+    /** An AWS region's shape, a cluster name ECS accepts, and a default size Fargate can hold. */
+    private void migrate() {
+        var m = spec.migrate();
+        if (!m.region().matches("[a-z]{2}(-[a-z]+)+-\\d")) {
+            error("migrate.region", "expected an AWS region like ap-northeast-1, not \"" + m.region() + "\"");
+        }
+        if (!m.cluster().matches("[A-Za-z0-9_-]{1,255}")) {
+            error("migrate.cluster", "an ECS cluster name is letters, digits, - and _ (at most 255)");
+        }
+        if (!(m.defaults().cpus() > 0 && m.defaults().cpus() <= 16)) {
+            error("migrate.defaults.cpus", "expected more than 0 and at most 16 (Fargate's largest task)");
+        }
+        long mib = m.defaults().memory().bytes() >> 20;
+        if (mib < 6 || mib > 120 * 1024) {
+            error("migrate.defaults.memory", "expected 6M (ECS's least) to 120G (Fargate's largest task)");
         }
     }
 
