@@ -314,7 +314,8 @@ abstract class InstalledPlatform extends RigSteps {
         // the count, in the Failsafe report: what stays failing below 'high' on a host kiban applied
         System.out.println("audit after apply on " + suite + ": " + failing + " FAIL below high, "
                 + verdicts.values().stream().filter(v -> v.equals("PASS")).count() + " PASS of " + verdicts.size()
-                + "; " + clean.err());
+                + "; FAIL/WARN: " + verdicts.entrySet().stream().filter(e -> e.getValue().matches("FAIL|WARN"))
+                .map(e -> e.getKey() + " " + e.getValue()).toList() + clean.err());
         assertThat(clean.exit()).as(clean.both()).isZero();
         assertThat(verdicts).containsEntry("kiban.api.tcp", "PASS").containsEntry("kiban.socket.mode", "PASS")
                 .containsEntry("kiban.ssh.password", "PASS").containsEntry("kiban.fail2ban", "PASS")
