@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
                     + " monthly estimate from kiban's dated price table",
             "  terraform/*.tf.json      Terraform (JSON syntax): cluster, execution role, log group per stack,"
                     + " Secrets Manager secrets (names only), a security group per network, EFS with an access point"
-                    + " per named volume, Cloud Map names, task definitions, services with the circuit breaker,"
+                    + " per named volume, Service Connect (services reach each other by compose name), task"
+                    + " definitions, services with the circuit breaker,"
                     + " an ALB for a service that publishes one HTTP port, an NLB for other published ports; variables"
                     + " for the VPC and subnets; with"
                     + " --express, an Express service for each service that qualifies",

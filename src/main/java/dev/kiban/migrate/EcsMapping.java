@@ -180,9 +180,10 @@ public final class EcsMapping {
     private void topLevel(String key, SpecNode.Entry e) {
         int line = e.keyLocation().line();
         switch (key) {
-            case "services" -> note(line, "", key, Outcome.APPROXIMATED, "each service is an ECS service found as"
-                    + " <service>." + source.stack() + ".local (Cloud Map); a bare name like the compose network's"
-                    + " resolves only with " + source.stack() + ".local among the VPC's DHCP search domains");
+            case "services" -> note(line, "", key, Outcome.APPROXIMATED, "each service is an ECS service in ECS"
+                    + " Service Connect (Cloud Map namespace " + source.stack() + "): the stack's services reach it"
+                    + " by its compose name and aliases on its TCP ports, as on the compose network; UDP ports only"
+                    + " at the task's own address");
             case "version" -> note(line, "", key, Outcome.APPROXIMATED, "obsolete in Compose v2 and ignored (D10)");
             case "name" -> note(line, "", key, Outcome.APPROXIMATED,
                     "the stack is named by its directory, " + source.stack() + ", as kiban deploys it");
@@ -256,6 +257,7 @@ public final class EcsMapping {
         boolean tty;
         boolean interactive;
         final List<String> networks = new ArrayList<>();
+        final List<String> aliases = new ArrayList<>();
         Double limitCpus;
         Long limitMemory;
         Double reserveCpus;
@@ -301,7 +303,8 @@ public final class EcsMapping {
         boolean http = published.size() == 1 && published.get(0).protocol().equals("tcp")
                 && isHttpPort(published.get(0).port());
         return Optional.of(new EcsService(name, task, d.replicas, d.rollback, d.minHealthy, d.maxPercent,
-                List.copyOf(d.networks), published, http, Map.copyOf(d.deployLabels)));
+                List.copyOf(d.networks), published, http, Map.copyOf(d.deployLabels),
+                List.copyOf(d.aliases)));
     }
 
     private void serviceKey(String svcName, Mapping svc, Draft d, String key, SpecNode.Entry e) {
@@ -353,18 +356,29 @@ public final class EcsMapping {
             case "stop_grace_period" -> stopGrace(svcName, d, e);
             case "depends_on" -> note(line, svcName, key, Outcome.APPROXIMATED, "each service is its own ECS service"
                     + " and starts on its own: dependsOn works only inside one task; " + svcName + " reaches "
-                    + String.join(", ", keysOrItems(v)) + " by Cloud Map name and must retry until they answer");
+                    + String.join(", ", keysOrItems(v)) + " by compose name (Service Connect) and must retry until"
+                    + " they answer");
             case "deploy" -> deploy(svcName, d, e);
             case "networks" -> {
                 for (String n : keysOrItems(v)) {
                     d.networks.add(n);
                     networks.add(n);
                 }
-                boolean aliases = v instanceof Mapping m && m.entries().values().stream()
+                boolean settings = v instanceof Mapping m && m.entries().values().stream()
                         .anyMatch(ne -> ne.value() instanceof Mapping nm && !nm.entries().isEmpty());
-                note(line, svcName, key, aliases ? Outcome.APPROXIMATED : Outcome.MAPPED, "the security groups of "
-                        + String.join(", ", keysOrItems(v)) + (aliases ? "; aliases and fixed addresses are dropped:"
-                        + " the service is found by its Cloud Map name" : ""));
+                if (v instanceof Mapping m) {
+                    m.entries().values().forEach(ne -> {
+                        if (ne.value() instanceof Mapping nm && nm.get("aliases") != null) {
+                            for (String a : words(nm.get("aliases"))) {
+                                if (!a.equals(svcName) && !d.aliases.contains(a)) d.aliases.add(a);
+                            }
+                        }
+                    });
+                }
+                note(line, svcName, key, settings ? Outcome.APPROXIMATED : Outcome.MAPPED, "the security groups of "
+                        + String.join(", ", keysOrItems(v)) + (settings ? "; aliases are Service Connect names in the"
+                        + " whole stack, not only on their network; fixed addresses and other settings are dropped"
+                        : ""));
             }
             case "volumes" -> volumes(svcName, d, e);
             case "labels" -> {
@@ -394,7 +408,7 @@ public final class EcsMapping {
             case "restart" -> note(line, svcName, key, Outcome.APPROXIMATED,
                     "an ECS service replaces every task that stops, whatever the policy");
             case "links", "external_links" -> note(line, svcName, key, Outcome.APPROXIMATED,
-                    "no links on awsvpc: reach the service by its Cloud Map name");
+                    "no links on awsvpc: reach the service by its compose name (Service Connect)");
             case "privileged" -> {
                 if (bool(v)) refuse(e, path, "privileged: Fargate runs no privileged container; drop it, or the"
                         + " service stays on Docker");
@@ -708,8 +722,8 @@ public final class EcsMapping {
                     d.deployLabels.putAll(pairs(v));
                     note(line, svc, k, Outcome.MAPPED, "tags on the ECS service");
                 }
-                case "endpoint_mode" -> note(line, svc, k, Outcome.APPROXIMATED, "Cloud Map A records, one per task"
-                        + " (dnsrr-like)");
+                case "endpoint_mode" -> note(line, svc, k, Outcome.APPROXIMATED, "Service Connect's proxy spreads"
+                        + " connections over the tasks (vip-like)");
                 default -> note(line, svc, k, Outcome.UNSUPPORTED, "not a deploy key kiban maps");
             }
         });
@@ -1048,8 +1062,8 @@ public final class EcsMapping {
                 "link_local_ips", "use_api_socket")) {
             m.put(k, fargate);
         }
-        m.put("hostname", "awsvpc: ECS sets the task's hostname; use the Cloud Map name");
-        m.put("domainname", "awsvpc: ECS sets the task's names; use the Cloud Map name");
+        m.put("hostname", "awsvpc: ECS sets the task's hostname; use the compose name (Service Connect)");
+        m.put("domainname", "awsvpc: ECS sets the task's names; use the compose name (Service Connect)");
         m.put("extra_hosts", "Fargate has no extraHosts: use Cloud Map or Route 53 names");
         m.put("dns", "awsvpc uses the VPC's resolver: set DNS on the VPC");
         m.put("dns_search", "awsvpc uses the VPC's resolver: set DNS on the VPC");

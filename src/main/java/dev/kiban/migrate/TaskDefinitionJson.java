@@ -122,9 +122,12 @@ public final class TaskDefinitionJson {
         }
         if (!c.ports().isEmpty()) {
             ArrayNode ports = o.putArray("portMappings");
+            java.util.Set<String> named = new java.util.HashSet<>();
             for (PortMapping p : c.ports()) {
-                ports.addObject().put("containerPort", p.port()).put("hostPort", p.port())
-                        .put("protocol", p.protocol());
+                // a port in both ports: and expose: is one mapping (ECS refuses a name twice)
+                if (!named.add(p.name(c.name()))) continue;
+                ports.addObject().put("name", p.name(c.name())).put("containerPort", p.port())
+                        .put("hostPort", p.port()).put("protocol", p.protocol());
             }
         }
         if (!c.mounts().isEmpty()) {

@@ -15,7 +15,8 @@ import java.util.Map;
  * holds the provider, the variables (region, VPC, subnets, who may reach published ports), the cluster
  * and the execution role; each stack adds {@code <stack>.tf.json}: its log group, Secrets Manager secrets
  * (names only, never a value), a security group per network, an EFS file system with an access point per
- * named volume, a Cloud Map namespace, a task definition and an ECS service per compose service, an
+ * named volume, a Cloud Map namespace for Service Connect, a task definition and an ECS service per compose
+ * service (in Service Connect, so services find each other by their compose names), an
  * ALB for the services that publish one HTTP port and an NLB for the other published ports.
  *
  * <p>Every string in a {@code .tf.json} is a Terraform template, so text from a compose file has its
@@ -73,7 +74,7 @@ public final class TerraformJson {
     /**
      * With {@code express}, a service {@link ExpressMode} accepts becomes one aws_ecs_express_gateway_service
      * (ECS makes its load balancer, target group and security groups) instead of a task definition, a service,
-     * a Cloud Map name and kiban's ALB.
+     * Service Connect and kiban's ALB.
      */
     public static String stack(StackMigration m, boolean express) {
         String s = id(m.stack());
@@ -160,30 +161,20 @@ public final class TerraformJson {
         }
 
         if (!m.volumes().isEmpty()) efs(res, m, s);
-        ObjectNode ns = res.putObject("aws_service_discovery_private_dns_namespace").putObject(s);
-        ns.put("name", escape(m.stack()) + ".local");
-        ns.put("vpc", "${var.vpc_id}");
-        ns.put("description", escape("Cloud Map names of stack " + m.stack() + ": <service>." + m.stack()
-                + ".local"));
-        ObjectNode discovery = res.putObject("aws_service_discovery_service");
+        ObjectNode ns = res.putObject("aws_service_discovery_http_namespace").putObject(s);
+        ns.put("name", escape(m.stack()));
+        ns.put("description", escape("Service Connect names of stack " + m.stack() + ": its compose service names"));
         ObjectNode taskDefs = res.putObject("aws_ecs_task_definition");
         ObjectNode services = res.putObject("aws_ecs_service");
         for (EcsService svc : fast) expressService(res, s + "_" + id(svc.name()), svc, m, secretIds, s);
         for (EcsService svc : full) {
             String sid = s + "_" + id(svc.name());
-            ObjectNode d = discovery.putObject(sid);
-            d.put("name", escape(svc.name()));
-            ObjectNode dns = d.putObject("dns_config");
-            dns.put("namespace_id", "${aws_service_discovery_private_dns_namespace." + s + ".id}");
-            dns.put("routing_policy", "MULTIVALUE");
-            dns.putArray("dns_records").addObject().put("ttl", 10).put("type", "A");
-            d.putObject("health_check_custom_config").put("failure_threshold", 1);
             taskDefinition(taskDefs, sid, svc, m, secretIds, s);
             service(services, sid, svc, m, s);
             if (svc.http()) alb(res, sid, svc, m, s);
             if (svc.nlb()) nlb(res, sid, svc, m, s);
         }
-        for (String kind : List.of("aws_service_discovery_service", "aws_ecs_task_definition", "aws_ecs_service")) {
+        for (String kind : List.of("aws_ecs_task_definition", "aws_ecs_service")) {
             if (res.get(kind).isEmpty()) res.remove(kind);
         }
         return write(root);
@@ -361,7 +352,7 @@ public final class TerraformJson {
         svc.networks().forEach(n -> sgs.add("${aws_security_group." + s + "_" + id(n) + ".id}"));
         if (!svc.published().isEmpty()) sgs.add("${aws_security_group." + sid + "_published.id}");
         net.put("assign_public_ip", "${var.assign_public_ip}");
-        o.putObject("service_registries").put("registry_arn", "${aws_service_discovery_service." + sid + ".arn}");
+        serviceConnect(o, svc, s);
         if (svc.http()) {
             ObjectNode lb = o.putArray("load_balancer").addObject();
             lb.put("target_group_arn", "${aws_lb_target_group." + sid + ".arn}");
@@ -382,6 +373,35 @@ public final class TerraformJson {
         ObjectNode tags = o.putObject("tags");
         new java.util.TreeMap<>(svc.tags()).forEach((k, v) -> tags.put(escape(k), escape(v)));
         tags.put("kiban.stack", escape(m.stack()));
+    }
+
+    /**
+     * ECS Service Connect in the stack's namespace: every service is a client (it reaches the others by their
+     * compose names); one that has TCP ports also serves each under its compose name and each of its aliases.
+     * The namespace is named on each service, not as the cluster's default: one cluster holds every stack, each
+     * with its own namespace, so two stacks' {@code db} do not meet.
+     */
+    private static void serviceConnect(ObjectNode o, EcsService svc, String s) {
+        ObjectNode sc = o.putObject("service_connect_configuration");
+        sc.put("enabled", true);
+        sc.put("namespace", "${aws_service_discovery_http_namespace." + s + ".arn}");
+        EcsTask.LogGroup logs = svc.task().container().logs();
+        sc.putObject("log_configuration").put("log_driver", "awslogs").putObject("options")
+                .put("awslogs-group", escape(logs.group())).put("awslogs-region", "${var.region}")
+                .put("awslogs-stream-prefix", escape(logs.streamPrefix() + "-service-connect"));
+        List<String> names = new ArrayList<>();
+        names.add(svc.name());
+        names.addAll(svc.aliases());
+        ArrayNode served = TaskDefinitionJson.JSON.createArrayNode();
+        for (EcsTask.PortMapping p : svc.connectPorts()) {
+            for (String n : names) {
+                ObjectNode one = served.addObject();
+                one.put("port_name", p.name(svc.name()));
+                one.put("discovery_name", p.name(n));
+                one.putObject("client_alias").put("dns_name", escape(n)).put("port", p.port());
+            }
+        }
+        if (!served.isEmpty()) sc.set("service", served);
     }
 
     private static void alb(ObjectNode res, String sid, EcsService svc, StackMigration m, String s) {

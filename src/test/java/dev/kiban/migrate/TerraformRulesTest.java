@@ -1,0 +1,78 @@
+package dev.kiban.migrate;
+
+import static dev.kiban.migrate.EcsMappingTest.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What {@link TerraformJson} declares beside the task definitions: Service Connect, HTTPS, IAM. */
+class TerraformRulesTest {
+    static JsonNode resources(StackMigration m) throws Exception {
+        assertThat(m.refusals()).isEmpty();
+        return TaskDefinitionJson.JSON.readTree(TerraformJson.stack(m)).get("resource");
+    }
+
+    static List<String> texts(JsonNode array, String field) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.at(field).asText()));
+        return out;
+    }
+
+    @Test
+    void servicesFindEachOtherByTheirComposeNamesThroughServiceConnect() throws Exception {
+        StackMigration m = map("""
+                services:
+                  db:
+                    image: postgres:16
+                    expose: ["5432", "53/udp"]
+                    networks: {back: {aliases: [database]}}
+                  api:
+                    image: api:1
+                    ports: ["8080:8080"]
+                    expose: ["8080", "9090"]
+                    networks: [back]
+                  worker:
+                    image: worker:1
+                    networks: [back]
+                networks: {back: {}}
+                """);
+        JsonNode res = resources(m);
+        assertThat(res.get("aws_service_discovery_http_namespace").get("shop").get("name").asText())
+                .isEqualTo("shop");
+        assertThat(res.has("aws_service_discovery_service")).as("no DNS records of its own").isFalse();
+        JsonNode db = res.get("aws_ecs_service").get("shop_db").get("service_connect_configuration");
+        assertThat(db.get("enabled").asBoolean()).isTrue();
+        assertThat(db.get("namespace").asText()).isEqualTo("${aws_service_discovery_http_namespace.shop.arn}");
+        assertThat(texts(db.get("service"), "/client_alias/dns_name")).as("its name and its alias, TCP only")
+                .containsExactly("db", "database");
+        assertThat(texts(db.get("service"), "/port_name")).containsExactly("db-5432-tcp", "db-5432-tcp");
+        assertThat(texts(db.get("service"), "/discovery_name")).containsExactly("db-5432-tcp", "database-5432-tcp");
+        assertThat(texts(db.get("service"), "/client_alias/port")).containsOnly("5432");
+        JsonNode api = res.get("aws_ecs_service").get("shop_api").get("service_connect_configuration");
+        assertThat(texts(api.get("service"), "/port_name")).as("a port in ports and expose once")
+                .containsExactly("api-8080-tcp", "api-9090-tcp");
+        JsonNode worker = res.get("aws_ecs_service").get("shop_worker").get("service_connect_configuration");
+        assertThat(worker.get("enabled").asBoolean()).as("a client only").isTrue();
+        assertThat(worker.has("service")).isFalse();
+        assertThat(res.get("aws_ecs_service").get("shop_db").has("service_registries")).isFalse();
+
+        JsonNode task = TaskDefinitionJson.request(m.services().get(1).task(),
+                TaskDefinitionJson.placeholders("us-east-1", "kiban", "shop"));
+        assertThat(texts(task.at("/containerDefinitions/0/portMappings"), "/name"))
+                .containsExactly("api-8080-tcp", "api-9090-tcp");
+        String containers = res.get("aws_ecs_task_definition").get("shop_db").get("container_definitions").asText();
+        assertThat(containers).contains("\"name\" : \"db-5432-tcp\"", "\"name\" : \"db-53-udp\"");
+        assertThat(EcsRulesTest.outcome(m, "services").note()).contains("compose name").doesNotContain("DHCP");
+    }
+
+    @Test
+    void aPortNameIsLowercaseAtMost64AndNeverStartsWithAHyphen() {
+        EcsTask.PortMapping p = new EcsTask.PortMapping(8080, "tcp", false);
+        assertThat(p.name("Web.App")).isEqualTo("web-app-8080-tcp");
+        assertThat(p.name("-x")).isEqualTo("x-8080-tcp");
+        assertThat(p.name("a".repeat(80))).hasSize(64).endsWith("-8080-tcp");
+    }
+}
