@@ -50,8 +50,8 @@ import picocli.CommandLine.Spec;
                     + " Secrets Manager secrets (names only), a security group per network, EFS with an access point"
                     + " per named volume, Service Connect (services reach each other by compose name), task"
                     + " definitions, services with the circuit breaker,"
-                    + " an ALB for a service that publishes one HTTP port, an NLB for other published ports; variables"
-                    + " for the VPC and subnets; with"
+                    + " an ALB for a service that publishes one HTTP port (HTTPS when certificate_arn is set), an NLB"
+                    + " for other published ports; variables for the VPC, subnets and certificate; with"
                     + " --express, an Express service for each service that qualifies",
             "  task-definitions/<stack>/<service>.json   the RegisterTaskDefinition input, for review",
             "Limits are rounded up to a Fargate size (the report says so); secrets and environment variables named"

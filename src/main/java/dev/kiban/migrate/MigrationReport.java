@@ -53,6 +53,7 @@ public record MigrationReport(String region, String cluster, String priceDate, L
                 + " says why and what to do. Terraform: `terraform/` (`terraform init && terraform plan"
                 + " -var vpc_id=… -var 'subnet_ids=[…]'`). Task definitions for review: `task-definitions/`"
                 + " (replace ACCOUNT_ID and the EFS ids before registering one by hand).\n");
+        if (anyAlb()) md.append("\n").append(HTTPS).append("\n");
         int i = 0;
         for (StackMigration s : stacks) {
             md.append("\n## ").append(s.stack()).append("\n\n").append('`').append(s.file()).append("`\n\n");
@@ -82,6 +83,17 @@ public record MigrationReport(String region, String cluster, String priceDate, L
         return md.toString();
     }
 
+    /** What the ALBs speak, said wherever one is written. */
+    static final String HTTPS = "The ALBs speak plain HTTP while the variable `certificate_arn` is empty (its"
+            + " default). Set it to an ACM certificate's ARN for HTTPS (" + TerraformJson.TLS_POLICY + "): port 80"
+            + " then redirects to HTTPS on 443, and any other HTTP port is served as HTTPS on the same port.";
+
+    /** Whether any service is written behind an ALB (an Express service brings its own). */
+    boolean anyAlb() {
+        return stacks.stream().flatMap(s -> s.services().stream())
+                .anyMatch(svc -> svc.http() && !(express && ExpressMode.qualifies(svc)));
+    }
+
     private String expressVerdict(EcsService svc) {
         java.util.Optional<String> why = ExpressMode.whyNot(svc);
         if (why.isPresent()) return "no: " + why.get();
@@ -100,6 +112,7 @@ public record MigrationReport(String region, String cluster, String priceDate, L
         out.put("priceDate", priceDate);
         out.put("express", express);
         out.put("monthlyUsd", monthly().map(BigDecimal::toPlainString).orElse(null));
+        if (anyAlb()) out.put("albHttps", HTTPS.replace("`", ""));
         List<Object> st = new ArrayList<>();
         int i = 0;
         for (StackMigration s : stacks) {

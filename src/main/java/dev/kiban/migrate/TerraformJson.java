@@ -43,6 +43,9 @@ public final class TerraformJson {
                         + " two or more zones (EFS takes one mount target per zone).");
         var.putObject("assign_public_ip").put("type", "bool").put("default", false)
                 .put("description", "Give tasks a public address (subnets without a NAT gateway need it to pull).");
+        var.putObject("certificate_arn").put("type", "string").put("default", "")
+                .put("description", "An ACM certificate's ARN for the ALBs: HTTPS (" + TLS_POLICY + "), HTTP's"
+                        + " port 80 redirected to 443. Empty: the ALBs speak plain HTTP.");
         var.putObject("allowed_cidrs").put("type", "list(string)").putArray("default").add("0.0.0.0/0");
         var.with("allowed_cidrs").put("description", "Who may reach published ports and the ALBs.");
         ObjectNode res = root.putObject("resource");
@@ -156,7 +159,10 @@ public final class TerraformJson {
             g.put("vpc_id", "${var.vpc_id}");
             ArrayNode in = g.putArray("ingress");
             full.stream().filter(EcsService::http).map(x -> x.published().get(0).port()).distinct()
-                    .forEach(p -> in.add(rule("HTTP " + p, p, p, "tcp", false, "${var.allowed_cidrs}")));
+                    .forEach(p -> in.add(rule("HTTP(S) " + p, p, p, "tcp", false, "${var.allowed_cidrs}")));
+            if (full.stream().anyMatch(x -> x.http() && x.published().get(0).port() == 80)) {
+                in.add(rule("HTTPS 443 (with certificate_arn)", 443, 443, "tcp", false, "${var.allowed_cidrs}"));
+            }
             g.putArray("egress").add(rule("to the tasks", 0, 0, "-1", false, "0.0.0.0/0"));
         }
 
@@ -358,7 +364,9 @@ public final class TerraformJson {
             lb.put("target_group_arn", "${aws_lb_target_group." + sid + ".arn}");
             lb.put("container_name", escape(svc.name()));
             lb.put("container_port", svc.published().get(0).port());
-            o.putArray("depends_on").add("aws_lb_listener." + sid);
+            ArrayNode after = o.putArray("depends_on").add("aws_lb_listener." + sid)
+                    .add("aws_lb_listener." + sid + "_https");
+            if (svc.published().get(0).port() == 80) after.add("aws_lb_listener." + sid + "_redirect");
         }
         if (svc.nlb()) {
             ArrayNode lbs = o.putArray("load_balancer");
@@ -422,13 +430,45 @@ public final class TerraformJson {
         tg.put("target_type", "ip");
         tg.put("vpc_id", "${var.vpc_id}");
         tg.putObject("health_check").put("path", "/").put("matcher", "200-399");
+        String forward = "${aws_lb_target_group." + sid + ".arn}";
         ObjectNode l = res.with("aws_lb_listener").putObject(sid);
+        l.put("count", PLAIN);
         l.put("load_balancer_arn", "${aws_lb." + lbId + ".arn}");
         l.put("port", port);
         l.put("protocol", "HTTP");
-        l.putObject("default_action").put("type", "forward").put("target_group_arn", "${aws_lb_target_group." + sid
-                + ".arn}");
+        l.putObject("default_action").put("type", "forward").put("target_group_arn", forward);
+        ObjectNode tls = res.with("aws_lb_listener").putObject(sid + "_https");
+        tls.put("count", TLS);
+        tls.put("load_balancer_arn", "${aws_lb." + lbId + ".arn}");
+        tls.put("port", httpsPort(port));
+        tls.put("protocol", "HTTPS");
+        tls.put("ssl_policy", TLS_POLICY);
+        tls.put("certificate_arn", "${var.certificate_arn}");
+        tls.putObject("default_action").put("type", "forward").put("target_group_arn", forward);
+        if (port == 80) {
+            ObjectNode r = res.with("aws_lb_listener").putObject(sid + "_redirect");
+            r.put("count", TLS);
+            r.put("load_balancer_arn", "${aws_lb." + lbId + ".arn}");
+            r.put("port", 80);
+            r.put("protocol", "HTTP");
+            r.putObject("default_action").put("type", "redirect").putObject("redirect").put("port", "443")
+                    .put("protocol", "HTTPS").put("status_code", "HTTP_301");
+        }
     }
+
+    /**
+     * With a certificate, HTTP's port 80 becomes HTTPS on 443 (and 80 redirects there); any other port the
+     * service publishes over HTTP is served as HTTPS on that same port, so its address does not change.
+     */
+    static int httpsPort(int port) {
+        return port == 80 ? 443 : port;
+    }
+
+    /** The listeners of the ALBs, chosen by whether {@code certificate_arn} is set. */
+    static final String PLAIN = "${var.certificate_arn == \"\" ? 1 : 0}";
+    static final String TLS = "${var.certificate_arn == \"\" ? 0 : 1}";
+    /** ELB's policy of TLS 1.3 and 1.2 with forward secrecy only, the one AWS recommends. */
+    public static final String TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
     /** The stack's NLB, and a target group and a listener for each port the service publishes. */
     private static void nlb(ObjectNode res, String sid, EcsService svc, StackMigration m, String s) {

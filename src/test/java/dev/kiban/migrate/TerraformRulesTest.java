@@ -75,4 +75,50 @@ class TerraformRulesTest {
         assertThat(p.name("-x")).isEqualTo("x-8080-tcp");
         assertThat(p.name("a".repeat(80))).hasSize(64).endsWith("-8080-tcp");
     }
+
+    @Test
+    void anAlbIsHttpUntilACertificateIsGivenThenHttpsWithPort80RedirectedTo443() throws Exception {
+        StackMigration m = map("""
+                services:
+                  web: {image: nginx:1.27, ports: ["80:80"]}
+                  app: {image: app:1, ports: ["8002:8002"]}
+                """);
+        JsonNode res = resources(m);
+        JsonNode listeners = res.get("aws_lb_listener");
+        String plain = "${var.certificate_arn == \"\" ? 1 : 0}";
+        String tls = "${var.certificate_arn == \"\" ? 0 : 1}";
+        assertThat(listeners.get("shop_web").get("count").asText()).isEqualTo(plain);
+        assertThat(listeners.get("shop_web").get("protocol").asText()).isEqualTo("HTTP");
+        JsonNode https = listeners.get("shop_web_https");
+        assertThat(https.get("count").asText()).isEqualTo(tls);
+        assertThat(https.get("port").asInt()).isEqualTo(443);
+        assertThat(https.get("protocol").asText()).isEqualTo("HTTPS");
+        assertThat(https.get("ssl_policy").asText()).isEqualTo("ELBSecurityPolicy-TLS13-1-2-2021-06");
+        assertThat(https.get("certificate_arn").asText()).isEqualTo("${var.certificate_arn}");
+        assertThat(https.at("/default_action/target_group_arn").asText())
+                .isEqualTo("${aws_lb_target_group.shop_web.arn}");
+        JsonNode redirect = listeners.get("shop_web_redirect");
+        assertThat(redirect.get("count").asText()).isEqualTo(tls);
+        assertThat(redirect.get("port").asInt()).isEqualTo(80);
+        assertThat(redirect.at("/default_action/type").asText()).isEqualTo("redirect");
+        assertThat(redirect.at("/default_action/redirect/port").asText()).isEqualTo("443");
+        assertThat(redirect.at("/default_action/redirect/protocol").asText()).isEqualTo("HTTPS");
+        assertThat(listeners.get("shop_app_https").get("port").asInt()).as("another port: HTTPS on itself")
+                .isEqualTo(8002);
+        assertThat(listeners.has("shop_app_redirect")).isFalse();
+        assertThat(texts(res.get("aws_security_group").get("shop_alb").get("ingress"), "/from_port"))
+                .containsExactly("80", "8002", "443");
+        assertThat(texts(res.get("aws_ecs_service").get("shop_web").get("depends_on"), ""))
+                .containsExactly("aws_lb_listener.shop_web", "aws_lb_listener.shop_web_https",
+                        "aws_lb_listener.shop_web_redirect");
+
+        JsonNode variables = TaskDefinitionJson.JSON.readTree(TerraformJson.main("kiban", "us-east-1", false))
+                .get("variable");
+        assertThat(variables.get("certificate_arn").get("default").asText()).isEmpty();
+        MigrationReport report = MigrationReport.of(List.of(m), "us-east-1", "kiban", FargatePrices.shipped());
+        assertThat(report.markdown()).contains("plain HTTP while the variable `certificate_arn` is empty");
+        MigrationReport none = MigrationReport.of(List.of(map("services: {db: {image: postgres:16}}\n")),
+                "us-east-1", "kiban", FargatePrices.shipped());
+        assertThat(none.markdown()).as("no ALB, nothing to say").doesNotContain("certificate_arn");
+    }
 }
