@@ -221,7 +221,8 @@ public final class EcsMapping {
     }
 
     private String volumeNote(SpecNode def) {
-        String base = "an EFS access point on the stack's file system, transit encryption on";
+        String base = "an EFS access point on the stack's file system, transit encryption and IAM authorization on"
+                + " (the stack's task role may mount it)";
         if (def instanceof Mapping m && m.get("driver_opts") instanceof Mapping opts
                 && opts.get("device") instanceof Scalar device) {
             return base + "; its data is in " + device.text() + " on the host: copy it over (AWS DataSync, rsync)";

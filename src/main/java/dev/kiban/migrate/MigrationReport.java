@@ -72,6 +72,7 @@ public record MigrationReport(String region, String cluster, String priceDate, L
             if (!s.volumes().isEmpty()) {
                 md.append("\nEFS access points (copy the data over): ")
                         .append(String.join(", ", s.volumes().stream().map(x -> "`" + x + "`").toList())).append(".\n");
+                md.append("\n").append(efs(s, cluster)).append("\n");
             }
             md.append("\n| line | service | key | outcome | what |\n|---|---|---|---|---|\n");
             for (KeyOutcome k : s.outcomes()) {
@@ -81,6 +82,18 @@ public record MigrationReport(String region, String cluster, String priceDate, L
             }
         }
         return md.toString();
+    }
+
+    /** How the stack's tasks reach its EFS: TLS, IAM, its task role and what that role may do. */
+    static String efs(StackMigration s, String cluster) {
+        List<String> root = TerraformJson.rootWriters(s);
+        return "EFS with IAM authorization and TLS: the task role `" + cluster + "-" + s.stack()
+                + "-task` may " + String.join(", ", TerraformJson.efsActions(s).stream()
+                .map(a -> a.substring(a.indexOf(':') + 1)).toList()) + " through the stack's access points only;"
+                + " the file system's policy refuses any connection without TLS."
+                + (root.isEmpty() ? "" : " ClientRootAccess because " + String.join(", ", root) + " write"
+                + (root.size() == 1 ? "s" : "") + " as root (no numeric user:), which EFS would squash to nobody;"
+                + " give them a user: and it is not granted.");
     }
 
     /** What the ALBs speak, said wherever one is written. */
@@ -140,6 +153,10 @@ public record MigrationReport(String region, String cluster, String priceDate, L
             m.put("services", services);
             m.put("secrets", s.secrets());
             m.put("volumes", s.volumes());
+            if (!s.volumes().isEmpty()) {
+                m.put("efsActions", TerraformJson.efsActions(s));
+                m.put("efsRootWriters", TerraformJson.rootWriters(s));
+            }
             m.put("networks", s.networks());
             List<Object> keys = new ArrayList<>();
             for (KeyOutcome k : s.outcomes()) {

@@ -23,6 +23,9 @@ public final class TaskDefinitionJson {
     public interface Refs {
         String executionRole();
 
+        /** The stack's task role: what the containers themselves may do (mount the stack's EFS). */
+        String taskRole();
+
         String secret(String name);
 
         String fileSystem();
@@ -38,6 +41,11 @@ public final class TaskDefinitionJson {
             @Override
             public String executionRole() {
                 return "arn:aws:iam::ACCOUNT_ID:role/" + cluster + "-ecs-execution";
+            }
+
+            @Override
+            public String taskRole() {
+                return "arn:aws:iam::ACCOUNT_ID:role/" + cluster + "-" + stackPrefix + "-task";
             }
 
             @Override
@@ -73,6 +81,7 @@ public final class TaskDefinitionJson {
         r.put("cpu", String.valueOf(task.size().cpu()));
         r.put("memory", String.valueOf(task.size().memory()));
         r.put("executionRoleArn", refs.executionRole());
+        r.put("taskRoleArn", refs.taskRole());
         r.putArray("containerDefinitions").add(container(task.container(), refs));
         if (!task.volumes().isEmpty()) {
             ArrayNode vols = r.putArray("volumes");
@@ -83,7 +92,7 @@ public final class TaskDefinitionJson {
                     efs.put("fileSystemId", refs.fileSystem());
                     efs.put("transitEncryption", "ENABLED");
                     efs.putObject("authorizationConfig").put("accessPointId", refs.accessPoint(v.accessPoint()))
-                            .put("iam", "DISABLED");
+                            .put("iam", "ENABLED");
                 }
             }
         }

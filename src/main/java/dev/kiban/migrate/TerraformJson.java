@@ -107,6 +107,8 @@ public final class TerraformJson {
                     + "\"Action\":\"secretsmanager:GetSecretValue\",\"Resource\":[" + arns + "]}]}");
         }
 
+        taskRole(res, m, s);
+
         ObjectNode groups = res.putObject("aws_security_group");
         for (String n : m.networks()) {
             ObjectNode g = groups.putObject(s + "_" + id(n));
@@ -223,6 +225,54 @@ public final class TerraformJson {
         tags.put("kiban.stack", escape(m.stack()));
     }
 
+    /**
+     * The stack's task role, which its containers run as: with named volumes it may mount the stack's file
+     * system through its access points only (ClientMount, ClientWrite when a mount is writable, ClientRootAccess
+     * only when {@link #rootWriters} says a writer runs as root, which EFS would otherwise squash to nobody).
+     */
+    private static void taskRole(ObjectNode res, StackMigration m, String s) {
+        ObjectNode role = res.with("aws_iam_role").putObject(s + "_task");
+        role.put("name", "${aws_ecs_cluster.cluster.name}-" + escape(m.stack()) + "-task");
+        role.put("assume_role_policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Principal\":{\"Service\":\"ecs-tasks.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}");
+        if (m.volumes().isEmpty()) return;
+        List<String> actions = new ArrayList<>(efsActions(m));
+        StringBuilder aps = new StringBuilder();
+        for (String v : m.volumes()) {
+            if (aps.length() > 0) aps.append(',');
+            aps.append("\"${aws_efs_access_point.").append(s).append('_').append(id(v)).append(".arn}\"");
+        }
+        ObjectNode policy = res.with("aws_iam_role_policy").putObject(s + "_efs");
+        policy.put("name", escape(m.stack()) + "-efs");
+        policy.put("role", "${aws_iam_role." + s + "_task.id}");
+        policy.put("policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
+                + String.join(",", actions.stream().map(a -> "\"" + a + "\"").toList()) + "],\"Resource\":"
+                + "\"${aws_efs_file_system." + s + ".arn}\",\"Condition\":{\"StringEquals\":"
+                + "{\"elasticfilesystem:AccessPointArn\":[" + aps + "]}}}]}");
+    }
+
+    /** What the stack's task role may do on its file system. */
+    static List<String> efsActions(StackMigration m) {
+        List<String> actions = new ArrayList<>(List.of("elasticfilesystem:ClientMount"));
+        boolean writes = m.services().stream().flatMap(x -> x.task().container().mounts().stream())
+                .anyMatch(mp -> !mp.readOnly() && m.volumes().contains(mp.volume()));
+        if (writes) actions.add("elasticfilesystem:ClientWrite");
+        if (!rootWriters(m).isEmpty()) actions.add("elasticfilesystem:ClientRootAccess");
+        return actions;
+    }
+
+    /**
+     * The services that write a named volume as root (no {@code user:}, or user 0 or a name kiban cannot tell
+     * is not root): EFS squashes root to nobody without ClientRootAccess, and the directory would not be theirs.
+     */
+    public static List<String> rootWriters(StackMigration m) {
+        return m.services().stream().filter(x -> x.task().container().mounts().stream()
+                .anyMatch(mp -> !mp.readOnly() && m.volumes().contains(mp.volume())))
+                .filter(x -> x.task().container().user().map(u -> !u.matches("0*[1-9]\\d{0,8}(:\\d{1,9})?"))
+                        .orElse(true))
+                .map(EcsService::name).toList();
+    }
+
     private static void efs(ObjectNode res, StackMigration m, String s) {
         ObjectNode fs = res.putObject("aws_efs_file_system").putObject(s);
         fs.put("creation_token", escape("kiban-" + m.stack()));
@@ -237,6 +287,12 @@ public final class TerraformJson {
         m.networks().forEach(n -> from.add("${aws_security_group." + s + "_" + id(n) + ".id}"));
         g.putArray("ingress").add(nfs);
         g.putArray("egress");
+        res.putObject("aws_efs_file_system_policy").putObject(s)
+                .put("file_system_id", "${aws_efs_file_system." + s + ".id}")
+                .put("policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"SecureTransportOnly\","
+                        + "\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"*\",\"Resource\":"
+                        + "\"${aws_efs_file_system." + s + ".arn}\",\"Condition\":{\"Bool\":"
+                        + "{\"aws:SecureTransport\":\"false\"}}}]}");
         ObjectNode mt = res.putObject("aws_efs_mount_target").putObject(s);
         mt.put("for_each", "${toset(var.subnet_ids)}");
         mt.put("file_system_id", "${aws_efs_file_system." + s + ".id}");
@@ -284,6 +340,7 @@ public final class TerraformJson {
         t.put("cpu", String.valueOf(task.size().cpu()));
         t.put("memory", String.valueOf(task.size().memory()));
         t.put("execution_role_arn", "${aws_iam_role.execution.arn}");
+        t.put("task_role_arn", "${aws_iam_role." + s + "_task.arn}");
         // The container definition is a JSON string inside the JSON: written with stand-ins for kiban's
         // references, escaped as a template, then the stand-ins become live references.
         List<String> live = new ArrayList<>();
@@ -296,6 +353,11 @@ public final class TerraformJson {
             @Override
             public String executionRole() {
                 return token("${aws_iam_role.execution.arn}");
+            }
+
+            @Override
+            public String taskRole() {
+                return token("${aws_iam_role." + s + "_task.arn}");
             }
 
             @Override
@@ -336,7 +398,7 @@ public final class TerraformJson {
                 efs.put("file_system_id", "${aws_efs_file_system." + s + ".id}");
                 efs.put("transit_encryption", "ENABLED");
                 efs.putObject("authorization_config").put("access_point_id", "${aws_efs_access_point." + s + "_"
-                        + id(v.accessPoint()) + ".id}").put("iam", "DISABLED");
+                        + id(v.accessPoint()) + ".id}").put("iam", "ENABLED");
             }
         }
         if (vols.isEmpty()) t.remove("volume");

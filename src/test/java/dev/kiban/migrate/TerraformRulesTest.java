@@ -121,4 +121,59 @@ class TerraformRulesTest {
                 "us-east-1", "kiban", FargatePrices.shipped());
         assertThat(none.markdown()).as("no ALB, nothing to say").doesNotContain("certificate_arn");
     }
+
+    @Test
+    void efsIsMountedWithIamAndTlsByTheStacksTaskRoleOnly() throws Exception {
+        StackMigration m = map("""
+                services:
+                  db:
+                    image: postgres:16
+                    user: "999:999"
+                    volumes: ["data:/var/lib/postgresql/data", "conf:/etc/conf:ro"]
+                  app:
+                    image: app:1
+                    volumes: ["conf:/etc/conf:ro"]
+                volumes: {data: {}, conf: {}}
+                """);
+        JsonNode res = resources(m);
+        JsonNode td = res.get("aws_ecs_task_definition").get("shop_db");
+        assertThat(td.get("task_role_arn").asText()).isEqualTo("${aws_iam_role.shop_task.arn}");
+        JsonNode efs = td.get("volume").get(0).get("efs_volume_configuration");
+        assertThat(efs.get("transit_encryption").asText()).isEqualTo("ENABLED");
+        assertThat(efs.at("/authorization_config/iam").asText()).isEqualTo("ENABLED");
+        assertThat(res.get("aws_iam_role").get("shop_task").get("name").asText())
+                .isEqualTo("${aws_ecs_cluster.cluster.name}-shop-task");
+        JsonNode policy = TaskDefinitionJson.JSON.readTree(res.get("aws_iam_role_policy").get("shop_efs")
+                .get("policy").asText()).at("/Statement/0");
+        assertThat(texts(policy.get("Action"), "")).as("a numeric user writes: no root access")
+                .containsExactly("elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite");
+        assertThat(policy.get("Resource").asText()).isEqualTo("${aws_efs_file_system.shop.arn}");
+        assertThat(texts(policy.at("/Condition/StringEquals/elasticfilesystem:AccessPointArn"), ""))
+                .containsExactly("${aws_efs_access_point.shop_data.arn}", "${aws_efs_access_point.shop_conf.arn}");
+        JsonNode fsPolicy = TaskDefinitionJson.JSON.readTree(res.get("aws_efs_file_system_policy").get("shop")
+                .get("policy").asText()).at("/Statement/0");
+        assertThat(fsPolicy.get("Effect").asText()).isEqualTo("Deny");
+        assertThat(fsPolicy.at("/Condition/Bool/aws:SecureTransport").asText()).isEqualTo("false");
+        assertThat(TerraformJson.rootWriters(m)).as("app only reads").isEmpty();
+
+        StackMigration asRoot = map("services: {db: {image: postgres:16, volumes: [\"data:/d\"]}}\n"
+                + "volumes: {data: {}}\n");
+        assertThat(TerraformJson.rootWriters(asRoot)).containsExactly("db");
+        assertThat(TerraformJson.efsActions(asRoot)).contains("elasticfilesystem:ClientRootAccess");
+        assertThat(TerraformJson.rootWriters(map("services: {db: {image: p:1, user: \"0\", volumes: [\"d:/d\"]}}\n"
+                + "volumes: {d: {}}\n"))).as("user 0 is root").containsExactly("db");
+        StackMigration readOnly = map("services: {db: {image: p:1, volumes: [\"d:/d:ro\"]}}\nvolumes: {d: {}}\n");
+        assertThat(TerraformJson.efsActions(readOnly)).containsExactly("elasticfilesystem:ClientMount");
+        MigrationReport report = MigrationReport.of(List.of(asRoot), "us-east-1", "kiban", FargatePrices.shipped());
+        assertThat(report.markdown()).contains("ClientRootAccess because db writes as root");
+
+        JsonNode request = TaskDefinitionJson.request(m.services().get(0).task(),
+                TaskDefinitionJson.placeholders("us-east-1", "kiban", "shop"));
+        assertThat(request.get("taskRoleArn").asText()).isEqualTo("arn:aws:iam::ACCOUNT_ID:role/kiban-shop-task");
+        assertThat(EcsModelRoundTrip.read(request).taskRoleArn()).isEqualTo(request.get("taskRoleArn").asText());
+        assertThat(EcsModelRoundTrip.read(request).volumes().get(0).efsVolumeConfiguration().authorizationConfig()
+                .iamAsString()).isEqualTo("ENABLED");
+        assertThat(resources(map("services: {a: {image: a:1}}\n")).get("aws_iam_role").has("shop_task"))
+                .as("every stack has its task role").isTrue();
+    }
 }
