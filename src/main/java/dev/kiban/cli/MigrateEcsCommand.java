@@ -8,6 +8,7 @@ import dev.kiban.migrate.FargatePrices;
 import dev.kiban.migrate.KeyOutcome;
 import dev.kiban.migrate.MigrationOutput;
 import dev.kiban.migrate.MigrationReport;
+import dev.kiban.migrate.SecretStore;
 import dev.kiban.migrate.StackFiles;
 import dev.kiban.migrate.StackMigration;
 import dev.kiban.migrate.StackSource;
@@ -55,7 +56,8 @@ import picocli.CommandLine.Spec;
                     + " --express, an Express service for each service that qualifies",
             "  task-definitions/<stack>/<service>.json   the RegisterTaskDefinition input, for review",
             "Limits are rounded up to a Fargate size (the report says so); secrets and environment variables named"
-                    + " like secrets (PASSWORD, TOKEN, ...) are read from Secrets Manager, their values never copied."
+                    + " like secrets (PASSWORD, TOKEN, ...) are read from Secrets Manager (or, with --secrets ssm,"
+                    + " Parameter Store), their values never copied."
                     + " $${VAR} is substituted from the compose tree's common/.env and the stack's .env.",
             "Refused, with FILE:LINE:COL and nothing written: a bind mount of a host path, build: without image:,"
                     + " privileged, network_mode/pid: host, devices, a published port other than its target, a"
@@ -96,6 +98,12 @@ final class MigrateEcsCommand implements Callable<Integer> {
             + " the report says which qualified and why the others did not.")
     boolean express;
 
+    @Option(names = "--secrets", paramLabel = "STORE", description = "Where the tasks read their secrets:"
+            + " secretsmanager (default; secrets declared by name, no value) or ssm (Parameter Store SecureString"
+            + " parameters, created with the placeholder CHANGE_ME as a write-only value that Terraform never keeps"
+            + " or writes again; needs Terraform 1.11).")
+    String secrets = "secretsmanager";
+
     @Option(names = "--force", description = "Replace --out when it is an earlier output of kiban migrate ecs.")
     boolean force;
 
@@ -113,6 +121,11 @@ final class MigrateEcsCommand implements Callable<Integer> {
         if (!CLUSTER.matcher(cluster).matches()) {
             throw new UsageException("--cluster " + SpecText.shown(cluster) + ": letters, digits, - and _ only");
         }
+        SecretStore store = switch (secrets) {
+            case "secretsmanager" -> SecretStore.SECRETSMANAGER;
+            case "ssm" -> SecretStore.SSM;
+            default -> throw new UsageException("--secrets " + SpecText.shown(secrets) + ": secretsmanager or ssm");
+        };
         Path tree = Path.of(platform.storage().compose().value());
         checkOut();
 
@@ -131,7 +144,7 @@ final class MigrateEcsCommand implements Callable<Integer> {
         List<StackMigration> stacks = new ArrayList<>();
         for (StackSource s : sources) {
             StackMigration m = EcsMapping.map(s, new EcsMapping.Options(region, platform.migrate().defaults().cpus(),
-                    platform.migrate().defaults().memory().bytes()));
+                    platform.migrate().defaults().memory().bytes(), store));
             problems.addAll(m.refusals());
             stacks.add(m);
         }
@@ -140,7 +153,8 @@ final class MigrateEcsCommand implements Callable<Integer> {
                     + " stop the migration; nothing was written to " + out,
                     problems.stream().map(Problem::toString).toList());
         }
-        MigrationReport report = MigrationReport.of(stacks, region, cluster, FargatePrices.shipped(), express);
+        MigrationReport report = MigrationReport.of(stacks, region, cluster, FargatePrices.shipped(), express,
+                store);
         write(MigrationOutput.files(stacks, report));
         if (output.json) {
             OutputOptions.print(spec, report.json());

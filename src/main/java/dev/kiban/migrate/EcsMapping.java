@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * the host port is the container port), a secret or volume used but not declared.
  *
  * <p>Values are copied into the task definition, never into a note: an environment variable whose name
- * says it is a secret (PASSWORD, SECRET, TOKEN, …) is not copied at all but becomes a Secrets Manager
+ * says it is a secret (PASSWORD, SECRET, TOKEN, …) is not copied at all but becomes a Secrets Manager (or
+ * Parameter Store, {@link SecretStore})
  * secret the operator fills.
  */
 public final class EcsMapping {
@@ -46,10 +47,15 @@ public final class EcsMapping {
      * Where the stack goes (the region for awslogs) and the size of a service without limits or reservations
      * (the spec's {@code migrate.defaults}), in cpus and bytes.
      */
-    public record Options(String region, double defaultCpus, long defaultMemory) {
+    public record Options(String region, double defaultCpus, long defaultMemory, SecretStore secrets) {
         /** The spec's built-in defaults: a quarter of a CPU and 512 MiB. */
         public Options(String region) {
             this(region, 0.25, 512L << 20);
+        }
+
+        /** Secrets in Secrets Manager. */
+        public Options(String region, double defaultCpus, long defaultMemory) {
+            this(region, defaultCpus, defaultMemory, SecretStore.SECRETSMANAGER);
         }
     }
 
@@ -206,7 +212,7 @@ public final class EcsMapping {
             case "secrets" -> {
                 if (e.value() instanceof Mapping defs) {
                     defs.entries().forEach((n, se) -> note(se.keyLocation().line(), "", "secrets." + n,
-                            Outcome.APPROXIMATED, "a Secrets Manager secret " + secretName(n)
+                            Outcome.APPROXIMATED, "a " + options.secrets().what() + " " + secretName(n)
                                     + " declared by name only: put the value into it (kiban never copies it)"));
                 }
             }
@@ -481,8 +487,8 @@ public final class EcsMapping {
         Outcome outcome = Outcome.MAPPED;
         if (!secretVars.isEmpty()) {
             outcome = Outcome.APPROXIMATED;
-            note += "; " + String.join(", ", secretVars) + " not copied: each read from its Secrets Manager secret "
-                    + envSecret(svc, "<NAME>") + ", which you fill";
+            note += "; " + String.join(", ", secretVars) + " not copied: each read from its " + options.secrets().what()
+                    + " " + envSecret(svc, "<NAME>") + ", which you fill";
         }
         if (!unset.isEmpty()) {
             outcome = Outcome.APPROXIMATED;
@@ -521,7 +527,8 @@ public final class EcsMapping {
         }
         note(e.keyLocation().line(), svc, "env_file", secretVars.isEmpty() ? Outcome.MAPPED : Outcome.APPROXIMATED,
                 "read into environment (environment: wins)" + (secretVars.isEmpty() ? "" : "; "
-                        + String.join(", ", secretVars) + " not copied: each read from its Secrets Manager secret"));
+                        + String.join(", ", secretVars) + " not copied: each read from its "
+                        + options.secrets().what()));
     }
 
     private void secrets(String svc, Draft d, SpecNode.Entry e) {
@@ -542,7 +549,7 @@ public final class EcsMapping {
         }
         note(e.keyLocation().line(), svc, "secrets", Outcome.APPROXIMATED, "compose mounts each at /run/secrets/;"
                 + " ECS passes it as an environment variable (" + String.join(", ", names)
-                + ") from the Secrets Manager secret kiban declares: read it from there");
+                + ") from the " + options.secrets().what() + " kiban declares: read it from there");
     }
 
     private void ports(String svc, Draft d, SpecNode.Entry e, boolean publish) {

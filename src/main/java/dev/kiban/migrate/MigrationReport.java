@@ -14,7 +14,7 @@ import java.util.Map;
  * holds a value from a compose or env file.
  */
 public record MigrationReport(String region, String cluster, String priceDate, List<StackMigration> stacks,
-        List<FargatePrices.Estimate> estimates, boolean express) {
+        List<FargatePrices.Estimate> estimates, boolean express, SecretStore secrets) {
 
     public static MigrationReport of(List<StackMigration> stacks, String region, String cluster, FargatePrices prices) {
         return of(stacks, region, cluster, prices, false);
@@ -23,12 +23,18 @@ public record MigrationReport(String region, String cluster, String priceDate, L
     /** With {@code express}, the services {@link ExpressMode} accepts are written as Express services. */
     public static MigrationReport of(List<StackMigration> stacks, String region, String cluster, FargatePrices prices,
             boolean express) {
+        return of(stacks, region, cluster, prices, express, SecretStore.SECRETSMANAGER);
+    }
+
+    /** With {@code secrets}, where the tasks read their secrets. */
+    public static MigrationReport of(List<StackMigration> stacks, String region, String cluster, FargatePrices prices,
+            boolean express, SecretStore secrets) {
         List<FargatePrices.Estimate> estimates = new ArrayList<>();
         for (StackMigration s : stacks) {
             for (EcsService svc : s.services()) estimates.add(prices.estimate(region, svc.task().size(), svc.tasks()));
         }
         return new MigrationReport(region, cluster, prices.date(), List.copyOf(stacks), List.copyOf(estimates),
-                express);
+                express, secrets);
     }
 
     /** The sum of the estimates, or empty when the table has no price for the region. */
@@ -66,8 +72,19 @@ public record MigrationReport(String region, String cluster, String priceDate, L
                         .append(cell(expressVerdict(svc))).append(" |\n");
             }
             if (!s.secrets().isEmpty()) {
-                md.append("\nSecrets Manager secrets to fill (declared by name, no value): ")
-                        .append(String.join(", ", s.secrets().stream().map(x -> "`" + x + "`").toList())).append(".\n");
+                if (secrets == SecretStore.SSM) {
+                    md.append("\nParameter Store SecureString parameters to fill: ")
+                            .append(String.join(", ", s.secrets().stream()
+                                    .map(x -> "`" + SecretStore.parameterName(x) + "`").toList()))
+                            .append(". Terraform creates each with the value `").append(SecretStore.PLACEHOLDER)
+                            .append("` as a write-only argument (never in its state, never written again); put the"
+                                    + " real value with `aws ssm put-parameter --overwrite --type SecureString --name"
+                                    + " NAME --value …` before the services start.\n");
+                } else {
+                    md.append("\nSecrets Manager secrets to fill (declared by name, no value): ")
+                            .append(String.join(", ", s.secrets().stream().map(x -> "`" + x + "`").toList()))
+                            .append(".\n");
+                }
             }
             if (!s.volumes().isEmpty()) {
                 md.append("\nEFS access points (copy the data over): ")
@@ -124,6 +141,7 @@ public record MigrationReport(String region, String cluster, String priceDate, L
         out.put("cluster", cluster);
         out.put("priceDate", priceDate);
         out.put("express", express);
+        out.put("secrets", secrets.word());
         out.put("monthlyUsd", monthly().map(BigDecimal::toPlainString).orElse(null));
         if (anyAlb()) out.put("albHttps", HTTPS.replace("`", ""));
         List<Object> st = new ArrayList<>();

@@ -37,6 +37,11 @@ public final class TaskDefinitionJson {
 
     /** Placeholders an operator replaces (ACCOUNT_ID, the EFS ids) before registering the file by hand. */
     public static Refs placeholders(String region, String cluster, String stackPrefix) {
+        return placeholders(region, cluster, stackPrefix, SecretStore.SECRETSMANAGER);
+    }
+
+    /** The same, with secrets as Parameter Store parameters' ARNs when {@code store} says so. */
+    public static Refs placeholders(String region, String cluster, String stackPrefix, SecretStore store) {
         return new Refs() {
             @Override
             public String executionRole() {
@@ -50,6 +55,9 @@ public final class TaskDefinitionJson {
 
             @Override
             public String secret(String name) {
+                if (store == SecretStore.SSM) {
+                    return "arn:aws:ssm:" + region + ":ACCOUNT_ID:parameter" + SecretStore.parameterName(name);
+                }
                 return "arn:aws:secretsmanager:" + region + ":ACCOUNT_ID:secret:" + name;
             }
 

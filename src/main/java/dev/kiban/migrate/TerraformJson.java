@@ -30,9 +30,19 @@ public final class TerraformJson {
 
     /** main.tf.json: what every stack shares. */
     public static String main(String cluster, String region, boolean express) {
+        return main(cluster, region, express, SecretStore.SECRETSMANAGER);
+    }
+
+    /**
+     * Parameter Store's write-only placeholder needs Terraform 1.11 (write-only arguments) and an AWS provider
+     * that has value_wo (6.x has it; the provider schema test checks the name).
+     */
+    public static String main(String cluster, String region, boolean express, SecretStore store) {
         ObjectNode root = TaskDefinitionJson.JSON.createObjectNode();
-        root.putObject("terraform").putObject("required_providers").putObject("aws")
-                .put("source", "hashicorp/aws").put("version", ">= 5.0");
+        ObjectNode tf = root.putObject("terraform");
+        if (store == SecretStore.SSM) tf.put("required_version", ">= 1.11");
+        tf.putObject("required_providers").putObject("aws")
+                .put("source", "hashicorp/aws").put("version", store == SecretStore.SSM ? ">= 6.0" : ">= 5.0");
         root.putObject("provider").putObject("aws").put("region", "${var.region}");
         ObjectNode var = root.putObject("variable");
         var.putObject("region").put("type", "string").put("default", escape(region))
@@ -71,7 +81,11 @@ public final class TerraformJson {
 
     /** {@code <stack>.tf.json}: everything of one stack. */
     public static String stack(StackMigration m) {
-        return stack(m, false);
+        return stack(m, false, SecretStore.SECRETSMANAGER);
+    }
+
+    public static String stack(StackMigration m, boolean express) {
+        return stack(m, express, SecretStore.SECRETSMANAGER);
     }
 
     /**
@@ -79,33 +93,14 @@ public final class TerraformJson {
      * (ECS makes its load balancer, target group and security groups) instead of a task definition, a service,
      * Service Connect and kiban's ALB.
      */
-    public static String stack(StackMigration m, boolean express) {
+    public static String stack(StackMigration m, boolean express, SecretStore store) {
         String s = id(m.stack());
         ObjectNode root = TaskDefinitionJson.JSON.createObjectNode();
         ObjectNode res = root.putObject("resource");
         res.putObject("aws_cloudwatch_log_group").putObject(s).put("name", escape(StackMigration.logGroup(m.stack())))
                 .put("retention_in_days", 30);
 
-        Map<String, String> secretIds = new LinkedHashMap<>();
-        if (!m.secrets().isEmpty()) {
-            ObjectNode secrets = res.putObject("aws_secretsmanager_secret");
-            for (String name : m.secrets()) {
-                String id = s + "_" + id(name.substring(m.stack().length() + 1));
-                secretIds.put(name, id);
-                secrets.putObject(id).put("name", escape(name))
-                        .put("description", "kiban migrate: set its value by hand; kiban never copies one");
-            }
-            ObjectNode policy = res.putObject("aws_iam_role_policy").putObject(s + "_secrets");
-            policy.put("name", escape(m.stack()) + "-secrets");
-            policy.put("role", "${aws_iam_role.execution.id}");
-            StringBuilder arns = new StringBuilder();
-            for (String id : secretIds.values()) {
-                if (arns.length() > 0) arns.append(',');
-                arns.append("\"${aws_secretsmanager_secret.").append(id).append(".arn}\"");
-            }
-            policy.put("policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                    + "\"Action\":\"secretsmanager:GetSecretValue\",\"Resource\":[" + arns + "]}]}");
-        }
+        Map<String, String> secretIds = secrets(res, m, s, store);
 
         taskRole(res, m, s);
 
@@ -188,6 +183,45 @@ public final class TerraformJson {
         return write(root);
     }
 
+    /**
+     * The stack's secrets, by name only, and the execution role's leave to read them; returns each secret's
+     * ARN reference by its name. Secrets Manager: a secret with no version (no value at all). Parameter
+     * Store: a SecureString parameter, which cannot exist without a value, so it gets {@link
+     * SecretStore#PLACEHOLDER} as a write-only argument, written once and never kept in Terraform's state;
+     * the operator puts the real value with {@code aws ssm put-parameter --overwrite}, and Terraform, which
+     * neither reads it back nor writes it again while value_wo_version stays 1, leaves it alone.
+     */
+    private static Map<String, String> secrets(ObjectNode res, StackMigration m, String s, SecretStore store) {
+        Map<String, String> refs = new LinkedHashMap<>();
+        if (m.secrets().isEmpty()) return refs;
+        boolean ssm = store == SecretStore.SSM;
+        ObjectNode decl = res.putObject(ssm ? "aws_ssm_parameter" : "aws_secretsmanager_secret");
+        for (String name : m.secrets()) {
+            String id = s + "_" + id(name.substring(m.stack().length() + 1));
+            ObjectNode o = decl.putObject(id);
+            if (ssm) {
+                o.put("name", escape(SecretStore.parameterName(name)));
+                o.put("type", "SecureString");
+                o.put("value_wo", SecretStore.PLACEHOLDER);
+                o.put("value_wo_version", 1);
+                o.put("description", "kiban migrate: put its value with aws ssm put-parameter --overwrite; kiban"
+                        + " never copies one");
+                refs.put(name, "${aws_ssm_parameter." + id + ".arn}");
+            } else {
+                o.put("name", escape(name));
+                o.put("description", "kiban migrate: set its value by hand; kiban never copies one");
+                refs.put(name, "${aws_secretsmanager_secret." + id + ".arn}");
+            }
+        }
+        ObjectNode policy = res.putObject("aws_iam_role_policy").putObject(s + "_secrets");
+        policy.put("name", escape(m.stack()) + "-secrets");
+        policy.put("role", "${aws_iam_role.execution.id}");
+        String arns = String.join(",", refs.values().stream().map(r -> "\"" + r + "\"").toList());
+        policy.put("policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\""
+                + (ssm ? "ssm:GetParameters" : "secretsmanager:GetSecretValue") + "\",\"Resource\":[" + arns + "]}]}");
+        return refs;
+    }
+
     private static void expressService(ObjectNode res, String sid, EcsService svc, StackMigration m,
             Map<String, String> secretIds, String s) {
         EcsTask.Container c = svc.task().container();
@@ -212,7 +246,7 @@ public final class TerraformJson {
         if (!c.secrets().isEmpty()) {
             ArrayNode sec = pc.putArray("secret");
             c.secrets().forEach(f -> sec.addObject().put("name", escape(f.variable()))
-                    .put("value_from", "${aws_secretsmanager_secret." + secretIds.get(f.secret()) + ".arn}"));
+                    .put("value_from", secretIds.get(f.secret())));
         }
         ObjectNode net = o.putArray("network_configuration").addObject();
         net.put("subnets", "${var.subnet_ids}");
@@ -362,7 +396,7 @@ public final class TerraformJson {
 
             @Override
             public String secret(String name) {
-                return token("${aws_secretsmanager_secret." + secretIds.get(name) + ".arn}");
+                return token(secretIds.get(name));
             }
 
             @Override

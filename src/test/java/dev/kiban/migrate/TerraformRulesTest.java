@@ -176,4 +176,49 @@ class TerraformRulesTest {
         assertThat(resources(map("services: {a: {image: a:1}}\n")).get("aws_iam_role").has("shop_task"))
                 .as("every stack has its task role").isTrue();
     }
+
+    @Test
+    void parameterStoreParametersAreDeclaredWithAWriteOnlyPlaceholderAndReadByTheExecutionRole() throws Exception {
+        StackMigration m = EcsMapping.map(EcsRulesTest.source("""
+                services:
+                  web:
+                    image: app:1
+                    environment: {API_TOKEN: never-written}
+                    secrets: [db_password]
+                secrets: {db_password: {file: ./db_password.txt}}
+                """), new EcsMapping.Options("us-east-1", 0.25, 512L << 20, SecretStore.SSM));
+        assertThat(m.refusals()).isEmpty();
+        String text = TerraformJson.stack(m, false, SecretStore.SSM);
+        assertThat(text).doesNotContain("never-written").doesNotContain("aws_secretsmanager_secret");
+        JsonNode res = TaskDefinitionJson.JSON.readTree(text).get("resource");
+        JsonNode params = res.get("aws_ssm_parameter");
+        assertThat(params).hasSize(2);
+        params.forEach(p -> {
+            assertThat(p.get("type").asText()).isEqualTo("SecureString");
+            assertThat(p.get("value_wo").asText()).isEqualTo("CHANGE_ME");
+            assertThat(p.get("value_wo_version").asInt()).isEqualTo(1);
+            assertThat(p.has("value")).as("nothing Terraform would keep in its state").isFalse();
+            assertThat(p.get("name").asText()).startsWith("/shop/");
+        });
+        JsonNode policy = TaskDefinitionJson.JSON.readTree(res.get("aws_iam_role_policy").get("shop_secrets")
+                .get("policy").asText()).at("/Statement/0");
+        assertThat(policy.get("Action").asText()).isEqualTo("ssm:GetParameters");
+        assertThat(texts(policy.get("Resource"), "")).allMatch(r -> r.startsWith("${aws_ssm_parameter.shop_"));
+        String containers = res.get("aws_ecs_task_definition").get("shop_web").get("container_definitions").asText();
+        assertThat(containers).contains("${aws_ssm_parameter.shop_");
+        assertThat(m.outcomes().stream().filter(o -> o.key().equals("environment")).findFirst().orElseThrow()
+                .note()).contains("Parameter Store");
+        JsonNode main = TaskDefinitionJson.JSON.readTree(TerraformJson.main("kiban", "us-east-1", false,
+                SecretStore.SSM)).get("terraform");
+        assertThat(main.get("required_version").asText()).as("write-only arguments").isEqualTo(">= 1.11");
+        JsonNode request = TaskDefinitionJson.request(m.services().get(0).task(),
+                TaskDefinitionJson.placeholders("us-east-1", "kiban", "shop", SecretStore.SSM));
+        assertThat(texts(request.at("/containerDefinitions/0/secrets"), "/valueFrom"))
+                .allMatch(a -> a.startsWith("arn:aws:ssm:us-east-1:ACCOUNT_ID:parameter/shop/"));
+        assertThat(EcsModelRoundTrip.read(request).containerDefinitions().get(0).secrets()).hasSize(2);
+        MigrationReport report = MigrationReport.of(List.of(m), "us-east-1", "kiban", FargatePrices.shipped(), false,
+                SecretStore.SSM);
+        assertThat(report.markdown()).contains("aws ssm put-parameter --overwrite").contains("`/shop/");
+        assertThat(report.json().get("secrets")).isEqualTo("ssm");
+    }
 }
