@@ -377,7 +377,15 @@ public final class EcsMapping {
                     m.entries().values().forEach(ne -> {
                         if (ne.value() instanceof Mapping nm && nm.get("aliases") != null) {
                             for (String a : words(nm.get("aliases"))) {
-                                if (!a.equals(svcName) && !d.aliases.contains(a)) d.aliases.add(a);
+                                String dns = a.toLowerCase(Locale.ROOT);
+                                if (!dns.matches("[a-z0-9_.][a-z0-9_.-]{0,126}")) {
+                                    note(line, svcName, "networks.aliases", Outcome.UNSUPPORTED, "alias "
+                                            + SpecText.shown(a) + " is no Service Connect name (lowercase letters,"
+                                            + " digits, _ . -, at most 127): dropped; rename it");
+                                } else if (!dns.equals(svcName.toLowerCase(Locale.ROOT))
+                                        && !d.aliases.contains(dns)) {
+                                    d.aliases.add(dns);
+                                }
                             }
                         }
                     });

@@ -502,7 +502,9 @@ public final class TerraformJson {
                 ObjectNode one = served.addObject();
                 one.put("port_name", p.name(svc.name()));
                 one.put("discovery_name", p.name(n));
-                one.putObject("client_alias").put("dns_name", escape(n)).put("port", p.port());
+                // DNS is case-blind and Service Connect takes lowercase names only
+                one.putObject("client_alias").put("dns_name", escape(n.toLowerCase(java.util.Locale.ROOT)))
+                        .put("port", p.port());
             }
         }
         if (!served.isEmpty()) sc.set("service", served);

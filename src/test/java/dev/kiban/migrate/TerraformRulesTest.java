@@ -69,6 +69,21 @@ class TerraformRulesTest {
     }
 
     @Test
+    void serviceConnectNamesAreLowercaseAndAnAliasItCannotTakeIsReportedNotDropped() throws Exception {
+        StackMigration m = map("""
+                services:
+                  Api:
+                    image: api:1
+                    expose: ["80"]
+                    networks: {default: {aliases: [API, Gateway, "-bad"]}}
+                """);
+        JsonNode sc = resources(m).get("aws_ecs_service").get("shop_Api").get("service_connect_configuration");
+        assertThat(texts(sc.get("service"), "/client_alias/dns_name")).containsExactly("api", "gateway");
+        assertThat(m.outcomes()).anyMatch(o -> o.key().equals("networks.aliases")
+                && o.outcome() == KeyOutcome.Outcome.UNSUPPORTED && o.note().contains("-bad"));
+    }
+
+    @Test
     void aPortNameIsLowercaseAtMost64AndNeverStartsWithAHyphen() {
         EcsTask.PortMapping p = new EcsTask.PortMapping(8080, "tcp", false);
         assertThat(p.name("Web.App")).isEqualTo("web-app-8080-tcp");
