@@ -124,10 +124,15 @@ public record MigrationReport(String region, String cluster, String priceDate, L
                 .anyMatch(svc -> svc.http() && !(express && ExpressMode.qualifies(svc)));
     }
 
+    /** An Express service has no Service Connect setting: names reach it, and it them, no more. */
+    static final String OUTSIDE = "outside Service Connect: it and the stack's other services do not reach each"
+            + " other by compose name";
+
     private String expressVerdict(EcsService svc) {
         java.util.Optional<String> why = ExpressMode.whyNot(svc);
         if (why.isPresent()) return "no: " + why.get();
-        return express ? "yes (written as an Express service)" : "qualifies (--express)";
+        return express ? "yes (written as an Express service, " + OUTSIDE + ")"
+                : "qualifies (--express; it would be " + OUTSIDE + ")";
     }
 
     private static String cell(String text) {
