@@ -111,6 +111,30 @@ class TerraformSchemaTest {
         return false;
     }
 
+    /** Terraform reads the --express and --secrets ssm modules too (MigrationGoldenTest reads the plain one). */
+    @Test
+    void terraformReadsEveryVariant(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path terraform = java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .map(d -> Path.of(d, "terraform")).filter(Files::isExecutable).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(terraform != null, "no terraform on PATH");
+        for (Map.Entry<String, String> f : outputs().entrySet()) {
+            String[] words = f.getKey().split(" ");
+            if (words.length == 1 && !f.getKey().equals("express.tf.json")) continue;
+            Path p = f.getKey().equals("express.tf.json") ? tmp.resolve("ssm/terraform/express.tf.json")
+                    : tmp.resolve(words[0]).resolve(words[2]);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f.getValue());
+        }
+        for (String variant : List.of("secretsmanager", "ssm")) {
+            Process proc = new ProcessBuilder(terraform.toString(), "providers", "-no-color")
+                    .directory(tmp.resolve(variant).resolve("terraform").toFile()).redirectErrorStream(true).start();
+            String out = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(proc.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(proc.exitValue()).as(variant + ": " + out).isZero();
+            assertThat(out).contains("hashicorp/aws").doesNotContain("Error");
+        }
+    }
+
     @Test
     void theCheckCatchesANameTheProviderDoesNotHave() throws Exception {
         JsonNode service = schema().get("aws_ecs_service");
