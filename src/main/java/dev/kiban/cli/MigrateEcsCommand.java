@@ -8,6 +8,7 @@ import dev.kiban.migrate.FargatePrices;
 import dev.kiban.migrate.KeyOutcome;
 import dev.kiban.migrate.MigrationOutput;
 import dev.kiban.migrate.MigrationReport;
+import dev.kiban.migrate.SecretStore;
 import dev.kiban.migrate.StackFiles;
 import dev.kiban.migrate.StackMigration;
 import dev.kiban.migrate.StackSource;
@@ -48,13 +49,15 @@ import picocli.CommandLine.Spec;
                     + " monthly estimate from kiban's dated price table",
             "  terraform/*.tf.json      Terraform (JSON syntax): cluster, execution role, log group per stack,"
                     + " Secrets Manager secrets (names only), a security group per network, EFS with an access point"
-                    + " per named volume, Cloud Map names, task definitions, services with the circuit breaker,"
-                    + " an ALB for a service that publishes one HTTP port, an NLB for other published ports; variables"
-                    + " for the VPC and subnets; with"
+                    + " per named volume, Service Connect (services reach each other by compose name), task"
+                    + " definitions, services with the circuit breaker,"
+                    + " an ALB for a service that publishes one HTTP port (HTTPS when certificate_arn is set), an NLB"
+                    + " for other published ports; variables for the VPC, subnets and certificate; with"
                     + " --express, an Express service for each service that qualifies",
             "  task-definitions/<stack>/<service>.json   the RegisterTaskDefinition input, for review",
             "Limits are rounded up to a Fargate size (the report says so); secrets and environment variables named"
-                    + " like secrets (PASSWORD, TOKEN, ...) are read from Secrets Manager, their values never copied."
+                    + " like secrets (PASSWORD, TOKEN, ...) are read from Secrets Manager (or, with --secrets ssm,"
+                    + " Parameter Store), their values never copied."
                     + " $${VAR} is substituted from the compose tree's common/.env and the stack's .env.",
             "Refused, with FILE:LINE:COL and nothing written: a bind mount of a host path, build: without image:,"
                     + " privileged, network_mode/pid: host, devices, a published port other than its target, a"
@@ -95,6 +98,12 @@ final class MigrateEcsCommand implements Callable<Integer> {
             + " the report says which qualified and why the others did not.")
     boolean express;
 
+    @Option(names = "--secrets", paramLabel = "STORE", description = "Where the tasks read their secrets:"
+            + " secretsmanager (default; secrets declared by name, no value) or ssm (Parameter Store SecureString"
+            + " parameters, created with the placeholder CHANGE_ME as a write-only value that Terraform never keeps"
+            + " or writes again; needs Terraform 1.11).")
+    String secrets = "secretsmanager";
+
     @Option(names = "--force", description = "Replace --out when it is an earlier output of kiban migrate ecs.")
     boolean force;
 
@@ -112,6 +121,11 @@ final class MigrateEcsCommand implements Callable<Integer> {
         if (!CLUSTER.matcher(cluster).matches()) {
             throw new UsageException("--cluster " + SpecText.shown(cluster) + ": letters, digits, - and _ only");
         }
+        SecretStore store = switch (secrets) {
+            case "secretsmanager" -> SecretStore.SECRETSMANAGER;
+            case "ssm" -> SecretStore.SSM;
+            default -> throw new UsageException("--secrets " + SpecText.shown(secrets) + ": secretsmanager or ssm");
+        };
         Path tree = Path.of(platform.storage().compose().value());
         checkOut();
 
@@ -130,7 +144,7 @@ final class MigrateEcsCommand implements Callable<Integer> {
         List<StackMigration> stacks = new ArrayList<>();
         for (StackSource s : sources) {
             StackMigration m = EcsMapping.map(s, new EcsMapping.Options(region, platform.migrate().defaults().cpus(),
-                    platform.migrate().defaults().memory().bytes()));
+                    platform.migrate().defaults().memory().bytes(), store));
             problems.addAll(m.refusals());
             stacks.add(m);
         }
@@ -139,7 +153,8 @@ final class MigrateEcsCommand implements Callable<Integer> {
                     + " stop the migration; nothing was written to " + out,
                     problems.stream().map(Problem::toString).toList());
         }
-        MigrationReport report = MigrationReport.of(stacks, region, cluster, FargatePrices.shipped(), express);
+        MigrationReport report = MigrationReport.of(stacks, region, cluster, FargatePrices.shipped(), express,
+                store);
         write(MigrationOutput.files(stacks, report));
         if (output.json) {
             OutputOptions.print(spec, report.json());

@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * the host port is the container port), a secret or volume used but not declared.
  *
  * <p>Values are copied into the task definition, never into a note: an environment variable whose name
- * says it is a secret (PASSWORD, SECRET, TOKEN, …) is not copied at all but becomes a Secrets Manager
+ * says it is a secret (PASSWORD, SECRET, TOKEN, …) is not copied at all but becomes a Secrets Manager (or
+ * Parameter Store, {@link SecretStore})
  * secret the operator fills.
  */
 public final class EcsMapping {
@@ -46,10 +47,15 @@ public final class EcsMapping {
      * Where the stack goes (the region for awslogs) and the size of a service without limits or reservations
      * (the spec's {@code migrate.defaults}), in cpus and bytes.
      */
-    public record Options(String region, double defaultCpus, long defaultMemory) {
+    public record Options(String region, double defaultCpus, long defaultMemory, SecretStore secrets) {
         /** The spec's built-in defaults: a quarter of a CPU and 512 MiB. */
         public Options(String region) {
             this(region, 0.25, 512L << 20);
+        }
+
+        /** Secrets in Secrets Manager. */
+        public Options(String region, double defaultCpus, long defaultMemory) {
+            this(region, defaultCpus, defaultMemory, SecretStore.SECRETSMANAGER);
         }
     }
 
@@ -180,9 +186,10 @@ public final class EcsMapping {
     private void topLevel(String key, SpecNode.Entry e) {
         int line = e.keyLocation().line();
         switch (key) {
-            case "services" -> note(line, "", key, Outcome.APPROXIMATED, "each service is an ECS service found as"
-                    + " <service>." + source.stack() + ".local (Cloud Map); a bare name like the compose network's"
-                    + " resolves only with " + source.stack() + ".local among the VPC's DHCP search domains");
+            case "services" -> note(line, "", key, Outcome.APPROXIMATED, "each service is an ECS service in ECS"
+                    + " Service Connect (Cloud Map namespace " + source.stack() + "): the stack's services reach it"
+                    + " by its compose name and aliases on its TCP ports, as on the compose network; UDP ports only"
+                    + " at the task's own address");
             case "version" -> note(line, "", key, Outcome.APPROXIMATED, "obsolete in Compose v2 and ignored (D10)");
             case "name" -> note(line, "", key, Outcome.APPROXIMATED,
                     "the stack is named by its directory, " + source.stack() + ", as kiban deploys it");
@@ -205,7 +212,7 @@ public final class EcsMapping {
             case "secrets" -> {
                 if (e.value() instanceof Mapping defs) {
                     defs.entries().forEach((n, se) -> note(se.keyLocation().line(), "", "secrets." + n,
-                            Outcome.APPROXIMATED, "a Secrets Manager secret " + secretName(n)
+                            Outcome.APPROXIMATED, "a " + options.secrets().what() + " " + secretName(n)
                                     + " declared by name only: put the value into it (kiban never copies it)"));
                 }
             }
@@ -220,7 +227,8 @@ public final class EcsMapping {
     }
 
     private String volumeNote(SpecNode def) {
-        String base = "an EFS access point on the stack's file system, transit encryption on";
+        String base = "an EFS access point on the stack's file system, transit encryption and IAM authorization on"
+                + " (the stack's task role may mount it)";
         if (def instanceof Mapping m && m.get("driver_opts") instanceof Mapping opts
                 && opts.get("device") instanceof Scalar device) {
             return base + "; its data is in " + device.text() + " on the host: copy it over (AWS DataSync, rsync)";
@@ -256,6 +264,7 @@ public final class EcsMapping {
         boolean tty;
         boolean interactive;
         final List<String> networks = new ArrayList<>();
+        final List<String> aliases = new ArrayList<>();
         Double limitCpus;
         Long limitMemory;
         Double reserveCpus;
@@ -301,7 +310,8 @@ public final class EcsMapping {
         boolean http = published.size() == 1 && published.get(0).protocol().equals("tcp")
                 && isHttpPort(published.get(0).port());
         return Optional.of(new EcsService(name, task, d.replicas, d.rollback, d.minHealthy, d.maxPercent,
-                List.copyOf(d.networks), published, http, Map.copyOf(d.deployLabels)));
+                List.copyOf(d.networks), published, http, Map.copyOf(d.deployLabels),
+                List.copyOf(d.aliases)));
     }
 
     private void serviceKey(String svcName, Mapping svc, Draft d, String key, SpecNode.Entry e) {
@@ -353,18 +363,37 @@ public final class EcsMapping {
             case "stop_grace_period" -> stopGrace(svcName, d, e);
             case "depends_on" -> note(line, svcName, key, Outcome.APPROXIMATED, "each service is its own ECS service"
                     + " and starts on its own: dependsOn works only inside one task; " + svcName + " reaches "
-                    + String.join(", ", keysOrItems(v)) + " by Cloud Map name and must retry until they answer");
+                    + String.join(", ", keysOrItems(v)) + " by compose name (Service Connect) and must retry until"
+                    + " they answer");
             case "deploy" -> deploy(svcName, d, e);
             case "networks" -> {
                 for (String n : keysOrItems(v)) {
                     d.networks.add(n);
                     networks.add(n);
                 }
-                boolean aliases = v instanceof Mapping m && m.entries().values().stream()
+                boolean settings = v instanceof Mapping m && m.entries().values().stream()
                         .anyMatch(ne -> ne.value() instanceof Mapping nm && !nm.entries().isEmpty());
-                note(line, svcName, key, aliases ? Outcome.APPROXIMATED : Outcome.MAPPED, "the security groups of "
-                        + String.join(", ", keysOrItems(v)) + (aliases ? "; aliases and fixed addresses are dropped:"
-                        + " the service is found by its Cloud Map name" : ""));
+                if (v instanceof Mapping m) {
+                    m.entries().values().forEach(ne -> {
+                        if (ne.value() instanceof Mapping nm && nm.get("aliases") != null) {
+                            for (String a : words(nm.get("aliases"))) {
+                                String dns = a.toLowerCase(Locale.ROOT);
+                                if (!dns.matches("[a-z0-9_.][a-z0-9_.-]{0,126}")) {
+                                    note(line, svcName, "networks.aliases", Outcome.UNSUPPORTED, "alias "
+                                            + SpecText.shown(a) + " is no Service Connect name (lowercase letters,"
+                                            + " digits, _ . -, at most 127): dropped; rename it");
+                                } else if (!dns.equals(svcName.toLowerCase(Locale.ROOT))
+                                        && !d.aliases.contains(dns)) {
+                                    d.aliases.add(dns);
+                                }
+                            }
+                        }
+                    });
+                }
+                note(line, svcName, key, settings ? Outcome.APPROXIMATED : Outcome.MAPPED, "the security groups of "
+                        + String.join(", ", keysOrItems(v)) + (settings ? "; aliases are Service Connect names in the"
+                        + " whole stack, not only on their network; fixed addresses and other settings are dropped"
+                        : ""));
             }
             case "volumes" -> volumes(svcName, d, e);
             case "labels" -> {
@@ -394,7 +423,7 @@ public final class EcsMapping {
             case "restart" -> note(line, svcName, key, Outcome.APPROXIMATED,
                     "an ECS service replaces every task that stops, whatever the policy");
             case "links", "external_links" -> note(line, svcName, key, Outcome.APPROXIMATED,
-                    "no links on awsvpc: reach the service by its Cloud Map name");
+                    "no links on awsvpc: reach the service by its compose name (Service Connect)");
             case "privileged" -> {
                 if (bool(v)) refuse(e, path, "privileged: Fargate runs no privileged container; drop it, or the"
                         + " service stays on Docker");
@@ -466,8 +495,8 @@ public final class EcsMapping {
         Outcome outcome = Outcome.MAPPED;
         if (!secretVars.isEmpty()) {
             outcome = Outcome.APPROXIMATED;
-            note += "; " + String.join(", ", secretVars) + " not copied: each read from its Secrets Manager secret "
-                    + envSecret(svc, "<NAME>") + ", which you fill";
+            note += "; " + String.join(", ", secretVars) + " not copied: each read from its " + options.secrets().what()
+                    + " " + envSecret(svc, "<NAME>") + ", which you fill";
         }
         if (!unset.isEmpty()) {
             outcome = Outcome.APPROXIMATED;
@@ -506,7 +535,8 @@ public final class EcsMapping {
         }
         note(e.keyLocation().line(), svc, "env_file", secretVars.isEmpty() ? Outcome.MAPPED : Outcome.APPROXIMATED,
                 "read into environment (environment: wins)" + (secretVars.isEmpty() ? "" : "; "
-                        + String.join(", ", secretVars) + " not copied: each read from its Secrets Manager secret"));
+                        + String.join(", ", secretVars) + " not copied: each read from its "
+                        + options.secrets().what()));
     }
 
     private void secrets(String svc, Draft d, SpecNode.Entry e) {
@@ -527,7 +557,7 @@ public final class EcsMapping {
         }
         note(e.keyLocation().line(), svc, "secrets", Outcome.APPROXIMATED, "compose mounts each at /run/secrets/;"
                 + " ECS passes it as an environment variable (" + String.join(", ", names)
-                + ") from the Secrets Manager secret kiban declares: read it from there");
+                + ") from the " + options.secrets().what() + " kiban declares: read it from there");
     }
 
     private void ports(String svc, Draft d, SpecNode.Entry e, boolean publish) {
@@ -708,8 +738,8 @@ public final class EcsMapping {
                     d.deployLabels.putAll(pairs(v));
                     note(line, svc, k, Outcome.MAPPED, "tags on the ECS service");
                 }
-                case "endpoint_mode" -> note(line, svc, k, Outcome.APPROXIMATED, "Cloud Map A records, one per task"
-                        + " (dnsrr-like)");
+                case "endpoint_mode" -> note(line, svc, k, Outcome.APPROXIMATED, "Service Connect's proxy spreads"
+                        + " connections over the tasks (vip-like)");
                 default -> note(line, svc, k, Outcome.UNSUPPORTED, "not a deploy key kiban maps");
             }
         });
@@ -1048,8 +1078,8 @@ public final class EcsMapping {
                 "link_local_ips", "use_api_socket")) {
             m.put(k, fargate);
         }
-        m.put("hostname", "awsvpc: ECS sets the task's hostname; use the Cloud Map name");
-        m.put("domainname", "awsvpc: ECS sets the task's names; use the Cloud Map name");
+        m.put("hostname", "awsvpc: ECS sets the task's hostname; use the compose name (Service Connect)");
+        m.put("domainname", "awsvpc: ECS sets the task's names; use the compose name (Service Connect)");
         m.put("extra_hosts", "Fargate has no extraHosts: use Cloud Map or Route 53 names");
         m.put("dns", "awsvpc uses the VPC's resolver: set DNS on the VPC");
         m.put("dns_search", "awsvpc uses the VPC's resolver: set DNS on the VPC");

@@ -24,7 +24,21 @@ public record EcsTask(String family, FargateSize size, Container container, List
     public record SecretFrom(String variable, String secret) {}
 
     /** awsvpc: the task's own address, so the host port is the container port. */
-    public record PortMapping(int port, String protocol, boolean published) {}
+    public record PortMapping(int port, String protocol, boolean published) {
+        /**
+         * The mapping's name in the task definition, which Service Connect refers to:
+         * {@code <service>-<port>-<protocol>}, lowercase letters, digits, {@code _} and {@code -}, at most 64
+         * characters, not starting with {@code -}.
+         */
+        public String name(String service) {
+            String suffix = "-" + port + "-" + protocol;
+            String base = service.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", "-")
+                    .replaceAll("^-+", "");
+            if (base.isEmpty()) base = "p";
+            if (base.length() > 64 - suffix.length()) base = base.substring(0, 64 - suffix.length());
+            return base + suffix;
+        }
+    }
 
     /** Already within ECS's ranges (interval 5–300 s, timeout 2–60 s, retries 1–10, start period 0–300 s). */
     public record HealthCheck(List<String> command, int interval, int timeout, int retries, int startPeriod) {}

@@ -25,13 +25,15 @@ public final class MigrationOutput {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        out.put("terraform/main.tf.json", TerraformJson.main(report.cluster(), report.region(), report.express()));
+        out.put("terraform/main.tf.json", TerraformJson.main(report.cluster(), report.region(), report.express(),
+                report.secrets()));
         for (StackMigration s : stacks) {
-            out.put("terraform/" + TerraformJson.id(s.stack()) + ".tf.json", TerraformJson.stack(s, report.express()));
+            out.put("terraform/" + TerraformJson.id(s.stack()) + ".tf.json", TerraformJson.stack(s, report.express(),
+                    report.secrets()));
             for (EcsService svc : s.services()) {
                 out.put("task-definitions/" + s.stack() + "/" + TerraformJson.id(svc.name()) + ".json",
                         TaskDefinitionJson.render(svc.task(), TaskDefinitionJson.placeholders(report.region(),
-                                report.cluster(), TerraformJson.id(s.stack()))));
+                                report.cluster(), TerraformJson.id(s.stack()), report.secrets())));
             }
         }
         return out;

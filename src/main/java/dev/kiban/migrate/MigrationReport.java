@@ -14,7 +14,7 @@ import java.util.Map;
  * holds a value from a compose or env file.
  */
 public record MigrationReport(String region, String cluster, String priceDate, List<StackMigration> stacks,
-        List<FargatePrices.Estimate> estimates, boolean express) {
+        List<FargatePrices.Estimate> estimates, boolean express, SecretStore secrets) {
 
     public static MigrationReport of(List<StackMigration> stacks, String region, String cluster, FargatePrices prices) {
         return of(stacks, region, cluster, prices, false);
@@ -23,12 +23,18 @@ public record MigrationReport(String region, String cluster, String priceDate, L
     /** With {@code express}, the services {@link ExpressMode} accepts are written as Express services. */
     public static MigrationReport of(List<StackMigration> stacks, String region, String cluster, FargatePrices prices,
             boolean express) {
+        return of(stacks, region, cluster, prices, express, SecretStore.SECRETSMANAGER);
+    }
+
+    /** With {@code secrets}, where the tasks read their secrets. */
+    public static MigrationReport of(List<StackMigration> stacks, String region, String cluster, FargatePrices prices,
+            boolean express, SecretStore secrets) {
         List<FargatePrices.Estimate> estimates = new ArrayList<>();
         for (StackMigration s : stacks) {
             for (EcsService svc : s.services()) estimates.add(prices.estimate(region, svc.task().size(), svc.tasks()));
         }
         return new MigrationReport(region, cluster, prices.date(), List.copyOf(stacks), List.copyOf(estimates),
-                express);
+                express, secrets);
     }
 
     /** The sum of the estimates, or empty when the table has no price for the region. */
@@ -53,6 +59,7 @@ public record MigrationReport(String region, String cluster, String priceDate, L
                 + " says why and what to do. Terraform: `terraform/` (`terraform init && terraform plan"
                 + " -var vpc_id=… -var 'subnet_ids=[…]'`). Task definitions for review: `task-definitions/`"
                 + " (replace ACCOUNT_ID and the EFS ids before registering one by hand).\n");
+        if (anyAlb()) md.append("\n").append(HTTPS).append("\n");
         int i = 0;
         for (StackMigration s : stacks) {
             md.append("\n## ").append(s.stack()).append("\n\n").append('`').append(s.file()).append("`\n\n");
@@ -65,12 +72,24 @@ public record MigrationReport(String region, String cluster, String priceDate, L
                         .append(cell(expressVerdict(svc))).append(" |\n");
             }
             if (!s.secrets().isEmpty()) {
-                md.append("\nSecrets Manager secrets to fill (declared by name, no value): ")
-                        .append(String.join(", ", s.secrets().stream().map(x -> "`" + x + "`").toList())).append(".\n");
+                if (secrets == SecretStore.SSM) {
+                    md.append("\nParameter Store SecureString parameters to fill: ")
+                            .append(String.join(", ", s.secrets().stream()
+                                    .map(x -> "`" + SecretStore.parameterName(x) + "`").toList()))
+                            .append(". Terraform creates each with the value `").append(SecretStore.PLACEHOLDER)
+                            .append("` as a write-only argument (never in its state, never written again); put the"
+                                    + " real value with `aws ssm put-parameter --overwrite --type SecureString --name"
+                                    + " NAME --value …` before the services start.\n");
+                } else {
+                    md.append("\nSecrets Manager secrets to fill (declared by name, no value): ")
+                            .append(String.join(", ", s.secrets().stream().map(x -> "`" + x + "`").toList()))
+                            .append(".\n");
+                }
             }
             if (!s.volumes().isEmpty()) {
                 md.append("\nEFS access points (copy the data over): ")
                         .append(String.join(", ", s.volumes().stream().map(x -> "`" + x + "`").toList())).append(".\n");
+                md.append("\n").append(efs(s, cluster)).append("\n");
             }
             md.append("\n| line | service | key | outcome | what |\n|---|---|---|---|---|\n");
             for (KeyOutcome k : s.outcomes()) {
@@ -82,10 +101,38 @@ public record MigrationReport(String region, String cluster, String priceDate, L
         return md.toString();
     }
 
+    /** How the stack's tasks reach its EFS: TLS, IAM, its task role and what that role may do. */
+    static String efs(StackMigration s, String cluster) {
+        List<String> root = TerraformJson.rootWriters(s);
+        return "EFS with IAM authorization and TLS: the task role `" + cluster + "-" + s.stack()
+                + "-task` may " + String.join(", ", TerraformJson.efsActions(s).stream()
+                .map(a -> a.substring(a.indexOf(':') + 1)).toList()) + " through the stack's access points only;"
+                + " the file system's policy refuses any connection without TLS."
+                + (root.isEmpty() ? "" : " ClientRootAccess because " + String.join(", ", root) + " write"
+                + (root.size() == 1 ? "s" : "") + " as root (no numeric user:), which EFS would squash to nobody;"
+                + " give them a user: and it is not granted.");
+    }
+
+    /** What the ALBs speak, said wherever one is written. */
+    static final String HTTPS = "The ALBs speak plain HTTP while the variable `certificate_arn` is empty (its"
+            + " default). Set it to an ACM certificate's ARN for HTTPS (" + TerraformJson.TLS_POLICY + "): port 80"
+            + " then redirects to HTTPS on 443, and any other HTTP port is served as HTTPS on the same port.";
+
+    /** Whether any service is written behind an ALB (an Express service brings its own). */
+    boolean anyAlb() {
+        return stacks.stream().flatMap(s -> s.services().stream())
+                .anyMatch(svc -> svc.http() && !(express && ExpressMode.qualifies(svc)));
+    }
+
+    /** An Express service has no Service Connect setting: names reach it, and it them, no more. */
+    static final String OUTSIDE = "outside Service Connect: it and the stack's other services do not reach each"
+            + " other by compose name";
+
     private String expressVerdict(EcsService svc) {
         java.util.Optional<String> why = ExpressMode.whyNot(svc);
         if (why.isPresent()) return "no: " + why.get();
-        return express ? "yes (written as an Express service)" : "qualifies (--express)";
+        return express ? "yes (written as an Express service, " + OUTSIDE + ")"
+                : "qualifies (--express; it would be " + OUTSIDE + ")";
     }
 
     private static String cell(String text) {
@@ -99,7 +146,9 @@ public record MigrationReport(String region, String cluster, String priceDate, L
         out.put("cluster", cluster);
         out.put("priceDate", priceDate);
         out.put("express", express);
+        out.put("secrets", secrets.word());
         out.put("monthlyUsd", monthly().map(BigDecimal::toPlainString).orElse(null));
+        if (anyAlb()) out.put("albHttps", HTTPS.replace("`", ""));
         List<Object> st = new ArrayList<>();
         int i = 0;
         for (StackMigration s : stacks) {
@@ -127,6 +176,10 @@ public record MigrationReport(String region, String cluster, String priceDate, L
             m.put("services", services);
             m.put("secrets", s.secrets());
             m.put("volumes", s.volumes());
+            if (!s.volumes().isEmpty()) {
+                m.put("efsActions", TerraformJson.efsActions(s));
+                m.put("efsRootWriters", TerraformJson.rootWriters(s));
+            }
             m.put("networks", s.networks());
             List<Object> keys = new ArrayList<>();
             for (KeyOutcome k : s.outcomes()) {

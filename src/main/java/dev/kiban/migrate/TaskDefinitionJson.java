@@ -23,6 +23,9 @@ public final class TaskDefinitionJson {
     public interface Refs {
         String executionRole();
 
+        /** The stack's task role: what the containers themselves may do (mount the stack's EFS). */
+        String taskRole();
+
         String secret(String name);
 
         String fileSystem();
@@ -34,6 +37,11 @@ public final class TaskDefinitionJson {
 
     /** Placeholders an operator replaces (ACCOUNT_ID, the EFS ids) before registering the file by hand. */
     public static Refs placeholders(String region, String cluster, String stackPrefix) {
+        return placeholders(region, cluster, stackPrefix, SecretStore.SECRETSMANAGER);
+    }
+
+    /** The same, with secrets as Parameter Store parameters' ARNs when {@code store} says so. */
+    public static Refs placeholders(String region, String cluster, String stackPrefix, SecretStore store) {
         return new Refs() {
             @Override
             public String executionRole() {
@@ -41,7 +49,15 @@ public final class TaskDefinitionJson {
             }
 
             @Override
+            public String taskRole() {
+                return "arn:aws:iam::ACCOUNT_ID:role/" + cluster + "-" + stackPrefix + "-task";
+            }
+
+            @Override
             public String secret(String name) {
+                if (store == SecretStore.SSM) {
+                    return "arn:aws:ssm:" + region + ":ACCOUNT_ID:parameter" + SecretStore.parameterName(name);
+                }
                 return "arn:aws:secretsmanager:" + region + ":ACCOUNT_ID:secret:" + name;
             }
 
@@ -73,6 +89,7 @@ public final class TaskDefinitionJson {
         r.put("cpu", String.valueOf(task.size().cpu()));
         r.put("memory", String.valueOf(task.size().memory()));
         r.put("executionRoleArn", refs.executionRole());
+        r.put("taskRoleArn", refs.taskRole());
         r.putArray("containerDefinitions").add(container(task.container(), refs));
         if (!task.volumes().isEmpty()) {
             ArrayNode vols = r.putArray("volumes");
@@ -83,7 +100,7 @@ public final class TaskDefinitionJson {
                     efs.put("fileSystemId", refs.fileSystem());
                     efs.put("transitEncryption", "ENABLED");
                     efs.putObject("authorizationConfig").put("accessPointId", refs.accessPoint(v.accessPoint()))
-                            .put("iam", "DISABLED");
+                            .put("iam", "ENABLED");
                 }
             }
         }
@@ -122,9 +139,12 @@ public final class TaskDefinitionJson {
         }
         if (!c.ports().isEmpty()) {
             ArrayNode ports = o.putArray("portMappings");
+            java.util.Set<String> named = new java.util.HashSet<>();
             for (PortMapping p : c.ports()) {
-                ports.addObject().put("containerPort", p.port()).put("hostPort", p.port())
-                        .put("protocol", p.protocol());
+                // a port in both ports: and expose: is one mapping (ECS refuses a name twice)
+                if (!named.add(p.name(c.name()))) continue;
+                ports.addObject().put("name", p.name(c.name())).put("containerPort", p.port())
+                        .put("hostPort", p.port()).put("protocol", p.protocol());
             }
         }
         if (!c.mounts().isEmpty()) {

@@ -72,6 +72,29 @@ class MigrateEcsCommandTest {
     }
 
     @Test
+    void secretsGoToParameterStoreWithSsmAndAnyOtherStoreIsAUsageError() throws IOException {
+        Path compose = write("shop/docker-compose.yml", "services:\n  web:\n    image: nginx:1.27\n"
+                + "    environment: {DB_PASSWORD: hunter2-never-written}\n");
+        Path out = tmp.resolve("out");
+        HostileCorpus.Outcome o = migrate("ecs", compose.toString(), "--out", out.toString(), "--secrets", "ssm");
+        assertThat(o.exit()).as(o.err()).isZero();
+        String tf = Files.readString(out.resolve("terraform/shop.tf.json"));
+        assertThat(tf).contains("\"aws_ssm_parameter\"", "\"/shop/web/DB_PASSWORD\"", "ssm:GetParameters")
+                .doesNotContain("aws_secretsmanager_secret");
+        assertThat(Files.readString(out.resolve("task-definitions/shop/web.json")))
+                .contains("arn:aws:ssm:ap-northeast-1:ACCOUNT_ID:parameter/shop/web/DB_PASSWORD");
+        assertThat(Files.readString(out.resolve("REPORT.md"))).contains("Parameter Store SecureString parameter");
+        try (var walk = Files.walk(out)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(f)).as(f.toString()).doesNotContain("hunter2");
+            }
+        }
+        HostileCorpus.expect(migrate("ecs", compose.toString(), "--out", tmp.resolve("other").toString(),
+                "--secrets", "vault"), 2, "--secrets");
+        assertThat(tmp.resolve("other")).doesNotExist();
+    }
+
+    @Test
     void helpListsTheExitCodes() {
         HostileCorpus.Outcome o = migrate("ecs", "--help");
         assertThat(o.out()).contains("Exit codes:").contains(" 1 ").contains(" 3 ").contains("--force")

@@ -51,6 +51,7 @@ class ExpressModeTest {
         assertThat(TerraformJson.main("kiban", "us-east-1", false)).doesNotContain("express");
         MigrationReport r = MigrationReport.of(java.util.List.of(m), "us-east-1", "kiban", FargatePrices.shipped(),
                 true);
-        assertThat(r.markdown()).contains("yes (written as an Express service)").contains("no: it does not publish");
+        assertThat(r.markdown()).contains("yes (written as an Express service, outside Service Connect")
+                .contains("no: it does not publish");
     }
 }
