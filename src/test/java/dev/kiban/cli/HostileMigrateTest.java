@@ -19,19 +19,11 @@ class HostileMigrateTest {
     Path tmp;
 
     HostileCorpus.Outcome migrate(String... args) {
-        String[] all = new String[args.length + 3];
-        all[0] = "-c";
-        all[1] = "builtin";
-        all[2] = "migrate";
-        System.arraycopy(args, 0, all, 3, args.length);
-        return HostileCorpus.run(all);
+        return MigrateEcsCommandTest.migrate(args);
     }
 
     Path write(String name, String text) throws IOException {
-        Path p = tmp.resolve(name);
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, text);
-        return p;
+        return MigrateEcsCommandTest.write(tmp, name, text);
     }
 
     @Test

@@ -24,7 +24,8 @@ class MigrateEcsCommandTest {
     @TempDir
     Path tmp;
 
-    HostileCorpus.Outcome migrate(String... args) {
+    /** {@code kiban -c builtin migrate ARGS…}, with no engine (migrate needs none). */
+    static HostileCorpus.Outcome migrate(String... args) {
         String[] all = new String[args.length + 3];
         all[0] = "-c";
         all[1] = "builtin";
@@ -33,11 +34,16 @@ class MigrateEcsCommandTest {
         return HostileCorpus.run(all);
     }
 
-    Path write(String name, String text) throws IOException {
-        Path p = tmp.resolve(name);
+    /** Writes {@code text} at {@code name} under {@code dir}, its directories made. */
+    static Path write(Path dir, String name, String text) throws IOException {
+        Path p = dir.resolve(name);
         Files.createDirectories(p.getParent());
         Files.writeString(p, text);
         return p;
+    }
+
+    Path write(String name, String text) throws IOException {
+        return write(tmp, name, text);
     }
 
     List<String> leftovers() throws IOException {
