@@ -42,8 +42,8 @@ public final class Procedures {
     public static Book book(PlatformSpec resolved, List<String> stacks, Map<String, String> verifyChecks) {
         Procedures p = new Procedures(resolved, stacks, verifyChecks);
         return new Book("kiban 基盤 構築・運用手順書", "kiban platform: set-up and operations procedures",
-                List.of(p.setup(), p.storage(), p.monitoring(), p.validation(), p.upgrade(), p.recovery(),
-                        p.addNode()));
+                List.of(p.setup(), p.storage(), p.monitoring(), p.validation(), p.operations(), p.upgrade(),
+                        p.recovery(), p.addNode()));
     }
 
     private Chapter setup() {
@@ -226,6 +226,40 @@ public final class Procedures {
         return new Chapter("3.4-infrastructure-validation", "3.4 基盤検証手順", "3.4 Platform validation",
                 "設計書のテスト戦略（単体テスト・統合テスト）を kiban verify で実施する。",
                 "The design's test strategy (unit and integration checks), run by kiban verify.", s);
+    }
+
+    /** The design's operations chapter (R9.1 daily and weekly, R9.2 the troubleshooting flow) with kiban's commands. */
+    private Chapter operations() {
+        var st = spec.storage();
+        List<Step> s = new ArrayList<>();
+        s.add(step("毎日：コンテナ・サービス・ノードの状態とリソース使用率を確認する。",
+                "Daily: the state of the containers, services and nodes, and the resources they use.",
+                cmd("kiban", "status"), verify("engine-active"), verify("swarm-active")));
+        s.add(step("毎日：日次レポート（エンジンのログ、ディスク、バックアップ、アラート）を確認する。"
+                        + "kiban-report.timer が " + String.join(", ", spec.mailRecipients()) + " へも送る。",
+                "Daily: the daily report (the engine's log, disks, backups, alerts); kiban-report.timer also mails it"
+                        + " to " + String.join(", ", spec.mailRecipients()) + ".",
+                cmd("kiban", "report", "daily"), verify("logwatch-report")));
+        s.add(step("毎週：データ領域 " + st.data().value() + " のディスク使用率を確認する（アラートの閾値 "
+                        + spec.monitor().threshold(PlatformSpec.Metric.DISK).map(Object::toString).orElse("-") + "）。",
+                "Weekly: disk use of the data area " + st.data().value() + " (alert threshold "
+                        + spec.monitor().threshold(PlatformSpec.Metric.DISK).map(Object::toString).orElse("-") + ").",
+                cmd("df", "-h", st.data().value()), verify("data-mounted")));
+        s.add(step("毎週：最新のバックアップを確認し、リポジトリを検証する。",
+                "Weekly: check the latest backup and verify the repository.", cmd("kiban", "backup", "verify"),
+                verify("backup-job")));
+        s.add(step("毎週：セキュリティ監査を実行する（自動アップデートの状態を含む）。",
+                "Weekly: run the security audit (the automatic updates' state included).", cmd("kiban", "audit"),
+                verify("audit"), audit("kiban.updates")));
+        s.add(step("障害時：コンテナまたはサービスについてトラブルシューティングの流れ（状態、ログ、リソース、ネットワーク、"
+                        + "直近 1 時間のイベント、ホストのリソース、SELinux の拒否）を一度に実行する。SERVICE を対象の名前に置き換える。",
+                "On trouble: run the troubleshooting flow (state, logs, resources, networks, the last hour's events,"
+                        + " the host's resources, SELinux denials) for one container or service; replace SERVICE"
+                        + " with its name.",
+                cmd("kiban", "doctor", "SERVICE")));
+        return new Chapter("operations", "運用手順（日常・週次・障害時）", "Operations (daily, weekly, on trouble)",
+                "設計書の運用手順概要（日常運用とトラブルシューティングフロー）を kiban のコマンドで行う。",
+                "The design's operations (the daily routine and the troubleshooting flow) with kiban's commands.", s);
     }
 
     private Chapter upgrade() {

@@ -73,7 +73,7 @@ class ProceduresTest {
     void theBookHasTheDesignsFourProceduresAndTheOperations() {
         assertThat(book(RECORDED, Family.DEBIAN).chapters()).extracting(Chapter::file).containsExactly(
                 "3.1-docker-environment-setup", "3.2-storage-backup-setup", "3.3-monitoring-security-setup",
-                "3.4-infrastructure-validation", "upgrade", "disaster-recovery", "swarm-add-node");
+                "3.4-infrastructure-validation", "operations", "upgrade", "disaster-recovery", "swarm-add-node");
     }
 
     @Test
@@ -133,6 +133,15 @@ class ProceduresTest {
         assertThat(c.steps().get(0).proofs()).extracting(Proof::id).containsExactlyElementsOf(
                 VERIFY.entrySet().stream().filter(e -> e.getValue().equals("unit")).map(Map.Entry::getKey).toList());
         assertThat(c.steps().get(1).proofs()).extracting(Proof::id).contains("web-http-200", "swarm-overlay");
+    }
+
+    @Test
+    void operationsFollowTheDesignsRoutineWithTheSpecsValues() {
+        Chapter c = chapter(book(RECORDED, Family.DEBIAN), "operations");
+        assertThat(commands(c)).contains(List.of("kiban", "status"), List.of("kiban", "report", "daily"),
+                List.of("df", "-h", "/srv/data"), List.of("kiban", "doctor", "SERVICE"));
+        assertThat(c.steps()).anySatisfy(s -> assertThat(s.en()).contains("ops@example.org"));
+        assertThat(proofs(c)).contains("logwatch-report", "backup-job", "kiban.updates");
     }
 
     @Test
