@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import dev.kiban.docs.Book;
 import dev.kiban.docs.BookFiles;
 import dev.kiban.docs.Procedures;
+import dev.kiban.host.HostConfiguration;
 import dev.kiban.spec.AuditIds;
 import dev.kiban.spec.PlatformSpec.Family;
 import dev.kiban.spec.SpecDocument;
@@ -93,6 +94,29 @@ class DocsCommandTest {
         }
     }
 
+    /** A kiban unit the book names (systemctl status kiban-monitor.service, ...) is one kiban apply writes. */
+    @Test
+    void everyKibanUnitTheBookNamesIsOneApplyWrites() {
+        int named = 0;
+        for (Family family : List.of(Family.DEBIAN, Family.RHEL)) {
+            var spec = SpecDocument.parse("kiban.yaml", RECORDED, false).require().resolved(family, "192.0.2.1");
+            List<String> units = HostConfiguration.render(spec).artifacts().stream()
+                    .map(a -> a.path().substring(a.path().lastIndexOf('/') + 1)).toList();
+            Book book = Procedures.book(spec, List.of("hello"), DocsCommand.verifyChecks());
+            for (Book.Chapter c : book.chapters()) {
+                for (Book.Step s : c.steps()) {
+                    for (String word : s.command()) {
+                        if (word.matches("kiban-[a-z-]+\\.(service|timer)")) {
+                            assertThat(units).as(c.file()).contains(word);
+                            named++;
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(named).isGreaterThanOrEqualTo(4);
+    }
+
     private Path spec() throws Exception {
         Path file = tmp.resolve("kiban.yaml");
         Files.writeString(file, RECORDED + "storage: {compose: " + tmp.resolve("compose") + "}\n");
@@ -125,6 +149,21 @@ class DocsCommandTest {
         try (var s = Files.list(tmp)) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".book."));
         }
+    }
+
+    @Test
+    void aStackDirectorysHostileNameIsTextInTheHtml() throws Exception {
+        Path spec = spec();
+        Path hostile = tmp.resolve("compose/<script>x'\"");
+        Files.createDirectories(hostile);
+        Files.writeString(hostile.resolve("docker-compose.yml"), "services: {}\n");
+        Path out = tmp.resolve("book");
+        CommandLineTest.Run r = CommandLineTest.run("-c", spec.toString(), "docs", "--family", "rhel", "--format",
+                "html", "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        String page = Files.readString(out.resolve("en/3.1-docker-environment-setup.html"));
+        assertThat(page).contains("kiban stack deploy &#39;&lt;script&gt;x&#39;\\&#39;&#39;&quot;&#39;")
+                .doesNotContain("<script");
     }
 
     @Test
