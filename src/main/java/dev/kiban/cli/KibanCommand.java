@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
             "  kiban monitor / alert   metrics, alerts to Discord and mail that never get lost",
             "  kiban verify            the design's test strategy, check by check",
             "  kiban status / doctor   what runs, and why something does not",
+            "  kiban docs --out DIR    the procedures (3.1-3.4, upgrade, recovery) from the spec",
             ""},
         footer = {"", "The spec is -c FILE, else ./kiban.yaml, else /etc/kiban/kiban.yaml; -c builtin uses the "
                 + "design's defaults."})

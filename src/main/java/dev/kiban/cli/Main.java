@@ -39,6 +39,7 @@ public final class Main {
         m.put("audit", AuditCommand.class);
         m.put("migrate", MigrateCommand.class);
         m.put("doctor", DoctorCommand.class);
+        m.put("docs", DocsCommand.class);
         return m;
     }
 
