@@ -63,6 +63,15 @@ class RoutineScheduleTest {
         assertThat(script.indexOf("unchanged")).isLessThan(script.indexOf("systemctl restart"));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Family.class, names = {"RHEL", "DEBIAN"})
+    void thePlanSaysAutomaticUpdatesAreSecurityOnlyAndTheEngineWaitsForItsWindow(Family family) {
+        List<String> notes = HostConfiguration.render(HostConfigurationTest.spec(family)).notes();
+        assertThat(notes).anySatisfy(n -> assertThat(n).contains(family == Family.RHEL
+                ? "security errata only: dnf-automatic (upgrade_type = security)" : "Debian's security origin")
+                .contains("maintenance.engineUpdate", "D16"));
+    }
+
     /** As the rig's e2e does for every kiban unit; a CI without systemd-analyze fails here rather than skip. */
     @ParameterizedTest
     @EnumSource(value = Family.class, names = {"RHEL", "DEBIAN"})
