@@ -40,6 +40,9 @@ final class ImagesPruneCommand extends EngineBoundCommand {
     @Option(names = {"-y", "--yes"}, description = "Remove without asking.")
     boolean yes;
 
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
+
     ImagesPruneCommand(KibanContext context) {
         super(context);
     }
@@ -52,7 +55,9 @@ final class ImagesPruneCommand extends EngineBoundCommand {
             throw new RefusedException("--older-than " + age.toHours() + "h: an image younger than a day may be one "
                     + "a deploy is about to use; give 1d at least");
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.text(spec);
+        List<String> removed = new ArrayList<>();
+        List<String> refusedLines = new ArrayList<>();
         try (Engine engine = connect()) {
             EngineObjects objects = engine.auditObjects();
             Optional<List<String>> services = serviceImages(engine);
@@ -60,9 +65,11 @@ final class ImagesPruneCommand extends EngineBoundCommand {
             print(plan, out);
             if (plan.removals().isEmpty() || dryRun) {
                 if (dryRun && !plan.removals().isEmpty()) out.println("dry run: nothing removed");
+                report(plan, removed, refusedLines);
                 return ExitCode.OK;
             }
-            if (!yes && !Prompt.confirm(context, out, "Remove " + plural(plan.removals().size()) + "?")) {
+            PrintWriter ask = output.json ? spec.commandLine().getErr() : out;
+            if (!yes && !Prompt.confirm(context, ask, "Remove " + plural(plan.removals().size()) + "?")) {
                 throw new DeclinedException("nothing removed: run again with --yes to remove "
                         + plural(plan.removals().size()));
             }
@@ -71,16 +78,33 @@ final class ImagesPruneCommand extends EngineBoundCommand {
                 try {
                     for (String ref : r.references()) engine.removeImage(ref);
                     out.println("removed " + r.image().shown());
+                    removed.add(r.image().id());
                 } catch (EngineApiException e) {
                     // e.g. a container made from it since the plan: the engine keeps it, and so do we
                     refused++;
+                    refusedLines.add(r.image().id() + ": " + e.getMessage());
                     out.println("kept " + r.image().shown() + ": the engine refused (" + e.getMessage() + ")");
                 }
             }
             out.println("removed " + plural(plan.removals().size() - refused) + "; volumes untouched (D9)");
+            report(plan, removed, refusedLines);
             return ExitCode.OK;
         }
     }
+
+    private void report(ImagePrune plan, List<String> removed, List<String> refused) {
+        if (!output.json) return;
+        OutputOptions.print(spec, new Report(dryRun,
+                plan.removals().stream().map(r -> new Planned(r.image().id(), r.image().shown(), r.why())).toList(),
+                plan.kept().stream().map(k -> new Planned(k.image().id(), k.image().shown(), k.why())).toList(),
+                removed, refused));
+    }
+
+    /** images prune --json: the plan (what goes, what stays and why), what was removed, what the engine refused. */
+    record Report(boolean dryRun, List<Planned> remove, List<Planned> keep, List<String> removed,
+                  List<String> refused) {}
+
+    record Planned(String id, String name, String why) {}
 
     /** The image each Swarm service names; empty on a worker, which cannot read them; none outside a swarm. */
     static Optional<List<String>> serviceImages(Engine engine) {

@@ -64,4 +64,16 @@ class ImagesPruneCommandTest {
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("1d at least");
     }
+
+    @Test
+    void jsonIsOneDocumentWithThePlanAndTheOutcome() throws Exception {
+        FakeEngine engine = engine();
+        CommandLineTest.Run r = CommandLineTest.run(a -> engine, "images", "prune", "--older-than", "30d", "--yes",
+                "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(doc.get("remove")).hasSize(2);
+        assertThat(doc.get("removed")).hasSize(2);
+        assertThat(doc.get("keep").toString()).contains("kiban-test/base", "a container (running or stopped)");
+    }
 }
