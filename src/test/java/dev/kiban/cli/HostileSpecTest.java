@@ -776,4 +776,10 @@ class HostileSpecTest {
         refused("maintenance: {engineUpdate: {schedule: \"Mon 05:00\\nExecStartPre=/bin/id\"}}\n",
                 "maintenance.engineUpdate.schedule");
     }
+
+    @Test
+    void routineLogsInASystemTreeOrKibansState() throws IOException {
+        refused("maintenance: {logs: /etc}\n", "maintenance.logs");
+        refused("maintenance: {logs: /var/lib/kiban}\n", "maintenance.logs");
+    }
 }
