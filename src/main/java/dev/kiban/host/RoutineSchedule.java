@@ -37,24 +37,28 @@ final class RoutineSchedule {
         out.addAll(job(RoutineLog.IMAGE_PRUNE, "maintenance.images.schedule", m.images().schedule(),
                 "dangling and unused images older than " + m.images().olderThan() + ", never a volume (R9.1, D9)",
                 "After=docker.service\nWants=docker.service\n",
-                "ExecStart=" + kiban + " images prune --yes\n", kiban));
+                "ExecStart=" + kiban + " images prune --yes\n", kiban, true));
         out.addAll(job(RoutineLog.BACKUP_VERIFY, "maintenance.verify.schedule", m.verify().schedule(),
                 "re-read a random " + share + " of the backup's packs (R9.1, R5)",
                 "After=local-fs.target\nRequiresMountsFor=" + repository + "\n",
                 "ExecStart=" + kiban + " backup verify --read-data-subset " + share + "\n"
-                        + "Nice=10\nIOSchedulingClass=best-effort\nIOSchedulingPriority=7\n", kiban));
+                        + "Nice=10\nIOSchedulingClass=best-effort\nIOSchedulingPriority=7\n", kiban, true));
         out.addAll(job(RoutineLog.ENGINE_UPDATE, "maintenance.engineUpdate.schedule", m.engineUpdate().schedule(),
                 "update the engine's packages, held back from automatic updates (D16)",
                 "After=network-online.target docker.service\nWants=network-online.target\n",
-                "ExecStart=" + ENGINE_UPDATE_SCRIPT + "\n", kiban));
+                "ExecStart=" + ENGINE_UPDATE_SCRIPT + "\n", kiban, false));
         out.add(Artifact.config(ENGINE_UPDATE_SCRIPT, engineUpdate(spec.host().family()),
                 "the engine's update window (D16)", Artifact.Reader.SYSTEMD).withMode("rwxr-xr-x"));
         return out;
     }
 
-    /** A job's service and timer. */
+    /**
+     * A job's service and timer. {@code persistent}: a run missed while the host was off happens at the next boot;
+     * not for the engine's window, whose restart belongs at the planned time, not at a boot's (the next window
+     * comes a week later).
+     */
     private static List<Artifact> job(RoutineLog job, String key, Schedule schedule, String description,
-                                      String after, String exec, String kiban) {
+                                      String after, String exec, String kiban, boolean persistent) {
         String service = ManagedFile.header("#", "R9.1")
                 + "[Unit]\nDescription=kiban: " + description + "\n" + after + "\n"
                 + "[Service]\nType=oneshot\n" + exec
@@ -63,7 +67,7 @@ final class RoutineSchedule {
         String timer = ManagedFile.header("#", "R9.1") + "[Unit]\nDescription=kiban: " + job.what() + " ("
                 + SpecText.requireUnitText(key, schedule.expression()) + ")\n\n"
                 + "[Timer]\nOnCalendar=" + SpecText.requireUnitText(key, schedule.onCalendar())
-                + "\nPersistent=true\nUnit=" + job.service() + "\n\n"
+                + "\nPersistent=" + persistent + "\nUnit=" + job.service() + "\n\n"
                 + "[Install]\nWantedBy=timers.target\n";
         return List.of(Artifact.config(UNITS + job.service(), service, job.what() + " (R9.1)", Artifact.Reader.SYSTEMD),
                 Artifact.config(UNITS + job.timer(), timer, job.what() + "'s schedule (R9.1)",

@@ -30,7 +30,8 @@ class RoutineScheduleTest {
         for (RoutineLog job : RoutineLog.values()) {
             String timer = file(c, RoutineSchedule.UNITS + job.timer());
             String service = file(c, RoutineSchedule.UNITS + job.service());
-            assertThat(timer).contains("Persistent=true\n", "Unit=" + job.service() + "\n", "WantedBy=timers.target");
+            assertThat(timer).contains("Persistent=" + (job != RoutineLog.ENGINE_UPDATE) + "\n",
+                    "Unit=" + job.service() + "\n", "WantedBy=timers.target");
             assertThat(service).contains("Type=oneshot\n", "ExecStopPost=/usr/bin/kiban -c /etc/kiban/kiban.yaml "
                     + "routine record " + job.job() + "\n");
             assertThat(c.commands()).anySatisfy(cmd -> assertThat(String.join(" ", cmd.argv()))
