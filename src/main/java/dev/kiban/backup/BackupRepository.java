@@ -276,6 +276,11 @@ public final class BackupRepository implements AutoCloseable {
         return new RepositoryCheck(chunks, snapshots).verify(snapshot, readData);
     }
 
+    /** {@link #verify(Snapshot, boolean)} reading back the chunks of the packs {@code sample} draws only. */
+    public List<String> verify(Snapshot snapshot, DataSample sample) throws IOException {
+        return new RepositoryCheck(chunks, snapshots).verify(snapshot, sample);
+    }
+
     /**
      * Restores one tree of a snapshot so that {@code target} holds it, byte for byte: each chunk is checked
      * against its hash as it is written (files in parallel); modes, owners (as root), extended attributes and

@@ -49,6 +49,11 @@ final class RepositoryCheck {
      * to; empty when sound.
      */
     public List<String> verify(Snapshot snapshot, boolean readData) throws IOException {
+        return verify(snapshot, readData ? DataSample.all() : DataSample.none());
+    }
+
+    /** {@link #verify(Snapshot, boolean)}, reading back only the chunks of the packs {@code sample} draws. */
+    public List<String> verify(Snapshot snapshot, DataSample sample) throws IOException {
         List<String> problems = new ArrayList<>();
         Set<String> checked = new LinkedHashSet<>();
         Map<String, Long> packSizes = new HashMap<>();
@@ -74,7 +79,7 @@ final class RepositoryCheck {
                     } else if (packSize < at.get().offset() + at.get().length()) {
                         problems.add(t.source() + ":" + e.path() + ": chunk " + id + " is missing (its pack "
                                 + at.get().pack() + " is cut short)");
-                    } else if (readData) {
+                    } else if (sample.reads(at.get().pack())) {
                         try {
                             chunks.get(id);
                         } catch (CorruptChunkException c) {

@@ -1,6 +1,7 @@
 package dev.kiban.cli;
 
 import dev.kiban.backup.BackupRepository;
+import dev.kiban.backup.DataSample;
 import dev.kiban.backup.Snapshot;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,6 +25,11 @@ final class BackupVerifyCommand extends RepositoryCommand {
     @Option(names = "--read-data", description = "Read and re-hash every chunk, not just check that it exists.")
     boolean readData;
 
+    @Option(names = "--read-data-subset", paramLabel = "N%", converter = SubsetConverter.class,
+            description = "Read and re-hash the chunks of a random N%% of the packs (restic's option of the same name):"
+                    + " the weekly timer's sample. With --read-data, every pack is read.")
+    Double subset;
+
     @Mixin
     OutputOptions output;
 
@@ -35,8 +41,10 @@ final class BackupVerifyCommand extends RepositoryCommand {
         List<Checked> checked = new ArrayList<>();
         List<String> damage = List.of();
         int unindexed = 0;
+        DataSample sample = readData ? DataSample.all()
+                : subset == null ? DataSample.none() : DataSample.percent(subset, new java.security.SecureRandom());
         for (Snapshot s : which) {
-            List<String> found = repo.verify(s, readData);
+            List<String> found = repo.verify(s, sample);
             checked.add(new Checked(s.id(), found));
             out.println(s.id() + ": " + (found.isEmpty() ? "sound" : found.size() + " problem"
                     + (found.size() == 1 ? "" : "s")));
@@ -55,6 +63,10 @@ final class BackupVerifyCommand extends RepositoryCommand {
             }
             if (which.isEmpty() && damage.isEmpty()) out.println("no snapshots");
         }
+        if (!readData && subset != null) {
+            out.println("read back: " + sample.packsRead() + " pack" + (sample.packsRead() == 1 ? "" : "s")
+                    + ", a random " + sample.describe() + " of those the snapshots use");
+        }
         if (output.json) OutputOptions.print(spec, new Report(readData, checked, damage, unindexed, problems));
         return problems == 0 ? ExitCode.OK : ExitCode.FINDINGS;
     }
@@ -63,4 +75,16 @@ final class BackupVerifyCommand extends RepositoryCommand {
     record Report(boolean readData, List<Checked> snapshots, List<String> damaged, int unindexedPacks, int problems) {}
 
     record Checked(String id, List<String> problems) {}
+
+    /** {@code 5%} or {@code 5}: a share from 0 to 100. */
+    static final class SubsetConverter implements picocli.CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            try {
+                return dev.kiban.spec.Percent.parse(value).value();
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

@@ -31,7 +31,9 @@ public final class Main {
         m.put("swarm", SwarmCommand.class);
         m.put("node", NodeCommand.class);
         m.put("stack", StackCommand.class);
+        m.put("images", ImagesCommand.class);
         m.put("backup", BackupCommand.class);
+        m.put("routine", RoutineCommand.class);
         m.put("monitor", MonitorCommand.class);
         m.put("alert", AlertCommand.class);
         m.put("report", ReportCommand.class);

@@ -2,6 +2,7 @@ package dev.kiban.cli;
 
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineInfo;
+import dev.kiban.os.BackupLog;
 import dev.kiban.os.FilesystemUsage;
 import dev.kiban.spec.SpecDocument;
 import dev.kiban.spec.SpecFiles;
@@ -20,8 +21,10 @@ import picocli.CommandLine.Mixin;
             "What the Docker engine is doing: versions, storage driver and data root, cgroup version, Swarm state, "
                     + "containers (running, stopped, unhealthy, restarting), images and volumes, and how full the "
                     + "engine's data root and the spec's /data/docker and backup paths are against the spec's disk "
-                    + "threshold.",
-            "Exits 1 when a disk is over the threshold or a container is unhealthy or restarting.",
+                    + "threshold; the last run of the backup and of the weekly routine (image clean-up, backup "
+                    + "read-back, engine update), from their logs.",
+            "Exits 1 when a disk is over the threshold, a container is unhealthy or restarting, or a scheduled "
+                    + "job's last run failed.",
             "Without a spec file it uses the built-in spec and says so.",
             ""})
 final class StatusCommand extends EngineBoundCommand {
@@ -45,7 +48,9 @@ final class StatusCommand extends EngineBoundCommand {
             snapshot = EngineSnapshot.take(engine);
         }
         SpecDocument doc = join(specRead);
-        PlatformStatus status = PlatformStatus.of(snapshot, doc.require(), doc.file(), FilesystemUsage::of);
+        PlatformStatus status = PlatformStatus.of(snapshot, doc.require(), doc.file(), FilesystemUsage::of,
+                log -> java.nio.file.Files.isRegularFile(log) ? new BackupLog(log).lastLine()
+                        : java.util.Optional.empty());
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) out.println(StructuredOutput.json(status));
         else print(status, out);
@@ -84,6 +89,11 @@ final class StatusCommand extends EngineBoundCommand {
         for (PlatformStatus.DiskStatus d : s.disks()) {
             out.printf("  %-" + width + "s  %-22s %s%n", d.role(), d.path(),
                     d.usage().map(u -> usage(u, d)).orElse("absent on this host"));
+        }
+        out.println("Last runs");
+        int jobs = s.routine().stream().mapToInt(r -> r.job().length()).max().orElse(10);
+        for (PlatformStatus.RoutineRun r : s.routine()) {
+            out.printf("  %-" + jobs + "s  %s%n", r.job(), r.lastLine().orElse("never (no " + r.log() + ")"));
         }
         out.printf("Spec         %s%n", s.spec());
         if (s.findings().isEmpty()) {

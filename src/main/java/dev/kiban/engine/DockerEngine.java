@@ -270,6 +270,12 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
+    public void removeImage(String reference) {
+        // no force: the engine keeps an image a container (stopped too) was made from
+        api("DELETE", "/images/" + reference + "?force=false&noprune=false", null);
+    }
+
+    @Override
     public boolean hasImage(String image) {
         try {
             api("GET", "/images/" + image + "/json", null);

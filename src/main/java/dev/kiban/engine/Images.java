@@ -17,4 +17,11 @@ public interface Images {
 
     /** {@code docker load} of an archive made by {@link #saveImages}. */
     void loadImages(InputStream archive);
+
+    /**
+     * {@code docker rmi} without force: a tag is untagged (the image goes with its last tag), an id removes an
+     * untagged image. The engine refuses ({@link EngineConflictException}) while any container, stopped ones too,
+     * was made from it; {@link EngineNotFoundException} when there is no such image.
+     */
+    void removeImage(String reference);
 }

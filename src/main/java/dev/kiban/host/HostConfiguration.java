@@ -47,6 +47,7 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         files.add(SshdHardening.render(spec));
         files.addAll(FirewallRules.render(spec));
         files.addAll(BackupSchedule.render(spec));
+        files.addAll(RoutineSchedule.render(spec));
         files.addAll(MonitorService.render(spec));
         files.addAll(OutgoingMail.render(spec, environment));
         return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec),
@@ -71,6 +72,7 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         if (spec.engine().usernsRemap().isEmpty()) {
             out.add("userns-remap left out: it would hide existing images and break Swarm services (D13)");
         }
+        out.add(SecurityUpdates.caveat(spec));
         return List.copyOf(out);
     }
 
@@ -137,6 +139,10 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
                 FirewallRules.DOCKER_USER_SCRIPT));
         out.add(PlannedCommand.of("backup schedule (R5.2)", List.of(BackupSchedule.TIMER), "systemctl", "enable",
                 "--now", "kiban-backup.timer"));
+        for (dev.kiban.os.RoutineLog job : dev.kiban.os.RoutineLog.values()) {
+            out.add(PlannedCommand.of(job.what() + "'s schedule (R9.1)", List.of(RoutineSchedule.UNITS + job.timer()),
+                    "systemctl", "enable", "--now", job.timer()));
+        }
         out.add(PlannedCommand.of("monitoring agent (R6)", List.of(MonitorService.SERVICE), "systemctl", "enable",
                 "--now", "kiban-monitor.service"));
         out.add(PlannedCommand.of("monitoring agent: pick up the changed unit (R6)", List.of(MonitorService.SERVICE),

@@ -59,6 +59,26 @@ public final class SecurityUpdates {
                         Artifact.Reader.UPDATES));
     }
 
+    /**
+     * What automatic security updates do not cover (D16), said where kiban reports updates: dnf-automatic's
+     * {@code upgrade_type = security} installs only what the repository marks as a security erratum (an update
+     * without the tag, or from a repository without errata metadata, such as Docker's, is never installed), and
+     * unattended-upgrades installs only from Debian's security origin; the engine's packages are held back from
+     * both and updated in the spec's window instead.
+     */
+    public static String caveat(PlatformSpec spec) {
+        boolean security = spec.security().updates().type().equals("security");
+        String engine = "the engine's packages are held back and updated in maintenance.engineUpdate's window ("
+                + spec.maintenance().engineUpdate().schedule() + ", D16)";
+        if (!security) return "automatic updates install every update; " + engine;
+        return spec.host().family() == Family.RHEL
+                ? "automatic updates are security errata only: dnf-automatic (upgrade_type = security) installs only "
+                        + "updates the repository tags as security errata, so an untagged fix waits for 'dnf upgrade'; "
+                        + engine
+                : "automatic updates are security updates only: unattended-upgrades installs from Debian's security "
+                        + "origin, so a fix that lands in a point release waits for 'apt upgrade'; " + engine;
+    }
+
     private static String yesNo(boolean b) {
         return b ? "yes" : "no";
     }

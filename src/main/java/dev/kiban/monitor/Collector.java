@@ -50,6 +50,8 @@ public final class Collector implements AutoCloseable {
     private final HostFacts host;
     private final List<Path> filesystems;
     private final Path backupLog;
+    /** The weekly routine's logs, by job (R9.1); none until {@link #routineLogs} names their directory. */
+    private volatile java.util.Map<String, Path> routineLogs = java.util.Map.of();
     private final ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "kiban-collect");
         t.setDaemon(true);
@@ -91,6 +93,14 @@ public final class Collector implements AutoCloseable {
         this.host = host;
         this.filesystems = filesystems;
         this.journal = new JournalErrors(programs, Instant.now());
+    }
+
+    /** Reads the weekly routine's logs under {@code dir} (the spec's maintenance.logs) at every sweep. */
+    public Collector routineLogs(Path dir) {
+        java.util.Map<String, Path> logs = new java.util.LinkedHashMap<>();
+        for (dev.kiban.os.RoutineLog job : dev.kiban.os.RoutineLog.values()) logs.put(job.job(), job.file(dir));
+        this.routineLogs = java.util.Map.copyOf(logs);
+        return this;
     }
 
     /** Forget what is known of a container: the next sweep inspects it again (after a die, start, oom …). */
@@ -153,8 +163,10 @@ public final class Collector implements AutoCloseable {
                 failures.add("journal: " + e.getMessage());
             }
         }
+        java.util.Map<String, String> routine = new java.util.TreeMap<>();
+        routineLogs.forEach((job, log) -> lastLine(log).ifPresent(line -> routine.put(job, line)));
         return new Sweep(at, samples, services, fs, System.nanoTime() - start, source[0], lastLine(backupLog),
-                journalErrors, List.copyOf(failures), nodes, tasks);
+                journalErrors, List.copyOf(failures), nodes, tasks, routine);
     }
 
     /**

@@ -126,7 +126,10 @@ public final class Evaluator {
                         out.add(logSignal(p, "journal:" + unit, lines, lines.size(), sweep.at()));
                     }
                 }
-                case BACKUP -> sweep.lastBackup().ifPresent(line -> out.add(backup(p, line, sweep.at())));
+                case BACKUP -> {
+                    sweep.lastBackup().ifPresent(line -> out.add(backup(p, line, sweep.at())));
+                    sweep.routineRuns().forEach((job, line) -> out.add(routine(p, job, line)));
+                }
                 case NODE_DOWN -> sweep.nodes().ifPresent(ns -> byHostname(ns).forEach(n -> out.add(node(p, n))));
                 default -> { }
             }
@@ -163,6 +166,20 @@ public final class Evaluator {
         if (days > 8) return Signal.condition(p, "backup", true, days, "the last successful backup is " + days
                 + " days old (" + when + ")");
         return Signal.condition(p, "backup", false, days, "the backup of " + when + " succeeded");
+    }
+
+    /**
+     * A weekly routine job's last line (R9.1), under the backup rule: FAILED fires at once and resolves with the
+     * next OK run; a line kiban did not write fires too. Its age is not judged: the job's schedule is the spec's.
+     */
+    static Signal routine(AlertPolicy p, String job, String line) {
+        Optional<BackupLog.Line> parsed = BackupLog.parse(line);
+        if (parsed.isEmpty()) {
+            return Signal.condition(p, job, true, 0, "the " + job + " log's last line is not kiban's: " + line);
+        }
+        BackupLog.Line l = parsed.get();
+        return l.ok() ? Signal.condition(p, job, false, 0, "the " + job + " run of " + l.time() + " succeeded")
+                : Signal.condition(p, job, true, 1, "the " + job + " run of " + l.time() + " failed: " + l.detail());
     }
 
     /**

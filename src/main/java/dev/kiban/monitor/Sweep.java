@@ -13,13 +13,24 @@ import java.util.List;
  * missing from this sweep, so the agent says why rather than the container seeming to vanish).
  * {@code nodes} are the Swarm's nodes as a manager sees them: none on a worker or outside a swarm, absent
  * when they could not be read (then the node rules are not evaluated, so no alert resolves for want of a
- * reading); {@code tasks} holds, for each service short of replicas only, its tasks newest first.
+ * reading); {@code tasks} holds, for each service short of replicas only, its tasks newest first;
+ * {@code routineRuns} the last line of each weekly routine job's log that has one, by job (R9.1).
  */
 public record Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services,
                     List<FilesystemSample> filesystems, long nanos, String counterSource,
                     java.util.Optional<String> lastBackup, java.util.Map<String, List<String>> journalErrors,
                     List<String> failures, java.util.Optional<List<NodeSummary>> nodes,
-                    java.util.Map<String, List<TaskSummary>> tasks) {
+                    java.util.Map<String, List<TaskSummary>> tasks, java.util.Map<String, String> routineRuns) {
+
+    /** A sweep that read no log of the weekly routine. */
+    public Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services,
+                 List<FilesystemSample> filesystems, long nanos, String counterSource,
+                 java.util.Optional<String> lastBackup, java.util.Map<String, List<String>> journalErrors,
+                 List<String> failures, java.util.Optional<List<NodeSummary>> nodes,
+                 java.util.Map<String, List<TaskSummary>> tasks) {
+        this(at, containers, services, filesystems, nanos, counterSource, lastBackup, journalErrors, failures, nodes,
+                tasks, java.util.Map.of());
+    }
 
     /** A sweep that read no Swarm nodes nor tasks. */
     public Sweep(Instant at, List<ContainerSample> containers, List<ServiceReplicas> services,

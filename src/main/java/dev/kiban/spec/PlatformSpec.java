@@ -24,7 +24,8 @@ public record PlatformSpec(
         Security security,
         Swarm swarm,
         Audit audit,
-        Migrate migrate) {
+        Migrate migrate,
+        Maintenance maintenance) {
 
     public static final String API_VERSION = "kiban.dev/v1";
     public static final String KIND = "Platform";
@@ -52,7 +53,7 @@ public record PlatformSpec(
                 swarm.dataPathPort(), swarm.nodeNetworks(), swarm.joinTokenFile(), swarm.joinToken(),
                 swarm.managerJoinToken(), swarm.nodes());
         return new PlatformSpec(apiVersion, kind, admin, h, budget, e, networks, ports, storage, backup, monitor,
-                security, s, audit, migrate);
+                security, s, audit, migrate, maintenance);
     }
 
     /** The mail recipients: the channel's own list, else the admin address. */
@@ -197,6 +198,22 @@ public record PlatformSpec(
     public record Migrate(String region, String cluster, MigrateDefaults defaults) {}
 
     public record MigrateDefaults(double cpus, ByteSize memory) {}
+
+    /**
+     * The weekly routine (R9.1), each job a systemd timer {@code kiban apply} writes and a line a run in its log
+     * under {@code logs}: the image clean-up (D9), a sampled read-back of the backup, the engine's update window
+     * (D16).
+     */
+    public record Maintenance(ImageCleanup images, BackupCheck verify, EngineUpdate engineUpdate, HostPath logs) {}
+
+    /** {@code kiban images prune}: dangling images, and unused ones built longer ago than {@code olderThan}. */
+    public record ImageCleanup(Schedule schedule, TimeSpan olderThan) {}
+
+    /** {@code kiban backup verify --read-data-subset}: the share of the packs read back. */
+    public record BackupCheck(Schedule schedule, Percent readData) {}
+
+    /** The engine's packages, held back from automatic updates (D16), updated at this time. */
+    public record EngineUpdate(Schedule schedule) {}
 
     /** A check the operator accepts failing: its id, why, and until when ({@code YYYY-MM-DD}, inclusive). */
     public record Waiver(String id, String reason, String expires) {}

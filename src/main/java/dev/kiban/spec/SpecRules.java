@@ -40,6 +40,7 @@ final class SpecRules {
         swarm();
         audit();
         migrate();
+        maintenance();
         new ValueRules(spec, locator, problems).check();
     }
 
@@ -503,6 +504,19 @@ final class SpecRules {
             } catch (java.time.format.DateTimeParseException e) {
                 error(at + "expires", "expected a date YYYY-MM-DD, not \"" + w.expires() + "\"");
             }
+        }
+    }
+
+    /** The image clean-up spares what is younger than a day at least; a read-back sample reads something. */
+    private void maintenance() {
+        var m = spec.maintenance();
+        if (m.images().olderThan().duration().compareTo(java.time.Duration.ofDays(1)) < 0) {
+            error("maintenance.images.olderThan", "expected a day at least (e.g. 30d): a younger image may be one "
+                    + "a deploy is about to use, not " + m.images().olderThan());
+        }
+        if (!(m.verify().readData().value() > 0)) {
+            error("maintenance.verify.readData", "expected more than 0% (5% reads each pack in about a year of "
+                    + "weekly runs)");
         }
     }
 

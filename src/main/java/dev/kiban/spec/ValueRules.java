@@ -98,6 +98,9 @@ final class ValueRules {
         directory("backup.repository", spec.backup().repository(), "chmod it 0700");
         directory("monitor.state", spec.monitor().state(), "write the monitor's state into it");
         kibanFile("backup.log", spec.backup().log(), List.of(), "kiban appends its backup log there");
+        // the directory of the weekly routine's logs (<job>.log): checked as the file kiban writes there
+        kibanFile("maintenance.logs", new HostPath(spec.maintenance().logs().value().replaceAll("/+$", "")
+                + "/image-prune.log"), List.of(), "kiban appends the weekly routine's logs there");
         kibanFile("swarm.joinTokenFile", spec.swarm().joinTokenFile(), List.of("/etc/kiban"),
                 "kiban writes the token there (keep it under /root or /etc/kiban)");
     }

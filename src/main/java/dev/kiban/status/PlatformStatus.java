@@ -2,7 +2,9 @@ package dev.kiban.status;
 
 import dev.kiban.engine.ContainerSummary;
 import dev.kiban.engine.EngineInfo;
+import dev.kiban.os.BackupLog;
 import dev.kiban.os.FilesystemUsage;
+import dev.kiban.os.RoutineLog;
 import dev.kiban.spec.Percent;
 import dev.kiban.spec.PlatformSpec;
 import java.io.IOException;
@@ -24,7 +26,20 @@ public record PlatformStatus(
         Containers containers,
         int volumes,
         List<DiskStatus> disks,
+        List<RoutineRun> routine,
         List<String> findings) {
+
+    /**
+     * A scheduled job's last run as its log's last line says (the backup, then the weekly routine, R9.1): empty
+     * when it has not run; {@code failed} when that line is FAILED or not one kiban writes.
+     */
+    public record RoutineRun(String job, String log, Optional<String> lastLine, boolean failed) {}
+
+    /** Reads a log's last line; a parameter so tests need no log files. */
+    @FunctionalInterface
+    public interface LogReader {
+        Optional<String> lastLine(Path log) throws IOException;
+    }
 
     public record Containers(int running, int stopped, int unhealthy, int restarting, List<String> unhealthyNames,
             List<String> restartingNames) {}
@@ -49,6 +64,12 @@ public record PlatformStatus(
 
     /** Composes the status from an engine snapshot and the spec; reads only the disks, through {@code probe}. */
     public static PlatformStatus of(EngineSnapshot snapshot, PlatformSpec spec, String specName, DiskProbe probe) {
+        return of(snapshot, spec, specName, probe, log -> Optional.empty());
+    }
+
+    /** The same, with each scheduled job's last run read through {@code logs}. */
+    public static PlatformStatus of(EngineSnapshot snapshot, PlatformSpec spec, String specName, DiskProbe probe,
+                                    LogReader logs) {
         EngineInfo info = snapshot.info();
         List<ContainerSummary> all = snapshot.containers();
         List<String> unhealthy = all.stream().filter(c -> c.health() == ContainerSummary.Health.UNHEALTHY)
@@ -76,8 +97,31 @@ public record PlatformStatus(
         }
         unhealthy.forEach(n -> findings.add("container " + n + " is unhealthy"));
         restarting.forEach(n -> findings.add("container " + n + " is restarting"));
+        List<RoutineRun> routine = routine(spec, logs);
+        routine.stream().filter(RoutineRun::failed).forEach(r -> findings.add(r.job() + "'s last run failed: "
+                + r.lastLine().orElse("")));
         return new PlatformStatus(snapshot.address().uri(), specName, info, snapshot.services(), containers,
-                snapshot.volumes(), disks, findings);
+                snapshot.volumes(), disks, routine, findings);
+    }
+
+    /** The backup's log and the weekly routine's, each job's last line. */
+    static List<RoutineRun> routine(PlatformSpec spec, LogReader logs) {
+        List<RoutineRun> out = new ArrayList<>();
+        out.add(run("backup", Path.of(spec.backup().log().value()), logs));
+        Path dir = Path.of(spec.maintenance().logs().value());
+        for (RoutineLog job : RoutineLog.values()) out.add(run(job.job(), job.file(dir), logs));
+        return List.copyOf(out);
+    }
+
+    private static RoutineRun run(String job, Path log, LogReader logs) {
+        Optional<String> last;
+        try {
+            last = logs.lastLine(log);
+        } catch (IOException e) {
+            last = Optional.of("unreadable: " + e.getMessage());
+        }
+        boolean failed = last.isPresent() && BackupLog.parse(last.get()).map(l -> !l.ok()).orElse(true);
+        return new RoutineRun(job, log.toString(), last, failed);
     }
 
     private static DiskStatus disk(String role, String path, double threshold, DiskProbe probe) {

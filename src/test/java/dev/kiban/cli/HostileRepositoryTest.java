@@ -85,6 +85,15 @@ class HostileRepositoryTest {
     }
 
     @Test
+    void aReadDataSubsetReadsAShareOfThePacksAndABadShareIsAUsageError() throws Exception {
+        expect(backup("verify", "--read-data-subset", "100%"), 0, snap + ": sound");
+        expect(backup("verify", "--read-data-subset", "100%"), 0, "read back: ");
+        expect(backup("verify", "--read-data-subset", "5"), 0, "of those the snapshots use");
+        expect(backup("verify", "--read-data-subset", "150%"), 2, "--read-data-subset");
+        expect(backup("verify", "--read-data-subset", "all; rm -rf /"), 2, "--read-data-subset");
+    }
+
+    @Test
     void truncatedIndexListsTheSnapshotsAndVerifyReportsTheDamage() throws Exception {
         String packs = packsDigest(repo);
         RepositoryFixtures.truncateIndexes(repo);

@@ -757,4 +757,29 @@ class HostileSpecTest {
     void imageAgeBeyondAnInteger() throws IOException {
         refused("audit: {maxImageAgeDays: 99999999999999999999}\n", "audit.maxImageAgeDays");
     }
+
+    // --- the weekly routine's keys ------------------------------------------------------------------------
+
+    @Test
+    void imageCleanUpAgeWithAShellTail() throws IOException {
+        refused("maintenance: {images: {olderThan: \"30d; docker system prune -a --volumes -f\"}}\n",
+                "maintenance.images.olderThan");
+    }
+
+    @Test
+    void imageCleanUpOfEverythingAtOnce() throws IOException {
+        refused("maintenance: {images: {olderThan: 0s}}\n", "maintenance.images.olderThan");
+    }
+
+    @Test
+    void anEngineWindowThatBreaksOutOfItsTimer() throws IOException {
+        refused("maintenance: {engineUpdate: {schedule: \"Mon 05:00\\nExecStartPre=/bin/id\"}}\n",
+                "maintenance.engineUpdate.schedule");
+    }
+
+    @Test
+    void routineLogsInASystemTreeOrKibansState() throws IOException {
+        refused("maintenance: {logs: /etc}\n", "maintenance.logs");
+        refused("maintenance: {logs: /var/lib/kiban}\n", "maintenance.logs");
+    }
 }

@@ -229,6 +229,28 @@ abstract class InstalledPlatform extends RigSteps {
     }
 
     @Test
+    @Order(9)
+    void theWeeklyRoutinesTimersAreScheduledAndEachFirstRunLeavesALineStatusShows() {
+        String timers = host.execOk("systemctl", "list-timers", "--all", "--no-pager", "kiban-image-prune.timer",
+                "kiban-backup-verify.timer", "kiban-engine-update.timer");
+        assertThat(timers).contains("kiban-image-prune.timer", "kiban-backup-verify.timer",
+                "kiban-engine-update.timer").doesNotContain("n/a n/a");
+        for (String job : List.of("image-prune", "backup-verify")) {
+            Exec run = host.exec(Duration.ofMinutes(10), "systemctl", "start", "kiban-" + job + ".service");
+            assertThat(run.ok()).as(run.both() + journal("kiban-" + job)).isTrue();
+            assertThat(host.read("/var/log/kiban/" + job + ".log")).as(job).contains(" OK " + job + ": ");
+        }
+        // the window reaches the Debian mirror, which a rig host may not: whatever the outcome, it is recorded
+        Exec update = host.exec(Duration.ofMinutes(10), "systemctl", "start", "kiban-engine-update.service");
+        String line = host.read("/var/log/kiban/engine-update.log");
+        assertThat(line).as(update.both() + journal("kiban-engine-update"))
+                .contains(update.ok() ? " OK engine-update: " : " FAILED engine-update: ");
+        assertThat(journal("kiban-engine-update")).containsAnyOf("engine packages unchanged", "engine packages changed",
+                "restarted docker themselves", "engine packages: ");
+        assertThat(kiban(host, "status").out()).contains("Last runs", "image-prune", "backup-verify");
+    }
+
+    @Test
     @Order(10)
     void theMonitorAgentIsActiveAndServesMetrics() throws Exception {
         Wait.until(() -> host.exec("systemctl", "is-active", "kiban-monitor").out().strip().equals("active"),

@@ -242,6 +242,22 @@ public abstract class EngineContract {
         assertThat(engine().images()).anyMatch(i -> i.tags().contains(image()));
     }
 
+    /** The clean-up's last guard: the engine keeps an image a stopped container was made from, tag or id. */
+    @Test
+    void anImageAStoppedContainerUsesIsNotRemovedAndAMissingOneIsNotFound() {
+        String id = run(unique("kiban-contract-rmi"));
+        String imageId = engine().hardening(id).imageId();
+        engine().stopContainer(id, 1);
+        List<String> tags = engine().images().stream().filter(i -> i.id().equals(imageId)).findFirst().orElseThrow()
+                .tags();
+        // with a second tag the engine would only untag the one named: not this case
+        Assumptions.assumeTrue(tags.size() == 1, "the test image has one tag");
+        assertThatThrownBy(() -> engine().removeImage(image())).isInstanceOf(EngineConflictException.class);
+        assertThatThrownBy(() -> engine().removeImage(imageId)).isInstanceOf(EngineConflictException.class);
+        assertThat(engine().hasImage(image())).isTrue();
+        assertThatThrownBy(() -> engine().removeImage(ABSENT_IMAGE)).isInstanceOf(EngineNotFoundException.class);
+    }
+
     @Test
     void theSwarmSettingsAgreeWithTheEnginesInfo() {
         assertThat(engine().swarm().manager()).isEqualTo(engine().info().swarm().manager());

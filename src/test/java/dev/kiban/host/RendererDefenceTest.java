@@ -24,28 +24,32 @@ class RendererDefenceTest {
         PlatformSpec s = GOOD;
         return new PlatformSpec(s.apiVersion(), s.kind(), s.admin(), s.host(), s.budget(), s.engine(), s.networks(),
                 s.ports(), s.storage(),
-                s.backup(), s.monitor(), security, s.swarm(), s.audit(), s.migrate());
+                s.backup(), s.monitor(), security, s.swarm(), s.audit(), s.migrate(),
+                s.maintenance());
     }
 
     static PlatformSpec with(PlatformSpec.Storage storage) {
         PlatformSpec s = GOOD;
         return new PlatformSpec(s.apiVersion(), s.kind(), s.admin(), s.host(), s.budget(), s.engine(), s.networks(),
                 s.ports(), storage,
-                s.backup(), s.monitor(), s.security(), s.swarm(), s.audit(), s.migrate());
+                s.backup(), s.monitor(), s.security(), s.swarm(), s.audit(), s.migrate(),
+                s.maintenance());
     }
 
     static PlatformSpec with(PlatformSpec.Backup backup) {
         PlatformSpec s = GOOD;
         return new PlatformSpec(s.apiVersion(), s.kind(), s.admin(), s.host(), s.budget(), s.engine(), s.networks(),
                 s.ports(), s.storage(),
-                backup, s.monitor(), s.security(), s.swarm(), s.audit(), s.migrate());
+                backup, s.monitor(), s.security(), s.swarm(), s.audit(), s.migrate(),
+                s.maintenance());
     }
 
     static PlatformSpec withAdmin(String email) {
         PlatformSpec s = GOOD;
         return new PlatformSpec(s.apiVersion(), s.kind(), new PlatformSpec.Admin(email), s.host(), s.budget(),
                 s.engine(), s.networks(),
-                s.ports(), s.storage(), s.backup(), s.monitor(), s.security(), s.swarm(), s.audit(), s.migrate());
+                s.ports(), s.storage(), s.backup(), s.monitor(), s.security(), s.swarm(), s.audit(), s.migrate(),
+                s.maintenance());
     }
 
     static PlatformSpec withSysctl(Map<String, String> sysctl) {
@@ -58,7 +62,8 @@ class RendererDefenceTest {
                 e.maxConcurrentUploads(), e.ulimits(), sysctl);
         return new PlatformSpec(s.apiVersion(), s.kind(), s.admin(), s.host(), s.budget(), engine, s.networks(),
                 s.ports(), s.storage(),
-                s.backup(), s.monitor(), s.security(), s.swarm(), s.audit(), s.migrate());
+                s.backup(), s.monitor(), s.security(), s.swarm(), s.audit(), s.migrate(),
+                s.maintenance());
     }
 
     static PlatformSpec withState(String state) {
@@ -69,7 +74,8 @@ class RendererDefenceTest {
                 m.report());
         return new PlatformSpec(s.apiVersion(), s.kind(), s.admin(), s.host(), s.budget(), s.engine(), s.networks(),
                 s.ports(), s.storage(),
-                s.backup(), monitor, s.security(), s.swarm(), s.audit(), s.migrate());
+                s.backup(), monitor, s.security(), s.swarm(), s.audit(), s.migrate(),
+                s.maintenance());
     }
 
     static PlatformSpec.Security zone(String zone) {

@@ -92,6 +92,24 @@ class EvaluatorTest {
     }
 
     @Test
+    void theBackupRuleAlsoFiresWhenAWeeklyRoutineJobFailed() {
+        AlertPolicy p = new AlertPolicy("backup-failed", Metric.BACKUP, 0, 0, Duration.ZERO, Duration.ofHours(4), 3,
+                Duration.ofMinutes(10), List.of("mail"));
+        Sweep s = new Sweep(T0, List.of(), List.of(), List.of(), 0, "cgroup",
+                java.util.Optional.of(T0 + " OK snapshot x"), Map.of(), List.of(), java.util.Optional.empty(),
+                Map.of(), Map.of("image-prune", T0 + " OK image-prune: the image clean-up succeeded",
+                        "engine-update", T0 + " FAILED engine-update: the engine's update window failed: exit-code",
+                        "backup-verify", "garbage"));
+        List<Signal> signals = new Evaluator(List.of(p)).all(s, new ContainerTracker());
+        assertThat(signals).filteredOn(g -> g.level() == Signal.Level.BREACHED).extracting(g -> g.key().subject())
+                .containsExactlyInAnyOrder("engine-update", "backup-verify");
+        assertThat(signals).filteredOn(g -> g.key().subject().equals("engine-update")).singleElement()
+                .satisfies(g -> assertThat(g.summary()).contains("the engine's update window failed: exit-code"));
+        assertThat(signals).filteredOn(g -> g.key().subject().equals("image-prune")).singleElement()
+                .satisfies(g -> assertThat(g.level()).isEqualTo(Signal.Level.CLEAR));
+    }
+
+    @Test
     void aServiceShortOfReplicasIsBreachedAndAFullOneClear() {
         AlertPolicy p = new AlertPolicy("replicas-missing", Metric.REPLICAS, 0, 0, Duration.ofMinutes(2),
                 Duration.ofHours(4), 3, Duration.ofMinutes(10), List.of("discord"));

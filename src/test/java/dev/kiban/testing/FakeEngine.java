@@ -489,6 +489,38 @@ public final class FakeEngine implements Engine {
     }
 
     @Override
+    public synchronized void removeImage(String reference) {
+        reachable();
+        String id = imageId(reference);
+        if (id.isEmpty()) throw new EngineNotFoundException("No such image: " + reference);
+        if (containers.values().stream().anyMatch(b -> imageId(b.image).equals(id))) {
+            throw new dev.kiban.engine.EngineConflictException("conflict: unable to remove repository reference \""
+                    + reference + "\" - container is using its referenced image " + id);
+        }
+        ImageSummary image = images.stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow();
+        String tag = reference.contains(":") && !reference.startsWith("sha256:") ? reference : reference + ":latest";
+        List<String> tags = new ArrayList<>(image.tags());
+        boolean untag = tags.remove(tag) || tags.remove(reference);
+        if (untag && !tags.isEmpty()) {
+            images.set(images.indexOf(image), new ImageSummary(id, List.copyOf(tags), image.digests(), image.size()));
+            return;
+        }
+        if (!untag && tags.size() > 1) {
+            throw new dev.kiban.engine.EngineConflictException("conflict: unable to delete " + id
+                    + " (must be forced) - image is referenced in multiple repositories");
+        }
+        images.remove(image);
+        imagesCreated.remove(id);
+    }
+
+    /** An image as the engine lists it: no tag (dangling), several, digests; built at {@code created}. */
+    public synchronized FakeEngine addImage(ImageSummary image, Instant created) {
+        images.add(image);
+        imagesCreated.put(image.id(), created);
+        return this;
+    }
+
+    @Override
     public InputStream saveImages(List<String> names) {
         throw new UnsupportedOperationException("the fake engine keeps no image archives");
     }
