@@ -61,12 +61,11 @@ import picocli.CommandLine.Option;
                     + "the spec names the disk (backup.repositoryDisk: {uuid: …} or {label: …}), unless that "
                     + "filesystem is that disk's (/dev/disk/by-uuid, by-label). --allow-root-filesystem allows a "
                     + "deliberate repository on the root filesystem (a named disk is still checked).",
-            "Databases: a running container that looks like a database (its image: postgres, mysql, mariadb, mongo, "
-                    + "redis, elasticsearch, …; or a database's files in its volumes: PG_VERSION, ibdata1, WiredTiger, "
-                    + "dump.rdb, …) with neither kiban.backup.stop nor kiban.backup.pre is named in a warning (on "
-                    + "stderr with --json), with the label to add (kiban.backup.stop=false says a live copy is "
-                    + "meant); the run "
-                    + "goes on.",
+            "Databases: when volumes are backed up, a running container that looks like a database (its image: "
+                    + "postgres, mysql, mariadb, mongo, redis, elasticsearch, …; or a database's files in its volumes: "
+                    + "PG_VERSION, ibdata1, WiredTiger, dump.rdb, …) with neither kiban.backup.stop nor "
+                    + "kiban.backup.pre, nor named with --stop, is named in a warning (on stderr with --json) with the "
+                    + "label to add (kiban.backup.stop=false says a live copy is meant); the run goes on.",
             "",
             "The repository is never backed up into itself: when it (or its key file) lies inside a source, it is "
                     + "left out of that source with a note; a source inside the repository is refused. A source "
@@ -173,7 +172,9 @@ final class BackupRunCommand extends EngineBoundCommand {
             failed(logFile, repositoryOptions.path(platform) + ": " + why);
             throw new RefusedException(why);
         }
-        if (engine != null && engine.address().isLocal()) warnDatabases(platform, engine);
+        boolean volumes = (what != null ? what : platform.backup().sources())
+                .contains(PlatformSpec.BackupSource.VOLUMES);
+        if (volumes && engine != null && engine.address().isLocal()) warnDatabases(platform, engine);
         BackupRepository.Quiesce quiesce = BackupSources.quiesce(engine, Set.copyOf(stop));
         Snapshot snap;
         try (BackupRepository repo = repositoryOptions.openOrCreate(platform)) {
