@@ -162,10 +162,12 @@ public final class DatabaseContainers {
         if (!managed) return out;
         Path dir = HostRoot.resolve(root, normal);
         try {
+            int descended = 0;
             for (Path p : list(dir)) {
                 boolean d = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
                 out.add(p.getFileName() + (d ? "/" : ""));
-                if (d) list(p).forEach(q -> out.add(q.getFileName()
+                // a data directory is the mount or one level down (PGDATA=…/data/pgdata): a few are enough
+                if (d && descended++ < 64) list(p).forEach(q -> out.add(q.getFileName()
                         + (Files.isDirectory(q, LinkOption.NOFOLLOW_LINKS) ? "/" : "")));
             }
         } catch (IOException | RuntimeException e) {
