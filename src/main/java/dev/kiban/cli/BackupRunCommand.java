@@ -55,12 +55,12 @@ import picocli.CommandLine.Option;
                     + "the engine was down. Only a failed run writes to the backup log (a good one would stand for the "
                     + "platform's data there). Restore it with kiban backup restore SNAP --swarm-state.",
             "",
-            "The repository's disk: the run refuses (exit 1, a FAILED line in the backup log, nothing written) "
-                    + "unless the repository is on a filesystem of its own mounted at or above it, not the root "
-                    + "filesystem nor a bind mount of its device (an unmounted backup disk would fill /), and, when "
-                    + "the spec names the disk (backup.repositoryDisk: {uuid: …} or {label: …}), unless that "
-                    + "filesystem is that disk's (/dev/disk/by-uuid, by-label). --allow-root-filesystem allows a "
-                    + "deliberate repository on the root filesystem (a named disk is still checked).",
+            "The repository's disk: the run refuses (exit 1, nothing written; a plain run's FAILED line in "
+                    + "the backup log) unless the repository is on a filesystem of its own mounted at or above "
+                    + "it, not the root filesystem nor a bind mount of its device (an unmounted backup disk would "
+                    + "fill /), and, when the spec names the disk (backup.repositoryDisk: {uuid: …} or {label: …}), "
+                    + "unless that filesystem is that disk's (/dev/disk/by-uuid, by-label). --allow-root-filesystem "
+                    + "allows a deliberate repository on the root filesystem (a named disk is still checked).",
             "Databases: when volumes are backed up, a running container that looks like a database (its image: "
                     + "postgres, mysql, mariadb, mongo, redis, elasticsearch, …; or a database's files in its volumes: "
                     + "PG_VERSION, ibdata1, WiredTiger, dump.rdb, …) with neither kiban.backup.stop nor "
@@ -288,7 +288,18 @@ final class BackupRunCommand extends EngineBoundCommand {
         List<String> trees = List.of(platform.storage().volumes().value(),
                 platform.engine().dataRoot().resolve("volumes").value());
         PrintWriter err = output.notices(spec);
-        for (DatabaseContainers.Finding f : DatabaseContainers.unquiesced(engine.containers(), Path.of("/"), trees)) {
+        List<DatabaseContainers.Finding> found;
+        try {
+            found = DatabaseContainers.unquiesced(engine.containers(), Path.of("/"), trees);
+        } catch (RuntimeException e) {
+            // a warning's question does not fail the backup: the copy asks the engine again and says why it cannot
+            String why = "could not look for unlabelled databases: " + Failures.describe(e);
+            err.println("note: " + why);
+            noted.add(why);
+            err.flush();
+            return;
+        }
+        for (DatabaseContainers.Finding f : found) {
             if (stop.contains(f.container())) continue;
             err.println("warning: " + f.warning());
             noted.add("warning: " + f.warning());
