@@ -230,14 +230,7 @@ public final class AuditGatherer {
 
     /** The mount points of {@code /proc/mounts} (octal escapes such as {@code \\040} decoded); none without it. */
     static List<String> mountPoints(Path root) throws IOException {
-        Path p = HostRoot.resolve(root, "/proc/mounts");
-        List<String> out = new ArrayList<>();
-        if (!Files.isRegularFile(p)) return out;
-        for (String line : Files.readString(p).split("\n")) {
-            String[] f = line.split(" ");
-            if (f.length >= 2) out.add(f[1].replace("\\040", " "));
-        }
-        return out;
+        return dev.kiban.os.Mounts.points(root);
     }
 
     /** The docker group's members as {@code /etc/group} lists them. */

@@ -2,6 +2,8 @@ package dev.kiban.cli;
 
 import dev.kiban.backup.BackupRepository;
 import dev.kiban.backup.BackupSources;
+import dev.kiban.backup.DatabaseContainers;
+import dev.kiban.backup.RepositoryDisk;
 import dev.kiban.backup.Snapshot;
 import dev.kiban.backup.SwarmRaft;
 import dev.kiban.engine.Engine;
@@ -17,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,6 +54,18 @@ import picocli.CommandLine.Option;
                     + "engine always started again; the run waits until the node is active again and says how long "
                     + "the engine was down. Only a failed run writes to the backup log (a good one would stand for the "
                     + "platform's data there). Restore it with kiban backup restore SNAP --swarm-state.",
+            "",
+            "The repository's disk: the run refuses (exit 1, nothing written; a plain run's FAILED line in "
+                    + "the backup log) unless the repository is on a filesystem of its own mounted at or above "
+                    + "it, not the root filesystem nor a bind mount of its device (an unmounted backup disk would "
+                    + "fill /), and, when the spec names the disk (backup.repositoryDisk: {uuid: …} or {label: …}), "
+                    + "unless that filesystem is that disk's (/dev/disk/by-uuid, by-label). --allow-root-filesystem "
+                    + "allows a deliberate repository on the root filesystem (a named disk is still checked).",
+            "Databases: when volumes are backed up, a running container that looks like a database (its image: "
+                    + "postgres, mysql, mariadb, mongo, redis, elasticsearch, …; or a database's files in its volumes: "
+                    + "PG_VERSION, ibdata1, WiredTiger, dump.rdb, …) with neither kiban.backup.stop nor "
+                    + "kiban.backup.pre, nor named with --stop, is named in a warning (on stderr with --json) with the "
+                    + "label to add (kiban.backup.stop=false says a live copy is meant); the run goes on.",
             "",
             "The repository is never backed up into itself: when it (or its key file) lies inside a source, it is "
                     + "left out of that source with a note; a source inside the repository is refused. A source "
@@ -88,6 +103,10 @@ final class BackupRunCommand extends EngineBoundCommand {
     @Option(names = "--root", paramLabel = "DIR",
             description = "With --swarm-state: the root the engine's data root lies under (default /).")
     Path root = Path.of("/");
+
+    @Option(names = RepositoryDisk.OVERRIDE, description = "Write to a repository that is not on a filesystem of "
+            + "its own (a deliberate local repository on /); without it such a run is refused.")
+    boolean allowRootFilesystem;
 
     @Mixin
     OutputOptions output;
@@ -144,6 +163,7 @@ final class BackupRunCommand extends EngineBoundCommand {
     }
 
     private int run(PlatformSpec platform, PrintWriter out, Engine engine, Path logFile) throws IOException {
+        requireDisk(platform);
         BackupSources.Selection selection = BackupSources.select(platform, what, paths, engine);
         List<String> notes = selection.notes();
         notes.forEach(n -> note(out, n));
@@ -152,6 +172,9 @@ final class BackupRunCommand extends EngineBoundCommand {
             failed(logFile, repositoryOptions.path(platform) + ": " + why);
             throw new RefusedException(why);
         }
+        boolean volumes = (what != null ? what : platform.backup().sources())
+                .contains(PlatformSpec.BackupSource.VOLUMES);
+        if (volumes && engine != null && engine.address().isLocal()) warnDatabases(platform, engine);
         BackupRepository.Quiesce quiesce = BackupSources.quiesce(engine, Set.copyOf(stop));
         Snapshot snap;
         try (BackupRepository repo = repositoryOptions.openOrCreate(platform)) {
@@ -202,6 +225,7 @@ final class BackupRunCommand extends EngineBoundCommand {
             throw new UsageException("--swarm-state is a run of its own: leave out --source, --path and --stop");
         }
         Path repoPath = repositoryOptions.path(platform);
+        requireDisk(platform);
         try (Engine engine = connect()) {
             SwarmRaft.Quorum quorum = SwarmRaft.quorum(engine.swarm(), managerNodes(engine));
             if (quorum.refusal().isPresent()) {
@@ -245,6 +269,42 @@ final class BackupRunCommand extends EngineBoundCommand {
             }
             return ExitCode.OK;
         }
+    }
+
+    /** Refuses a repository not on a disk of its own, or not on the spec's named disk (issue 16, item 3). */
+    private void requireDisk(PlatformSpec platform) throws IOException {
+        Path repo = repositoryOptions.path(platform);
+        Optional<String> refusal = RepositoryDisk.check(Path.of("/"), repo, platform.backup().repositoryDisk(),
+                allowRootFilesystem);
+        if (refusal.isPresent()) {
+            throw new RefusedException("not backing up to " + repo + ": " + refusal.get() + "; nothing was written. "
+                    + "Mount the backup disk" + (platform.backup().repositoryDisk().isPresent() ? "" : ", or pass "
+                    + RepositoryDisk.OVERRIDE + " for a deliberate repository on the root filesystem"));
+        }
+    }
+
+    /** A warning per running database with no backup label (issue 16, item 2); those named with --stop are not. */
+    private void warnDatabases(PlatformSpec platform, Engine engine) {
+        List<String> trees = List.of(platform.storage().volumes().value(),
+                platform.engine().dataRoot().resolve("volumes").value());
+        PrintWriter err = output.notices(spec);
+        List<DatabaseContainers.Finding> found;
+        try {
+            found = DatabaseContainers.unquiesced(engine.containers(), Path.of("/"), trees);
+        } catch (RuntimeException e) {
+            // a warning's question does not fail the backup: the copy asks the engine again and says why it cannot
+            String why = "could not look for unlabelled databases: " + Failures.describe(e);
+            err.println("note: " + why);
+            noted.add(why);
+            err.flush();
+            return;
+        }
+        for (DatabaseContainers.Finding f : found) {
+            if (stop.contains(f.container())) continue;
+            err.println("warning: " + f.warning());
+            noted.add("warning: " + f.warning());
+        }
+        err.flush();
     }
 
     /** The nodes, asked of a manager only (a worker's answer is an error, and its refusal comes from the state). */

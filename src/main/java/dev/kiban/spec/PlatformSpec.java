@@ -123,7 +123,13 @@ public record PlatformSpec(
             HostPath commonEnv) {}
 
     public record Backup(Schedule schedule, HostPath repository, List<BackupSource> sources, Retention retention,
-                         Optional<SecretRef> encryptionKey, HostPath log) {}
+                         Optional<SecretRef> encryptionKey, HostPath log, Optional<RepositoryDisk> repositoryDisk) {}
+
+    /**
+     * The disk the backup repository must be on (issue 16): its filesystem's UUID or label, as
+     * {@code /dev/disk/by-uuid} and {@code by-label} name it; one of the two.
+     */
+    public record RepositoryDisk(Optional<String> uuid, Optional<String> label) {}
 
     public enum BackupSource { VOLUMES, IMAGES, COMPOSE, SWARM }
 

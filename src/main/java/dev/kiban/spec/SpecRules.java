@@ -35,6 +35,7 @@ final class SpecRules {
         ports();
         engine();
         storage();
+        repositoryDisk();
         monitor();
         security();
         swarm();
@@ -299,6 +300,30 @@ final class SpecRules {
             error("backup.repository", "the backup repository " + spec.backup().repository() + " and the volume tree "
                     + storage.volumes()
                     + " overlap: a backup would copy itself");
+        }
+    }
+
+    /**
+     * backup.repositoryDisk: one of uuid or label, in the characters {@code /dev/disk/by-uuid} and {@code by-label}
+     * names can hold (a name, never a path: no '/', no '.' or '..').
+     */
+    private void repositoryDisk() {
+        var disk = spec.backup().repositoryDisk();
+        if (disk.isEmpty()) return;
+        var uuid = disk.get().uuid();
+        var label = disk.get().label();
+        if (uuid.isPresent() == label.isPresent()) {
+            error("backup.repositoryDisk", "name the disk by one of uuid or label, e.g. {uuid: 1b2c3d4e-…} "
+                    + "(blkid shows both)");
+            return;
+        }
+        if (uuid.isPresent() && !uuid.get().matches("[0-9A-Fa-f][0-9A-Fa-f-]{0,63}")) {
+            error("backup.repositoryDisk.uuid", "expected a filesystem UUID as blkid shows it (hexadecimal digits "
+                    + "and '-', e.g. 1b2c3d4e-5f60-4a1b-9c2d-3e4f5a6b7c8d or 1A2B-3C4D)");
+        }
+        if (label.isPresent() && (!label.get().matches("[A-Za-z0-9_+:@=,-][A-Za-z0-9_.+:@=,-]{0,63}"))) {
+            error("backup.repositoryDisk.label", "expected a filesystem label of letters, digits and _.+:@=,- "
+                    + "(at most 64, not starting with '.'; no '/', space or '\\'), e.g. kiban-backup");
         }
     }
 

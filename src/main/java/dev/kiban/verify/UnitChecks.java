@@ -9,6 +9,7 @@ import dev.kiban.audit.AuditReport;
 import dev.kiban.audit.AuditResult;
 import dev.kiban.audit.Catalogue;
 import dev.kiban.audit.Severity;
+import dev.kiban.backup.DatabaseContainers;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.SwarmSettings;
 import dev.kiban.host.HostPlanner;
@@ -17,6 +18,7 @@ import dev.kiban.host.Plan;
 import dev.kiban.os.BackupLog;
 import dev.kiban.os.HostPrograms;
 import dev.kiban.os.HostRoot;
+import dev.kiban.os.Mounts;
 import dev.kiban.spec.Cidr;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.PlatformSpec.Family;
@@ -43,8 +45,8 @@ public final class UnitChecks {
 
     public static List<Check> all() {
         return List.of(engineActive(), composeV2(), swarmActive(), ClusterChecks.nodesReady(), ClusterChecks.quorum(),
-                ClusterChecks.nodesAsSpec(), dataMounted(), backupJob(), fail2banSshd(), selinuxEnforcing(),
-                logwatchReport(), mailRelay(), noDrift(), auditClean());
+                ClusterChecks.nodesAsSpec(), dataMounted(), backupJob(), backupConsistent(), fail2banSshd(),
+                selinuxEnforcing(), logwatchReport(), mailRelay(), noDrift(), auditClean());
     }
 
     /**
@@ -155,10 +157,7 @@ public final class UnitChecks {
     static Optional<String> mountPointOf(String path) throws IOException {
         Path mounts = Path.of("/proc/self/mounts");
         if (!Files.exists(mounts)) return Optional.empty();
-        return Files.readAllLines(mounts).stream().map(l -> l.split(" ")).filter(f -> f.length > 2)
-                .map(f -> f[1].replace("\\040", " "))
-                .filter(m -> path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/"))
-                .max(java.util.Comparator.comparingInt(String::length));
+        return Mounts.containing(Mounts.parse(Files.readString(mounts)), path).map(Mounts.Mount::point);
     }
 
     /**
@@ -186,6 +185,25 @@ public final class UnitChecks {
                     + "); is the timer running?");
             return Check.Outcome.pass("timer installed; last run " + when + " OK"
                     + (detail.isEmpty() ? "" : ": " + detail.replaceFirst(" in [0-9.]+ s$", "")));
+        });
+    }
+
+    /**
+     * Issue 16, item 2: no running container that looks like a database is copied live without the operator's say
+     * (a kiban.backup.stop or kiban.backup.pre label). Its volumes' files are read only on this host.
+     */
+    static Check backupConsistent() {
+        return new NamedCheck("backup-consistent", "unit", "R11.1, R5.5",
+                "running databases labelled for a consistent backup", c -> {
+            Optional<Engine> engine = c.engine().get();
+            if (engine.isEmpty()) return Check.Outcome.skip("no engine answers");
+            List<String> trees = List.of(c.spec().storage().volumes().value(),
+                    c.spec().engine().dataRoot().resolve("volumes").value());
+            List<DatabaseContainers.Finding> found = DatabaseContainers.unquiesced(engine.get().containers(),
+                    c.root(), engine.get().address().isLocal() ? trees : List.of());
+            if (found.isEmpty()) return Check.Outcome.pass("no running container looks like an unlabelled database");
+            return Check.Outcome.fail(String.join("; ", found.stream().map(DatabaseContainers.Finding::warning)
+                    .toList()));
         });
     }
 

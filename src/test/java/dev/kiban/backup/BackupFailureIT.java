@@ -30,7 +30,7 @@ class BackupFailureIT {
     }
 
     private KibanProcess.Result backup(Path spec, Path data, Path repo) throws Exception {
-        return KibanProcess.run("-c", spec.toString(), "backup", "run",
+        return KibanProcess.run("-c", spec.toString(), "backup", "run", "--allow-root-filesystem",
                 "-H", "unix://" + dir.resolve("no-engine.sock"), "--source", "compose",
                 "--path", data.toString(), "-r", repo.toString(), "--log", dir.resolve("backup.log").toString());
     }
@@ -85,6 +85,7 @@ class BackupFailureIT {
         assertThat(backup(spec, small, repo).exit()).isZero();
 
         List<String> cmd = new ArrayList<>(List.of("bin/kiban", "-c", spec.toString(), "backup", "run",
+                "--allow-root-filesystem",
                 "-H", "unix://" + dir.resolve("no-engine.sock"),
                 "--source", "compose", "--path", data.toString(), "-r", repo.toString(), "--log",
                 dir.resolve("backup.log").toString()));

@@ -31,7 +31,8 @@ class BackupIT {
         Path spec = TestSwarm.spec(dir, "");
         Path repo = dir.resolve("repo");
         try {
-            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "images",
+            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run",
+                    "--allow-root-filesystem", "--source", "images",
                     "-r", repo.toString(), "--log", dir.resolve("log").toString());
             assertThat(run.exit()).as(run.err()).isZero();
             docker.removeImageCmd(tag).exec();
@@ -70,12 +71,14 @@ class BackupIT {
             Path spec = TestSwarm.spec(dir, "storage: {volumes: " + tree + ", compose: " + dir.resolve("compose")
                     + "}\n");
             Path repo = dir.resolve("repo");
-            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source",
+            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run",
+                    "--allow-root-filesystem", "--source",
                     "volumes,compose", "-r", repo.toString(), "--log", dir.resolve("log").toString());
             assertThat(run.exit()).as(run.err()).isZero();
             assertThat(run.out()).contains("snapshot ").contains("0 unchanged");
 
-            KibanProcess.Result again = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source",
+            KibanProcess.Result again = KibanProcess.run("-c", spec.toString(), "backup", "run",
+                    "--allow-root-filesystem", "--source",
                     "volumes,compose", "-r", repo.toString(), "--log", dir.resolve("log").toString());
             assertThat(again.out()).contains("0B read, 0 new chunks, 0B added");
 
@@ -120,7 +123,8 @@ class BackupIT {
             }
             Path spec = TestSwarm.spec(dir, "");
             Path repo = dir.resolve("repo");
-            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "images",
+            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run",
+                    "--allow-root-filesystem", "--source", "images",
                     "-r", repo.toString(), "--log", dir.resolve("log").toString());
             assertThat(run.exit()).as(run.err()).isZero();
             try (BackupRepository r = BackupRepository.open(repo)) {
@@ -171,7 +175,8 @@ class BackupIT {
             Path spec = TestSwarm.spec(dir, "storage: {volumes: " + dir.resolve("volumes") + ", compose: "
                     + dir.resolve("compose") + "}\n");
             Path repo = dir.resolve("repo");
-            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "volumes",
+            KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run",
+                    "--allow-root-filesystem", "--source", "volumes",
                     "-r", repo.toString(), "--log", dir.resolve("log").toString());
             assertThat(run.exit()).as(run.err()).isZero();
             assertThat(run.out()).contains("note: " + db + ": ran kiban.backup.pre before copying volume:" + volume)

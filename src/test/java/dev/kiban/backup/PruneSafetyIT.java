@@ -40,8 +40,8 @@ class PruneSafetyIT {
     }
 
     private List<String> run(Path spec, Path data, Path repo) {
-        return new ArrayList<>(List.of("-c", spec.toString(), "backup", "run", "--source", "compose", "--path",
-                data.toString(), "-r",
+        return new ArrayList<>(List.of("-c", spec.toString(), "backup", "run", "--allow-root-filesystem",
+                "--source", "compose", "--path", data.toString(), "-r",
                 repo.toString(), "--log", dir.resolve("backup.log").toString()));
     }
 

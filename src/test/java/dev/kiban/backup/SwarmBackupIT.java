@@ -40,13 +40,15 @@ class SwarmBackupIT {
                 .withData(Base64.getEncoder().encodeToString("hunter2".getBytes(StandardCharsets.UTF_8)))).exec();
 
         Path repo = dir.resolve("repo");
-        KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "swarm", "-r",
+        KibanProcess.Result run = KibanProcess.run("-c", spec.toString(), "backup", "run",
+                "--allow-root-filesystem", "--source", "swarm", "-r",
                 repo.toString(), "--log", dir.resolve("log").toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("1 secret recorded by name, labels and users only (kiban-it-db-password)")
                 .doesNotContain("hunter2");
 
-        KibanProcess.Result again = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "swarm", "-r",
+        KibanProcess.Result again = KibanProcess.run("-c", spec.toString(), "backup", "run",
+                "--allow-root-filesystem", "--source", "swarm", "-r",
                 repo.toString(), "--log", dir.resolve("log").toString());
         assertThat(again.out()).as("an unchanged Swarm is not stored again").contains("(1 unchanged)")
                 .contains("0 new chunks");

@@ -23,7 +23,7 @@ class BackupLogLinesTest {
         Path spec = dir.resolve("kiban.yaml");
         Files.writeString(spec, CommandLineTest.FILLED + "storage: {compose: " + dir.resolve("no-compose") + "}\n");
         List<String> args = new java.util.ArrayList<>(List.of("-c", spec.toString(), "backup", "run",
-                "--log", log.toString()));
+                "--allow-root-filesystem", "--log", log.toString()));
         args.addAll(List.of(more));
         return HostileCorpus.run(Map.of(), a -> {
             throw new EngineUnavailableException("no engine in this test");

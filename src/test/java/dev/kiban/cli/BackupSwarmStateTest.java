@@ -98,7 +98,7 @@ class BackupSwarmStateTest {
 
     Outcome backup(FakeEngine engine, HostPrograms programs, String stdin, String... more) {
         List<String> args = new ArrayList<>(List.of("-c", spec.toString(), "backup", "run", "--swarm-state",
-                "-r", repo.toString(), "--log", log.toString(), "--root", root.toString()));
+                "--allow-root-filesystem", "-r", repo.toString(), "--log", log.toString(), "--root", root.toString()));
         args.addAll(List.of(more));
         return run(engine, programs, stdin, args.toArray(String[]::new));
     }

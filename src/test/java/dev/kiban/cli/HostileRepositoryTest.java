@@ -52,6 +52,8 @@ class HostileRepositoryTest {
     private HostileCorpus.Outcome backup(String... args) {
         List<String> all = new ArrayList<>(List.of("-c", spec.toString(), "backup"));
         all.addAll(List.of(args));
+        // the repositories here are temporary directories, on whatever filesystem the machine has
+        if (args[0].equals("run")) all.add(4, "--allow-root-filesystem");
         return run(Map.of(), a -> {
             throw new EngineUnavailableException("no engine in this test");
         }, "", all.toArray(String[]::new));
@@ -181,6 +183,21 @@ class HostileRepositoryTest {
         RepositoryFixtures.garbage(repo.resolve("config.json"), 4);
         expect(backup("run", "--source", "compose", "--path", data.toString()), 1, "is damaged");
         assertThat(lastLogLine()).contains(" FAILED " + repo).contains("config.json is not valid JSON");
+    }
+
+    @Test
+    void runOnTheRootFilesystemIsRefusedBeforeAnythingIsWrittenAndLogged() throws Exception {
+        // "/" and a directory that is not there: on the root filesystem on any machine
+        Path onRoot = Path.of("/kiban-test-" + ProcessHandle.current().pid() + "/docker");
+        List<String> args = List.of("-c", spec.toString(), "backup", "run", "-r", onRoot.toString(), "--source",
+                "compose", "--path", data.toString());
+        HostileCorpus.Outcome o = run(Map.of(), a -> {
+            throw new EngineUnavailableException("no engine in this test");
+        }, "", args.toArray(String[]::new));
+        expect(o, 1, "is on the root filesystem");
+        assertThat(o.all()).contains("is the backup disk mounted?", "--allow-root-filesystem", "nothing was written");
+        assertThat(onRoot.getParent()).doesNotExist();
+        assertThat(lastLogLine()).contains(" FAILED " + onRoot).contains("on the root filesystem");
     }
 
     @Test

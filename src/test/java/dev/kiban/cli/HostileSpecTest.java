@@ -376,6 +376,38 @@ class HostileSpecTest {
         refused("backup: {repository: \"/mnt/back\\\\x20up\"}\n", "backup.repository");
     }
 
+    // --- backup.repositoryDisk: a name looked up under /dev/disk/by-uuid and by-label ---------------
+
+    @Test
+    void repositoryDiskLabelClimbingOutOfByLabel() throws IOException {
+        refused("backup: {repositoryDisk: {label: \"../../sda1\"}}\n", "backup.repositoryDisk.label");
+    }
+
+    @Test
+    void repositoryDiskUuidWithASlash() throws IOException {
+        refused("backup: {repositoryDisk: {uuid: \"1b2c/../../mapper/root\"}}\n", "backup.repositoryDisk.uuid");
+    }
+
+    @Test
+    void repositoryDiskLabelWithANewline() throws IOException {
+        refused("backup: {repositoryDisk: {label: \"backup\\nExecStartPre=/bin/id\"}}\n", "backup.repositoryDisk");
+    }
+
+    @Test
+    void repositoryDiskNamedTwice() throws IOException {
+        refused("backup: {repositoryDisk: {uuid: 1b2c3d4e, label: kiban-backup}}\n", "backup.repositoryDisk");
+    }
+
+    @Test
+    void repositoryDiskNamedNot() throws IOException {
+        refused("backup: {repositoryDisk: {}}\n", "backup.repositoryDisk");
+    }
+
+    @Test
+    void repositoryDiskWithAnUnknownKey() throws IOException {
+        refused("backup: {repositoryDisk: {device: /dev/sda1}}\n", "backup.repositoryDisk");
+    }
+
     // --- sshd: AuthorizedKeysFile and AllowUsers --------------------------------------------------
 
     @Test

@@ -226,6 +226,14 @@ abstract class InstalledPlatform extends RigSteps {
                 .isTrue();
         assertThat(kiban(host, "backup", "list").out()).containsPattern("(?m)^\\d{8}T\\d{6}Z-\\w+ .* sources ");
         assertThat(host.read("/var/log/kiban/backup.log")).contains(" OK ");
+        // /mnt/backup is a volume of its own (a mount); /var/tmp is on the host's root filesystem: refused, nothing
+        // made there, its FAILED line in a log of its own (the platform's log keeps its OK line for verify)
+        Exec onRoot = kiban(host, "backup", "run", "--source", "compose", "-r", "/var/tmp/kiban-on-root/docker",
+                "--log", "/var/tmp/kiban-on-root.log");
+        assertThat(onRoot.exit()).as(onRoot.both()).isEqualTo(1);
+        assertThat(onRoot.both()).contains("is on the root filesystem", "--allow-root-filesystem");
+        assertThat(host.exec("test", "-e", "/var/tmp/kiban-on-root").ok()).isFalse();
+        assertThat(host.read("/var/tmp/kiban-on-root.log")).contains(" FAILED ");
     }
 
     @Test

@@ -102,7 +102,7 @@ class RendererDefenceTest {
     static PlatformSpec.Backup repository(String repository) {
         var b = GOOD.backup();
         return new PlatformSpec.Backup(b.schedule(), new HostPath(repository), b.sources(), b.retention(),
-                b.encryptionKey(), b.log());
+                b.encryptionKey(), b.log(), b.repositoryDisk());
     }
 
     static void refuses(Supplier<?> render, String key, String value) {

@@ -202,6 +202,7 @@ class PackageContentsIT {
         Files.writeString(source.resolve("f"), "hello\n");
         Path repo = unpacked.resolve("backup-repo");
         Run r = run(Map.of(), debTree().resolve("usr/bin/kiban").toString(), "-c", "builtin", "backup", "run",
+                "--allow-root-filesystem",
                 "--source", "compose", "--path", source.getParent().toString(), "-r", repo.toString(),
                 "--log", unpacked.resolve("backup.log").toString(), "--json");
         assertThat(r.exit()).as(r.err()).isZero();

@@ -46,7 +46,8 @@ class VerifyIT {
     void everyCheckGivesThisMachinesVerdict() throws Exception {
         java.nio.file.Files.createDirectories(dir.resolve("some-data"));
         java.nio.file.Files.writeString(dir.resolve("some-data/file"), "data");
-        KibanProcess.Result backup = KibanProcess.run("-c", spec.toString(), "backup", "run", "--source", "compose",
+        KibanProcess.Result backup = KibanProcess.run("-c", spec.toString(), "backup", "run", "--allow-root-filesystem",
+                "--source", "compose",
                 "--path", dir.resolve("some-data").toString(),
                 "-r", dir.resolve("repo").toString(), "--log", root.resolve("var/log/kiban/backup.log").toString());
         assertThat(backup.exit()).as(backup.err()).isZero();
