@@ -419,4 +419,24 @@ class HostileRepositoryTest {
         expect(backup("restore", snap, "--target", dir.resolve("out").toString(), "--yes"), 0, "restored");
         assertThat(repo.resolve("kiban.lock")).doesNotExist();
     }
+
+    @Test
+    void copyThenVerifyTheCopyWithItsDataRead() throws Exception {
+        Path offsite = dir.resolve("offsite");
+        expect(backup("copy", "--to", offsite.toString()), 0, "snapshots: 1 copied");
+        expect(backup("verify", "--read-data", "-r", offsite.toString()), 0, snap + ": sound");
+        HostileCorpus.Outcome again = backup("copy", "--to", offsite.toString(), "--json");
+        expect(again, 0, "\"snapshotsSkipped\" : 1");
+        assertThat(again.out()).contains("\"packsCopied\" : 0");
+    }
+
+    @Test
+    void copyRefusesALinkAsItsDestination() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        expect(backup("copy", "--to", link.toString()), 2, "symbolic link");
+        try (Stream<Path> s = Files.list(real)) {
+            assertThat(s).isEmpty();
+        }
+    }
 }

@@ -1,0 +1,181 @@
+package dev.kiban.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiban.testing.FileTreeState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The copy's executor on temporary directories: a full copy that verifies with the data read, a resumed one
+ * that sends only the rest, hostile destinations refused with nothing written, the source never changed.
+ */
+class RepositoryCopyTest {
+    @TempDir
+    Path dir;
+    Path repo;
+    Path key;
+    Map<String, String> sourceBefore;
+
+    @BeforeEach
+    void anEncryptedRepositoryOfThreeSnapshots() throws IOException {
+        repo = dir.resolve("repo");
+        key = RepositoryFixtures.keyFile(dir.resolve("keys/key"), "rw-------");
+        for (int i = 1; i <= 3; i++) {
+            RepositoryFixtures.snapshot(repo, RepositoryFixtures.tree(dir.resolve("data" + i), i), Optional.of(key));
+        }
+        sourceBefore = FileTreeState.of(repo);
+    }
+
+    @AfterEach
+    void sourceUnchanged() throws IOException {
+        RepositoryCopy.afterEach = name -> {};
+        assertThat(FileTreeState.of(repo)).as("the source repository").isEqualTo(sourceBefore);
+    }
+
+    private RepositoryCopy.Result copy(Path to, boolean dryRun) throws IOException {
+        try (BackupRepository source = BackupRepository.openExisting(repo, Optional.of(key));
+                LocalCopyTarget target = LocalCopyTarget.open(to, repo)) {
+            return RepositoryCopy.copy(source, target, dryRun);
+        }
+    }
+
+    /** The copy's snapshots, each verified with every chunk read back; the copy's damage and unindexed packs. */
+    private List<String> verify(Path copy) throws IOException {
+        try (BackupRepository r = BackupRepository.openExisting(copy, Optional.of(key)).readLocked()) {
+            List<String> problems = new java.util.ArrayList<>(r.damage());
+            for (Snapshot s : r.snapshots()) problems.addAll(r.verify(s, true));
+            if (r.unindexedPacks() > 0) problems.add(r.unindexedPacks() + " unindexed packs");
+            return problems;
+        }
+    }
+
+    private int snapshots(Path copy) throws IOException {
+        try (BackupRepository r = BackupRepository.openExisting(copy, Optional.of(key))) {
+            return r.snapshots().size();
+        }
+    }
+
+    @Test
+    void aFullCopyOpensWithTheSameKeyAndVerifiesWithItsDataRead() throws IOException {
+        Path to = dir.resolve("offsite");
+        RepositoryCopy.Result r = copy(to, false);
+        assertThat(r.configCopied()).isTrue();
+        assertThat(r.packsCopied()).isEqualTo(RepositoryFixtures.packs(repo).size()).isPositive();
+        assertThat(r.snapshotsCopied()).isEqualTo(3);
+        assertThat(r.bytes()).isPositive();
+        System.out.printf(java.util.Locale.ROOT, "local copy: %d bytes in %.3f s, %.1f MB/s%n", r.bytes(),
+                r.seconds(), r.megabytesPerSecond());
+        assertThat(verify(to)).isEmpty();
+        assertThat(snapshots(to)).isEqualTo(3);
+        assertThat(Files.exists(to.resolve("keys"))).isFalse();
+        byte[] keyBytes = Files.readAllBytes(key);
+        for (Path p : RepositoryFixtures.packs(to)) assertThat(Files.readAllBytes(p)).isNotEqualTo(keyBytes);
+        assertThat(Files.list(to).map(p -> p.getFileName().toString()))
+                .containsExactlyInAnyOrder("config.json", "kiban.lock", "packs", "index", "snapshots");
+
+        RepositoryCopy.Result again = copy(to, false);
+        assertThat(again.packsCopied() + again.indexesCopied() + again.snapshotsCopied()).isZero();
+        assertThat(again.packsSkipped()).isEqualTo(r.packsCopied());
+        assertThat(again.snapshotsSkipped()).isEqualTo(3);
+    }
+
+    @Test
+    void anInterruptedCopyIsSoundAndOlderAndARerunSendsOnlyTheRest() throws IOException {
+        Path to = dir.resolve("offsite");
+        int packs = RepositoryFixtures.packs(repo).size();
+        assertThat(packs).isGreaterThanOrEqualTo(2);
+        AtomicInteger sent = new AtomicInteger();
+        RepositoryCopy.afterEach = name -> {
+            if (name.startsWith("packs/") && sent.incrementAndGet() == 1) throw new IllegalStateException("cut");
+        };
+        assertThatThrownBy(() -> copy(to, false)).hasMessage("cut");
+        RepositoryCopy.afterEach = name -> {};
+        assertThat(snapshots(to)).as("an interrupted copy opens, older").isZero();
+        // a half-written pack as a killed copy leaves it: under a temporary name only
+        Path stray = RepositoryFixtures.packs(to).get(0).resolveSibling(".half.123.tmp");
+        Files.write(stray, new byte[100]);
+
+        RepositoryCopy.Result r = copy(to, false);
+        assertThat(r.configCopied()).isFalse();
+        assertThat(r.packsSkipped()).isEqualTo(1);
+        assertThat(r.packsCopied()).isEqualTo(packs - 1);
+        assertThat(r.snapshotsCopied()).isEqualTo(3);
+        assertThat(stray).doesNotExist();
+        assertThat(verify(to)).isEmpty();
+    }
+
+    @Test
+    void aDryRunWritesNothing() throws IOException {
+        Path to = dir.resolve("offsite");
+        RepositoryCopy.Result r = copy(to, true);
+        assertThat(r.dryRun()).isTrue();
+        assertThat(r.snapshotsCopied()).isEqualTo(3);
+        assertThat(to).doesNotExist();
+    }
+
+    @Test
+    void aDestinationThatIsALinkIsRefused() throws IOException {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        assertThatThrownBy(() -> copy(link, false)).isInstanceOf(RepositoryUsageException.class)
+                .hasMessageContaining("symbolic link");
+        assertThat(FileTreeState.of(real)).hasSize(1);
+    }
+
+    @Test
+    void aLinkPlantedInsideAnEarlierCopyIsRefused() throws IOException {
+        Path to = dir.resolve("offsite");
+        copy(to, false);
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Files.createSymbolicLink(to.resolve("index2"), elsewhere);
+        Map<String, String> before = FileTreeState.of(to);
+        assertThatThrownBy(() -> copy(to, false)).isInstanceOf(RepositoryUsageException.class)
+                .hasMessageContaining("holds a symbolic link index2");
+        assertThat(FileTreeState.of(to)).isEqualTo(before);
+    }
+
+    @Test
+    void aFileIsRefused() throws IOException {
+        Path file = Files.writeString(dir.resolve("file"), "not a directory");
+        assertThatThrownBy(() -> copy(file, false)).isInstanceOf(RepositoryUsageException.class)
+                .hasMessageContaining("not a directory");
+        assertThat(Files.readString(file)).isEqualTo("not a directory");
+    }
+
+    @Test
+    void anotherRepositoryIsRefusedWithNothingWritten() throws IOException {
+        Path foreign = dir.resolve("foreign");
+        RepositoryFixtures.snapshot(foreign, dir.resolve("data1"), Optional.of(dir.resolve("keys/other")));
+        Map<String, String> before = FileTreeState.of(foreign);
+        assertThatThrownBy(() -> copy(foreign, false)).isInstanceOf(RepositoryUsageException.class)
+                .hasMessageContaining("another repository");
+        assertThat(FileTreeState.of(foreign)).isEqualTo(before);
+    }
+
+    @Test
+    void aDirectoryOfOtherFilesIsRefused() throws IOException {
+        Path home = Files.createDirectory(dir.resolve("home"));
+        Files.writeString(home.resolve("notes.txt"), "mine");
+        Map<String, String> before = FileTreeState.of(home);
+        assertThatThrownBy(() -> copy(home, false)).isInstanceOf(RepositoryUsageException.class)
+                .hasMessageContaining("not a kiban backup repository");
+        assertThat(FileTreeState.of(home)).isEqualTo(before);
+    }
+
+    @Test
+    void theSourceItselfOrADirectoryInsideItIsRefused() {
+        assertThatThrownBy(() -> copy(repo.resolve("packs"), false)).isInstanceOf(RepositoryUsageException.class)
+                .hasMessageContaining("inside the other");
+    }
+}
