@@ -178,4 +178,101 @@ class RepositoryCopyTest {
         assertThatThrownBy(() -> copy(repo.resolve("packs"), false)).isInstanceOf(RepositoryUsageException.class)
                 .hasMessageContaining("inside the other");
     }
+
+    /** A local target whose {@code fault} may fail a put or spoil what is read back. */
+    private static final class FaultyTarget implements CopyTarget {
+        final LocalCopyTarget local;
+        final java.util.function.Predicate<String> fullAt;
+        final java.util.function.Predicate<String> spoilAt;
+
+        FaultyTarget(LocalCopyTarget local, java.util.function.Predicate<String> fullAt,
+                java.util.function.Predicate<String> spoilAt) {
+            this.local = local;
+            this.fullAt = fullAt;
+            this.spoilAt = spoilAt;
+        }
+
+        @Override
+        public String describe() {
+            return local.describe();
+        }
+
+        @Override
+        public Map<String, Long> list() throws IOException {
+            return local.list();
+        }
+
+        @Override
+        public boolean exists(String name) throws IOException {
+            return local.exists(name);
+        }
+
+        @Override
+        public boolean putIfAbsent(String name, byte[] content) throws IOException {
+            if (fullAt.test(name)) throw new IOException(name + ": No space left on device");
+            return local.putIfAbsent(name, content);
+        }
+
+        @Override
+        public void discard(String name) throws IOException {
+            local.discard(name);
+        }
+
+        @Override
+        public java.io.InputStream read(String name) throws IOException {
+            if (!spoilAt.test(name)) return local.read(name);
+            byte[] b = local.read(name).readAllBytes();
+            b[b.length / 2] ^= 1;
+            return new java.io.ByteArrayInputStream(b);
+        }
+
+        @Override
+        public void lock() throws IOException {
+            local.lock();
+        }
+
+        @Override
+        public void close() throws IOException {
+            local.close();
+        }
+    }
+
+    private void copyThrough(Path to, java.util.function.Predicate<String> fullAt,
+            java.util.function.Predicate<String> spoilAt) throws IOException {
+        try (BackupRepository source = BackupRepository.openExisting(repo, Optional.of(key));
+                CopyTarget target = new FaultyTarget(LocalCopyTarget.open(to, repo), fullAt, spoilAt)) {
+            RepositoryCopy.copy(source, target, false);
+        }
+    }
+
+    @Test
+    void aFullDestinationIsSaidSoAndLeftSoundAndOlder() throws IOException {
+        Path to = dir.resolve("offsite");
+        copyThrough(to, n -> false, n -> false);
+        RepositoryFixtures.snapshot(repo, RepositoryFixtures.tree(dir.resolve("data4"), 4), Optional.of(key));
+        sourceBefore = FileTreeState.of(repo);
+        assertThatThrownBy(() -> copyThrough(to, n -> n.startsWith("index/"), n -> false))
+                .isInstanceOf(CopyDiskFullException.class).hasMessageContaining("is full")
+                .hasMessageContaining("run kiban backup copy again");
+        assertThat(snapshots(to)).as("the copy is the older one").isEqualTo(3);
+        assertThat(verify(to)).singleElement().asString().contains("1 unindexed packs");
+
+        RepositoryCopy.Result r = copy(to, false);
+        assertThat(r.packsCopied()).isZero();
+        assertThat(r.indexesCopied()).isEqualTo(1);
+        assertThat(r.snapshotsCopied()).isEqualTo(1);
+        assertThat(verify(to)).isEmpty();
+    }
+
+    @Test
+    void aPackThatDoesNotReadBackAsSentIsRemovedAndNothingReferringToItIsWritten() throws IOException {
+        Path to = dir.resolve("offsite");
+        assertThatThrownBy(() -> copyThrough(to, n -> false, n -> n.startsWith("packs/")))
+                .hasMessageContaining("does not read back as sent");
+        assertThat(RepositoryFixtures.packs(to)).isEmpty();
+        assertThat(RepositoryFixtures.indexes(to)).isEmpty();
+        assertThat(snapshots(to)).isZero();
+        copy(to, false);
+        assertThat(verify(to)).isEmpty();
+    }
 }
