@@ -3,8 +3,8 @@ package dev.kiban.cli;
 import dev.kiban.docs.Book;
 import dev.kiban.docs.BookFiles;
 import dev.kiban.docs.Procedures;
-import dev.kiban.failure.UnavailableException;
 import dev.kiban.failure.UsageException;
+import dev.kiban.os.GeneratedDirectory;
 import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.SpecText;
@@ -16,8 +16,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -27,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -124,80 +121,19 @@ final class DocsCommand implements Callable<Integer> {
 
     /** --out: absent, an empty directory or an earlier output of kiban docs; never a link, never another tree. */
     private void checkOut() throws IOException {
-        Optional<BasicFileAttributes> at = lstat(out);
-        if (at.isEmpty()) {
-            Path parent = out.toAbsolutePath().normalize().getParent();
-            if (parent == null || !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
-                throw new UsageException("--out " + out + ": its parent directory does not exist");
-            }
-            return;
-        }
-        if (at.get().isSymbolicLink()) {
-            throw new UsageException("--out " + out + " is a symbolic link; kiban does not write through a link");
-        }
-        if (!at.get().isDirectory()) throw new UsageException("--out " + out + " exists and is not a directory");
-        boolean ours = lstat(out.resolve(BookFiles.MARKER)).map(BasicFileAttributes::isRegularFile).orElse(false);
-        if (!ours && !empty(out)) {
-            throw new UsageException("--out " + out + " is not empty and not an earlier output of kiban docs; name a"
-                    + " new directory");
+        switch (GeneratedDirectory.state(out, BookFiles.MARKER)) {
+            case NO_PARENT -> throw new UsageException("--out " + out + ": its parent directory does not exist");
+            case LINK -> throw new UsageException("--out " + out
+                    + " is a symbolic link; kiban does not write through a link");
+            case NOT_A_DIRECTORY -> throw new UsageException("--out " + out + " exists and is not a directory");
+            case FOREIGN -> throw new UsageException("--out " + out + " is not empty and not an earlier output of kiban"
+                    + " docs; name a new directory");
+            default -> { }
         }
     }
 
-    /**
-     * Writes every file into a new directory beside --out, then moves it into place (an earlier output is moved
-     * aside first and removed after): a reader sees the old book or the new, never a part.
-     */
+    /** Every file into a new directory beside --out, moved into place: a reader sees the old book or the new. */
     private void write(Map<String, String> files) throws IOException {
-        Path target = out.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        String name = target.getFileName().toString();
-        Path fresh;
-        try {
-            fresh = Files.createTempDirectory(parent, "." + name + ".new-");
-        } catch (IOException e) {
-            throw new UnavailableException("cannot write beside --out " + out + ": " + e.getClass().getSimpleName());
-        }
-        try {
-            for (Map.Entry<String, String> file : files.entrySet()) {
-                Path p = fresh.resolve(file.getKey());
-                Files.createDirectories(p.getParent());
-                Files.writeString(p, file.getValue());
-            }
-            Path old = null;
-            if (lstat(target).isPresent()) {
-                old = Files.createTempDirectory(parent, "." + name + ".old-");
-                Files.delete(old);
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-            fresh = null;
-            if (old != null) removeTree(old);
-        } catch (IOException e) {
-            throw new UnavailableException("cannot write --out " + out + ": " + e.getClass().getSimpleName());
-        } finally {
-            if (fresh != null) removeTree(fresh);
-        }
-    }
-
-    private static boolean empty(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        }
-    }
-
-    /** Removes a tree kiban made itself; links inside are removed, never followed. */
-    private static void removeTree(Path dir) throws IOException {
-        if (lstat(dir).isEmpty()) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    private static Optional<BasicFileAttributes> lstat(Path p) throws IOException {
-        try {
-            return Optional.of(Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
-        } catch (java.nio.file.NoSuchFileException e) {
-            return Optional.empty();
-        }
+        GeneratedDirectory.write(out, files);
     }
 }

@@ -1,7 +1,6 @@
 package dev.kiban.cli;
 
 import dev.kiban.failure.RefusedException;
-import dev.kiban.failure.UnavailableException;
 import dev.kiban.failure.UsageException;
 import dev.kiban.migrate.EcsMapping;
 import dev.kiban.migrate.FargatePrices;
@@ -12,26 +11,20 @@ import dev.kiban.migrate.SecretStore;
 import dev.kiban.migrate.StackFiles;
 import dev.kiban.migrate.StackMigration;
 import dev.kiban.migrate.StackSource;
+import dev.kiban.os.GeneratedDirectory;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.Problem;
 import dev.kiban.spec.SpecText;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -175,72 +168,26 @@ final class MigrateEcsCommand implements Callable<Integer> {
 
     /** --out: absent, or an earlier output of this command with --force; never a link, never another directory. */
     private void checkOut() throws IOException {
-        Optional<BasicFileAttributes> at = lstat(out);
-        if (at.isEmpty()) {
-            Path parent = out.toAbsolutePath().normalize().getParent();
-            if (parent == null || !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
-                throw new RefusedException("--out " + out + ": its parent directory does not exist");
+        switch (GeneratedDirectory.state(out, MigrationOutput.MARKER)) {
+            case ABSENT -> { }
+            case NO_PARENT -> throw new RefusedException("--out " + out + ": its parent directory does not exist");
+            case LINK -> throw new RefusedException("--out " + out + " is a symbolic link; kiban does not write through"
+                    + " a link");
+            case EARLIER_OUTPUT -> {
+                if (!force) {
+                    throw new RefusedException("--out " + out + " holds an earlier migration; --force replaces it");
+                }
             }
-            return;
+            default -> throw new RefusedException("--out " + out + " exists and is not an earlier output of kiban "
+                    + "migrate ecs; name a new directory");
         }
-        if (at.get().isSymbolicLink()) throw new RefusedException("--out " + out + " is a symbolic link; kiban does"
-                + " not write through a link");
-        boolean ours = at.get().isDirectory() && lstat(out.resolve(MigrationOutput.MARKER))
-                .map(BasicFileAttributes::isRegularFile).orElse(false);
-        if (!ours) throw new RefusedException("--out " + out + " exists and is not an earlier output of kiban migrate"
-                + " ecs; name a new directory");
-        if (!force) throw new RefusedException("--out " + out + " holds an earlier migration; --force replaces it");
     }
 
     /**
-     * Writes every file into a new directory beside --out, then moves it into place (an earlier output, with
-     * --force, is moved aside first and removed after): a reader sees the old output or the new, never a part.
+     * Every file into a new directory beside --out, moved into place (an earlier output, with --force, is moved
+     * aside first and removed after): a reader sees the old output or the new, never a part.
      */
     private void write(Map<String, String> files) throws IOException {
-        Path target = out.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        String name = target.getFileName().toString();
-        Path fresh;
-        try {
-            fresh = Files.createTempDirectory(parent, "." + name + ".new-");
-        } catch (IOException e) {
-            throw new UnavailableException("cannot write beside --out " + out + ": " + e.getClass().getSimpleName());
-        }
-        try {
-            for (Map.Entry<String, String> f : files.entrySet()) {
-                Path p = fresh.resolve(f.getKey());
-                Files.createDirectories(p.getParent());
-                Files.writeString(p, f.getValue());
-            }
-            Path old = null;
-            if (lstat(target).isPresent()) {
-                old = Files.createTempDirectory(parent, "." + name + ".old-");
-                Files.delete(old);
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-            fresh = null;
-            if (old != null) removeTree(old);
-        } catch (IOException e) {
-            throw new UnavailableException("cannot write --out " + out + ": " + e.getClass().getSimpleName());
-        } finally {
-            if (fresh != null) removeTree(fresh);
-        }
-    }
-
-    /** Removes a tree kiban made itself; links inside are removed, never followed. */
-    private static void removeTree(Path dir) throws IOException {
-        if (lstat(dir).isEmpty()) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    private static Optional<BasicFileAttributes> lstat(Path p) throws IOException {
-        try {
-            return Optional.of(Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
-        } catch (java.nio.file.NoSuchFileException e) {
-            return Optional.empty();
-        }
+        GeneratedDirectory.write(out, files);
     }
 }
