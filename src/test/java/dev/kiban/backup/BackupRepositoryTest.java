@@ -115,20 +115,26 @@ class BackupRepositoryTest {
         assertThat(conf.mode()).isEqualTo(0600);
     }
 
-    @Test
-    void aReadDataSampleReadsTheDrawnPacksWholeAndLeavesTheOthersUnread() throws Exception {
-        Snapshot snap = repo.backup(sources());
-        String conf = snap.trees().get(0).entries().stream().filter(e -> e.path().equals("pg/postgresql.conf"))
+    /** Flips a bit in the middle of the first chunk of {@code path} in its pack; returns that chunk's id. */
+    String damageFirstChunkOf(Snapshot snap, String path) throws IOException {
+        String chunk = snap.trees().get(0).entries().stream().filter(e -> e.path().equals(path))
                 .findFirst().orElseThrow().chunks().get(0);
         ChunkStore.Location at;
         Path pack;
         try (ChunkStore store = new ChunkStore(repo.dir())) {
-            at = store.locate(conf).orElseThrow();
+            at = store.locate(chunk).orElseThrow();
             pack = store.packPath(at.pack());
         }
         byte[] bytes = Files.readAllBytes(pack);
         bytes[(int) at.offset() + at.length() / 2] ^= 1;
         Files.write(pack, bytes);
+        return chunk;
+    }
+
+    @Test
+    void aReadDataSampleReadsTheDrawnPacksWholeAndLeavesTheOthersUnread() throws Exception {
+        Snapshot snap = repo.backup(sources());
+        String conf = damageFirstChunkOf(snap, "pg/postgresql.conf");
         assertThat(repo.verify(snap, DataSample.percent(0, new Random(1)))).as("0%: structure only").isEmpty();
         DataSample whole = DataSample.percent(100, new Random(1));
         assertThat(repo.verify(snap, whole)).as("100%: every pack").singleElement().asString()
@@ -151,17 +157,7 @@ class BackupRepositoryTest {
     void verifyFindsAMissingOrDamagedChunkAndNamesTheFile() throws Exception {
         Snapshot snap = repo.backup(sources());
         assertThat(repo.verify(snap, true)).isEmpty();
-        String conf = snap.trees().get(0).entries().stream().filter(e -> e.path().equals("pg/postgresql.conf"))
-                .findFirst().orElseThrow().chunks().get(0);
-        ChunkStore.Location at;
-        Path pack;
-        try (ChunkStore store = new ChunkStore(repo.dir())) {
-            at = store.locate(conf).orElseThrow();
-            pack = store.packPath(at.pack());
-        }
-        byte[] bytes = Files.readAllBytes(pack);
-        bytes[(int) at.offset() + at.length() / 2] ^= 1;
-        Files.write(pack, bytes);
+        String conf = damageFirstChunkOf(snap, "pg/postgresql.conf");
         assertThat(repo.verify(snap, false)).as("structure only: the chunk is there").isEmpty();
         assertThat(repo.verify(snap,
                 true)).singleElement().asString().startsWith("volume:db_data:pg/postgresql.conf: chunk " + conf
