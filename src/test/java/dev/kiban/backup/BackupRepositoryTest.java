@@ -163,7 +163,13 @@ class BackupRepositoryTest {
                 true)).singleElement().asString().startsWith("volume:db_data:pg/postgresql.conf: chunk " + conf
                 + " is damaged");
         assertThatThrownBy(() -> repo.restore(snap.trees().get(0), dir.resolve("r2"))).isInstanceOf(IOException.class);
-        Files.write(pack, java.util.Arrays.copyOf(bytes, (int) at.offset()));
+        ChunkStore.Location at;
+        Path pack;
+        try (ChunkStore store = new ChunkStore(repo.dir())) {
+            at = store.locate(conf).orElseThrow();
+            pack = store.packPath(at.pack());
+        }
+        Files.write(pack, java.util.Arrays.copyOf(Files.readAllBytes(pack), (int) at.offset()));
         assertThat(repo.verify(snap, false)).as("a pack cut short before the chunk").anySatisfy(p ->
                 assertThat(p).startsWith("volume:db_data:pg/postgresql.conf: chunk " + conf + " is missing (its pack"));
     }
