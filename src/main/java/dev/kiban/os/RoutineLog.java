@@ -55,6 +55,18 @@ public enum RoutineLog {
                 .filter(r -> r != BACKUP_COPY || spec.maintenance().offsiteCopy().isPresent()).toList();
     }
 
+    /** When the spec runs the job: the off-site copy without a schedule of its own runs on the backup's. */
+    public dev.kiban.spec.Schedule schedule(dev.kiban.spec.PlatformSpec spec) {
+        var m = spec.maintenance();
+        return switch (this) {
+            case IMAGE_PRUNE -> m.images().schedule();
+            case BACKUP_VERIFY -> m.verify().schedule();
+            case ENGINE_UPDATE -> m.engineUpdate().schedule();
+            case BACKUP_COPY -> m.offsiteCopy().flatMap(dev.kiban.spec.PlatformSpec.OffsiteCopy::schedule)
+                    .orElse(spec.backup().schedule());
+        };
+    }
+
     public static Optional<RoutineLog> of(String job) {
         for (RoutineLog r : values()) {
             if (r.job.equals(job)) return Optional.of(r);

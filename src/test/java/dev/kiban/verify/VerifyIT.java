@@ -90,7 +90,7 @@ class VerifyIT {
         NodeList suites = doc.getElementsByTagName("testsuite");
         assertThat(suites.getLength()).isEqualTo(2);
         Element unit = (Element) suites.item(0);
-        assertThat(unit.getAttribute("tests")).isEqualTo("15");
+        assertThat(unit.getAttribute("tests")).isEqualTo("16");
         assertThat(unit.getAttribute("skipped")).as("selinux-enforcing on Debian, and the four above").isEqualTo("5");
         assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(21);
         assertThat(LiveEngine.docker().listContainersCmd().withShowAll(true)
