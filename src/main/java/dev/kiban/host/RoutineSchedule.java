@@ -23,6 +23,11 @@ final class RoutineSchedule {
     static final String ENGINE_UPDATE_SCRIPT = "/usr/local/libexec/kiban/engine-update";
     /** What dnf-automatic excludes (SecurityUpdates): Docker's packages on rhel. */
     static final List<String> RHEL_ENGINE = List.of("docker-ce", "docker-ce-cli", "containerd.io");
+    /**
+     * Docker's CLI plugins, which EngineInstallation installs from Docker's repository on rhel: security-only
+     * automatic updates never take them (the repository has no errata), so the window updates them, where installed.
+     */
+    static final List<String> DOCKER_PLUGINS = List.of("docker-buildx-plugin", "docker-compose-plugin");
     /** What unattended-upgrades blacklists on debian: the distribution's engine, or Docker's where installed. */
     static final List<String> DEBIAN_ENGINE = List.of("docker.io", "containerd", "docker-ce", "docker-ce-cli",
             "containerd.io");
@@ -149,9 +154,11 @@ final class RoutineSchedule {
         boolean rhel = family == Family.RHEL;
         String installed = rhel
                 ? "installed() { rpm -q --qf '%{NAME} %{VERSION}-%{RELEASE}\\n' " + String.join(" ", RHEL_ENGINE)
+                        + " " + String.join(" ", DOCKER_PLUGINS)
                         + " 2>/dev/null | grep -v 'is not installed' || true; }\n"
                 : "installed() { dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${Version}\\n' "
-                        + String.join(" ", DEBIAN_ENGINE) + " 2>/dev/null | sed -n 's/^ii  *//p' || true; }\n";
+                        + String.join(" ", DEBIAN_ENGINE) + " " + String.join(" ", DOCKER_PLUGINS)
+                        + " 2>/dev/null | sed -n 's/^ii  *//p' || true; }\n";
         String upgrade = rhel
                 ? "upgrade() { dnf -y upgrade $packages; }\n"
                 : "upgrade() {\n"
