@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "drain", mixinStandardHelpOptions = true,
         description = {"Drain a node (on a manager) and wait until its tasks run on other nodes; when they cannot, "
-                + "say why, with the engine's reason for each task left pending (exit 1; the node stays drained). --self drains "
-                + "this host's node, as the engine-update window does.", ""})
+                + "say why, with the engine's reason for each task left pending (exit 1; the node stays drained). "
+                + "--self drains this host's node, as the engine-update window does.", ""})
 final class NodeDrainCommand extends EngineBoundCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NODE", description = "The node's hostname or id.")
     String node;

@@ -80,8 +80,8 @@ class RoutineScheduleTest {
 
     @org.junit.jupiter.api.Test
     void theOffSiteCopyIsOnlyThereWhenTheSpecSetsOneAndRunsAfterTheBackup() {
-        PlatformSpec none = dev.kiban.spec.SpecDocument.parse("kiban.yaml", BASE, false).require().resolved(Family.DEBIAN,
-                "192.168.10.5");
+        PlatformSpec none = dev.kiban.spec.SpecDocument.parse("kiban.yaml", BASE, false).require()
+                .resolved(Family.DEBIAN, "192.168.10.5");
         HostConfiguration without = HostConfiguration.render(none);
         assertThat(RoutineLog.enabled(none)).doesNotContain(RoutineLog.BACKUP_COPY);
         assertThat(without.artifacts()).noneSatisfy(a -> assertThat(a.path()).contains("backup-copy"));

@@ -70,7 +70,8 @@ class DailyReportTest {
         java.nio.file.Files.writeString(dir.resolve("image-prune.log"),
                 "2026-11-29T03:00:05Z OK image-prune: the image clean-up succeeded\n");
         java.nio.file.Files.writeString(dir.resolve("engine-update.log"), "2026-11-30T05:00:00Z OK earlier\n"
-                + "2026-11-30T05:01:00Z FAILED engine-update: the engine's update window failed: exit-code (exited 1)\n");
+                + "2026-11-30T05:01:00Z FAILED engine-update: the engine's update window failed: "
+                + "exit-code (exited 1)\n");
         Map<String, Path> logs = new java.util.LinkedHashMap<>();
         for (String job : List.of("image-prune", "backup-verify", "engine-update")) {
             logs.put(job, dir.resolve(job + ".log"));
