@@ -36,7 +36,8 @@ final class RoutineSchedule {
     static final String DRAIN_TIMEOUT = "10m";
     static final String ENGINE_WAIT = "5m";
     /** The window's steps, for the plan's note and the script's comments. */
-    static final String WINDOW = "drain this node and wait for its tasks to move (kiban node drain --self, at most "
+    static final String WINDOW = "when an update of the engine's packages is available: drain this node and wait for "
+            + "its tasks to move (kiban node drain --self, at most "
             + DRAIN_TIMEOUT + "; on a host alone nothing is drained and its containers restart with the engine, "
             + "live-restore being off under Swarm, D1), upgrade the engine's packages, restart dockerd if they "
             + "changed, wait for it (at most " + ENGINE_WAIT + ") and set the node active again (kiban node "
@@ -140,7 +141,8 @@ final class RoutineSchedule {
     }
 
     /**
-     * The update window's script, in the order of its plan ({@link #WINDOW}): drain this node and wait for its
+     * The update window's script, in the order of its plan ({@link #WINDOW}); when no update of the engine's
+     * packages is available it stops there (nothing drained, nothing restarted). Else: drain this node and wait for its
      * tasks to move ({@code kiban node drain --self}, bounded; outside a swarm or as its only node it drains
      * nothing and says the containers restart with the engine, D1); upgrade only the engine's installed packages;
      * if their versions changed and dockerd is still the process from before (the packages' scripts did not
@@ -159,6 +161,17 @@ final class RoutineSchedule {
                 : "installed() { dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${Version}\\n' "
                         + String.join(" ", DEBIAN_ENGINE) + " " + String.join(" ", DOCKER_PLUGINS)
                         + " 2>/dev/null | sed -n 's/^ii  *//p' || true; }\n";
+        // whether an update is there, before anything is drained: "yes" or "no"; fails when the sources cannot be read
+        String pending = rhel
+                ? "pending() {\n"
+                        + "    rc=0; dnf -q check-update $packages >/dev/null || rc=$?\n"
+                        + "    case $rc in 0) echo no ;; 100) echo yes ;; *) return 1 ;; esac\n"
+                        + "}\n"
+                : "pending() {\n"
+                        + "    apt-get -q update >/dev/null || return 1\n"
+                        + "    plan=$(apt-get -s -q install --only-upgrade $packages) || return 1\n"
+                        + "    case $plan in *\"Inst \"*) echo yes ;; *) echo no ;; esac\n"
+                        + "}\n";
         String upgrade = rhel
                 ? "upgrade() { dnf -y upgrade $packages; }\n"
                 : "upgrade() {\n"
@@ -173,11 +186,18 @@ final class RoutineSchedule {
                 + "set -eu\n"
                 + "kiban() { " + BackupSchedule.KIBAN + " -c " + BackupSchedule.SPEC + " \"$@\"; }\n"
                 + installed
+                + pending
                 + upgrade
                 + "before=$(installed)\n"
                 + "if [ -z \"$before\" ]; then echo 'no engine package installed: nothing to update'; exit 0; fi\n"
                 + "packages=$(printf '%s\\n' \"$before\" | cut -d' ' -f1 | tr '\\n' ' ')\n"
                 + "echo \"engine packages: $packages\"\n"
+                + "updates=$(pending) || { echo 'engine update FAILED: the package sources could not be read'; "
+                + "exit 1; }\n"
+                + "if [ \"$updates\" = no ]; then\n"
+                + "    echo 'engine packages unchanged: no update available; nothing drained, docker not restarted'\n"
+                + "    exit 0\n"
+                + "fi\n"
                 + "# 1. drain: this node's tasks move to the others first (on a host alone, nothing to drain)\n"
                 + "if ! kiban node drain --self --timeout " + DRAIN_TIMEOUT + "; then\n"
                 + "    echo 'engine update skipped: this node did not drain in time; setting it active again'\n"

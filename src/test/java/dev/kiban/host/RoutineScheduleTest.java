@@ -97,7 +97,7 @@ class RoutineScheduleTest {
                 "OnCalendar=Sun *-*-* 02:00:00\n", "Persistent=true");
         assertThat(with.notes()).anySatisfy(n -> assertThat(n).startsWith("off-site copy (after the backup"));
         assertThat(with.notes()).anySatisfy(n -> assertThat(n).startsWith("engine update window (0 5 * * 1): "
-                + "drain this node"));
+                + "when an update of the engine's packages is available: drain this node"));
     }
 
     @org.junit.jupiter.api.Test
@@ -130,16 +130,20 @@ class RoutineScheduleTest {
     @org.junit.jupiter.params.provider.CsvSource({
             "0, 0, 0, drain|apt-get update|apt-get install|systemctl restart|activate --self --wait 5m|",
             "1, 0, 1, drain|activate --self|",
-            "0, 1, 1, drain|apt-get update|apt-get install|systemctl restart|activate --self --wait 5m|"})
+            "0, 1, 1, drain|apt-get update|apt-get install|systemctl restart|activate --self --wait 5m|",
+            "2, 0, 0, ''"})
     void theWindowDrainsUpdatesRestartsAndActivatesOnlyWhatAnswers(int drainFails, int activateFails, int exit,
                                                                     String steps, @TempDir Path dir) throws Exception {
+        // drainFails 2: no update available, so nothing is drained, upgraded or restarted
         Prerequisite.require(Files.isExecutable(Path.of("/bin/sh")), "/bin/sh is not here");
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path log = dir.resolve("steps");
         Path version = dir.resolve("version");
         Files.writeString(version, "1.0");
         stub(bin, "dpkg-query", "echo \"ii  docker.io $(cat " + version + ")\"");
-        stub(bin, "apt-get", "case \"$*\" in *install*) echo 'apt-get install' >>" + log + "; echo 2.0 >" + version
+        Files.writeString(log, "");
+        stub(bin, "apt-get", "case \"$*\" in *-s*) [ " + drainFails + " = 2 ] || echo 'Inst docker.io [1.0] (2.0)';; "
+                + "*install*) echo 'apt-get install' >>" + log + "; echo 2.0 >" + version
                 + ";; *) echo 'apt-get update' >>" + log + ";; esac");
         stub(bin, "systemctl", "case \"$1\" in show) echo 42;; restart) echo 'systemctl restart' >>" + log
                 + ";; esac");
@@ -155,8 +159,11 @@ class RoutineScheduleTest {
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(said).isEqualTo(exit);
-        String ran = Files.readString(log).replace("\n", "|").replace(" -c /etc/kiban/kiban.yaml", "");
-        assertThat(ran).as(said).isEqualTo(steps.replace("activate --self|", "activate --self|"));
+        // the first apt-get update is the check for an update, before the drain
+        String ran = Files.readString(log).replace("\n", "|").replace(" -c /etc/kiban/kiban.yaml", "")
+                .replaceFirst("^apt-get update\\|", "");
+        assertThat(ran).as(said).isEqualTo(steps);
+        if (drainFails == 2) assertThat(said).contains("no update available; nothing drained");
         if (activateFails == 1) assertThat(said).contains("this node stays drained");
         if (drainFails == 1) assertThat(said).contains("engine update skipped");
     }
