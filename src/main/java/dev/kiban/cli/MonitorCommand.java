@@ -85,7 +85,7 @@ final class MonitorCommand extends EngineBoundCommand {
         Collector collector = new Collector(engine, CgroupFiles.system(), HostFacts.read(),
                 filesystems != null ? filesystems : filesystems(platform),
                 backupLog != null ? backupLog : Path.of(platform.backup().log().value()), context.programs())
-                .routineLogs(Path.of(platform.maintenance().logs().value()));
+                .routineLogs(ReportDailyCommand.routineLogs(platform));
         String host = java.net.InetAddress.getLocalHost().getHostName();
         try (MonitorAgent agent = new MonitorAgent(engine, this::connect, collector, AlertPolicy.of(platform), channels,
                 state, host, Clock.systemUTC(), out)) {

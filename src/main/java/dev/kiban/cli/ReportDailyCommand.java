@@ -49,7 +49,7 @@ final class ReportDailyCommand extends EngineBoundCommand {
             facts = DailyReport.gather(new DailyReport.Inputs(engine, MonitorCommand.filesystems(platform),
                     stateOptions.open(platform),
                     backupLog != null ? backupLog : Path.of(platform.backup().log().value()),
-                    now.minus(Duration.ofDays(1)), now, host, context.programs()));
+                    now.minus(Duration.ofDays(1)), now, host, context.programs(), routineLogs(platform)));
         } finally {
             if (engine != null) engine.close();
         }
@@ -91,7 +91,7 @@ final class ReportDailyCommand extends EngineBoundCommand {
      */
     record Report(String host, String since, String until, Optional<List<DailyReport.ContainerLine>> containers,
                   Map<String, Map<String, Integer>> errorLines, Journal journal, List<Disk> disks, String backupLog,
-                  Optional<String> lastBackup, List<String> alerts) {
+                  Optional<String> lastBackup, List<String> alerts, List<DailyReport.RoutineLast> routine) {
         record Journal(String status, String reason, Map<String, Long> counts, boolean noEntries) {}
 
         record Disk(String path, Optional<Double> usedPercent, Optional<Double> trendPoints) {}
@@ -105,7 +105,15 @@ final class ReportDailyCommand extends EngineBoundCommand {
             List<Disk> disks = f.disks().stream()
                     .map(d -> new Disk(d.path().toString(), d.usedPercent(), d.trendPoints())).toList();
             return new Report(f.host(), f.since().toString(), f.now().toString(), f.containers(), f.errorLines(),
-                    journal, disks, f.backupLog().toString(), f.lastBackup(), f.alerts());
+                    journal, disks, f.backupLog().toString(), f.lastBackup(), f.alerts(), f.routine());
         }
+    }
+
+    /** The logs of the weekly routine's jobs the spec has, by job, in the routine's order. */
+    static Map<String, Path> routineLogs(PlatformSpec platform) {
+        Map<String, Path> out = new java.util.LinkedHashMap<>();
+        Path dir = Path.of(platform.maintenance().logs().value());
+        for (dev.kiban.os.RoutineLog job : dev.kiban.os.RoutineLog.enabled(platform)) out.put(job.job(), job.file(dir));
+        return out;
     }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Mixin;
                     + "containers (running, stopped, unhealthy, restarting), images and volumes, and how full the "
                     + "engine's data root and the spec's /data/docker and backup paths are against the spec's disk "
                     + "threshold; the last run of the backup and of the weekly routine (image clean-up, backup "
-                    + "read-back, engine update), from their logs.",
+                    + "read-back, engine update, and the off-site copy when the spec has one), from their logs.",
             "Exits 1 when a disk is over the threshold, a container is unhealthy or restarting, or a scheduled "
                     + "job's last run failed.",
             "Without a spec file it uses the built-in spec and says so.",

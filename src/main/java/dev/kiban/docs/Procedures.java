@@ -248,6 +248,21 @@ public final class Procedures {
         s.add(step("毎週：最新のバックアップを確認し、リポジトリを検証する。",
                 "Weekly: check the latest backup and verify the repository.", cmd("kiban", "backup", "verify"),
                 verify("backup-job")));
+        var m = spec.maintenance();
+        String copyJa = m.offsiteCopy().map(c -> "、バックアップの後のオフサイトコピー（" + c.to() + "）").orElse("");
+        String copyEn = m.offsiteCopy().map(c -> "; the off-site copy to " + c.to() + " after the backup").orElse("");
+        s.add(step("毎週：定期作業のタイマー（イメージの整理 " + m.images().schedule() + "、バックアップの抜き取り読み戻し "
+                        + m.verify().schedule() + "、エンジン更新の時間帯 " + m.engineUpdate().schedule()
+                        + "：このノードをドレインし、更新・再起動の後にアクティブへ戻す" + copyJa
+                        + "）の直近の実行結果を確認する。",
+                "Weekly: the last runs of the routine's timers (the image clean-up " + m.images().schedule()
+                        + "; the backup's sampled read-back " + m.verify().schedule() + "; the engine's update window "
+                        + m.engineUpdate().schedule() + ": this node drained, updated, restarted and made active again"
+                        + copyEn + ").",
+                cmd("kiban", "status"), verify("routine")));
+        m.offsiteCopy().ifPresent(c -> s.add(step("必要なとき：オフサイトコピーをすぐに実行する（送ったものは読み戻して照合する）。",
+                "When needed: run the off-site copy now (what it sends is read back and compared).",
+                cmd("kiban", "backup", "copy", "--to", c.to()), verify("routine"))));
         s.add(step("毎週：セキュリティ監査を実行する（自動アップデートの状態を含む）。",
                 "Weekly: run the security audit (the automatic updates' state included).", cmd("kiban", "audit"),
                 verify("audit"), audit("kiban.updates")));

@@ -73,6 +73,11 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
             out.add("userns-remap left out: it would hide existing images and break Swarm services (D13)");
         }
         out.add(SecurityUpdates.caveat(spec));
+        out.add("engine update window (" + spec.maintenance().engineUpdate().schedule() + "): "
+                + RoutineSchedule.WINDOW);
+        spec.maintenance().offsiteCopy().ifPresent(c -> out.add("off-site copy ("
+                + c.schedule().map(Object::toString).orElse("after the backup, " + spec.backup().schedule())
+                + "): kiban backup copy --to " + c.to()));
         return List.copyOf(out);
     }
 
@@ -139,7 +144,7 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
                 FirewallRules.DOCKER_USER_SCRIPT));
         out.add(PlannedCommand.of("backup schedule (R5.2)", List.of(BackupSchedule.TIMER), "systemctl", "enable",
                 "--now", "kiban-backup.timer"));
-        for (dev.kiban.os.RoutineLog job : dev.kiban.os.RoutineLog.values()) {
+        for (dev.kiban.os.RoutineLog job : dev.kiban.os.RoutineLog.enabled(spec)) {
             out.add(PlannedCommand.of(job.what() + "'s schedule (R9.1)", List.of(RoutineSchedule.UNITS + job.timer()),
                     "systemctl", "enable", "--now", job.timer()));
         }

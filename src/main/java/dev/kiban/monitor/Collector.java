@@ -95,10 +95,11 @@ public final class Collector implements AutoCloseable {
         this.journal = new JournalErrors(programs, Instant.now());
     }
 
-    /** Reads the weekly routine's logs under {@code dir} (the spec's maintenance.logs) at every sweep. */
-    public Collector routineLogs(Path dir) {
-        java.util.Map<String, Path> logs = new java.util.LinkedHashMap<>();
-        for (dev.kiban.os.RoutineLog job : dev.kiban.os.RoutineLog.values()) logs.put(job.job(), job.file(dir));
+    /**
+     * Reads these logs of the weekly routine, by job, at every sweep: the jobs the spec has (a job taken out of it,
+     * the off-site copy, raises no alert from its old log).
+     */
+    public Collector routineLogs(java.util.Map<String, Path> logs) {
         this.routineLogs = java.util.Map.copyOf(logs);
         return this;
     }

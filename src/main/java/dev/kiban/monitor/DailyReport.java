@@ -28,12 +28,28 @@ public final class DailyReport {
     private DailyReport() {}
 
     public record Inputs(Engine engine, List<Path> filesystems, MonitorState state, Path backupLog, Instant since,
-                         Instant now, String host, HostPrograms programs) {}
+                         Instant now, String host, HostPrograms programs, Map<String, Path> routineLogs) {
+        /** Without the weekly routine's logs. */
+        public Inputs(Engine engine, List<Path> filesystems, MonitorState state, Path backupLog, Instant since,
+                      Instant now, String host, HostPrograms programs) {
+            this(engine, filesystems, state, backupLog, since, now, host, programs, Map.of());
+        }
+    }
 
     /** Everything the report says, gathered first; {@link #render} only formats it. */
     public record Facts(String host, Instant since, Instant now, Optional<List<ContainerLine>> containers,
                         Map<String, Map<String, Integer>> errorLines, Journal journal, List<Disk> disks,
-                        Path backupLog, Optional<String> lastBackup, List<String> alerts) {}
+                        Path backupLog, Optional<String> lastBackup, List<String> alerts, List<RoutineLast> routine) {
+        /** Without the weekly routine. */
+        public Facts(String host, Instant since, Instant now, Optional<List<ContainerLine>> containers,
+                     Map<String, Map<String, Integer>> errorLines, Journal journal, List<Disk> disks,
+                     Path backupLog, Optional<String> lastBackup, List<String> alerts) {
+            this(host, since, now, containers, errorLines, journal, disks, backupLog, lastBackup, alerts, List.of());
+        }
+    }
+
+    /** A job of the weekly routine (R9.1) and its log's last line; empty: it never ran. */
+    public record RoutineLast(String job, Optional<String> lastLine) {}
 
     /** One container; {@code containers} is empty when no engine answered. */
     public record ContainerLine(String name, String state, int restarts, boolean oomKilled, boolean unhealthy) {}
@@ -78,8 +94,18 @@ public final class DailyReport {
             List<String> lines = Files.readAllLines(in.backupLog());
             lastBackup = Optional.of(lines.isEmpty() ? "none" : lines.get(lines.size() - 1));
         }
+        List<RoutineLast> routine = new ArrayList<>();
+        for (Map.Entry<String, Path> e : in.routineLogs().entrySet()) {
+            Optional<String> last;
+            try {
+                last = new dev.kiban.os.BackupLog(e.getValue()).lastLine();
+            } catch (IOException unreadable) {
+                last = Optional.of("unreadable " + e.getValue()); // not a line kiban writes: shown as unreadable
+            }
+            routine.add(new RoutineLast(e.getKey(), last));
+        }
         return new Facts(in.host(), in.since(), in.now(), containers, errors, journal(in.programs(), in.since()),
-                disks(in), in.backupLog(), lastBackup, in.state().history(in.since()));
+                disks(in), in.backupLog(), lastBackup, in.state().history(in.since()), List.copyOf(routine));
     }
 
     static Map<String, Integer> errorCounts(List<String> logLines) {
@@ -139,10 +165,26 @@ public final class DailyReport {
         b.append("\n== Backup\n");
         if (f.lastBackup().isEmpty()) b.append("  no backup has run (no ").append(f.backupLog()).append(")\n\n");
         else b.append("  last run: ").append(f.lastBackup().get()).append("\n\n");
+        if (!f.routine().isEmpty()) {
+            b.append("== Weekly routine (last runs)\n");
+            int width = f.routine().stream().mapToInt(r -> r.job().length()).max().orElse(0);
+            for (RoutineLast r : f.routine()) b.append(routineLine(r, width)).append('\n');
+            b.append('\n');
+        }
         b.append("== Alerts\n");
         if (f.alerts().isEmpty()) b.append("  none\n");
         f.alerts().forEach(l -> b.append("  ").append(l).append('\n'));
         return b.toString();
+    }
+
+    /** {@code  image-prune  ok      2026-11-29T03:00:05Z}; a failure with its detail; "never" with no run. */
+    static String routineLine(RoutineLast r, int width) {
+        String job = String.format(Locale.ROOT, "  %-" + Math.max(width, 1) + "s  ", r.job());
+        if (r.lastLine().isEmpty()) return job + "never";
+        Optional<dev.kiban.os.BackupLog.Line> line = dev.kiban.os.BackupLog.parse(r.lastLine().get());
+        if (line.isEmpty()) return job + "unreadable: " + dev.kiban.spec.SpecText.shown(r.lastLine().get());
+        if (line.get().ok()) return job + "ok      " + line.get().time();
+        return job + "FAILED  " + line.get().time() + "  " + line.get().detail();
     }
 
     /** Numbers and hex ids vary between otherwise identical lines; group on the rest. */

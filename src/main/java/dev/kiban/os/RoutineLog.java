@@ -12,7 +12,9 @@ import java.util.Optional;
 public enum RoutineLog {
     IMAGE_PRUNE("image-prune", "the image clean-up"),
     BACKUP_VERIFY("backup-verify", "the backup's read-back"),
-    ENGINE_UPDATE("engine-update", "the engine's update window");
+    ENGINE_UPDATE("engine-update", "the engine's update window"),
+    /** Only when the spec's {@code maintenance.offsiteCopy} is set. */
+    BACKUP_COPY("backup-copy", "the off-site copy");
 
     private final String job;
     private final String what;
@@ -45,6 +47,24 @@ public enum RoutineLog {
     /** Its log under the spec's {@code maintenance.logs}. */
     public Path file(Path logs) {
         return logs.resolve(job + ".log");
+    }
+
+    /** The jobs the spec has: all but the off-site copy, which only a set {@code maintenance.offsiteCopy} has. */
+    public static java.util.List<RoutineLog> enabled(dev.kiban.spec.PlatformSpec spec) {
+        return java.util.Arrays.stream(values())
+                .filter(r -> r != BACKUP_COPY || spec.maintenance().offsiteCopy().isPresent()).toList();
+    }
+
+    /** When the spec runs the job: the off-site copy without a schedule of its own runs on the backup's. */
+    public dev.kiban.spec.Schedule schedule(dev.kiban.spec.PlatformSpec spec) {
+        var m = spec.maintenance();
+        return switch (this) {
+            case IMAGE_PRUNE -> m.images().schedule();
+            case BACKUP_VERIFY -> m.verify().schedule();
+            case ENGINE_UPDATE -> m.engineUpdate().schedule();
+            case BACKUP_COPY -> m.offsiteCopy().flatMap(dev.kiban.spec.PlatformSpec.OffsiteCopy::schedule)
+                    .orElse(spec.backup().schedule());
+        };
     }
 
     public static Optional<RoutineLog> of(String job) {

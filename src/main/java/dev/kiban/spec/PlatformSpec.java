@@ -208,9 +208,21 @@ public record PlatformSpec(
     /**
      * The weekly routine (R9.1), each job a systemd timer {@code kiban apply} writes and a line a run in its log
      * under {@code logs}: the image clean-up (D9), a sampled read-back of the backup, the engine's update window
-     * (D16).
+     * (D16); and, when {@code offsiteCopy} is set, a copy of the backup repository to a second place after the
+     * weekly backup (R5).
      */
-    public record Maintenance(ImageCleanup images, BackupCheck verify, EngineUpdate engineUpdate, HostPath logs) {}
+    public record Maintenance(ImageCleanup images, BackupCheck verify, EngineUpdate engineUpdate, HostPath logs,
+            Optional<OffsiteCopy> offsiteCopy) {}
+
+    /**
+     * {@code kiban backup copy --to TARGET} on a timer: {@code to} is a local absolute path,
+     * {@code sftp://user@host[:port]/path} or {@code s3://bucket[/prefix]}; {@code schedule} empty: the backup's
+     * own, run after it. {@code identity} and {@code knownHosts} go with sftp, {@code endpoint}, {@code region}
+     * and {@code credentialsFile} with s3 (validated in {@code SpecRules}, since they land in a unit's argv).
+     */
+    public record OffsiteCopy(String to, Optional<Schedule> schedule, Optional<HostPath> identity,
+            Optional<HostPath> knownHosts, Optional<String> endpoint, Optional<String> region,
+            Optional<HostPath> credentialsFile) {}
 
     /** {@code kiban images prune}: dangling images, and unused ones built longer ago than {@code olderThan}. */
     public record ImageCleanup(Schedule schedule, TimeSpan olderThan) {}

@@ -43,6 +43,35 @@ public record Schedule(String expression, String onCalendar) {
         return expression;
     }
 
+    /**
+     * At most how long passes between two runs, rounded up to what the calendar's form allows (a weekday: a week;
+     * a day of the month: 31 days; a month: a year; else a day); empty for a fixed year, which may never come
+     * again. {@code kiban verify} allows this, and a day's grace, before it calls a job missed.
+     */
+    public java.util.Optional<java.time.Duration> longestGap() {
+        String c = onCalendar.toLowerCase(Locale.ROOT);
+        java.time.Duration day = java.time.Duration.ofDays(1);
+        switch (c) {
+            case "minutely", "hourly", "daily" -> { return java.util.Optional.of(day); }
+            case "weekly" -> { return java.util.Optional.of(day.multipliedBy(7)); }
+            case "monthly" -> { return java.util.Optional.of(day.multipliedBy(31)); }
+            case "quarterly" -> { return java.util.Optional.of(day.multipliedBy(92)); }
+            case "semiannually" -> { return java.util.Optional.of(day.multipliedBy(184)); }
+            case "yearly", "annually" -> { return java.util.Optional.of(day.multipliedBy(366)); }
+            default -> { }
+        }
+        String[] tokens = c.split(" ");
+        boolean weekday = tokens[0].matches("[a-z].*");
+        String date = java.util.Arrays.stream(tokens).filter(t -> t.contains("-") && !t.contains(":")).findFirst()
+                .orElse("*-*");
+        String[] ymd = date.split("-", -1);
+        int o = ymd.length - 2;
+        if (o == 1 && !ymd[0].equals("*")) return java.util.Optional.empty();
+        if (!ymd[o].equals("*")) return java.util.Optional.of(day.multipliedBy(366));
+        if (!ymd[o + 1].equals("*")) return java.util.Optional.of(day.multipliedBy(31));
+        return java.util.Optional.of(weekday ? day.multipliedBy(7) : day);
+    }
+
     // --- cron -------------------------------------------------------------------------------
 
     private static String cronMacro(String t) {

@@ -543,6 +543,41 @@ final class SpecRules {
             error("maintenance.verify.readData", "expected more than 0% (5% reads each pack in about a year of "
                     + "weekly runs)");
         }
+        m.offsiteCopy().ifPresent(this::offsiteCopy);
+    }
+
+    /**
+     * The off-site copy's target and options: they land in a unit's ExecStart= argv, so each has its one form
+     * ({@link OffsiteTarget}), and an option belongs to its kind of target (identity with sftp, endpoint with s3).
+     */
+    private void offsiteCopy(PlatformSpec.OffsiteCopy c) {
+        String at = "maintenance.offsiteCopy.";
+        OffsiteTarget kind;
+        try {
+            kind = OffsiteTarget.of(c.to());
+        } catch (IllegalArgumentException e) {
+            error(at + "to", e.getMessage());
+            return;
+        }
+        if (kind == OffsiteTarget.LOCAL && (c.to().equals(spec.backup().repository().value())
+                || c.to().startsWith(spec.backup().repository().value() + "/")
+                || spec.backup().repository().value().startsWith(c.to() + "/"))) {
+            error(at + "to", "the copy and the backup repository " + spec.backup().repository() + " overlap: a copy "
+                    + "is a second repository elsewhere");
+        }
+        if (kind != OffsiteTarget.SFTP) {
+            if (c.identity().isPresent()) error(at + "identity", "an identity goes with an sftp:// target");
+            if (c.knownHosts().isPresent()) error(at + "knownHosts", "known hosts go with an sftp:// target");
+        }
+        if (kind != OffsiteTarget.S3) {
+            if (c.endpoint().isPresent()) error(at + "endpoint", "an endpoint goes with an s3:// target");
+            if (c.region().isPresent()) error(at + "region", "a region goes with an s3:// target");
+            if (c.credentialsFile().isPresent()) {
+                error(at + "credentialsFile", "a credentials file goes with an s3:// target");
+            }
+        }
+        c.endpoint().flatMap(OffsiteTarget::endpointProblem).ifPresent(p -> error(at + "endpoint", p));
+        c.region().flatMap(OffsiteTarget::regionProblem).ifPresent(p -> error(at + "region", p));
     }
 
     /** An AWS region's shape, a cluster name ECS accepts, and a default size Fargate can hold. */

@@ -109,7 +109,7 @@ public record PlatformStatus(
         List<RoutineRun> out = new ArrayList<>();
         out.add(run("backup", Path.of(spec.backup().log().value()), logs));
         Path dir = Path.of(spec.maintenance().logs().value());
-        for (RoutineLog job : RoutineLog.values()) out.add(run(job.job(), job.file(dir), logs));
+        for (RoutineLog job : RoutineLog.enabled(spec)) out.add(run(job.job(), job.file(dir), logs));
         return List.copyOf(out);
     }
 

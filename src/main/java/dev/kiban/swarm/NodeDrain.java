@@ -69,6 +69,49 @@ public final class NodeDrain {
         return took;
     }
 
+    /**
+     * Why {@code --self} (the engine-update window) drains nothing on this host, if so: outside a swarm, or as its
+     * only node, there is nowhere to move the containers, which restart with the engine (live-restore is off under
+     * Swarm, D1) in the spec's window; a worker cannot set its own availability (that is a manager's API), and the
+     * managers place its tasks elsewhere while its engine is down.
+     */
+    public static java.util.Optional<String> nothingToDrain(dev.kiban.engine.EngineInfo.SwarmState s) {
+        if (!s.active()) {
+            return java.util.Optional.of("this host is not in a swarm: nothing to drain; its containers restart with "
+                    + "the engine, in the maintenance window");
+        }
+        if (s.nodes() <= 1) {
+            return java.util.Optional.of("this host is the swarm's only node: nothing to drain to; its containers "
+                    + "and tasks restart with the engine (live-restore is off under Swarm, D1), in the maintenance "
+                    + "window");
+        }
+        if (!s.manager()) {
+            return java.util.Optional.of("this host is a worker, which cannot drain itself (a node's availability "
+                    + "is a manager's API): its tasks stop with the engine and the managers place them elsewhere "
+                    + "while it is down; 'kiban node drain HOST' on a manager before the window moves them first");
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Drains this host's node ({@link #nothingToDrain} said there is something to drain). */
+    public Duration drainSelf(Duration timeout) throws IOException {
+        return drain(swarm.swarm().nodeId(), timeout);
+    }
+
+    /** Sets this host's node active again, or says why there is nothing to set (as {@link #nothingToDrain}). */
+    public void activateSelf(dev.kiban.engine.EngineInfo.SwarmState s) {
+        if (!s.active() || s.nodes() <= 1) {
+            out.println(s.active() ? "this host is the swarm's only node: nothing to activate"
+                    : "this host is not in a swarm: nothing to activate");
+        } else if (!s.manager()) {
+            out.println("this host is a worker, which cannot set its own availability: if a manager drained it, "
+                    + "'kiban node activate HOST' there");
+        } else {
+            activate(swarm.swarm().nodeId());
+        }
+        out.flush();
+    }
+
     /** Sets the node active again. Swarm does not move running tasks back by itself; the note says how. */
     public void activate(String nameOrId) {
         NodeSummary node = node(nameOrId);

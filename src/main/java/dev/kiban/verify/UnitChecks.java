@@ -45,7 +45,7 @@ public final class UnitChecks {
 
     public static List<Check> all() {
         return List.of(engineActive(), composeV2(), swarmActive(), ClusterChecks.nodesReady(), ClusterChecks.quorum(),
-                ClusterChecks.nodesAsSpec(), dataMounted(), backupJob(), backupConsistent(), fail2banSshd(),
+                ClusterChecks.nodesAsSpec(), dataMounted(), backupJob(), backupConsistent(), routine(), fail2banSshd(),
                 selinuxEnforcing(), logwatchReport(), mailRelay(), noDrift(), auditClean());
     }
 
@@ -205,6 +205,75 @@ public final class UnitChecks {
             return Check.Outcome.fail(String.join("; ", found.stream().map(DatabaseContainers.Finding::warning)
                     .toList()));
         });
+    }
+
+    /** A day's grace past a job's longest gap between runs, for a run that takes long or a timer's accuracy. */
+    static final Duration ROUTINE_GRACE = Duration.ofDays(1);
+
+    /**
+     * Issue 16, item 4: each job of the weekly routine the spec has (R9.1) ran, and its last run succeeded: FAIL when
+     * one failed last time, or has not run within its schedule's longest gap and a day (a job that never ran counts
+     * from when its timer was written). Only on this host, whose logs and timers it reads.
+     */
+    static Check routine() {
+        return new NamedCheck("routine", "unit", "R11.1, R9.1",
+                "the weekly routine's jobs ran on time and their last runs succeeded", c -> {
+            Optional<Check.Outcome> tree = onlyOnThisHost(c, "the weekly routine's runs");
+            if (tree.isPresent()) return tree.get();
+            List<dev.kiban.os.RoutineLog> jobs = dev.kiban.os.RoutineLog.enabled(c.spec());
+            if (jobs.isEmpty()) return Check.Outcome.skip("the spec has no job of the weekly routine");
+            Path logs = HostRoot.resolve(c.root(), c.spec().maintenance().logs().value());
+            List<RoutineJob> states = new java.util.ArrayList<>();
+            for (dev.kiban.os.RoutineLog job : jobs) {
+                Path timer = HostRoot.resolve(c.root(), "/etc/systemd/system/" + job.timer());
+                var noLink = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+                Optional<java.time.Instant> installed = Files.isRegularFile(timer, noLink)
+                        ? Optional.of(Files.getLastModifiedTime(timer, noLink).toInstant()) : Optional.empty();
+                states.add(new RoutineJob(job.job(), job.timer(), job.schedule(c.spec()).longestGap(), installed,
+                        new BackupLog(job.file(logs)).lastLine()));
+            }
+            return routineRuns(states, java.time.Instant.now());
+        });
+    }
+
+    /** A routine job as verify finds it: its timer's time of writing (empty: none), its log's last line. */
+    record RoutineJob(String job, String timer, Optional<Duration> gap, Optional<java.time.Instant> installed,
+                      Optional<String> lastLine) {}
+
+    /** The verdict on the routine's jobs at {@code now} (pure, for tests). */
+    static Check.Outcome routineRuns(List<RoutineJob> jobs, java.time.Instant now) {
+        List<String> failed = new java.util.ArrayList<>();
+        List<String> said = new java.util.ArrayList<>();
+        for (RoutineJob j : jobs) {
+            if (j.installed().isEmpty()) {
+                failed.add(j.job() + ": no " + j.timer() + "; 'kiban apply' installs it");
+                continue;
+            }
+            Optional<Duration> allowed = j.gap().map(g -> g.plus(ROUTINE_GRACE));
+            if (j.lastLine().isEmpty()) {
+                boolean due = allowed.isPresent() && j.installed().get().plus(allowed.get()).isBefore(now);
+                if (due) failed.add(j.job() + ": never ran since its timer was written (" + j.installed().get()
+                        + "); is " + j.timer() + " active? (systemctl list-timers)");
+                else said.add(j.job() + " not run yet");
+                continue;
+            }
+            Optional<BackupLog.Line> line = BackupLog.parse(j.lastLine().get());
+            if (line.isEmpty()) {
+                failed.add(j.job() + ": its log's last line is not kiban's: " + SpecText.shown(j.lastLine().get()));
+                continue;
+            }
+            java.time.Instant when = line.get().time();
+            if (!line.get().ok()) {
+                failed.add(j.job() + " failed at " + when + ": " + line.get().detail());
+            } else if (allowed.isPresent() && when.plus(allowed.get()).isBefore(now)) {
+                failed.add(j.job() + ": last ran " + when + ", more than " + allowed.get().toDays() + " days ago; is "
+                        + j.timer() + " active? (systemctl list-timers)");
+            } else {
+                said.add(j.job() + " OK " + when);
+            }
+        }
+        if (!failed.isEmpty()) return Check.Outcome.fail(String.join("; ", failed));
+        return Check.Outcome.pass(String.join("; ", said));
     }
 
     static Check fail2banSshd() {

@@ -814,4 +814,22 @@ class HostileSpecTest {
         refused("maintenance: {logs: /etc}\n", "maintenance.logs");
         refused("maintenance: {logs: /var/lib/kiban}\n", "maintenance.logs");
     }
+
+    @Test
+    void anOffSiteCopyTargetThatBreaksOutOfItsArgv() throws IOException {
+        refused("maintenance: {offsiteCopy: {to: \"/mnt/offsite\\nExecStartPre=/bin/id\"}}\n",
+                "maintenance.offsiteCopy.to");
+        refused("maintenance: {offsiteCopy: {to: \"/mnt/offsite --dry-run\"}}\n", "maintenance.offsiteCopy.to");
+        refused("maintenance: {offsiteCopy: {to: \"sftp://u@h/srv/$(reboot)\"}}\n", "maintenance.offsiteCopy.to");
+        refused("maintenance: {offsiteCopy: {to: \"sftp://u@h/srv/../../etc\"}}\n", "maintenance.offsiteCopy.to");
+        refused("maintenance: {offsiteCopy: {to: \"s3://bucket/a;reboot\"}}\n", "maintenance.offsiteCopy.to");
+    }
+
+    @Test
+    void anOffSiteCopyOptionWithASpecifierOrAShellTail() throws IOException {
+        refused("maintenance: {offsiteCopy: {to: \"s3://bucket/p\", endpoint: \"https://h/%h\"}}\n",
+                "maintenance.offsiteCopy.endpoint");
+        refused("maintenance: {offsiteCopy: {to: \"sftp://u@h/p\", identity: \"/etc/kiban/id key\"}}\n",
+                "maintenance.offsiteCopy.identity");
+    }
 }

@@ -152,4 +152,47 @@ class SwarmNodesCommandTest {
                 .contains("in the swarm")
                 .contains("fake-host, ws2");
     }
+
+    /** The engine-update window's steps: this host's node, drained and activated; alone, nothing to drain. */
+    @Test
+    void selfDrainsThisHostsNodeAndSaysWhyNotWhenItIsAlone() {
+        FakeEngine alone = new FakeEngine();
+        Run none = run(alone, Map.of(), "node", "drain", "--self");
+        assertThat(none.exit()).isZero();
+        assertThat(none.out()).contains("not in a swarm: nothing to drain; its containers restart with the engine");
+        assertThat(run(alone, Map.of(), "node", "activate", "--self", "--wait", "5s").out())
+                .contains("not in a swarm: nothing to activate");
+        FakeEngine single = new FakeEngine().asManager(List.of("10.20.0.0/16"), 24);
+        assertThat(run(single, Map.of(), "node", "drain", "--self").out()).contains("the swarm's only node",
+                "live-restore is off under Swarm, D1");
+        assertThat(single.nodes()).singleElement().satisfies(n -> assertThat(n.availability()).isEqualTo("active"));
+
+        FakeEngine cluster = new FakeEngine().asManager(List.of("10.20.0.0/16"), 24);
+        cluster.addNode(new NodeSummary("n2", "ws2", "worker", "active", "ready", "192.168.10.12", false, "", "26",
+                Map.of(), 3));
+        Run drain = run(cluster, Map.of(), "node", "drain", "--self", "--timeout", "2s");
+        assertThat(drain.exit()).as(drain.err()).isZero();
+        assertThat(drain.out()).contains("fake-host drained");
+        assertThat(cluster.nodes()).filteredOn(n -> n.hostname().equals("fake-host")).singleElement()
+                .satisfies(n -> assertThat(n.availability()).isEqualTo("drain"));
+        Run activate = run(cluster, Map.of(), "node", "activate", "--self", "--wait", "5s");
+        assertThat(activate.exit()).isZero();
+        assertThat(cluster.nodes()).filteredOn(n -> n.hostname().equals("fake-host")).singleElement()
+                .satisfies(n -> assertThat(n.availability()).isEqualTo("active"));
+        assertThat(run(cluster, Map.of(), "node", "drain", "ws2", "--self").exit()).isEqualTo(2);
+        assertThat(run(cluster, Map.of(), "node", "activate").exit()).isEqualTo(2);
+    }
+
+    /** An engine that does not answer after the window's restart: the node is not activated, exit 3. */
+    @Test
+    void activateSelfWaitsForTheEngineAndLeavesTheNodeDrainedWhenItDoesNotAnswer() {
+        var cli = Main.commandLine(new KibanContext(Map.of(), a -> {
+            throw new dev.kiban.engine.EngineUnavailableException("no engine at " + a);
+        }));
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        assertThat(cli.execute("node", "activate", "--self", "--wait", "3s")).isEqualTo(3);
+        assertThat(err.toString()).contains("this node stays drained", "kiban node activate --self");
+    }
 }

@@ -39,7 +39,7 @@ class ProceduresTest {
         Map<String, String> m = new LinkedHashMap<>();
         for (String id : List.of("engine-active", "compose-v2", "swarm-active", "swarm-nodes-ready", "swarm-quorum",
                 "swarm-nodes-as-spec", "data-mounted", "backup-job", "fail2ban-sshd", "selinux-enforcing",
-                "logwatch-report", "mail-relay", "host-no-drift", "audit")) {
+                "logwatch-report", "mail-relay", "host-no-drift", "audit", "routine")) {
             m.put(id, "unit");
         }
         for (String id : List.of("web-http-200", "oom-kill", "many-containers", "backup-restore", "alert-delivery",
@@ -141,7 +141,15 @@ class ProceduresTest {
         assertThat(commands(c)).contains(List.of("kiban", "status"), List.of("kiban", "report", "daily"),
                 List.of("df", "-h", "/srv/data"), List.of("kiban", "doctor", "SERVICE"));
         assertThat(c.steps()).anySatisfy(s -> assertThat(s.en()).contains("ops@example.org"));
-        assertThat(proofs(c)).contains("logwatch-report", "backup-job", "kiban.updates");
+        assertThat(proofs(c)).contains("logwatch-report", "backup-job", "kiban.updates", "routine");
+        assertThat(c.steps()).anySatisfy(s -> assertThat(s.en()).contains("the engine's update window 0 5 * * 1: "
+                + "this node drained").doesNotContain("off-site"));
+        Chapter copy = chapter(book(RECORDED + "maintenance: {offsiteCopy: {to: "
+                + "\"sftp://backup@offsite.example.org/srv/kiban\"}}\n", Family.DEBIAN), "operations");
+        assertThat(commands(copy)).contains(List.of("kiban", "backup", "copy", "--to",
+                "sftp://backup@offsite.example.org/srv/kiban"));
+        assertThat(copy.steps()).anySatisfy(s -> assertThat(s.en()).contains("the off-site copy to "
+                + "sftp://backup@offsite.example.org/srv/kiban after the backup"));
     }
 
     @Test

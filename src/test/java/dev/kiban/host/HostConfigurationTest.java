@@ -31,6 +31,8 @@ class HostConfigurationTest {
             monitor: {channels: {discord: {webhook: env:DISCORD_WEBHOOK}}}
             security: {ssh: {allowUsers: [deploy]}}
             swarm: {nodeNetworks: [192.168.10.0/24]}
+            maintenance: {offsiteCopy: {to: "sftp://backup@offsite.example.org:2222/srv/kiban",
+                identity: /etc/kiban/offsite_ed25519, knownHosts: /etc/kiban/offsite_known_hosts}}
             """;
     static final Path GOLDEN = Path.of("src/test/resources/golden");
 

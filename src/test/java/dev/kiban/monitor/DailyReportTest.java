@@ -63,4 +63,31 @@ class DailyReportTest {
         assertThat(DailyReport.render(facts(Optional.of(List.of()), DailyReport.journalCounts("-- No entries --\n"))))
                 .contains("no entries; is the journal persistent? (R6.1)");
     }
+
+    /** Issue 16, item 4: each job of the weekly routine, its last run: ok, FAILED with why, or never. */
+    @Test
+    void theWeeklyRoutineSaysEachJobsLastRun(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("image-prune.log"),
+                "2026-11-29T03:00:05Z OK image-prune: the image clean-up succeeded\n");
+        java.nio.file.Files.writeString(dir.resolve("engine-update.log"), "2026-11-30T05:00:00Z OK earlier\n"
+                + "2026-11-30T05:01:00Z FAILED engine-update: the engine's update window failed: "
+                + "exit-code (exited 1)\n");
+        Map<String, Path> logs = new java.util.LinkedHashMap<>();
+        for (String job : List.of("image-prune", "backup-verify", "engine-update")) {
+            logs.put(job, dir.resolve(job + ".log"));
+        }
+        DailyReport.Facts f = DailyReport.gather(new DailyReport.Inputs(null, List.of(),
+                new MonitorState(dir.resolve("state")), dir.resolve("backup.log"), SINCE, NOW, "ws1",
+                dev.kiban.testing.FakePrograms.none(), logs));
+        String text = DailyReport.render(f);
+        assertThat(text).contains("== Weekly routine (last runs)\n"
+                + "  image-prune    ok      2026-11-29T03:00:05Z\n"
+                + "  backup-verify  never\n"
+                + "  engine-update  FAILED  2026-11-30T05:01:00Z  engine-update: the engine's update window failed: "
+                + "exit-code (exited 1)\n");
+        assertThat(text.indexOf("== Weekly routine")).isGreaterThan(text.indexOf("== Backup"))
+                .isLessThan(text.indexOf("== Alerts"));
+        assertThat(DailyReport.render(facts(Optional.empty(), new DailyReport.Journal.NotInstalled())))
+                .as("no routine gathered, no section").doesNotContain("Weekly routine");
+    }
 }

@@ -99,10 +99,11 @@ class EvaluatorTest {
                 java.util.Optional.of(T0 + " OK snapshot x"), Map.of(), List.of(), java.util.Optional.empty(),
                 Map.of(), Map.of("image-prune", T0 + " OK image-prune: the image clean-up succeeded",
                         "engine-update", T0 + " FAILED engine-update: the engine's update window failed: exit-code",
-                        "backup-verify", "garbage"));
+                        "backup-verify", "garbage",
+                        "backup-copy", T0 + " FAILED backup-copy: the off-site copy failed: exit-code (exited 3)"));
         List<Signal> signals = new Evaluator(List.of(p)).all(s, new ContainerTracker());
         assertThat(signals).filteredOn(g -> g.level() == Signal.Level.BREACHED).extracting(g -> g.key().subject())
-                .containsExactlyInAnyOrder("engine-update", "backup-verify");
+                .containsExactlyInAnyOrder("engine-update", "backup-verify", "backup-copy");
         assertThat(signals).filteredOn(g -> g.key().subject().equals("engine-update")).singleElement()
                 .satisfies(g -> assertThat(g.summary()).contains("the engine's update window failed: exit-code"));
         assertThat(signals).filteredOn(g -> g.key().subject().equals("image-prune")).singleElement()

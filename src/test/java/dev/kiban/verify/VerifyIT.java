@@ -74,7 +74,7 @@ class VerifyIT {
                 .containsEntry("swarm-overlay", "SKIP");
         // The host's own programs and services say nothing about a --root tree: skipped, saying why (the
         // real-host rig checks them on /, e2e.InstalledPlatformIT)
-        for (String hostOnly : List.of("compose-v2", "fail2ban-sshd", "mail-relay", "audit")) {
+        for (String hostOnly : List.of("compose-v2", "fail2ban-sshd", "mail-relay", "audit", "routine")) {
             assertThat(verdicts.get(hostOnly)).as(hostOnly).isEqualTo("SKIP");
         }
         assertThat(r.out()).contains("fail2ban-sshd      fail2ban sshd jail enabled — the running fail2ban is this "
@@ -90,9 +90,9 @@ class VerifyIT {
         NodeList suites = doc.getElementsByTagName("testsuite");
         assertThat(suites.getLength()).isEqualTo(2);
         Element unit = (Element) suites.item(0);
-        assertThat(unit.getAttribute("tests")).isEqualTo("15");
-        assertThat(unit.getAttribute("skipped")).as("selinux-enforcing on Debian, and the four above").isEqualTo("5");
-        assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(21);
+        assertThat(unit.getAttribute("tests")).isEqualTo("16");
+        assertThat(unit.getAttribute("skipped")).as("selinux-enforcing on Debian, and the five above").isEqualTo("6");
+        assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(22);
         assertThat(LiveEngine.docker().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(CheckContext.LABEL, "true")).exec())
                 .as("verify removes its containers").isEmpty();
