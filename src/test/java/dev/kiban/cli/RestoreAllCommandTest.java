@@ -94,6 +94,29 @@ class RestoreAllCommandTest {
     }
 
     @Test
+    void withoutItsJournalASecondRunStillKeepsAVolumeThatHoldsTheSnapshotsData() throws Exception {
+        String id = snapshot(List.of());
+        assertThat(restoreAll(id, "--yes").exit()).isZero();
+        Files.delete(journal.resolve(id + ".json"));
+        CommandLineTest.Run again = restoreAll(id, "--yes");
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("kept: volume site (it holds the snapshot's data)", "nothing to do");
+    }
+
+    @Test
+    void anEngineVolumeTheHostLacksIsCreatedBeforeItsDataGoesBack() throws Exception {
+        crafted.tree("volume:db_rows", "/var/lib/docker/volumes/db_rows/_data", dir("."), crafted.file("rows", "1"));
+        crafted.tree("compose", compose.toString(), dir("."), dir("db"),
+                crafted.file("db/docker-compose.yml", "services:\n  db:\n    image: kiban-test/base:latest\n"));
+        String id = crafted.write();
+        CommandLineTest.Run r = restoreAll(id, "--dry-run");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1. create volume db_rows (of stack db)", "2. restore volume db_rows",
+                "3. restore the compose tree", "4. deploy stack db and wait for it");
+        assertThat(engine.volumes()).isEmpty();
+    }
+
+    @Test
     void secretsAreListedForTheOperatorWithTheirCommandAndTheExitIsOne() throws Exception {
         String id = snapshot(List.of("site_password"));
         CommandLineTest.Run r = restoreAll(id, "--yes");
