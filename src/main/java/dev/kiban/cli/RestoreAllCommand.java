@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "restore-all", mixinStandardHelpOptions = true,
-        header = "Bring a snapshot's platform back on this host: images, volumes, compose files, Swarm configs, stacks.",
+        header = "Bring a snapshot's platform back on this host: images, volumes, compose files, configs, stacks.",
         description = {
             "For a fresh host after kiban apply (disaster recovery). Shows the plan first, then, in this order: "
                     + "initialises the swarm as the spec says when the engine is in none; loads the images the engine "
@@ -142,7 +142,8 @@ final class RestoreAllCommand extends EngineBoundCommand {
             }
             List<RecoveryRun.StackOutcome> failed = run.stacks().stream().filter(s -> !s.converged()).toList();
             plan.secrets().forEach(s -> out.println("needs the operator: secret " + s.name()
-                    + (s.stacks().isEmpty() ? "" : " (for " + String.join(", ", s.stacks()) + ")") + ": " + s.command()));
+                    + (s.stacks().isEmpty() ? "" : " (for " + String.join(", ", s.stacks()) + ")") + ": "
+                    + s.command()));
             plan.blocked().forEach(b -> out.println("needs the operator: stack " + b.stack() + " not deployed: "
                     + b.reason()));
             failed.forEach(s -> out.println("needs the operator: stack " + s.stack() + " did not converge: "

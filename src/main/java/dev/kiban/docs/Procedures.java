@@ -325,11 +325,13 @@ public final class Procedures {
                         + "スタック" + stackList + "を依存の順にデプロイして収束を待つ。最後の報告に、戻ったものと"
                         + "運用者の作業（作り直すシークレット、収束しなかったスタックとその理由）が表示される。",
                 (spec.swarm().enabled() ? "Initialise the Swarm as the spec says, load" : "Load")
-                        + " the images, restore the volumes to " + spec.storage().volumes().value() + " and the engine, "
+                        + " the images, restore the volumes to " + spec.storage().volumes().value()
+                        + " and the engine, "
                         + "the compose files to " + spec.storage().compose().value() + ", recreate the Swarm configs, "
                         + "then deploy the stacks" + (stacks.isEmpty() ? "" : " (" + String.join(", ", stacks) + ")")
                         + " in the order they need each other and wait for them; the final report says what came "
-                        + "back and what needs the operator (secrets to recreate, stacks that did not converge and why).",
+                        + "back and what needs the operator (secrets to recreate, stacks that did not converge and "
+                        + "why).",
                 cmd("kiban", "restore-all", SNAP, "--yes"), verify("swarm-active")));
         s.add(step("報告に表示されたシークレットを、表示されたコマンドで作り直す（値はバックアップされない）。そのあと同じ"
                         + "コマンドをもう一度実行すると、済んだ手順は飛ばして続きから再開する。",

@@ -186,7 +186,8 @@ class RecoveryPlanTest {
 
         f.secrets = Set.of("app_db_password", "old_token"); // the operator created them: the second run deploys app
         RecoveryPlan again = f.plan(false);
-        assertThat(steps(again)).containsExactly("deploy stack app and wait for it", "deploy stack hello and wait for it");
+        assertThat(steps(again)).containsExactly("deploy stack app and wait for it",
+                "deploy stack hello and wait for it");
         assertThat(again.secrets()).isEmpty();
         assertThat(again.needsOperator()).isFalse();
     }
