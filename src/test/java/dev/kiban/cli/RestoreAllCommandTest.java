@@ -117,6 +117,19 @@ class RestoreAllCommandTest {
     }
 
     @Test
+    void aJournalThatIsALinkIsNeverFollowed() throws Exception {
+        String id = snapshot(List.of());
+        Path elsewhere = Files.writeString(root.resolve("elsewhere.json"), "{\"stacks\":[\"x\"]}");
+        Files.createDirectories(journal);
+        Files.createSymbolicLink(journal.resolve(id + ".json"), elsewhere);
+        CommandLineTest.Run r = restoreAll(id, "--yes");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("is not a regular file (a link is never followed)");
+        assertThat(Files.readString(elsewhere)).isEqualTo("{\"stacks\":[\"x\"]}");
+        assertThat(Files.exists(volumes.resolve("site"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    @Test
     void secretsAreListedForTheOperatorWithTheirCommandAndTheExitIsOne() throws Exception {
         String id = snapshot(List.of("site_password"));
         CommandLineTest.Run r = restoreAll(id, "--yes");
