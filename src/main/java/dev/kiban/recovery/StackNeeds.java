@@ -46,7 +46,9 @@ public record StackNeeds(String stack, String file, List<String> networks, List<
         for (Map.Entry<String, SpecNode.Entry> e : s.entries().entrySet()) {
             SpecNode v = e.getValue().value();
             String name = text(v, "name");
-            if (isTrue(v, "external")) external.add(name != null ? name : e.getKey());
+            // the old form external: {name: x} names it inside
+            String old = v instanceof SpecNode.Mapping m2 ? text(m2.get("external"), "name") : null;
+            if (isTrue(v, "external")) external.add(old != null ? old : name != null ? name : e.getKey());
             else created.add(name != null ? name : stack + "_" + e.getKey());
         }
     }
