@@ -34,7 +34,7 @@ class ArchitectureTest {
                 .layer("engine").definedBy(root + ".engine..")
                 .layer("capabilities").definedBy(CAPABILITIES.stream().map(c -> root + "." + c + "..")
                         .toArray(String[]::new))
-                .layer("verify").definedBy(root + ".verify..")
+                .layer("verify").definedBy(root + ".verify..", root + ".recovery..") // recovery: restore-all
                 .layer("cli").definedBy(root + ".cli..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("verify").mayOnlyBeAccessedByLayers("cli")

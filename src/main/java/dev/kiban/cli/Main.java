@@ -33,6 +33,7 @@ public final class Main {
         m.put("stack", StackCommand.class);
         m.put("images", ImagesCommand.class);
         m.put("backup", BackupCommand.class);
+        m.put("restore-all", RestoreAllCommand.class);
         m.put("routine", RoutineCommand.class);
         m.put("monitor", MonitorCommand.class);
         m.put("alert", AlertCommand.class);

@@ -331,31 +331,28 @@ public final class Procedures {
                 cmd("kiban", "apply", "--yes"), verify("engine-active"), verify("host-no-drift")));
         s.add(step("復元するスナップショットを選ぶ。以下の SNAP をその ID に置き換える。",
                 "Choose the snapshot to restore; replace SNAP below with its id.", cmd("kiban", "backup", "list")));
-        if (spec.swarm().enabled()) {
-            s.add(step("マネージャーの Swarm 状態（Raft）を戻し、advertise " + spec.swarm().advertiseAddress().address()
-                            + " で新しいクラスタとして起動する。他のノードは再参加する（ノード追加の手順）。",
-                    "Put the manager's Swarm state (Raft) back and start it as a new cluster advertising "
-                            + spec.swarm().advertiseAddress().address()
-                            + "; the other nodes join again (see adding a node).",
-                    cmd("kiban", "backup", "restore", SNAP, "--swarm-state", "--yes"), verify("swarm-active")));
-        }
-        s.add(step("ボリュームを " + spec.storage().volumes().value() + " へ、Compose ファイルを "
-                        + spec.storage().compose().value() + " へ復元する。",
-                "Restore the volumes to " + spec.storage().volumes().value() + " and the compose files to "
-                        + spec.storage().compose().value() + ".",
-                cmd("kiban", "backup", "restore", SNAP, "--yes")));
-        s.add(step("イメージをタグ付きでエンジンへ読み込む。", "Load the images into the engine, with their tags.",
-                cmd("kiban", "backup", "restore", SNAP, "--images")));
-        if (spec.swarm().enabled()) {
-            s.add(step("Swarm の config を作り直す。表示されたシークレットは手で作り直す（値はバックアップされない）。",
-                    "Recreate the Swarm configs; recreate the secrets it lists by hand (their values are never"
-                            + " backed up).",
-                    cmd("kiban", "backup", "restore", SNAP, "--swarm")));
-        }
-        for (String stack : stacks) {
-            s.add(step("スタック " + stack + " をデプロイする。", "Deploy stack " + stack + ".",
-                    cmd("kiban", "stack", "deploy", stack)));
-        }
+        s.add(step("復元の計画を確認する（何も変更しない）。", "Look at the restore's plan (this changes nothing).",
+                cmd("kiban", "restore-all", SNAP, "--dry-run")));
+        String stackList = stacks.isEmpty() ? "" : "（" + String.join("、", stacks) + "）";
+        s.add(step((spec.swarm().enabled() ? "仕様どおりに Swarm を初期化し、" : "")
+                        + "イメージを読み込み、ボリュームを " + spec.storage().volumes().value() + " とエンジンへ、Compose "
+                        + "ファイルを " + spec.storage().compose().value() + " へ復元し、Swarm の config を作り直してから、"
+                        + "スタック" + stackList + "を依存の順にデプロイして収束を待つ。最後の報告に、戻ったものと"
+                        + "運用者の作業（作り直すシークレット、収束しなかったスタックとその理由）が表示される。",
+                (spec.swarm().enabled() ? "Initialise the Swarm as the spec says, load" : "Load")
+                        + " the images, restore the volumes to " + spec.storage().volumes().value()
+                        + " and the engine, "
+                        + "the compose files to " + spec.storage().compose().value() + ", recreate the Swarm configs, "
+                        + "then deploy the stacks" + (stacks.isEmpty() ? "" : " (" + String.join(", ", stacks) + ")")
+                        + " in the order they need each other and wait for them; the final report says what came "
+                        + "back and what needs the operator (secrets to recreate, stacks that did not converge and "
+                        + "why).",
+                cmd("kiban", "restore-all", SNAP, "--yes"), verify("swarm-active")));
+        s.add(step("報告に表示されたシークレットを、表示されたコマンドで作り直す（値はバックアップされない）。そのあと同じ"
+                        + "コマンドをもう一度実行すると、済んだ手順は飛ばして続きから再開する。",
+                "Recreate the secrets the report lists with the command it shows (their values are never backed up), "
+                        + "then run the same command again: it skips what is done and continues.",
+                cmd("kiban", "restore-all", SNAP, "--yes")));
         s.add(step("基盤全体を検証する。", "Validate the whole platform.", cmd("kiban", "verify"),
                 verify("data-mounted"), verify("backup-job"), verify("web-http-200")));
         return new Chapter("disaster-recovery", "障害復旧手順（新しいホストへのリストア）",

@@ -83,6 +83,14 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
+    public VolumeSummary createVolume(String name, Map<String, String> labels) {
+        ObjectNode body = JSON.createObjectNode().put("Name", name).put("Driver", "local");
+        ObjectNode lbls = body.putObject("Labels");
+        labels.forEach(lbls::put);
+        return ContainerJson.volume(api("POST", "/volumes/create", body));
+    }
+
+    @Override
     public int serviceCount() {
         return api("GET", "/services", null).size();
     }

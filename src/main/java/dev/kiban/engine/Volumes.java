@@ -9,4 +9,7 @@ public interface Volumes {
     List<VolumeSummary> volumes();
 
     int volumeCount();
+
+    /** Creates a local named volume with these labels (restore-all: before its data goes back); its summary. */
+    VolumeSummary createVolume(String name, java.util.Map<String, String> labels);
 }

@@ -68,8 +68,8 @@ class CommandLineTest {
             Run r = run();
             assertThat(r.exit()).isEqualTo(2);
             assertThat(r.err()).contains("Missing subcommand: one of spec, status, plan, apply, rollback, generations, "
-                    + "engine, swarm, node, stack, images, backup, routine, monitor, alert, report, verify, audit, "
-                    + "migrate, doctor, docs")
+                    + "engine, swarm, node, stack, images, backup, restore-all, routine, monitor, alert, report, "
+                    + "verify, audit, migrate, doctor, docs")
                     .contains("See 'kiban --help'");
             assertThat(run("spec").err()).contains("Missing subcommand: one of init, validate, show");
         }

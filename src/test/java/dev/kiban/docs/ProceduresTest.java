@@ -169,13 +169,17 @@ class ProceduresTest {
         Chapter c = chapter(book(RECORDED, Family.DEBIAN), "disaster-recovery");
         assertThat(commands(c)).containsSubsequence(List.of("kiban", "apply", "--yes"),
                 List.of("kiban", "backup", "list"),
-                List.of("kiban", "backup", "restore", "SNAP", "--swarm-state", "--yes"),
-                List.of("kiban", "backup", "restore", "SNAP", "--yes"),
-                List.of("kiban", "backup", "restore", "SNAP", "--images"),
-                List.of("kiban", "backup", "restore", "SNAP", "--swarm"),
-                List.of("kiban", "stack", "deploy", "hello"), List.of("kiban", "stack", "deploy", "webmail"),
+                List.of("kiban", "restore-all", "SNAP", "--dry-run"),
+                List.of("kiban", "restore-all", "SNAP", "--yes"),
+                List.of("kiban", "restore-all", "SNAP", "--yes"),
                 List.of("kiban", "verify"));
-        assertThat(commands(c)).contains(List.of("findmnt", "--target", "/mnt/offsite/kiban"));
+        assertThat(commands(c)).contains(List.of("findmnt", "--target", "/mnt/offsite/kiban"))
+                .noneMatch(x -> x.contains("deploy"));
+        // one command deploys the stacks: the step names them, in both languages
+        assertThat(c.steps()).anySatisfy(s -> {
+            assertThat(s.en()).contains("(hello, webmail)", "secrets to recreate");
+            assertThat(s.ja()).contains("（hello、webmail）", "シークレット");
+        });
     }
 
     @Test

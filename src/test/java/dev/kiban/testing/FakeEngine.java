@@ -537,6 +537,15 @@ public final class FakeEngine implements Engine {
     }
 
     @Override
+    public synchronized VolumeSummary createVolume(String name, Map<String, String> labels) {
+        reachable();
+        VolumeSummary v = new VolumeSummary(name, "local", "/var/lib/docker/volumes/" + name + "/_data", Map.of(),
+                Map.copyOf(labels));
+        if (volumes.stream().noneMatch(x -> x.name().equals(name))) volumes.add(v);
+        return v;
+    }
+
+    @Override
     public synchronized int volumeCount() {
         return volumes().size();
     }
