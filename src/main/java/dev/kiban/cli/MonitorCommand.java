@@ -37,6 +37,8 @@ import picocli.CommandLine.Option;
                     + "monitor.state: an outage or a restart delays it, never loses it.",
             "Metrics: GET http://<monitor.metrics.listen>:<port>/metrics (Prometheus text format). 'kiban apply' "
                     + "installs this as kiban-monitor.service.",
+            "History (monitor.history, on by default): every sweep's CPU, memory and disk per container and host "
+                    + "into fixed-size files under monitor.state/history, for the dashboard's graphs.",
             ""})
 final class MonitorCommand extends EngineBoundCommand {
     @Option(names = "--once", description = "One sweep: print it, send what it fires, exit (1 when alerts are firing).")

@@ -43,14 +43,27 @@ public final class SvgChart {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
+    private static final Instant FIRST = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LAST = Instant.parse("9999-12-31T23:59:59Z");
+
     private SvgChart() {}
+
+    private static Instant clamp(Instant at) {
+        return at.isBefore(FIRST) ? FIRST : at.isAfter(LAST) ? LAST : at;
+    }
 
     /**
      * The SVG element of {@code points} between {@code from} and {@code to} (points outside are left out; values
      * that are not finite too). An empty series draws the axes and says "no data".
      */
     public static String render(String title, Unit unit, List<HistoryPoint> points, Instant from, Instant to) {
-        if (!to.isAfter(from)) to = from.plusSeconds(1);
+        // a range from a query is hostile input: kept within years 0-9999 (and so to dates a label can show)
+        from = clamp(from);
+        to = clamp(to);
+        if (!to.isAfter(from)) {
+            if (from.equals(LAST)) from = to.minusSeconds(1);
+            else to = from.plusSeconds(1);
+        }
         Instant start = from;
         Instant end = to;
         List<HistoryPoint> shown = points.stream()
@@ -61,8 +74,8 @@ public final class SvgChart {
         String name = title == null ? "" : title;
         StringBuilder svg = new StringBuilder(4096);
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(WIDTH).append(' ')
-                .append(HEIGHT).append("\" role=\"img\" preserveAspectRatio=\"xMidYMid meet\" font-family=\"sans-serif\""
-                        + " font-size=\"11\">");
+                .append(HEIGHT).append("\" role=\"img\" preserveAspectRatio=\"xMidYMid meet\"")
+                .append(" font-family=\"sans-serif\" font-size=\"11\">");
         svg.append("<title>").append(text(name)).append("</title>");
         svg.append("<desc>").append(text(description(name, unit, shown, from, to))).append("</desc>");
         svg.append("<text x=\"").append(LEFT).append("\" y=\"18\" font-size=\"13\" font-weight=\"bold\" fill=\"#222\">")
@@ -109,8 +122,12 @@ public final class SvgChart {
     }
 
     private static double x(Instant at, Instant from, Instant to) {
-        double span = Duration.between(from, to).toMillis();
-        return LEFT + Duration.between(from, at).toMillis() / span * plotWidth();
+        return LEFT + seconds(from, at) / seconds(from, to) * plotWidth();
+    }
+
+    /** Seconds from one to the other as a double: no range, however wide, overflows. */
+    private static double seconds(Instant a, Instant b) {
+        return (b.getEpochSecond() - a.getEpochSecond()) + (b.getNano() - a.getNano()) / 1e9;
     }
 
     private static double y(double v, double top) {
@@ -182,8 +199,9 @@ public final class SvgChart {
         svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT).append("\" y1=\"").append(TOP)
                 .append("\" y2=\"").append(bottom).append("\" stroke=\"#888\"/>");
         Duration span = Duration.between(from, to);
+        // at most 8 labels, whatever the range (whole days beyond the steps' longest)
         Duration step = TIME_STEPS.stream().filter(s -> span.dividedBy(s) <= 8).findFirst()
-                .orElse(TIME_STEPS.get(TIME_STEPS.size() - 1));
+                .orElse(Duration.ofDays(span.toDays() / 8 + 1));
         DateTimeFormatter label = step.compareTo(Duration.ofDays(1)) >= 0 ? DAY : CLOCK;
         long stepSeconds = step.getSeconds();
         long first = Math.floorDiv(from.getEpochSecond() + stepSeconds - 1, stepSeconds) * stepSeconds;

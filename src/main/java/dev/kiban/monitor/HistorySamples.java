@@ -26,7 +26,8 @@ public final class HistorySamples {
         Map<String, Long> used = new LinkedHashMap<>();
         for (Sweep.FilesystemSample f : sweep.filesystems()) used.putIfAbsent(f.mount(), f.used());
         if (!used.isEmpty()) {
-            out.add(new HistorySample(host, Metric.DISK_BYTES, used.values().stream().mapToLong(Long::longValue).sum()));
+            long total = used.values().stream().mapToLong(Long::longValue).sum();
+            out.add(new HistorySample(host, Metric.DISK_BYTES, total));
         }
         for (Sweep.ContainerSample c : sweep.containers()) {
             if (!c.running()) continue;

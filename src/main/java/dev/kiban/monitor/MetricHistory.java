@@ -322,7 +322,7 @@ public final class MetricHistory {
          */
         public List<HistoryPoint> series(String subject, Metric metric, Instant from, Instant to) {
             List<HistoryPoint> out = new ArrayList<>();
-            boolean raw = Duration.between(from, to).compareTo(RAW_RANGE) <= 0;
+            boolean raw = rawRange(from, to);
             visit(subject, from, to, raw, (b, at) -> {
                 if (raw) {
                     float v = b.getFloat(at + 8 + 4 * metric.ordinal());
@@ -340,13 +340,18 @@ public final class MetricHistory {
 
         /** The newest memory limit recorded from {@code from} to {@code to}; empty when the subject had none. */
         public OptionalDouble memoryLimit(String subject, Instant from, Instant to) {
-            boolean raw = Duration.between(from, to).compareTo(RAW_RANGE) <= 0;
+            boolean raw = rawRange(from, to);
             double[] newest = {Double.NaN};
             visit(subject, from, to, raw, (b, at) -> {
                 float v = b.getFloat(at + (raw ? 20 : 56));
                 if (!Float.isNaN(v) && v > 0) newest[0] = v;
             });
             return Double.isNaN(newest[0]) ? OptionalDouble.empty() : OptionalDouble.of(newest[0]);
+        }
+
+        /** Up to a day: the raw ring (seconds, so that no range, however wide, overflows). */
+        private static boolean rawRange(Instant from, Instant to) {
+            return to.getEpochSecond() - from.getEpochSecond() <= RAW_RANGE.toSeconds();
         }
 
         private interface Visitor {
@@ -369,25 +374,33 @@ public final class MetricHistory {
                     int slots = raw ? h.get().rawSlots() : AGGREGATE_SLOTS;
                     int size = raw ? RAW_RECORD : AGGREGATE_RECORD;
                     long offset = raw ? h.get().rawOffset() : HEADER;
-                    long last = Math.floorDiv(to.getEpochSecond(), step);
-                    long first = Math.max(Math.floorDiv(from.getEpochSecond(), step), last - slots + 1);
-                    int n = (int) (last - first + 1);
+                    long firstSlot = Math.floorDiv(from.getEpochSecond(), step);
+                    long lastSlot = Math.floorDiv(to.getEpochSecond(), step);
+                    // a range as long as the ring or longer reads all of it; a shorter one its slots alone
+                    boolean whole = lastSlot - firstSlot + 1 >= slots;
+                    long first = whole ? 0 : firstSlot;
+                    int n = whole ? slots : (int) (lastSlot - firstSlot + 1);
                     ByteBuffer b = ByteBuffer.allocate(n * size);
                     // at most two reads: up to the end of the ring, then from its start
                     int start = (int) Math.floorMod(first, (long) slots);
                     int head = Math.min(n, slots - start);
-                    ByteBuffer one = b.slice(0, head * size);
-                    readFully(ch, one, offset + (long) start * size);
+                    readFully(ch, b.slice(0, head * size), offset + (long) start * size);
                     if (head < n) readFully(ch, b.slice(head * size, (n - head) * size), offset);
+                    List<long[]> found = new ArrayList<>(); // {time, offset in b}
                     for (int i = 0; i < n; i++) {
                         int at = i * size;
                         int checked = size - 4;
                         if (crc(b, at, checked) != b.getInt(at + checked)) continue;
                         long t = b.getLong(at);
-                        if (Math.floorDiv(t, step) != first + i) continue; // left from another interval, or stale
+                        long slot = Math.floorDiv(t, step);
+                        // in the slot its time names (else left from another interval), and in the range
+                        if (Math.floorMod(slot, (long) slots) != (start + i) % slots) continue;
+                        if (slot < firstSlot || slot > lastSlot) continue;
                         if (raw && (t < from.getEpochSecond() || t > to.getEpochSecond())) continue;
-                        visitor.record(b, at);
+                        found.add(new long[] {t, at});
                     }
+                    found.sort(java.util.Comparator.comparingLong(r -> r[0]));
+                    for (long[] r : found) visitor.record(b, (int) r[1]);
                 }
             } catch (IOException e) {
                 // unreadable now (removed while read, damaged): no points, as for a subject never recorded
@@ -461,7 +474,7 @@ public final class MetricHistory {
         public synchronized void record(Instant at, List<HistorySample> samples) throws IOException {
             Map<String, float[]> bySubject = new LinkedHashMap<>();
             for (HistorySample s : samples) {
-                if (!recordable(s.subject()) || s.metric() == null) continue;
+                if (!recordable(s.subject()) || s.metric() == null || !Double.isFinite(s.value())) continue;
                 float[] v = bySubject.computeIfAbsent(normal(s.subject()),
                         k -> new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN});
                 v[s.metric().ordinal()] = (float) s.value();
@@ -606,11 +619,6 @@ public final class MetricHistory {
                 }
             }
             return total;
-        }
-
-        /** Forces what was written to the disk (the agent does so rarely: a crash loses at most the last records). */
-        public synchronized void force() throws IOException {
-            for (Series s : open.values()) s.channel.force(false);
         }
 
         @Override

@@ -152,4 +152,15 @@ class SvgChartTest {
         assertThat(SvgChart.render("CPU", SvgChart.Unit.PERCENT, every(FROM, Duration.ofMinutes(1), 1, 2), FROM, TO))
                 .doesNotContain("<polygon");
     }
+
+    @Test
+    void anyRangeIsDrawnWithAFewLabels() throws Exception {
+        // a range from a hostile query: as wide as Instant goes, or backwards
+        String wide = SvgChart.render("CPU", SvgChart.Unit.PERCENT, every(FROM, Duration.ofMinutes(5), 1, 2),
+                Instant.MIN, Instant.MAX);
+        assertThat(count(wide, "text-anchor=\"middle\" fill=\"#444\"")).isBetween(1, 9);
+        parse(wide);
+        parse(SvgChart.render("CPU", SvgChart.Unit.PERCENT, List.of(), TO, FROM));
+        parse(SvgChart.render("CPU", SvgChart.Unit.PERCENT, List.of(), Instant.MAX, Instant.MAX));
+    }
 }

@@ -79,6 +79,7 @@ class MetricHistoryTest {
         assertThat(r.series("nobody", Metric.CPU_PERCENT, T0, T0.plusSeconds(60))).isEmpty();
         assertThat(r.series("web", Metric.CPU_PERCENT, T0.plusSeconds(60), T0)).isEmpty();
         assertThat(r.series("web", Metric.CPU_PERCENT, T0.plusSeconds(15), T0.plusSeconds(25))).hasSize(1);
+        assertThat(avgs(r.series("web", Metric.CPU_PERCENT, Instant.MIN, Instant.MAX))).containsExactly(20.0);
     }
 
     @Test
