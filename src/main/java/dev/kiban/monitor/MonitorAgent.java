@@ -95,7 +95,7 @@ public final class MonitorAgent implements AutoCloseable {
      * {@code memory}); the agent closes it.
      */
     MonitorAgent recordHistory(MetricHistory.Writer history, HostCpu hostCpu,
-                                      Supplier<Optional<dev.kiban.os.MemInfo>> memory) {
+                               Supplier<Optional<dev.kiban.os.MemInfo>> memory) {
         this.history = history;
         this.hostCpu = hostCpu;
         this.memory = memory;
