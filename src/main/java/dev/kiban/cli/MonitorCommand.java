@@ -6,6 +6,7 @@ import dev.kiban.monitor.CgroupFiles;
 import dev.kiban.monitor.ChannelSettings;
 import dev.kiban.monitor.Collector;
 import dev.kiban.monitor.HostFacts;
+import dev.kiban.monitor.MetricHistory;
 import dev.kiban.monitor.MetricsEndpoint;
 import dev.kiban.monitor.MonitorAgent;
 import dev.kiban.monitor.MonitorState;
@@ -36,6 +37,8 @@ import picocli.CommandLine.Option;
                     + "monitor.state: an outage or a restart delays it, never loses it.",
             "Metrics: GET http://<monitor.metrics.listen>:<port>/metrics (Prometheus text format). 'kiban apply' "
                     + "installs this as kiban-monitor.service.",
+            "History (monitor.history, on by default): every sweep's CPU, memory and disk per container and host "
+                    + "into fixed-size files under monitor.state/history, for the dashboard's graphs.",
             ""})
 final class MonitorCommand extends EngineBoundCommand {
     @Option(names = "--once", description = "One sweep: print it, send what it fires, exit (1 when alerts are firing).")
@@ -89,6 +92,14 @@ final class MonitorCommand extends EngineBoundCommand {
         String host = java.net.InetAddress.getLocalHost().getHostName();
         try (MonitorAgent agent = new MonitorAgent(engine, this::connect, collector, AlertPolicy.of(platform), channels,
                 state, host, Clock.systemUTC(), out)) {
+            Duration every = interval != null ? interval : platform.monitor().interval().duration();
+            if (platform.monitor().history()) {
+                try {
+                    agent.recordHistory(MetricHistory.writer(state.dir().resolve("history"), every));
+                } catch (java.io.IOException e) {
+                    out.println("kiban monitor: no history recorded: " + e.getMessage());
+                }
+            }
             if (once) {
                 agent.start();
                 agent.sweep();
@@ -106,7 +117,6 @@ final class MonitorCommand extends EngineBoundCommand {
                     : new MetricsEndpoint(platform.monitor().metrics().listen().toString(), port, agent::metrics);
             try {
                 agent.start();
-                Duration every = interval != null ? interval : platform.monitor().interval().duration();
                 out.println("kiban monitor: " + channels.keySet() + " channels, every " + every.toSeconds()
                         + " s, state in " + state.dir()
                         + (endpoint == null ? "" : ", metrics on http://" + platform.monitor().metrics().listen() + ":"

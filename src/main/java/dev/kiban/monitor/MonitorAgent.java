@@ -49,6 +49,12 @@ public final class MonitorAgent implements AutoCloseable {
     private volatile long listedAtNanos;
     private volatile String metrics = "";
     private final List<Thread> threads = new ArrayList<>();
+    /** Where each sweep is recorded for the dashboard's graphs; null with monitor.history off. */
+    private MetricHistory.Writer history;
+    private HostCpu hostCpu;
+    private Supplier<Optional<dev.kiban.os.MemInfo>> memory;
+    /** The history's last failure, logged once until a sweep is recorded again. */
+    private String historyFailure = "";
 
     public MonitorAgent(Engine engine, Supplier<Engine> connect, Collector collector, List<AlertPolicy> policies,
                         Map<String, Channel> channels, MonitorState state, String host, Clock clock, PrintWriter log)
@@ -77,6 +83,32 @@ public final class MonitorAgent implements AutoCloseable {
             }
         });
         log.flush();
+    }
+
+    /** Records every sweep into {@code history} from now on, the host's figures from /proc; the agent closes it. */
+    public MonitorAgent recordHistory(MetricHistory.Writer history) {
+        return recordHistory(history, HostCpu.system(), MonitorAgent::memInfo);
+    }
+
+    /**
+     * Records every sweep into {@code history} from now on (the host's CPU from {@code hostCpu}, its memory from
+     * {@code memory}); the agent closes it.
+     */
+    MonitorAgent recordHistory(MetricHistory.Writer history, HostCpu hostCpu,
+                               Supplier<Optional<dev.kiban.os.MemInfo>> memory) {
+        this.history = history;
+        this.hostCpu = hostCpu;
+        this.memory = memory;
+        hostCpu.percent(); // the first reading: the first sweep's host CPU is a rate
+        return this;
+    }
+
+    private static Optional<dev.kiban.os.MemInfo> memInfo() {
+        try {
+            return Optional.of(dev.kiban.os.MemInfo.read());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** Starts the event and delivery threads; then call {@link #sweep} at the interval (or {@link #runEvery}). */
@@ -129,7 +161,24 @@ public final class MonitorAgent implements AutoCloseable {
             DailyReport.recordDisks(state, s);
             metrics = MetricsText.render(s, book.alerts(), safePending(), events.get());
         }
+        record(s);
         return s;
+    }
+
+    /** Into the history, outside the lock: a slow disk delays no alert. A failure is logged, never fatal. */
+    private void record(Sweep s) {
+        if (history == null) return;
+        try {
+            history.record(s.at(), HistorySamples.of(s, hostCpu.percent(), memory.get()));
+            historyFailure = "";
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? "an internal error" : e.getMessage();
+            if (!why.equals(historyFailure)) {
+                log.println(clock.instant() + " history not recorded: " + why);
+                log.flush();
+            }
+            historyFailure = why;
+        }
     }
 
     /**
@@ -315,5 +364,13 @@ public final class MonitorAgent implements AutoCloseable {
         threads.forEach(Thread::interrupt);
         collector.close();
         engine.close();
+        if (history != null) {
+            try {
+                history.close();
+            } catch (IOException e) {
+                log.println(clock.instant() + " history: " + e.getMessage());
+                log.flush();
+            }
+        }
     }
 }

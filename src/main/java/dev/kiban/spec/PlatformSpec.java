@@ -135,8 +135,9 @@ public record PlatformSpec(
 
     public record Retention(int keepLast, Optional<Integer> keepDaily, int keepWeekly, int keepMonthly) {}
 
+    /** {@code history}: whether the agent keeps the metrics history the dashboard graphs (monitor.MetricHistory). */
     public record Monitor(TimeSpan interval, TimeSpan journalRetention, HostPath state, Metrics metrics,
-            List<AlertRule> rules, Channels channels, Report report) {
+            List<AlertRule> rules, Channels channels, Report report, boolean history) {
         /** The threshold of the first rule on {@code metric}, if the spec has one. */
         public Optional<Percent> threshold(Metric metric) {
             return rules.stream().filter(r -> r.metric() == metric).map(AlertRule::above).flatMap(Optional::stream)

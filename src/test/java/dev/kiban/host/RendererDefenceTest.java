@@ -71,7 +71,7 @@ class RendererDefenceTest {
         var m = s.monitor();
         var monitor = new PlatformSpec.Monitor(m.interval(), m.journalRetention(), new HostPath(state), m.metrics(),
                 m.rules(), m.channels(),
-                m.report());
+                m.report(), m.history());
         return new PlatformSpec(s.apiVersion(), s.kind(), s.admin(), s.host(), s.budget(), s.engine(), s.networks(),
                 s.ports(), s.storage(),
                 s.backup(), monitor, s.security(), s.swarm(), s.audit(), s.migrate(),
