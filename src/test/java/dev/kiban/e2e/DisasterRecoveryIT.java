@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * example stack and a database-like stack that keeps rows in a named volume; A is backed up, its repository goes to
  * a fresh host B as a disk would, B is applied and {@code kiban restore-all latest --yes} brings both stacks back,
  * answering with A's data; a third stack needs a secret, whose value no backup holds (D5): it waits for the
- * operator, who creates the secret as the report says and runs restore-all again. The time from restore-all's start to both stacks answering is printed. On B then: a
- * second run changes nothing, and a run onto B with a stack of its own is refused without --yes, that stack intact.
+ * operator, who creates the secret as the report says and runs restore-all again. The time from restore-all's start
+ * to both stacks answering is printed. On B then: a second run changes nothing, and a run onto B with a stack of its
+ * own is refused without --yes, that stack intact.
  */
 class DisasterRecoveryIT extends RigSteps {
     static final String SUITE = "trixie";
