@@ -45,8 +45,8 @@ final class Gate {
 
     /** The Host values accepted on a port: the bound address and the loopback names. */
     static Set<String> allowedHosts(String boundHost, int port) {
-        return Set.of(boundHost.toLowerCase(Locale.ROOT) + ":" + port, "localhost:" + port, "127.0.0.1:" + port,
-                "[::1]:" + port);
+        return Set.copyOf(List.of(boundHost.toLowerCase(Locale.ROOT) + ":" + port, "localhost:" + port,
+                "127.0.0.1:" + port, "[::1]:" + port));
     }
 
     /** The query's parameters, decoded; a refusal when it is too long (414), malformed or repeated (400). */
