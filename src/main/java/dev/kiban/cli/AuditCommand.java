@@ -24,6 +24,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -136,7 +137,7 @@ final class AuditCommand extends EngineBoundCommand {
                 + threshold.word() + (failed.isEmpty() ? "" : ": " + String.join(", ",
                 failed.stream().map(AuditResult::id).toList()));
         PrintWriter out = spec.commandLine().getOut();
-        LatestRun.save(spec, LatestResults.Kind.AUDIT, root, resolved, !failed.isEmpty(), summary, () -> java.util.Map.of(
+        LatestRun.save(spec, LatestResults.Kind.AUDIT, root, resolved, !failed.isEmpty(), summary, () -> Map.of(
                 LatestResults.Format.TEXT, AuditReport.text(results) + summary + "\n",
                 LatestResults.Format.JUNIT, AuditReport.junit(results),
                 LatestResults.Format.SARIF, AuditReport.sarif(results, version(), r -> AuditReport.place(r,

@@ -5,6 +5,7 @@ import dev.kiban.dashboard.DashboardSettings;
 import dev.kiban.dashboard.Sources;
 import dev.kiban.engine.ServerTls;
 import dev.kiban.failure.UsageException;
+import dev.kiban.os.Failures;
 import dev.kiban.os.FilesystemUsage;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.SpecDocument;
@@ -43,19 +44,22 @@ import picocli.CommandLine.Option;
                     + "address); 3 the address is taken or a TLS or token file is unreadable.",
             ""})
 final class DashboardCommand extends EngineBoundCommand {
-    @Option(names = "--bind", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:9440",
-            description = "Address and port to serve on (default ${DEFAULT-VALUE}; [::1]:PORT for IPv6; port 0 "
-                    + "picks a free one).")
+    @Option(names = "--bind", paramLabel = "ADDR:PORT",
+            description = "Address and port to serve on (default: the spec's dashboard.bind, 127.0.0.1:9440; "
+                    + "[::1]:PORT for IPv6; port 0 picks a free one).")
     String bind;
 
-    @Option(names = "--tls-certificate", paramLabel = "PEM", description = "The server's certificate chain (PEM).")
+    @Option(names = "--tls-certificate", paramLabel = "PEM",
+            description = "The server's certificate chain (PEM; default: the spec's dashboard.tls.certificate).")
     Path certificate;
 
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (PEM).")
+    @Option(names = "--tls-key", paramLabel = "PEM",
+            description = "The certificate's private key (PEM; default: the spec's dashboard.tls.key).")
     Path key;
 
     @Option(names = "--token-file", paramLabel = "FILE",
-            description = "A file holding the token a browser must present once (its first line).")
+            description = "A file whose first line is the token a browser presents once (default: the spec's "
+                    + "dashboard.tokenFile).")
     Path tokenFile;
 
     @Option(names = "--state", paramLabel = "DIR",
@@ -71,27 +75,34 @@ final class DashboardCommand extends EngineBoundCommand {
         long started = System.nanoTime();
         SpecDocument doc = SpecLoading.spec(spec);
         PlatformSpec platform = doc.require();
+        var section = platform.dashboard();
+        String where = bind != null ? bind : section.bind();
         InetAddress address;
         int port;
-        int colon = bind.lastIndexOf(':');
         try {
-            if (colon < 1) throw new NumberFormatException();
-            port = Integer.parseInt(bind.substring(colon + 1));
-            if (port < 0 || port > 65535) throw new NumberFormatException();
-            String host = bind.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-            if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) throw new UnknownHostException();
-            address = InetAddress.getByName(host);
-        } catch (NumberFormatException | UnknownHostException e) {
-            throw new UsageException("--bind: expected an IP address and a port, such as 127.0.0.1:9440 or "
-                    + "[::1]:9440");
+            address = PlatformSpec.Dashboard.address(where);
+            port = PlatformSpec.Dashboard.port(where);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException((bind != null ? "--bind" : "dashboard.bind") + ": " + e.getMessage());
+        }
+        if (certificate == null && key == null && section.tls().isPresent()) {
+            certificate = Path.of(section.tls().get().certificate().value());
+            key = Path.of(section.tls().get().key().value());
+        }
+        if (tokenFile == null && section.tokenFile().isPresent()) {
+            tokenFile = Path.of(section.tokenFile().get().value());
         }
         if ((certificate == null) != (key == null)) {
             throw new UsageException("--tls-certificate and --tls-key go together");
         }
-        Optional<SSLContext> tls = certificate == null ? Optional.empty()
-                : Optional.of(ServerTls.context(certificate, key));
-        Optional<byte[]> token = tokenFile == null ? Optional.empty() : Optional.of(token(tokenFile));
+        Optional<SSLContext> tls;
+        Optional<byte[]> token;
+        try {
+            tls = certificate == null ? Optional.empty() : Optional.of(ServerTls.context(certificate, key));
+            token = tokenFile == null ? Optional.empty() : Optional.of(token(tokenFile));
+        } catch (IOException e) {
+            throw new dev.kiban.failure.UnavailableException("kiban dashboard: " + Failures.describe(e));
+        }
         Path state = stateDir != null ? stateDir : Path.of(platform.monitor().state().value());
         Sources sources = new Sources(this::connect, platform, doc.file(), state, FilesystemUsage::of,
                 Clock.systemUTC());
@@ -108,8 +119,9 @@ final class DashboardCommand extends EngineBoundCommand {
             if (settings.loopback()) out.println("From your machine: " + tunnel(platform, bound));
             out.flush();
             stopped.await();
-        } catch (java.net.BindException e) {
-            throw new dev.kiban.failure.UnavailableException("cannot serve on " + bind + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new dev.kiban.failure.UnavailableException("cannot serve on " + where + ": "
+                    + Failures.describe(e));
         }
         return ExitCode.OK;
     }

@@ -204,7 +204,8 @@ class DashboardServerTest {
         }
         for (String bad : List.of("/?token", "/?range=24h&", "/?=x", "/?unknown=1", "/metrics?range=1y",
                 "/metrics?range=24h&range=7d", "/?token=a%00b", "/%2e%2e/etc/passwd")) {
-            String answer = raw("GET " + bad + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n");
+            String answer = raw("GET " + bad + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nConnection: close\r\n\r\n");
             assertThat(answer).as(bad).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Security-Policy:");
         }
         assertThat(get("/metrics?range=7d").statusCode()).isEqualTo(200);
@@ -213,7 +214,8 @@ class DashboardServerTest {
     @Test
     void withATokenItIsExchangedOnceForASessionCookie() throws Exception {
         start(Optional.of(TOKEN.getBytes(StandardCharsets.UTF_8)));
-        for (String denied : List.of("/", "/?token=wrong-token-of-some-length", "/events/stream", "/static/events.js")) {
+        for (String denied : List.of("/", "/?token=wrong-token-of-some-length", "/events/stream",
+                "/static/events.js")) {
             HttpResponse<String> r = get(denied);
             assertThat(r.statusCode()).as(denied).isEqualTo(401);
             assertThat(r.body()).isEqualTo("Unauthorized.\n");
@@ -231,7 +233,8 @@ class DashboardServerTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).doesNotContain(TOKEN);
         HttpResponse<String> forged = client.send(HttpRequest.newBuilder(URI.create(base() + "/"))
-                .header("Cookie", Sessions.COOKIE + "=" + "A".repeat(43)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Cookie", Sessions.COOKIE + "=" + "A".repeat(43)).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(forged.statusCode()).isEqualTo(401);
         HttpResponse<String> bearer = client.send(HttpRequest.newBuilder(URI.create(base() + "/alerts"))
                 .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
