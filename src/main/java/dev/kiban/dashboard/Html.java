@@ -64,7 +64,7 @@ final class Html {
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>").append(escape(title)).append(" — kiban</title>")
-                .append("<link rel=\"stylesheet\" href=\"/static/dashboard.css\">");
+                .append("<link rel=\"stylesheet\" href=\"/static/dashboard.css\"><link rel=\"icon\" href=\"data:,\">");
         for (String s : scripts) b.append("<script src=\"").append(escape(s)).append("\" defer></script>");
         b.append("</head><body><header><span class=\"brand\">kiban</span><nav>");
         for (var p : PAGES) {

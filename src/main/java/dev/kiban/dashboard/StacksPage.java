@@ -96,7 +96,8 @@ final class StacksPage {
 
     static Map<String, Integer> stacks(List<ServiceReplicas> services) {
         Map<String, Integer> out = new TreeMap<>();
-        services.forEach(s -> out.merge(stack(s.name()), 1, Integer::sum));
+        services.stream().filter(s -> !stack(s.name()).isEmpty()).forEach(s -> out.merge(stack(s.name()), 1,
+                Integer::sum));
         return out;
     }
 
