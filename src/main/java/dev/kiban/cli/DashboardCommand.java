@@ -40,8 +40,9 @@ import picocli.CommandLine.Option;
             "Refuses: a method other than GET or HEAD (405), a Host header other than the bound address, localhost, "
                     + "127.0.0.1 or [::1] with the port (421; none: 400), a huge query (414) or a malformed or "
                     + "unknown parameter (400), a missing or wrong token (401).",
-            "Exit codes: 0 stopped; 2 a bad option (an address beyond loopback without TLS and token, a wildcard "
-                    + "address); 3 the address is taken or a TLS or token file is unreadable.",
+            "Exit codes: 143 stopped by SIGTERM (a clean stop); 2 a bad option (an address beyond loopback "
+                    + "without TLS and token, a wildcard address); 3 the address is taken or a TLS or token file "
+                    + "is unreadable.",
             ""})
 final class DashboardCommand extends EngineBoundCommand {
     @Option(names = "--bind", paramLabel = "ADDR:PORT",
@@ -141,7 +142,9 @@ final class DashboardCommand extends EngineBoundCommand {
     /** The SSH tunnel the pages show, from the spec's SSH port and allowed users and this host's name. */
     static String tunnel(PlatformSpec platform, int port) {
         var ssh = platform.security().ssh();
-        String user = ssh.allowUsers().isEmpty() ? "admin" : ssh.allowUsers().get(0);
+        // the built-in spec's user is a placeholder ("<ssh user>"): the page then says USER
+        String user = ssh.allowUsers().isEmpty() || !ssh.allowUsers().get(0).matches("[A-Za-z0-9._-]+") ? "USER"
+                : ssh.allowUsers().get(0);
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();

@@ -8,6 +8,12 @@ import java.util.Set;
  * history is the monitor agent's ({@code monitor.MetricHistory}, drawn by {@code SvgChart}); where this class
  * is not yet wired to it the page says no history is recorded. Its parameters: {@code range} (24h or 7d) and
  * {@code subject} (a container name, or host).
+ *
+ * <p>Wiring, the one place that changes: open {@code MetricHistory.reader(<its directory under
+ * sources.monitorState()>)}; a {@code subject} not in {@code reader.subjects()} is a 400 like a bad range; for
+ * each subject shown and each {@code Metric} (CPU_PERCENT, MEMORY_BYTES, DISK_BYTES) take
+ * {@code reader.series(subject, metric, now - range, now)} and append {@code SvgChart}'s SVG inline (the CSP
+ * allows inline SVG markup: it is not a script or a style attribute; titles escaped with {@link Html#escape}).
  */
 final class MetricsPage {
     static final Set<String> PARAMETERS = Set.of("range", "subject");

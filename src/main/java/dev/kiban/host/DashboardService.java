@@ -22,7 +22,8 @@ final class DashboardService {
                 + "[Unit]\nDescription=kiban: read-only web dashboard on " + bind + "\n"
                 + "After=docker.service network-online.target\nWants=network-online.target\n\n"
                 + "[Service]\nExecStart=" + BackupSchedule.KIBAN + " -c " + BackupSchedule.SPEC + " dashboard\n"
-                + "Restart=on-failure\nRestartSec=5\n"
+                + "Restart=on-failure\nRestartSec=5\n# a JVM stopped by SIGTERM exits 143: a clean stop\n"
+                + "SuccessExitStatus=143\n"
                 + "# it only reads: the engine's socket, monitor.state, the backup log and repository, routine logs\n"
                 + "NoNewPrivileges=yes\nProtectSystem=full\nProtectHome=yes\nPrivateTmp=yes\n\n"
                 + "[Install]\nWantedBy=multi-user.target\n";
