@@ -4,7 +4,9 @@ import dev.kiban.engine.ContainerState;
 import dev.kiban.engine.ContainerSummary;
 import dev.kiban.engine.Engine;
 import dev.kiban.engine.ServiceReplicas;
+import dev.kiban.engine.ServiceSummary;
 import dev.kiban.engine.TaskSummary;
+import dev.kiban.stack.StackRollout;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,8 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Stacks and services: a Swarm service's replicas desired and running with its recent failed tasks and the
- * engine's reason; every container with its state, restarts, exit code and whether the kernel killed it for
+ * Stacks and services: a Swarm service's replicas desired and running, its update's state (rolled back, paused)
+ * and its recent failed tasks with the engine's reason; every container with its state, restarts, exit code and whether the kernel killed it for
  * memory. Labels are not shown (they may carry secrets); the stack is the compose project or stack namespace.
  */
 final class StacksPage {
@@ -31,7 +33,14 @@ final class StacksPage {
                 List<List<String>> rows = new ArrayList<>();
                 List<ServiceReplicas> services = engine.serviceReplicas().stream()
                         .sorted(Comparator.comparing(ServiceReplicas::name)).toList();
+                Map<String, ServiceSummary> summaries = new java.util.HashMap<>();
+                engine.services(Map.of()).forEach(s -> summaries.put(s.id(), s));
                 for (ServiceReplicas s : services) {
+                    ServiceSummary summary = summaries.get(s.id());
+                    ServiceSummary.Update update = summary == null || summary.update() == null
+                            ? ServiceSummary.Update.NONE : summary.update();
+                    String stack = summary == null ? stack(s.name())
+                            : summary.labels().getOrDefault(StackRollout.NAMESPACE_LABEL, stack(s.name()));
                     List<TaskSummary> failed = engine.tasks(s.id()).stream().filter(TaskSummary::failed)
                             .limit(FAILED_TASKS).toList();
                     StringBuilder f = new StringBuilder();
@@ -39,11 +48,16 @@ final class StacksPage {
                         f.append("<div class=\"failure\">").append(Html.escape(t.timestamp() + " " + t.state() + ": "
                                 + t.error())).append("</div>");
                     }
-                    rows.add(List.of(Html.escape(stack(s.name())), Html.escape(s.name()),
+                    String state = update.rolledBack() ? "rolled back" : update.paused() ? "update paused"
+                            : update.underWay() ? "updating" : s.running() >= s.desired() ? "converged" : "converging";
+                    if (!update.message().isEmpty()) {
+                        f.insert(0, "<div class=\"failure\">" + Html.escape(update.state() + ": " + update.message())
+                                + "</div>");
+                    }
+                    rows.add(List.of(Html.escape(stack), Html.escape(s.name()),
                             "<span class=\"desired\">" + s.desired() + "</span>",
                             "<span class=\"running\">" + s.running() + "</span>",
-                            Html.state(s.running() >= s.desired() ? "converged" : "converging",
-                                    s.running() < s.desired()), f.toString()));
+                            Html.state(state, !state.equals("converged")), f.toString()));
                 }
                 b.append(Html.table(List.of("stack", "service", "desired", "running", "state", "recent failures"),
                         rows, "No Swarm service."));

@@ -53,6 +53,11 @@ class DashboardServerTest {
                 List.of());
         String oom = e.addContainer("eater", "exited", Map.of(), List.of());
         e.setRestarts(oom, 3, true);
+        String web = e.addService("shop_web", 2, Map.of("com.docker.stack.namespace", "shop"));
+        e.setUpdateStatus(web, new dev.kiban.engine.ServiceSummary.Update("rollback_completed",
+                "update rolled back due to failure"));
+        e.addTask(new dev.kiban.engine.TaskSummary("t1", web, 1, "shutdown", "failed", "task: non-zero exit (1)",
+                "2026-12-05T11:59:00Z", "c1"));
         e.queueEvent(new EngineEvent("container", "start", "abcdef0123456789", Map.of("name", HOSTILE,
                 "image", "kiban-test/base", "SECRET_TOKEN", SECRET), Instant.now().toEpochMilli() * 1_000_000));
         return e;
@@ -102,7 +107,8 @@ class DashboardServerTest {
             assertThat(r.body()).as(page).doesNotContain(SECRET, HOSTILE, "<script>alert").contains("ssh -L 9440");
         }
         String stacks = get("/stacks").body();
-        assertThat(stacks).contains("&lt;script&gt;alert(1)&lt;/script&gt;", "OOMKilled", "shop");
+        assertThat(stacks).contains("&lt;script&gt;alert(1)&lt;/script&gt;", "OOMKilled", "shop")
+                .contains("rolled back", "update rolled back due to failure", "failed: task: non-zero exit (1)");
         assertThat(get("/").body()).contains("<span id=\"running\">2</span>", "<span id=\"stopped\">1</span>",
                 "href=\"/stacks\"", "href=\"/alerts\"", "href=\"/backups\"", "href=\"/results\"");
         assertThat(get("/events").body()).contains("<script src=\"/static/events.js\" defer></script>")
