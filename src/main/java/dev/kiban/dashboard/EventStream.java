@@ -17,15 +17,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * {@code /events/stream}: the engine's container events as server-sent events, one engine connection per page
+ * {@code /events/stream}: the engine's container and node events as server-sent events, one engine connection per page
  * that follows them, at most {@link #MAX_STREAMS} at once (each holds a thread). A comment line every
  * {@link #HEARTBEAT_SECONDS} finds a page that went away on a quiet engine, and closing its engine connection
- * ends the stream. An event shows its time, verb, container and image only: no label or command line, which may
- * hold a secret.
+ * ends the stream. An event shows its time, verb, container and image (a node's: its state, availability and role
+ * changes) only: no label or command line, which may hold a secret.
  */
 final class EventStream {
     static final int MAX_STREAMS = 4;
     static final int HEARTBEAT_SECONDS = 15;
+    /** The containers' events and, on a manager, the Swarm nodes' (a node down, drained, promoted). */
+    static final java.util.Set<String> TYPES = java.util.Set.of("container", "node");
     private final Supplier<Engine> engines;
     private final Clock clock;
     private final Semaphore slots = new Semaphore(MAX_STREAMS);
@@ -61,7 +63,7 @@ final class EventStream {
                 }
             }, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
             try {
-                engine.followEvents(clock.instant().getEpochSecond(), e -> {
+                engine.followEvents(clock.instant().getEpochSecond(), TYPES, e -> {
                     try {
                         write(out, lock, "data: " + line(e) + "\n\n");
                     } catch (IOException x) {
@@ -92,6 +94,18 @@ final class EventStream {
         String verb = e.verb().equals("health_status") ? e.action() : e.verb();
         String image = e.attributes().getOrDefault("image", "");
         String exit = e.verb().equals("die") ? " exit " + e.attributes().getOrDefault("exitCode", "?") : "";
+        if (e.type().equals("node")) {
+            // a node's change: its state, availability or role, old and new (the only attributes shown)
+            StringBuilder change = new StringBuilder();
+            for (String what : java.util.List.of("state", "availability", "role")) {
+                String now = e.attributes().get(what + ".new");
+                if (now != null) {
+                    change.append(' ').append(what).append(' ').append(e.attributes().getOrDefault(what + ".old", "?"))
+                            .append(" -> ").append(now);
+                }
+            }
+            exit = change.toString();
+        }
         String text = Instant.ofEpochSecond(0, e.timeNanos()) + " " + e.type() + " " + verb + " " + e.name()
                 + (image.isEmpty() ? "" : " (" + image + ")") + exit;
         return text.replaceAll("[\\r\\n\\x00-\\x1f]", " ");

@@ -60,6 +60,10 @@ class DashboardServerTest {
                 "2026-12-05T11:59:00Z", "c1"));
         e.queueEvent(new EngineEvent("container", "start", "abcdef0123456789", Map.of("name", HOSTILE,
                 "image", "kiban-test/base", "SECRET_TOKEN", SECRET), Instant.now().toEpochMilli() * 1_000_000));
+        e.queueEvent(new EngineEvent("node", "update", "node0123456789", Map.of("name", "worker-2",
+                "state.old", "ready", "state.new", "down"), Instant.now().toEpochMilli() * 1_000_000));
+        e.queueEvent(new EngineEvent("image", "pull", "img", Map.of("name", "not-shown-image-event"),
+                Instant.now().toEpochMilli() * 1_000_000));
         return e;
     }
 
@@ -122,8 +126,8 @@ class DashboardServerTest {
         assertThat(r.statusCode()).isEqualTo(200);
         secured(r);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
-        assertThat(r.body()).contains("data: ", "container start " + HOSTILE + " (kiban-test/base)")
-                .doesNotContain(SECRET);
+        assertThat(r.body()).contains("data: ", "container start " + HOSTILE + " (kiban-test/base)",
+                "node update worker-2 state ready -> down").doesNotContain(SECRET, "not-shown-image-event");
     }
 
     @Test
