@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
                     + "127.0.0.1 or [::1] with the port (421; none: 400), a huge query (414) or a malformed or "
                     + "unknown parameter (400), a missing or wrong token (401).",
             "Exit codes: 143 stopped by SIGTERM (a clean stop); 2 a bad option (an address beyond loopback "
-                    + "without TLS and token, a wildcard address); 3 the address is taken or a TLS or token file "
+                    + "without TLS and token, a wildcard address, a token file others may read); 3 the address is taken or a TLS or token file "
                     + "is unreadable.",
             ""})
 final class DashboardCommand extends EngineBoundCommand {
@@ -130,6 +130,12 @@ final class DashboardCommand extends EngineBoundCommand {
     private static byte[] token(Path file) throws IOException {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new UsageException("--token-file " + file + ": not a regular file (a link is not followed)");
+        }
+        var mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+        if (mode.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                || mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+            throw new UsageException("--token-file " + file + ": others may read it; make it the owner's only "
+                    + "(chmod 600)");
         }
         String text = Files.readString(file, StandardCharsets.UTF_8);
         String first = text.lines().findFirst().orElse("").strip();

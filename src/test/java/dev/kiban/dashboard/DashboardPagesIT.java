@@ -155,6 +155,38 @@ class DashboardPagesIT {
         screenshot("events");
     }
 
+    /**
+     * The packaged command (bin/kiban, as installed users run it) from process start to its first 200 on the overview,
+     * which reads the engine: printed for the build log, and held to well under the time a person waits for a page.
+     */
+    @Test
+    void thePackagedCommandServesItsFirstPageQuickly() throws Exception {
+        Path kiban = Path.of("bin", "kiban");
+        Prerequisite.require(Files.isRegularFile(Path.of("target", "kiban.jar")), "target/kiban.jar (mvn package)");
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(kiban.toString(), "-c", "builtin", "dashboard", "--bind", "127.0.0.1:0",
+                "--state", temp.resolve("monitor").toString()).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String first = out.readLine();
+            assertThat(first).as("the command's first line").isNotNull()
+                    .startsWith("kiban dashboard: http://127.0.0.1:");
+            String port = first.replaceFirst("^kiban dashboard: http://127\\.0\\.0\\.1:(\\d+)/.*$", "$1");
+            var client = java.net.http.HttpClient.newHttpClient();
+            var answer = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + port + "/")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).contains("<span id=\"running\">");
+            System.out.println("dashboard start: process start to the first 200 (overview) in " + millis + " ms; "
+                    + first);
+            assertThat(millis).as("process start to first page, ms").isLessThan(5000);
+        } finally {
+            p.destroy();
+            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     private String text(String id) {
         return browser.findElement(By.id(id)).getText().strip();
     }
