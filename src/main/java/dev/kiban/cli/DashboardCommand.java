@@ -41,8 +41,8 @@ import picocli.CommandLine.Option;
                     + "127.0.0.1 or [::1] with the port (421; none: 400), a huge query (414) or a malformed or "
                     + "unknown parameter (400), a missing or wrong token (401).",
             "Exit codes: 143 stopped by SIGTERM (a clean stop); 2 a bad option (an address beyond loopback "
-                    + "without TLS and token, a wildcard address, a token file others may read); 3 the address is taken or a TLS or token file "
-                    + "is unreadable.",
+                    + "without TLS and token, a wildcard address, a token file others may read); 3 the address is "
+                    + "taken or a TLS or token file is unreadable.",
             ""})
 final class DashboardCommand extends EngineBoundCommand {
     @Option(names = "--bind", paramLabel = "ADDR:PORT",
@@ -102,7 +102,8 @@ final class DashboardCommand extends EngineBoundCommand {
             tls = certificate == null ? Optional.empty() : Optional.of(ServerTls.context(certificate, key));
             token = tokenFile == null ? Optional.empty() : Optional.of(token(tokenFile));
         } catch (IOException e) {
-            throw new dev.kiban.failure.UnavailableException("kiban dashboard: " + Failures.describe(e));
+            throw new dev.kiban.failure.UnavailableException("the dashboard's TLS or token file: "
+                    + Failures.describe(e));
         }
         Path state = stateDir != null ? stateDir : Path.of(platform.monitor().state().value());
         Sources sources = new Sources(this::connect, platform, doc.file(), state, FilesystemUsage::of,

@@ -16,7 +16,8 @@ import java.util.TreeMap;
 /**
  * Stacks and services: a Swarm service's replicas desired and running, its update's state (rolled back, paused)
  * and its recent failed tasks with the engine's reason; every container with its state, restarts, exit code and
- * whether the kernel killed it for memory. Labels are not shown (they may carry secrets); the stack is the compose project or stack namespace.
+ * whether the kernel killed it for memory. Labels are not shown (they may carry secrets); the stack is the compose
+ * project or stack namespace.
  */
 final class StacksPage {
     static final int MAX_INSPECTED = 300;
