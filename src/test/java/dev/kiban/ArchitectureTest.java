@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * kiban's layers, enforced: failure ← spec ← os ← engine ← capabilities ← verify ← cli. A class may use
+ * kiban's layers, enforced: failure ← spec ← os ← engine ← capabilities ← verify ← dashboard ← cli. A class may use
  * its own layer and the ones below; capabilities never use one another; nothing below the cli uses it.
  * ARCHITECTURE.md explains the layers: change both together. The rules take the root package, so the
  * second half of this test can show them failing on a small tree built to break them.
@@ -35,15 +35,18 @@ class ArchitectureTest {
                 .layer("capabilities").definedBy(CAPABILITIES.stream().map(c -> root + "." + c + "..")
                         .toArray(String[]::new))
                 .layer("verify").definedBy(root + ".verify..", root + ".recovery..") // recovery: restore-all
+                .layer("dashboard").definedBy(root + ".dashboard..")
                 .layer("cli").definedBy(root + ".cli..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("verify").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("capabilities").mayOnlyBeAccessedByLayers("verify", "cli")
-                .whereLayer("engine").mayOnlyBeAccessedByLayers("capabilities", "verify", "cli")
-                .whereLayer("os").mayOnlyBeAccessedByLayers("engine", "capabilities", "verify", "cli")
-                .whereLayer("spec").mayOnlyBeAccessedByLayers("os", "engine", "capabilities", "verify", "cli")
+                .whereLayer("dashboard").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("verify").mayOnlyBeAccessedByLayers("dashboard", "cli")
+                .whereLayer("capabilities").mayOnlyBeAccessedByLayers("verify", "dashboard", "cli")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("capabilities", "verify", "dashboard", "cli")
+                .whereLayer("os").mayOnlyBeAccessedByLayers("engine", "capabilities", "verify", "dashboard", "cli")
+                .whereLayer("spec")
+                .mayOnlyBeAccessedByLayers("os", "engine", "capabilities", "verify", "dashboard", "cli")
                 .whereLayer("failure")
-                .mayOnlyBeAccessedByLayers("spec", "os", "engine", "capabilities", "verify", "cli");
+                .mayOnlyBeAccessedByLayers("spec", "os", "engine", "capabilities", "verify", "dashboard", "cli");
     }
 
     static ArchRule capabilitiesApart(String root) {

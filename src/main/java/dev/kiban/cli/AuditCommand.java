@@ -11,6 +11,7 @@ import dev.kiban.audit.Severity;
 import dev.kiban.engine.Engine;
 import dev.kiban.failure.UsageException;
 import dev.kiban.os.AtomicFile;
+import dev.kiban.os.LatestResults;
 import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.spec.SpecDocument;
@@ -23,6 +24,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -135,6 +137,11 @@ final class AuditCommand extends EngineBoundCommand {
                 + threshold.word() + (failed.isEmpty() ? "" : ": " + String.join(", ",
                 failed.stream().map(AuditResult::id).toList()));
         PrintWriter out = spec.commandLine().getOut();
+        LatestRun.save(spec, LatestResults.Kind.AUDIT, root, resolved, !failed.isEmpty(), summary, () -> Map.of(
+                LatestResults.Format.TEXT, AuditReport.text(results) + summary + "\n",
+                LatestResults.Format.JUNIT, AuditReport.junit(results),
+                LatestResults.Format.SARIF, AuditReport.sarif(results, version(), r -> AuditReport.place(r,
+                        document.file(), key -> document.locate(key).map(l -> l.line())), w -> Optional.empty())));
         if (output != null) {
             AtomicFile.write(output, report.getBytes(StandardCharsets.UTF_8), "rw-r--r--", false);
             out.println(summary + "; report in " + output);

@@ -43,6 +43,7 @@ public final class Main {
         m.put("migrate", MigrateCommand.class);
         m.put("doctor", DoctorCommand.class);
         m.put("docs", DocsCommand.class);
+        m.put("dashboard", DashboardCommand.class);
         return m;
     }
 

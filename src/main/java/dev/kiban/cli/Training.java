@@ -31,11 +31,38 @@ public final class Training {
                 }
                 ran++;
             }
+            dashboard();
         } finally {
             System.setOut(out);
             System.setErr(err);
         }
         out.println("training: " + ran + " commands");
         System.exit(0); // as Main does: a command's idle threads (an engine client's) must not keep the JVM up
+    }
+
+    /**
+     * kiban dashboard serves until stopped, so it cannot be a command line here: its server is started on a free
+     * loopback port, asked for the overview (the local engine's, or its failure page) and its script, and stopped.
+     */
+    static void dashboard() {
+        KibanContext context = KibanContext.system();
+        var address = dev.kiban.engine.EngineAddress.choose(null, context.environment());
+        var sources = new dev.kiban.dashboard.Sources(() -> context.engines().apply(address),
+                dev.kiban.spec.SpecDocument.builtin().require(), "built-in",
+                java.nio.file.Path.of("/nonexistent/kiban-training"), p -> java.util.Optional.empty(),
+                java.time.Clock.systemUTC());
+        var settings = new dev.kiban.dashboard.DashboardSettings(java.net.InetAddress.getLoopbackAddress(), 0,
+                java.util.Optional.empty(), java.util.Optional.empty(), DashboardCommand.tunnel(
+                        dev.kiban.spec.SpecDocument.builtin().require(), 9440));
+        try (var server = dev.kiban.dashboard.DashboardServer.start(settings, sources)) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            for (String path : new String[] {"/", "/static/events.js"}) {
+                http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + server.address().getPort() + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+            }
+        } catch (Exception e) {
+            // training only: a failure costs the archive these classes, nothing else
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineAddress;
 import dev.kiban.engine.EngineUnavailableException;
 import dev.kiban.os.AtomicFile;
+import dev.kiban.os.LatestResults;
 import dev.kiban.os.ThisHost;
 import dev.kiban.spec.PlatformSpec;
 import dev.kiban.verify.CheckContext;
@@ -126,6 +127,10 @@ final class VerifyCommand extends EngineBoundCommand {
             case JUNIT -> Verification.junit(results);
             default -> String.join("\n", results.stream().map(VerifyCommand::line).toList()) + "\n" + summary + "\n";
         };
+        LatestRun.save(spec, LatestResults.Kind.VERIFY, root, resolved, failed > 0, summary, () -> java.util.Map.of(
+                LatestResults.Format.TEXT, String.join("\n", results.stream().map(VerifyCommand::line).toList())
+                        + "\n" + summary + "\n",
+                LatestResults.Format.JUNIT, Verification.junit(results)));
         if (output != null) {
             AtomicFile.write(output, report.getBytes(StandardCharsets.UTF_8), "rw-r--r--", false);
             out.println(summary + "; report in " + output);

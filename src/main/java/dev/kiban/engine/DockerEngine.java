@@ -552,8 +552,18 @@ public final class DockerEngine implements Engine {
 
     @Override
     public void followEvents(long sinceEpochSeconds, java.util.function.Consumer<EngineEvent> sink) {
+        followEvents(sinceEpochSeconds, java.util.Set.of("container"), sink);
+    }
+
+    @Override
+    public void followEvents(long sinceEpochSeconds, java.util.Set<String> types,
+                             java.util.function.Consumer<EngineEvent> sink) {
         ObjectNode filters = JSON.createObjectNode();
-        filters.putArray("type").add("container");
+        var array = filters.putArray("type");
+        for (String t : new java.util.TreeSet<>(types)) {
+            if (!t.matches("[a-z]{1,20}")) throw new IllegalArgumentException("not an event type: " + t);
+            array.add(t);
+        }
         DockerHttpClient.Request request = connection.request("GET", "/events?since=" + sinceEpochSeconds
                 + "&filters=" + urlEncode(filters.toString())).build();
         // a quiet host sends no events for hours: no read limit (the agent reconnects when the engine goes)

@@ -49,6 +49,7 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
         files.addAll(BackupSchedule.render(spec));
         files.addAll(RoutineSchedule.render(spec));
         files.addAll(MonitorService.render(spec));
+        files.addAll(DashboardService.render(spec));
         files.addAll(OutgoingMail.render(spec, environment));
         return new HostConfiguration(family, List.copyOf(files), DirectoryLayout.render(spec),
                 commands(spec, files, kernel), notes(spec, kernel));
@@ -154,6 +155,12 @@ public record HostConfiguration(Family family, List<Artifact> artifacts, List<Ho
                 "systemctl", "try-restart", "kiban-monitor.service"));
         out.add(PlannedCommand.of("daily report (R6.1)", List.of(MonitorService.REPORT_TIMER), "systemctl", "enable",
                 "--now", "kiban-report.timer"));
+        if (spec.dashboard().enabled()) {
+            out.add(PlannedCommand.of("web dashboard", List.of(DashboardService.SERVICE), "systemctl", "enable",
+                    "--now", "kiban-dashboard.service"));
+            out.add(PlannedCommand.of("web dashboard: pick up the changed unit", List.of(DashboardService.SERVICE),
+                    "systemctl", "try-restart", "kiban-dashboard.service"));
+        }
         out.add(PlannedCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl",
                 "enable", "--now", "fail2ban"));
         out.add(PlannedCommand.of("fail2ban jails (R7.3)", paths(files, Artifact.Reader.FAIL2BAN), "systemctl",

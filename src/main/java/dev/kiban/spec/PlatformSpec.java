@@ -25,7 +25,8 @@ public record PlatformSpec(
         Swarm swarm,
         Audit audit,
         Migrate migrate,
-        Maintenance maintenance) {
+        Maintenance maintenance,
+        Dashboard dashboard) {
 
     public static final String API_VERSION = "kiban.dev/v1";
     public static final String KIND = "Platform";
@@ -53,7 +54,7 @@ public record PlatformSpec(
                 swarm.dataPathPort(), swarm.nodeNetworks(), swarm.joinTokenFile(), swarm.joinToken(),
                 swarm.managerJoinToken(), swarm.nodes());
         return new PlatformSpec(apiVersion, kind, admin, h, budget, e, networks, ports, storage, backup, monitor,
-                security, s, audit, migrate, maintenance);
+                security, s, audit, migrate, maintenance, dashboard);
     }
 
     /** The mail recipients: the channel's own list, else the admin address. */
@@ -224,6 +225,53 @@ public record PlatformSpec(
     public record OffsiteCopy(String to, Optional<Schedule> schedule, Optional<HostPath> identity,
             Optional<HostPath> knownHosts, Optional<String> endpoint, Optional<String> region,
             Optional<HostPath> credentialsFile) {}
+
+    /**
+     * {@code kiban dashboard}: served by kiban-dashboard.service when {@code enabled}; {@code bind} is ADDR:PORT,
+     * and beyond loopback {@code tls} and {@code tokenFile} are required.
+     */
+    public record Dashboard(boolean enabled, String bind, Optional<DashboardTls> tls, Optional<HostPath> tokenFile) {
+        /** {@code bind}'s address, an IP literal ({@code [::1]} in brackets); IllegalArgumentException when not. */
+        public java.net.InetAddress address() {
+            return address(bind);
+        }
+
+        public int port() {
+            return port(bind);
+        }
+
+        /** ADDR:PORT's address: only an IP literal, so nothing is looked up. */
+        public static java.net.InetAddress address(String bind) {
+            int colon = bind == null ? -1 : bind.lastIndexOf(':');
+            String host = colon < 1 ? "" : bind.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+            else if (host.contains(":")) host = "";
+            if (!host.matches("[0-9.]{7,15}|[0-9a-fA-F:]{2,39}")) {
+                throw new IllegalArgumentException("expected ADDR:PORT with an IP address, such as 127.0.0.1:9440 or "
+                        + "[::1]:9440");
+            }
+            try {
+                return java.net.InetAddress.getByName(host);
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("expected ADDR:PORT with an IP address, such as 127.0.0.1:9440");
+            }
+        }
+
+        public static int port(String bind) {
+            int colon = bind == null ? -1 : bind.lastIndexOf(':');
+            try {
+                int port = Integer.parseInt(bind.substring(colon + 1));
+                if (colon > 0 && port >= 0 && port <= 65535) return port;
+            } catch (RuntimeException e) {
+                // below
+            }
+            throw new IllegalArgumentException("expected ADDR:PORT with a port from 0 to 65535, such as "
+                    + "127.0.0.1:9440");
+        }
+    }
+
+    /** The dashboard's certificate chain and key, PEM files. */
+    public record DashboardTls(HostPath certificate, HostPath key) {}
 
     /** {@code kiban images prune}: dangling images, and unused ones built longer ago than {@code olderThan}. */
     public record ImageCleanup(Schedule schedule, TimeSpan olderThan) {}

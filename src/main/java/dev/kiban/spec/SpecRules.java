@@ -42,6 +42,7 @@ final class SpecRules {
         audit();
         migrate();
         maintenance();
+        dashboard();
         new ValueRules(spec, locator, problems).check();
     }
 
@@ -578,6 +579,26 @@ final class SpecRules {
         }
         c.endpoint().flatMap(OffsiteTarget::endpointProblem).ifPresent(p -> error(at + "endpoint", p));
         c.region().flatMap(OffsiteTarget::regionProblem).ifPresent(p -> error(at + "region", p));
+    }
+
+    /** The dashboard's address parses; beyond loopback it has TLS and a token (else its pages are open in clear). */
+    private void dashboard() {
+        var d = spec.dashboard();
+        java.net.InetAddress address;
+        try {
+            address = d.address();
+            d.port();
+        } catch (IllegalArgumentException e) {
+            error("dashboard.bind", e.getMessage() + ", not " + SpecText.shown(d.bind()));
+            return;
+        }
+        if (address.isAnyLocalAddress()) {
+            error("dashboard.bind", "expected the one address the dashboard is reached at, not a wildcard ("
+                    + SpecText.shown(d.bind()) + "): it refuses requests for other names");
+        } else if (!address.isLoopbackAddress() && (d.tls().isEmpty() || d.tokenFile().isEmpty())) {
+            error("dashboard.bind", SpecText.shown(d.bind()) + " is beyond loopback: set dashboard.tls "
+                    + "(certificate, key) and dashboard.tokenFile too, or keep 127.0.0.1 and an SSH tunnel");
+        }
     }
 
     /** An AWS region's shape, a cluster name ECS accepts, and a default size Fargate can hold. */

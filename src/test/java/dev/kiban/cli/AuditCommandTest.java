@@ -68,6 +68,26 @@ class AuditCommandTest {
         Files.writeString(root.resolve("etc/os-release"), "ID=debian\nVERSION_ID=\"13\"\n");
     }
 
+    /** The dashboard reads the latest audit from monitor.state/results; without that directory nothing is made. */
+    @Test
+    void theLatestResultIsSavedForTheDashboardWhereTheMonitorsStateIs() throws IOException {
+        Path state = root.resolve("var/lib/kiban/monitor");
+        run(new FakeEngine(), "--only", "kiban.ssh");
+        assertThat(state).doesNotExist();
+        Files.createDirectories(state);
+        Run r = run(new FakeEngine(), "--only", "kiban.ssh", "--format", "json");
+        var results = new dev.kiban.os.LatestResults(state);
+        var summary = results.summary(dev.kiban.os.LatestResults.Kind.AUDIT).orElseThrow();
+        assertThat(summary.text()).contains("failed at or above");
+        assertThat(summary.findings()).isEqualTo(r.exit() == 1);
+        assertThat(results.report(dev.kiban.os.LatestResults.Kind.AUDIT, dev.kiban.os.LatestResults.Format.SARIF))
+                .hasValueSatisfying(s -> assertThat(s).contains("\"version\""));
+        assertThat(results.report(dev.kiban.os.LatestResults.Kind.AUDIT, dev.kiban.os.LatestResults.Format.JUNIT))
+                .hasValueSatisfying(s -> assertThat(s).contains("<testsuite"));
+        assertThat(results.report(dev.kiban.os.LatestResults.Kind.AUDIT, dev.kiban.os.LatestResults.Format.TEXT))
+                .hasValueSatisfying(s -> assertThat(s).contains("kiban.ssh.password"));
+    }
+
     @Test
     void aTreeWithNothingHighFailingButTheRunningSystemsChecksShowsTheScore() {
         Run r = run(new FakeEngine());

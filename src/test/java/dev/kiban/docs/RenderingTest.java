@@ -23,7 +23,8 @@ class RenderingTest {
         PlatformSpec hostile = new PlatformSpec(b.apiVersion(), b.kind(), b.admin(), b.host(), b.budget(), b.engine(),
                 b.networks(), b.ports(), new PlatformSpec.Storage(st.data(), st.volumes(), st.images(),
                         st.localBackups(), new HostPath(HOSTILE_PATH), st.commonEnv()), b.backup(), b.monitor(),
-                b.security(), b.swarm(), b.audit(), b.migrate(), b.maintenance());
+                b.security(), b.swarm(), b.audit(), b.migrate(), b.maintenance(),
+                b.dashboard());
         Book book = Procedures.book(hostile, List.of(HOSTILE_STACK), ProceduresTest.VERIFY);
         return BookFiles.files(book, format, EnumSet.allOf(Lang.class));
     }

@@ -25,7 +25,7 @@ class RendererDefenceTest {
         return new PlatformSpec(s.apiVersion(), s.kind(), s.admin(), s.host(), s.budget(), s.engine(), s.networks(),
                 s.ports(), s.storage(),
                 s.backup(), s.monitor(), security, s.swarm(), s.audit(), s.migrate(),
-                s.maintenance());
+                s.maintenance(), s.dashboard());
     }
 
     static PlatformSpec with(PlatformSpec.Storage storage) {
@@ -33,7 +33,7 @@ class RendererDefenceTest {
         return new PlatformSpec(s.apiVersion(), s.kind(), s.admin(), s.host(), s.budget(), s.engine(), s.networks(),
                 s.ports(), storage,
                 s.backup(), s.monitor(), s.security(), s.swarm(), s.audit(), s.migrate(),
-                s.maintenance());
+                s.maintenance(), s.dashboard());
     }
 
     static PlatformSpec with(PlatformSpec.Backup backup) {
@@ -41,7 +41,7 @@ class RendererDefenceTest {
         return new PlatformSpec(s.apiVersion(), s.kind(), s.admin(), s.host(), s.budget(), s.engine(), s.networks(),
                 s.ports(), s.storage(),
                 backup, s.monitor(), s.security(), s.swarm(), s.audit(), s.migrate(),
-                s.maintenance());
+                s.maintenance(), s.dashboard());
     }
 
     static PlatformSpec withAdmin(String email) {
@@ -49,7 +49,7 @@ class RendererDefenceTest {
         return new PlatformSpec(s.apiVersion(), s.kind(), new PlatformSpec.Admin(email), s.host(), s.budget(),
                 s.engine(), s.networks(),
                 s.ports(), s.storage(), s.backup(), s.monitor(), s.security(), s.swarm(), s.audit(), s.migrate(),
-                s.maintenance());
+                s.maintenance(), s.dashboard());
     }
 
     static PlatformSpec withSysctl(Map<String, String> sysctl) {
@@ -63,7 +63,7 @@ class RendererDefenceTest {
         return new PlatformSpec(s.apiVersion(), s.kind(), s.admin(), s.host(), s.budget(), engine, s.networks(),
                 s.ports(), s.storage(),
                 s.backup(), s.monitor(), s.security(), s.swarm(), s.audit(), s.migrate(),
-                s.maintenance());
+                s.maintenance(), s.dashboard());
     }
 
     static PlatformSpec withState(String state) {
@@ -75,7 +75,7 @@ class RendererDefenceTest {
         return new PlatformSpec(s.apiVersion(), s.kind(), s.admin(), s.host(), s.budget(), s.engine(), s.networks(),
                 s.ports(), s.storage(),
                 s.backup(), monitor, s.security(), s.swarm(), s.audit(), s.migrate(),
-                s.maintenance());
+                s.maintenance(), s.dashboard());
     }
 
     static PlatformSpec.Security zone(String zone) {
