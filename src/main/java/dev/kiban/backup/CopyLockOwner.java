@@ -5,6 +5,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,9 +47,22 @@ record CopyLockOwner(String host, long pid, Instant since) {
         }
     }
 
-    /** A lock this host took whose process no longer runs: left by a killed copy, safe to remove. */
-    boolean staleHere() {
-        return host.equals(thisHost()) && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+    /** The targets this process holds a lock of now (by their description). */
+    private static final Set<String> HELD = ConcurrentHashMap.newKeySet();
+
+    static void held(String target, boolean holds) {
+        if (holds) HELD.add(target);
+        else HELD.remove(target);
+    }
+
+    /**
+     * A lock this host took whose process no longer runs (a killed copy), or that this process took and no longer
+     * holds (a copy whose connection was lost): safe to remove.
+     */
+    boolean staleHere(String target) {
+        if (!host.equals(thisHost())) return false;
+        if (pid == ProcessHandle.current().pid()) return !HELD.contains(target);
+        return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     }
 
     String describe() {

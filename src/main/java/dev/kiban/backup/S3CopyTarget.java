@@ -216,6 +216,7 @@ public final class S3CopyTarget implements CopyTarget {
             throw failed("write the lock", e);
         }
         lockKey = mine;
+        CopyLockOwner.held(describe(), true);
         try {
             refuseOtherLocks(mine);
         } catch (IOException | RuntimeException e) {
@@ -232,7 +233,7 @@ public final class S3CopyTarget implements CopyTarget {
                 if (o.key().equals(mine)) continue;
                 byte[] held = s3.getObjectAsBytes(g -> g.bucket(address.bucket()).key(o.key())).asByteArray();
                 Optional<CopyLockOwner> owner = CopyLockOwner.parse(held);
-                if (mine == null && owner.isPresent() && owner.get().staleHere()) {
+                if (mine == null && owner.isPresent() && owner.get().staleHere(describe())) {
                     s3.deleteObject(d -> d.bucket(address.bucket()).key(o.key())); // this host's killed copy
                     continue;
                 }
@@ -287,6 +288,7 @@ public final class S3CopyTarget implements CopyTarget {
         } catch (SdkException ignored) {
             // a lock this host left: the next copy from here finds its pid gone and removes it
         } finally {
+            CopyLockOwner.held(describe(), false);
             s3.close();
         }
     }

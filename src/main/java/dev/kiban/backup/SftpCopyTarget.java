@@ -389,6 +389,7 @@ public final class SftpCopyTarget implements CopyTarget {
                         SftpClient.OpenMode.Exclusive)) {
                     out.write(me.line());
                     locked = true;
+                    CopyLockOwner.held(describe(), true);
                 } catch (SftpException e) {
                     SftpClient.Attributes a = lstat(lockFile);
                     if (a == null) throw failed("create the lock " + RepositoryLock.FILE, e);
@@ -398,7 +399,7 @@ public final class SftpCopyTarget implements CopyTarget {
                         held = in.readNBytes(512);
                     }
                     var owner = CopyLockOwner.parse(held);
-                    if (attempt == 0 && owner.isPresent() && owner.get().staleHere()) {
+                    if (attempt == 0 && owner.isPresent() && owner.get().staleHere(describe())) {
                         sftp.remove(lockFile); // this host's copy that was killed
                         continue;
                     }
@@ -466,6 +467,7 @@ public final class SftpCopyTarget implements CopyTarget {
                 }
             }
             locked = false;
+            CopyLockOwner.held(describe(), false);
             sftp.close();
         } finally {
             session.close(true);
