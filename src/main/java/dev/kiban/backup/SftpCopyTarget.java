@@ -302,7 +302,8 @@ public final class SftpCopyTarget implements CopyTarget {
                         || e.getStatus() == SftpConstants.SSH_FX_FAILURE) {
                     // OpenSSH's server speaks SFTP 3, which reports a full disk as a plain "failure"
                     throw new CopyDiskFullException(describe(), "the SFTP server of " + describe()
-                            + " refused a write (" + status(e) + "): its disk or the user's quota is most likely full", e);
+                            + " refused a write (" + status(e) + "): its disk or the user's quota is most likely full",
+                            e);
                 }
                 throw failed("write " + name, e);
             }
