@@ -37,7 +37,8 @@ final class LoopbackS3rver implements AutoCloseable {
         }
         // s3rver 3.7.1 encrypts a listing's continuation token with a cipher OpenSSL 3 (Node 17+) keeps in its legacy
         // provider only: without it every truncated listing fails with HTTP 500
-        process = new ProcessBuilder(List.of(node.toString(), "--openssl-legacy-provider", s3rver.toString(), "-d", dir.resolve("data").toString(),
+        process = new ProcessBuilder(List.of(node.toString(), "--openssl-legacy-provider", s3rver.toString(),
+                "-d", dir.resolve("data").toString(),
                 "-a", "127.0.0.1", "-p", String.valueOf(port), "--no-vhost-buckets", "--configure-bucket", BUCKET))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("s3rver.log").toFile()).start();
         for (int i = 0; i < 150; i++) {
@@ -61,7 +62,8 @@ final class LoopbackS3rver implements AutoCloseable {
     /** An AWS credentials file (0600) with this access key and secret. */
     static Path credentials(Path file, String keyId, String secret) throws IOException {
         Files.createDirectories(file.getParent());
-        Files.writeString(file, "[default]\naws_access_key_id = " + keyId + "\naws_secret_access_key = " + secret + "\n");
+        Files.writeString(file, "[default]\naws_access_key_id = " + keyId + "\naws_secret_access_key = " + secret
+                + "\n");
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return file;
     }

@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * and resumed, downloaded and verified with its data read; wrong access keys and secrets refused with no secret
  * in the message; a missing bucket; the advisory lock of another host refused and this host's stale one removed;
  * an endpoint where nothing answers. s3rver does not check a signature made with a wrong secret, and
- * cannot fill: SignatureDoesNotMatch and a full store are tested on a fake (S3CopyTargetTest). What s3rver does with {@code If-None-Match: *} is printed (3.7.1 ignores it,
+ * cannot fill: SignatureDoesNotMatch and a full store are tested on a fake (S3CopyTargetTest). What s3rver
+ * does with {@code If-None-Match: *} is printed (3.7.1 ignores it,
  * which the HEAD before each PUT covers).
  */
 class S3CopyIT {
