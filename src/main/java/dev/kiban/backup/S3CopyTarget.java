@@ -270,8 +270,8 @@ public final class S3CopyTarget implements CopyTarget {
                 throw new CopyTargetUnavailableException("the bucket " + address.bucket() + " does not exist at "
                         + where + ": create it (kiban does not create buckets)");
             }
-            return new IOException("S3 could not " + what + " at " + where + " (" + code + ", HTTP " + s.statusCode()
-                    + ")");
+            throw new CopyTargetUnavailableException("S3 could not " + what + " at " + where + " (" + code + ", HTTP "
+                    + s.statusCode() + "): what was sent stays valid; run kiban backup copy again once it can");
         }
         if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("credentials")) {
             throw new CopyTargetUnavailableException("no S3 credentials for " + where + ": give --credentials-file "

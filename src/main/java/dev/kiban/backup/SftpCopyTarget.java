@@ -443,7 +443,9 @@ public final class SftpCopyTarget implements CopyTarget {
             throw new CopyTargetUnavailableException("the SFTP server refused to " + what + " at " + describe()
                     + ": permission denied for " + address.user());
         }
-        return new IOException("the SFTP server could not " + what + " at " + describe() + " (" + status(e) + ")");
+        // the server's refusal is the environment's (exit 3), never mistaken below for a lost connection
+        throw new CopyTargetUnavailableException("the SFTP server could not " + what + " at " + describe() + " ("
+                + status(e) + "): what was sent stays valid; run kiban backup copy again once it can");
     }
 
     private static String status(SftpException e) {
