@@ -118,6 +118,9 @@ class SftpCopyIT {
                 .hasMessageContaining("refused the login of root")
                 .hasMessageNotContaining(secret.substring(0, 20));
         assertThat(to).doesNotExist();
+        CopyAddress wrongUser = CopyAddress.parse("sftp://nobody@127.0.0.1:" + sshd.port + to);
+        assertThatThrownBy(() -> SftpCopyTarget.open(wrongUser, sshd.key, sshd.knownHosts).close())
+                .isInstanceOf(CopyTargetUnavailableException.class).hasMessageContaining("refused the login of nobody");
     }
 
     @Test
