@@ -50,6 +50,11 @@ import org.apache.sshd.sftp.common.SftpException;
  */
 public final class SftpCopyTarget implements CopyTarget {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Bytes per SFTP read or write request: MINA's default 32 KiB made a loopback copy 32 MB/s, 128 KiB 37-45
+     * (64 and 255 KiB no better; OpenSSH's server takes up to 255 KiB).
+     */
+    private static final int IO_BUFFER = 128 * 1024;
     private static final Pattern TEMP = Pattern.compile("\\..+\\.tmp");
 
     private final CopyAddress address;
@@ -292,7 +297,7 @@ public final class SftpCopyTarget implements CopyTarget {
                 if (!there.isRegularFile()) throw linkRefused(name);
                 return false;
             }
-            try (OutputStream out = sftp.write(temp, SftpClient.OpenMode.Write, SftpClient.OpenMode.Create,
+            try (OutputStream out = sftp.write(temp, IO_BUFFER, SftpClient.OpenMode.Write, SftpClient.OpenMode.Create,
                     SftpClient.OpenMode.Exclusive)) {
                 out.write(content);
             } catch (SftpException e) {
@@ -366,7 +371,7 @@ public final class SftpCopyTarget implements CopyTarget {
         try {
             SftpClient.Attributes a = lstat(path(name));
             if (a == null || !a.isRegularFile()) throw linkRefused(name);
-            try (InputStream in = sftp.read(path(name))) {
+            try (InputStream in = sftp.read(path(name), IO_BUFFER)) {
                 return new ByteArrayInputStream(in.readAllBytes());
             }
         } catch (SftpException e) {
