@@ -77,6 +77,8 @@ public final class RepositoryCopy {
         String sent = sha256(content);
         try {
             if (!target.putIfAbsent(name, content)) return;
+        } catch (CopyDiskFullException e) {
+            throw e;
         } catch (IOException e) {
             if (diskFull(e)) throw new CopyDiskFullException(target.describe(), e);
             throw e;
