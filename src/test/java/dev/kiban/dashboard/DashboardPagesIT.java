@@ -165,7 +165,7 @@ class DashboardPagesIT {
         browser.findElement(By.linkText(name)).click();
         assertThat(browser.findElement(By.id("subject")).getText()).isEqualTo(name);
         assertThat(browser.findElement(By.cssSelector("svg title")).getAttribute("textContent")).isNotBlank();
-        assertThat(browser.getPageSource()).contains(name + " — Memory").contains("MiB");
+        assertThat(browser.getPageSource()).contains(name + " — Memory").contains("(7 points)"); // the 7 recorded
         screenshot("metrics-container");
 
         // events: the page is open and connected; a container started now appears in it
