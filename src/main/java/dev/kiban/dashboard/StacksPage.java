@@ -118,10 +118,16 @@ final class StacksPage {
         } catch (IOException | RuntimeException e) {
             b.append(Html.errorBox("The compose tree could not be read", Pages.reason(e)));
         }
-        ClusterNodes.Plan plan = ClusterNodes.plan(sources.spec(), engine.nodes());
-        List<String> nodes = new ArrayList<>(plan.drift());
-        plan.updates().forEach(u -> nodes.add(u.describe() + " (kiban swarm apply)"));
-        nodes.addAll(plan.refusals());
+        List<String> nodes = new ArrayList<>();
+        try {
+            ClusterNodes.Plan plan = ClusterNodes.plan(sources.spec(), engine.nodes());
+            nodes.addAll(plan.drift());
+            plan.updates().forEach(u -> nodes.add(u.describe() + " (kiban swarm apply)"));
+            nodes.addAll(plan.refusals());
+        } catch (RuntimeException e) {
+            return b.append(Html.errorBox("The nodes could not be listed", Pages.reason(e))).append("</section>\n")
+                    .toString();
+        }
         if (nodes.isEmpty()) {
             b.append("<p class=\"none\" id=\"spec-drift\">The nodes are as swarm.nodes says.</p>");
         } else {
