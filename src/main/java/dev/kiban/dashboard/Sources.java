@@ -14,9 +14,16 @@ import java.util.function.Supplier;
  * repository, the routine's logs, the latest verify and audit results. The dashboard only reads them.
  *
  * @param engines opens a connection; throws {@link dev.kiban.engine.EngineUnavailableException} when none answers
+ * @param composeTree the spec's storage.compose ({@code <stack>/docker-compose.yml}), which drift is measured from
  */
 public record Sources(Supplier<Engine> engines, PlatformSpec spec, String specName, Path monitorState,
-        PlatformStatus.DiskProbe disks, Clock clock) {
+        PlatformStatus.DiskProbe disks, Clock clock, Path composeTree) {
+
+    /** The compose tree the spec names (storage.compose); tests hand in their own. */
+    public Sources(Supplier<Engine> engines, PlatformSpec spec, String specName, Path monitorState,
+            PlatformStatus.DiskProbe disks, Clock clock) {
+        this(engines, spec, specName, monitorState, disks, clock, Path.of(spec.storage().compose().value()));
+    }
 
     Path backupLog() {
         return Path.of(spec.backup().log().value());

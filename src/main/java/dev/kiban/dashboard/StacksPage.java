@@ -7,6 +7,8 @@ import dev.kiban.engine.ServiceReplicas;
 import dev.kiban.engine.ServiceSummary;
 import dev.kiban.engine.TaskSummary;
 import dev.kiban.stack.StackRollout;
+import dev.kiban.swarm.ClusterNodes;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,11 +32,11 @@ final class StacksPage {
         try (Engine engine = sources.engines().get()) {
             boolean manager = engine.info().swarm().manager();
             b.append("<section id=\"services\"><h2>Swarm services</h2>");
+            Map<String, ServiceSummary> summaries = new java.util.HashMap<>();
             if (manager) {
                 List<List<String>> rows = new ArrayList<>();
                 List<ServiceReplicas> services = engine.serviceReplicas().stream()
                         .sorted(Comparator.comparing(ServiceReplicas::name)).toList();
-                Map<String, ServiceSummary> summaries = new java.util.HashMap<>();
                 engine.services(Map.of()).forEach(s -> summaries.put(s.id(), s));
                 for (ServiceReplicas s : services) {
                     ServiceSummary summary = summaries.get(s.id());
@@ -66,6 +68,7 @@ final class StacksPage {
                 b.append("<p class=\"none\">This engine is not a Swarm manager: no services to list.</p>");
             }
             b.append("</section>\n");
+            if (manager) b.append(drift(sources, engine, List.copyOf(summaries.values())));
 
             b.append("<section id=\"containers\"><h2>Containers</h2>");
             List<ContainerSummary> all = engine.containers().stream()
@@ -101,6 +104,38 @@ final class StacksPage {
             b.append(Html.errorBox("The engine did not answer", Pages.reason(e)));
         }
         return b.toString();
+    }
+
+    /**
+     * Drift from the compose tree (per stack and service: {@link StackDrift}) and from the spec's swarm.nodes, as
+     * {@code kiban swarm status} reports it ({@link ClusterNodes}).
+     */
+    static String drift(Sources sources, Engine engine, List<ServiceSummary> services) {
+        StringBuilder b = new StringBuilder("<section id=\"drift\"><h2>Drift from the compose files and the spec</h2>");
+        b.append("<p>Compose tree <code>").append(Html.escape(sources.composeTree().toString())).append("</code></p>");
+        try {
+            b.append(StackDrift.render(StackDrift.compare(StackDrift.read(sources.composeTree()), services)));
+        } catch (IOException | RuntimeException e) {
+            b.append(Html.errorBox("The compose tree could not be read", Pages.reason(e)));
+        }
+        List<String> nodes = new ArrayList<>();
+        try {
+            ClusterNodes.Plan plan = ClusterNodes.plan(sources.spec(), engine.nodes());
+            nodes.addAll(plan.drift());
+            plan.updates().forEach(u -> nodes.add(u.describe() + " (kiban swarm apply)"));
+            nodes.addAll(plan.refusals());
+        } catch (RuntimeException e) {
+            return b.append(Html.errorBox("The nodes could not be listed", Pages.reason(e))).append("</section>\n")
+                    .toString();
+        }
+        if (nodes.isEmpty()) {
+            b.append("<p class=\"none\" id=\"spec-drift\">The nodes are as swarm.nodes says.</p>");
+        } else {
+            b.append("<ul id=\"spec-drift\">");
+            nodes.forEach(n -> b.append("<li class=\"bad\">").append(Html.escape(n)).append("</li>"));
+            b.append("</ul>");
+        }
+        return b.append("</section>\n").toString();
     }
 
     /** A service's stack: the part of its name before the first underscore, as docker stack deploy names them. */

@@ -74,7 +74,7 @@ class DashboardServerTest {
         state = temp.resolve("monitor");
         var spec = SpecDocument.builtin().require();
         Sources sources = new Sources(() -> engine, spec, "built-in", state, p -> Optional.empty(),
-                Clock.fixed(Instant.parse("2026-12-05T12:00:00Z"), ZoneOffset.UTC));
+                Clock.fixed(Instant.parse("2026-12-05T12:00:00Z"), ZoneOffset.UTC), temp.resolve("compose"));
         server = DashboardServer.start(new DashboardSettings(InetAddress.getLoopbackAddress(), 0, Optional.empty(),
                 token, "ssh -L 9440:127.0.0.1:9440 admin@host"), sources);
         return server;
@@ -120,6 +120,21 @@ class DashboardServerTest {
                 "href=\"/stacks\"", "href=\"/alerts\"", "href=\"/backups\"", "href=\"/results\"");
         assertThat(get("/events").body()).contains("<script src=\"/static/events.js\" defer></script>")
                 .doesNotContainPattern("<script>[^<]");
+    }
+
+    @Test
+    void theStacksPageShowsDriftFromTheComposeTree() throws Exception {
+        Path shop = Files.createDirectories(temp.resolve("compose/shop"));
+        Files.writeString(shop.resolve("docker-compose.yml"), "services:\n  web:\n    image: nginx:1.27\n"
+                + "    deploy: {replicas: 3}\n  cache:\n    image: redis:7\n");
+        Files.createDirectories(temp.resolve("compose/blog"));
+        Files.writeString(temp.resolve("compose/blog/docker-compose.yml"), "services: [\n  " + SECRET + ": :\n");
+        start(Optional.empty());
+        String stacks = get("/stacks").body();
+        assertThat(stacks).contains("<section id=\"drift\">", "nginx:1.27", "data-state=\"image\"",
+                "data-state=\"replicas\"", "data-state=\"missing\"", "data-state=\"unreadable\"",
+                temp.resolve("compose/blog/docker-compose.yml").toString(), "as swarm.nodes says")
+                .doesNotContain(SECRET);
     }
 
     @Test
