@@ -13,8 +13,9 @@ import java.util.Optional;
  * against 1 ms for the plain listing, on the 2-core test machine; it grows with the files the layers hold), made
  * on the sweep thread after the alerts, so a slow one delays no alert. The reading is made at the first sweep of
  * each period of the clock; the period is the history's aggregate one, so each 5-minute aggregate holds one reading
- * and the 7-day graph has no holes. Only those sweeps record a disk figure for a container: every stored point is a reading made when it says, never a
- * value carried on (which would hide a container that filled its layer since, or a reading that failed).
+ * and the 7-day graph has no holes. Only those sweeps record a disk figure for a container: every stored point is
+ * a reading made when it says, never a value carried on (which would hide a container that filled its layer since,
+ * or a reading that failed).
  */
 final class ContainerDisks {
     /** How often the writable layers are read; the history's aggregate period. */
