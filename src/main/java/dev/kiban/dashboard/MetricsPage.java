@@ -56,7 +56,7 @@ final class MetricsPage {
                     .append("</p>\n");
         }
         List<HistoryPoint> disk = history.series(subject, Metric.DISK_BYTES, from, to);
-        // containers have no disk figure (the collector reads none): the chart is the host's
+        // a container's disk (its writable layer) is read once per 5 minutes: no chart before its first reading
         if (!disk.isEmpty() || subject.equals(MetricHistory.HOST)) {
             b.append(SvgChart.render(subject + " — disk used", SvgChart.Unit.BYTES, disk, from, to)).append('\n');
         }

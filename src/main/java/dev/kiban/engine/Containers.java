@@ -1,6 +1,7 @@
 package dev.kiban.engine;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,6 +47,13 @@ public interface Containers {
 
     /** One-shot cumulative counters (no waiting for a second sample); empty when the container is stopped or gone. */
     Optional<ContainerCounters> counters(String id);
+
+    /**
+     * The size in bytes of each running container's writable layer, by id: what it wrote over its image (the
+     * engine's {@code SizeRw}; its named volumes are not in it). Costly: the engine walks the files of every running
+     * container's layer to answer, so a caller asks seldom (the monitor: once per 5 minutes).
+     */
+    Map<String, Long> writableLayers();
 
     /** The engine's events about a container since {@code sinceEpochSeconds}, oldest first, as "time action". */
     List<String> events(String id, long sinceEpochSeconds);

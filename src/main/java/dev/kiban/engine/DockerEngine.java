@@ -71,6 +71,17 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
+    public java.util.Map<String, Long> writableLayers() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        // running ones only (no all=true): a stopped container's layer is not graphed, and each costs a walk
+        for (JsonNode c : api("GET", "/containers/json?size=true", null)) {
+            // the engine leaves out a SizeRw of 0 (omitempty)
+            out.put(c.path("Id").asText(), Math.max(0, c.path("SizeRw").asLong(0)));
+        }
+        return out;
+    }
+
+    @Override
     public int volumeCount() {
         return api("GET", "/volumes", null).path("Volumes").size();
     }

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * What {@link MetricHistory} records of a sweep (pure): for the host, its CPU, memory in use (limit: all of it) and
  * the used bytes of its watched filesystems (each filesystem once, however many watched paths are on it); for each
- * running container, its CPU of its limit, working set and memory limit. A Swarm task is recorded under its slot
+ * running container, its CPU of its limit, working set and memory limit, and its disk (its writable layer) at the
+ * sweeps that read it ({@link ContainerDisks}: once per 5 minutes). A Swarm task is recorded under its slot
  * ({@code web.1}, the name without the task id), so a replaced task goes on the same graph; a container named
  * "host" as "host (container)", a name no container can have, so it never mixes with the host's.
  */
@@ -18,6 +19,12 @@ public final class HistorySamples {
     private HistorySamples() {}
 
     public static List<HistorySample> of(Sweep sweep, double hostCpuPercent, Optional<MemInfo> memory) {
+        return of(sweep, hostCpuPercent, memory, Map.of());
+    }
+
+    /** As above, with the bytes of each container's writable layer by id, where this sweep read them. */
+    public static List<HistorySample> of(Sweep sweep, double hostCpuPercent, Optional<MemInfo> memory,
+                                         Map<String, Long> writableLayers) {
         List<HistorySample> out = new ArrayList<>();
         String host = MetricHistory.HOST;
         if (!Double.isNaN(hostCpuPercent)) out.add(new HistorySample(host, Metric.CPU_PERCENT, hostCpuPercent));
@@ -37,6 +44,8 @@ public final class HistorySamples {
             }
             out.add(new HistorySample(subject, Metric.MEMORY_BYTES, c.workingSet(),
                     c.memoryLimit() > 0 ? c.memoryLimit() : Double.NaN));
+            Long disk = writableLayers.get(c.id());
+            if (disk != null) out.add(new HistorySample(subject, Metric.DISK_BYTES, disk));
         }
         return out;
     }

@@ -53,6 +53,10 @@ public final class MonitorAgent implements AutoCloseable {
     private MetricHistory.Writer history;
     private HostCpu hostCpu;
     private Supplier<Optional<dev.kiban.os.MemInfo>> memory;
+    /** The containers' disks, read once per 5 minutes; with the history only. */
+    private ContainerDisks disks;
+    /** The last failure to read them, logged once until a reading succeeds. */
+    private String disksFailure = "";
     /** The history's last failure, logged once until a sweep is recorded again. */
     private String historyFailure = "";
 
@@ -99,6 +103,7 @@ public final class MonitorAgent implements AutoCloseable {
         this.history = history;
         this.hostCpu = hostCpu;
         this.memory = memory;
+        this.disks = new ContainerDisks(engine);
         hostCpu.percent(); // the first reading: the first sweep's host CPU is a rate
         return this;
     }
@@ -165,11 +170,29 @@ public final class MonitorAgent implements AutoCloseable {
         return s;
     }
 
-    /** Into the history, outside the lock: a slow disk delays no alert. A failure is logged, never fatal. */
+    /**
+     * Into the history, outside the lock: a slow disk (or the engine slow to size the containers' layers) delays no
+     * alert. A failure is logged, never fatal.
+     */
     private void record(Sweep s) {
         if (history == null) return;
+        Map<String, Long> layers = Map.of();
         try {
-            history.record(s.at(), HistorySamples.of(s, hostCpu.percent(), memory.get()));
+            Optional<Map<String, Long>> read = disks.due(clock.instant());
+            if (read.isPresent()) {
+                layers = read.get();
+                disksFailure = "";
+            }
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? "an internal error" : e.getMessage();
+            if (!why.equals(disksFailure)) {
+                log.println(clock.instant() + " containers' disks not read: " + why);
+                log.flush();
+            }
+            disksFailure = why;
+        }
+        try {
+            history.record(s.at(), HistorySamples.of(s, hostCpu.percent(), memory.get(), layers));
             historyFailure = "";
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? "an internal error" : e.getMessage();

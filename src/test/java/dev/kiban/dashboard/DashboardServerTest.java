@@ -310,6 +310,8 @@ class DashboardServerTest {
                         new HistorySample("host", Metric.DISK_BYTES, 3e9),
                         new HistorySample(HOSTILE, Metric.MEMORY_BYTES,
                                 64.0 * 1024 * 1024, 256.0 * 1024 * 1024)));
+                // a container's disk is read once per 5 minutes: every 10th sweep carries it
+                if (i % 10 == 0) writer.record(at, List.of(new HistorySample("web", Metric.DISK_BYTES, 5e6)));
             }
         }
         HttpResponse<String> host = get("/metrics");
@@ -321,7 +323,10 @@ class DashboardServerTest {
         HttpResponse<String> container = get("/metrics?range=7d&subject=" + hostile);
         assertThat(container.statusCode()).isEqualTo(200);
         assertThat(container.body()).contains("memory limit: 256.0 MiB").doesNotContain(HOSTILE)
-                .doesNotContain("disk used");
+                .doesNotContain("disk used"); // no reading of its disk: no chart
+        HttpResponse<String> web = get("/metrics?subject=web");
+        assertThat(web.statusCode()).isEqualTo(200);
+        assertThat(web.body()).contains("<title>web — disk used</title>");
         assertThat(get("/metrics?subject=nobody").statusCode()).isEqualTo(400);
     }
 }

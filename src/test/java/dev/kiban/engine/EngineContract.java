@@ -197,6 +197,19 @@ public abstract class EngineContract {
     }
 
     @Test
+    void aRunningContainersWritableLayerGrowsByWhatItWritesAndAStoppedOneIsNotRead() {
+        String id = run(unique("kiban-contract-size"));
+        Map<String, Long> sizes = engine().writableLayers();
+        assertThat(sizes).containsKey(id).allSatisfy((c, bytes) -> assertThat(bytes).isNotNegative());
+        long before = sizes.get(id);
+        ExecResult wrote = engine().exec(id, List.of("sh", "-c", "dd if=/dev/zero of=/kiban-fill bs=1024 count=1024"));
+        assertThat(wrote.exitCode()).isZero();
+        assertThat(engine().writableLayers().get(id)).isGreaterThanOrEqualTo(before + (1 << 20));
+        engine().stopContainer(id, 1);
+        assertThat(engine().writableLayers()).doesNotContainKey(id);
+    }
+
+    @Test
     void volumesAreListedAndCounted() {
         List<VolumeSummary> volumes = engine().volumes();
         assertThat(engine().volumeCount()).isEqualTo(volumes.size());

@@ -59,6 +59,105 @@ class HistorySamplesTest {
     }
 
     @Test
+    void aContainersDiskIsItsWritableLayerWhereTheSweepReadIt() {
+        Sweep s = new Sweep(T0, List.of(container("web", "", "running", 12, 100, 0),
+                container("stack_api.2.abcdefghijklmnopqrstuvwxy", "stack_api", "running", 1, 200, 0),
+                container("new", "", "running", 1, 300, 0), container("stopped", "", "exited", 0, 0, 0)),
+                List.of(), List.of(), 0, "cgroup", Optional.empty(), Map.of());
+        // "new" started after the reading; a stopped container is not recorded at all
+        Map<String, Long> layers = Map.of("id-web", 4096L, "id-stack_api.2.abcdefghijklmnopqrstuvwxy", 0L,
+                "id-stopped", 7L);
+        assertThat(HistorySamples.of(s, Double.NaN, Optional.empty(), layers))
+                .filteredOn(x -> x.metric() == Metric.DISK_BYTES).containsExactly(
+                        new HistorySample("web", Metric.DISK_BYTES, 4096),
+                        new HistorySample("stack_api.2", Metric.DISK_BYTES, 0));
+        assertThat(HistorySamples.of(s, Double.NaN, Optional.empty())).noneMatch(x -> x.metric() == Metric.DISK_BYTES);
+    }
+
+    /** A clock the test moves on. */
+    static final class MovingClock extends Clock {
+        Instant now;
+
+        MovingClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void theAgentReadsTheContainersDisksOncePerFiveMinutesNotAtEverySweep() throws Exception {
+        FakeEngine engine = new FakeEngine();
+        String web = engine.addContainer("web", "running", Map.of(), List.of());
+        engine.setWritableLayer(web, 5L << 20);
+        Collector collector = new Collector(engine, new CgroupFiles(dir.resolve("cgroup")), new HostFacts(2, 8L << 30),
+                List.of(), null, FakePrograms.none());
+        MonitorState state = new MonitorState(dir.resolve("state"));
+        Path history = state.dir().resolve("history");
+        Path stat = Files.writeString(dir.resolve("stat"), "cpu  100 0 100 700 100 0 0 0 0 0\n");
+        StringWriter log = new StringWriter();
+        MovingClock clock = new MovingClock(T0.plusSeconds(10));
+        try (MonitorAgent agent = new MonitorAgent(engine, () -> engine, collector, List.of(), Map.of(), state, "ws1",
+                clock, new PrintWriter(log))) {
+            agent.recordHistory(MetricHistory.writer(history, Duration.ofSeconds(30)), new HostCpu(stat),
+                    Optional::empty);
+            // 12 minutes of 30-second sweeps, from 10:00:10: the periods 10:00, 10:05 and 10:10 are read once each
+            for (int i = 0; i < 24; i++) {
+                agent.sweep();
+                int reads = engine.writableLayerReads();
+                assertThat(reads).as("reads after the sweep at %s", clock.now).isEqualTo(i < 10 ? 1 : i < 20 ? 2 : 3);
+                clock.now = clock.now.plusSeconds(30);
+            }
+        }
+        Instant now = Instant.now();
+        List<HistoryPoint> disk = MetricHistory.reader(history).series("web", Metric.DISK_BYTES,
+                now.minus(Duration.ofDays(2)), now.plusSeconds(1));
+        assertThat(disk).isNotEmpty().allSatisfy(p -> assertThat(p.avg()).isEqualTo(5L << 20));
+        assertThat(log.toString()).doesNotContain("not read").doesNotContain("history not recorded");
+    }
+
+    @Test
+    void aFailedReadingOfTheDisksIsLoggedOnceAndTheSweepsAreStillRecorded() throws Exception {
+        FakeEngine engine = new FakeEngine();
+        engine.addContainer("web", "running", Map.of(), List.of());
+        engine.failWritableLayers(new dev.kiban.engine.EngineApiException(500, "the engine is busy"));
+        Collector collector = new Collector(engine, new CgroupFiles(dir.resolve("cgroup")), new HostFacts(2, 8L << 30),
+                List.of(), null, FakePrograms.none());
+        MonitorState state = new MonitorState(dir.resolve("state"));
+        Path history = state.dir().resolve("history");
+        Path stat = Files.writeString(dir.resolve("stat"), "cpu  100 0 100 700 100 0 0 0 0 0\n");
+        StringWriter log = new StringWriter();
+        MovingClock clock = new MovingClock(T0);
+        try (MonitorAgent agent = new MonitorAgent(engine, () -> engine, collector, List.of(), Map.of(), state, "ws1",
+                clock, new PrintWriter(log))) {
+            agent.recordHistory(MetricHistory.writer(history, Duration.ofSeconds(30)), new HostCpu(stat),
+                    Optional::empty);
+            for (int i = 0; i < 3; i++) {
+                agent.sweep();
+                clock.now = clock.now.plus(ContainerDisks.PERIOD);
+            }
+        }
+        assertThat(engine.writableLayerReads()).isEqualTo(3);
+        assertThat(log.toString().split("containers' disks not read: the engine is busy", -1)).hasSize(2);
+        Instant now = Instant.now();
+        assertThat(MetricHistory.reader(history).series("web", Metric.MEMORY_BYTES, now.minus(Duration.ofDays(2)),
+                now.plusSeconds(1))).isNotEmpty();
+    }
+
+    @Test
     void theHostsCpuIsTheBusyShareOfAllCoresSinceTheLastReading() throws Exception {
         Path stat = dir.resolve("stat");
         Files.writeString(stat, "cpu  100 0 100 700 100 0 0 0 0 0\ncpu0 1 2 3 4\n");

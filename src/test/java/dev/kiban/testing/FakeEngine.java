@@ -73,6 +73,8 @@ public final class FakeEngine implements Engine {
         long memoryLimit;
         long nanoCpus;
         ContainerCounters counters = new ContainerCounters(0, 8 << 20, 0, 0, 0);
+        /** Bytes written over the image: what {@code dd} in {@link #exec} adds to. */
+        long writableLayer;
         final List<Map.Entry<Instant, String>> output = new ArrayList<>();
         final List<String> events = new ArrayList<>();
 
@@ -127,7 +129,10 @@ public final class FakeEngine implements Engine {
     private final Map<String, RuntimeException> failures = new HashMap<>();
     private final List<String> execs = new ArrayList<>();
     private SwarmSettings swarm = SwarmSettings.INACTIVE;
-    private BiFunction<String, List<String>, ExecResult> exec = FakeEngine::shell;
+    private BiFunction<String, List<String>, ExecResult> exec = this::shell;
+    private int writableLayerReads;
+    /** What {@link #writableLayers} throws, if anything. */
+    private RuntimeException writableLayersFailure;
     private boolean lost;
     /** Calls left before the engine is lost by itself (negative: never), to lose it mid-audit. */
     private int callsBeforeLoss = -1;
@@ -244,6 +249,21 @@ public final class FakeEngine implements Engine {
 
     public synchronized void setCounters(String id, ContainerCounters counters) {
         box(id).counters = counters;
+    }
+
+    /** The bytes a container has written over its image, as {@link #writableLayers} gives them. */
+    public synchronized void setWritableLayer(String id, long bytes) {
+        box(id).writableLayer = bytes;
+    }
+
+    /** Makes {@link #writableLayers} throw this (after counting the call), as an engine that times out would. */
+    public synchronized void failWritableLayers(RuntimeException failure) {
+        writableLayersFailure = failure;
+    }
+
+    /** How many times {@link #writableLayers} was called: the costly call the monitor makes seldom. */
+    public synchronized int writableLayerReads() {
+        return writableLayerReads;
     }
 
     public synchronized void setRestarts(String id, int restarts, boolean oomKilled) {
@@ -467,6 +487,16 @@ public final class FakeEngine implements Engine {
         if (b.isEmpty()) return Optional.empty();
         checkFailure(b.get());
         return b.get().running() ? Optional.of(b.get().counters) : Optional.empty();
+    }
+
+    @Override
+    public synchronized Map<String, Long> writableLayers() {
+        reachable();
+        writableLayerReads++;
+        if (writableLayersFailure != null) throw writableLayersFailure;
+        Map<String, Long> out = new LinkedHashMap<>();
+        containers.values().stream().filter(Box::running).forEach(b -> out.put(b.id, b.writableLayer));
+        return out;
     }
 
     @Override
@@ -924,8 +954,11 @@ public final class FakeEngine implements Engine {
         return containers.values().stream().filter(b -> serviceId.equals(b.labels.get("com.docker.swarm.service.id")));
     }
 
-    /** {@code sh -c "echo …; exit N"}: enough of a shell for hooks and the contract's exec case. */
-    private static ExecResult shell(String id, List<String> command) {
+    /**
+     * {@code sh -c "echo …; exit N"}: enough of a shell for hooks and the contract's exec case; {@code dd … bs=N
+     * count=M} adds N × M bytes to the container's writable layer.
+     */
+    private ExecResult shell(String id, List<String> command) {
         List<String> script = command.size() == 3 && command.get(0).equals("sh") && command.get(1).equals("-c")
                 ? List.of(command.get(2).split(";")) : List.of(String.join(" ", command));
         StringBuilder out = new StringBuilder();
@@ -944,6 +977,16 @@ public final class FakeEngine implements Engine {
                 }
                 case "true" -> status = 0;
                 case "false" -> status = 1;
+                case "dd" -> {
+                    long bs = 512;
+                    long count = 0;
+                    for (String w : words) {
+                        if (w.startsWith("bs=")) bs = Long.parseLong(w.substring(3));
+                        if (w.startsWith("count=")) count = Long.parseLong(w.substring(6));
+                    }
+                    containers.get(id).writableLayer += bs * count;
+                    status = 0;
+                }
                 default -> {
                     out.append("sh: ").append(words[0]).append(": not found\n");
                     status = 127;
