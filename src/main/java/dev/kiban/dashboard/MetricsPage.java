@@ -52,7 +52,7 @@ final class MetricsPage {
         chart(b, history, subject, Metric.MEMORY_BYTES, "Memory", SvgChart.Unit.BYTES, from, to);
         OptionalDouble limit = history.memoryLimit(subject, from, to);
         if (limit.isPresent()) {
-            b.append("<p class=\"limit\">memory limit: ").append(Html.escape(bytes(limit.getAsDouble())))
+            b.append("<p class=\"limit\">memory limit: ").append(Html.escape(Html.bytes((long) limit.getAsDouble())))
                     .append("</p>\n");
         }
         List<HistoryPoint> disk = history.series(subject, Metric.DISK_BYTES, from, to);
@@ -76,15 +76,5 @@ final class MetricsPage {
 
     private static String href(String range, String subject) {
         return "/metrics?range=" + range + "&subject=" + URLEncoder.encode(subject, StandardCharsets.UTF_8);
-    }
-
-    private static String bytes(double v) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(java.util.Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
     }
 }

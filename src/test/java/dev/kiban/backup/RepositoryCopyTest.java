@@ -52,18 +52,11 @@ class RepositoryCopyTest {
 
     /** The copy's snapshots, each verified with every chunk read back; the copy's damage and unindexed packs. */
     private List<String> verify(Path copy) throws IOException {
-        try (BackupRepository r = BackupRepository.openExisting(copy, Optional.of(key)).readLocked()) {
-            List<String> problems = new java.util.ArrayList<>(r.damage());
-            for (Snapshot s : r.snapshots()) problems.addAll(r.verify(s, true));
-            if (r.unindexedPacks() > 0) problems.add(r.unindexedPacks() + " unindexed packs");
-            return problems;
-        }
+        return RepositoryFixtures.problemsReadingEverything(copy, Optional.of(key));
     }
 
     private int snapshots(Path copy) throws IOException {
-        try (BackupRepository r = BackupRepository.openExisting(copy, Optional.of(key))) {
-            return r.snapshots().size();
-        }
+        return RepositoryFixtures.snapshotCount(copy, key);
     }
 
     @Test

@@ -138,4 +138,23 @@ public final class RepositoryFixtures {
     public static void failReads(java.util.function.Function<Path, IOException> fault) {
         RepositoryKey.readFault = fault;
     }
+
+    /**
+     * What is wrong with a repository (a copy, say), each snapshot verified with every chunk read back: its damage,
+     * every snapshot's problems and the packs no index names. Empty: sound.
+     */
+    public static List<String> problemsReadingEverything(Path repo, Optional<Path> key) throws IOException {
+        try (BackupRepository r = BackupRepository.openExisting(repo, key).readLocked()) {
+            List<String> problems = new ArrayList<>(r.damage());
+            for (Snapshot s : r.snapshots()) problems.addAll(r.verify(s, true));
+            if (r.unindexedPacks() > 0) problems.add(r.unindexedPacks() + " unindexed packs");
+            return problems;
+        }
+    }
+
+    public static int snapshotCount(Path repo, Path key) throws IOException {
+        try (BackupRepository r = BackupRepository.openExisting(repo, Optional.of(key))) {
+            return r.snapshots().size();
+        }
+    }
 }

@@ -87,13 +87,8 @@ class S3CopyIT {
                 }
             }
         }
-        try (BackupRepository r = BackupRepository.openExisting(local, Optional.of(key)).readLocked()) {
-            List<String> problems = new ArrayList<>(r.damage());
-            for (Snapshot s : r.snapshots()) problems.addAll(r.verify(s, true));
-            if (r.unindexedPacks() > 0) problems.add(r.unindexedPacks() + " unindexed packs");
-            assertThat(r.snapshots()).hasSize(3);
-            return problems;
-        }
+        assertThat(RepositoryFixtures.snapshotCount(local, key)).isEqualTo(3);
+        return RepositoryFixtures.problemsReadingEverything(local, Optional.of(key));
     }
 
     @Test

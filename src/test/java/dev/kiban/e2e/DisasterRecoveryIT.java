@@ -77,11 +77,7 @@ class DisasterRecoveryIT extends RigSteps {
                         + hardNofile + "}");
         h.write(SPEC, spec);
         h.execOk("chmod", "600", SPEC, "/etc/kiban/discord-webhook");
-        h.execOk("useradd", "-m", "-s", "/bin/bash", "deploy");
-        h.execOk("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "/root/deploy-key");
-        h.execOk("install", "-d", "-m", "700", "-o", "deploy", "-g", "deploy", "/home/deploy/.ssh");
-        h.execOk("install", "-m", "600", "-o", "deploy", "-g", "deploy", "/root/deploy-key.pub",
-                "/home/deploy/.ssh/authorized_keys");
+        operatorWithKey(h);
         kibanOk(h, "apply", "--yes");
     }
 

@@ -48,4 +48,16 @@ abstract class RigSteps {
         argv.addAll(List.of(args));
         return h.exec(Duration.ofMinutes(10), argv.toArray(String[]::new));
     }
+
+    /**
+     * The operator's account {@code deploy}, whose key is {@code /root/deploy-key}: once applied, password login is
+     * off, so the tests log in with it.
+     */
+    static void operatorWithKey(Host h) {
+        h.execOk("useradd", "-m", "-s", "/bin/bash", "deploy");
+        h.execOk("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "/root/deploy-key");
+        h.execOk("install", "-d", "-m", "700", "-o", "deploy", "-g", "deploy", "/home/deploy/.ssh");
+        h.execOk("install", "-m", "600", "-o", "deploy", "-g", "deploy", "/root/deploy-key.pub",
+                "/home/deploy/.ssh/authorized_keys");
+    }
 }

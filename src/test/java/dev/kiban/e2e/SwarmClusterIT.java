@@ -158,12 +158,7 @@ class SwarmClusterIT extends RigSteps {
             h.write(SPEC, spec("worker", "worker"));
             h.write("/etc/kiban/discord-webhook", webhook + "\n");
             h.execOk("chmod", "600", SPEC, "/etc/kiban/discord-webhook");
-            // the operator's account, with a key: password login is off once applied
-            h.execOk("useradd", "-m", "-s", "/bin/bash", "deploy");
-            h.execOk("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "/root/deploy-key");
-            h.execOk("install", "-d", "-m", "700", "-o", "deploy", "-g", "deploy", "/home/deploy/.ssh");
-            h.execOk("install", "-m", "600", "-o", "deploy", "-g", "deploy", "/root/deploy-key.pub",
-                    "/home/deploy/.ssh/authorized_keys");
+            operatorWithKey(h);
             // the agent's webhook is on loopback; socat carries it to the stand-in on this machine
             h.execOk("systemd-run", "--unit", "discord-forward", "socat",
                     "TCP-LISTEN:" + FORWARD_PORT + ",bind=127.0.0.1,fork,reuseaddr", "TCP:" + forwardTo);
