@@ -832,4 +832,16 @@ class HostileSpecTest {
         refused("maintenance: {offsiteCopy: {to: \"sftp://u@h/p\", identity: \"/etc/kiban/id key\"}}\n",
                 "maintenance.offsiteCopy.identity");
     }
+
+    @Test
+    void aDashboardOpenToAllOrBreakingOutOfItsUnit() throws IOException {
+        refused("dashboard: {enabled: true, bind: \"0.0.0.0:9440\"}\n", "dashboard.bind");
+        refused("dashboard: {enabled: true, bind: \"192.0.2.10:9440\"}\n", "dashboard.bind");
+        refused("dashboard: {enabled: true, bind: \"127.0.0.1:9440\\nExecStartPre=/bin/id\"}\n", "dashboard.bind");
+        refused("dashboard: {enabled: true, bind: \"127.0.0.1:99999\"}\n", "dashboard.bind");
+        refused("dashboard: {enabled: true, tokenFile: \"/etc/kiban/token --bind 0.0.0.0:80\"}\n",
+                "dashboard.tokenFile");
+        refused("dashboard: {enabled: true, tls: {certificate: \"/etc/kiban/c.pem\\nUser=root\", "
+                + "key: /etc/kiban/k.pem}}\n", "dashboard.tls.certificate");
+    }
 }
