@@ -276,6 +276,56 @@ abstract class InstalledPlatform extends RigSteps {
 
     @Test
     @Order(10)
+    void anOffsiteCopyOverSftpToTheHardenedSshdOpensWithTheSameSnapshotsAndAWrongKeyIsRefused() {
+        // the sshd kiban hardened is the SFTP server (issue 16, item 5): the spec's ssh user, its key from Order 2
+        String effective = host.execOk("sshd", "-T");
+        assertThat(effective).as("the distribution's SFTP subsystem, untouched by the hardening")
+                .containsPattern("(?m)^subsystem sftp /").contains("\nchrootdirectory none\n", "\nforcecommand none\n");
+        String port = effective.lines().filter(l -> l.startsWith("port ")).findFirst().orElseThrow().substring(5);
+        host.write("/root/sftp-known-hosts", host.execOk("ssh-keyscan", "-p", port, "127.0.0.1"));
+        String source = "/mnt/backup/docker";
+        String sourceBefore = files(source);
+        String to = "sftp://deploy@127.0.0.1:" + port + "/home/deploy/kiban-copy";
+        Exec copy = kiban(host, "backup", "copy", "--to", to, "--identity", "/root/deploy-key", "--known-hosts",
+                "/root/sftp-known-hosts");
+        assertThat(copy.ok()).as(copy.both()).isTrue();
+        // the rig's number, in the Failsafe report
+        System.out.println("sftp copy on " + suite + ": " + copy.out().lines().filter(l -> l.contains("MB/s"))
+                .findFirst().orElse(copy.out()).strip());
+        assertThat(copy.out()).contains("configuration: copied (a new copy)", "each file read back and compared");
+        assertThat(host.execOk("stat", "-c", "%U", "/home/deploy/kiban-copy/config.json").strip())
+                .as("written by the SFTP user").isEqualTo("deploy");
+        // the copy, opened as a local path on this host with the same key file: the same snapshots, every chunk read
+        Exec verify = kiban(host, "backup", "verify", "--read-data", "-r", "/home/deploy/kiban-copy");
+        assertThat(verify.ok()).as(verify.both()).isTrue();
+        assertThat(snapshotIds(kiban(host, "backup", "list", "-r", "/home/deploy/kiban-copy")))
+                .isNotEmpty().isEqualTo(snapshotIds(kiban(host, "backup", "list")));
+        // a key the server does not know: refused as the environment's problem (exit 3), said plainly, nothing sent
+        host.execOk("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "/root/other-key");
+        Exec wrong = kiban(host, "backup", "copy", "--to", to + "-wrong", "--identity", "/root/other-key",
+                "--known-hosts", "/root/sftp-known-hosts");
+        assertThat(wrong.exit()).as(wrong.both()).isEqualTo(3);
+        assertThat(wrong.err()).contains("refused the login of deploy", "authorized_keys")
+                .doesNotContain(host.read("/root/other-key").lines().filter(l -> !l.startsWith("-----"))
+                        .reduce((a, b) -> b).orElseThrow());
+        assertThat(host.exec("test", "-e", "/home/deploy/kiban-copy-wrong").ok()).isFalse();
+        assertThat(files(source)).as("the source repository").isEqualTo(sourceBefore);
+    }
+
+    /** Every entry under {@code dir} with its type, and each file's size, sorted. */
+    private String files(String dir) {
+        return host.execOk("find", dir, "(", "-type", "f", "-printf", "%P f %s\n", ")", "-o", "-printf", "%P %y\n")
+                .lines().sorted().reduce("", (a, b) -> a + b + "\n");
+    }
+
+    /** The snapshot ids of a backup list. */
+    private static List<String> snapshotIds(Exec list) {
+        assertThat(list.ok()).as(list.both()).isTrue();
+        return list.out().lines().map(l -> l.split(" ")[0]).toList();
+    }
+
+    @Test
+    @Order(11)
     void theMonitorAgentIsActiveAndServesMetrics() throws Exception {
         Wait.until(() -> host.exec("systemctl", "is-active", "kiban-monitor").out().strip().equals("active"),
                 Duration.ofSeconds(30), "kiban-monitor is active");
@@ -289,7 +339,7 @@ abstract class InstalledPlatform extends RigSteps {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void systemdAnalyzeVerifyIsCleanForEveryUnitKibanWrites() {
         List<String> units = Arrays.stream(host.execOk("sh", "-c", "ls /etc/systemd/system/kiban-*").split("\n"))
                 .filter(s -> !s.isBlank()).toList();
@@ -303,7 +353,7 @@ abstract class InstalledPlatform extends RigSteps {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void aLogwatchReportAndAKibanMailAlertArriveThroughTheHostsMta() throws Exception {
         // today's range: the host is minutes old, and logwatch mails no report for an empty day
         Exec logwatch = host.exec("logwatch", "--output", "mail", "--range", "today");
@@ -326,7 +376,7 @@ abstract class InstalledPlatform extends RigSteps {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void verifyPassesEverythingButSelinux() throws Exception {
         host.loadImage("kiban-test/base:latest");
         Exec swarm = kiban(host, "swarm", "init", "--yes");
@@ -363,7 +413,7 @@ abstract class InstalledPlatform extends RigSteps {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void theAuditFindsNothingHighAfterApplyAndCatchesEachMisconfigurationByItsId() throws Exception {
         Exec clean = kiban(host, "audit", "--format", "json");
         Map<String, String> verdicts = auditVerdicts(clean);
@@ -441,7 +491,7 @@ abstract class InstalledPlatform extends RigSteps {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void aRelayThatRefusesTheLoginIsReportedByVerifyNotQueuedSilently() throws Exception {
         // a relay over implicit TLS that knows the user, and the spec giving it a wrong password; on port 465,
         // which is what tells kiban (and postfix's wrapper mode) that TLS comes first
@@ -498,7 +548,7 @@ abstract class InstalledPlatform extends RigSteps {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void rollbackReturnsEveryFileToItsBytesBeforeApply() {
         Exec rollback = kiban(host, "rollback", "--to", "0", "--yes");
         assertThat(rollback.ok()).as(rollback.both()).isTrue();
@@ -511,7 +561,7 @@ abstract class InstalledPlatform extends RigSteps {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void removingReinstallingAndPurgingThePackageLeaveTheSpecAndTheRepository() {
         String spec = host.execOk("sha256sum", SPEC);
         String repository = host.execOk("sh", "-c", "cd /mnt/backup/docker && find . -type f | sort | xargs sha256sum");
