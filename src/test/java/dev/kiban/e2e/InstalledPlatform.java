@@ -107,12 +107,7 @@ abstract class InstalledPlatform extends RigSteps {
                 .replace("nofile: {soft: 64000, hard: 64000}", "nofile: {soft: " + hardNofile + ", hard: "
                         + hardNofile + "}");
         host.write(SPEC, spec);
-        // the operator's account, with a key: password login is off once applied
-        host.execOk("useradd", "-m", "-s", "/bin/bash", "deploy");
-        host.execOk("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "/root/deploy-key");
-        host.execOk("install", "-d", "-m", "700", "-o", "deploy", "-g", "deploy", "/home/deploy/.ssh");
-        host.execOk("install", "-m", "600", "-o", "deploy", "-g", "deploy", "/root/deploy-key.pub",
-                "/home/deploy/.ssh/authorized_keys");
+        operatorWithKey(host);
         Exec valid = kiban(host, "spec", "validate", "--strict");
         assertThat(valid.ok()).as(valid.both()).isTrue();
     }
