@@ -136,26 +136,29 @@ public final class FirewallRules {
     private static String dockerUserRules(PlatformSpec spec) {
         StringBuilder s = new StringBuilder("#!/bin/sh\n").append(ManagedFile.header("#", "D7"));
         s.append("# Docker publishes ports by DNAT before the host firewall's INPUT rules see them; this chain is\n")
-                .append("# where the host decides which published ports the outside may reach.\n")
+                .append("# where the host decides which published ports the outside may reach. One iptables-restore\n")
+                .append("# replaces the chain in a single commit: never a moment with it empty (ports open) or half\n")
+                .append("# filled, and --noflush leaves Docker's own chains alone.\n")
                 .append("set -e\n")
-                .append("iptables -w -N DOCKER-USER 2>/dev/null || true\n")
-                .append("iptables -w -F DOCKER-USER\n")
-                .append("iptables -w -A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n")
-                .append("iptables -w -A DOCKER-USER -i docker0 -j RETURN\n")
-                .append("iptables -w -A DOCKER-USER -i docker_gwbridge -j RETURN\n")
-                .append("iptables -w -A DOCKER-USER -i br-+ -j RETURN\n")
-                .append("iptables -w -A DOCKER-USER -i lo -j RETURN\n");
+                .append("exec iptables-restore -w --noflush <<'RULES'\n")
+                .append("*filter\n")
+                .append(":DOCKER-USER - [0:0]\n")
+                .append("-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n")
+                .append("-A DOCKER-USER -i docker0 -j RETURN\n")
+                .append("-A DOCKER-USER -i docker_gwbridge -j RETURN\n")
+                .append("-A DOCKER-USER -i br-+ -j RETURN\n")
+                .append("-A DOCKER-USER -i lo -j RETURN\n");
         for (PortRange api : spec.ports().forbidden()) {
-            s.append("iptables -w -A DOCKER-USER -p tcp -m conntrack --ctorigdstport ").append(iptPort(api))
-                    .append(" -j DROP\n");
+            s.append("-A DOCKER-USER -p tcp -m conntrack --ctorigdstport ").append(iptPort(api)).append(" -j DROP\n");
         }
         for (Opening o : publicOpenings(spec).subList(1, publicOpenings(spec).size())) {
-            s.append("iptables -w -A DOCKER-USER -p ").append(o.protocol()).append(" -m conntrack --ctorigdstport ")
-                    .append(iptPort(o.port()))
-                    .append(" -j RETURN\n");
+            s.append("-A DOCKER-USER -p ").append(o.protocol()).append(" -m conntrack --ctorigdstport ")
+                    .append(iptPort(o.port())).append(" -j RETURN\n");
         }
-        s.append("iptables -w -A DOCKER-USER -m conntrack --ctstate NEW -j DROP\n")
-                .append("iptables -w -A DOCKER-USER -j RETURN\n");
+        s.append("-A DOCKER-USER -m conntrack --ctstate NEW -j DROP\n")
+                .append("-A DOCKER-USER -j RETURN\n")
+                .append("COMMIT\n")
+                .append("RULES\n");
         return s.toString();
     }
 

@@ -12,9 +12,11 @@ import dev.kiban.testing.HostTools;
 import dev.kiban.testing.LiveEngine;
 import dev.kiban.testing.HostTools.NetNamespace;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +128,26 @@ class RenderedConfigIT {
                     "-A DOCKER-USER -p tcp -m conntrack --ctorigdstport 2375 -j DROP",
                     "-A DOCKER-USER -m conntrack --ctstate NEW -j DROP");
             assertThat(rules.stream().filter(l -> l.contains("--ctorigdstport 443")).count()).isEqualTo(1);
+
+            // a rule someone added by hand that lets everything through is replaced with the chain
+            assertThat(ns.exec("iptables", "-I", "DOCKER-USER", "-j", "ACCEPT").ok()).isTrue();
+            assertThat(ns.exec("sh", script.toString()).ok()).isTrue();
+            assertThat(ns.exec("iptables", "-S", "DOCKER-USER").output().lines().toList()).isEqualTo(rules);
+
+            // re-applied (docker restarting takes the unit with it) while something reads the chain: the reader
+            // never sees it empty or half filled, which would be published ports open to the world for a moment
+            Thread reapply = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 30; i++) ns.exec("sh", script.toString());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            reapply.start();
+            List<List<String>> seen = new ArrayList<>();
+            while (reapply.isAlive()) seen.add(ns.exec("iptables", "-S", "DOCKER-USER").output().lines().toList());
+            reapply.join();
+            assertThat(seen).isNotEmpty().allSatisfy(s -> assertThat(s).isEqualTo(rules));
         }
     }
 
