@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
                     + "<root>/var/lib/kiban/lock, record a generation under <root>/var/lib/kiban/generations/, "
                     + "write each file atomically with its owner and mode, have each file checked by the program "
                     + "that reads it, and run the commands (only when --root is /).",
+            "A part of the spec turned off (the dashboard, the off-site copy) takes its units with it: each is "
+                    + "stopped and disabled first (systemctl disable --now), then its file removed (kept in the "
+                    + "generation); a file of that name kiban did not write is left alone.",
             "Refuses before writing anything when a directory on the way to a file is a symbolic link (kiban "
                     + "never follows a link it did not create), when a program the plan runs is not installed, or "
                     + "when another apply or rollback holds the lock.",

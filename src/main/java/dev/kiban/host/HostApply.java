@@ -142,6 +142,15 @@ public final class HostApply {
                 }
             });
         }
+        for (Plan.Removal r : plan.removals()) {
+            Optional<String> unsafe = HostRoot.unsafe(root, r.path());
+            if (unsafe.isPresent()) {
+                out.add(unsafe.get());
+            } else if (!lstat(r.path()).map(BasicFileAttributes::isRegularFile).orElse(true)) {
+                out.add("refusing " + HostRoot.where(root, r.path()) + ": it is no longer a regular file; expected the "
+                        + "unit kiban wrote");
+            }
+        }
         store.unsafe().ifPresent(out::add);
         interrupted().ifPresent(out::add);
         List<String> missing = missingPrograms(plan);
@@ -206,7 +215,9 @@ public final class HostApply {
         plan.files().forEach(f -> written.add(f.artifact().path()));
         Set<String> installed = new HashSet<>();
         Set<String> missing = new LinkedHashSet<>();
-        for (PlannedCommand c : plan.commands()) {
+        List<PlannedCommand> all = new ArrayList<>(plan.removals().stream().map(Plan.Removal::stop).toList());
+        all.addAll(plan.commands());
+        for (PlannedCommand c : all) {
             String program = c.program();
             boolean provided = written.contains(program)
                     || PROVIDED_BY.getOrDefault(program, List.of()).stream().anyMatch(installed::contains);
@@ -246,20 +257,34 @@ public final class HostApply {
             List<String> refused = preflight(plan);
             if (!refused.isEmpty()) throw new HostRoot.Refusal("not applying: " + String.join("; ", refused));
             requireUnchangedSincePlan(files, dirs);
+            for (Plan.Removal r : plan.removals()) requireSame(r.path(), Optional.of(r.before()));
             if (runCommands) requireReachableSources(plan.commands());
-            Generation gen = store.begin(files.stream().map(f -> f.artifact().path()).toList(),
-                    dirs.stream().map(d -> d.directory().path()).toList(),
-                    files.size() + " files, " + dirs.size() + " directories");
+            List<String> paths = new ArrayList<>(files.stream().map(f -> f.artifact().path()).toList());
+            plan.removals().forEach(r -> paths.add(r.path()));
+            Generation gen = store.begin(paths, dirs.stream().map(d -> d.directory().path()).toList(),
+                    files.size() + " files, " + dirs.size() + " directories"
+                            + (plan.removals().isEmpty() ? "" : ", " + plan.removals().size() + " units removed"));
             List<Failure> failures = new ArrayList<>();
             try {
-                write(files, dirs);
-                for (Plan.FileStep f : files) {
-                    checks.check(f.artifact(), root)
-                            .ifPresent(why -> failures.add(Failure.at(f.artifact().path(), why)));
+                List<PlannedCommand> stops = plan.removals().stream().map(Plan.Removal::stop).toList();
+                if (runCommands) failures.addAll(runCommands(stops));
+                if (failures.isEmpty()) {
+                    remove(plan.removals());
+                    write(files, dirs);
+                    for (Plan.FileStep f : files) {
+                        checks.check(f.artifact(), root)
+                                .ifPresent(why -> failures.add(Failure.at(f.artifact().path(), why)));
+                    }
                 }
                 if (failures.isEmpty() && runCommands) failures.addAll(runCommands(plan.commands()));
             } catch (IOException | RuntimeException e) {
                 failures.add(Failure.general("writing failed: " + Failures.describe(e)));
+            }
+            if (!failures.isEmpty() && runCommands && !plan.removals().isEmpty()) {
+                // undo puts the files back, not the running state
+                failures.add(Failure.general("units the spec turned off may be left stopped and disabled: "
+                        + String.join(", ", plan.removals().stream().map(Plan.Removal::unit).toList())
+                        + " ('systemctl enable --now UNIT' starts one again)"));
             }
             if (failures.isEmpty()) {
                 Generation applied = gen.with(Generation.Status.APPLIED, gen.note());
@@ -295,6 +320,20 @@ public final class HostApply {
         if (!Objects.equals(ObservedFile.read(root, hostPath), planned)) {
             throw new HostRoot.Refusal("not applying: " + HostRoot.where(root, hostPath)
                     + " changed since the plan was made; run 'kiban plan' and apply again");
+        }
+    }
+
+    /** The retired units' files, each still the regular file the plan saw (checked under the lock just before). */
+    private void remove(List<Plan.Removal> removals) throws IOException {
+        for (Plan.Removal r : removals) {
+            Path p = HostRoot.parents(root, r.path(), false);
+            if (!HostRoot.lstat(p).map(BasicFileAttributes::isRegularFile).orElse(false)) {
+                throw new HostRoot.Refusal("refusing " + HostRoot.where(root, r.path()) + ": it is not the regular "
+                        + "file the plan saw");
+            }
+            Files.delete(p); // unlink: a name, never what a link would point to
+            out.println("removed " + r.path());
+            out.flush();
         }
     }
 

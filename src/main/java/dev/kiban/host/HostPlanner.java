@@ -35,6 +35,7 @@ public final class HostPlanner {
         List<String> paths = new ArrayList<>();
         desired.directories().forEach(d -> paths.add(d.path()));
         desired.artifacts().forEach(a -> paths.add(a.path()));
+        RetiredUnits.paths().stream().filter(p -> !paths.contains(p)).forEach(paths::add);
         List<String> refusals = new ArrayList<>(SshAccess.refusals(resolved, root));
         String seccomp = resolved.engine().seccompProfile();
         if (!seccomp.equals("builtin") && !java.nio.file.Files.isRegularFile(HostRoot.resolve(root, seccomp))) {

@@ -11,17 +11,40 @@ import java.util.Set;
 
 /**
  * What apply would change: each file and directory created, changed (content, mode or owner) or left
- * as it is, with a unified diff, then the commands those changes call for, and any refusal that
- * stops apply outright. Computed without touching the host: the observed state is an input.
+ * as it is, with a unified diff, the units of a part of the spec now off that go (stopped, disabled, removed),
+ * then the commands those changes call for, and any refusal that stops apply outright. Computed without
+ * touching the host: the observed state is an input.
  */
-public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<PlannedCommand> commands,
-        List<String> notes, List<String> refusals) {
+public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<Removal> removals,
+        List<PlannedCommand> commands, List<String> notes, List<String> refusals) {
+
+    public Plan(List<FileStep> files, List<DirectoryStep> directories, List<PlannedCommand> commands,
+            List<String> notes, List<String> refusals) {
+        this(files, directories, List.of(), commands, notes, refusals);
+    }
 
     public enum Change { CREATE, UPDATE, UNCHANGED }
 
     public record FileStep(Artifact artifact, Change change, Optional<ObservedFile> before, String diff) {}
 
     public record DirectoryStep(HostDirectory directory, Change change, Optional<ObservedFile> before) {}
+
+    /**
+     * A unit kiban wrote for a part of the spec that is now off ({@link RetiredUnits}): apply stops and disables
+     * it before anything else changes, then removes the file, whose bytes the generation keeps.
+     */
+    public record Removal(String path, String unit, ObservedFile before, String why) {
+        /** Run before the file goes: systemctl disable reads the unit's [Install] section to undo it. */
+        public PlannedCommand stop() {
+            return PlannedCommand.of(why, List.of(path), "systemctl", "disable", "--now", unit);
+        }
+
+        public String diff() {
+            List<String> old = before.content().lines().toList();
+            return String.join("\n", UnifiedDiffUtils.generateUnifiedDiff(path, "/dev/null", old,
+                    DiffUtils.diff(old, List.of()), 0));
+        }
+    }
 
     public static Plan of(HostConfiguration desired, Map<String, Optional<ObservedFile>> observed,
             List<String> refusals) {
@@ -53,14 +76,25 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<P
             if (c != Change.UNCHANGED) changed.add(a.path());
             files.add(new FileStep(a, c, now, c == Change.UNCHANGED ? "" : diff(a, now)));
         }
+        Set<String> rendered = new LinkedHashSet<>();
+        desired.artifacts().forEach(a -> rendered.add(a.path()));
+        RetiredUnits.Found retired = RetiredUnits.find(rendered, observed);
         List<PlannedCommand> commands = new ArrayList<>(first);
-        desired.commands().stream()
+        changed.addAll(retired.removals().stream().map(Removal::path).toList());
+        List<PlannedCommand> called = desired.commands().stream()
                 .filter(cmd -> cmd.after().isEmpty() ? !changed.isEmpty()
-                        : cmd.after().stream().anyMatch(changed::contains))
-                .forEach(commands::add);
+                        : cmd.after().stream().anyMatch(changed::contains)).toList();
+        List<String> reload = List.of("systemctl", "daemon-reload");
+        if (!retired.removals().isEmpty() && called.stream().noneMatch(c -> c.argv().equals(reload))) {
+            // systemd forgets a removed unit only when it reloads
+            commands.add(new PlannedCommand(reload, "units removed", List.of()));
+        }
+        commands.addAll(called);
         List<String> allNotes = new ArrayList<>(desired.notes());
         allNotes.addAll(notes);
-        return new Plan(List.copyOf(files), dirs, List.copyOf(commands), List.copyOf(allNotes), List.copyOf(refusals));
+        allNotes.addAll(retired.notes());
+        return new Plan(List.copyOf(files), dirs, retired.removals(), List.copyOf(commands), List.copyOf(allNotes),
+                List.copyOf(refusals));
     }
 
     static final String HIDDEN = "(contents hidden: holds a secret)";
@@ -84,10 +118,11 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<P
     }
 
     public boolean changesNothing() {
-        return commands.isEmpty() && files.stream().allMatch(f -> f.change() == Change.UNCHANGED)
+        return commands.isEmpty() && removals.isEmpty() && files.stream().allMatch(f -> f.change() == Change.UNCHANGED)
                 && directories.stream().allMatch(d -> d.change() == Change.UNCHANGED);
     }
 
+    /** Files and directories with that change; removals are {@code removals().size()}. */
     public long count(Change change) {
         return files.stream().filter(f -> f.change() == change).count()
                 + directories.stream().filter(d -> d.change() == change).count();
@@ -101,6 +136,16 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<P
             out.append("first, before any change (a failure stops apply here):\n");
             sources.forEach(s -> out.append("    ").append(s.command()).append("    # ").append(s.command().why())
                     .append('\n'));
+        }
+        if (!removals.isEmpty()) {
+            out.append(runCommands ? "then, before any file changes, stop what the spec turned off:\n"
+                    : "stop what the spec turned off, on the host itself (not run under --root):\n");
+            removals.forEach(r -> out.append("    ").append(r.stop()).append("    # ").append(r.why()).append('\n'));
+        }
+        for (Removal r : removals) {
+            out.append("remove file ").append(r.path()).append("  (kept in the generation: 'kiban rollback' puts it "
+                    + "back)  ").append(r.why()).append('\n');
+            r.diff().lines().forEach(l -> out.append("    ").append(l).append('\n'));
         }
         for (DirectoryStep d : directories) {
             if (d.change() == Change.UNCHANGED) continue;
@@ -124,6 +169,7 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<P
         notes.forEach(n -> out.append("note: ").append(n).append('\n'));
         refusals.forEach(r -> out.append("REFUSED: ").append(r).append('\n'));
         out.append(count(Change.CREATE)).append(" to create, ").append(count(Change.UPDATE)).append(" to change, ")
+                .append(removals.isEmpty() ? "" : removals.size() + " to remove, ")
                 .append(count(Change.UNCHANGED)).append(" unchanged")
                 .append(commands.isEmpty() ? "" : ", " + commands.size() + " commands").append('\n');
         return out.toString();

@@ -451,7 +451,8 @@ public final class UnitChecks {
             Plan plan = HostPlanner.plan(c.spec(), c.root());
             List<String> differ = plan.files().stream().filter(f -> f.change() != Plan.Change.UNCHANGED)
                     .map(f -> f.artifact().path() + (f.change() == Plan.Change.CREATE ? " (missing)" : " (differs)"))
-                    .toList();
+                    .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+            plan.removals().forEach(r -> differ.add(r.path() + " (" + r.why().replaceFirst(":.*", "") + ")"));
             if (differ.isEmpty()) return Check.Outcome.pass(plan.files().size() + " files as rendered");
             return Check.Outcome.fail(differ.size() + " of " + plan.files().size()
                     + " files differ; 'kiban plan' shows how: " + String.join(", ",

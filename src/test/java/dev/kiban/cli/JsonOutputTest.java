@@ -133,6 +133,38 @@ class JsonOutputTest {
     }
 
     @Nested
+    class TurnedOff {
+        @Test
+        void aDashboardTurnedOffIsPlannedAsARemovalItsStopFirstAndTheTreeLosesItsUnit() throws Exception {
+            Path root = TestRoots.withOperator(dir.resolve("root"), "ID=rocky\nID_LIKE=\"rhel centos fedora\"\n");
+            Path spec = dir.resolve("kiban.yaml");
+            Files.writeString(spec, CommandLineTest.FILLED + "dashboard: {enabled: true}\n");
+            Run on = run(noEngine(), "-c", spec.toString(), "apply", "--root", root.toString(), "--yes", "--json");
+            assertThat(on.exit()).as(on.err()).isZero();
+            Path unit = root.resolve("etc/systemd/system/kiban-dashboard.service");
+            assertThat(unit).exists();
+
+            Files.writeString(spec, CommandLineTest.FILLED);
+            Run off = run(noEngine(), "-c", spec.toString(), "apply", "--root", root.toString(), "--yes", "--json");
+            assertThat(off.exit()).as(off.err()).isZero();
+            JsonNode plan = json(off).get("plan");
+            assertThat(plan.get("summary").get("remove").asInt()).isEqualTo(1);
+            JsonNode removed = null;
+            for (JsonNode f : plan.get("files")) if (f.get("change").asText().equals("remove")) removed = f;
+            assertThat(removed).isNotNull();
+            assertThat(removed.get("path").asText()).isEqualTo("/etc/systemd/system/kiban-dashboard.service");
+            assertThat(removed.get("why").asText()).startsWith("dashboard.enabled is false");
+            assertThat(plan.get("commands").get(0).get("argv").toString())
+                    .isEqualTo("[\"systemctl\",\"disable\",\"--now\",\"kiban-dashboard.service\"]");
+            assertThat(unit).doesNotExist();
+
+            Run back = run(noEngine(), "-c", spec.toString(), "rollback", "--root", root.toString(), "--yes");
+            assertThat(back.exit()).as(back.err()).isZero();
+            assertThat(unit).exists();
+        }
+    }
+
+    @Nested
     class Backup {
         Path repo;
         Path data;

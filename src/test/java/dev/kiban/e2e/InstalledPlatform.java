@@ -556,6 +556,41 @@ abstract class InstalledPlatform extends RigSteps {
 
     @Test
     @Order(17)
+    void aDashboardTurnedOnServesAndTurnedOffIsStoppedDisabledAndItsUnitGone() throws Exception {
+        String spec = host.read(SPEC);
+        assertThat(spec).doesNotContain("dashboard:");
+        try {
+            host.write(SPEC, spec + "dashboard: {enabled: true}\n");
+            Exec on = kiban(host, "apply", "--yes");
+            assertThat(on.ok()).as(on.both()).isTrue();
+            assertThat(host.execOk("systemctl", "is-enabled", "kiban-dashboard.service").strip()).isEqualTo("enabled");
+            // a JVM's start: the page answers within seconds
+            Wait.until(() -> host.exec("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-m", "3",
+                    "http://127.0.0.1:9440/").out().equals("200"), Duration.ofSeconds(60),
+                    "the dashboard answers on 127.0.0.1:9440");
+
+            host.write(SPEC, spec);
+            Exec off = kiban(host, "apply", "--yes");
+            assertThat(off.ok()).as(off.both()).isTrue();
+            assertThat(off.out()).contains("running systemctl disable --now kiban-dashboard.service",
+                    "removed /etc/systemd/system/kiban-dashboard.service", "running systemctl daemon-reload");
+            assertThat(host.exec("test", "-e", "/etc/systemd/system/kiban-dashboard.service").ok()).isFalse();
+            assertThat(host.exec("test", "-e", "/etc/systemd/system/multi-user.target.wants/kiban-dashboard.service")
+                    .ok()).as("disabled: no link left in the target's wants").isFalse();
+            assertThat(host.exec("systemctl", "is-active", "kiban-dashboard.service").out().strip())
+                    .isIn("inactive", "unknown");
+            assertThat(host.exec("curl", "-sS", "-o", "/dev/null", "-m", "3", "http://127.0.0.1:9440/").ok())
+                    .as("nothing listens on the dashboard's port").isFalse();
+            Exec again = kiban(host, "plan", "--detailed-exitcode");
+            assertThat(again.exit()).as("nothing left to change: " + again.both()).isZero();
+            assertThat(again.out()).contains("0 to create, 0 to change, ").doesNotContain("kiban-dashboard");
+        } finally {
+            host.write(SPEC, spec);
+        }
+    }
+
+    @Test
+    @Order(18)
     void rollbackReturnsEveryFileToItsBytesBeforeApply() {
         Exec rollback = kiban(host, "rollback", "--to", "0", "--yes");
         assertThat(rollback.ok()).as(rollback.both()).isTrue();
@@ -568,7 +603,7 @@ abstract class InstalledPlatform extends RigSteps {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     void removingReinstallingAndPurgingThePackageLeaveTheSpecAndTheRepository() {
         String spec = host.execOk("sha256sum", SPEC);
         String repository = host.execOk("sh", "-c", "cd /mnt/backup/docker && find . -type f | sort | xargs sha256sum");

@@ -73,6 +73,28 @@ class UnitChecksTest {
         assertThat(UnitChecks.audited(List.of(pass, low), Severity.LOW).evidence()).contains("1.1.3 FAIL");
     }
 
+    @Test
+    void aUnitOfAPartOfTheSpecTurnedOffIsDrift(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path root = dev.kiban.testing.TestRoots.withOperator(dir.resolve("root"), "ID=debian\n");
+        String yaml = "admin: {email: ops@example.org}\nsecurity: {ssh: {allowUsers: [deploy]}}\n";
+        var on = SpecDocument.parse("kiban.yaml", yaml + "dashboard: {enabled: true}\n", false).require()
+                .resolved(dev.kiban.spec.PlatformSpec.Family.DEBIAN, "192.168.10.5");
+        var off = SpecDocument.parse("kiban.yaml", yaml, false).require()
+                .resolved(dev.kiban.spec.PlatformSpec.Family.DEBIAN, "192.168.10.5");
+        var applied = new dev.kiban.host.HostApply(root, (a, r) -> Optional.empty(), new java.io.PrintWriter(
+                java.io.Writer.nullWriter()), FakePrograms.none(), Map.of())
+                .apply(dev.kiban.host.HostPlanner.plan(on, root));
+        assertThat(applied.ok()).as(applied.failures().toString()).isTrue();
+        CheckContext c = new CheckContext(on, root, Optional::empty, FakePrograms.none(), "web", 80, "tool", 1);
+        assertThat(UnitChecks.noDrift().run(c).verdict()).isEqualTo(CheckResult.Verdict.PASS);
+
+        Check.Outcome drift = UnitChecks.noDrift().run(new CheckContext(off, root, Optional::empty,
+                FakePrograms.none(), "web", 80, "tool", 1));
+        assertThat(drift.verdict()).isEqualTo(CheckResult.Verdict.FAIL);
+        assertThat(drift.evidence()).contains("/etc/systemd/system/kiban-dashboard.service (dashboard.enabled is "
+                + "false)");
+    }
+
     static HostPrograms.Result ok(String output) {
         return new HostPrograms.Result(0, output);
     }
