@@ -4,6 +4,7 @@ import dev.kiban.engine.Engine;
 import dev.kiban.engine.EngineInfo;
 import dev.kiban.os.BackupLog;
 import dev.kiban.os.FilesystemUsage;
+import dev.kiban.spec.ByteSize;
 import dev.kiban.spec.SpecDocument;
 import dev.kiban.spec.SpecFiles;
 import dev.kiban.status.EngineSnapshot;
@@ -114,14 +115,7 @@ final class StatusCommand extends EngineBoundCommand {
     }
 
     private static String human(long bytes) {
-        String units = "KMGTP";
-        double v = bytes;
-        int i = -1;
-        while (v >= 1024 && i < units.length() - 1) {
-            v /= 1024;
-            i++;
-        }
-        return i < 0 ? bytes + "B" : String.format(Locale.ROOT, "%.1f%s", v, units.charAt(i));
+        return ByteSize.ofBytes(Math.max(0, bytes)).approximate();
     }
 
     private static String plural(int n, String word) {

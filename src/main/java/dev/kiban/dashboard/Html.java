@@ -1,7 +1,6 @@
 package dev.kiban.dashboard;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -94,14 +93,7 @@ final class Html {
     }
 
     static String bytes(long bytes) {
-        String units = "KMGTP";
-        double v = bytes;
-        int i = -1;
-        while (v >= 1024 && i < units.length() - 1) {
-            v /= 1024;
-            i++;
-        }
-        return i < 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %siB", v, units.charAt(i));
+        return dev.kiban.spec.ByteSize.ofBytes(Math.max(0, bytes)).approximateIec();
     }
 
     /** A short state word with a class that colours it (the class is one of kiban's words, never input). */

@@ -56,6 +56,27 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
         return Long.compare(bytes, o.bytes);
     }
 
+    /** For reading, not for a spec: one decimal in the largest unit, {@code 1.5G}; under 1 KiB, {@code 512B}. */
+    public String approximate() {
+        return approximate("", "");
+    }
+
+    /** The same with IEC units, as a page shows it: {@code 1.5 GiB}, {@code 512 B}. */
+    public String approximateIec() {
+        return approximate(" ", "iB");
+    }
+
+    private String approximate(String space, String suffix) {
+        double v = bytes;
+        int i = -1;
+        while (v >= 1024 && i < UNITS.length() - 1) {
+            v /= 1024;
+            i++;
+        }
+        return i < 0 ? bytes + space + "B"
+                : String.format(Locale.ROOT, "%.1f%s%s%s", v, space, UNITS.charAt(i), suffix);
+    }
+
     /** The shortest exact-enough form: 16G, 3.6T, 512M. */
     @Override
     public String toString() {
