@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,22 +99,32 @@ class HistorySamplesTest {
         }
     }
 
+    /** Where {@link #recordingAgent} records. */
+    Path history() throws java.io.IOException {
+        return new MonitorState(dir.resolve("state")).dir().resolve("history");
+    }
+
+    /** An agent over the fake engine recording history at {@code interval}, the host's CPU read from dir/stat. */
+    MonitorAgent recordingAgent(FakeEngine engine, Clock clock, StringWriter log, Duration interval,
+            Supplier<Optional<MemInfo>> memory) throws Exception {
+        Collector collector = new Collector(engine, new CgroupFiles(dir.resolve("cgroup")), new HostFacts(2, 8L << 30),
+                List.of(), null, FakePrograms.none());
+        Path stat = Files.writeString(dir.resolve("stat"), "cpu  100 0 100 700 100 0 0 0 0 0\n");
+        MonitorAgent agent = new MonitorAgent(engine, () -> engine, collector, List.of(), Map.of(),
+                new MonitorState(dir.resolve("state")), "ws1", clock, new PrintWriter(log));
+        agent.recordHistory(MetricHistory.writer(history(), interval), new HostCpu(stat), memory);
+        return agent;
+    }
+
     @Test
     void theAgentReadsTheContainersDisksOncePerFiveMinutesNotAtEverySweep() throws Exception {
         FakeEngine engine = new FakeEngine();
         String web = engine.addContainer("web", "running", Map.of(), List.of());
         engine.setWritableLayer(web, 5L << 20);
-        Collector collector = new Collector(engine, new CgroupFiles(dir.resolve("cgroup")), new HostFacts(2, 8L << 30),
-                List.of(), null, FakePrograms.none());
-        MonitorState state = new MonitorState(dir.resolve("state"));
-        Path history = state.dir().resolve("history");
-        Path stat = Files.writeString(dir.resolve("stat"), "cpu  100 0 100 700 100 0 0 0 0 0\n");
         StringWriter log = new StringWriter();
         MovingClock clock = new MovingClock(T0.plusSeconds(10));
-        try (MonitorAgent agent = new MonitorAgent(engine, () -> engine, collector, List.of(), Map.of(), state, "ws1",
-                clock, new PrintWriter(log))) {
-            agent.recordHistory(MetricHistory.writer(history, Duration.ofSeconds(30)), new HostCpu(stat),
-                    Optional::empty);
+        Path history = history();
+        try (MonitorAgent agent = recordingAgent(engine, clock, log, Duration.ofSeconds(30), Optional::empty)) {
             // 12 minutes of 30-second sweeps, from 10:00:10: the periods 10:00, 10:05 and 10:10 are read once each
             for (int i = 0; i < 24; i++) {
                 agent.sweep();
@@ -134,17 +145,10 @@ class HistorySamplesTest {
         FakeEngine engine = new FakeEngine();
         engine.addContainer("web", "running", Map.of(), List.of());
         engine.failWritableLayers(new dev.kiban.engine.EngineApiException(500, "the engine is busy"));
-        Collector collector = new Collector(engine, new CgroupFiles(dir.resolve("cgroup")), new HostFacts(2, 8L << 30),
-                List.of(), null, FakePrograms.none());
-        MonitorState state = new MonitorState(dir.resolve("state"));
-        Path history = state.dir().resolve("history");
-        Path stat = Files.writeString(dir.resolve("stat"), "cpu  100 0 100 700 100 0 0 0 0 0\n");
         StringWriter log = new StringWriter();
         MovingClock clock = new MovingClock(T0);
-        try (MonitorAgent agent = new MonitorAgent(engine, () -> engine, collector, List.of(), Map.of(), state, "ws1",
-                clock, new PrintWriter(log))) {
-            agent.recordHistory(MetricHistory.writer(history, Duration.ofSeconds(30)), new HostCpu(stat),
-                    Optional::empty);
+        Path history = history();
+        try (MonitorAgent agent = recordingAgent(engine, clock, log, Duration.ofSeconds(30), Optional::empty)) {
             for (int i = 0; i < 3; i++) {
                 agent.sweep();
                 clock.now = clock.now.plus(ContainerDisks.PERIOD);
@@ -174,17 +178,11 @@ class HistorySamplesTest {
         FakeEngine engine = new FakeEngine();
         String web = engine.addContainer("web", "running", Map.of(), List.of());
         engine.setCounters(web, new ContainerCounters(1_000_000, 300, 100, 1 << 20, 0));
-        Collector collector = new Collector(engine, new CgroupFiles(dir.resolve("cgroup")), new HostFacts(2, 8L << 30),
-                List.of(), null, FakePrograms.none());
-        Path stat = Files.writeString(dir.resolve("stat"), "cpu  100 0 100 700 100 0 0 0 0 0\n");
-        MonitorState state = new MonitorState(dir.resolve("state"));
-        Path history = state.dir().resolve("history");
         StringWriter log = new StringWriter();
-        try (MonitorAgent agent = new MonitorAgent(engine, () -> engine, collector, List.of(), Map.of(), state, "ws1",
-                Clock.fixed(T0, ZoneOffset.UTC), new PrintWriter(log))) {
-            agent.recordHistory(MetricHistory.writer(history, Duration.ofSeconds(10)), new HostCpu(stat),
-                    () -> Optional.of(new MemInfo(8L << 30, 6L << 30)));
-            Files.writeString(stat, "cpu  150 0 150 1000 200 0 0 0 0 0\n");
+        Path history = history();
+        try (MonitorAgent agent = recordingAgent(engine, Clock.fixed(T0, ZoneOffset.UTC), log, Duration.ofSeconds(10),
+                () -> Optional.of(new MemInfo(8L << 30, 6L << 30)))) {
+            Files.writeString(dir.resolve("stat"), "cpu  150 0 150 1000 200 0 0 0 0 0\n");
             Sweep first = agent.sweep();
             engine.setCounters(web, new ContainerCounters(50_000_000, 300, 100, 1 << 20, 0));
             Thread.sleep(20);
