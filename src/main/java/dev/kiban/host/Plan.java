@@ -138,8 +138,9 @@ public record Plan(List<FileStep> files, List<DirectoryStep> directories, List<R
                     .append('\n'));
         }
         if (!removals.isEmpty()) {
-            out.append(runCommands ? "then, before any file changes, stop what the spec turned off:\n"
-                    : "stop what the spec turned off, on the host itself (not run under --root):\n");
+            out.append(!runCommands ? "stop what the spec turned off, on the host itself (not run under --root):\n"
+                    : (sources.isEmpty() ? "first" : "then") + ", before any file changes, stop what the spec "
+                            + "turned off:\n");
             removals.forEach(r -> out.append("    ").append(r.stop()).append("    # ").append(r.why()).append('\n'));
         }
         for (Removal r : removals) {

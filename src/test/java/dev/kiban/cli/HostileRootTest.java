@@ -92,6 +92,16 @@ class HostileRootTest {
     }
 
     @Test
+    void theUnitOfTheDashboardTurnedOffIsALinkToTheSentinelFileItIsLeftAlone() throws IOException {
+        Path unit = replaceWithLink("etc/systemd/system/kiban-dashboard.service", sentinel.file());
+        Outcome o = apply();
+        expect(o, 0, "note: /etc/systemd/system/kiban-dashboard.service left alone: dashboard.enabled is false, but it "
+                + "is a symbolic link (to " + sentinel.file() + ")", SECRET);
+        assertThat(o.out()).doesNotContain("remove file");
+        assertThat(Files.readSymbolicLink(unit)).isEqualTo(sentinel.file());
+    }
+
+    @Test
     void etcDockerIsALinkToTheSentinel() throws IOException {
         replaceWithLink("etc/docker", sentinel.dir());
         expect(apply(), 1, "refusing /etc/docker/daemon.json under " + root + ": /etc/docker is a symbolic link",

@@ -66,7 +66,7 @@ class RetiredUnitsTest {
                 .containsExactly("kiban-dashboard.service", "kiban-backup-copy.timer", "kiban-backup-copy.service");
         assertThat(plan.commands()).extracting(PlannedCommand::toString).containsExactly("systemctl daemon-reload");
         assertThat(plan.describe(true)).contains(
-                "then, before any file changes, stop what the spec turned off:\n"
+                "first, before any file changes, stop what the spec turned off:\n"
                         + "    systemctl disable --now kiban-dashboard.service    # dashboard.enabled is false",
                 "remove file /etc/systemd/system/kiban-backup-copy.timer  (kept in the generation",
                 "-OnCalendar=", "0 to create, 0 to change, 3 to remove, ");
